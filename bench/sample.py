@@ -1,0 +1,52 @@
+"""Throughput on the bundled sample catalog repeated to N services.
+
+    .venv/bin/python -m bench.sample [N]      (default 10,000)
+
+Each copy gets a unique id; the run is the library's whole batch (read,
+validate, evaluate through durable-rules, build findings) without output
+formatting, then the JSON rendering separately.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from engine import api
+from engine.report import render
+from engine.yamlio import load_single, read_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_catalog(n: int, directory: str) -> str:
+    doc = load_single(read_text(str(ROOT / "facts/samples/catalog.yaml")), "catalog.yaml")
+    base = doc["services"]
+    out = Path(directory) / f"sample-{n}.jsonl"
+    with open(out, "w") as fh:
+        for i in range(n):
+            svc = json.loads(json.dumps(base[i % len(base)], default=str))
+            svc["id"] = f"{svc['id']}-{i}"
+            fh.write(json.dumps(svc) + "\n")
+    return str(out)
+
+
+def main(n: int = 10_000) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = make_catalog(n, tmp)
+        t0 = time.perf_counter()
+        report = api.check([path], as_of=dt.date(2026, 11, 28))
+        t1 = time.perf_counter()
+        render("json", report, io.StringIO())
+        t2 = time.perf_counter()
+    print(f"services: {report.summary.services:,}  verdicts: {report.summary.to_dict()}")
+    print(f"evaluate (read+validate+durable-rules+findings): {t1 - t0:.2f} s = {n / (t1 - t0):,.0f} services/s")
+    print(f"json rendering: {t2 - t1:.2f} s; end to end {n / (t2 - t0):,.0f} services/s")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)

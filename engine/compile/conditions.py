@@ -1,0 +1,198 @@
+"""Condition trees to durable-rules condition dictionaries, three-valued.
+
+durable-rules decides true/false on the facts it sees; valuate needs met /
+not met / unknown. Each condition node ``c`` therefore compiles to two
+durable conditions, ``T(c)`` ("c is met") and ``F(c)`` ("c is not met"), each
+guarded by the existence of every fact it reads. When neither fires, ``c`` is
+unknown. Kleene's rules give the inner nodes without a negation operator::
+
+    T(all) = and T(ci)     F(all) = or F(ci)
+    T(any) = or T(ci)      F(any) = and F(ci)
+    T(not c) = F(c)        F(not c) = T(c)
+
+Leaves negate by swapping the operator (``>=`` / ``<``), which is exact on
+validated, typed facts. Lists carry a ``<path>__n`` length beside them so
+that "empty" is a plain comparison and ``all_items`` over an empty list is met.
+
+Inside list items durable-rules 2.0.28 evaluates the branches of an ``$or``
+property by property and lets the last property overwrite the result, so
+``a == 1 or b == 2`` is false for ``{a: 1, b: 3}`` (measured; the differential
+test found it). Every item object therefore carries ``v__: 1`` and each
+``$or`` branch inside items starts with its own always-true guard on it
+(``v__ >= -i``): all branches then hang off one property and are tried in turn.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from ..rules.model import COMPARE_OPS, Condition, Group, Leaf
+
+DURABLE_OPS = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "ne": "$neq"}
+LENGTH_SUFFIX = "__n"
+ITEM = "$i"
+ITEM_GUARD = "v__"  # present (= 1) in every object item of a quantified list
+
+
+def key_for(path: str, in_item: bool) -> str:
+    """The payload property durable-rules sees for a fact path."""
+    if not in_item:
+        return path
+    return ITEM if path == "." else f"{ITEM}.{path}"
+
+
+def literal(value: Any) -> Any:
+    """Dates travel as day ordinals so that durable-rules can order them."""
+    if isinstance(value, _dt.date):
+        return value.toordinal()
+    return value
+
+
+def both(cond: Condition, params: dict, in_item: bool = False) -> tuple[dict, dict]:
+    """(T, F) durable expressions for one condition node."""
+    if isinstance(cond, Group):
+        parts = [both(c, params, in_item) for c in cond.children]
+        if cond.kind == "not":
+            return parts[0][1], parts[0][0]
+        ts, fs = [p[0] for p in parts], [p[1] for p in parts]
+        either = _item_disj if in_item else disj
+        if cond.kind == "all":
+            return conj(ts), either(fs)
+        return either(ts), conj(fs)
+    return _leaf(cond, params, in_item)
+
+
+def _leaf(leaf: Leaf, params: dict, in_item: bool) -> tuple[dict, dict]:
+    key = key_for(leaf.path, in_item)
+    if leaf.op == "is":
+        # A list is present when its length is: the list itself is only sent
+        # when some item condition needs its items.
+        return _test(leaf.test, key + LENGTH_SUFFIX if leaf.kind == "array" else key)
+    if leaf.op in ("any_item", "all_items"):
+        if in_item:  # a list inside an item: its length test sits beside item fields
+            return _nested_quantifier(leaf, key, params)
+        t_in, f_in = both(leaf.inner, params, in_item=True)
+        some_t = {"$iany": {key: t_in}}
+        some_f = {"$iany": {key: f_in}}
+        none_or_all_t = disj([{key + LENGTH_SUFFIX: 0}, {"$iall": {key: t_in}}])
+        none_or_all_f = disj([{key + LENGTH_SUFFIX: 0}, {"$iall": {key: f_in}}])
+        if leaf.op == "any_item":
+            return some_t, none_or_all_f
+        return none_or_all_t, some_f
+    guards = [] if key == ITEM else [{"$ex": {key: 1}}]
+    if leaf.op in ("in", "not_in"):
+        values = [literal(v) for v in leaf.operand.value]
+        is_in = (_item_disj if in_item else disj)([{key: v} for v in values])
+        not_in = conj([{"$neq": {key: v}} for v in values])
+        t, f = (is_in, not_in) if leaf.op == "in" else (not_in, is_in)
+        return conj(guards + [t]), conj(guards + [f])
+    operand = leaf.operand
+    if operand.kind == "fact":
+        other = key_for(operand.value, in_item)
+        guards.append({"$ex": {other: 1}})
+        right: Any = {"$m": other}
+    elif operand.kind == "param":
+        right = literal(params[operand.value])
+    else:
+        right = literal(operand.value)
+    return (conj(guards + [_compare(leaf.op, key, right)]),
+            conj(guards + [_compare(COMPARE_OPS[leaf.op], key, right)]))
+
+
+def _nested_quantifier(leaf: Leaf, key: str, params: dict) -> tuple[dict, dict]:
+    t_in, f_in = both(leaf.inner, params, in_item=True)
+    empty = {key + LENGTH_SUFFIX: 0}
+    some_t, some_f = {"$iany": {key: t_in}}, {"$iany": {key: f_in}}
+    all_t, all_f = {"$iall": {key: t_in}}, {"$iall": {key: f_in}}
+    if leaf.op == "any_item":
+        return some_t, _item_disj([empty, all_f])
+    return _item_disj([empty, all_t]), some_f
+
+
+def _item_disj(parts: list) -> dict:
+    """``$or`` inside list items, each branch behind its own guard (see module doc)."""
+    flat = disj(parts)
+    if "$or" not in flat:
+        return flat
+    guarded = [conj([{"$gte": {f"{ITEM}.{ITEM_GUARD}": -i}}, branch]) for i, branch in enumerate(flat["$or"])]
+    return {"$or": guarded}
+
+
+def _compare(op: str, key: str, right: Any) -> dict:
+    if op == "eq":
+        return {key: right}
+    return {DURABLE_OPS[op]: {key: right}}
+
+
+def _test(test: str, key: str) -> tuple[dict, dict]:
+    present, absent = {"$ex": {key: 1}}, {"$nex": {key: 1}}
+    length = key if key.endswith(LENGTH_SUFFIX) else key + LENGTH_SUFFIX
+    empty = {length: 0}
+    non_empty = {"$gt": {length: 0}}
+    return {"present": (present, absent), "absent": (absent, present),
+            "empty": (empty, non_empty), "not_empty": (non_empty, empty)}[test]
+
+
+def conj(parts: list) -> dict:
+    flat: list = []
+    for p in parts:
+        flat.extend(p["$and"] if set(p) == {"$and"} else [p])
+    return flat[0] if len(flat) == 1 else {"$and": flat}
+
+
+def disj(parts: list) -> dict:
+    flat: list = []
+    for p in parts:
+        flat.extend(p["$or"] if set(p) == {"$or"} else [p])
+    return flat[0] if len(flat) == 1 else {"$or": flat}
+
+
+def alternatives(expr: dict) -> int:
+    """How many times durable-rules may fire for ``expr`` on one fact.
+
+    durable-rules expands ``$or`` into separate paths through its network
+    (and-of-ors multiplies out) and fires once per true path. Inside
+    ``$iany`` / ``$iall`` the item condition is evaluated per item and does
+    not multiply.
+    """
+    if "$and" in expr:
+        total = 1
+        for p in expr["$and"]:
+            total *= alternatives(p)
+        return total
+    if "$or" in expr:
+        return sum(alternatives(p) for p in expr["$or"])
+    return 1
+
+
+def node_count(expr: Any) -> int:
+    """Alpha nodes an expression needs (an upper bound, nothing shared)."""
+    if isinstance(expr, dict):
+        total = 0
+        for op, body in expr.items():
+            if op in ("$and", "$or"):
+                total += sum(node_count(p) for p in body)
+            elif op in ("$iany", "$iall"):
+                total += 1 + sum(node_count(inner) for inner in body.values())
+            else:
+                total += 1
+        return total
+    return 1
+
+
+def expression_count(expr: Any) -> int:
+    """Entries durable-rules' rule parser appends to one rule's expression
+    sequence (it refuses the rule at 32, error 113): an opening and a closing
+    entry per ``$and`` / ``$or``, and one per comparison with another fact,
+    including those inside list-item conditions."""
+    if not isinstance(expr, dict):
+        return 0
+    total = 0
+    for op, body in expr.items():
+        if op in ("$and", "$or"):
+            total += 2 + sum(expression_count(p) for p in body)
+        elif op in ("$iany", "$iall"):
+            total += sum(expression_count(inner) for inner in body.values())
+        elif isinstance(body, dict):
+            total += sum(1 for v in body.values() if isinstance(v, dict))
+    return total

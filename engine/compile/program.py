@@ -1,0 +1,135 @@
+"""Compile packs into a ``Program``: durable-rules rulesets plus the maps back.
+
+For every rule, the root of its condition and each leaf get a durable rule
+for "met" and one for "not met" (a single-leaf rule needs just the one pair).
+The root pair decides the rule; the leaf pairs say which conditions held and
+which failed, for the explanation. The rules are packed into as many
+rulesets as durable-rules' limits require, and every limit is checked here,
+at compile time, with the rule's file and line in the message.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Optional
+
+from ..errors import Problem, RulePackError
+from ..paths import FactSchema
+from ..rules.model import Condition, Group, Leaf, Pack, Rule
+from .conditions import alternatives, both, expression_count, node_count
+from .plan import MAX_PROPERTIES, PayloadPlan, build_plan, derived_paths_read
+
+MAX_ALTERNATIVES = 32  # firings one durable rule may produce for one fact
+MAX_EXPRESSIONS = 31  # durable-rules refuses a rule whose expression sequence reaches 32 (error 113)
+MAX_NODES_PER_RULESET = 60  # durable-rules fails (error 303) past 64 matching nodes
+MAX_RULES_PER_RULESET = 200  # registration slows sharply, then hangs, near 512
+
+_ruleset_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    index: int
+    rule: Rule
+    nodes: tuple  # condition nodes in pre-order; 0 is the root
+    children: tuple  # per node, the indices of its children
+    decided: tuple  # node indices durable-rules decides (root and leaves)
+
+
+@dataclass(frozen=True)
+class Program:
+    packs: tuple
+    params: dict  # pack name -> {param: value}
+    rules: tuple  # CompiledRule
+    rulesets: tuple  # (name, definition dict) to register with durable-rules
+    names: dict  # durable rule name -> (rule index, node index, met?)
+    plan: PayloadPlan
+
+    def rule(self, rule_id: str) -> Optional[CompiledRule]:
+        return next((c for c in self.rules if c.rule.id == rule_id), None)
+
+
+def number_nodes(cond: Condition) -> tuple[list, list]:
+    nodes: list = []
+    children: list = []
+
+    def visit(node) -> int:
+        idx = len(nodes)
+        nodes.append(node)
+        children.append(())
+        if isinstance(node, Group):
+            children[idx] = tuple(visit(c) for c in node.children)
+        return idx
+
+    visit(cond)
+    return nodes, children
+
+
+def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None) -> Program:
+    """Compile ``packs`` with resolved ``params`` (pack -> name -> value)."""
+    schema = schema or FactSchema.default()
+    compiled, definitions, names, problems = [], [], {}, []
+    for pack in packs:
+        for rule in pack.rules:
+            index = len(compiled)
+            nodes, children = number_nodes(rule.condition)
+            decided = tuple(i for i, n in enumerate(nodes) if i == 0 or isinstance(n, Leaf))
+            compiled.append(CompiledRule(index, rule, tuple(nodes), tuple(children), decided))
+            for node_index in decided:
+                met, not_met = both(nodes[node_index], params[pack.name])
+                for flag, expr in ((True, met), (False, not_met)):
+                    name = f"r{index}n{node_index}{'t' if flag else 'f'}"
+                    problems.extend(_check_expr(rule, node_index, expr))
+                    definitions.append((index, name, {"all": [{"m": expr}]}, node_count(expr)))
+                    names[name] = (index, node_index, flag)
+    plan = build_plan([r.condition for p in packs for r in p.rules],
+                      [d for p in packs for r in p.rules for d in derived_paths_read(r.condition)], schema)
+    if plan.property_count() > MAX_PROPERTIES:
+        problems.append(Problem(f"the packs read {plan.property_count()} fact properties; durable-rules "
+                                f"accepts at most {MAX_PROPERTIES} per fact", None, "error", "limit"))
+    if problems:
+        raise RulePackError(problems)
+    return Program(tuple(packs), params, tuple(compiled), tuple(_split(definitions)), names, plan)
+
+
+def _check_expr(rule: Rule, node_index: int, expr: dict) -> list[Problem]:
+    out = []
+    paths = alternatives(expr)
+    if paths > MAX_ALTERNATIVES:
+        out.append(Problem(f"rule {rule.id}: condition expands to {paths} alternative paths in "
+                           f"durable-rules (limit {MAX_ALTERNATIVES}); split it into several rules "
+                           "or reduce any-of-all nesting", rule.location, "error", "limit"))
+    exprs = expression_count(expr)
+    if exprs > MAX_EXPRESSIONS:
+        out.append(Problem(f"rule {rule.id}: condition needs {exprs} durable-rules expression entries "
+                           f"(limit {MAX_EXPRESSIONS}: each all/any costs 2); split it into several rules",
+                           rule.location, "error", "limit"))
+    if node_count(expr) > MAX_NODES_PER_RULESET:
+        out.append(Problem(f"rule {rule.id}: condition needs {node_count(expr)} durable-rules nodes "
+                           f"(limit {MAX_NODES_PER_RULESET} per ruleset); split it into several rules",
+                           rule.location, "error", "limit"))
+    return out
+
+
+def _split(definitions: list) -> list:
+    """Pack durable rules into rulesets within the node and rule limits.
+
+    A rule's durable rules stay together so that one ruleset decides it.
+    """
+    groups: dict = {}
+    for index, name, body, nodes in definitions:
+        groups.setdefault(index, []).append((name, body, nodes))
+    rulesets, current, nodes_in, rules_in = [], {}, 0, 0
+    for group in groups.values():
+        need = sum(n for _, _, n in group)
+        if current and (nodes_in + need > MAX_NODES_PER_RULESET
+                        or rules_in + len(group) > MAX_RULES_PER_RULESET):
+            rulesets.append(current)
+            current, nodes_in, rules_in = {}, 0, 0
+        for name, body, _ in group:
+            current[name] = body
+        nodes_in += need
+        rules_in += len(group)
+    if current:
+        rulesets.append(current)
+    return [(f"valuate{next(_ruleset_ids)}_{i}", rs) for i, rs in enumerate(rulesets)]

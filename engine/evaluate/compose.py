@@ -1,0 +1,58 @@
+"""Three-valued composition: rule statuses into criteria, criteria into a verdict.
+
+durable-rules decides each rule (met, not met, or neither: unknown). Here,
+per CONTRACT.md section 2, rules of one criterion combine with Kleene "and";
+warranty is the "and" of its four dimensions; the verdict follows from
+utility, warranty and value. Advisory rules are reported but never counted.
+"""
+from __future__ import annotations
+
+from ..explain.tree import kleene
+from ..model import (DIMENSIONS, ERROR, INDETERMINATE, MET, NOT_MET, NOT_VALUABLE, UNKNOWN, VALUABLE,
+                     CriterionResult)
+
+ORDER = ("utility", "warranty.availability", "warranty.capacity", "warranty.security",
+         "warranty.continuity", "value", "advisory")
+
+
+def _and(statuses: list) -> str:
+    # A criterion no rule decides is unknown: nothing says it is met.
+    return kleene("all", statuses) if statuses else UNKNOWN
+
+
+def compose(findings: list, totals: tuple) -> tuple[tuple, str]:
+    """(criteria, verdict) from the findings of one service."""
+    by_criterion: dict = {}
+    for f in findings:
+        key = f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
+        by_criterion.setdefault(key, []).append(f)
+
+    def status(key: str) -> str:
+        return _and([f.status for f in by_criterion.get(key, [])])
+
+    def ids(*keys: str) -> tuple:
+        return tuple(f.rule for k in keys for f in by_criterion.get(k, []))
+
+    dims = tuple((d, status(f"warranty.{d}")) for d in DIMENSIONS)
+    utility = CriterionResult("utility", status("utility"), ids("utility"))
+    warranty = CriterionResult("warranty", kleene("all", [s for _, s in dims]),
+                               ids(*(f"warranty.{d}" for d in DIMENSIONS)), dims)
+    value = CriterionResult("value", status("value"), ids("value"), positives=totals[0], negatives=totals[1])
+    criteria = (utility, warranty, value)
+    return criteria, verdict_of([c.status for c in criteria])
+
+
+def verdict_of(statuses: list) -> str:
+    if NOT_MET in statuses:
+        return NOT_VALUABLE
+    if UNKNOWN in statuses:
+        return INDETERMINATE
+    return VALUABLE
+
+
+def sort_key(finding) -> tuple:
+    key = f"{finding.criterion}.{finding.dimension}" if finding.dimension else finding.criterion
+    return (ORDER.index(key) if key in ORDER else len(ORDER),)
+
+
+__all__ = ["compose", "verdict_of", "sort_key", "ERROR", "MET"]

@@ -1,0 +1,130 @@
+"""Compute declared derived facts with exact arithmetic.
+
+Numbers are taken at their written decimal value (``Fraction(str(x))``), so
+``1 - 900/1000`` is exactly 0.1 and compares equal to a 0.1 threshold, as the
+contract requires, instead of 0.09999999999999998.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from fractions import Fraction
+from typing import Any, Callable, Optional
+
+from ..rules.model import Derived, Term
+
+
+def get(fact: dict, path: str) -> Any:
+    node: Any = fact
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+        if node is None:
+            return None
+    return node
+
+
+def exact(x: Any) -> Fraction:
+    return Fraction(x) if isinstance(x, int) else Fraction(str(x))
+
+
+def plain(x: Fraction) -> Any:
+    """Back to a JSON number: an int when whole, else the nearest float."""
+    return x.numerator if x.denominator == 1 else float(x)
+
+
+def _matches(item: Any, where: tuple) -> bool:
+    return isinstance(item, dict) and all(item.get(k) == v for k, v in where)
+
+
+def _weight(term: Term, params: dict) -> Fraction:
+    if term.weight is None:
+        return Fraction(1)
+    value = params[term.weight.value] if term.weight.kind == "param" else term.weight.value
+    return exact(value)
+
+
+def _term_sum(fact: dict, term: Term, params: dict) -> Fraction:
+    items = get(fact, term.list) or []
+    total = Fraction(0)
+    for item in items:
+        if not _matches(item, term.where):
+            continue
+        if term.field is None:
+            total += 1
+        else:
+            value = item.get(term.field)
+            total += exact(term.default if value is None else value)
+    return total * _weight(term, params)
+
+
+def _headroom(fact, args, params, as_of):
+    used, cap = get(fact, args["used"]), get(fact, args["capacity"])
+    if used is None or cap is None or cap == 0:
+        return None
+    return 1 - exact(used) / exact(cap)
+
+
+def _ratio(fact, args, params, as_of):
+    num, den = get(fact, args["numerator"]), get(fact, args["denominator"])
+    if num is None or den is None or den == 0:
+        return None
+    return exact(num) / exact(den)
+
+
+def _difference(fact, args, params, as_of):
+    a, b = get(fact, args["from"]), get(fact, args["subtract"])
+    return None if a is None or b is None else exact(a) - exact(b)
+
+
+def _days(sign: int):
+    def compute(fact, args, params, as_of: _dt.date):
+        value = get(fact, args["date"])
+        if value is None:
+            return None
+        day = _dt.date.fromisoformat(value) if isinstance(value, str) else value
+        return Fraction(sign * (as_of - day).days)
+    return compute
+
+
+def _sum(fact, args, params, as_of):
+    term = args["term"]
+    return None if get(fact, term.list) is None else _term_sum(fact, term, params)
+
+
+def _balance(fact, args, params, as_of):
+    terms = list(args["positive"]) + list(args["negative"])
+    if not any(get(fact, t.list) for t in terms):
+        return None  # no effect listed at all: the balance is unknown, not zero
+    pos = sum((_term_sum(fact, t, params) for t in args["positive"]), Fraction(0))
+    neg = sum((_term_sum(fact, t, params) for t in args["negative"]), Fraction(0))
+    return {"positives": pos, "negatives": neg}
+
+
+def _unlinked(fact, args, params, as_of):
+    items = get(fact, args["list"])
+    if items is None:
+        return None
+    chosen = [i for i in items if _matches(i, args["where"])]
+    targets = get(fact, args["to"])
+    if targets is None:
+        return None if chosen else Fraction(0)
+    listed = set(targets)
+    return Fraction(sum(1 for i in chosen if not listed.intersection(i.get(args["link"]) or ())))
+
+
+FUNCTIONS: dict[str, Callable] = {
+    "headroom": _headroom, "ratio": _ratio, "difference": _difference,
+    "days_since": _days(1), "days_until": _days(-1), "count": _sum, "sum": _sum,
+    "balance": _balance, "unlinked": _unlinked,
+}
+
+
+def compute(derived: Derived, fact: dict, params: dict, as_of: _dt.date) -> dict:
+    """derived path -> plain number, for each output that is known."""
+    result: Optional[Any] = FUNCTIONS[derived.function](fact, derived.args, params, as_of)
+    if result is None:
+        return {}
+    if isinstance(result, dict):
+        return {f"derived.{derived.name}.{k}": plain(v) for k, v in result.items()}
+    return {f"derived.{derived.name}": plain(result)}

@@ -1,0 +1,89 @@
+"""The durable-rules host: one per process, one service at a time.
+
+valuate drives durable-rules' compiled core (``durable_rules_engine``)
+directly instead of through ``durable.engine.Host``: that wrapper starts
+background dispatch threads (unsafe with our states, see the notes on
+threads) and routes every firing through Python closures and JSON decoding
+of the matched fact. Here a service is asserted into each ruleset, every
+pending action is drained (only the rule name is read), and the fact is
+retracted, so no state ever holds more than one fact (facts piling up in a
+state are silently lost to 32-bit hash collisions).
+
+Each ruleset is primed once when created: durable-rules creates its state on
+the first assert and runs the rules against that state's own fact
+(``{"sid": "0", "id": "sid-0", "$s": 1}``), so "does not exist" conditions
+fire for it. Priming absorbs those firings before any service is asserted.
+"""
+from __future__ import annotations
+
+import json
+
+import durable_rules_engine as dre
+
+from ..compile.program import Program
+from ..errors import EngineError
+
+_OK, _NOT_HANDLED = 0, 1
+_PRIME = json.dumps({"id": "valuate-prime"})
+
+
+class DurableHost:
+    """Owns the durable-rules rulesets of one compiled Program in this process."""
+
+    def __init__(self, program: Program):
+        self.program = program
+        self._handles: list[int] = []
+        try:
+            for name, definition in program.rulesets:
+                handle = dre.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
+                self._handles.append(handle)
+                self._prime(handle)
+        except dre.error as err:
+            self.close()
+            raise EngineError(f"durable-rules refused a compiled ruleset: {err}") from None
+
+    @staticmethod
+    def _prime(handle: int) -> None:
+        code, _ = dre.assert_fact(handle, _PRIME)
+        started = dre.start_action(handle)  # the first pending action, in any state
+        while started:
+            started = dre.complete_and_start_action(handle, started[2]) and started
+        if code == _OK:
+            dre.retract_fact(handle, _PRIME)
+
+    def fire(self, payload: str) -> list[str]:
+        """Assert one payload (JSON text) into every ruleset; names of the rules that fired."""
+        fired: list[str] = []
+        for handle in self._handles:
+            try:
+                code, state = dre.assert_fact(handle, payload)
+            except dre.error as err:
+                raise EngineError(f"durable-rules rejected a fact: {err}") from None
+            if code == _NOT_HANDLED:
+                continue  # nothing matched, so nothing was stored
+            if code != _OK:
+                raise EngineError(f"durable-rules returned code {code} on assert")
+            try:
+                result = dre.start_action_for_state(handle, state)
+                message = result[1] if result else None
+                while message:
+                    # The message is {"<rule name>": {...}}; the name is all we need.
+                    fired.append(message[2:message.index('"', 2)])
+                    message = dre.complete_and_start_action(handle, state)
+            finally:
+                dre.retract_fact(handle, payload)
+        return fired
+
+    def close(self) -> None:
+        for handle in self._handles:
+            try:
+                dre.delete_ruleset(handle)
+            except dre.error:
+                pass
+        self._handles = []
+
+    def __enter__(self) -> "DurableHost":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

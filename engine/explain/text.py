@@ -1,0 +1,84 @@
+"""The readable explanation tree printed by ``valuate explain``.
+
+    verdict -> criteria -> rules -> conditions, each with its status, the
+    values it saw, and for what failed or was unknown, why not.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import MET, NOT_MET, UNKNOWN, ConditionResult, RunInfo, ServiceResult
+from ..rules.templates import format_value
+
+SYMBOL = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?"}
+
+
+def explain_text(run: RunInfo, result: ServiceResult) -> str:
+    lines = [f"{result.id} — {result.name or ''}".rstrip(" —") + f": {result.verdict.upper()}",
+             f"  (rules {', '.join(run.packs)}, as of {run.as_of}"
+             + (f", {result.source}" if result.source else "") + ")"]
+    if result.errors:
+        lines += [f"  ✗ {e}" for e in result.errors]
+        return "\n".join(lines) + "\n"
+    findings = {f.rule: f for f in result.findings}
+    for crit in result.criteria:
+        extra = ""
+        if crit.name == "value":
+            extra = f"  (positives {format_value(crit.positives)} vs negatives {format_value(crit.negatives)})"
+        lines.append(f"├─ {SYMBOL[crit.status]} {crit.name}: {crit.status}{extra}")
+        if crit.name == "warranty":
+            for dim, status in crit.dimensions:
+                lines.append(f"│  ├─ {SYMBOL[status]} {dim}: {status}")
+                for rid in crit.findings:
+                    if findings[rid].dimension == dim:
+                        lines += _finding(findings[rid], "│  │  ")
+        else:
+            for rid in crit.findings:
+                lines += _finding(findings[rid], "│  ")
+    advisory = [f for f in result.findings if not f.deciding]
+    if advisory:
+        lines.append("└─ advisory (never changes the verdict)")
+        for f in advisory:
+            lines += _finding(f, "   ")
+    return "\n".join(lines) + "\n"
+
+
+def _finding(f, indent: str) -> list[str]:
+    lines = [f"{indent}├─ {SYMBOL[f.status]} {f.rule} {f.title} [{f.status}]",
+             f"{indent}│    {f.message}"]
+    if f.condition is not None:
+        lines += _condition(f.condition, indent + "│    ")
+    return lines
+
+
+def _condition(c: ConditionResult, indent: str) -> list[str]:
+    line = f"{indent}{SYMBOL[c.status]} {c.description}"
+    detail = _detail(c)
+    lines = [line + (f"  — {detail}" if detail else "")]
+    for child in c.children:
+        lines += _condition(child, indent + "   ")
+    return lines
+
+
+def _detail(c: ConditionResult) -> str:
+    if c.children:
+        return ""
+    seen = ", ".join(f"{p} = {_show(v)}" for p, v in c.values)
+    if c.status == UNKNOWN:
+        return f"unknown: {', '.join(c.missing) or 'a fact'} not recorded"
+    expected = ""
+    if isinstance(c.expected, dict) and "param" in c.expected:
+        expected = f" (threshold {c.expected['param']} = {_show(c.expected['value'])})"
+    elif c.expected is not None and not isinstance(c.expected, dict):
+        expected = f" (expected {_show(c.expected)})"
+    if c.status == NOT_MET:
+        return f"why not: {seen}{expected}"
+    return f"{seen}{expected}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        if len(value) > 3 or any(isinstance(v, (dict, list)) for v in value):
+            return f"[{len(value)} item{'s' if len(value) != 1 else ''}]"
+        return "[" + format_value(value) + "]"
+    return format_value(value)

@@ -1,0 +1,157 @@
+"""Explanation trees: which conditions held, which failed, on which values.
+
+Leaf and root statuses come from durable-rules (which of the met / not-met
+rules fired); ``all`` / ``any`` / ``not`` nodes in between are shown with the
+Kleene composition of their children. Values are read from the validated
+fact, so an explanation shows what the catalog said (dates as written),
+not the engine's encoding.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ..model import MET, NOT_MET, UNKNOWN, ConditionResult
+from ..rules.model import Group, Leaf
+
+_KLEENE_NOT = {MET: NOT_MET, NOT_MET: MET, UNKNOWN: UNKNOWN}
+
+
+def kleene(kind: str, statuses: list) -> str:
+    """Three-valued and / or / not, as CONTRACT.md section 2 defines them."""
+    if kind == "not":
+        return _KLEENE_NOT[statuses[0]]
+    strong, weak = (NOT_MET, MET) if kind == "all" else (MET, NOT_MET)
+    if strong in statuses:
+        return strong
+    return UNKNOWN if UNKNOWN in statuses else weak
+
+
+class Facts:
+    """Read access to one service's values: fact paths, derived.*, param.*."""
+
+    def __init__(self, fact: dict, derived: dict, params: dict, derived_inputs: dict):
+        self.fact, self.derived, self.params = fact, derived, params
+        self.derived_inputs = derived_inputs  # derived path -> input fact paths
+
+    def value(self, path: str) -> Any:
+        if path.startswith("derived."):
+            return self.derived.get(path)
+        if path.startswith("param."):
+            return self.params.get(path[6:])
+        node: Any = self.fact
+        for part in path.split("."):
+            if not isinstance(node, dict) or node.get(part) is None:
+                return None
+            node = node[part]
+        return node
+
+    def absent_inputs(self, path: str) -> list:
+        """The fact paths whose absence leaves ``path`` unknown."""
+        if not path.startswith("derived."):
+            return [path] if self.value(path) is None else []
+        if path in self.derived:
+            return []
+        inputs = self.derived_inputs.get(path, ())
+        absent = [p for p in inputs if self.value(p) in (None, [], {})]
+        return absent or [path]
+
+
+def build(node: Any, statuses: dict, index: list, facts: Facts) -> ConditionResult:
+    """The ConditionResult tree for one rule; ``index`` numbers nodes in pre-order."""
+    me = index[0]
+    index[0] += 1
+    if isinstance(node, Group):
+        children = tuple(build(c, statuses, index, facts) for c in node.children)
+        status = statuses.get(me) or kleene(node.kind, [c.status for c in children])
+        missing = tuple(dict.fromkeys(m for c in children if c.status == UNKNOWN for m in c.missing))
+        return ConditionResult(node.describe(), status, node.kind, missing=missing if status == UNKNOWN else (),
+                               children=children, decided_by="durable-rules" if me in statuses else "composition")
+    return _leaf(node, statuses.get(me, UNKNOWN), facts)
+
+
+def _leaf(leaf: Leaf, status: str, facts: Facts) -> ConditionResult:
+    values = tuple((p, _shown(facts.value(p))) for p in leaf.fact_paths())
+    expected = _expected(leaf, facts)
+    missing: tuple = ()
+    if status == UNKNOWN:
+        missing = tuple(dict.fromkeys(m for p in leaf.fact_paths() for m in facts.absent_inputs(p)))
+        if not missing and leaf.inner is not None:
+            missing = _item_gaps(leaf, facts)
+    kind = leaf.test if leaf.op == "is" else leaf.op
+    return ConditionResult(leaf.describe(), status, kind, values, expected, missing)
+
+
+def _expected(leaf: Leaf, facts: Facts) -> Optional[Any]:
+    op = leaf.operand
+    if op is None:
+        return None
+    if op.kind == "param":
+        return {"param": op.value, "value": facts.params.get(op.value)}
+    if op.kind == "fact":
+        return {"fact": op.value, "value": _shown(facts.value(op.value))}
+    return _shown(list(op.value) if isinstance(op.value, tuple) else op.value)
+
+
+def _item_gaps(leaf: Leaf, facts: Facts) -> tuple:
+    """Item fields the inner condition reads that some items lack."""
+    items = facts.value(leaf.path) or []
+    inner_paths = [p for n in _walk(leaf.inner) for p in n.fact_paths() if p != "."]
+    gaps = []
+    for i, item in enumerate(items):
+        for p in inner_paths:
+            if not isinstance(item, dict) or item.get(p) is None:
+                gaps.append(f"{leaf.path}[{i}].{p}")
+    return tuple(dict.fromkeys(gaps))
+
+
+def _walk(node):
+    if isinstance(node, Group):
+        for c in node.children:
+            yield from _walk(c)
+    else:
+        yield node
+
+
+def _shown(value: Any) -> Any:
+    """Values as evidence: JSON-friendly, dates as ISO strings."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def why_not(tree: ConditionResult, want: str = NOT_MET) -> list:
+    """The conditions that make ``tree`` have status ``want``: only those that count.
+
+    A not-met ``all`` is explained by its not-met children; a not-met ``any``
+    failed in every alternative, so it is reported as one reason (its label
+    says what it means). A met ``any`` is explained by the alternatives that
+    held; a met ``all`` by all its children. Unknown follows unknown children.
+    Leaves and ``not`` are reasons in themselves.
+    """
+    if tree.status != want:
+        return []
+    if not tree.children or tree.kind == "not" or (want == NOT_MET and tree.kind == "any"):
+        return [tree]
+    out = []
+    for child in tree.children:
+        out.extend(why_not(child, want))
+    return out
+
+
+def describe_with_values(c: ConditionResult) -> str:
+    from ..rules.templates import format_value
+    shown = []
+    for path, value in _values(c):
+        if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+            value = f"{len(value)} items"
+        shown.append(f"{path} = {format_value(value)}")
+    if isinstance(c.expected, dict) and "param" in c.expected:
+        shown.append(f"{c.expected['param']} = {format_value(c.expected['value'])}")
+    return f"{c.description} ({'; '.join(shown)})" if shown else c.description
+
+
+def _values(c: ConditionResult) -> list:
+    if not c.children:
+        return list(c.values)
+    return list(dict.fromkeys(v for child in c.children for v in _values(child)
+                              if not isinstance(v[1], (list, dict))))

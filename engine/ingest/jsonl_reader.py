@@ -1,0 +1,42 @@
+"""JSON Lines catalogs: one service object per line, read as a stream.
+
+A line that is not valid JSON does not stop the batch: it becomes a record
+with a problem, reported as an ``error`` verdict naming the line.
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterator
+
+from ..errors import CatalogError, Location
+from ..model import Source
+from .records import RawRecord
+
+
+def read(path: str) -> Iterator[RawRecord]:
+    try:
+        fh = open(path, "rb")
+    except OSError as err:
+        raise CatalogError(f"cannot read file: {err.strerror or err}", Location(file=path)) from None
+    count = 0
+    with fh:
+        for lineno, raw in enumerate(fh, start=1):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            count += 1
+            source = Source(path, count, lineno)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                yield RawRecord(source, problem=f"line {lineno} is not valid UTF-8 (byte offset {err.start})")
+                continue
+            try:
+                yield RawRecord(source, json.loads(text))
+            except json.JSONDecodeError as err:
+                yield RawRecord(source, problem=f"line {lineno} is not valid JSON: {err.msg} at column {err.colno}")
+            except RecursionError:
+                yield RawRecord(source, problem=f"line {lineno} is nested too deeply to read")
+    if count == 0:
+        raise CatalogError("the catalog is empty", Location(file=path))

@@ -1,0 +1,18 @@
+"""The unit that flows from readers to the evaluator: one raw record."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ..model import Source
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A record as read, before validation. ``problem`` is set when the record
+    itself could not be parsed (a bad JSON line): it is still a record and it
+    still gets a result, with verdict ``error``."""
+
+    source: Source
+    data: Any = None
+    problem: Optional[str] = None

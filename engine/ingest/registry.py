@@ -1,0 +1,35 @@
+"""Catalog formats: one reader module per format, chosen by extension or by name."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+from ..errors import CatalogError, Location
+from . import json_reader, jsonl_reader, yaml_reader
+from .records import RawRecord
+
+READERS: dict[str, Callable[[str], Iterator[RawRecord]]] = {
+    "yaml": yaml_reader.read,
+    "json": json_reader.read,
+    "jsonl": jsonl_reader.read,
+}
+EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+def format_for(path: str, explicit: Optional[str] = None) -> str:
+    if explicit is not None:
+        if explicit not in READERS:
+            raise CatalogError(f"unknown input format {explicit!r}; known: {', '.join(READERS)}")
+        return explicit
+    ext = Path(path).suffix.lower()
+    if ext not in EXTENSIONS:
+        raise CatalogError(f"cannot tell the format of {Path(path).name!r} from its extension; "
+                           f"use one of {', '.join(EXTENSIONS)} or --input-format",
+                           Location(file=path))
+    return EXTENSIONS[ext]
+
+
+def read_catalog(path: str, explicit: Optional[str] = None) -> Iterator[RawRecord]:
+    if not Path(path).exists():
+        raise CatalogError("no such catalog file", Location(file=path))
+    return READERS[format_for(path, explicit)](path)

@@ -1,0 +1,29 @@
+"""YAML catalogs: a list of services, or a mapping with a ``services`` list.
+
+Several documents in one file (``---``) are read one after the other; each
+may be a list, a mapping with ``services``, or a single service mapping.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..errors import CatalogError, Location
+from ..model import Source
+from ..yamlio import load_documents, read_text
+from .records import RawRecord
+from .shape import records_of
+
+
+def read(path: str) -> Iterator[RawRecord]:
+    text = read_text(path)
+    count = 0
+    for doc in load_documents(text, path):
+        if doc is None:
+            continue
+        items = records_of(doc, path, single_ok=True)
+        for i, item in enumerate(items):
+            count += 1
+            line = items.where(i)[0] if hasattr(items, "where") else None
+            yield RawRecord(Source(path, count, line), item)
+    if count == 0 and not text.strip():
+        raise CatalogError("the catalog is empty", Location(file=path))

@@ -1,0 +1,223 @@
+"""Frozen result records: what an evaluation produced, and nothing else.
+
+Reports see only these. Every output format renders from
+``ServiceResult.to_dict()`` (one record per input record) plus ``RunInfo``
+and ``Summary``, so the formats cannot drift apart.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+STATUSES = (MET, NOT_MET, UNKNOWN)
+VALUABLE, NOT_VALUABLE, INDETERMINATE, ERROR = "valuable", "not_valuable", "indeterminate", "error"
+VERDICTS = (VALUABLE, NOT_VALUABLE, INDETERMINATE, ERROR)
+CRITERIA = ("utility", "warranty", "value")
+DIMENSIONS = ("availability", "capacity", "security", "continuity")
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    """One node of a rule's condition, with the values it saw."""
+
+    description: str
+    status: str
+    kind: str  # all | any | not | eq | ge | is | any_item ...
+    values: tuple = ()  # ((fact path, actual value or None), ...)
+    expected: Any = None  # threshold, literal or other path, as shown to people
+    missing: tuple = ()  # fact paths whose absence made this unknown
+    children: tuple = ()
+    decided_by: str = "durable-rules"  # or "composition" for all/any/not shown from children
+
+    def to_dict(self) -> dict:
+        out: dict = {"condition": self.description, "status": self.status, "kind": self.kind}
+        if self.values:
+            out["values"] = dict(self.values)
+        if self.expected is not None:
+            out["expected"] = self.expected
+        if self.missing:
+            out["missing"] = list(self.missing)
+        if self.children:
+            out["children"] = [c.to_dict() for c in self.children]
+        return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one rule on one service."""
+
+    rule: str
+    criterion: str  # utility | warranty | value | advisory
+    dimension: Optional[str]
+    status: str
+    severity: str
+    title: str
+    message: str
+    evidence: tuple = ()  # ((path, value), ...) facts, derived facts and param.* read
+    missing: tuple = ()
+    condition: Optional[ConditionResult] = None
+    pack: str = ""
+
+    @property
+    def deciding(self) -> bool:
+        return self.criterion != "advisory"
+
+    def to_dict(self, conditions: bool = False) -> dict:
+        out: dict = {"rule": self.rule, "criterion": self.criterion}
+        if self.dimension:
+            out["dimension"] = self.dimension
+        out.update(status=self.status, severity=self.severity, title=self.title,
+                   message=self.message, evidence=dict(self.evidence))
+        if self.missing:
+            out["missing"] = list(self.missing)
+        if conditions and self.condition is not None:
+            out["conditions"] = self.condition.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    name: str  # utility | warranty | value
+    status: str
+    findings: tuple = ()  # rule ids
+    dimensions: tuple = ()  # ((dimension, status), ...) for warranty
+    positives: Any = None  # value balance totals, for value
+    negatives: Any = None
+
+    def to_dict(self) -> dict:
+        out: dict = {"status": self.status, "findings": list(self.findings)}
+        if self.name == "warranty":
+            out["dimensions"] = dict(self.dimensions)
+        if self.name == "value":
+            out["positives"] = self.positives
+            out["negatives"] = self.negatives
+        return out
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """Why a record could not be evaluated: which field, and what was expected."""
+
+    path: str  # "" for the record itself
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record came from."""
+
+    file: str
+    record: int  # 1-based position within its file
+    line: Optional[int] = None
+
+    def to_dict(self) -> dict:
+        out: dict = {"file": self.file, "record": self.record}
+        if self.line is not None:
+            out["line"] = self.line
+        return out
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else f"{self.file} record {self.record}"
+
+
+@dataclass(frozen=True)
+class ServiceResult:
+    position: int  # 1-based position in the whole run (input order)
+    id: Optional[str]
+    name: Optional[str]
+    verdict: str
+    criteria: tuple = ()  # CriterionResult, in CRITERIA order
+    findings: tuple = ()  # Finding
+    errors: tuple = ()  # RecordError (verdict == error)
+    source: Optional[Source] = None
+    facts: Any = field(default=None, compare=False, repr=False)  # the validated fact
+
+    def criterion(self, name: str) -> Optional[CriterionResult]:
+        return next((c for c in self.criteria if c.name == name), None)
+
+    def finding(self, rule_id: str) -> Optional[Finding]:
+        return next((f for f in self.findings if f.rule == rule_id), None)
+
+    def to_dict(self, conditions: bool = False) -> dict:
+        out: dict = {"id": self.id, "name": self.name, "verdict": self.verdict}
+        if self.verdict == ERROR:
+            out["errors"] = [e.to_dict() for e in self.errors]
+            out["message"] = "; ".join(str(e) for e in self.errors)
+        else:
+            out["criteria"] = {c.name: c.to_dict() for c in self.criteria}
+        out["findings"] = [f.to_dict(conditions) for f in self.findings]
+        if self.source is not None:
+            out["source"] = self.source.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule's fixed metadata, for reports that describe rules (SARIF, HTML)."""
+
+    id: str
+    pack: str
+    title: str
+    criterion: str
+    severity: str
+    rationale: str
+    remediation: str
+    condition: str
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    tool: str
+    version: str
+    packs: tuple  # pack names
+    digest: str
+    as_of: str
+    params: tuple = ()  # ((pack, name, value), ...)
+    rules: tuple = ()  # RuleInfo
+    inputs: tuple = ()  # catalog files
+
+    def header(self) -> dict:
+        return {"tool": {"name": self.tool, "version": self.version},
+                "rules": {"packs": list(self.packs), "digest": self.digest},
+                "as_of": self.as_of}
+
+
+@dataclass
+class Summary:
+    """Counts accumulated as results stream past (mutable on purpose)."""
+
+    services: int = 0
+    verdicts: dict = field(default_factory=lambda: {v: 0 for v in VERDICTS})
+    criteria: dict = field(default_factory=lambda: {c: {s: 0 for s in STATUSES} for c in CRITERIA})
+
+    def add(self, result: ServiceResult) -> None:
+        self.services += 1
+        self.verdicts[result.verdict] += 1
+        for c in result.criteria:
+            self.criteria[c.name][c.status] += 1
+
+    def to_dict(self) -> dict:
+        return {"services": self.services, **self.verdicts}
+
+
+@dataclass(frozen=True)
+class Report:
+    run: RunInfo
+    services: tuple
+    summary: Summary
+
+    def to_dict(self, conditions: bool = False) -> dict:
+        out = self.run.header()
+        out["summary"] = self.summary.to_dict()
+        out["services"] = [s.to_dict(conditions) for s in self.services]
+        return out

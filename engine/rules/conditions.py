@@ -1,0 +1,243 @@
+"""Parse YAML condition trees into ``Leaf`` / ``Group`` nodes, type-checked.
+
+Grammar (each node is a mapping; ``label`` is allowed everywhere)::
+
+    {all: [COND, ...]}   {any: [COND, ...]}   {not: COND}
+    {fact: PATH, eq|ne|lt|le|gt|ge: OPERAND}      OPERAND = literal | {param: NAME} | {fact: PATH}
+    {fact: PATH, in|not_in: [literal, ...]}
+    {fact: PATH, is: present|absent|empty|not_empty}
+    {fact: LIST, any_item|all_items: COND}        inner paths are relative to the item; "." is the item
+
+Paths are checked against the fact schema (or the list's item schema), with
+a did-you-mean for misspellings; literals are checked against the field's
+type, so ``impact: "high"`` in a rule is caught here, not at run time.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ..paths import FactSchema, FieldType, did_you_mean
+from .model import COMPARE_OPS, QUANTIFIERS, SET_OPS, TESTS, Condition, Group, Leaf, Operand
+from .reader import Reader, join, kind_of
+
+OPERATORS = tuple(COMPARE_OPS) + tuple(SET_OPS) + ("is",) + QUANTIFIERS
+GROUPS = ("all", "any", "not")
+ORDERED_KINDS = ("number", "date", "string")
+
+
+@dataclass
+class Scope:
+    """What a condition may refer to: fact fields, parameters, derived facts."""
+
+    schema: FactSchema
+    base: Optional[FieldType]  # None = the whole fact; else a list's item type
+    params: dict  # name -> Parameter
+    derived: dict  # "derived.x" -> FieldType
+    item_path: str = ""  # the list path when inside an item condition
+
+
+def parse_condition(r: Reader, node: Any, container: Any, key: Any, path: str,
+                    scope: Scope) -> Optional[Condition]:
+    loc = r.at(container, key, path)
+    if not r.mapping(node, loc, "a condition"):
+        return None
+    label = node.get("label")
+    if label is not None and not isinstance(label, str):
+        r.error(f"label must be a string, got {kind_of(label)}", r.at(node, "label", join(path, "label")))
+        label = None
+    groups = [k for k in GROUPS if k in node]
+    if groups:
+        return _group(r, node, groups, path, scope, label, loc)
+    if "fact" not in node:
+        r.error("a condition needs either all/any/not or a 'fact' with an operator"
+                + did_you_mean(next(iter(node), ""), list(GROUPS) + ["fact"]), loc)
+        return None
+    return _leaf(r, node, path, scope, label, loc)
+
+
+def _group(r, node, groups, path, scope, label, loc) -> Optional[Group]:
+    kind = groups[0]
+    r.keys(node, path, [kind], ["label"], f"an '{kind}' condition")
+    if len(groups) > 1:
+        r.error(f"a condition may use only one of all/any/not, found {', '.join(groups)}", loc)
+        return None
+    body, sub = node[kind], join(path, kind)
+    if kind == "not":
+        child = parse_condition(r, body, node, kind, sub, scope)
+        return Group("not", (child,), label, loc) if child is not None else None
+    if not r.sequence(body, r.at(node, kind, sub), f"'{kind}'"):
+        return None
+    if not body:
+        r.error(f"'{kind}' needs at least one condition", r.at(node, kind, sub))
+        return None
+    children = [parse_condition(r, c, body, i, join(sub, i), scope) for i, c in enumerate(body)]
+    if any(c is None for c in children):
+        return None
+    return Group(kind, tuple(children), label, loc)
+
+
+def _leaf(r, node, path, scope, label, loc) -> Optional[Leaf]:
+    ops = [k for k in node if k in OPERATORS]
+    others = [k for k in node if k not in OPERATORS and k not in ("fact", "label")]
+    for k in others:
+        r.error(f"unknown key {k!r} in a condition{did_you_mean(str(k), list(OPERATORS))}",
+                r.at(node, k, join(path, str(k))))
+    if len(ops) != 1:
+        what = "no operator" if not ops else f"several operators ({', '.join(ops)})"
+        r.error(f"a 'fact' condition needs exactly one operator of {', '.join(OPERATORS)}; found {what}",
+                loc)
+        return None
+    op = ops[0]
+    fpath = node["fact"]
+    ftype = _fact_type(r, node, path, scope, fpath)
+    if others or ftype is None:
+        return None
+    sub, arg = join(path, op), node[op]
+    arg_loc = r.at(node, op, sub)
+    if op == "is":
+        return _test(r, fpath, ftype, arg, arg_loc, label, loc)
+    if op in QUANTIFIERS:
+        if ftype.kind != "array":
+            r.error(f"{op} needs a list, but {fpath} is {ftype.describe()}", arg_loc)
+            return None
+        item_scope = Scope(scope.schema, ftype.item, scope.params, {}, _abs(scope, fpath))
+        inner = parse_condition(r, arg, node, op, sub, item_scope)
+        return Leaf(fpath, op, inner=inner, label=label, location=loc, kind="array") if inner is not None else None
+    if ftype.kind not in ("number", "string", "boolean", "date"):
+        r.error(f"cannot compare {fpath} ({ftype.describe()}) with {op}; "
+                "use 'is: empty' / 'is: not_empty' or any_item / all_items for lists", arg_loc)
+        return None
+    if op in SET_OPS:
+        return _set(r, fpath, ftype, op, arg, arg_loc, label, loc)
+    operand = _operand(r, node, op, sub, scope, fpath, ftype)
+    if operand is None:
+        return None
+    if op not in ("eq", "ne") and ftype.kind == "boolean":
+        r.error(f"{op} does not order booleans; use eq or ne on {fpath}", arg_loc)
+        return None
+    return Leaf(fpath, op, operand=operand, label=label, location=loc, kind=ftype.kind)
+
+
+def _abs(scope: Scope, path: str) -> str:
+    return f"{scope.item_path}[].{path}" if scope.item_path else path
+
+
+def _fact_type(r, node, path, scope, fpath) -> Optional[FieldType]:
+    loc = r.at(node, "fact", join(path, "fact"))
+    if not isinstance(fpath, str) or not fpath:
+        r.error(f"'fact' must be a dotted path such as warranty.availability.measured, got {kind_of(fpath)}", loc)
+        return None
+    if scope.base is None and fpath.startswith("derived."):
+        if fpath in scope.derived:
+            return scope.derived[fpath]
+        r.error(f"unknown derived fact {fpath!r}{did_you_mean(fpath, sorted(scope.derived))}",
+                loc, code="fact-path")
+        return None
+    if fpath == "." and scope.base is not None:
+        return scope.base
+    ftype = scope.schema.lookup(fpath, scope.base)
+    if ftype is None:
+        where = f"items of {scope.item_path}" if scope.base is not None else "the fact schema"
+        extra = tuple(scope.derived) if scope.base is None else ()
+        r.error(f"unknown fact path {fpath!r} (not in {where})"
+                f"{scope.schema.suggest(fpath, scope.base, extra)}", loc, code="fact-path")
+    return ftype
+
+
+def _test(r, fpath, ftype, arg, arg_loc, label, loc) -> Optional[Leaf]:
+    if arg not in TESTS:
+        r.error(f"'is' must be one of {', '.join(TESTS)}; got {kind_of(arg)}"
+                f"{did_you_mean(str(arg), list(TESTS))}", arg_loc)
+        return None
+    if arg in ("empty", "not_empty") and ftype.kind != "array":
+        r.error(f"'is: {arg}' needs a list, but {fpath} is {ftype.describe()}", arg_loc)
+        return None
+    return Leaf(fpath, "is", test=arg, label=label, location=loc, kind=ftype.kind)
+
+
+def _set(r, fpath, ftype, op, arg, arg_loc, label, loc) -> Optional[Leaf]:
+    if not isinstance(arg, list) or not arg:
+        r.error(f"{op} needs a non-empty list of values, got {kind_of(arg)}", arg_loc)
+        return None
+    values = [literal(r, v, ftype, fpath, arg_loc) for v in arg]
+    if any(v is None for v in values):
+        return None
+    return Leaf(fpath, op, operand=Operand("value", tuple(values)), label=label, location=loc, kind=ftype.kind)
+
+
+def _operand(r, node, op, sub, scope, fpath, ftype) -> Optional[Operand]:
+    arg, loc = node[op], r.at(node, op, sub)
+    if isinstance(arg, dict):
+        if set(arg) == {"param"}:
+            return _param_operand(r, arg["param"], scope, fpath, ftype, loc)
+        if set(arg) == {"fact"}:
+            other = _fact_type(r, arg, sub, scope, arg["fact"])
+            if other is None:
+                return None
+            if other.kind != ftype.kind:
+                r.error(f"cannot compare {fpath} ({ftype.describe()}) with {arg['fact']} "
+                        f"({other.describe()})", loc, code="type")
+                return None
+            return Operand("fact", arg["fact"])
+        r.error(f"an operand is a literal, {{param: NAME}} or {{fact: PATH}}; got keys "
+                f"{', '.join(map(str, arg))}", loc)
+        return None
+    value = literal(r, arg, ftype, fpath, loc)
+    if value is None:
+        return None
+    if ftype.enum and op not in ("eq", "ne"):
+        r.error(f"{fpath} is one of {', '.join(ftype.enum)}; only eq/ne/in make sense", loc, code="type")
+        return None
+    return Operand("value", value)
+
+
+def _param_operand(r, name, scope, fpath, ftype, loc) -> Optional[Operand]:
+    param = scope.params.get(name)
+    if param is None:
+        r.error(f"unknown parameter {name!r}{did_you_mean(str(name), sorted(scope.params))}",
+                loc, code="param")
+        return None
+    kind = "number" if param.kind == "integer" else param.kind
+    if kind != ftype.kind:
+        r.error(f"parameter {name!r} is {param.kind} but {fpath} is {ftype.describe()}", loc, code="type")
+        return None
+    return Operand("param", name)
+
+
+def literal(r: Reader, value: Any, ftype: FieldType, fpath: str, loc) -> Any:
+    """Check (and normalise) a literal against the field's type; None if wrong."""
+    kind = ftype.kind
+    ok = False
+    if kind == "number":
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
+            and value not in (float("inf"), float("-inf"))
+    elif kind == "boolean":
+        ok = isinstance(value, bool)
+    elif kind == "string":
+        ok = isinstance(value, str)
+        if ok and ftype.enum and value not in ftype.enum:
+            r.error(f"{fpath} is one of {', '.join(ftype.enum)}, so {value!r} can never match"
+                    f"{did_you_mean(value, list(ftype.enum))}", loc, code="type")
+            return None
+    elif kind == "date":
+        value = as_date(value)
+        ok = value is not None
+    if not ok:
+        r.error(f"{fpath} is {ftype.describe()}, but the value is {kind_of(value)}", loc, code="type")
+        return None
+    return value
+
+
+def as_date(value: Any) -> Optional[_dt.date]:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

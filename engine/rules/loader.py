@@ -1,0 +1,263 @@
+"""Load rule packs from YAML: a directory with ``pack.yaml`` or a single file.
+
+A pack directory holds ``pack.yaml`` (name, version, parameters, derived
+facts, optionally rules), rule files under ``rules/*.yaml`` (each a ``rules:``
+list) and rule test cases under ``tests/*.yaml``. A single-file pack holds all
+of it in one document. Every problem found is collected and reported with
+``file:line:col`` and a document path; nothing is half-loaded.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Optional
+
+from ..errors import Location, Problem, RulePackError, UserError
+from ..paths import FactSchema
+from ..yamlio import load_single, read_text
+from .conditions import Scope, parse_condition
+from .derived import output_types, parse_derived
+from .model import CRITERIA, SEVERITIES, STATUSES, Pack, Parameter, Rule, leaves, walk
+from .reader import Reader, join, kind_of
+from .templates import parse_template, unknown_placeholders
+
+PACK_KEYS = ("pack", "version", "title", "description", "parameters", "derived", "rules")
+RULE_FILE_KEYS = ("rules",)
+RULE_KEYS = ("metadata", "condition", "messages")
+METADATA_KEYS = ("id", "title", "criterion", "severity", "rationale", "remediation")
+PARAM_KINDS = ("number", "integer", "string", "boolean")
+RULE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
+
+
+def load_packs(paths: list, schema: Optional[FactSchema] = None) -> list[Pack]:
+    """Load several packs; rule ids must be unique across all of them."""
+    packs, problems = [], []
+    for path in paths:
+        pack, found = read_pack(path, schema)
+        problems.extend(found)
+        if pack is not None:
+            packs.append(pack)
+    problems.extend(_duplicate_ids([r for p in packs for r in p.rules]))
+    if len({p.name for p in packs}) != len(packs):
+        problems.append(Problem("two packs share a name; pack names must be unique",
+                                Location(file=str(paths[-1]))))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise RulePackError(errors)
+    return packs
+
+
+def read_pack(path, schema: Optional[FactSchema] = None) -> tuple[Optional[Pack], list[Problem]]:
+    """Parse one pack; returns (pack or None, every problem found)."""
+    schema = schema or FactSchema.default()
+    path = Path(path)
+    if path.is_dir():
+        main = path / "pack.yaml"
+        if not main.is_file():
+            return None, [Problem("a rule-pack directory needs a pack.yaml", Location(file=str(path)))]
+        extra = sorted((path / "rules").glob("*.yaml")) if (path / "rules").is_dir() else []
+        tests = path / "tests"
+    elif path.is_file():
+        main, extra, tests = path, [], None
+    else:
+        return None, [Problem("no such rule pack (expected a directory with pack.yaml or a YAML file)",
+                              Location(file=str(path)))]
+    return _PackBuilder(schema).build(path, main, extra, tests)
+
+
+class _PackBuilder:
+    def __init__(self, schema: FactSchema):
+        self.schema = schema
+        self.problems: list[Problem] = []
+
+    def _doc(self, file: Path, r: Reader) -> Any:
+        try:
+            return load_single(read_text(str(file)), str(file))
+        except UserError as err:
+            r.error(err.message, err.location or Location(file=str(file)), code="yaml")
+            return None
+
+    def build(self, source: Path, main: Path, extra: list, tests: Optional[Path]):
+        r = Reader(str(main))
+        doc = self._doc(main, r)
+        pack = None
+        if doc is None and not r.problems:
+            r.error("the pack file is empty", Location(file=str(main)))
+        elif doc is not None and r.mapping(doc, r.at(doc), "a rule pack"):
+            pack = self._pack(r, doc, source, main, extra, tests)
+        self.problems.extend(r.problems)
+        if any(p.severity == "error" for p in self.problems):
+            return None, self.problems
+        return pack, self.problems
+
+    def _pack(self, r, doc, source, main, extra, tests) -> Optional[Pack]:
+        r.keys(doc, "", ("pack",), PACK_KEYS[1:], "a rule pack")
+        name = r.string(doc, "pack", "pack", "the pack name")
+        params = self._parameters(r, doc.get("parameters"))
+        derived = parse_derived(r, doc.get("derived"), self.schema, params, "derived")
+        scope = Scope(self.schema, None, params, output_types(derived))
+        rules = self._rules(r, doc, scope, name or "") if "rules" in doc else []
+        for file in extra:
+            fr = Reader(str(file))
+            sub = self._doc(file, fr)
+            if sub is not None and fr.mapping(sub, fr.at(sub), "a rule file"):
+                fr.keys(sub, "", RULE_FILE_KEYS, (), "a rule file")
+                rules.extend(self._rules(fr, sub, scope, name or ""))
+            self.problems.extend(fr.problems)
+        if not rules and not any(p.severity == "error" for p in r.problems + self.problems):
+            r.warn("the pack has no rules", r.at(doc))
+        self.problems.extend(_duplicate_ids(rules))
+        if name is None:
+            return None
+        return Pack(name=name, version=str(doc.get("version", "0")), title=str(doc.get("title", name)),
+                    description=str(doc.get("description", "")).strip(), parameters=params,
+                    derived=derived, rules=tuple(rules), source=str(source),
+                    files=tuple(str(f) for f in [main, *extra]),
+                    tests_dir=str(tests) if tests is not None and tests.is_dir() else None)
+
+    def _parameters(self, r: Reader, node: Any) -> dict:
+        out: dict = {}
+        if node is None or not r.mapping(node, r.at(node, None, "parameters"), "'parameters'"):
+            return out
+        for name, body in node.items():
+            path = join("parameters", name)
+            loc = r.at(node, name, path)
+            if not isinstance(name, str) or not name.isidentifier():
+                r.error(f"parameter names are identifiers, got {name!r}", loc)
+                continue
+            if not r.mapping(body, loc, f"parameter {name!r}"):
+                continue
+            r.keys(body, path, ("type", "default"), ("description", "minimum", "maximum"),
+                   f"parameter {name!r}")
+            kind = r.string(body, "type", join(path, "type"), "the parameter type", PARAM_KINDS) \
+                if "type" in body else None
+            if kind is None or "default" not in body:
+                continue
+            param = Parameter(name, kind, body["default"], str(body.get("description", "")).strip(),
+                              body.get("minimum"), body.get("maximum"), loc)
+            problem = check_param_value(param, param.default)
+            if problem:
+                r.error(f"default of parameter {name!r}: {problem}", r.at(body, "default", join(path, "default")),
+                        code="type")
+                continue
+            out[name] = param
+        return out
+
+    def _rules(self, r: Reader, doc: dict, scope: Scope, pack: str) -> list[Rule]:
+        node = doc["rules"]
+        if not r.sequence(node, r.at(doc, "rules", "rules"), "'rules'"):
+            return []
+        rules = []
+        for i, body in enumerate(node):
+            rule = self._rule(r, node, i, body, scope, pack)
+            if rule is not None:
+                rules.append(rule)
+        return rules
+
+    def _rule(self, r, container, i, body, scope, pack) -> Optional[Rule]:
+        path = f"rules[{i}]"
+        loc = r.at(container, i, path)
+        if not r.mapping(body, loc, "a rule"):
+            return None
+        r.keys(body, path, ("metadata", "condition"), ("messages",), "a rule")
+        meta = body.get("metadata")
+        mpath = join(path, "metadata")
+        if not isinstance(meta, dict):
+            if "metadata" in body:
+                r.error(f"metadata must be a mapping, got {kind_of(meta)}", r.at(body, "metadata", mpath))
+            return None
+        r.keys(meta, mpath, METADATA_KEYS, (), "rule metadata")
+        fields = {k: r.string(meta, k, join(mpath, k), f"metadata {k}") if k in meta else None
+                  for k in ("id", "title", "rationale", "remediation")}
+        criterion = r.string(meta, "criterion", join(mpath, "criterion"), "the criterion", CRITERIA) \
+            if "criterion" in meta else None
+        severity = r.string(meta, "severity", join(mpath, "severity"), "the severity", SEVERITIES) \
+            if "severity" in meta else None
+        rid = fields["id"]
+        if rid is not None and not RULE_ID.fullmatch(rid):
+            r.error(f"rule id {rid!r} must start with a letter and use only letters, digits, _ . -",
+                    r.at(meta, "id", join(mpath, "id")))
+            rid = None
+        cond = parse_condition(r, body.get("condition"), body, "condition", join(path, "condition"), scope) \
+            if "condition" in body else None
+        messages = self._messages(r, body, path, scope, cond)
+        if None in (rid, criterion, severity, cond, messages) or None in fields.values():
+            return None
+        if criterion != "advisory" and severity != "error":
+            r.warn(f"rule {rid} decides {criterion} but has severity {severity}; deciding rules are "
+                   "usually 'error' (advisory rules never change the verdict)", r.at(meta, "severity"))
+        return Rule(rid, fields["title"], criterion, severity, fields["rationale"], fields["remediation"],
+                    cond, messages, pack, Location(file=r.file, line=loc.line, column=loc.column))
+
+    def _messages(self, r, body, path, scope, cond) -> Optional[dict]:
+        node = body.get("messages")
+        if node is None:
+            return {}
+        mpath = join(path, "messages")
+        if not r.mapping(node, r.at(body, "messages", mpath), "'messages'"):
+            return None
+        r.keys(node, mpath, (), STATUSES, "messages")
+        known = set(self.schema.all_paths()) | set(scope.derived) | {f"param.{p}" for p in scope.params}
+        out = {}
+        for status in STATUSES:
+            if status not in node:
+                continue
+            loc = r.at(node, status, join(mpath, status))
+            if not isinstance(node[status], str):
+                r.error(f"a message must be a string, got {kind_of(node[status])}", loc)
+                return None
+            template, err = parse_template(node[status])
+            if err:
+                r.error(f"message template: {err}", loc)
+                return None
+            bad = unknown_placeholders(template, known)
+            if bad:
+                r.error(f"message template names unknown values: {', '.join(bad)}", loc, code="fact-path")
+                return None
+            out[status] = template
+        return out
+
+
+def check_param_value(param: Parameter, value: Any) -> Optional[str]:
+    """Why ``value`` is not acceptable for ``param`` (None if it is)."""
+    kind = param.kind
+    if kind in ("number", "integer"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            return f"expected a number, got {kind_of(value)}"
+        if kind == "integer" and value != int(value):
+            return f"expected an integer, got {value}"
+        if param.minimum is not None and value < param.minimum:
+            return f"must be at least {param.minimum}, got {value}"
+        if param.maximum is not None and value > param.maximum:
+            return f"must be at most {param.maximum}, got {value}"
+    elif kind == "boolean" and not isinstance(value, bool):
+        return f"expected true or false, got {kind_of(value)}"
+    elif kind == "string" and not isinstance(value, str):
+        return f"expected a string, got {kind_of(value)}"
+    return None
+
+
+def _duplicate_ids(rules: list) -> list[Problem]:
+    seen: dict = {}
+    out = []
+    for rule in rules:
+        if rule.id in seen:
+            first = seen[rule.id]
+            out.append(Problem(f"duplicate rule id {rule.id!r} (first defined at {first.location})",
+                               rule.location, "error", "duplicate-id"))
+        else:
+            seen[rule.id] = rule
+    return out
+
+
+def rule_fact_paths(rule: Rule) -> list[str]:
+    """Top-level fact paths a rule's condition reads (quantified lists by list path)."""
+    out: list[str] = []
+    for leaf in leaves(rule.condition):
+        for p in leaf.fact_paths():
+            if p not in out:
+                out.append(p)
+    return out
+
+
+__all__ = ["load_packs", "read_pack", "check_param_value", "rule_fact_paths", "walk"]

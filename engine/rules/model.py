@@ -1,0 +1,199 @@
+"""The rule language as data: conditions, derived facts, rules and packs.
+
+A condition is a small tree. Leaves compare one fact path with a literal, a
+parameter or another fact path, test existence or emptiness, or quantify over
+the items of a list with an inner condition relative to each item. Inner
+nodes are ``all`` / ``any`` / ``not``. Nothing here is executable: the
+compiler turns these trees into durable-rules condition dictionaries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+
+from ..errors import Location
+
+#: Binary comparison operators and their negations (valid on validated, typed facts).
+COMPARE_OPS = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
+SET_OPS = {"in": "not_in", "not_in": "in"}
+TESTS = {"present": "absent", "absent": "present", "empty": "not_empty", "not_empty": "empty"}
+QUANTIFIERS = ("any_item", "all_items")
+OP_SYMBOLS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
+              "in": "in", "not_in": "not in"}
+
+CRITERIA = ("utility", "warranty.availability", "warranty.capacity", "warranty.security",
+            "warranty.continuity", "value", "advisory")
+SEVERITIES = ("error", "warning", "info")
+STATUSES = ("met", "not_met", "unknown")
+
+
+@dataclass(frozen=True)
+class Operand:
+    """Right-hand side of a comparison."""
+
+    kind: str  # value | param | fact
+    value: Any = None  # the literal (kind == value), or the param name / fact path
+
+    def describe(self) -> str:
+        if self.kind == "param":
+            return f"param {self.value}"
+        if self.kind == "fact":
+            return str(self.value)
+        return _literal(self.value)
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """``fact OP operand``, ``fact is TEST`` or ``fact any_item/all_items COND``."""
+
+    path: str
+    op: str
+    operand: Optional[Operand] = None  # comparisons and set tests
+    test: Optional[str] = None  # for op == "is"
+    inner: Optional["Condition"] = None  # for quantifiers
+    label: Optional[str] = None
+    location: Optional[Location] = field(default=None, compare=False)
+    kind: str = ""  # the fact path's type kind (number, string, array ...)
+
+    def describe(self) -> str:
+        if self.label:
+            return self.label
+        if self.op == "is":
+            return f"{self.path} is {self.test.replace('_', ' ')}"
+        if self.op in QUANTIFIERS:
+            word = "some item" if self.op == "any_item" else "every item"
+            return f"{word} of {self.path}: {self.inner.describe()}"
+        return f"{self.path} {OP_SYMBOLS[self.op]} {self.operand.describe()}"
+
+    def fact_paths(self) -> list[str]:
+        paths = [self.path]
+        if self.operand is not None and self.operand.kind == "fact":
+            paths.append(self.operand.value)
+        return paths
+
+
+@dataclass(frozen=True)
+class Group:
+    """``all`` / ``any`` over children, or ``not`` over one child."""
+
+    kind: str  # all | any | not
+    children: tuple
+    label: Optional[str] = None
+    location: Optional[Location] = field(default=None, compare=False)
+
+    def describe(self) -> str:
+        if self.label:
+            return self.label
+        if self.kind == "not":
+            return f"not ({self.children[0].describe()})"
+        joiner = " and " if self.kind == "all" else " or "
+        return joiner.join(f"({c.describe()})" if isinstance(c, Group) else c.describe()
+                           for c in self.children)
+
+
+Condition = Union[Leaf, Group]
+
+
+def walk(cond: Condition):
+    """Pre-order traversal of the nodes of one rule's condition (not into items)."""
+    yield cond
+    if isinstance(cond, Group):
+        for child in cond.children:
+            yield from walk(child)
+
+
+def leaves(cond: Condition) -> list[Leaf]:
+    return [n for n in walk(cond) if isinstance(n, Leaf)]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: str  # number | integer | string | boolean
+    default: Any
+    description: str = ""
+    minimum: Optional[float] = None
+    maximum: Optional[float] = None
+    location: Optional[Location] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One list summed by a ``sum`` or ``balance`` derived fact."""
+
+    list: str
+    field: Optional[str] = None  # item field holding the number; None counts items
+    default: float = 1
+    where: tuple = ()  # ((item field, required value), ...)
+    weight: Optional[Operand] = None  # literal or param; 1 when absent
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A fact computed from other facts by one function of a closed set."""
+
+    name: str  # referenced as derived.<name>
+    function: str
+    args: dict = field(compare=False)
+    inputs: tuple = ()  # fact paths read (for evidence and for the payload)
+    outputs: tuple = ()  # derived paths produced (derived.x, or derived.x.positives ...)
+    location: Optional[Location] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A message with ``{path}`` placeholders filled from evidence values."""
+
+    text: str
+    parts: tuple  # alternating literal str and ("path",) tuples
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    criterion: str
+    severity: str
+    rationale: str
+    remediation: str
+    condition: Condition
+    messages: dict  # status -> Template
+    pack: str = ""
+    location: Optional[Location] = field(default=None, compare=False)
+
+    @property
+    def top_criterion(self) -> str:
+        return self.criterion.split(".", 1)[0]
+
+    @property
+    def dimension(self) -> Optional[str]:
+        return self.criterion.split(".", 1)[1] if "." in self.criterion else None
+
+    @property
+    def deciding(self) -> bool:
+        return self.criterion != "advisory"
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    version: str
+    title: str
+    description: str
+    parameters: dict  # name -> Parameter
+    derived: dict  # name -> Derived
+    rules: tuple  # Rule, in file order
+    source: str  # directory or file the pack was loaded from
+    files: tuple = ()  # every file read, for the digest
+    tests_dir: Optional[str] = None
+
+    def rule(self, rule_id: str) -> Optional[Rule]:
+        return next((r for r in self.rules if r.id == rule_id), None)

@@ -1,0 +1,189 @@
+"""Rule test cases: YAML files of facts in, expected statuses out.
+
+A case file sits beside its pack (``<pack>/tests/*.yaml``)::
+
+    rule: WAR-001                     # the rule a bare ``expect`` refers to
+    cases:
+      - name: measured above target
+        facts: {warranty: {availability: {target: 99.9, measured: 99.95}}}
+        expect: met                   # status of WAR-001
+      - name: tier-1 profile
+        params: {min_headroom: 0.2}   # optional overrides for this case
+        as_of: 2026-11-28             # optional evaluation date
+        facts: {...}
+        expect: {rules: {WAR-002: not_met}, criteria: {warranty: not_met}, verdict: not_valuable}
+
+Every case runs through the real compiler and durable-rules. Coverage says,
+for each rule, which of met / not met / unknown some case produced.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from .api import resolve_params
+from .compile import compile_packs
+from .errors import Location, Problem, RulePackError, UserError
+from .evaluate import Evaluator
+from .ingest.validate import validate
+from .model import STATUSES, VERDICTS
+from .rules.model import Pack, leaves
+from .yamlio import load_single, read_text
+
+DEFAULT_AS_OF = _dt.date(2026, 11, 28)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    facts: dict
+    expect: dict  # {"rules": {...}, "criteria": {...}, "verdict": str|None}
+    params: dict
+    as_of: _dt.date
+    location: Location
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: Case
+    failures: tuple  # human-readable mismatches
+    statuses: dict  # rule id -> status
+    explanation: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class Coverage:
+    """Per rule, the statuses some case produced, out of those it can produce."""
+
+    possible: dict = field(default_factory=dict)  # rule id -> statuses the rule can reach
+    seen: dict = field(default_factory=dict)  # rule id -> statuses some case produced
+
+    def missing(self, rule_id: str) -> list:
+        return [s for s in STATUSES if s in self.possible[rule_id] and s not in self.seen.get(rule_id, ())]
+
+    def percent(self) -> float:
+        total = sum(len(p) for p in self.possible.values())
+        hit = sum(len(self.seen.get(r, set()) & p) for r, p in self.possible.items())
+        return 100.0 * hit / total if total else 100.0
+
+
+def possible_statuses(rule) -> set:
+    """A rule can be unknown only if some leaf can be: existence tests never are."""
+    can_be_unknown = any(not (leaf.op == "is" and leaf.test in ("present", "absent"))
+                         for leaf in leaves(rule.condition))
+    return {"met", "not_met", "unknown"} if can_be_unknown else {"met", "not_met"}
+
+
+def load_cases(pack: Pack, files: Optional[list] = None) -> list[Case]:
+    if files is None:
+        files = sorted(Path(pack.tests_dir).glob("*.yaml")) if pack.tests_dir else []
+    cases, problems = [], []
+    for file in files:
+        doc = load_single(read_text(str(file)), str(file))
+        cases.extend(_parse_file(doc, str(file), pack, problems))
+    if problems:
+        raise RulePackError(problems)
+    return cases
+
+
+def _parse_file(doc: Any, file: str, pack: Pack, problems: list) -> list[Case]:
+    where = getattr(doc, "where", lambda k=None: (None, None))
+    if not isinstance(doc, dict) or not isinstance(doc.get("cases"), list):
+        problems.append(Problem("a rule test file is a mapping with a 'cases' list", Location(file=file)))
+        return []
+    default_rule = doc.get("rule")
+    out = []
+    for i, raw in enumerate(doc["cases"]):
+        line, col = doc["cases"].where(i)
+        loc = Location(file=file, line=line, column=col, path=f"cases[{i}]")
+        if not isinstance(raw, dict) or "expect" not in raw or not isinstance(raw.get("facts", {}), dict):
+            problems.append(Problem("a case needs 'expect' and a 'facts' mapping", loc))
+            continue
+        expect = _expect(raw["expect"], default_rule, pack, loc, problems)
+        if expect is None:
+            continue
+        facts = dict(raw.get("facts") or {})
+        facts.setdefault("id", f"case-{i + 1}")
+        as_of = raw.get("as_of", DEFAULT_AS_OF)
+        if isinstance(as_of, str):
+            as_of = _dt.date.fromisoformat(as_of)
+        out.append(Case(str(raw.get("name", f"case {i + 1}")), facts, expect,
+                        dict(raw.get("params") or {}), as_of, loc))
+    return out
+
+
+def _expect(raw: Any, default_rule: Optional[str], pack: Pack, loc: Location, problems: list):
+    if isinstance(raw, str):
+        if default_rule is None:
+            problems.append(Problem("'expect' is a bare status but the file names no 'rule'", loc))
+            return None
+        raw = {"rules": {default_rule: raw}}
+    if not isinstance(raw, dict):
+        problems.append(Problem("'expect' is a status or a mapping of rules / criteria / verdict", loc))
+        return None
+    expect = {"rules": dict(raw.get("rules") or {}), "criteria": dict(raw.get("criteria") or {}),
+              "verdict": raw.get("verdict")}
+    for rid, status in expect["rules"].items():
+        if pack.rule(rid) is None:
+            problems.append(Problem(f"unknown rule {rid!r} in expect", loc))
+        if status not in STATUSES:
+            problems.append(Problem(f"expected status {status!r} is not one of {', '.join(STATUSES)}", loc))
+    if expect["verdict"] is not None and expect["verdict"] not in VERDICTS:
+        problems.append(Problem(f"expected verdict {expect['verdict']!r} is not one of {', '.join(VERDICTS)}", loc))
+    return expect
+
+
+def run_cases(pack: Pack, cases: list[Case]) -> tuple[list[CaseResult], Coverage]:
+    coverage = Coverage({r.id: possible_statuses(r) for r in pack.rules})
+    evaluators: dict = {}
+    results = []
+    try:
+        for case in cases:
+            key = (json.dumps(case.params, sort_keys=True, default=str), case.as_of)
+            if key not in evaluators:
+                params = resolve_params([pack], case.params)
+                evaluators[key] = Evaluator(compile_packs([pack], params), case.as_of)
+            results.append(_run(evaluators[key], case, coverage))
+    finally:
+        for ev in evaluators.values():
+            ev.close()
+    return results, coverage
+
+
+def _run(evaluator: Evaluator, case: Case, coverage: Coverage) -> CaseResult:
+    fact, errors = validate(case.facts)
+    if fact is None:
+        verdict = "error"
+        if case.expect["verdict"] == "error":
+            return CaseResult(case, (), {})
+        return CaseResult(case, tuple(f"facts are invalid: {e}" for e in errors), {})
+    criteria, verdict, findings = evaluator.evaluate(fact)
+    statuses = {f.rule: f.status for f in findings}
+    for rid, status in statuses.items():
+        coverage.seen.setdefault(rid, set()).add(status)
+    failures = []
+    for rid, want in case.expect["rules"].items():
+        if statuses.get(rid) != want:
+            f = next(f for f in findings if f.rule == rid)
+            failures.append(f"{rid}: expected {want}, got {f.status} ({f.message})")
+    got_criteria = {c.name: c.status for c in criteria}
+    got_criteria.update({f"warranty.{d}": s for c in criteria for d, s in c.dimensions})
+    for name, want in case.expect["criteria"].items():
+        if got_criteria.get(name) != want:
+            failures.append(f"criterion {name}: expected {want}, got {got_criteria.get(name, 'nothing')}")
+    if case.expect["verdict"] is not None and verdict != case.expect["verdict"]:
+        failures.append(f"verdict: expected {case.expect['verdict']}, got {verdict}")
+    return CaseResult(case, tuple(failures), statuses)
+
+
+def check_pack_tests(pack: Pack) -> tuple[list[CaseResult], Coverage]:
+    if pack.tests_dir is None:
+        raise UserError(f"pack {pack.name} has no tests/ directory", Location(file=pack.source))
+    return run_cases(pack, load_cases(pack))

@@ -1,0 +1,185 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Only PyYAML's *safe* constructor is used (a subclass of ``SafeLoader`` /
+``CSafeLoader`` that adds position tracking and rejects duplicate keys), so a
+YAML file can never construct Python objects. Before constructing anything
+the node graph is measured: alias bombs and absurd nesting are refused with a
+message naming the file, instead of exhausting memory later.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator, Optional
+
+import yaml
+
+from .errors import Location, UserError
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Defaults for what one YAML document may expand to (aliases expanded).
+MAX_NODES = 5_000_000
+MAX_DEPTH = 64
+
+
+class LocDict(dict):
+    """A mapping from YAML that knows the line/column of itself and of each key."""
+
+    __slots__ = ("mark", "key_marks")
+
+    def where(self, key: Any = None) -> tuple[int, int]:
+        if key is not None and key in self.key_marks:
+            return self.key_marks[key]
+        return self.mark
+
+
+class LocList(list):
+    """A sequence from YAML that knows the line/column of itself and of each item."""
+
+    __slots__ = ("mark", "item_marks")
+
+    def where(self, index: Optional[int] = None) -> tuple[int, int]:
+        if index is not None and 0 <= index < len(self.item_marks):
+            return self.item_marks[index]
+        return self.mark
+
+
+def _pos(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _LocatingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """SafeLoader that builds LocDict/LocList and refuses duplicate keys."""
+
+    def construct_yaml_map(self, node):  # noqa: D401 - PyYAML hook
+        data = LocDict()
+        data.mark = _pos(node)
+        data.key_marks = {}
+        yield data
+        self.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    "found an unhashable key", key_node.start_mark)
+            if key in data.key_marks:
+                line, col = data.key_marks[key]
+                raise yaml.constructor.ConstructorError(
+                    None, None,
+                    f"duplicate key {key!r} (first defined at line {line}, column {col})",
+                    key_node.start_mark)
+            data.key_marks[key] = _pos(key_node)
+            data[key] = self.construct_object(value_node, deep=True)
+
+    def construct_yaml_seq(self, node):  # noqa: D401 - PyYAML hook
+        data = LocList()
+        data.mark = _pos(node)
+        data.item_marks = [_pos(child) for child in node.value]
+        yield data
+        data.extend(self.construct_object(child, deep=True) for child in node.value)
+
+
+_LocatingLoader.add_constructor("tag:yaml.org,2002:map", _LocatingLoader.construct_yaml_map)
+_LocatingLoader.add_constructor("tag:yaml.org,2002:seq", _LocatingLoader.construct_yaml_seq)
+
+
+def _measure(node: yaml.Node, max_nodes: int, max_depth: int) -> None:
+    """Refuse documents whose expanded size or depth passes the limits.
+
+    Sizes are memoised per node, so a billion-laughs document is measured in
+    time linear in its *written* size while its expanded size is computed.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(node, 1, False)]
+    while stack:
+        current, depth, done = stack.pop()
+        if depth > max_depth:
+            raise _LimitError(f"nesting deeper than {max_depth} levels", current)
+        key = id(current)
+        if key in sizes and not done:
+            continue
+        children: list[yaml.Node] = []
+        if isinstance(current, yaml.MappingNode):
+            for k, v in current.value:
+                children.extend((k, v))
+        elif isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        if not done:
+            sizes[key] = -1  # in progress; a cycle cannot occur in YAML node graphs
+            stack.append((current, depth, True))
+            stack.extend((c, depth + 1, False) for c in children if id(c) not in sizes)
+            continue
+        total = 1 + sum(max(sizes.get(id(c), 1), 1) for c in children)
+        if total > max_nodes:
+            raise _LimitError(
+                f"document expands to more than {max_nodes:,} values "
+                "(YAML aliases multiply what is written)", current)
+        sizes[key] = total
+
+
+class _LimitError(Exception):
+    def __init__(self, message: str, node: yaml.Node):
+        super().__init__(message)
+        self.node = node
+
+
+def _located(file: str, err: yaml.YAMLError) -> UserError:
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    problem = getattr(err, "problem", None) or str(err)
+    context = getattr(err, "context", None)
+    text = f"{context}, {problem}" if context and problem else (problem or context or str(err))
+    if mark is None:
+        return UserError(f"invalid YAML: {text}", Location(file=file))
+    return UserError(f"invalid YAML: {text}",
+                     Location(file=file, line=mark.line + 1, column=mark.column + 1))
+
+
+def load_documents(text: str, file: str, *, max_nodes: int = MAX_NODES,
+                   max_depth: int = MAX_DEPTH) -> Iterator[Any]:
+    """Yield each document of a YAML stream, safely constructed and located."""
+    loader = _LocatingLoader(text)
+    try:
+        while True:
+            try:
+                if not loader.check_node():
+                    return
+                node = loader.get_node()
+                _measure(node, max_nodes, max_depth)
+                yield loader.construct_document(node)
+            except yaml.YAMLError as err:
+                raise _located(file, err) from None
+            except _LimitError as err:
+                line, col = _pos(err.node)
+                raise UserError(str(err), Location(file=file, line=line, column=col)) from None
+            except RecursionError:
+                raise UserError(f"nesting too deep to read (over {max_depth} levels)",
+                                Location(file=file)) from None
+    finally:
+        loader.dispose()
+
+
+def load_single(text: str, file: str, **limits: int) -> Any:
+    """Load a file that must hold exactly one YAML document (None if empty)."""
+    docs = list(load_documents(text, file, **limits))
+    if len(docs) > 1:
+        raise UserError("expected one YAML document, found several (separated by ---)",
+                        Location(file=file))
+    return docs[0] if docs else None
+
+
+def read_text(path: str) -> str:
+    """Read a UTF-8 text file (a BOM is allowed) with a clear error."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as err:
+        raise UserError(f"cannot read file: {err.strerror or err}", Location(file=str(path))) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise UserError(f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})",
+                        Location(file=str(path), line=line)) from None
+    return text

@@ -1,0 +1,42 @@
+"""Shared fixtures: paths into the repository, a CLI runner, golden-file helper."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = "facts/samples/catalog.yaml"
+AS_OF = "2026-11-28"
+SHARED = ROOT.parent / "shared" / "samples"
+
+
+@pytest.fixture
+def repo(monkeypatch) -> Path:
+    """Run from the repository root, so paths in outputs are stable and relative."""
+    monkeypatch.chdir(ROOT)
+    return ROOT
+
+
+@pytest.fixture
+def cli(repo):
+    from cli import main
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/NAME; UPDATE_GOLDEN=1 rewrites it instead."""
+    path = ROOT / "tests" / "golden" / name
+    if os.environ.get("UPDATE_GOLDEN") == "1" or not path.exists() and os.environ.get("CI") is None \
+            and os.environ.get("UPDATE_GOLDEN") == "new":
+        path.write_text(actual, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"output differs from tests/golden/{name} (UPDATE_GOLDEN=1 to accept)"

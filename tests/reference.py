@@ -1,0 +1,92 @@
+"""A straightforward three-valued interpreter of YAML condition trees.
+
+Written for the tests only, independently of the compiler: it walks the
+parsed condition and the validated fact in plain Python. The differential
+tests check that durable-rules, fed by the compiler, decides the same.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from engine.rules.model import Group, Leaf
+
+MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+
+
+def get(node: Any, path: str) -> Any:
+    if path == ".":
+        return node
+    for part in path.split("."):
+        if not isinstance(node, dict) or node.get(part) is None:
+            return None
+        node = node[part]
+    return node
+
+
+def _and(xs):
+    return NOT_MET if NOT_MET in xs else UNKNOWN if UNKNOWN in xs else MET
+
+
+def _or(xs):
+    return MET if MET in xs else UNKNOWN if UNKNOWN in xs else NOT_MET
+
+
+def _norm(v):
+    if isinstance(v, str) and len(v) == 10 and v[4] == "-":
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            return v
+    return v
+
+
+def evaluate(cond, fact: dict, params: dict, values: dict | None = None) -> str:
+    """values: extra flat paths (derived.*) looked up before the fact."""
+    values = values or {}
+    if isinstance(cond, Group):
+        parts = [evaluate(c, fact, params, values) for c in cond.children]
+        if cond.kind == "not":
+            return {MET: NOT_MET, NOT_MET: MET, UNKNOWN: UNKNOWN}[parts[0]]
+        return _and(parts) if cond.kind == "all" else _or(parts)
+    return _leaf(cond, fact, params, values)
+
+
+def _lookup(fact, path, values):
+    return values[path] if path in values else get(fact, path)
+
+
+def _leaf(leaf: Leaf, fact, params, values) -> str:
+    x = _lookup(fact, leaf.path, values)
+    if leaf.op == "is":
+        if leaf.test == "present":
+            return MET if x is not None else NOT_MET
+        if leaf.test == "absent":
+            return MET if x is None else NOT_MET
+        if x is None:
+            return UNKNOWN
+        empty = len(x) == 0
+        return MET if empty == (leaf.test == "empty") else NOT_MET
+    if leaf.op in ("any_item", "all_items"):
+        if x is None:
+            return UNKNOWN
+        parts = [evaluate(leaf.inner, item, params) for item in x]
+        return _or(parts) if leaf.op == "any_item" else _and(parts)
+    if x is None:
+        return UNKNOWN
+    x = _norm(x)
+    if leaf.op in ("in", "not_in"):
+        hit = x in [_norm(v) for v in leaf.operand.value]
+        return MET if hit == (leaf.op == "in") else NOT_MET
+    op = leaf.operand
+    if op.kind == "fact":
+        y = _lookup(fact, op.value, values)
+        if y is None:
+            return UNKNOWN
+    elif op.kind == "param":
+        y = params[op.value]
+    else:
+        y = op.value
+    y = _norm(y)
+    result = {"eq": x == y, "ne": x != y, "lt": x < y, "le": x <= y, "gt": x > y, "ge": x >= y}[leaf.op]
+    return MET if result else NOT_MET

@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test bench clean
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 9) <= v < (3, 13) else "valuate needs Python 3.9 to 3.12 (durable-rules does not import on 3.13); set PYTHON=python3.12 or similar")'
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 10) <= v < (3, 13) else "valuate needs Python 3.10 to 3.12 (durable-rules does not import on 3.13); set PYTHON=python3.12 or similar")'
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): $(BIN)/python pyproject.toml

@@ -1,26 +1,43 @@
 """Output formats: one module per format, behind one registry.
 
-Each format is a function ``render(report, out)`` writing text to ``out``;
-the registry's keys feed the CLI's ``--format`` choices, so a format that is
-not registered cannot be asked for.
+A format is a ``Writer``: created with the output stream and the run's
+``RunInfo``, fed ``ServiceResult`` records one at a time in input order
+(``write``), and closed with the final ``Summary`` (``close``). Formats that
+can stream (jsonl, text) write as records arrive; formats that need the whole
+report (html, markdown, junit, sarif, json) subclass ``CollectingWriter`` and
+implement ``render(report, out)``. The registry's keys feed the CLI's
+``--format`` choices, so a format that is not registered cannot be asked for.
 """
 from __future__ import annotations
 
-from typing import Callable, TextIO
+from typing import TextIO
 
 from ..errors import UserError
-from ..model import Report
-from . import json_report, text
+from ..model import Report, RunInfo, ServiceResult, Summary
+from .base import CollectingWriter, Writer
+from .json_report import JsonWriter
+from .text import TextWriter
 
-FORMATS: dict[str, Callable[[Report, TextIO], None]] = {
-    "text": text.render,
-    "json": json_report.render,
+FORMATS: dict[str, type] = {
+    "text": TextWriter,
+    "json": JsonWriter,
 }
 
 
-def render(fmt: str, report: Report, out: TextIO) -> None:
+def writer_for(fmt: str, out: TextIO, run: RunInfo) -> Writer:
     try:
-        writer = FORMATS[fmt]
+        cls = FORMATS[fmt]
     except KeyError:
         raise UserError(f"unknown output format {fmt!r}; known: {', '.join(FORMATS)}") from None
-    writer(report, out)
+    return cls(out, run)
+
+
+def render(fmt: str, report: Report, out: TextIO) -> None:
+    """Render a whole in-memory report (tests, small catalogs)."""
+    writer = writer_for(fmt, out, report.run)
+    for result in report.services:
+        writer.write(result)
+    writer.close(report.summary)
+
+
+__all__ = ["FORMATS", "Writer", "CollectingWriter", "writer_for", "render", "ServiceResult", "Summary"]

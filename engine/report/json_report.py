@@ -5,8 +5,10 @@ import json
 from typing import TextIO
 
 from ..model import Report
+from .base import CollectingWriter
 
 
-def render(report: Report, out: TextIO) -> None:
-    json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+class JsonWriter(CollectingWriter):
+    def render(self, report: Report, out: TextIO) -> None:
+        json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..model import ERROR, MET, VALUABLE, Report, ServiceResult
+from ..model import ERROR, MET, VALUABLE, RunInfo, ServiceResult, Summary
+from .base import Writer
 
 MARKS = {"valuable": "ok ", "not_valuable": "NO ", "indeterminate": "?? ", "error": "ERR"}
 
 
-def _header(report: Report) -> str:
-    run = report.run
+def _header(run: RunInfo) -> str:
     return (f"{run.tool} {run.version} · rules {', '.join(run.packs)} ({run.digest[:19]}…) · "
             f"as of {run.as_of}")
 
@@ -30,10 +30,16 @@ def _service(result: ServiceResult) -> list[str]:
     return lines
 
 
-def render(report: Report, out: TextIO) -> None:
-    out.write(_header(report) + "\n\n")
-    for result in report.services:
-        out.write("\n".join(_service(result)) + "\n")
-    s = report.summary
-    counts = ", ".join(f"{s.verdicts[v]} {v.replace('_', ' ')}" for v in s.verdicts)
-    out.write(f"\n{s.services} services: {counts}\n")
+class TextWriter(Writer):
+    """Streams: a line (and its reasons) per service as it arrives."""
+
+    def __init__(self, out: TextIO, run: RunInfo):
+        super().__init__(out, run)
+        out.write(_header(run) + "\n\n")
+
+    def write(self, result: ServiceResult) -> None:
+        self.out.write("\n".join(_service(result)) + "\n")
+
+    def close(self, summary: Summary) -> None:
+        counts = ", ".join(f"{summary.verdicts[v]} {v.replace('_', ' ')}" for v in summary.verdicts)
+        self.out.write(f"\n{summary.services} services: {counts}\n")

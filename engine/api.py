@@ -76,8 +76,9 @@ def read_records(catalogs: Iterable[str], input_format: Optional[str] = None) ->
         yield from read_catalog(str(path), input_format)
 
 
-def evaluate(setup: Setup, records: Iterable[RawRecord]) -> Iterator[ServiceResult]:
-    evaluator = Evaluator(setup.program, _dt.date.fromisoformat(setup.run.as_of))
+def evaluate(setup: Setup, records: Iterable[RawRecord], conditions: bool = False) -> Iterator[ServiceResult]:
+    """Results in input order; ``conditions`` builds full condition trees (explain, HTML)."""
+    evaluator = Evaluator(setup.program, _dt.date.fromisoformat(setup.run.as_of), explain=conditions)
     try:
         yield from evaluate_records(records, evaluator)
     finally:
@@ -85,12 +86,13 @@ def evaluate(setup: Setup, records: Iterable[RawRecord]) -> Iterator[ServiceResu
 
 
 def check(catalogs: list, rules: Optional[list] = None, as_of: Optional[_dt.date] = None,
-          params: Optional[dict] = None, input_format: Optional[str] = None) -> Report:
+          params: Optional[dict] = None, input_format: Optional[str] = None,
+          conditions: bool = False) -> Report:
     """Evaluate every record of ``catalogs``; the whole report in memory."""
     setup = prepare(rules, params, as_of, [str(c) for c in catalogs])
     summary = Summary()
     services = []
-    for result in evaluate(setup, read_records(catalogs, input_format)):
+    for result in evaluate(setup, read_records(catalogs, input_format), conditions):
         summary.add(result)
         services.append(result)
     return Report(setup.run, tuple(services), summary)
@@ -103,7 +105,7 @@ def explain(catalogs: list, service_id: str, rules: Optional[list] = None,
     setup = prepare(rules, params, as_of, [str(c) for c in catalogs])
     records = (r for r in read_records(catalogs, input_format))
     found = None
-    for result in evaluate(setup, records):
+    for result in evaluate(setup, records, conditions=True):
         if result.id == service_id and found is None:
             found = result
     if found is None:

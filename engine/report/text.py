@@ -33,12 +33,15 @@ def _service(result: ServiceResult) -> list[str]:
 class TextWriter(Writer):
     """Streams: a line (and its reasons) per service as it arrives."""
 
+    streams = True
+
     def __init__(self, out: TextIO, run: RunInfo):
         super().__init__(out, run)
         out.write(_header(run) + "\n\n")
 
-    def write(self, result: ServiceResult) -> None:
-        self.out.write("\n".join(_service(result)) + "\n")
+    @staticmethod
+    def render_record(result: ServiceResult, run: RunInfo) -> str:
+        return "\n".join(_service(result)) + "\n"
 
     def close(self, summary: Summary) -> None:
         counts = ", ".join(f"{summary.verdicts[v]} {v.replace('_', ' ')}" for v in summary.verdicts)

@@ -18,6 +18,7 @@ from engine.atomic import atomic_output
 from engine.errors import UserError
 from engine.explain.text import explain_text
 from engine.ingest import READERS
+from engine.limits import DEFAULT as DEFAULT_LIMITS
 from engine.evaluate.parallel import default_jobs
 from engine.report import FORMATS, writer_for
 from engine.runner import Progress, run_check
@@ -81,6 +82,12 @@ set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
 input_format_option = click.option("--input-format", type=click.Choice(sorted(READERS)), default=None,
                                    help="Catalog format, when the extension does not say.")
 debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+limit_option = click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE",
+                            help="Change an input limit, e.g. max_record_bytes=8388608 (see README).")
+
+
+def _limits(values: tuple):
+    return DEFAULT_LIMITS.with_overrides(_parse_sets(values)) if values else DEFAULT_LIMITS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,13 +109,15 @@ def main() -> None:
               help="Exit 1 when a service's verdict is at or above this level (error counts highest).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for evaluation (default: the number of cores).")
+@limit_option
 @debug_option
-def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, jobs, debug) -> None:
+def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, jobs, limits, debug) -> None:
     """Evaluate every service in CATALOG files and report verdicts."""
 
     def go() -> int:
-        setup = api.prepare(list(rules) or None, _parse_sets(sets), as_of, list(catalogs))
-        records = api.read_records(list(catalogs), input_format)
+        lim = _limits(limits)
+        setup = api.prepare(list(rules) or None, _parse_sets(sets), as_of, list(catalogs), lim)
+        records = api.read_records(list(catalogs), input_format, lim)
 
         def write(out):
             writer = writer_for(fmt, out, setup.run)

@@ -16,7 +16,10 @@ from .compile import Program, compile_packs
 from .errors import Location, UserError
 from .evaluate import Evaluator, evaluate_records
 from .ingest import read_catalog
+from .ingest.fastcheck import set_max_depth
 from .ingest.records import RawRecord
+from .limits import DEFAULT as DEFAULT_LIMITS
+from .limits import Limits
 from .model import Report, RuleInfo, RunInfo, ServiceResult, Summary
 from .paths import DEFAULT_PACK
 from .rules import check_param_value, load_packs
@@ -59,8 +62,10 @@ def digest(packs: list, params: dict) -> str:
 
 
 def prepare(rules: Optional[list] = None, params: Optional[dict] = None,
-            as_of: Optional[_dt.date] = None, inputs: Iterable[str] = ()) -> Setup:
-    packs = load_packs([str(r) for r in (rules or [DEFAULT_PACK])])
+            as_of: Optional[_dt.date] = None, inputs: Iterable[str] = (),
+            limits: Limits = DEFAULT_LIMITS) -> Setup:
+    set_max_depth(limits.max_depth)
+    packs = load_packs([str(r) for r in (rules or [DEFAULT_PACK])], limits=limits)
     resolved = resolve_params(packs, params)
     program = compile_packs(packs, resolved)
     infos = tuple(RuleInfo(r.id, r.pack, r.title, r.criterion, r.severity, r.rationale, r.remediation,
@@ -71,9 +76,10 @@ def prepare(rules: Optional[list] = None, params: Optional[dict] = None,
     return Setup(program, run)
 
 
-def read_records(catalogs: Iterable[str], input_format: Optional[str] = None) -> Iterator[RawRecord]:
+def read_records(catalogs: Iterable[str], input_format: Optional[str] = None,
+                 limits: Limits = DEFAULT_LIMITS) -> Iterator[RawRecord]:
     for path in catalogs:
-        yield from read_catalog(str(path), input_format)
+        yield from read_catalog(str(path), input_format, limits)
 
 
 def evaluate(setup: Setup, records: Iterable[RawRecord], conditions: bool = False) -> Iterator[ServiceResult]:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
-import json
 
 from ..compile.program import Program
 from ..errors import EngineError
@@ -13,9 +12,7 @@ from .compose import compose, sort_key
 from .derived import compute
 from .findings import RuleLayout, make_finding
 from .host import DurableHost
-from .payload import build_payload
-
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+from .payload import build_payload, encode
 
 
 class Evaluator:
@@ -54,7 +51,7 @@ class Evaluator:
         payload = build_payload(self.program.plan, fact, derived, next(self._ids))
         decided: list = [dict() for _ in self.program.rules]
         names = self.program.names
-        for name in self.host.fire(_dumps(payload)):
+        for name in self.host.fire(encode(payload)):
             rule_index, node, met = names[name]
             status = MET if met else NOT_MET
             previous = decided[rule_index].setdefault(node, status)

@@ -24,6 +24,8 @@ from ..model import RecordError
 from ..rules.reader import kind_of
 
 Check = Callable[[Any, list, list], Any]  # (value, path parts, errors) -> cleaned value
+MAX_DEPTH = 32  # nesting allowed in parts of a record the schema does not describe (set_max_depth)
+MAX_INT = 2 ** 63  # durable-rules reads integers as 64-bit
 SUPPORTED = {"type", "enum", "required", "properties", "items", "minimum", "maximum",
              "exclusiveMinimum", "minLength", "pattern", "format", "$ref", "description",
              "title", "$schema", "$id", "$defs"}
@@ -50,8 +52,10 @@ def _is_type(value: Any, kind: str) -> bool:
     if isinstance(value, bool):
         return False
     if kind == "integer":
-        return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))  # number
+        return (isinstance(value, int) and abs(value) < MAX_INT) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, int):
+        return abs(value) < MAX_INT
+    return isinstance(value, float) and math.isfinite(value)  # number
 
 
 def _num(x: Any) -> str:
@@ -101,6 +105,8 @@ class Compiler:
         def check(value, path, errors):
             if isinstance(value, float) and not math.isfinite(value):
                 errors.append(RecordError(path_text(path), f"expected a finite number, got {value}"))
+            elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_INT:
+                errors.append(RecordError(path_text(path), "number too large (more than 64 bits)"))
             elif not _is_type(value, kind):
                 errors.append(RecordError(path_text(path), f"expected {_TYPE_WORDS[kind]}, got {kind_of(value)}"))
             return value
@@ -172,6 +178,7 @@ class Compiler:
         def check(value, path, errors):
             if not isinstance(value, dict):
                 return value
+            _duplicates(value, path, errors)
             out = {}
             for name, sub in value.items():
                 if sub is None:
@@ -225,9 +232,20 @@ def _all(checks: list, gate_on_type: Optional[str]) -> Check:
     return check_all
 
 
+def _duplicates(value: dict, path: list, errors: list) -> None:
+    dups = getattr(value, "duplicate_keys", None)
+    if dups:
+        errors.append(RecordError(path_text(path), "duplicate key " + ", ".join(map(repr, dups))
+                                  + " in one mapping: only one value can be kept, so none is trusted"))
+
+
 def clean_any(value: Any, path: list, errors: list) -> Any:
     """Normalise a value the schema says nothing about (or of the wrong type)."""
+    if len(path) > MAX_DEPTH:
+        errors.append(RecordError(path_text(path), f"nested deeper than {MAX_DEPTH} levels"))
+        return None
     if isinstance(value, dict):
+        _duplicates(value, path, errors)
         out = {}
         for name, sub in value.items():
             if sub is None:
@@ -253,6 +271,12 @@ def clean_any(value: Any, path: list, errors: list) -> Any:
     elif isinstance(value, _dt.date):
         return value.isoformat()
     return value
+
+
+def set_max_depth(depth: int) -> None:
+    """Apply ``--limit max_depth`` for this run (worker processes inherit it)."""
+    global MAX_DEPTH
+    MAX_DEPTH = depth
 
 
 def compile_schema(schema: dict) -> Check:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import multiprocessing
 import os
+import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -53,6 +54,9 @@ _worker: dict = {}
 
 
 def _start_worker(program, as_of: str, conditions: bool, render) -> None:
+    # Ctrl-C is the main process's to handle: it stops feeding and shuts the
+    # pool down; workers printing their own KeyboardInterrupt would be noise.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker["evaluator"] = Evaluator(program, _dt.date.fromisoformat(as_of), explain=conditions)
     _worker["render"] = render
 

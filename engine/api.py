@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, Optional
 from .compile import Program, compile_packs
 from .errors import Location, UserError
 from .evaluate import Evaluator, evaluate_records
+from .explain.enrich import Enricher
 from .ingest import read_catalog
 from .ingest.records import RawRecord
 from .model import Report, RuleInfo, RunInfo, ServiceResult, Summary
@@ -76,21 +77,26 @@ def read_records(catalogs: Iterable[str], input_format: Optional[str] = None) ->
         yield from read_catalog(str(path), input_format)
 
 
-def evaluate(setup: Setup, records: Iterable[RawRecord]) -> Iterator[ServiceResult]:
-    evaluator = Evaluator(setup.program, _dt.date.fromisoformat(setup.run.as_of))
+def evaluate(setup: Setup, records: Iterable[RawRecord], suggest: bool = True) -> Iterator[ServiceResult]:
+    """Results in input order; ``suggest`` adds what would make failing services pass."""
+    as_of = _dt.date.fromisoformat(setup.run.as_of)
+    evaluator = Evaluator(setup.program, as_of)
+    enrich = Enricher(setup.program, evaluator, as_of, suggest)
     try:
-        yield from evaluate_records(records, evaluator)
+        for result in evaluate_records(records, evaluator):
+            yield enrich(result)
     finally:
         evaluator.close()
 
 
 def check(catalogs: list, rules: Optional[list] = None, as_of: Optional[_dt.date] = None,
-          params: Optional[dict] = None, input_format: Optional[str] = None) -> Report:
+          params: Optional[dict] = None, input_format: Optional[str] = None,
+          suggest: bool = True) -> Report:
     """Evaluate every record of ``catalogs``; the whole report in memory."""
     setup = prepare(rules, params, as_of, [str(c) for c in catalogs])
     summary = Summary()
     services = []
-    for result in evaluate(setup, read_records(catalogs, input_format)):
+    for result in evaluate(setup, read_records(catalogs, input_format), suggest):
         summary.add(result)
         services.append(result)
     return Report(setup.run, tuple(services), summary)

@@ -82,6 +82,11 @@ def _condition(c: ConditionResult, indent: str) -> list[str]:
     return lines
 
 
+def condition_detail(c: ConditionResult) -> str:
+    """What a leaf saw: its values, the threshold, and why it failed or was unknown."""
+    return _detail(c)
+
+
 def _detail(c: ConditionResult) -> str:
     if c.children:
         return ""

@@ -57,8 +57,8 @@ def chart(report: Report) -> str:
     judged = total - s.verdicts["error"]
     for i, c in enumerate(CRITERIA, start=1):
         bars.append(_bar(i * 26, c, [(st, st.replace("_", " "), s.criteria[c][st]) for st in STATUSES], judged))
-    legend = "".join(f'<rect class="f-{k}" x="{110 + i * 150}" y="110" width="10" height="10"></rect>'
-                     f'<text x="{124 + i * 150}" y="119">{e(w)}</text>'
+    legend = "".join(f'<rect class="f-{k}" x="{110 + i * 160}" y="110" width="10" height="10"></rect>'
+                     f'<text x="{124 + i * 160}" y="119">{e(w)}</text>'
                      for i, (k, w) in enumerate([("valuable", "valuable / met"), ("not_valuable", "not valuable / not met"),
                                                  ("indeterminate", "indeterminate / unknown"), ("error", "error")]))
     return (f'<svg role="img" aria-label="verdicts and criteria" width="720" height="126" viewBox="0 0 720 126" '

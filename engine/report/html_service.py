@@ -67,10 +67,10 @@ def _tree(r: ServiceResult) -> str:
     items = []
     for c in r.criteria:
         inner = []
-        if c.name == "warranty":
+        if c.name == "warranty":  # each dimension's rules, labelled with it (one line saved per dimension)
             for dim, status in c.dimensions:
-                rules = "".join(_finding(findings[rid], r) for rid in c.findings if findings[rid].dimension == dim)
-                inner.append(f"<li>{view.symbol(status)} {e(dim)} {badge(status)}<ul>{rules}</ul></li>")
+                rules = [_finding(findings[rid], r, dim) for rid in c.findings if findings[rid].dimension == dim]
+                inner += rules or [f"<li>{view.symbol(status)} {e(dim)}: {badge(status)} (no rule decides it)</li>"]
         else:
             if c.name == "value":
                 inner.append(f"<li>{_balance(r)}</li>")
@@ -81,14 +81,18 @@ def _tree(r: ServiceResult) -> str:
             f'<ul class="tree">{"".join(items)}</ul></details>')
 
 
-def _finding(f, r: ServiceResult) -> str:
+def _finding(f, r: ServiceResult, dimension: str = "") -> str:
+    """A rule: one line, its message when it decides against the service, then (one
+    click away, opened for printing) its conditions with values, thresholds and evidence."""
     waived = view.waiver(f)
     mark = f' <span class="badge waived" title="{e(waived)}">waived</span>' if waived else ""
     is_open = " open" if f.status != MET and f.deciding else ""
     conds = "".join(_row(row) for row in view.rows(f.condition))
-    return (f'<li><details{is_open}><summary>{view.symbol(f.status)} <code>{e(f.rule)}</code> {e(f.title)} '
+    dim = f'<b>{e(dimension)}</b> · ' if dimension else ""
+    return (f'<li><details{is_open}><summary>{view.symbol(f.status)} {dim}<code>{e(f.rule)}</code> {e(f.title)} '
             f'{badge(f.status)}{mark}</summary><div class="msg">{e(f.message)}</div>'
-            f'<ul class="cond">{conds}</ul>{_evidence(f, r)}</details></li>')
+            f'<details class="conds"><summary>conditions, values and evidence</summary>'
+            f'<ul class="cond">{conds}</ul>{_evidence(f, r)}</details></details></li>')
 
 
 def _row(row: view.Row) -> str:

@@ -98,12 +98,15 @@ def main() -> None:
               help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--fail-on", type=click.Choice(list(FAIL_LEVELS)), default="not_valuable", show_default=True,
               help="Exit 1 when a service's verdict is at or above this level (error counts highest).")
+@click.option("--suggestions/--no-suggestions", default=True, show_default=True,
+              help="Work out (and verify) what would make each failing service pass.")
 @debug_option
-def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, debug) -> None:
+def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, suggestions, debug) -> None:
     """Evaluate every service in CATALOG files and report verdicts."""
 
     def go() -> int:
-        report = api.check(list(catalogs), list(rules) or None, as_of, _parse_sets(sets), input_format)
+        report = api.check(list(catalogs), list(rules) or None, as_of, _parse_sets(sets), input_format,
+                           suggest=suggestions)
         if output:
             with atomic_output(output) as fh:
                 render(fmt, report, fh)

@@ -73,9 +73,11 @@ def test_only_failing_services_get_suggestions(sample):
         assert (s.to_pass is not None) == (s.verdict in ("not_valuable", "indeterminate")), s.id
 
 
-def test_suggestions_can_be_switched_off():
+def test_suggestions_can_be_switched_off(cli):
     report = api.check([str(ROOT / SAMPLE)], as_of=DATE, suggest=False)
     assert all(s.to_pass is None for s in report.services)
+    out = cli("check", SAMPLE, "--as-of", AS_OF, "--format", "json", "--no-suggestions").output
+    assert "to_pass" not in out and "to_pass" in cli("check", SAMPLE, "--as-of", AS_OF, "--format", "json").output
 
 
 def test_removing_a_fact_is_not_the_first_idea(sample):

@@ -18,7 +18,10 @@ from engine.atomic import atomic_output
 from engine.errors import UserError
 from engine.explain.text import explain_text
 from engine.ingest import READERS
-from engine.report import FORMATS, render
+from engine.limits import DEFAULT as DEFAULT_LIMITS
+from engine.evaluate.parallel import default_jobs
+from engine.report import FORMATS, writer_for
+from engine.runner import Progress, run_check
 from engine.version import VERSION
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -79,6 +82,12 @@ set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
 input_format_option = click.option("--input-format", type=click.Choice(sorted(READERS)), default=None,
                                    help="Catalog format, when the extension does not say.")
 debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+limit_option = click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE",
+                            help="Change an input limit, e.g. max_record_bytes=8388608 (see README).")
+
+
+def _limits(values: tuple):
+    return DEFAULT_LIMITS.with_overrides(_parse_sets(values)) if values else DEFAULT_LIMITS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,23 +107,33 @@ def main() -> None:
               help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--fail-on", type=click.Choice(list(FAIL_LEVELS)), default="not_valuable", show_default=True,
               help="Exit 1 when a service's verdict is at or above this level (error counts highest).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for evaluation (default: the number of cores).")
 @click.option("--suggestions/--no-suggestions", default=True, show_default=True,
               help="Work out (and verify) what would make each failing service pass.")
+@limit_option
 @debug_option
-def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, suggestions, debug) -> None:
+def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, jobs, suggestions, limits,
+          debug) -> None:
     """Evaluate every service in CATALOG files and report verdicts."""
 
     def go() -> int:
-        report = api.check(list(catalogs), list(rules) or None, as_of, _parse_sets(sets), input_format,
-                           suggest=suggestions)
+        lim = _limits(limits)
+        setup = api.prepare(list(rules) or None, _parse_sets(sets), as_of, list(catalogs), lim)
+        records = api.read_records(list(catalogs), input_format, lim)
+
+        def write(out):
+            writer = writer_for(fmt, out, setup.run)
+            return run_check(setup, records, writer, jobs or default_jobs(), Progress(), suggest=suggestions)
+
         if output:
             with atomic_output(output) as fh:
-                render(fmt, report, fh)
-            click.echo(f"valuate: wrote {output} ({report.summary.services} services)", err=True)
+                summary = write(fh)
+            click.echo(f"valuate: wrote {output} ({summary.services} services)", err=True)
         else:
-            render(fmt, report, sys.stdout)
+            summary = write(sys.stdout)
         failing = FAIL_LEVELS[fail_on]
-        return EXIT_FINDINGS if any(report.summary.verdicts[v] for v in failing) else EXIT_OK
+        return EXIT_FINDINGS if any(summary.verdicts[v] for v in failing) else EXIT_OK
 
     sys.exit(_run(go, debug=debug))
 

@@ -15,9 +15,11 @@ from typing import Iterable, Iterator, Optional
 from .compile import Program, compile_packs
 from .errors import Location, UserError
 from .evaluate import Evaluator, evaluate_records
-from .explain.enrich import Enricher
 from .ingest import read_catalog
+from .ingest.fastcheck import set_max_depth
 from .ingest.records import RawRecord
+from .limits import DEFAULT as DEFAULT_LIMITS
+from .limits import Limits
 from .model import Report, RuleInfo, RunInfo, ServiceResult, Summary
 from .paths import DEFAULT_PACK
 from .rules import check_param_value, load_packs
@@ -60,8 +62,10 @@ def digest(packs: list, params: dict) -> str:
 
 
 def prepare(rules: Optional[list] = None, params: Optional[dict] = None,
-            as_of: Optional[_dt.date] = None, inputs: Iterable[str] = ()) -> Setup:
-    packs = load_packs([str(r) for r in (rules or [DEFAULT_PACK])])
+            as_of: Optional[_dt.date] = None, inputs: Iterable[str] = (),
+            limits: Limits = DEFAULT_LIMITS) -> Setup:
+    set_max_depth(limits.max_depth)
+    packs = load_packs([str(r) for r in (rules or [DEFAULT_PACK])], limits=limits)
     resolved = resolve_params(packs, params)
     program = compile_packs(packs, resolved)
     infos = tuple(RuleInfo(r.id, r.pack, r.title, r.criterion, r.severity, r.rationale, r.remediation,
@@ -72,31 +76,32 @@ def prepare(rules: Optional[list] = None, params: Optional[dict] = None,
     return Setup(program, run)
 
 
-def read_records(catalogs: Iterable[str], input_format: Optional[str] = None) -> Iterator[RawRecord]:
+def read_records(catalogs: Iterable[str], input_format: Optional[str] = None,
+                 limits: Limits = DEFAULT_LIMITS) -> Iterator[RawRecord]:
     for path in catalogs:
-        yield from read_catalog(str(path), input_format)
+        yield from read_catalog(str(path), input_format, limits)
 
 
-def evaluate(setup: Setup, records: Iterable[RawRecord], suggest: bool = True) -> Iterator[ServiceResult]:
-    """Results in input order; ``suggest`` adds what would make failing services pass."""
-    as_of = _dt.date.fromisoformat(setup.run.as_of)
-    evaluator = Evaluator(setup.program, as_of)
-    enrich = Enricher(setup.program, evaluator, as_of, suggest)
+def evaluate(setup: Setup, records: Iterable[RawRecord], conditions: bool = False,
+             suggest: bool = True) -> Iterator[ServiceResult]:
+    """Results in input order; ``conditions`` builds full condition trees (explain, HTML),
+    ``suggest`` works out what would make failing services pass."""
+    evaluator = Evaluator(setup.program, _dt.date.fromisoformat(setup.run.as_of), explain=conditions,
+                          suggest=suggest)
     try:
-        for result in evaluate_records(records, evaluator):
-            yield enrich(result)
+        yield from evaluate_records(records, evaluator)
     finally:
         evaluator.close()
 
 
 def check(catalogs: list, rules: Optional[list] = None, as_of: Optional[_dt.date] = None,
           params: Optional[dict] = None, input_format: Optional[str] = None,
-          suggest: bool = True) -> Report:
+          conditions: bool = False, suggest: bool = True) -> Report:
     """Evaluate every record of ``catalogs``; the whole report in memory."""
     setup = prepare(rules, params, as_of, [str(c) for c in catalogs])
     summary = Summary()
     services = []
-    for result in evaluate(setup, read_records(catalogs, input_format), suggest):
+    for result in evaluate(setup, read_records(catalogs, input_format), conditions, suggest):
         summary.add(result)
         services.append(result)
     return Report(setup.run, tuple(services), summary)
@@ -109,7 +114,7 @@ def explain(catalogs: list, service_id: str, rules: Optional[list] = None,
     setup = prepare(rules, params, as_of, [str(c) for c in catalogs])
     records = (r for r in read_records(catalogs, input_format))
     found = None
-    for result in evaluate(setup, records):
+    for result in evaluate(setup, records, conditions=True):
         if result.id == service_id and found is None:
             found = result
     if found is None:

@@ -267,10 +267,14 @@ class Summary:
     criteria: dict = field(default_factory=lambda: {c: {s: 0 for s in STATUSES} for c in CRITERIA})
 
     def add(self, result: ServiceResult) -> None:
+        self.count(result.verdict, ((c.name, c.status) for c in result.criteria))
+
+    def count(self, verdict: str, criteria) -> None:
+        """Count one service from its verdict and (criterion, status) pairs."""
         self.services += 1
-        self.verdicts[result.verdict] += 1
-        for c in result.criteria:
-            self.criteria[c.name][c.status] += 1
+        self.verdicts[verdict] += 1
+        for name, status in criteria:
+            self.criteria[name][status] += 1
 
     def to_dict(self) -> dict:
         return {"services": self.services, **self.verdicts}

@@ -125,7 +125,13 @@ class _LimitError(Exception):
         self.node = node
 
 
-def _located(file: str, err: yaml.YAMLError) -> UserError:
+def _located(file: str, err: yaml.YAMLError, text: str = "") -> UserError:
+    if isinstance(err, yaml.reader.ReaderError):
+        line = text.count("\n", 0, err.position) + 1
+        col = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+        char = f"#x{err.character:04x}" if isinstance(err.character, int) else repr(err.character)
+        return UserError(f"invalid YAML: character {char} is not allowed ({err.reason})",
+                         Location(file=file, line=line, column=col))
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     problem = getattr(err, "problem", None) or str(err)
     context = getattr(err, "context", None)
@@ -149,7 +155,7 @@ def load_documents(text: str, file: str, *, max_nodes: int = MAX_NODES,
                 _measure(node, max_nodes, max_depth)
                 yield loader.construct_document(node)
             except yaml.YAMLError as err:
-                raise _located(file, err) from None
+                raise _located(file, err, text) from None
             except _LimitError as err:
                 line, col = _pos(err.node)
                 raise UserError(str(err), Location(file=file, line=line, column=col)) from None

@@ -24,6 +24,7 @@ test found it). Every item object therefore carries ``v__: 1`` and each
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from typing import Any
 
 from ..rules.model import COMPARE_OPS, Condition, Group, Leaf
@@ -196,3 +197,28 @@ def expression_count(expr: Any) -> int:
         elif isinstance(body, dict):
             total += sum(1 for v in body.values() if isinstance(v, dict))
     return total
+
+
+def alpha_nodes(expr: dict, parent: Any, seen: set) -> list:
+    """Add the alpha nodes ``expr`` needs below ``parent`` to ``seen``; return its ends.
+
+    durable-rules shares an alpha node between rules when the same test hangs
+    off the same parent, and pushes each matching node at most once per fact,
+    so the distinct nodes of a ruleset bound its matching stack (64).
+    Every ``$or`` gets a fresh forward node; list-item conditions count too.
+    """
+    ends = [parent]
+    for item in (expr["$and"] if set(expr) == {"$and"} else [expr]):
+        nxt: list = []
+        for at in ends:
+            if "$or" in item:
+                forward = ("forward", len(seen))
+                seen.add(forward)
+                for branch in item["$or"]:
+                    nxt.extend(alpha_nodes(branch, forward, seen))
+            else:
+                key = (at, json.dumps(item, sort_keys=True))
+                seen.add(key)
+                nxt.append(key)
+        ends = nxt
+    return ends

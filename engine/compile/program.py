@@ -16,7 +16,7 @@ from typing import Optional
 from ..errors import Problem, RulePackError
 from ..paths import FactSchema
 from ..rules.model import Condition, Group, Leaf, Pack, Rule
-from .conditions import alternatives, both, expression_count, node_count
+from .conditions import alpha_nodes, alternatives, both, expression_count, node_count
 from .plan import MAX_PROPERTIES, PayloadPlan, build_plan, derived_paths_read
 
 MAX_ALTERNATIVES = 32  # firings one durable rule may produce for one fact
@@ -112,24 +112,31 @@ def _check_expr(rule: Rule, node_index: int, expr: dict) -> list[Problem]:
 
 
 def _split(definitions: list) -> list:
-    """Pack durable rules into rulesets within the node and rule limits.
+    """Pack durable rules into as few rulesets as the node and rule limits allow.
 
-    A rule's durable rules stay together so that one ruleset decides it.
+    A rule's durable rules stay together so that one ruleset decides it. Each
+    ruleset costs one assert per service, so fewer is faster; the distinct
+    alpha nodes of a ruleset (shared tests counted once) must stay under
+    durable-rules' matching stack of 64.
     """
     groups: dict = {}
-    for index, name, body, nodes in definitions:
-        groups.setdefault(index, []).append((name, body, nodes))
-    rulesets, current, nodes_in, rules_in = [], {}, 0, 0
+    for index, name, body, _ in definitions:
+        groups.setdefault(index, []).append((name, body))
+    rulesets: list = []
+    current: dict = {}
+    seen: set = set()
     for group in groups.values():
-        need = sum(n for _, _, n in group)
-        if current and (nodes_in + need > MAX_NODES_PER_RULESET
-                        or rules_in + len(group) > MAX_RULES_PER_RULESET):
+        trial = set(seen)
+        for _, body in group:
+            alpha_nodes(body["all"][0]["m"], "root", trial)
+        if current and (len(trial) > MAX_NODES_PER_RULESET
+                        or len(current) + len(group) > MAX_RULES_PER_RULESET):
             rulesets.append(current)
-            current, nodes_in, rules_in = {}, 0, 0
-        for name, body, _ in group:
-            current[name] = body
-        nodes_in += need
-        rules_in += len(group)
+            current, trial = {}, set()
+            for _, body in group:
+                alpha_nodes(body["all"][0]["m"], "root", trial)
+        current.update(group)
+        seen = trial
     if current:
         rulesets.append(current)
     return [(f"valuate{next(_ruleset_ids)}_{i}", rs) for i, rs in enumerate(rulesets)]

@@ -50,8 +50,11 @@ def verdict_of(statuses: list) -> str:
     return VALUABLE
 
 
-def sort_key(finding) -> tuple:
-    key = f"{finding.criterion}.{finding.dimension}" if finding.dimension else finding.criterion
+def sort_key(item) -> tuple:
+    """Report order of a finding or a rule: by criterion as in ORDER."""
+    key = getattr(item, "criterion")
+    if getattr(item, "dimension", None) and "." not in key:
+        key = f"{key}.{item.dimension}"
     return (ORDER.index(key) if key in ORDER else len(ORDER),)
 
 

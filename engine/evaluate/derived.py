@@ -13,9 +13,15 @@ from typing import Any, Callable, Optional
 from ..rules.model import Derived, Term
 
 
+_SPLIT: dict = {}
+
+
 def get(fact: dict, path: str) -> Any:
+    parts = _SPLIT.get(path)
+    if parts is None:
+        parts = _SPLIT[path] = tuple(path.split("."))
     node: Any = fact
-    for part in path.split("."):
+    for part in parts:
         if not isinstance(node, dict):
             return None
         node = node.get(part)
@@ -24,12 +30,19 @@ def get(fact: dict, path: str) -> Any:
     return node
 
 
-def exact(x: Any) -> Fraction:
-    return Fraction(x) if isinstance(x, int) else Fraction(str(x))
+def exact(x: Any):
+    """A number at its written decimal value: ints stay ints (exact and fast)."""
+    if isinstance(x, int):
+        return x
+    if x.is_integer():
+        return int(x)
+    return Fraction(str(x))
 
 
-def plain(x: Fraction) -> Any:
+def plain(x: Any) -> Any:
     """Back to a JSON number: an int when whole, else the nearest float."""
+    if isinstance(x, int):
+        return x
     return x.numerator if x.denominator == 1 else float(x)
 
 
@@ -37,39 +50,41 @@ def _matches(item: Any, where: tuple) -> bool:
     return isinstance(item, dict) and all(item.get(k) == v for k, v in where)
 
 
-def _weight(term: Term, params: dict) -> Fraction:
+def _weight(term: Term, params: dict):
     if term.weight is None:
-        return Fraction(1)
+        return 1
     value = params[term.weight.value] if term.weight.kind == "param" else term.weight.value
     return exact(value)
 
 
-def _term_sum(fact: dict, term: Term, params: dict) -> Fraction:
-    items = get(fact, term.list) or []
-    total = Fraction(0)
+def _term_sum(fact: dict, term: Term, params: dict):
+    items = get(fact, term.list) or ()
+    total = 0
+    field, default, where = term.field, term.default, term.where
     for item in items:
-        if not _matches(item, term.where):
+        if where and not _matches(item, where):
             continue
-        if term.field is None:
+        if field is None:
             total += 1
         else:
-            value = item.get(term.field)
-            total += exact(term.default if value is None else value)
-    return total * _weight(term, params)
+            value = item.get(field)
+            total += exact(default if value is None else value)
+    weight = _weight(term, params)
+    return total if weight == 1 else total * weight
 
 
 def _headroom(fact, args, params, as_of):
     used, cap = get(fact, args["used"]), get(fact, args["capacity"])
     if used is None or cap is None or cap == 0:
         return None
-    return 1 - exact(used) / exact(cap)
+    return 1 - Fraction(exact(used)) / exact(cap)
 
 
 def _ratio(fact, args, params, as_of):
     num, den = get(fact, args["numerator"]), get(fact, args["denominator"])
     if num is None or den is None or den == 0:
         return None
-    return exact(num) / exact(den)
+    return Fraction(exact(num)) / exact(den)
 
 
 def _difference(fact, args, params, as_of):
@@ -83,7 +98,7 @@ def _days(sign: int):
         if value is None:
             return None
         day = _dt.date.fromisoformat(value) if isinstance(value, str) else value
-        return Fraction(sign * (as_of - day).days)
+        return sign * (as_of - day).days
     return compute
 
 
@@ -96,8 +111,8 @@ def _balance(fact, args, params, as_of):
     terms = list(args["positive"]) + list(args["negative"])
     if not any(get(fact, t.list) for t in terms):
         return None  # no effect listed at all: the balance is unknown, not zero
-    pos = sum((_term_sum(fact, t, params) for t in args["positive"]), Fraction(0))
-    neg = sum((_term_sum(fact, t, params) for t in args["negative"]), Fraction(0))
+    pos = sum(_term_sum(fact, t, params) for t in args["positive"])
+    neg = sum(_term_sum(fact, t, params) for t in args["negative"])
     return {"positives": pos, "negatives": neg}
 
 
@@ -108,9 +123,9 @@ def _unlinked(fact, args, params, as_of):
     chosen = [i for i in items if _matches(i, args["where"])]
     targets = get(fact, args["to"])
     if targets is None:
-        return None if chosen else Fraction(0)
+        return None if chosen else 0
     listed = set(targets)
-    return Fraction(sum(1 for i in chosen if not listed.intersection(i.get(args["link"]) or ())))
+    return sum(1 for i in chosen if not listed.intersection(i.get(args["link"]) or ()))
 
 
 FUNCTIONS: dict[str, Callable] = {

@@ -3,33 +3,44 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
-import json
-from typing import Any
+from typing import Optional
 
-from ..compile.program import CompiledRule, Program
+from ..compile.program import Program
 from ..errors import EngineError
-from ..explain.tree import Facts, build, describe_with_values, kleene, why_not
-from ..model import MET, NOT_MET, UNKNOWN, Finding
-from ..rules.model import Group, Rule
-from ..rules.templates import format_value, render
+from ..explain.tree import Facts
+from ..model import MET, NOT_MET
 from .compose import compose, sort_key
 from .derived import compute
+from .findings import RuleLayout, make_finding
 from .host import DurableHost
-from .payload import build_payload
+from .payload import build_payload, encode
 
 
 class Evaluator:
-    """Holds one compiled Program and its durable-rules host for this process."""
+    """Holds one compiled Program and its durable-rules host for this process.
 
-    def __init__(self, program: Program, as_of: _dt.date):
+    ``explain=False`` skips building full condition trees (``Finding.condition``
+    stays None): messages, evidence and missing facts are still complete. The
+    batch uses it for outputs that do not print trees.
+    """
+
+    def __init__(self, program: Program, as_of: _dt.date, explain: bool = True, suggest: bool = False):
         self.program = program
         self.as_of = as_of
+        self.explain = explain
         self.host = DurableHost(program)
         self._ids = itertools.count(1)
         self._derived = [(d, program.params[p.name]) for p in program.packs for d in p.derived.values()]
         self._derived_inputs = {out: d.inputs for d, _ in self._derived for out in d.outputs}
         self._params = {name: value for p in program.packs for name, value in program.params[p.name].items()}
         self._balance = _balance_paths(program)
+        layouts = [RuleLayout(c, self._derived_inputs) for c in program.rules]
+        # Findings come out in report order (criterion, then pack order).
+        self._layouts = sorted(layouts, key=lambda lay: sort_key(lay.rule))
+        # The value balance item by item, and (with suggest) what would make a failing
+        # service pass, verified by evaluating changed facts with this evaluator.
+        from ..explain.enrich import Enricher  # explain builds on evaluate: imported late
+        self.enrich = Enricher(program, self, as_of, suggest)
 
     def close(self) -> None:
         self.host.close()
@@ -43,87 +54,34 @@ class Evaluator:
     def statuses(self, fact: dict, derived: dict) -> list:
         """Per compiled rule, {node index: met | not_met} as durable-rules decided."""
         payload = build_payload(self.program.plan, fact, derived, next(self._ids))
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         decided: list = [dict() for _ in self.program.rules]
-        for name in self.host.fire(text):
-            rule_index, node, met = self.program.names[name]
+        names = self.program.names
+        for name in self.host.fire(encode(payload)):
+            rule_index, node, met = names[name]
             status = MET if met else NOT_MET
-            previous = decided[rule_index].get(node)
-            if previous is not None and previous != status:
+            previous = decided[rule_index].setdefault(node, status)
+            if previous != status:
                 raise EngineError(f"rule {self.program.rules[rule_index].rule.id}: durable-rules found "
                                   f"condition {node} both met and not met")
-            decided[rule_index][node] = status
         return decided
 
-    def findings(self, fact: dict) -> tuple[list, tuple]:
+    def findings(self, fact: dict, explain: Optional[bool] = None) -> tuple[list, tuple]:
+        explain = self.explain if explain is None else explain
         derived = self.derived_values(fact)
         facts = Facts(fact, derived, self._params, self._derived_inputs)
         decided = self.statuses(fact, derived)
-        out = [self._finding(c, decided[c.index], facts) for c in self.program.rules]
-        out.sort(key=sort_key)
-        totals = tuple(facts.value(p) if facts.value(p) is not None else 0 for p in self._balance)
-        return out, totals if len(totals) == 2 else (None, None)
+        out = [make_finding(lay, decided[lay.compiled.index], facts, explain) for lay in self._layouts]
+        if len(self._balance) == 2:
+            totals = tuple(facts.value(p) if facts.value(p) is not None else 0 for p in self._balance)
+        else:
+            totals = (None, None)
+        return out, totals
 
-    def evaluate(self, fact: dict):
-        """(criteria, verdict, findings) for one valid fact."""
-        findings, totals = self.findings(fact)
+    def evaluate(self, fact: dict, explain: Optional[bool] = None):
+        """(criteria, verdict, findings) for one valid fact; ``explain`` overrides whether trees are built."""
+        findings, totals = self.findings(fact, explain)
         criteria, verdict = compose(findings, totals)
         return criteria, verdict, tuple(findings)
-
-    def _finding(self, compiled: CompiledRule, decided: dict, facts: Facts) -> Finding:
-        rule = compiled.rule
-        tree = build(rule.condition, decided, [0], facts)
-        status = decided.get(0, UNKNOWN)
-        if isinstance(rule.condition, Group):
-            composed = kleene(rule.condition.kind, [c.status for c in tree.children])
-            if composed != status:
-                raise EngineError(f"rule {rule.id}: durable-rules decided {status} but its conditions "
-                                  f"compose to {composed}")
-        evidence = _evidence(compiled, facts)
-        missing = tree.missing if status == UNKNOWN else ()
-        message = _message(rule, status, facts, missing, tree)
-        return Finding(rule.id, rule.top_criterion, rule.dimension, status, rule.severity, rule.title,
-                       message, evidence, missing, tree, rule.pack)
-
-
-def _evidence(compiled: CompiledRule, facts: Facts) -> tuple:
-    paths: list = []
-    for node in compiled.nodes:
-        if isinstance(node, Group):
-            continue
-        for p in node.fact_paths():
-            if p.startswith("derived."):
-                paths.extend(facts.derived_inputs.get(p, ()))
-            paths.append(p)
-        if node.operand is not None and node.operand.kind == "param":
-            paths.append(f"param.{node.operand.value}")
-    return tuple((p, _jsonable(facts.value(p))) for p in dict.fromkeys(paths))
-
-
-def _jsonable(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _message(rule: Rule, status: str, facts: Facts, missing: tuple, tree) -> str:
-    template = rule.messages.get(status)
-    if template is None:
-        if status == MET:
-            return rule.title
-        if status == UNKNOWN:
-            return f"{rule.title}: cannot be judged, {format_value(list(missing))} not recorded"
-        return f"{rule.title}: not met: {'; '.join(describe_with_values(c) for c in why_not(tree))}"
-
-    def lookup(name: str) -> Any:
-        if name == "missing":
-            return list(missing) or None
-        if name in ("failed", "held"):
-            want = NOT_MET if name == "failed" else MET
-            return "; ".join(describe_with_values(c) for c in why_not(tree, want)) or None
-        if name == "status":
-            return status
-        return facts.value(name)
-
-    return render(template, lookup)
 
 
 def _balance_paths(program: Program) -> tuple:

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
+import re
+import secrets
 from typing import Any
 
 from ..compile.conditions import ITEM_GUARD, LENGTH_SUFFIX
@@ -35,6 +38,44 @@ def _fill(out: dict, source: dict, fields: dict) -> None:
             out[path] = _day(value)
         else:
             out[path] = value
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_EXPONENT = re.compile(r"[0-9][eE][-+]?[0-9]")
+_NONCE = f"\u0001valuate-{secrets.token_hex(8)}-"
+
+
+def encode(payload: dict) -> str:
+    """JSON text for durable-rules, whose parser refuses ``1e-05`` (it wants ``1.0e-05``).
+
+    Python writes such floats without a decimal point; the rare payload that
+    has one is re-encoded with those floats spelled out.
+    """
+    text = _encode(payload)
+    if _EXPONENT.search(text) is None:
+        return text
+    spelled: dict = {}
+    fixed = _respell(payload, spelled)
+    text = _encode(fixed)
+    for token, number in spelled.items():
+        text = text.replace(json.dumps(token, ensure_ascii=False), number)
+    return text
+
+
+def _respell(value: Any, spelled: dict) -> Any:
+    if isinstance(value, float):
+        text = repr(value)
+        if ("e" in text or "E" in text) and "." not in text:
+            token = f"{_NONCE}{len(spelled)}"
+            mantissa, _, exponent = text.lower().partition("e")
+            spelled[token] = f"{mantissa}.0e{exponent}"
+            return token
+        return value
+    if isinstance(value, dict):
+        return {k: _respell(v, spelled) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_respell(v, spelled) for v in value]
+    return value
 
 
 def build_payload(plan: PayloadPlan, fact: dict, derived: dict, fact_id: int) -> dict:

@@ -14,6 +14,7 @@ from ..model import MET, NOT_MET, UNKNOWN, ConditionResult
 from ..rules.model import Group, Leaf
 
 _KLEENE_NOT = {MET: NOT_MET, NOT_MET: MET, UNKNOWN: UNKNOWN}
+_PARTS: dict = {}  # path -> how to read it: ("derived",), ("param", name) or its parts
 
 
 def kleene(kind: str, statuses: list) -> str:
@@ -27,23 +28,38 @@ def kleene(kind: str, statuses: list) -> str:
 
 
 class Facts:
-    """Read access to one service's values: fact paths, derived.*, param.*."""
+    """Read access to one service's values: fact paths, derived.*, param.*.
+
+    Lookups are memoised: the same paths are read by the payload, several
+    rules' evidence, messages and explanations of one service.
+    """
+
+    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen")
 
     def __init__(self, fact: dict, derived: dict, params: dict, derived_inputs: dict):
         self.fact, self.derived, self.params = fact, derived, params
         self.derived_inputs = derived_inputs  # derived path -> input fact paths
+        self._seen: dict = {}
 
     def value(self, path: str) -> Any:
-        if path.startswith("derived."):
-            return self.derived.get(path)
-        if path.startswith("param."):
-            return self.params.get(path[6:])
-        node: Any = self.fact
-        for part in path.split("."):
-            if not isinstance(node, dict) or node.get(part) is None:
-                return None
-            node = node[part]
-        return node
+        seen = self._seen
+        if path in seen:
+            return seen[path]
+        parts = _PARTS.get(path)
+        if parts is None:
+            parts = _PARTS[path] = _parts(path)
+        if parts[0] == "derived.":
+            value = self.derived.get(path)
+        elif parts[0] == "param.":
+            value = self.params.get(parts[1])
+        else:
+            value = self.fact
+            for part in parts:
+                value = value.get(part) if isinstance(value, dict) else None
+                if value is None:
+                    break
+        seen[path] = value
+        return value
 
     def absent_inputs(self, path: str) -> list:
         """The fact paths whose absence leaves ``path`` unknown."""
@@ -54,6 +70,14 @@ class Facts:
         inputs = self.derived_inputs.get(path, ())
         absent = [p for p in inputs if self.value(p) in (None, [], {})]
         return absent or [path]
+
+
+def _parts(path: str) -> tuple:
+    if path.startswith("derived."):
+        return ("derived.",)
+    if path.startswith("param."):
+        return ("param.", path[6:])
+    return tuple(path.split("."))
 
 
 def build(node: Any, statuses: dict, index: list, facts: Facts) -> ConditionResult:

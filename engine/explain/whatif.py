@@ -29,7 +29,7 @@ class WhatIf:
     """Derives and verifies changes for one compiled program and evaluation date."""
 
     def __init__(self, program, as_of: _dt.date, evaluate: Callable, derived_values: Callable):
-        self.evaluate = evaluate  # fact -> (criteria, verdict, findings), through durable-rules
+        self.evaluate = evaluate  # fact -> (criteria, verdict, findings) with condition trees, via durable-rules
         self.derived_values = derived_values  # fact -> {derived path: value}
         self.as_of = as_of
         self.rules = {(c.rule.pack, c.rule.id): c.rule for c in program.rules}
@@ -40,6 +40,8 @@ class WhatIf:
     def suggest(self, result: ServiceResult) -> ToPass:
         original = result.facts
         findings, edits = result.findings, []
+        if any(f.deciding and f.status != MET and f.condition is None for f in findings):
+            findings = self.evaluate(original)[2]  # the batch built no trees (lean output): build them
         for _ in range(MAX_ROUNDS):
             current = apply(original, edits)
             new, problem = self._round(current, findings)

@@ -9,12 +9,12 @@ import json
 from typing import Iterator
 
 from ..errors import CatalogError, Location
+from ..limits import DEFAULT, Limits
 from ..model import Source
 from ..yamlio import read_text
+from .jsontools import DECODER as _decoder
 from .records import RawRecord
 from .shape import records_of
-
-_decoder = json.JSONDecoder()
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -35,8 +35,8 @@ def _fail(path: str, text: str, err: json.JSONDecodeError) -> CatalogError:
     return CatalogError(f"invalid JSON: {err.msg}", Location(file=path, line=err.lineno, column=err.colno))
 
 
-def _array_items(text: str, pos: int, path: str) -> Iterator[tuple[int, object]]:
-    """Yield (offset, value) for the items of the array starting at ``pos``."""
+def _array_items(text: str, pos: int, path: str) -> Iterator[tuple[int, int, object]]:
+    """Yield (start, end, value) for the items of the array starting at ``pos``."""
     pos = _skip_ws(text, pos + 1)
     if pos < len(text) and text[pos] == "]":
         return
@@ -46,7 +46,7 @@ def _array_items(text: str, pos: int, path: str) -> Iterator[tuple[int, object]]
             value, pos = _decoder.raw_decode(text, pos)
         except json.JSONDecodeError as err:
             raise _fail(path, text, err) from None
-        yield start, value
+        yield start, pos, value
         pos = _skip_ws(text, pos)
         if pos < len(text) and text[pos] == ",":
             pos = _skip_ws(text, pos + 1)
@@ -58,7 +58,7 @@ def _array_items(text: str, pos: int, path: str) -> Iterator[tuple[int, object]]
                            Location(file=path, line=line))
 
 
-def read(path: str) -> Iterator[RawRecord]:
+def read(path: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
     text = read_text(path)
     pos = _skip_ws(text, 0)
     if pos == len(text):
@@ -69,7 +69,7 @@ def read(path: str) -> Iterator[RawRecord]:
         try:
             located = _find_services_array(text, pos) if text[pos] == "{" else None
             if located is None:
-                records_of(json.loads(text), path)  # not a catalog: raises a clear error
+                records_of(_decoder.decode(text), path)  # not a catalog: raises a clear error
                 raise CatalogError("expected a list of services or a mapping with a 'services' list",
                                    Location(file=path))
         except json.JSONDecodeError as err:
@@ -78,8 +78,13 @@ def read(path: str) -> Iterator[RawRecord]:
             raise CatalogError("JSON nested too deeply to read", Location(file=path)) from None
     cache = [0, 1]
     try:
-        for i, (offset, item) in enumerate(_array_items(text, located, path)):
-            yield RawRecord(Source(path, i + 1, _line(text, offset, cache)), item)
+        for i, (offset, end, item) in enumerate(_array_items(text, located, path)):
+            source = Source(path, i + 1, _line(text, offset, cache))
+            if end - offset > limits.max_record_bytes:
+                yield RawRecord(source, problem=f"record is {end - offset:,} characters, over the record limit "
+                                                f"of {limits.max_record_bytes:,} (--limit max_record_bytes=...)")
+            else:
+                yield RawRecord(source, item)
     except RecursionError:
         raise CatalogError("JSON nested too deeply to read", Location(file=path)) from None
 

@@ -9,11 +9,13 @@ import json
 from typing import Iterator
 
 from ..errors import CatalogError, Location
+from ..limits import DEFAULT, Limits
 from ..model import Source
+from .jsontools import DECODER
 from .records import RawRecord
 
 
-def read(path: str) -> Iterator[RawRecord]:
+def read(path: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
     try:
         fh = open(path, "rb")
     except OSError as err:
@@ -27,13 +29,17 @@ def read(path: str) -> Iterator[RawRecord]:
                 continue
             count += 1
             source = Source(path, count, lineno)
+            if len(raw) > limits.max_record_bytes:
+                yield RawRecord(source, problem=f"line {lineno} is {len(raw):,} bytes, over the record limit "
+                                                f"of {limits.max_record_bytes:,} (--limit max_record_bytes=...)")
+                continue
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as err:
                 yield RawRecord(source, problem=f"line {lineno} is not valid UTF-8 (byte offset {err.start})")
                 continue
             try:
-                yield RawRecord(source, json.loads(text))
+                yield RawRecord(source, DECODER.decode(text))
             except json.JSONDecodeError as err:
                 yield RawRecord(source, problem=f"line {lineno} is not valid JSON: {err.msg} at column {err.colno}")
             except RecursionError:

@@ -5,15 +5,17 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from ..errors import CatalogError, Location
+from ..limits import DEFAULT, Limits
 from . import json_reader, jsonl_reader, yaml_reader
 from .records import RawRecord
 
-READERS: dict[str, Callable[[str], Iterator[RawRecord]]] = {
+READERS: dict[str, Callable[..., Iterator[RawRecord]]] = {
     "yaml": yaml_reader.read,
     "json": json_reader.read,
     "jsonl": jsonl_reader.read,
 }
 EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+STREAMED = {"jsonl"}  # read record by record; the others are read whole
 
 
 def format_for(path: str, explicit: Optional[str] = None) -> str:
@@ -29,7 +31,16 @@ def format_for(path: str, explicit: Optional[str] = None) -> str:
     return EXTENSIONS[ext]
 
 
-def read_catalog(path: str, explicit: Optional[str] = None) -> Iterator[RawRecord]:
-    if not Path(path).exists():
+def read_catalog(path: str, explicit: Optional[str] = None, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
+    file = Path(path)
+    if not file.exists():
         raise CatalogError("no such catalog file", Location(file=path))
-    return READERS[format_for(path, explicit)](path)
+    if not file.is_file():
+        raise CatalogError("not a regular file", Location(file=path))
+    fmt = format_for(path, explicit)
+    size = file.stat().st_size
+    if fmt not in STREAMED and size > limits.max_file_bytes:
+        raise CatalogError(f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,} for a "
+                           f"{fmt} catalog read whole (use JSON Lines, or --limit max_file_bytes=...)",
+                           Location(file=path))
+    return READERS[fmt](path, limits)

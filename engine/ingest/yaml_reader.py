@@ -8,16 +8,17 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..errors import CatalogError, Location
+from ..limits import DEFAULT, Limits
 from ..model import Source
 from ..yamlio import load_documents, read_text
 from .records import RawRecord
 from .shape import records_of
 
 
-def read(path: str) -> Iterator[RawRecord]:
+def read(path: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
     text = read_text(path)
     count = 0
-    for doc in load_documents(text, path):
+    for doc in load_documents(text, path, max_nodes=limits.max_yaml_values, max_depth=limits.max_depth + 4):
         if doc is None:
             continue
         items = records_of(doc, path, single_ok=True)

@@ -125,5 +125,7 @@ def document(report: Report) -> str:
 
 
 class HtmlWriter(CollectingWriter):
+    needs_conditions = True  # the explanation tree shows every rule's conditions
+
     def render(self, report: Report, out: TextIO) -> None:
         out.write(document(report))

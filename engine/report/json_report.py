@@ -1,14 +1,50 @@
-"""``--format json``: one document, exactly the shape of CONTRACT.md section 3."""
+"""``--format json``: one document, exactly the keys of CONTRACT.md section 3.
+
+The document is written as records arrive: each service is one compact JSON
+line inside the ``services`` array, spooled (in memory up to a limit, then on
+disk) until the run ends, because the summary comes first in the document.
+Memory stays flat however large the catalog is.
+"""
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from typing import TextIO
 
-from ..model import Report
-from .base import CollectingWriter
+from ..model import RunInfo, ServiceResult, Summary
+from .base import Writer
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+SPOOL_IN_MEMORY = 16 * 1024 * 1024
 
 
-class JsonWriter(CollectingWriter):
-    def render(self, report: Report, out: TextIO) -> None:
-        json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+class JsonWriter(Writer):
+    streams = True
+
+    def __init__(self, out: TextIO, run: RunInfo):
+        super().__init__(out, run)
+        self._spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8")
+        self._count = 0
+
+    @staticmethod
+    def render_record(result: ServiceResult, run: RunInfo) -> str:
+        return _encode(result.to_dict())
+
+    def write_rendered(self, text: str) -> None:
+        self._spool.write(("    " if self._count == 0 else ",\n    ") + text)
+        self._count += 1
+
+    def close(self, summary: Summary) -> None:
+        head = self.run.header()
+        self.out.write("{\n")
+        for key, value in head.items():
+            self.out.write(f"  {json.dumps(key)}: {_encode(value)},\n")
+        self.out.write(f'  "summary": {_encode(summary.to_dict())},\n  "services": [')
+        if self._count:
+            self.out.write("\n")
+            self._spool.seek(0)
+            shutil.copyfileobj(self._spool, self.out, 1 << 20)
+            self.out.write("\n  ")
+        self.out.write("]\n}\n")
+        self._spool.close()

@@ -24,12 +24,22 @@ def _line(obj: dict) -> str:
 
 
 class JsonlWriter(Writer):
+    streams = True  # workers render the lines; this writer only appends them
+
     def __init__(self, out: TextIO, run: RunInfo):
         super().__init__(out, run)
-        out.write(_line({"type": "header", **run.header()}))
+        self._started = False  # the header waits for the first record: a catalog may fail to read
 
-    def write(self, result: ServiceResult) -> None:
-        self.out.write(_line({"type": "service", **result.to_dict()}))
+    @staticmethod
+    def render_record(result: ServiceResult, run: RunInfo) -> str:
+        return _line({"type": "service", **result.to_dict()})
+
+    def write_rendered(self, text: str) -> None:
+        if not self._started:
+            self._started = True
+            self.out.write(_line({"type": "header", **self.run.header()}))
+        self.out.write(text)
 
     def close(self, summary: Summary) -> None:
+        self.write_rendered("")
         self.out.write(_line({"type": "summary", **summary.to_dict()}))

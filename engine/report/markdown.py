@@ -116,6 +116,8 @@ def _to_pass(r: ServiceResult) -> list[str]:
 
 
 class MarkdownWriter(CollectingWriter):
+    needs_conditions = True  # the explanation tree shows every rule's conditions
+
     def render(self, report: Report, out: TextIO) -> None:
         run = report.run
         lines = ["# valuate report", "",

@@ -33,13 +33,23 @@ def _service(result: ServiceResult) -> list[str]:
 class TextWriter(Writer):
     """Streams: a line (and its reasons) per service as it arrives."""
 
+    streams = True
+
     def __init__(self, out: TextIO, run: RunInfo):
         super().__init__(out, run)
-        out.write(_header(run) + "\n\n")
+        self._started = False  # the header waits for the first record: a catalog may fail to read
 
-    def write(self, result: ServiceResult) -> None:
-        self.out.write("\n".join(_service(result)) + "\n")
+    def write_rendered(self, text: str) -> None:
+        if not self._started:
+            self._started = True
+            self.out.write(_header(self.run) + "\n\n")
+        self.out.write(text)
+
+    @staticmethod
+    def render_record(result: ServiceResult, run: RunInfo) -> str:
+        return "\n".join(_service(result)) + "\n"
 
     def close(self, summary: Summary) -> None:
+        self.write_rendered("")
         counts = ", ".join(f"{summary.verdicts[v]} {v.replace('_', ' ')}" for v in summary.verdicts)
         self.out.write(f"\n{summary.services} services: {counts}\n")

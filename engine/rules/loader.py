@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import Location, Problem, RulePackError, UserError
+from ..limits import DEFAULT, Limits
 from ..paths import FactSchema
 from ..yamlio import load_single, read_text
 from .conditions import Scope, parse_condition
@@ -29,15 +30,19 @@ PARAM_KINDS = ("number", "integer", "string", "boolean")
 RULE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 
 
-def load_packs(paths: list, schema: Optional[FactSchema] = None) -> list[Pack]:
+def load_packs(paths: list, schema: Optional[FactSchema] = None, limits: Limits = DEFAULT) -> list[Pack]:
     """Load several packs; rule ids must be unique across all of them."""
     packs, problems = [], []
     for path in paths:
-        pack, found = read_pack(path, schema)
+        pack, found = read_pack(path, schema, limits)
         problems.extend(found)
         if pack is not None:
             packs.append(pack)
     problems.extend(_duplicate_ids([r for p in packs for r in p.rules]))
+    total = sum(len(p.rules) for p in packs)
+    if total > limits.max_rules:
+        problems.append(Problem(f"{total:,} rules in all, over the limit of {limits.max_rules:,} "
+                                "(--limit max_rules=...)", Location(file=str(paths[0])), "error", "limit"))
     if len({p.name for p in packs}) != len(packs):
         problems.append(Problem("two packs share a name; pack names must be unique",
                                 Location(file=str(paths[-1]))))
@@ -47,7 +52,8 @@ def load_packs(paths: list, schema: Optional[FactSchema] = None) -> list[Pack]:
     return packs
 
 
-def read_pack(path, schema: Optional[FactSchema] = None) -> tuple[Optional[Pack], list[Problem]]:
+def read_pack(path, schema: Optional[FactSchema] = None,
+              limits: Limits = DEFAULT) -> tuple[Optional[Pack], list[Problem]]:
     """Parse one pack; returns (pack or None, every problem found)."""
     schema = schema or FactSchema.default()
     path = Path(path)
@@ -62,15 +68,21 @@ def read_pack(path, schema: Optional[FactSchema] = None) -> tuple[Optional[Pack]
     else:
         return None, [Problem("no such rule pack (expected a directory with pack.yaml or a YAML file)",
                               Location(file=str(path)))]
-    return _PackBuilder(schema).build(path, main, extra, tests)
+    return _PackBuilder(schema, limits).build(path, main, extra, tests)
 
 
 class _PackBuilder:
-    def __init__(self, schema: FactSchema):
+    def __init__(self, schema: FactSchema, limits: Limits):
         self.schema = schema
+        self.limits = limits
         self.problems: list[Problem] = []
 
     def _doc(self, file: Path, r: Reader) -> Any:
+        size = file.stat().st_size
+        if size > self.limits.max_pack_bytes:
+            r.error(f"the file is {size:,} bytes, over the rule-pack limit of {self.limits.max_pack_bytes:,} "
+                    "(--limit max_pack_bytes=...)", Location(file=str(file)), code="limit")
+            return None
         try:
             return load_single(read_text(str(file)), str(file))
         except UserError as err:

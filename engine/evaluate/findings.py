@@ -1,0 +1,156 @@
+"""Findings from durable-rules' decisions, built lean for the batch.
+
+Everything that does not depend on the service is worked out once per rule
+(``RuleLayout``): the nodes in post-order, which templates need the
+conditions behind a status, the evidence paths. Per service only statuses,
+values and messages are computed; the full condition tree (``ConditionResult``)
+is built only when an output needs it (explain, HTML, Markdown).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..compile.plan import ItemPlan, add_condition
+from ..compile.program import CompiledRule
+from ..paths import FactSchema
+from ..errors import EngineError
+from ..explain.tree import Facts, build, describe_with_values, kleene
+from ..model import MET, NOT_MET, UNKNOWN, Finding
+from ..rules.model import Group
+from ..rules.templates import format_value, placeholders, render
+
+_REASONS = {"failed": NOT_MET, "held": MET}
+
+
+class RuleLayout:
+    """What a rule's findings need, computed once per compiled rule."""
+
+    def __init__(self, compiled: CompiledRule, derived_inputs: dict):
+        self.compiled = compiled
+        self.rule = rule = compiled.rule
+        nodes, children = compiled.nodes, compiled.children
+        self.groups = [i for i in reversed(range(len(nodes))) if isinstance(nodes[i], Group)]
+        self.leaves = [i for i, n in enumerate(nodes) if not isinstance(n, Group)]
+        self.kinds = [n.kind if isinstance(n, Group) else None for n in nodes]
+        self.children = children
+        self.leaf_paths = {i: nodes[i].fact_paths() for i in self.leaves}
+        self.needs = {status: set(placeholders(t)) for status, t in rule.messages.items()}
+        paths: list = []
+        for i in self.leaves:
+            node = nodes[i]
+            for p in node.fact_paths():
+                if p.startswith("derived."):
+                    paths.extend(derived_inputs.get(p, ()))
+                paths.append(p)
+            if node.operand is not None and node.operand.kind == "param":
+                paths.append(f"param.{node.operand.value}")
+        self.evidence_paths = tuple(dict.fromkeys(paths))
+        # Lists of objects are shown cut down to the item fields the rule reads.
+        plan: dict = {}
+        add_condition(plan, rule.condition, FactSchema.default())
+        self.item_plans = {path: fp.item for path, fp in plan.items() if fp.item is not None}
+
+    def evidence(self, facts: Facts) -> tuple:
+        out = []
+        for path in self.evidence_paths:
+            value = facts.value(path)
+            item = self.item_plans.get(path)
+            if item is not None and value is not None:
+                value = [_slim(v, item) for v in value]
+            out.append((path, _jsonable(value)))
+        return tuple(out)
+
+    def statuses(self, decided: dict) -> list:
+        """Status of every node: durable-rules' for root and leaves, Kleene in between."""
+        out = [decided.get(i, UNKNOWN) for i in range(len(self.kinds))]
+        for i in self.groups:
+            composed = kleene(self.kinds[i], [out[c] for c in self.children[i]])
+            if i == 0:
+                if composed != out[0]:
+                    raise EngineError(f"rule {self.rule.id}: durable-rules decided {out[0]} but its "
+                                      f"conditions compose to {composed}")
+            else:
+                out[i] = composed
+        return out
+
+    def reasons(self, statuses: list, want: str, index: int = 0) -> list:
+        """Node indices that make node ``index`` have status ``want`` (see explain.tree.why_not)."""
+        if statuses[index] != want:
+            return []
+        kind = self.kinds[index]
+        if kind is None or kind == "not" or (want == NOT_MET and kind == "any"):
+            return [index]
+        return [i for c in self.children[index] for i in self.reasons(statuses, want, c)]
+
+    def missing(self, statuses: list, facts: Facts) -> tuple:
+        # Only unknown leaves under unknown parents count: an unknown branch of
+        # an ``any`` that is met anyway is not why the rule is unknown.
+        gaps = [m for i in self.reasons(statuses, UNKNOWN) if i in self.leaf_paths
+                for p in self.leaf_paths[i] for m in facts.absent_inputs(p)]
+        if not gaps:  # unknown inside list items: name the item fields that are absent
+            tree = build(self.rule.condition, self._decided(statuses), [0], facts)
+            return tree.missing
+        return tuple(dict.fromkeys(gaps))
+
+    def _decided(self, statuses: list) -> dict:
+        return {i: statuses[i] for i in self.compiled.decided if statuses[i] != UNKNOWN}
+
+
+def make_finding(layout: RuleLayout, decided: dict, facts: Facts, with_tree: bool) -> Finding:
+    rule = layout.rule
+    statuses = layout.statuses(decided)
+    status = statuses[0]
+    missing = layout.missing(statuses, facts) if status == UNKNOWN else ()
+    tree = build(rule.condition, decided, [0], facts) if with_tree else None
+    message = _message(layout, statuses, status, facts, missing, decided)
+    evidence = layout.evidence(facts)
+    return Finding(rule.id, rule.top_criterion, rule.dimension, status, rule.severity, rule.title,
+                   message, evidence, missing, tree, rule.pack)
+
+
+def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, missing: tuple,
+             decided: dict) -> str:
+    rule = layout.rule
+    template = rule.messages.get(status)
+    if template is None:
+        if status == MET:
+            return rule.title
+        if status == UNKNOWN:
+            return f"{rule.title}: cannot be judged, {format_value(list(missing))} not recorded"
+        return f"{rule.title}: not met: {_reason_text(layout, statuses, NOT_MET, facts, decided)}"
+
+    def lookup(name: str) -> Any:
+        if name == "missing":
+            return list(missing) or None
+        if name == "status":
+            return status
+        if name in _REASONS:
+            return _reason_text(layout, statuses, _REASONS[name], facts, decided) or None
+        return facts.value(name)
+
+    return render(template, lookup)
+
+
+def _reason_text(layout: RuleLayout, statuses: list, want: str, facts: Facts, decided: dict) -> str:
+    parts = []
+    for i in layout.reasons(statuses, want):
+        node = layout.compiled.nodes[i]
+        sub = {j - i: s for j, s in decided.items() if j >= i}  # renumber the subtree from 0
+        parts.append(describe_with_values(build(node, sub, [0], facts)))
+    return "; ".join(parts)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _slim(value: Any, plan: ItemPlan) -> Any:
+    if plan.scalar is not None or not isinstance(value, dict):
+        return value
+    out = {}
+    for path, fp in plan.fields.items():
+        sub = value.get(path)
+        if sub is None:
+            continue
+        out[path] = [_slim(v, fp.item) for v in sub] if fp.item is not None and isinstance(sub, list) else sub
+    return out

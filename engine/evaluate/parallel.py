@@ -1,0 +1,144 @@
+"""Evaluation across worker processes, results kept in input order.
+
+Each worker builds its own Evaluator, and so its own durable-rules host,
+inside the worker process (a host is never shared across threads or
+processes). Records travel to workers in chunks; each comes back as an
+``Outcome``: the verdict and criterion statuses for the summary, and either
+the record already rendered by a streaming output format or the whole
+ServiceResult. A worker that dies is replaced; the records of its chunk are
+re-run one by one, and the one that kills a worker again is reported as an
+error against that record. No record is dropped.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Optional
+
+from ..model import ERROR, RecordError, ServiceResult, Source
+from .batch import error_result, evaluate_one
+from .evaluator import Evaluator
+
+CHUNK = 256
+SERIAL_BELOW = 2000  # small catalogs are faster without starting workers
+IN_FLIGHT_PER_JOB = 4
+
+
+@dataclass(frozen=True)
+class Outcome:
+    position: int
+    id: Optional[str]
+    name: Optional[str]
+    source: Optional[Source]
+    verdict: str
+    criteria: tuple  # ((criterion, status), ...)
+    text: Optional[str] = None  # rendered by the output format, when it streams
+    result: Optional[ServiceResult] = None  # otherwise the whole record
+
+
+def outcome_of(result: ServiceResult, render: Optional[Callable]) -> Outcome:
+    return Outcome(result.position, result.id, result.name, result.source, result.verdict,
+                   tuple((c.name, c.status) for c in result.criteria),
+                   render(result) if render is not None else None,
+                   None if render is not None else result)
+
+
+_worker: dict = {}
+
+
+def _start_worker(program, as_of: str, conditions: bool, render, suggest: bool = True) -> None:
+    _worker["evaluator"] = Evaluator(program, _dt.date.fromisoformat(as_of), explain=conditions, suggest=suggest)
+    _worker["render"] = render
+
+
+def _run_chunk(chunk: list) -> list:
+    evaluator, render = _worker["evaluator"], _worker["render"]
+    return [outcome_of(evaluate_one(raw, position, evaluator), render) for position, raw in chunk]
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class ParallelRun:
+    """Feeds numbered records to a pool and yields Outcomes in input order."""
+
+    def __init__(self, program, as_of: str, conditions: bool, render, jobs: int, suggest: bool = True):
+        self.args = (program, as_of, conditions, render, suggest)
+        self.jobs = jobs
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        return ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_start_worker, initargs=self.args)
+
+    def run(self, numbered: Iterator) -> Iterator[Outcome]:
+        pending: deque = deque()
+        chunks = iter(lambda: list(islice(numbered, CHUNK)), [])
+        try:
+            for chunk in chunks:
+                pending.append((chunk, self.pool.submit(_run_chunk, chunk)))
+                while len(pending) >= self.jobs * IN_FLIGHT_PER_JOB:
+                    yield from self._collect(pending)
+            while pending:
+                yield from self._collect(pending)
+        finally:
+            self.pool.shutdown(cancel_futures=True)
+
+    def _collect(self, pending: deque) -> Iterator[Outcome]:
+        chunk, future = pending.popleft()
+        try:
+            outcomes = future.result()
+        except BrokenProcessPool:
+            # Every chunk still in flight died with the pool: start afresh and
+            # redo them, the first one record by record to find the culprit.
+            rest = [c for c, _ in pending]
+            pending.clear()
+            self.pool = self._new_pool()
+            outcomes = self._isolate(chunk)
+            for c in rest:
+                pending.append((c, self.pool.submit(_run_chunk, c)))
+        yield from outcomes
+
+    def _isolate(self, chunk: list) -> list:
+        out = []
+        for position, raw in chunk:
+            try:
+                out.extend(self.pool.submit(_run_chunk, [(position, raw)]).result())
+            except BrokenProcessPool:
+                self.pool = self._new_pool()
+                message = ("the evaluator process crashed on this record (a bug in valuate or "
+                           "durable-rules; please report it); the batch went on")
+                result = error_result(position, raw, (RecordError("", message),))
+                out.append(Outcome(position, result.id, result.name, raw.source, ERROR, (), None, result))
+        return out
+
+
+def outcomes(program, as_of: str, records: Iterable, jobs: int, conditions: bool,
+             render: Optional[Callable], suggest: bool = True) -> Iterator[Outcome]:
+    """Outcomes for ``records`` in input order, in this process or across ``jobs`` workers."""
+    numbered = enumerate(records, start=1)
+    head = list(islice(numbered, SERIAL_BELOW)) if jobs > 1 else []
+    if jobs <= 1 or len(head) < SERIAL_BELOW:
+        evaluator = Evaluator(program, _dt.date.fromisoformat(as_of), explain=conditions, suggest=suggest)
+        try:
+            for position, raw in (head or numbered):
+                yield outcome_of(evaluate_one(raw, position, evaluator), render)
+        finally:
+            evaluator.close()
+        return
+    yield from ParallelRun(program, as_of, conditions, render, jobs, suggest).run(_chain(head, numbered))
+
+
+def _chain(head: list, rest: Iterator) -> Iterator:
+    yield from head
+    yield from rest

@@ -1,0 +1,283 @@
+"""A validator compiled from the fact schema, for the hot path.
+
+Each compiled check returns the value cleaned the way valuate reads facts
+(nulls inside mappings dropped: null is absent; YAML dates as ISO strings), so
+one walk both checks and normalises a record.
+
+jsonschema is thorough but costs about a millisecond per rich record here;
+the batch must do tens of thousands per second. This module turns the
+subset of JSON Schema that facts/service.schema.json uses (type, enum,
+required, properties, items, minimum/maximum/exclusiveMinimum, minLength,
+pattern + format date, $ref) into nested closures once, and checks a record
+with them. It refuses any other keyword when compiling, so the schema cannot
+grow a rule this checker would silently ignore, and a property test keeps it
+in step with jsonschema on random records (tests/test_fastcheck.py).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from typing import Any, Callable, Optional
+
+from ..model import RecordError
+from ..rules.reader import kind_of
+
+Check = Callable[[Any, list, list], Any]  # (value, path parts, errors) -> cleaned value
+MAX_DEPTH = 32  # nesting allowed in parts of a record the schema does not describe (set_max_depth)
+MAX_INT = 2 ** 63  # durable-rules reads integers as 64-bit
+SUPPORTED = {"type", "enum", "required", "properties", "items", "minimum", "maximum",
+             "exclusiveMinimum", "minLength", "pattern", "format", "$ref", "description",
+             "title", "$schema", "$id", "$defs"}
+_TYPE_WORDS = {"string": "a string", "number": "a number", "integer": "an integer",
+               "boolean": "true or false", "array": "a list", "object": "a mapping"}
+
+
+def path_text(parts) -> str:
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
+def _is_type(value: Any, kind: str) -> bool:
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    if kind == "integer":
+        return (isinstance(value, int) and abs(value) < MAX_INT) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, int):
+        return abs(value) < MAX_INT
+    return isinstance(value, float) and math.isfinite(value)  # number
+
+
+def _num(x: Any) -> str:
+    return str(int(x)) if isinstance(x, float) and x == int(x) else str(x)
+
+
+class Compiler:
+    def __init__(self, root: dict):
+        self.root = root
+        self._refs: dict = {}
+
+    def compile(self, node: dict) -> Check:
+        unknown = set(node) - SUPPORTED
+        if unknown:
+            raise ValueError(f"fact schema uses unsupported keywords: {sorted(unknown)}")
+        if "$ref" in node:
+            return self._ref(node["$ref"])
+        checks: list[Check] = []
+        kind = node.get("type")
+        if kind is not None:
+            checks.append(self._type(kind))
+        if "enum" in node:
+            checks.append(self._enum(tuple(node["enum"])))
+        if any(k in node for k in ("minimum", "maximum", "exclusiveMinimum")):
+            checks.append(self._range(node))
+        if "minLength" in node:
+            checks.append(self._min_length(node["minLength"]))
+        if "pattern" in node or node.get("format") == "date":
+            checks.append(self._date(node.get("pattern")))
+        if "properties" in node or "required" in node:
+            checks.append(self._object(node.get("properties", {}), tuple(node.get("required", ()))))
+        if "items" in node:
+            checks.append(self._items(self.compile(node["items"])))
+        return _all(checks, gate_on_type=kind)
+
+    def _ref(self, ref: str) -> Check:
+        if ref not in self._refs:
+            self._refs[ref] = None  # placeholder against recursion
+            target = self.root
+            for part in ref[2:].split("/"):
+                target = target[part]
+            self._refs[ref] = self.compile(target)
+        return lambda v, p, e: self._refs[ref](v, p, e)
+
+    @staticmethod
+    def _type(kind: str) -> Check:
+        def check(value, path, errors):
+            if isinstance(value, float) and not math.isfinite(value):
+                errors.append(RecordError(path_text(path), f"expected a finite number, got {value}"))
+            elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_INT:
+                errors.append(RecordError(path_text(path), "number too large (more than 64 bits)"))
+            elif not _is_type(value, kind):
+                errors.append(RecordError(path_text(path), f"expected {_TYPE_WORDS[kind]}, got {kind_of(value)}"))
+            return value
+        return check
+
+    @staticmethod
+    def _enum(values: tuple) -> Check:
+        def check(value, path, errors):
+            if isinstance(value, bool) or not isinstance(value, str) or value not in values:
+                errors.append(RecordError(path_text(path),
+                                          f"expected one of {', '.join(map(str, values))}; got {kind_of(value)}"))
+            return value
+        return check
+
+    @staticmethod
+    def _range(node: dict) -> Check:
+        low, high, above = node.get("minimum"), node.get("maximum"), node.get("exclusiveMinimum")
+        if low is not None and high is not None:
+            words = f"expected a number from {_num(low)} to {_num(high)}"
+        elif above is not None:
+            words = f"expected a number above {_num(above)}"
+        elif low is not None:
+            words = f"expected a number of at least {_num(low)}"
+        else:
+            words = f"expected a number of at most {_num(high)}"
+
+        def check(value, path, errors):
+            if not _is_type(value, "number"):
+                return value
+            if (low is not None and value < low) or (high is not None and value > high) \
+                    or (above is not None and value <= above):
+                errors.append(RecordError(path_text(path), f"{words}, got {kind_of(value)}"))
+            return value
+        return check
+
+    @staticmethod
+    def _min_length(n: int) -> Check:
+        def check(value, path, errors):
+            if isinstance(value, str) and len(value) < n:
+                errors.append(RecordError(path_text(path), "must not be empty"))
+            return value
+        return check
+
+    @staticmethod
+    def _date(pattern: Optional[str]) -> Check:
+        regex = re.compile(pattern or r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+        def check(value, path, errors):
+            if isinstance(value, _dt.datetime):
+                return value.date().isoformat()
+            if isinstance(value, _dt.date):
+                return value.isoformat()
+            if not isinstance(value, str):
+                return value
+            ok = bool(regex.search(value))
+            if ok:
+                try:
+                    _dt.date.fromisoformat(value)
+                except ValueError:
+                    ok = False
+            if not ok:
+                errors.append(RecordError(path_text(path), f"expected a date as YYYY-MM-DD, got {kind_of(value)}"))
+            return value
+        return check
+
+    def _object(self, props: dict, required: tuple) -> Check:
+        compiled = {name: self.compile(sub) for name, sub in props.items()}
+
+        def check(value, path, errors):
+            if not isinstance(value, dict):
+                return value
+            _duplicates(value, path, errors)
+            out = {}
+            for name, sub in value.items():
+                if sub is None:
+                    continue  # null is absent
+                if not isinstance(name, str):
+                    errors.append(RecordError(path_text(path), f"field names must be strings, got {kind_of(name)}"))
+                    continue
+                path.append(name)
+                fn = compiled.get(name)
+                out[name] = fn(sub, path, errors) if fn is not None else clean_any(sub, path, errors)
+                path.pop()
+            for name in required:
+                if name not in out:
+                    errors.append(RecordError(path_text(path + [name]), "missing: required here"))
+            return out
+        return check
+
+    @staticmethod
+    def _items(inner: Check) -> Check:
+        def check(value, path, errors):
+            if not isinstance(value, list):
+                return value
+            out = []
+            for i, item in enumerate(value):
+                path.append(i)
+                out.append(inner(item, path, errors))
+                path.pop()
+            return out
+        return check
+
+
+def _all(checks: list, gate_on_type: Optional[str]) -> Check:
+    if len(checks) == 1:
+        return checks[0]
+    if gate_on_type is not None:
+        first, rest = checks[0], checks[1:]
+
+        def check(value, path, errors):
+            # A value of the wrong type gets one error (the type), as a person expects.
+            if not _is_type(value, gate_on_type):
+                return first(clean_any(value, path, errors), path, errors)
+            for c in rest:
+                value = c(value, path, errors)
+            return value
+        return check
+
+    def check_all(value, path, errors):
+        for c in checks:
+            value = c(value, path, errors)
+        return value
+    return check_all
+
+
+def _duplicates(value: dict, path: list, errors: list) -> None:
+    dups = getattr(value, "duplicate_keys", None)
+    if dups:
+        errors.append(RecordError(path_text(path), "duplicate key " + ", ".join(map(repr, dups))
+                                  + " in one mapping: only one value can be kept, so none is trusted"))
+
+
+def clean_any(value: Any, path: list, errors: list) -> Any:
+    """Normalise a value the schema says nothing about (or of the wrong type)."""
+    if len(path) > MAX_DEPTH:
+        errors.append(RecordError(path_text(path), f"nested deeper than {MAX_DEPTH} levels"))
+        return None
+    if isinstance(value, dict):
+        _duplicates(value, path, errors)
+        out = {}
+        for name, sub in value.items():
+            if sub is None:
+                continue
+            if not isinstance(name, str):
+                errors.append(RecordError(path_text(path), f"field names must be strings, got {kind_of(name)}"))
+                continue
+            path.append(name)
+            out[name] = clean_any(sub, path, errors)
+            path.pop()
+        return out
+    if isinstance(value, list):
+        out_list = []
+        for i, item in enumerate(value):
+            path.append(i)
+            out_list.append(clean_any(item, path, errors))
+            path.pop()
+        return out_list
+    if isinstance(value, float) and not math.isfinite(value):
+        errors.append(RecordError(path_text(path), f"expected a finite number, got {value}"))
+    elif isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    elif isinstance(value, _dt.date):
+        return value.isoformat()
+    return value
+
+
+def set_max_depth(depth: int) -> None:
+    """Apply ``--limit max_depth`` for this run (worker processes inherit it)."""
+    global MAX_DEPTH
+    MAX_DEPTH = depth
+
+
+def compile_schema(schema: dict) -> Check:
+    return Compiler(schema).compile(schema)

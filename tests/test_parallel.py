@@ -1,0 +1,78 @@
+"""Workers: the same bytes as one process, input order, and no record lost to a crash."""
+from __future__ import annotations
+
+import io
+import json
+import os
+
+import pytest
+
+from engine import api
+from engine.evaluate import parallel
+from engine.report import writer_for
+from engine.runner import run_check
+from conftest import AS_OF
+
+import datetime as dt
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(parallel, "SERIAL_BELOW", 10)
+    monkeypatch.setattr(parallel, "CHUNK", 7)
+
+
+def catalog(tmp_path, n=60, extra=()):
+    path = tmp_path / "c.jsonl"
+    lines = []
+    for i in range(n):
+        svc = {"id": f"s{i}", "utility": {"performance_support": ["x"]},
+               "warranty": {"availability": {"target": 99, "measured": 98 + (i % 3)}}}
+        lines.append(json.dumps(svc))
+    lines[5] = json.dumps({"id": "s1"})  # a duplicate of an earlier id
+    lines[9] = "{not json"
+    lines.extend(extra)
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run(path, fmt, jobs):
+    setup = api.prepare(None, None, dt.date.fromisoformat(AS_OF), [str(path)])
+    out = io.StringIO()
+    summary = run_check(setup, api.read_records([str(path)]), writer_for(fmt, out, setup.run), jobs)
+    return out.getvalue(), summary
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_workers_give_identical_bytes(tmp_path, small_chunks, fmt):
+    path = catalog(tmp_path)
+    one, s1 = run(path, fmt, 1)
+    two, s2 = run(path, fmt, 2)
+    assert one == two
+    assert s1.to_dict() == s2.to_dict() and s1.services == 60
+
+
+def test_duplicates_found_across_chunks(tmp_path, small_chunks):
+    out, _ = run(catalog(tmp_path), "json", 2)
+    services = json.loads(out)["services"]
+    assert [s["id"] for s in services][:6] == ["s0", "s1", "s2", "s3", "s4", "s1"]
+    assert services[5]["verdict"] == "error" and "duplicate id 's1'" in services[5]["message"]
+    assert services[9]["verdict"] == "error" and "not valid JSON" in services[9]["message"]
+
+
+def test_a_crashing_record_is_reported_not_lost(tmp_path, small_chunks, monkeypatch):
+    real = parallel.evaluate_one
+
+    def crash_on_boom(raw, position, evaluator):
+        if isinstance(raw.data, dict) and raw.data.get("id") == "boom":
+            os._exit(3)  # the worker dies, as a segfault in C code would kill it
+        return real(raw, position, evaluator)
+
+    monkeypatch.setattr(parallel, "evaluate_one", crash_on_boom)
+    path = catalog(tmp_path, extra=[json.dumps({"id": "boom"})] + [json.dumps({"id": f"t{i}"}) for i in range(20)])
+    out, summary = run(path, "json", 2)
+    services = json.loads(out)["services"]
+    assert summary.services == len(services) == 81
+    boom = services[60]
+    assert boom["id"] == "boom" and boom["verdict"] == "error" and "crashed" in boom["message"]
+    assert [s["id"] for s in services[61:]] == [f"t{i}" for i in range(20)]

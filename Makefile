@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/valuate check facts/samples/catalog.yaml --as-of 2026-11-28 --fail-on never
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -rs  # -rs: say which tests were skipped, and why
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

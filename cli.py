@@ -109,9 +109,12 @@ def main() -> None:
               help="Exit 1 when a service's verdict is at or above this level (error counts highest).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for evaluation (default: the number of cores).")
+@click.option("--suggestions/--no-suggestions", default=True, show_default=True,
+              help="Work out (and verify) what would make each failing service pass.")
 @limit_option
 @debug_option
-def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, jobs, limits, debug) -> None:
+def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, jobs, suggestions, limits,
+          debug) -> None:
     """Evaluate every service in CATALOG files and report verdicts."""
 
     def go() -> int:
@@ -121,7 +124,7 @@ def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, jobs
 
         def write(out):
             writer = writer_for(fmt, out, setup.run)
-            return run_check(setup, records, writer, jobs or default_jobs(), Progress())
+            return run_check(setup, records, writer, jobs or default_jobs(), Progress(), suggest=suggestions)
 
         if output:
             with atomic_output(output) as fh:

@@ -82,9 +82,12 @@ def read_records(catalogs: Iterable[str], input_format: Optional[str] = None,
         yield from read_catalog(str(path), input_format, limits)
 
 
-def evaluate(setup: Setup, records: Iterable[RawRecord], conditions: bool = False) -> Iterator[ServiceResult]:
-    """Results in input order; ``conditions`` builds full condition trees (explain, HTML)."""
-    evaluator = Evaluator(setup.program, _dt.date.fromisoformat(setup.run.as_of), explain=conditions)
+def evaluate(setup: Setup, records: Iterable[RawRecord], conditions: bool = False,
+             suggest: bool = True) -> Iterator[ServiceResult]:
+    """Results in input order; ``conditions`` builds full condition trees (explain, HTML),
+    ``suggest`` works out what would make failing services pass."""
+    evaluator = Evaluator(setup.program, _dt.date.fromisoformat(setup.run.as_of), explain=conditions,
+                          suggest=suggest)
     try:
         yield from evaluate_records(records, evaluator)
     finally:
@@ -93,12 +96,12 @@ def evaluate(setup: Setup, records: Iterable[RawRecord], conditions: bool = Fals
 
 def check(catalogs: list, rules: Optional[list] = None, as_of: Optional[_dt.date] = None,
           params: Optional[dict] = None, input_format: Optional[str] = None,
-          conditions: bool = False) -> Report:
+          conditions: bool = False, suggest: bool = True) -> Report:
     """Evaluate every record of ``catalogs``; the whole report in memory."""
     setup = prepare(rules, params, as_of, [str(c) for c in catalogs])
     summary = Summary()
     services = []
-    for result in evaluate(setup, read_records(catalogs, input_format), conditions):
+    for result in evaluate(setup, read_records(catalogs, input_format), conditions, suggest):
         summary.add(result)
         services.append(result)
     return Report(setup.run, tuple(services), summary)

@@ -84,6 +84,9 @@ class CriterionResult:
     dimensions: tuple = ()  # ((dimension, status), ...) for warranty
     positives: Any = None  # value balance totals, for value
     negatives: Any = None
+    # BalanceTerm per counted effect, for value; serialised as the service's "balance"
+    # key so the criterion keeps exactly the shape CONTRACT.md section 3 shows.
+    balance: tuple = ()
 
     def to_dict(self) -> dict:
         out: dict = {"status": self.status, "findings": list(self.findings)}
@@ -92,6 +95,63 @@ class CriterionResult:
         if self.name == "value":
             out["positives"] = self.positives
             out["negatives"] = self.negatives
+        return out
+
+
+@dataclass(frozen=True)
+class BalanceTerm:
+    """One listed effect counted in the value balance: impact x weight = points."""
+
+    side: str  # positive | negative
+    list: str  # fact path of the list, e.g. costs.removed
+    index: int  # position in that list
+    description: Optional[str]
+    impact: Any  # as counted (the default when the item gives none)
+    weight: Any
+    points: Any
+
+    def to_dict(self) -> dict:
+        return {"side": self.side, "list": self.list, "index": self.index,
+                "description": self.description, "impact": self.impact,
+                "weight": self.weight, "points": self.points}
+
+
+@dataclass(frozen=True)
+class FactChange:
+    """One change to a service's facts, part of what would make it pass."""
+
+    path: str  # fact path changed (a list path for "add")
+    action: str  # set | add | remove
+    current: Any  # the value the catalog records (None: not recorded)
+    proposed: Any  # the value set, or the items added
+    text: str  # the change in words, e.g. "raise ... from 99.82 to at least 99.9"
+    rule: str  # the rule whose condition it satisfies
+    example: bool = False  # True when the value only illustrates (both sides of a comparison unrecorded)
+
+    def to_dict(self) -> dict:
+        out = {"path": self.path, "action": self.action, "from": self.current,
+               "to": self.proposed, "text": self.text, "rule": self.rule}
+        if self.example:
+            out["example"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class ToPass:
+    """What would make a not-valuable or indeterminate service valuable.
+
+    ``changes`` are shown only when re-evaluating the changed facts through
+    the engine gave ``valuable`` (``verified``); otherwise ``note`` says why not.
+    """
+
+    verified: bool
+    changes: tuple = ()  # FactChange
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        out: dict = {"verified": self.verified, "changes": [c.to_dict() for c in self.changes]}
+        if self.note:
+            out["note"] = self.note
         return out
 
 
@@ -138,6 +198,7 @@ class ServiceResult:
     errors: tuple = ()  # RecordError (verdict == error)
     source: Optional[Source] = None
     facts: Any = field(default=None, compare=False, repr=False)  # the validated fact
+    to_pass: Optional[ToPass] = None  # for not_valuable / indeterminate services
 
     def criterion(self, name: str) -> Optional[CriterionResult]:
         return next((c for c in self.criteria if c.name == name), None)
@@ -152,7 +213,12 @@ class ServiceResult:
             out["message"] = "; ".join(str(e) for e in self.errors)
         else:
             out["criteria"] = {c.name: c.to_dict() for c in self.criteria}
+            value = self.criterion("value")
+            if value is not None and value.balance:
+                out["balance"] = [t.to_dict() for t in value.balance]
         out["findings"] = [f.to_dict(conditions) for f in self.findings]
+        if self.to_pass is not None:
+            out["to_pass"] = self.to_pass.to_dict()
         if self.source is not None:
             out["source"] = self.source.to_dict()
         return out

@@ -46,12 +46,16 @@ class Progress:
 
 
 def run_check(setup: Setup, records: Iterable, writer: Writer, jobs: int = 1,
-              progress: Optional[Progress] = None) -> Summary:
-    """Evaluate and write every record; returns the summary."""
+              progress: Optional[Progress] = None, suggest: bool = True) -> Summary:
+    """Evaluate and write every record; returns the summary.
+
+    ``suggest``: work out what would make each failing service pass (ServiceResult.to_pass).
+    """
     guard = DuplicateGuard()
     summary = Summary()
     render = _Render(type(writer), setup.run) if writer.streams else None
-    for outcome in outcomes(setup.program, setup.run.as_of, records, jobs, writer.needs_conditions, render):
+    for outcome in outcomes(setup.program, setup.run.as_of, records, jobs, writer.needs_conditions, render,
+                            suggest):
         _emit(outcome, guard, summary, writer)
         if progress is not None:
             progress.tick(summary.services)

@@ -32,8 +32,8 @@ def evaluate_one(raw: RawRecord, position: int, evaluator: Evaluator) -> Service
     if fact is None:
         return error_result(position, raw, tuple(errors))
     criteria, verdict, findings = evaluator.evaluate(fact)
-    return ServiceResult(position, fact["id"], fact.get("name"), verdict, criteria, findings,
-                         source=raw.source, facts=fact)
+    return evaluator.enrich(ServiceResult(position, fact["id"], fact.get("name"), verdict, criteria, findings,
+                                          source=raw.source, facts=fact))
 
 
 class DuplicateGuard:

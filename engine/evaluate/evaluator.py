@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
+from typing import Optional
 
 from ..compile.program import Program
 from ..errors import EngineError
@@ -23,7 +24,7 @@ class Evaluator:
     batch uses it for outputs that do not print trees.
     """
 
-    def __init__(self, program: Program, as_of: _dt.date, explain: bool = True):
+    def __init__(self, program: Program, as_of: _dt.date, explain: bool = True, suggest: bool = False):
         self.program = program
         self.as_of = as_of
         self.explain = explain
@@ -36,6 +37,10 @@ class Evaluator:
         layouts = [RuleLayout(c, self._derived_inputs) for c in program.rules]
         # Findings come out in report order (criterion, then pack order).
         self._layouts = sorted(layouts, key=lambda lay: sort_key(lay.rule))
+        # The value balance item by item, and (with suggest) what would make a failing
+        # service pass, verified by evaluating changed facts with this evaluator.
+        from ..explain.enrich import Enricher  # explain builds on evaluate: imported late
+        self.enrich = Enricher(program, self, as_of, suggest)
 
     def close(self) -> None:
         self.host.close()
@@ -60,20 +65,21 @@ class Evaluator:
                                   f"condition {node} both met and not met")
         return decided
 
-    def findings(self, fact: dict) -> tuple[list, tuple]:
+    def findings(self, fact: dict, explain: Optional[bool] = None) -> tuple[list, tuple]:
+        explain = self.explain if explain is None else explain
         derived = self.derived_values(fact)
         facts = Facts(fact, derived, self._params, self._derived_inputs)
         decided = self.statuses(fact, derived)
-        out = [make_finding(lay, decided[lay.compiled.index], facts, self.explain) for lay in self._layouts]
+        out = [make_finding(lay, decided[lay.compiled.index], facts, explain) for lay in self._layouts]
         if len(self._balance) == 2:
             totals = tuple(facts.value(p) if facts.value(p) is not None else 0 for p in self._balance)
         else:
             totals = (None, None)
         return out, totals
 
-    def evaluate(self, fact: dict):
-        """(criteria, verdict, findings) for one valid fact."""
-        findings, totals = self.findings(fact)
+    def evaluate(self, fact: dict, explain: Optional[bool] = None):
+        """(criteria, verdict, findings) for one valid fact; ``explain`` overrides whether trees are built."""
+        findings, totals = self.findings(fact, explain)
         criteria, verdict = compose(findings, totals)
         return criteria, verdict, tuple(findings)
 

@@ -53,11 +53,11 @@ def outcome_of(result: ServiceResult, render: Optional[Callable]) -> Outcome:
 _worker: dict = {}
 
 
-def _start_worker(program, as_of: str, conditions: bool, render) -> None:
+def _start_worker(program, as_of: str, conditions: bool, render, suggest: bool = True) -> None:
     # Ctrl-C is the main process's to handle: it stops feeding and shuts the
     # pool down; workers printing their own KeyboardInterrupt would be noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker["evaluator"] = Evaluator(program, _dt.date.fromisoformat(as_of), explain=conditions)
+    _worker["evaluator"] = Evaluator(program, _dt.date.fromisoformat(as_of), explain=conditions, suggest=suggest)
     _worker["render"] = render
 
 
@@ -76,8 +76,8 @@ def default_jobs() -> int:
 class ParallelRun:
     """Feeds numbered records to a pool and yields Outcomes in input order."""
 
-    def __init__(self, program, as_of: str, conditions: bool, render, jobs: int):
-        self.args = (program, as_of, conditions, render)
+    def __init__(self, program, as_of: str, conditions: bool, render, jobs: int, suggest: bool = True):
+        self.args = (program, as_of, conditions, render, suggest)
         self.jobs = jobs
         self.pool = self._new_pool()
 
@@ -128,19 +128,19 @@ class ParallelRun:
 
 
 def outcomes(program, as_of: str, records: Iterable, jobs: int, conditions: bool,
-             render: Optional[Callable]) -> Iterator[Outcome]:
+             render: Optional[Callable], suggest: bool = True) -> Iterator[Outcome]:
     """Outcomes for ``records`` in input order, in this process or across ``jobs`` workers."""
     numbered = enumerate(records, start=1)
     head = list(islice(numbered, SERIAL_BELOW)) if jobs > 1 else []
     if jobs <= 1 or len(head) < SERIAL_BELOW:
-        evaluator = Evaluator(program, _dt.date.fromisoformat(as_of), explain=conditions)
+        evaluator = Evaluator(program, _dt.date.fromisoformat(as_of), explain=conditions, suggest=suggest)
         try:
             for position, raw in (head or numbered):
                 yield outcome_of(evaluate_one(raw, position, evaluator), render)
         finally:
             evaluator.close()
         return
-    yield from ParallelRun(program, as_of, conditions, render, jobs).run(_chain(head, numbered))
+    yield from ParallelRun(program, as_of, conditions, render, jobs, suggest).run(_chain(head, numbered))
 
 
 def _chain(head: list, rest: Iterator) -> Iterator:

@@ -35,12 +35,34 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
         else:
             for rid in crit.findings:
                 lines += _finding(findings[rid], "│  ")
+        if crit.name == "value" and crit.balance:
+            lines += [f"│  │    {line}" for line in balance_lines(crit)]
     advisory = [f for f in result.findings if not f.deciding]
     if advisory:
         lines.append("└─ advisory (never changes the verdict)")
         for f in advisory:
             lines += _finding(f, "   ")
+    if result.to_pass is not None:
+        lines += ["", *to_pass_lines(result.to_pass)]
     return "\n".join(lines) + "\n"
+
+
+def balance_lines(crit) -> list[str]:
+    """The value balance as a sum: one line per side, impact x weight per item."""
+    out = []
+    for side, total in (("positive", crit.positives), ("negative", crit.negatives)):
+        terms = [t for t in crit.balance if t.side == side]
+        parts = " + ".join(f"{format_value(t.impact)}×{format_value(t.weight)}" for t in terms) or "0"
+        out.append(f"{side}s = {parts} = {format_value(total)}")
+    return out
+
+
+def to_pass_lines(to_pass) -> list[str]:
+    if not to_pass.verified:
+        return ["What would make it pass: no verified change found", f"  ({to_pass.note})"]
+    out = ["What would make it pass (verified by re-evaluating the changed facts):"]
+    out += [f"  {i}. {c.text}  [{c.rule}]" for i, c in enumerate(to_pass.changes, 1)]
+    return out
 
 
 def _finding(f, indent: str) -> list[str]:
@@ -58,6 +80,11 @@ def _condition(c: ConditionResult, indent: str) -> list[str]:
     for child in c.children:
         lines += _condition(child, indent + "   ")
     return lines
+
+
+def condition_detail(c: ConditionResult) -> str:
+    """What a leaf saw: its values, the threshold, and why it failed or was unknown."""
+    return _detail(c)
 
 
 def _detail(c: ConditionResult) -> str:

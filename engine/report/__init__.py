@@ -15,12 +15,22 @@ from typing import TextIO
 from ..errors import UserError
 from ..model import Report, RunInfo, ServiceResult, Summary
 from .base import CollectingWriter, Writer
+from .html import HtmlWriter
 from .json_report import JsonWriter
+from .jsonl import JsonlWriter
+from .junit import JunitWriter
+from .markdown import MarkdownWriter
+from .sarif import SarifWriter
 from .text import TextWriter
 
 FORMATS: dict[str, type] = {
     "text": TextWriter,
     "json": JsonWriter,
+    "jsonl": JsonlWriter,
+    "markdown": MarkdownWriter,
+    "html": HtmlWriter,
+    "junit": JunitWriter,
+    "sarif": SarifWriter,
 }
 
 

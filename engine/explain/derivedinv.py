@@ -1,0 +1,220 @@
+"""Inverting derived facts onto the facts they are computed from.
+
+A rule compares ``derived.capacity_headroom`` with ``min_headroom``; the
+catalog holds ``peak_demand`` and ``max_capacity``. To say what would make the
+rule pass, the threshold is carried back through the derived fact's function
+(one of the closed set in engine/rules/derived.py) onto an input fact:
+
+- headroom ``1 - used / capacity >= t``: raise capacity to ``used / (1 - t)``
+  (or, when capacity is all that is recorded, record used at ``capacity * (1 - t)``);
+- ``days_since(date) <= t``: a date on or after ``as_of - t``; ``days_until`` mirrored;
+- ``ratio`` and ``difference``: move the numerator / the minuend;
+- ``count``: add items; ``balance`` positives over negatives: add positive
+  effects with the impact they need, at most the schema's maximum impact each.
+
+Values are rounded outward to the precision of the recorded inputs (whole
+numbers stay whole), then checked with exact arithmetic against the
+threshold; the engine re-evaluates them before anything is shown.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from fractions import Fraction
+from typing import Any, Optional
+
+from ..evaluate.derived import exact, plain
+from ..rules.model import Leaf, Term
+from .inverse import PLACEHOLDER, Context, Edit, boundary, step_for, threshold
+
+_HOLDS = {"ge": lambda a, b: a >= b, "gt": lambda a, b: a > b,
+          "le": lambda a, b: a <= b, "lt": lambda a, b: a < b, "eq": lambda a, b: a == b}
+
+
+def compare_derived(leaf: Leaf, op: str, ctx: Context) -> Optional[list]:
+    derived = ctx.derived.get(leaf.path)
+    if derived is None:
+        return None
+    if derived.function == "balance":
+        return _balance(leaf, op, derived, ctx)
+    limit = threshold(leaf, ctx)
+    if limit is None or isinstance(limit, bool) or not isinstance(limit, (int, float)):
+        return None
+    handler = {"days_since": _days, "days_until": _days, "headroom": _headroom,
+               "ratio": _ratio, "difference": _difference, "count": _count}.get(derived.function)
+    return None if handler is None else handler(derived, op, exact(limit), ctx)
+
+
+def _nearest_int(op: str, t: Fraction) -> Optional[int]:
+    """The integer nearest t with ``n OP t``."""
+    return {"ge": math.ceil(t), "gt": math.floor(t) + 1, "le": math.floor(t), "lt": math.ceil(t) - 1,
+            "eq": int(t) if t.denominator == 1 else None}.get(op)
+
+
+def _days(derived, op, t, ctx) -> Optional[list]:
+    n = _nearest_int(op, t)
+    if n is None:
+        return None
+    since = derived.function == "days_since"
+    day = ctx.as_of - _dt.timedelta(days=n) if since else ctx.as_of + _dt.timedelta(days=n)
+    later = (op in ("le", "lt")) == since  # a smaller age / a larger countdown needs a later date
+    relation = "exactly" if op == "eq" else ("on or after" if later else "on or before")
+    return [Edit(derived.args["date"], "set", day.isoformat(), relation)]
+
+
+def _unit(*values: Any) -> Fraction:
+    """Rounding unit: 1 for whole numbers, else the finest decimal among the recorded inputs."""
+    known = [v for v in values if v is not None]
+    if all(exact(v).denominator == 1 for v in known):
+        return Fraction(1)
+    return min(step_for(v, False) * 10 for v in known)
+
+
+def _round(x: Fraction, unit: Fraction, up: bool) -> Fraction:
+    steps = x / unit
+    return (math.ceil(steps) if up else math.floor(steps)) * unit
+
+
+def _headroom(derived, op, t, ctx) -> Optional[list]:
+    if op not in ("ge", "gt") or t >= 1:
+        return None
+    used_path, cap_path = derived.args["used"], derived.args["capacity"]
+    used, cap = ctx.values(used_path), ctx.values(cap_path)
+    share = 1 - t  # the most of capacity peak demand may use
+    holds = _HOLDS[op]
+    example = used is None and cap is None
+    if example:
+        cap = 100
+    unit = _unit(used, cap)
+    if used is not None:  # raise (or record) capacity
+        new = _round(exact(used) / share, unit, up=True)
+        while not holds(1 - exact(used) / new, t):
+            new += unit
+        return [Edit(cap_path, "set", plain(new), "at least")]
+    new = _round(exact(cap) * share, unit, up=False)
+    while new > 0 and not holds(1 - new / exact(cap), t):
+        new -= unit
+    if new < 0:
+        return None
+    edits = [Edit(used_path, "set", plain(new), "at most", example=example)]
+    return ([Edit(cap_path, "set", plain(exact(cap)), example=True)] + edits) if example else edits
+
+
+def _ratio(derived, op, t, ctx) -> Optional[list]:
+    den = ctx.values(derived.args["denominator"])
+    if den is None or den == 0:
+        return None
+    value = boundary(op, plain(t * exact(den)), "number")
+    return None if value is None else [Edit(derived.args["numerator"], "set", value, _word(op))]
+
+
+def _difference(derived, op, t, ctx) -> Optional[list]:
+    minuend, subtrahend = derived.args["from"], derived.args["subtract"]
+    b = ctx.values(subtrahend)
+    if b is not None:
+        value = boundary(op, plain(exact(b) + t), "number")
+        return None if value is None else [Edit(minuend, "set", value, _word(op))]
+    a = ctx.values(minuend)
+    reverse = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt", "eq": "eq"}.get(op)
+    if a is None or reverse is None:
+        return None
+    value = boundary(reverse, plain(exact(a) - t), "number")
+    return None if value is None else [Edit(subtrahend, "set", value, _word(reverse))]
+
+
+def _word(op: str) -> str:
+    return {"ge": "at least", "gt": "at least", "le": "at most", "lt": "at most"}.get(op, "exactly")
+
+
+def _count(derived, op, t, ctx) -> Optional[list]:
+    term: Term = derived.args["term"]
+    if op not in ("ge", "gt", "eq") or term.field is not None:
+        return None  # removing items, or making up amounts, is not a suggestion we can stand behind
+    current = ctx.values(derived.outputs[0]) or 0
+    wanted = _nearest_int(op, t)
+    if wanted is None or wanted <= current:
+        return None
+    items = [_item(term, None, ctx) for _ in range(wanted - int(current))]
+    return [Edit(term.list, "add", items, noun=_noun(term))]
+
+
+def _balance(leaf: Leaf, op: str, derived, ctx) -> Optional[list]:
+    pos_path, neg_path = derived.outputs
+    if leaf.path == neg_path and op in ("lt", "le"):  # negatives < positives is positives > negatives
+        op = {"lt": "gt", "le": "ge"}[op]
+    elif leaf.path != pos_path or op not in ("gt", "ge"):
+        return None
+    if leaf.operand.kind == "fact" and leaf.operand.value not in (neg_path, pos_path):
+        return None
+    target = ctx.values(neg_path) if leaf.operand.kind == "fact" else threshold(leaf, ctx)
+    current = exact(ctx.values(pos_path) or 0)
+    deficit = exact(target or 0) - current
+    for term in derived.args["positive"]:
+        weight = _weight(term, ctx)
+        if weight <= 0:
+            continue
+        units = deficit / weight
+        needed = max(math.floor(units) + 1 if op == "gt" else math.ceil(units), 1)
+        top = _maximum(ctx, term) if term.field else 1
+        impacts = [top] * (needed // top) + ([needed % top] if needed % top else [])
+        items = [_item(term, i if term.field else None, ctx) for i in impacts]
+        detail = f"{term.field} {', '.join(map(str, impacts))}" if term.field else ""
+        return [Edit(term.list, "add", items, noun=_noun(term), detail=detail)]
+    return None
+
+
+def _weight(term: Term, ctx: Context) -> Fraction:
+    if term.weight is None:
+        return Fraction(1)
+    value = ctx.params.get(term.weight.value) if term.weight.kind == "param" else term.weight.value
+    return exact(value) if value is not None else Fraction(0)
+
+
+def _maximum(ctx: Context, term: Term) -> int:
+    """The schema's maximum for the summed item field (impact: 5), whole."""
+    node = _schema_node(ctx.schema.document, term.list)
+    prop = _resolve((node or {}).get("items", {}), ctx.schema.document).get("properties", {}).get(term.field, {})
+    top = _resolve(prop, ctx.schema.document).get("maximum")
+    return max(int(top), 1) if isinstance(top, (int, float)) else 5
+
+
+def _schema_node(doc: dict, path: str) -> Optional[dict]:
+    node = doc
+    for part in path.split("."):
+        node = _resolve(node, doc).get("properties", {}).get(part)
+        if node is None:
+            return None
+    return _resolve(node, doc)
+
+
+def _resolve(node: dict, doc: dict) -> dict:
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = doc
+        for part in node["$ref"][2:].split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node if isinstance(node, dict) else {}
+
+
+def _item(term: Term, impact: Optional[int], ctx: Context) -> Any:
+    ftype = ctx.ftype(term.list)
+    item_type = ftype.item if ftype is not None else None
+    if item_type is not None and item_type.kind == "string":
+        return PLACEHOLDER
+    item: dict = {}
+    if item_type is not None and "description" in item_type.fields:
+        item["description"] = PLACEHOLDER
+    item.update(dict(term.where))
+    if term.field and impact is not None:
+        item[term.field] = impact
+    return item
+
+
+def _noun(term: Term) -> str:
+    last = term.list.rsplit(".", 1)[-1]
+    noun = last[:-1] if last.endswith("s") else last
+    if "." in term.list:  # costs.removed -> "removed cost"
+        parent = term.list.rsplit(".", 2)[-2]
+        noun = f"{last} {parent[:-1] if parent.endswith('s') else parent}"
+    qualifier = " ".join(str(v) for _, v in term.where)
+    return f"{qualifier} {noun}".strip()

@@ -1,0 +1,35 @@
+"""Add what reports explain beyond the verdict: the value balance item by item,
+and, for services that are not valuable or indeterminate, what would make them pass.
+
+Applied to each ``ServiceResult`` as it leaves the evaluator (engine/api.py),
+so every output format, streaming or not, sees the same records.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+
+from ..model import INDETERMINATE, NOT_VALUABLE, ServiceResult
+from .balance import balance_of, breakdown
+from .whatif import WhatIf
+
+
+class Enricher:
+    def __init__(self, program, evaluator, as_of: _dt.date, suggest: bool = True):
+        self.balance = balance_of(program)
+        owner = next((p.name for p in program.packs if self.balance in p.derived.values()), None)
+        self.weights = program.params.get(owner, {}) if owner else {}
+        self.whatif = (WhatIf(program, as_of, lambda fact: evaluator.evaluate(fact, explain=True),
+                              evaluator.derived_values) if suggest else None)
+
+    def __call__(self, result: ServiceResult) -> ServiceResult:
+        if result.facts is None:  # an invalid record: nothing to explain beyond its errors
+            return result
+        changes: dict = {}
+        if self.balance is not None:
+            terms = breakdown(self.balance, result.facts, self.weights)
+            changes["criteria"] = tuple(dataclasses.replace(c, balance=terms) if c.name == "value" else c
+                                        for c in result.criteria)
+        if self.whatif is not None and result.verdict in (NOT_VALUABLE, INDETERMINATE):
+            changes["to_pass"] = self.whatif.suggest(result)
+        return dataclasses.replace(result, **changes) if changes else result

@@ -1,0 +1,65 @@
+// Sorting and filtering of the services table; opening every <details> for printing.
+(function () {
+  "use strict";
+  var table = document.getElementById("services");
+  if (!table) { return; }
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var verdict = document.getElementById("f-verdict");
+  var criterion = document.getElementById("f-criterion");
+  var search = document.getElementById("f-search");
+  var count = document.getElementById("f-count");
+
+  function matches(row) {
+    var c = criterion.value.split(":");
+    var q = search.value.trim().toLowerCase();
+    return (!verdict.value || row.getAttribute("data-verdict") === verdict.value) &&
+      (!criterion.value || row.getAttribute("data-" + c[0]) === c[1]) &&
+      (!q || row.textContent.toLowerCase().indexOf(q) >= 0);
+  }
+
+  function filter() {
+    var shown = 0;
+    rows.forEach(function (row) {
+      var ok = matches(row);
+      row.hidden = !ok;
+      var section = document.getElementById(row.getAttribute("data-target"));
+      if (section) { section.hidden = !ok; }
+      if (ok) { shown += 1; }
+    });
+    count.textContent = shown + " of " + rows.length + " services shown";
+  }
+
+  function key(row, column) {
+    var cell = row.cells[column];
+    return cell.getAttribute("data-sort") || cell.textContent.trim();
+  }
+
+  function sortBy(th) {
+    var column = th.cellIndex;
+    var ascending = th.getAttribute("aria-sort") !== "ascending";
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    rows.sort(function (a, b) {
+      var x = key(a, column), y = key(b, column);
+      var nx = Number(x), ny = Number(y);
+      var order = (x !== "" && y !== "" && !isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+      return ascending ? order : -order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+  }
+
+  Array.prototype.forEach.call(table.tHead.querySelectorAll("th button"), function (button) {
+    button.addEventListener("click", function () { sortBy(button.parentNode); });
+  });
+  [verdict, criterion].forEach(function (el) { el.addEventListener("change", filter); });
+  search.addEventListener("input", filter);
+  filter();
+
+  var closed = [];
+  window.addEventListener("beforeprint", function () {
+    closed = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) { return !d.open; });
+    closed.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () { closed.forEach(function (d) { d.open = false; }); });
+}());

@@ -1,0 +1,145 @@
+"""The HTML report's section for one service: the explanation tree.
+
+verdict -> utility / warranty (four dimensions) / value (the balance with its
+arithmetic) -> rules -> conditions with their values, thresholds and where
+each value came from; what would make it pass; advisory findings apart,
+waived findings marked. Every piece of catalog text goes through ``e``.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from ..model import MET, ServiceResult
+from . import view
+
+
+def e(text) -> str:
+    return escape(str(text), quote=True)
+
+
+def badge(status: str, text: str = "") -> str:
+    return f'<span class="badge s-{e(status)}">{e(text or status.replace("_", " "))}</span>'
+
+
+def verdict_badge(verdict: str) -> str:
+    return f'<span class="badge v-{e(verdict)}">{e(view.VERDICT_WORDS[verdict])}</span>'
+
+
+def service_id(result: ServiceResult) -> str:
+    return f"service-{result.position}"
+
+
+def section(r: ServiceResult) -> str:
+    attrs = f'class="svc" id="{service_id(r)}" data-verdict="{e(r.verdict)}"'
+    head = (f"<header><h3>{verdict_badge(r.verdict)} <span>{e(view.title(r))}</span></h3>"
+            + (f'<div class="src">{e(view.source(r))}</div>' if r.source else "") + "</header>")
+    if view.errors(r):
+        items = "".join(f"<li>{e(x)}</li>" for x in view.errors(r))
+        return f'<section {attrs}>{head}<ul class="errors">{items}</ul></section>'
+    parts = [head, _criteria_strip(r), _to_pass(r), _tree(r), _advisory(r)]
+    return f"<section {attrs}>" + "".join(parts) + "</section>"
+
+
+def _criteria_strip(r: ServiceResult) -> str:
+    spans = []
+    for c in r.criteria:
+        spans.append(f'<span class="t-{e(c.status)}">{view.symbol(c.status)} {e(c.name)}</span>')
+        if c.name == "warranty":
+            spans += [f'<span class="t-{e(s)}">{view.symbol(s)} {e(d)}</span>' for d, s in c.dimensions]
+    return f'<div class="crit">{"".join(spans)}</div>'
+
+
+def _to_pass(r: ServiceResult) -> str:
+    tp = r.to_pass
+    if tp is None:
+        return ""
+    if not tp.verified:
+        return (f'<div class="topass none"><b>What would make it pass:</b> no verified change found '
+                f'<span class="note">({e(tp.note)})</span></div>')
+    items = "".join(f'<li>{e(c.text)} <span class="note">{e(c.rule)}</span></li>' for c in tp.changes)
+    return ('<div class="topass"><b>What would make it pass</b> '
+            '<span class="note">(verified by re-evaluating the changed facts)</span>'
+            f"<ol>{items}</ol></div>")
+
+
+def _tree(r: ServiceResult) -> str:
+    findings = {f.rule: f for f in r.findings}
+    items = []
+    for c in r.criteria:
+        inner = []
+        if c.name == "warranty":  # each dimension's rules, labelled with it (one line saved per dimension)
+            for dim, status in c.dimensions:
+                rules = [_finding(findings[rid], r, dim) for rid in c.findings if findings[rid].dimension == dim]
+                inner += rules or [f"<li>{view.symbol(status)} {e(dim)}: {badge(status)} (no rule decides it)</li>"]
+        else:
+            if c.name == "value":
+                inner.append(f"<li>{_balance(r)}</li>")
+            inner += [_finding(findings[rid], r) for rid in c.findings]
+        items.append(f"<li><b>{view.symbol(c.status)} {e(c.name)}</b> {badge(c.status)}<ul>{''.join(inner)}</ul></li>")
+    is_open = " open" if r.verdict != "valuable" else ""
+    return (f'<details class="why"{is_open}><summary>Why: criteria → rules → conditions</summary>'
+            f'<ul class="tree">{"".join(items)}</ul></details>')
+
+
+def _finding(f, r: ServiceResult, dimension: str = "") -> str:
+    """A rule: one line, its message when it decides against the service, then (one
+    click away, opened for printing) its conditions with values, thresholds and evidence."""
+    waived = view.waiver(f)
+    mark = f' <span class="badge waived" title="{e(waived)}">waived</span>' if waived else ""
+    is_open = " open" if f.status != MET and f.deciding else ""
+    conds = "".join(_row(row) for row in view.rows(f.condition))
+    dim = f'<b>{e(dimension)}</b> · ' if dimension else ""
+    return (f'<li><details{is_open}><summary>{view.symbol(f.status)} {dim}<code>{e(f.rule)}</code> {e(f.title)} '
+            f'{badge(f.status)}{mark}</summary><div class="msg">{e(f.message)}</div>'
+            f'<details class="conds"><summary>conditions, values and evidence</summary>'
+            f'<ul class="cond">{conds}</ul>{_evidence(f, r)}</details></details></li>')
+
+
+def _row(row: view.Row) -> str:
+    detail = f' <span class="detail">— {e(row.detail)}</span>' if row.detail else ""
+    indent = "&nbsp;&nbsp;&nbsp;" * row.depth
+    return f'<li>{indent}<span class="t-{e(row.status)}">{view.symbol(row.status)}</span> {e(row.description)}{detail}</li>'
+
+
+def _evidence(f, r: ServiceResult) -> str:
+    """Where each value came from: the catalog record, a derived fact, or a pack parameter."""
+    if not f.evidence:
+        return ""
+    where = view.source(r) or "the catalog"
+    parts = []
+    for path, value in f.evidence:
+        origin = ("pack parameter" if path.startswith("param.") else
+                  "derived" if path.startswith("derived.") else where)
+        parts.append(f"<code>{e(path)}</code> = {e(view.show(value) if not isinstance(value, list) else _items(value))}"
+                     f" <i>({e(origin)})</i>")
+    return f'<div class="evidence">evidence: {"; ".join(parts)}</div>'
+
+
+def _items(value: list) -> str:
+    return f"{len(value)} item{'s' if len(value) != 1 else ''}" if any(isinstance(v, (dict, list)) for v in value) \
+        else view.show(value)
+
+
+def _balance(r: ServiceResult) -> str:
+    value = r.criterion("value")
+    if value is None:
+        return ""
+    rows = "".join(
+        f"<tr><td>{e(t.side)}</td><td><code>{e(t.list)}[{t.index}]</code></td><td>{e(t.description or '')}</td>"
+        f'<td class="num">{e(view.show(t.impact))}</td><td class="num">{e(view.show(t.weight))}</td>'
+        f'<td class="num">{e(view.show(t.points))}</td></tr>' for t in value.balance)
+    table = ('<table class="balance"><thead><tr><th>side</th><th>list</th><th>effect</th><th class="num">impact</th>'
+             f'<th class="num">weight</th><th class="num">points</th></tr></thead><tbody>{rows}</tbody></table>'
+             if rows else "")
+    return (f"value balance: positives {e(view.arithmetic(r, 'positive'))}; "
+            f"negatives {e(view.arithmetic(r, 'negative'))}{table}")
+
+
+def _advisory(r: ServiceResult) -> str:
+    adv = view.advisory(r)
+    if not adv:
+        return ""
+    not_met = sum(1 for f in adv if f.status != MET)
+    items = "".join(_finding(f, r) for f in adv)
+    return (f'<details class="advisory"><summary>Advisory findings: {not_met} of {len(adv)} not met '
+            f'(never change the verdict)</summary><ul class="tree">{items}</ul></details>')

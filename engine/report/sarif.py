@@ -1,0 +1,125 @@
+"""``--format sarif``: SARIF 2.1.0 for code-scanning dashboards.
+
+- ``tool.driver.rules``: one reporting descriptor per rule of the packs (title,
+  rationale, remediation as help text, condition, criterion, default level),
+  plus ``valuate.verdict`` for the verdict of each service.
+- ``results``: per input record, one ``valuate.verdict`` result (so every
+  record appears exactly once, valuable ones as ``kind: pass``), then one
+  result per finding that is not met (``kind: fail``, level from the rule's
+  severity) or unknown (``kind: open``, level ``none``, as SARIF requires for
+  anything but a failure). Waived findings carry a ``suppressions`` entry.
+- Every result is located at the catalog file and the record's line (the row
+  for tabular sources); a record without a line is located by the file and a
+  logical location naming the service. What would make a service pass is in
+  the verdict result's ``properties.to_pass``.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from typing import TextIO
+from urllib.parse import quote
+
+from ..model import MET, NOT_MET, Report, RuleInfo, ServiceResult
+from . import view
+from .base import CollectingWriter
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+VERDICT_RULE = "valuate.verdict"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+VERDICT_KIND = {"valuable": ("pass", "none"), "not_valuable": ("fail", "error"),
+                "indeterminate": ("open", "none"), "error": ("fail", "error")}
+
+
+def _descriptor(rule: RuleInfo) -> dict:
+    help_text = f"{rule.remediation.strip()}\n\nCondition: {rule.condition}"
+    return {"id": rule.id,
+            "shortDescription": {"text": rule.title},
+            "fullDescription": {"text": rule.rationale.strip()},
+            "help": {"text": help_text,
+                     "markdown": f"{rule.remediation.strip()}\n\n**Condition:** `{rule.condition}`"},
+            "defaultConfiguration": {"level": LEVELS.get(rule.severity, "warning")},
+            "properties": {"pack": rule.pack, "criterion": rule.criterion, "severity": rule.severity,
+                           "tags": [rule.pack, rule.criterion.split(".")[0]]}}
+
+
+VERDICT_DESCRIPTOR = {
+    "id": VERDICT_RULE,
+    "shortDescription": {"text": "The service is valuable"},
+    "fullDescription": {"text": "A service is valuable when utility, warranty (availability, capacity, "
+                                "security, continuity) and value are all met; not valuable when any is "
+                                "not met; indeterminate when none is not met but one is unknown; error "
+                                "when the catalog record itself is invalid."},
+    "help": {"text": "Fix the findings reported for the service, or the record's fields for an error. "
+                     "The result's properties.to_pass lists verified changes that would make it valuable."},
+    "defaultConfiguration": {"level": "error"},
+}
+
+
+def _uri(file: str) -> str:
+    path = PurePosixPath(file.replace("\\", "/"))
+    return path.as_uri() if path.is_absolute() else quote(str(path), safe="/")
+
+
+def _locations(result: ServiceResult) -> list:
+    logical = [{"name": view.label(result), "kind": "object"}]
+    if result.source is None:
+        return [{"logicalLocations": logical}]
+    physical: dict = {"artifactLocation": {"uri": _uri(result.source.file)}}
+    if result.source.line is not None:
+        physical["region"] = {"startLine": result.source.line}
+    return [{"physicalLocation": physical, "logicalLocations": logical}]
+
+
+def _verdict(result: ServiceResult, index: int) -> dict:
+    kind, level = VERDICT_KIND[result.verdict]
+    if result.verdict == "error":
+        text = f"{view.label(result)}: invalid record: " + "; ".join(view.errors(result))
+    else:
+        reasons = [f"{f.rule} {f.status}" for f in view.failing(result)]
+        text = f"{view.title(result)}: {view.VERDICT_WORDS[result.verdict]}" + (
+            f" ({', '.join(reasons)})" if reasons else "")
+    props: dict = {"service": result.id, "verdict": result.verdict}
+    if result.source is not None:
+        props["record"] = result.source.record
+    if result.to_pass is not None:
+        props["to_pass"] = result.to_pass.to_dict()
+    return {"ruleId": VERDICT_RULE, "ruleIndex": index, "kind": kind, "level": level,
+            "message": {"text": text}, "locations": _locations(result), "properties": props}
+
+
+def _finding(result: ServiceResult, f, index: int) -> dict:
+    failed = f.status == NOT_MET
+    out = {"ruleId": f.rule, "ruleIndex": index, "kind": "fail" if failed else "open",
+           "level": LEVELS.get(f.severity, "warning") if failed else "none",
+           "message": {"text": f"{view.label(result)}: {f.message}"},
+           "locations": _locations(result),
+           "properties": {"service": result.id, "status": f.status, "criterion": view.where(f),
+                          "evidence": dict(f.evidence)}}
+    if view.waiver(f):
+        out["suppressions"] = [{"kind": "external", "justification": view.waiver(f)}]
+    return out
+
+
+class SarifWriter(CollectingWriter):
+    def render(self, report: Report, out: TextIO) -> None:
+        run = report.run
+        descriptors = [_descriptor(r) for r in run.rules] + [VERDICT_DESCRIPTOR]
+        index = {(r.pack, r.id): i for i, r in enumerate(run.rules)}
+        verdict_index = len(descriptors) - 1
+        results = []
+        for result in report.services:
+            results.append(_verdict(result, verdict_index))
+            for f in result.findings:
+                if f.status != MET:
+                    results.append(_finding(result, f, index.get((f.pack, f.rule), -1)))
+        doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{
+            "tool": {"driver": {"name": run.tool, "version": run.version, "rules": descriptors}},
+            "invocations": [{"executionSuccessful": True,
+                             "properties": {"as_of": run.as_of, "digest": run.digest,
+                                            "packs": list(run.packs), "inputs": list(run.inputs)}}],
+            "results": results,
+            "properties": {"summary": report.summary.to_dict()},
+        }]}
+        json.dump(doc, out, ensure_ascii=False, indent=2)
+        out.write("\n")

@@ -1,0 +1,111 @@
+"""What every human-facing format shows, computed once from the model records.
+
+Reports see only engine/model.py records; this module turns one
+``ServiceResult`` into the pieces the HTML and Markdown reports lay out, so
+both show the same thing: the verdict, the criteria with warranty's four
+dimensions, the value balance with its arithmetic, the deciding findings
+with their condition trees, the advisory findings apart, waived findings
+marked, and what would make the service pass.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ..explain.text import SYMBOL, condition_detail
+from ..model import ERROR, MET, ConditionResult, Finding, ServiceResult
+from ..rules.templates import format_value
+
+VERDICT_WORDS = {"valuable": "valuable", "not_valuable": "not valuable",
+                 "indeterminate": "indeterminate", "error": "error"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One condition of a rule, flattened for a list or a table."""
+
+    depth: int
+    status: str
+    description: str
+    detail: str
+
+
+def label(result: ServiceResult) -> str:
+    return result.id if result.id is not None else f"(record {result.position})"
+
+
+def title(result: ServiceResult) -> str:
+    name = f" — {result.name}" if result.name and result.name != result.id else ""
+    return label(result) + name
+
+
+def where(f: Finding) -> str:
+    return f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
+
+
+def waiver(f: Finding) -> Optional[str]:
+    """Why a finding is waived, or None.
+
+    Waivers are issue 4's; this reads ``Finding.waiver`` (text, a mapping or a
+    record with ``reason``) or ``Finding.waived`` when the model carries them.
+    """
+    w = getattr(f, "waiver", None)
+    if w is None or w is False:
+        return "waived" if getattr(f, "waived", False) else None
+    if isinstance(w, str):
+        return w
+    reason = w.get("reason") if isinstance(w, dict) else getattr(w, "reason", None)
+    return str(reason) if reason else "waived"
+
+
+def deciding(result: ServiceResult) -> list:
+    return [f for f in result.findings if f.deciding]
+
+
+def advisory(result: ServiceResult) -> list:
+    return [f for f in result.findings if not f.deciding]
+
+
+def failing(result: ServiceResult) -> list:
+    """Deciding findings that are not met or unknown: why the verdict is not valuable."""
+    return [f for f in deciding(result) if f.status != MET]
+
+
+def rows(c: Optional[ConditionResult], depth: int = 0) -> list:
+    if c is None:
+        return []
+    out = [Row(depth, c.status, c.description, condition_detail(c))]
+    for child in c.children:
+        out += rows(child, depth + 1)
+    return out
+
+
+def symbol(status: str) -> str:
+    return SYMBOL.get(status, "·")
+
+
+def show(value: Any) -> str:
+    return format_value(value)
+
+
+def balance_sum(result: ServiceResult, side: str) -> tuple[list, Any]:
+    """(terms, total) of one side of the value balance."""
+    value = result.criterion("value")
+    if value is None:
+        return [], None
+    terms = [t for t in value.balance if t.side == side]
+    return terms, value.positives if side == "positive" else value.negatives
+
+
+def arithmetic(result: ServiceResult, side: str) -> str:
+    terms, total = balance_sum(result, side)
+    parts = " + ".join(f"{show(t.impact)}×{show(t.weight)}" for t in terms) or "0"
+    return f"{parts} = {show(total)}"
+
+
+def errors(result: ServiceResult) -> list[str]:
+    return [str(e) for e in result.errors] if result.verdict == ERROR else []
+
+
+def source(result: ServiceResult) -> str:
+    return str(result.source) if result.source else ""

@@ -1,0 +1,54 @@
+"""The HTML report of a real catalog (GitLab.com, 55 services): complete, offline, one screen per service."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from browser import Browser, find_chromium
+from conftest import AS_OF, ROOT, SAMPLE
+from gitlab_sample import CATALOG, gitlab_facts
+
+pytestmark = pytest.mark.skipif(not CATALOG.exists(), reason=f"shared sample {CATALOG} not present")
+SCREEN = 900  # px: a laptop screen at 1280 px wide
+
+
+@pytest.fixture
+def gitlab_html(cli, tmp_path):
+    facts = gitlab_facts(tmp_path / "gitlab.json")
+    out = tmp_path / "gitlab.html"
+    result = cli("check", str(facts), "--as-of", AS_OF, "--format", "html", "--output", str(out), "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_gitlab_report_is_complete_and_offline(gitlab_html):
+    page = gitlab_html.read_text(encoding="utf-8")
+    assert page.count('<section class="svc"') == 55
+    assert page.count('<tr data-verdict=') == 55
+    assert not re.search(r'\b(src|href|action)\s*=\s*"(https?:|//)', page)  # nothing to fetch
+    assert "default-src 'none'" in page
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="browser check of the GitLab report skipped: chromium not installed")
+@pytest.mark.parametrize("which", ["gitlab", "sample"])
+def test_each_service_fits_one_screen(cli, gitlab_html, tmp_path, which):
+    if which == "gitlab":
+        path = gitlab_html
+    else:
+        path = tmp_path / "sample.html"
+        assert cli("check", SAMPLE, "--as-of", AS_OF, "--format", "html", "--output", str(path),
+                   "--fail-on", "never").exit_code == 0
+    browser = Browser(find_chromium(), tmp_path / "profile")
+    try:
+        browser.open(path.as_uri(), width=1280, height=SCREEN)
+        heights = browser.js("Array.from(document.querySelectorAll('section.svc'))"
+                             ".map(s => [s.id, Math.round(s.getBoundingClientRect().height)])")
+        assert len(heights) == (55 if which == "gitlab" else 13)
+        too_tall = [h for h in heights if h[1] > SCREEN]
+        assert not too_tall, f"services taller than one screen: {too_tall}"
+        if which == "gitlab":
+            browser.js("document.getElementById('service-1').scrollIntoView()")
+            browser.screenshot(ROOT / "tests" / "artifacts" / "gitlab-report.png")
+    finally:
+        browser.close()

@@ -21,6 +21,11 @@ def atomic_output(path: str) -> Iterator[TextIO]:
     except OSError as err:
         raise UserError(f"cannot write output: {err.strerror or err}", Location(file=str(path))) from None
     try:
+        # mkstemp creates the file 0600; a report is meant to be shared like
+        # any file the user writes, so give it the usual mode under the umask.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             yield fh
         os.replace(tmp, target)

@@ -82,3 +82,12 @@ def test_random_records_never_crash_and_each_is_reported_once(records):
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
             assert result.verdict == "error"
         json.dumps(result.to_dict(conditions=True))  # every result is reportable
+
+
+def test_output_file_gets_the_usual_mode(cli, tmp_path):
+    import os
+    out = tmp_path / "r.json"
+    cli("check", "facts/samples/catalog.yaml", "--format", "json", "--output", str(out))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask

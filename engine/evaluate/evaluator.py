@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from ..compile.program import Program
 from ..errors import EngineError
 from ..explain.tree import Facts
-from ..model import MET, NOT_MET
+from ..model import MET, NOT_MET, UNKNOWN
 from .compose import compose, sort_key
 from .derived import compute
 from .findings import RuleLayout, make_finding
@@ -82,6 +82,27 @@ class Evaluator:
         findings, totals = self.findings(fact, explain)
         criteria, verdict = compose(findings, totals)
         return criteria, verdict, tuple(findings)
+
+    def verdict(self, fact: dict) -> str:
+        """The verdict alone: durable-rules' decisions composed, no findings built.
+
+        For checking many changed copies of one service ("what would make it
+        pass"), where only the verdict matters.
+        """
+        decided = self.statuses(fact, self.derived_values(fact))
+        light = [_Decided(lay.rule.id, lay.rule.top_criterion, lay.rule.dimension,
+                          decided[lay.compiled.index].get(0, UNKNOWN))
+                 for lay in self._layouts if lay.rule.deciding]
+        return compose(light, (None, None))[1]
+
+
+class _Decided(NamedTuple):
+    """What composition reads of a finding."""
+
+    rule: str
+    criterion: str
+    dimension: Optional[str]
+    status: str
 
 
 def _balance_paths(program: Program) -> tuple:

@@ -20,7 +20,7 @@ class Enricher:
         owner = next((p.name for p in program.packs if self.balance in p.derived.values()), None)
         self.weights = program.params.get(owner, {}) if owner else {}
         self.whatif = (WhatIf(program, as_of, lambda fact: evaluator.evaluate(fact, explain=True),
-                              evaluator.derived_values) if suggest else None)
+                              evaluator.derived_values, evaluator.verdict) if suggest else None)
 
     def __call__(self, result: ServiceResult) -> ServiceResult:
         if result.facts is None:  # an invalid record: nothing to explain beyond its errors

@@ -28,8 +28,11 @@ MAX_ROUNDS = 4
 class WhatIf:
     """Derives and verifies changes for one compiled program and evaluation date."""
 
-    def __init__(self, program, as_of: _dt.date, evaluate: Callable, derived_values: Callable):
+    def __init__(self, program, as_of: _dt.date, evaluate: Callable, derived_values: Callable,
+                 verdict: Optional[Callable] = None):
         self.evaluate = evaluate  # fact -> (criteria, verdict, findings) with condition trees, via durable-rules
+        # fact -> verdict, via durable-rules without building findings (cheaper to verify with)
+        self.verdict = verdict or (lambda fact: evaluate(fact)[1])
         self.derived_values = derived_values  # fact -> {derived path: value}
         self.as_of = as_of
         self.rules = {(c.rule.pack, c.rule.id): c.rule for c in program.rules}
@@ -52,9 +55,9 @@ class WhatIf:
             if fact is None:
                 return ToPass(False, note="the derived changes would make the record invalid: "
                                           + "; ".join(map(str, errors)))
-            _, verdict, findings = self.evaluate(fact)
-            if verdict == VALUABLE:
+            if self.verdict(fact) == VALUABLE:
                 return ToPass(True, tuple(_change(e, original, rule) for e, rule in edits))
+            findings = self.evaluate(fact)[2]  # not there yet: explain the changed copy for the next round
         return ToPass(False, note=f"the derived changes did not make it valuable within {MAX_ROUNDS} rounds")
 
     def _round(self, fact: dict, findings) -> tuple[Optional[list], str]:

@@ -76,6 +76,12 @@ as_of_option = click.option("--as-of", type=DateType(), default=None,
                             help="Evaluation date, YYYY-MM-DD (default: today).")
 set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                           help="Override a rule-pack parameter for this run (repeatable).")
+profile_option = click.option("--profile", type=click.Path(dir_okay=False), default=None,
+                              help="Profile YAML: parameter overrides, rules disabled or re-graded.")
+waivers_option = click.option("--waivers", type=click.Path(dir_okay=False), default=None,
+                              help="Waiver YAML: approved, time-limited exceptions per service.")
+waiver_days_option = click.option("--waiver-warning-days", type=click.IntRange(min=0), default=30,
+                                  show_default=True, help="Warn about waivers expiring within this many days.")
 input_format_option = click.option("--input-format", type=click.Choice(sorted(READERS)), default=None,
                                    help="Catalog format, when the extension does not say.")
 debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -92,6 +98,9 @@ def main() -> None:
 @rules_option
 @as_of_option
 @set_option
+@profile_option
+@waivers_option
+@waiver_days_option
 @input_format_option
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
@@ -99,11 +108,14 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(list(FAIL_LEVELS)), default="not_valuable", show_default=True,
               help="Exit 1 when a service's verdict is at or above this level (error counts highest).")
 @debug_option
-def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, debug) -> None:
+def check(catalogs, rules, as_of, sets, profile, waivers, waiver_warning_days, input_format, fmt, output,
+          fail_on, debug) -> None:
     """Evaluate every service in CATALOG files and report verdicts."""
 
     def go() -> int:
-        report = api.check(list(catalogs), list(rules) or None, as_of, _parse_sets(sets), input_format)
+        report = api.check(list(catalogs), list(rules) or None, as_of, _parse_sets(sets), input_format,
+                           profile, waivers, waiver_warning_days)
+        _warn_waivers(report)
         if output:
             with atomic_output(output) as fh:
                 render(fmt, report, fh)
@@ -116,21 +128,36 @@ def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, debu
     sys.exit(_run(go, debug=debug))
 
 
+def _warn_waivers(report) -> None:
+    """Expired, expiring and unused waivers also go to standard error: they need action."""
+    for w in report.run.waivers or ():
+        if not w.active:
+            click.echo(f"valuate: warning: waiver {w.service} / {w.target} expired on {w.expires} and no "
+                       f"longer applies ({w.source})", err=True)
+        elif w.expiring:
+            click.echo(f"valuate: warning: waiver {w.service} / {w.target} expires on {w.expires}, in "
+                       f"{w.days_left} days ({w.source})", err=True)
+    for w in report.summary.unused_waivers:
+        click.echo(f"valuate: warning: waiver {w.service} / {w.target} waived nothing ({w.source})", err=True)
+
+
 @main.command()
 @click.argument("catalog", type=click.Path())
 @click.argument("service_id")
 @rules_option
 @as_of_option
 @set_option
+@profile_option
+@waivers_option
 @input_format_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @debug_option
-def explain(catalog, service_id, rules, as_of, sets, input_format, fmt, debug) -> None:
+def explain(catalog, service_id, rules, as_of, sets, profile, waivers, input_format, fmt, debug) -> None:
     """Explain one service's verdict: criteria, rules, conditions, values, why not."""
 
     def go() -> int:
         run, result = api.explain([catalog], service_id, list(rules) or None, as_of,
-                                  _parse_sets(sets), input_format)
+                                  _parse_sets(sets), input_format, profile, waivers)
         if fmt == "json":
             click.echo(json.dumps({**run.header(), "service": result.to_dict(conditions=True)},
                                   ensure_ascii=False, indent=2))

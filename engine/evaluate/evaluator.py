@@ -10,9 +10,10 @@ from ..compile.program import CompiledRule, Program
 from ..errors import EngineError
 from ..explain.tree import Facts, build, describe_with_values, kleene, why_not
 from ..model import MET, NOT_MET, UNKNOWN, Finding
+from ..rules.cases import ParamCases
 from ..rules.model import Group, Rule
 from ..rules.templates import format_value, render
-from .compose import compose, sort_key
+from .compose import compose, exempt_keys, sort_key
 from .derived import compute
 from .host import DurableHost
 from .payload import build_payload
@@ -29,6 +30,12 @@ class Evaluator:
         self._derived = [(d, program.params[p.name]) for p in program.packs for d in p.derived.values()]
         self._derived_inputs = {out: d.inputs for d, _ in self._derived for out in d.outputs}
         self._params = {name: value for p in program.packs for name, value in program.params[p.name].items()}
+        # Fact-dependent parameters have no one value: per service, the case
+        # durable-rules selected (None when unknown) is shown in explanations.
+        self._param_inputs = {name: v.fact_paths() for name, v in self._params.items() if isinstance(v, ParamCases)}
+        self._params.update({name: None for name in self._param_inputs})
+        self.selected: dict = {}  # param name -> value chosen for the last service
+        self._exempt = exempt_keys(program.packs)
         self._balance = _balance_paths(program)
 
     def close(self) -> None:
@@ -45,7 +52,12 @@ class Evaluator:
         payload = build_payload(self.program.plan, fact, derived, next(self._ids))
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         decided: list = [dict() for _ in self.program.rules]
+        self.selected = {}
         for name in self.host.fire(text):
+            if name in self.program.selectors:
+                pack, param, case = self.program.selectors[name]
+                self.selected[param] = self.program.params[pack][param].cases[case].value
+                continue
             rule_index, node, met = self.program.names[name]
             status = MET if met else NOT_MET
             previous = decided[rule_index].get(node)
@@ -57,8 +69,9 @@ class Evaluator:
 
     def findings(self, fact: dict) -> tuple[list, tuple]:
         derived = self.derived_values(fact)
-        facts = Facts(fact, derived, self._params, self._derived_inputs)
         decided = self.statuses(fact, derived)
+        params = {**self._params, **self.selected} if self._param_inputs else self._params
+        facts = Facts(fact, derived, params, self._derived_inputs, self._param_inputs)
         out = [self._finding(c, decided[c.index], facts) for c in self.program.rules]
         out.sort(key=sort_key)
         totals = tuple(facts.value(p) if facts.value(p) is not None else 0 for p in self._balance)
@@ -67,7 +80,7 @@ class Evaluator:
     def evaluate(self, fact: dict):
         """(criteria, verdict, findings) for one valid fact."""
         findings, totals = self.findings(fact)
-        criteria, verdict = compose(findings, totals)
+        criteria, verdict = compose(findings, totals, self._exempt)
         return criteria, verdict, tuple(findings)
 
     def _finding(self, compiled: CompiledRule, decided: dict, facts: Facts) -> Finding:
@@ -81,7 +94,7 @@ class Evaluator:
                                   f"compose to {composed}")
         evidence = _evidence(compiled, facts)
         missing = tree.missing if status == UNKNOWN else ()
-        message = _message(rule, status, facts, missing, tree)
+        message = _message(rule, status, facts, missing, tree, _node_templates(compiled, tree, status))
         return Finding(rule.id, rule.top_criterion, rule.dimension, status, rule.severity, rule.title,
                        message, evidence, missing, tree, rule.pack)
 
@@ -96,6 +109,7 @@ def _evidence(compiled: CompiledRule, facts: Facts) -> tuple:
                 paths.extend(facts.derived_inputs.get(p, ()))
             paths.append(p)
         if node.operand is not None and node.operand.kind == "param":
+            paths.extend(facts.param_inputs.get(node.operand.value, ()))
             paths.append(f"param.{node.operand.value}")
     return tuple((p, _jsonable(facts.value(p))) for p in dict.fromkeys(paths))
 
@@ -104,9 +118,34 @@ def _jsonable(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _message(rule: Rule, status: str, facts: Facts, missing: tuple, tree) -> str:
+def _node_templates(compiled: CompiledRule, tree, status: str) -> list:
+    """The messages of the conditions that explain ``status``, when each has one.
+
+    A node may carry its own messages (``messages:`` beside ``label:``). When
+    every condition explaining the rule's status has a message for it, those
+    are the rule's message; otherwise the rule's own message is used.
+    """
+    if not any(getattr(n, "messages", None) for n in compiled.nodes):
+        return []
+    results = []
+
+    def visit(c):
+        results.append(c)
+        for child in c.children:
+            visit(child)
+
+    visit(tree)
+    by_id = {id(c): n for c, n in zip(results, compiled.nodes)}
+    reasons = why_not(tree, status)
+    templates = [(by_id[id(c)].messages or {}).get(status) for c in reasons]
+    return templates if templates and all(templates) else []
+
+
+def _message(rule: Rule, status: str, facts: Facts, missing: tuple, tree, node_templates=()) -> str:
     template = rule.messages.get(status)
-    if template is None:
+    if node_templates:
+        template = None
+    if template is None and not node_templates:
         if status == MET:
             return rule.title
         if status == UNKNOWN:
@@ -123,6 +162,8 @@ def _message(rule: Rule, status: str, facts: Facts, missing: tuple, tree) -> str
             return status
         return facts.value(name)
 
+    if node_templates:
+        return "; ".join(dict.fromkeys(render(t, lookup) for t in node_templates))
     return render(template, lookup)
 
 

@@ -15,6 +15,7 @@ from typing import Any, Optional
 from ..errors import Location, Problem, RulePackError, UserError
 from ..paths import FactSchema
 from ..yamlio import load_single, read_text
+from .cases import ParamCases
 from .conditions import Scope, parse_condition
 from .derived import output_types, parse_derived
 from .model import CRITERIA, SEVERITIES, STATUSES, Pack, Parameter, Rule, leaves, walk
@@ -95,7 +96,8 @@ class _PackBuilder:
         name = r.string(doc, "pack", "pack", "the pack name")
         params = self._parameters(r, doc.get("parameters"))
         derived = parse_derived(r, doc.get("derived"), self.schema, params, "derived")
-        scope = Scope(self.schema, None, params, output_types(derived))
+        scope = Scope(self.schema, None, params, output_types(derived),
+                      placeholders=frozenset(self._known(output_types(derived), params)))
         rules = self._rules(r, doc, scope, name or "") if "rules" in doc else []
         for file in extra:
             fr = Reader(str(file))
@@ -189,6 +191,9 @@ class _PackBuilder:
         return Rule(rid, fields["title"], criterion, severity, fields["rationale"], fields["remediation"],
                     cond, messages, pack, Location(file=r.file, line=loc.line, column=loc.column))
 
+    def _known(self, derived: dict, params: dict) -> set:
+        return set(self.schema.all_paths()) | set(derived) | {f"param.{p}" for p in params}
+
     def _messages(self, r, body, path, scope, cond) -> Optional[dict]:
         node = body.get("messages")
         if node is None:
@@ -197,7 +202,7 @@ class _PackBuilder:
         if not r.mapping(node, r.at(body, "messages", mpath), "'messages'"):
             return None
         r.keys(node, mpath, (), STATUSES, "messages")
-        known = set(self.schema.all_paths()) | set(scope.derived) | {f"param.{p}" for p in scope.params}
+        known = self._known(scope.derived, scope.params)
         out = {}
         for status in STATUSES:
             if status not in node:
@@ -220,6 +225,8 @@ class _PackBuilder:
 
 def check_param_value(param: Parameter, value: Any) -> Optional[str]:
     """Why ``value`` is not acceptable for ``param`` (None if it is)."""
+    if isinstance(value, ParamCases):  # fact-dependent: every case's value must fit
+        return next((p for p in (check_param_value(param, v) for v in value.values()) if p), None)
     kind = param.kind
     if kind in ("number", "integer"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:

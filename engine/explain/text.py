@@ -43,6 +43,11 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def finding_lines(f, indent: str = "") -> list[str]:
+    """One finding with its condition tree, as ``explain`` prints it."""
+    return _finding(f, indent)
+
+
 def _finding(f, indent: str) -> list[str]:
     lines = [f"{indent}├─ {SYMBOL[f.status]} {f.rule} {f.title} [{f.status}]",
              f"{indent}│    {f.message}"]

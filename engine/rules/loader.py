@@ -48,8 +48,12 @@ def load_packs(paths: list, schema: Optional[FactSchema] = None) -> list[Pack]:
     return packs
 
 
-def read_pack(path, schema: Optional[FactSchema] = None) -> tuple[Optional[Pack], list[Problem]]:
-    """Parse one pack; returns (pack or None, every problem found)."""
+def read_pack(path, schema: Optional[FactSchema] = None,
+              partial: bool = False) -> tuple[Optional[Pack], list[Problem]]:
+    """Parse one pack; returns (pack or None, every problem found).
+
+    ``partial`` (for the linter) keeps the pack, with the rules that did
+    parse, even when there are errors."""
     schema = schema or FactSchema.default()
     path = Path(path)
     if path.is_dir():
@@ -63,7 +67,7 @@ def read_pack(path, schema: Optional[FactSchema] = None) -> tuple[Optional[Pack]
     else:
         return None, [Problem("no such rule pack (expected a directory with pack.yaml or a YAML file)",
                               Location(file=str(path)))]
-    return _PackBuilder(schema).build(path, main, extra, tests)
+    return _PackBuilder(schema).build(path, main, extra, tests, partial)
 
 
 class _PackBuilder:
@@ -78,7 +82,7 @@ class _PackBuilder:
             r.error(err.message, err.location or Location(file=str(file)), code="yaml")
             return None
 
-    def build(self, source: Path, main: Path, extra: list, tests: Optional[Path]):
+    def build(self, source: Path, main: Path, extra: list, tests: Optional[Path], partial: bool = False):
         r = Reader(str(main))
         doc = self._doc(main, r)
         pack = None
@@ -87,7 +91,7 @@ class _PackBuilder:
         elif doc is not None and r.mapping(doc, r.at(doc), "a rule pack"):
             pack = self._pack(r, doc, source, main, extra, tests)
         self.problems.extend(r.problems)
-        if any(p.severity == "error" for p in self.problems):
+        if any(p.severity == "error" for p in self.problems) and not partial:
             return None, self.problems
         return pack, self.problems
 

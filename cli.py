@@ -20,8 +20,9 @@ from engine.explain.text import explain_text
 from engine.governance.diff import diff_text, run_diff
 from engine.governance.lint import lint
 from engine.governance.testing import percent as coverage_percent
-from engine.governance.testing import run_tests, tests_text
+from engine.governance.testing import run_tests, tests_json, tests_text
 from engine.governance.tune import run_tune, tune_text
+from engine.governance.waivers import waiver_warnings
 from engine.ingest import READERS
 from engine.report import FORMATS, render
 from engine.version import VERSION
@@ -135,15 +136,8 @@ def check(catalogs, rules, as_of, sets, profile, waivers, waiver_warning_days, i
 
 def _warn_waivers(report) -> None:
     """Expired, expiring and unused waivers also go to standard error: they need action."""
-    for w in report.run.waivers or ():
-        if not w.active:
-            click.echo(f"valuate: warning: waiver {w.service} / {w.target} expired on {w.expires} and no "
-                       f"longer applies ({w.source})", err=True)
-        elif w.expiring:
-            click.echo(f"valuate: warning: waiver {w.service} / {w.target} expires on {w.expires}, in "
-                       f"{w.days_left} days ({w.source})", err=True)
-    for w in report.summary.unused_waivers:
-        click.echo(f"valuate: warning: waiver {w.service} / {w.target} waived nothing ({w.source})", err=True)
+    for line in waiver_warnings(report.run.waivers, report.summary.unused_waivers):
+        click.echo(f"valuate: warning: {line}", err=True)
 
 
 @main.command()
@@ -240,8 +234,7 @@ def rules_test(paths, case_files, min_coverage, fmt, debug) -> None:
         runs = run_tests(list(paths), list(case_files) or None)
         covered = coverage_percent(runs)
         if fmt == "json":
-            click.echo(json.dumps({"packs": [r.to_dict() for r in runs], "coverage": round(covered, 1),
-                                   "min_coverage": min_coverage}, ensure_ascii=False, indent=2))
+            click.echo(json.dumps(tests_json(runs, min_coverage), ensure_ascii=False, indent=2))
         else:
             click.echo(tests_text(runs), nl=False)
         failed = sum(len(r.failed) for r in runs)

@@ -87,7 +87,8 @@ def prepare(rules: Optional[list] = None, params: Optional[dict] = None,
                             waiver_set.digest if waiver_set else None, file_digest(inputs),
                             day.isoformat(), VERSION)
     run = RunInfo(TOOL, VERSION, tuple(p.name for p in packs), rules_digest, day.isoformat(), flat, infos,
-                  inputs, digests, waiver_set.waivers if waiver_set else None, waiver_warning_days)
+                  inputs, digests, waiver_set.waivers if waiver_set else None, waiver_warning_days,
+                  (prof.name, prof.files) if prof else None)
     return Setup(program, run, waiver_set, prof)
 
 

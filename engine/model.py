@@ -229,6 +229,7 @@ class RunInfo:
     digests: tuple = ()  # ((input, "sha256:..." or None), ...): rules, profile, waivers, facts, all
     waivers: Optional[tuple] = None  # Waiver records of the waiver file, when one is used
     waiver_warning_days: int = 30
+    profile: Optional[tuple] = None  # (name, (file, ...)) of the profile in use, bases first
 
     def header(self) -> dict:
         out = {"tool": {"name": self.tool, "version": self.version},
@@ -236,6 +237,8 @@ class RunInfo:
                "as_of": self.as_of}
         if self.digests:
             out["inputs"] = dict(self.digests)
+        if self.profile is not None:
+            out["profile"] = {"name": self.profile[0], "files": list(self.profile[1])}
         if self.waivers is not None:
             out["waivers"] = {
                 "total": len(self.waivers), "warning_days": self.waiver_warning_days,

@@ -154,3 +154,25 @@ def test_enum_leaf_that_always_holds():
     reader = Reader("t.yaml")
     inner = parse_condition(reader, doc["any_item"], doc, "any_item", "c", Scope(SCHEMA, item_type, {}, {}))
     assert [(f.kind, f.root) for f in analyse(inner, lambda p: SCHEMA.lookup(p, item_type))] == [("always", True)]
+
+
+def test_condition_messages_are_checked(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(textwrap.dedent(f"""\
+        pack: p
+        rules:
+          - metadata: {META % 'A-1'}
+            condition:
+              all:
+                - fact: tier
+                  ge: 1
+                  messages: {{not_met: "tier {{teir}} is too low"}}
+          - metadata: {META % 'A-2'}
+            condition:
+              fact: outcomes
+              any_item: {{fact: impact, ge: 3, messages: {{met: "big"}}}}
+        """))
+    errors = [str(p) for p in lint([path]).errors]
+    assert len(errors) == 2
+    assert f"{path}:8:" in errors[0] and "{teir}" in errors[0] and "did you mean 'tier'" in errors[0]
+    assert f"{path}:12:" in errors[1] and "inside a list-item condition cannot carry messages" in errors[1]

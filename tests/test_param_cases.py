@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import reference
@@ -99,6 +99,7 @@ def test_fact_dependent_parameters_agree_with_reference(docs, raw_cases, fact_li
             if reads_p:  # durable-rules also says which case applied, for explanations
                 chosen = reference.select(params["p"], fact, params)
                 expected = None if chosen is reference.UNKNOWN_VALUE else chosen
+                event("case selection unknown" if expected is None else "a case applied")
                 assert evaluator.selected.get("p") == expected, fact
     finally:
         evaluator.close()

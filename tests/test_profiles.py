@@ -90,6 +90,7 @@ def test_extends_layers_and_set_wins(cli, tmp_path):
     params = {s["rule"]: s["evidence"] for s in doc["services"][0]["findings"]}
     assert params["WAR-002"]["param.min_headroom"] == 0.5  # --set wins over every layer
     assert doc["inputs"]["profile"].startswith("sha256:")
+    assert doc["profile"] == {"name": "child", "files": [base, child]}
 
 
 def test_disabling_a_rule_and_its_criterion(cli, tmp_path):

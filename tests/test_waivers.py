@@ -109,3 +109,10 @@ def test_waiver_errors_name_file_and_line(cli, tmp_path, text, where, message):
     result = cli("check", SAMPLE, "--waivers", str(path))
     assert result.exit_code == 2, result.output
     assert message in result.output and where in result.output, result.output
+
+
+def test_explain_shows_the_waiver(cli):
+    result = cli("explain", SAMPLE, "crm", "--as-of", AS_OF, "--waivers", WAIVERS)
+    assert result.exit_code == 0
+    assert "waived until 2026-12-15: Database cluster migration" in result.stdout
+    assert "(approved by Change Advisory Board (CAB-2026-114); examples/waivers.yaml:4)" in result.stdout

@@ -67,6 +67,10 @@ def percent(runs: list) -> float:
     return 100.0 * hit / total if total else 100.0
 
 
+def tests_json(runs: list, min_coverage: Optional[float] = None) -> dict:
+    return {"packs": [r.to_dict() for r in runs], "coverage": round(percent(runs), 1), "min_coverage": min_coverage}
+
+
 def tests_text(runs: list, show_coverage: bool = True) -> str:
     lines = []
     for run in runs:

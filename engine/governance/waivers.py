@@ -89,6 +89,18 @@ class WaiverSet:
         return [w for i, w in enumerate(self.waivers) if w.active and i not in self._used]
 
 
+def waiver_warnings(waivers: Optional[tuple], unused: list) -> list[str]:
+    """What needs a governance team's action: expired, soon expiring and unused waivers."""
+    out = []
+    for w in waivers or ():
+        if not w.active:
+            out.append(f"waiver {w.service} / {w.target} expired on {w.expires} and no longer applies ({w.source})")
+        elif w.expiring:
+            out.append(f"waiver {w.service} / {w.target} expires on {w.expires}, in {w.days_left} days ({w.source})")
+    out += [f"waiver {w.service} / {w.target} waived nothing ({w.source})" for w in unused]
+    return out
+
+
 def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30) -> WaiverSet:
     file = str(path)
     text = read_text(file)
@@ -164,4 +176,4 @@ def _target(r: Reader, node: dict, path: str, rule_ids: list) -> Optional[str]:
     return value
 
 
-__all__ = ["WaiverSet", "load_waivers"]
+__all__ = ["WaiverSet", "load_waivers", "waiver_warnings"]

@@ -12,7 +12,8 @@ MARKS = {"valuable": "ok ", "not_valuable": "NO ", "indeterminate": "?? ", "erro
 def _header(run: RunInfo) -> str:
     inputs = dict(run.digests).get("digest")
     return (f"{run.tool} {run.version} · rules {', '.join(run.packs)} ({run.digest[:19]}…) · "
-            f"as of {run.as_of}" + (f" · inputs {inputs[:19]}…" if inputs else "")
+            + (f"profile {run.profile[0]} · " if run.profile else "")
+            + f"as of {run.as_of}" + (f" · inputs {inputs[:19]}…" if inputs else "")
             + "".join(f"\n{line}" for line in _waiver_notices(run)))
 
 

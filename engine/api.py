@@ -61,6 +61,9 @@ def digest(packs: list, params: dict) -> str:
         for file in pack.files:
             h.update(Path(file).name.encode() + b"\0" + Path(file).read_bytes() + b"\0")
     h.update(json.dumps(params, sort_keys=True, default=data_of).encode())
+    # a profile's rule settings change the policy as much as a parameter does
+    h.update(json.dumps({p.name: {"disabled": list(p.disabled), "severity": {r.id: r.severity for r in p.rules}}
+                         for p in packs}, sort_keys=True).encode())
     return "sha256:" + h.hexdigest()
 
 

@@ -107,6 +107,12 @@ class Waiver:
     def active(self) -> bool:
         return self.state == "active"
 
+    def when(self) -> str:
+        """The expiry relative to the evaluation date: 'in 17 days', 'today', '1 day ago'."""
+        n = abs(self.days_left)
+        span = f"{n} day{'s' * (n != 1)}"
+        return "today" if n == 0 else f"in {span}" if self.days_left > 0 else f"{span} ago"
+
     def to_dict(self) -> dict:
         return {"reason": self.reason, "approved_by": self.approved_by, "expires": self.expires,
                 "source": self.source}

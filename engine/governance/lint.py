@@ -156,7 +156,7 @@ def _waivers(path: str, packs: list, as_of: _dt.date, warning_days: int) -> list
             out.append(Problem(f"waiver {w.service} / {w.target} expired on {w.expires} and no longer applies",
                                loc, "warning", "waiver-expired"))
         elif w.expiring:
-            out.append(Problem(f"waiver {w.service} / {w.target} expires on {w.expires}, in {w.days_left} days",
+            out.append(Problem(f"waiver {w.service} / {w.target} expires on {w.expires}, {w.when()}",
                                loc, "warning", "waiver-expiring"))
     return out
 

@@ -96,7 +96,7 @@ def waiver_warnings(waivers: Optional[tuple], unused: list) -> list[str]:
         if not w.active:
             out.append(f"waiver {w.service} / {w.target} expired on {w.expires} and no longer applies ({w.source})")
         elif w.expiring:
-            out.append(f"waiver {w.service} / {w.target} expires on {w.expires}, in {w.days_left} days ({w.source})")
+            out.append(f"waiver {w.service} / {w.target} expires on {w.expires}, {w.when()} ({w.source})")
     out += [f"waiver {w.service} / {w.target} waived nothing ({w.source})" for w in unused]
     return out
 

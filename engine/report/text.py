@@ -21,11 +21,11 @@ def _waiver_notices(run: RunInfo) -> list[str]:
     out = []
     for w in run.waivers or ():
         if not w.active:
-            out.append(f"waiver {w.service} / {w.target} expired on {w.expires} ({-w.days_left} days ago) "
+            out.append(f"waiver {w.service} / {w.target} expired on {w.expires} ({w.when()}) "
                        f"and no longer applies ({w.source})")
         elif w.expiring:
             out.append(f"waiver {w.service} / {w.target} expires on {w.expires} "
-                       f"(in {w.days_left} days) ({w.source})")
+                       f"({w.when()}) ({w.source})")
     return out
 
 

@@ -22,6 +22,7 @@ from .paths import DEFAULT_PACK
 from .rules import check_param_value, load_packs
 from .rules.cases import data_of
 from .version import TOOL, VERSION
+# governance tuning of a run: profiles, waivers, digests of every input
 from .governance.inputs import file_digest, input_digests
 from .governance.profiles import apply_profile, load_profile
 from .governance.waivers import load_waivers

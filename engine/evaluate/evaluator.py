@@ -143,8 +143,6 @@ def _node_templates(compiled: CompiledRule, tree, status: str) -> list:
 
 def _message(rule: Rule, status: str, facts: Facts, missing: tuple, tree, node_templates=()) -> str:
     template = rule.messages.get(status)
-    if node_templates:
-        template = None
     if template is None and not node_templates:
         if status == MET:
             return rule.title

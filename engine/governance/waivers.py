@@ -22,7 +22,7 @@ import datetime as _dt
 import hashlib
 from typing import Iterable, Iterator, Optional
 
-from ..errors import Location, Problem, RulePackError, UserError
+from ..errors import Location, RulePackError, UserError
 from ..evaluate.compose import compose, exempt_keys
 from ..model import ERROR, MET, ServiceResult, Waiver
 from ..paths import did_you_mean

@@ -17,6 +17,12 @@ from engine import api
 from engine.atomic import atomic_output
 from engine.errors import UserError
 from engine.explain.text import explain_text
+from engine.governance.diff import diff_text, run_diff
+from engine.governance.lint import lint
+from engine.governance.testing import percent as coverage_percent
+from engine.governance.testing import run_tests, tests_json, tests_text
+from engine.governance.tune import run_tune, tune_text
+from engine.governance.waivers import waiver_warnings
 from engine.ingest import READERS
 from engine.limits import DEFAULT as DEFAULT_LIMITS
 from engine.evaluate.parallel import default_jobs
@@ -79,6 +85,12 @@ as_of_option = click.option("--as-of", type=DateType(), default=None,
                             help="Evaluation date, YYYY-MM-DD (default: today).")
 set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
                           help="Override a rule-pack parameter for this run (repeatable).")
+profile_option = click.option("--profile", type=click.Path(dir_okay=False), default=None,
+                              help="Profile YAML: parameter overrides, rules disabled or re-graded.")
+waivers_option = click.option("--waivers", type=click.Path(dir_okay=False), default=None,
+                              help="Waiver YAML: approved, time-limited exceptions per service.")
+waiver_days_option = click.option("--waiver-warning-days", type=click.IntRange(min=0), default=30,
+                                  show_default=True, help="Warn about waivers expiring within this many days.")
 input_format_option = click.option("--input-format", type=click.Choice(sorted(READERS)), default=None,
                                    help="Catalog format, when the extension does not say.")
 debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -101,6 +113,9 @@ def main() -> None:
 @rules_option
 @as_of_option
 @set_option
+@profile_option
+@waivers_option
+@waiver_days_option
 @input_format_option
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
@@ -113,18 +128,21 @@ def main() -> None:
               help="Work out (and verify) what would make each failing service pass.")
 @limit_option
 @debug_option
-def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, jobs, suggestions, limits,
-          debug) -> None:
+def check(catalogs, rules, as_of, sets, profile, waivers, waiver_warning_days, input_format, fmt, output,
+          fail_on, jobs, suggestions, limits, debug) -> None:
     """Evaluate every service in CATALOG files and report verdicts."""
 
     def go() -> int:
         lim = _limits(limits)
-        setup = api.prepare(list(rules) or None, _parse_sets(sets), as_of, list(catalogs), lim)
+        setup = api.prepare(list(rules) or None, _parse_sets(sets), as_of, list(catalogs), profile, waivers,
+                            waiver_warning_days, limits=lim)
         records = api.read_records(list(catalogs), input_format, lim)
 
         def write(out):
             writer = writer_for(fmt, out, setup.run)
-            return run_check(setup, records, writer, jobs or default_jobs(), Progress(), suggest=suggestions)
+            summary = run_check(setup, records, writer, jobs or default_jobs(), Progress(), suggest=suggestions)
+            _warn_waivers(setup.run.waivers, summary.unused_waivers)
+            return summary
 
         if output:
             with atomic_output(output) as fh:
@@ -138,21 +156,29 @@ def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, jobs
     sys.exit(_run(go, debug=debug))
 
 
+def _warn_waivers(waivers, unused) -> None:
+    """Expired, expiring and unused waivers also go to standard error: they need action."""
+    for line in waiver_warnings(waivers, unused):
+        click.echo(f"valuate: warning: {line}", err=True)
+
+
 @main.command()
 @click.argument("catalog", type=click.Path())
 @click.argument("service_id")
 @rules_option
 @as_of_option
 @set_option
+@profile_option
+@waivers_option
 @input_format_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @debug_option
-def explain(catalog, service_id, rules, as_of, sets, input_format, fmt, debug) -> None:
+def explain(catalog, service_id, rules, as_of, sets, profile, waivers, input_format, fmt, debug) -> None:
     """Explain one service's verdict: criteria, rules, conditions, values, why not."""
 
     def go() -> int:
         run, result = api.explain([catalog], service_id, list(rules) or None, as_of,
-                                  _parse_sets(sets), input_format)
+                                  _parse_sets(sets), input_format, profile, waivers)
         if fmt == "json":
             click.echo(json.dumps({**run.header(), "service": result.to_dict(conditions=True)},
                                   ensure_ascii=False, indent=2))
@@ -184,6 +210,118 @@ def rules_list(rules, fmt, debug) -> None:
         for r in infos:
             click.echo(f"{r.id:<9} {r.criterion:<22} {r.severity:<8} {r.title}")
         click.echo(f"\n{len(infos)} rules in {', '.join(setup.run.packs)}")
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=debug))
+
+
+@rules_group.command("lint")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--profile", type=click.Path(dir_okay=False), default=None, help="Also check this profile.")
+@click.option("--waivers", type=click.Path(dir_okay=False), default=None, help="Also check this waiver file.")
+@as_of_option
+@waiver_days_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@debug_option
+def rules_lint(paths, profile, waivers, as_of, waiver_warning_days, fmt, debug) -> None:
+    """Check rule packs: schema, fact paths, types, duplicates, conditions that never or always hold, limits.
+
+    Exit 2 when there are errors; 0 when there are only warnings (printed)."""
+
+    def go() -> int:
+        result = lint(list(paths), profile, waivers, as_of, waiver_warning_days)
+        if fmt == "json":
+            click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(result.text(), nl=False)
+        return EXIT_USAGE if result.errors else EXIT_OK
+
+    sys.exit(_run(go, debug=debug))
+
+
+@rules_group.command("test")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--cases", "case_files", multiple=True, type=click.Path(dir_okay=False),
+              help="Test case file (repeatable; default: the pack's tests/*.yaml). One PATH only.")
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
+              help="Fail (exit 1) when fewer than N percent of the rules' reachable statuses are exercised.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@debug_option
+def rules_test(paths, case_files, min_coverage, fmt, debug) -> None:
+    """Run the YAML rule test cases of packs; report failures with explanations, and coverage.
+
+    Exit 1 when a case fails or coverage is below --min-coverage; 2 on a bad pack or case file."""
+
+    def go() -> int:
+        runs = run_tests(list(paths), list(case_files) or None)
+        covered = coverage_percent(runs)
+        if fmt == "json":
+            click.echo(json.dumps(tests_json(runs, min_coverage), ensure_ascii=False, indent=2))
+        else:
+            click.echo(tests_text(runs), nl=False)
+        failed = sum(len(r.failed) for r in runs)
+        low = min_coverage is not None and covered < min_coverage
+        if low:
+            click.echo(f"valuate: coverage {covered:.1f}% is below --min-coverage {min_coverage:g}%", err=True)
+        return EXIT_FINDINGS if failed or low else EXIT_OK
+
+    sys.exit(_run(go, debug=debug))
+
+
+@main.command()
+@click.argument("catalogs", nargs=-1, required=True, type=click.Path())
+@click.option("--base", default=None, metavar="RULES_OR_PROFILE",
+              help="Rule pack (directory or file) or profile for the base side (default: --rules as is).")
+@click.option("--head", default=None, metavar="RULES_OR_PROFILE",
+              help="Rule pack (directory or file) or profile for the head side (default: --rules as is).")
+@rules_option
+@as_of_option
+@set_option
+@waivers_option
+@input_format_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on-change", is_flag=True, help="Exit 1 when any service changed.")
+@debug_option
+def diff(catalogs, base, head, rules, as_of, sets, waivers, input_format, fmt, fail_on_change, debug) -> None:
+    """Evaluate CATALOG under two policies and list every service whose verdict, criteria or findings changed."""
+
+    def go() -> int:
+        if base is None and head is None:
+            raise UserError("diff needs --base and/or --head (a rule pack or a profile)")
+        report = run_diff(list(catalogs), base, head, list(rules) or None, as_of, _parse_sets(sets),
+                          input_format, waivers)
+        if fmt == "json":
+            click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+        else:
+            click.echo(diff_text(report), nl=False)
+        return EXIT_FINDINGS if fail_on_change and report.changes else EXIT_OK
+
+    sys.exit(_run(go, debug=debug))
+
+
+@main.command()
+@click.argument("catalogs", nargs=-1, required=True, type=click.Path())
+@click.option("--param", "param", required=True, metavar="NAME", help="The parameter to try (name or pack.name).")
+@click.option("--values", "values", required=True, metavar="V1,V2,...", help="Comma-separated values to try.")
+@rules_option
+@as_of_option
+@set_option
+@profile_option
+@waivers_option
+@input_format_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@debug_option
+def tune(catalogs, param, values, rules, as_of, sets, profile, waivers, input_format, fmt, debug) -> None:
+    """For each value of a parameter: verdict counts and the services that change versus the current value."""
+
+    def go() -> int:
+        tried = [yaml.safe_load(v) if v.strip() else v for v in values.split(",")]
+        report = run_tune(list(catalogs), param, tried, list(rules) or None, as_of, _parse_sets(sets),
+                          input_format, profile, waivers)
+        if fmt == "json":
+            click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+        else:
+            click.echo(tune_text(report), nl=False)
         return EXIT_OK
 
     sys.exit(_run(go, debug=debug))

@@ -23,7 +23,12 @@ from .limits import Limits
 from .model import Report, RuleInfo, RunInfo, ServiceResult, Summary
 from .paths import DEFAULT_PACK
 from .rules import check_param_value, load_packs
+from .rules.cases import data_of
 from .version import TOOL, VERSION
+# governance tuning of a run: profiles, waivers, digests of every input
+from .governance.inputs import file_digest, input_digests
+from .governance.profiles import apply_profile, load_profile
+from .governance.waivers import load_waivers
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class Setup:
 
     program: Program
     run: RunInfo
+    waivers: Optional[object] = None  # governance.waivers.WaiverSet, when a waiver file is used
+    profile: Optional[object] = None  # governance.profiles.Profile, when a profile is used
 
 
 def resolve_params(packs: list, overrides: Optional[dict] = None) -> dict:
@@ -57,23 +64,40 @@ def digest(packs: list, params: dict) -> str:
     for pack in packs:
         for file in pack.files:
             h.update(Path(file).name.encode() + b"\0" + Path(file).read_bytes() + b"\0")
-    h.update(json.dumps(params, sort_keys=True, default=str).encode())
+    h.update(json.dumps(params, sort_keys=True, default=data_of).encode())
+    # a profile's rule settings change the policy as much as a parameter does
+    h.update(json.dumps({p.name: {"disabled": list(p.disabled), "severity": {r.id: r.severity for r in p.rules}}
+                         for p in packs}, sort_keys=True).encode())
     return "sha256:" + h.hexdigest()
 
 
 def prepare(rules: Optional[list] = None, params: Optional[dict] = None,
             as_of: Optional[_dt.date] = None, inputs: Iterable[str] = (),
-            limits: Limits = DEFAULT_LIMITS) -> Setup:
+            profile: Optional[str] = None, waivers: Optional[str] = None,
+            waiver_warning_days: int = 30, limits: Limits = DEFAULT_LIMITS) -> Setup:
+    """Load, tune (profile, then ``params`` as --set) and compile the packs; read waivers."""
     set_max_depth(limits.max_depth)
     packs = load_packs([str(r) for r in (rules or [DEFAULT_PACK])], limits=limits)
+    day = as_of or _dt.date.today()
+    prof = load_profile(profile, packs) if profile else None
+    if prof is not None:
+        packs = apply_profile(packs, prof)
+        params = {**prof.overrides(), **(params or {})}
+    waiver_set = load_waivers(waivers, packs, day, waiver_warning_days) if waivers else None
     resolved = resolve_params(packs, params)
     program = compile_packs(packs, resolved)
     infos = tuple(RuleInfo(r.id, r.pack, r.title, r.criterion, r.severity, r.rationale, r.remediation,
                            r.condition.describe()) for p in packs for r in p.rules)
     flat = tuple((p, k, v) for p, values in resolved.items() for k, v in values.items())
-    run = RunInfo(TOOL, VERSION, tuple(p.name for p in packs), digest(packs, resolved),
-                  (as_of or _dt.date.today()).isoformat(), flat, infos, tuple(inputs))
-    return Setup(program, run)
+    inputs = tuple(str(i) for i in inputs)
+    rules_digest = digest(packs, resolved)
+    digests = input_digests(rules_digest, prof.digest if prof else None,
+                            waiver_set.digest if waiver_set else None, file_digest(inputs),
+                            day.isoformat(), VERSION)
+    run = RunInfo(TOOL, VERSION, tuple(p.name for p in packs), rules_digest, day.isoformat(), flat, infos,
+                  inputs, digests, waiver_set.waivers if waiver_set else None, waiver_warning_days,
+                  (prof.name, prof.files) if prof else None)
+    return Setup(program, run, waiver_set, prof)
 
 
 def read_records(catalogs: Iterable[str], input_format: Optional[str] = None,
@@ -87,7 +111,7 @@ def evaluate(setup: Setup, records: Iterable[RawRecord], conditions: bool = Fals
     """Results in input order; ``conditions`` builds full condition trees (explain, HTML),
     ``suggest`` works out what would make failing services pass."""
     evaluator = Evaluator(setup.program, _dt.date.fromisoformat(setup.run.as_of), explain=conditions,
-                          suggest=suggest)
+                          suggest=suggest, waivers=setup.waivers)
     try:
         yield from evaluate_records(records, evaluator)
     finally:
@@ -96,22 +120,26 @@ def evaluate(setup: Setup, records: Iterable[RawRecord], conditions: bool = Fals
 
 def check(catalogs: list, rules: Optional[list] = None, as_of: Optional[_dt.date] = None,
           params: Optional[dict] = None, input_format: Optional[str] = None,
-          conditions: bool = False, suggest: bool = True) -> Report:
+          profile: Optional[str] = None, waivers: Optional[str] = None,
+          waiver_warning_days: int = 30, conditions: bool = False, suggest: bool = True) -> Report:
     """Evaluate every record of ``catalogs``; the whole report in memory."""
-    setup = prepare(rules, params, as_of, [str(c) for c in catalogs])
+    setup = prepare(rules, params, as_of, [str(c) for c in catalogs], profile, waivers, waiver_warning_days)
     summary = Summary()
     services = []
     for result in evaluate(setup, read_records(catalogs, input_format), conditions, suggest):
         summary.add(result)
         services.append(result)
+    if setup.waivers is not None:
+        summary.unused_waivers = setup.waivers.unused()
     return Report(setup.run, tuple(services), summary)
 
 
 def explain(catalogs: list, service_id: str, rules: Optional[list] = None,
             as_of: Optional[_dt.date] = None, params: Optional[dict] = None,
-            input_format: Optional[str] = None) -> tuple[RunInfo, ServiceResult]:
+            input_format: Optional[str] = None, profile: Optional[str] = None,
+            waivers: Optional[str] = None) -> tuple[RunInfo, ServiceResult]:
     """The result for one service (by id), with its full condition trees."""
-    setup = prepare(rules, params, as_of, [str(c) for c in catalogs])
+    setup = prepare(rules, params, as_of, [str(c) for c in catalogs], profile, waivers)
     records = (r for r in read_records(catalogs, input_format))
     found = None
     for result in evaluate(setup, records, conditions=True):

@@ -58,10 +58,21 @@ class Finding:
     missing: tuple = ()
     condition: Optional[ConditionResult] = None
     pack: str = ""
+    waiver: Optional["Waiver"] = None  # a waiver for this service and rule, active or expired
 
     @property
     def deciding(self) -> bool:
         return self.criterion != "advisory"
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding takes part in its criterion: deciding and of severity error."""
+        return self.deciding and self.severity == "error"
+
+    @property
+    def waived(self) -> bool:
+        """Not met or unknown, but covered by an active waiver: counts as met."""
+        return self.waiver is not None and self.waiver.active and self.status != MET
 
     def to_dict(self, conditions: bool = False) -> dict:
         out: dict = {"rule": self.rule, "criterion": self.criterion}
@@ -71,9 +82,45 @@ class Finding:
                    message=self.message, evidence=dict(self.evidence))
         if self.missing:
             out["missing"] = list(self.missing)
+        if self.waiver is not None:
+            out["waived" if self.waiver.active else "waiver_expired"] = self.waiver.to_dict()
         if conditions and self.condition is not None:
             out["conditions"] = self.condition.to_dict()
         return out
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An approved, time-limited exception for one service's rule or criterion."""
+
+    service: str
+    target: str  # a rule id, or a criterion (utility, warranty, warranty.capacity, value, advisory)
+    reason: str
+    approved_by: str
+    expires: str  # ISO date; the waiver applies up to and including this day
+    state: str = "active"  # active | expired (as of the evaluation date)
+    days_left: int = 0  # days from the evaluation date to the expiry (negative: expired)
+    expiring: bool = False  # active and within the warning window
+    source: str = ""  # file:line of the waiver
+
+    @property
+    def active(self) -> bool:
+        return self.state == "active"
+
+    def when(self) -> str:
+        """The expiry relative to the evaluation date: 'in 17 days', 'today', '1 day ago'."""
+        n = abs(self.days_left)
+        span = f"{n} day{'s' * (n != 1)}"
+        return "today" if n == 0 else f"in {span}" if self.days_left > 0 else f"{span} ago"
+
+    def to_dict(self) -> dict:
+        return {"reason": self.reason, "approved_by": self.approved_by, "expires": self.expires,
+                "source": self.source}
+
+    def notice(self) -> dict:
+        return {"service": self.service, "target": self.target, "expires": self.expires,
+                "days_left": self.days_left, "reason": self.reason, "approved_by": self.approved_by,
+                "source": self.source}
 
 
 @dataclass(frozen=True)
@@ -251,11 +298,28 @@ class RunInfo:
     params: tuple = ()  # ((pack, name, value), ...)
     rules: tuple = ()  # RuleInfo
     inputs: tuple = ()  # catalog files
+    digests: tuple = ()  # ((input, "sha256:..." or None), ...): rules, profile, waivers, facts, all
+    waivers: Optional[tuple] = None  # Waiver records of the waiver file, when one is used
+    waiver_warning_days: int = 30
+    profile: Optional[tuple] = None  # (name, (file, ...)) of the profile in use, bases first
 
-    def header(self) -> dict:
-        return {"tool": {"name": self.tool, "version": self.version},
-                "rules": {"packs": list(self.packs), "digest": self.digest},
-                "as_of": self.as_of}
+    def header(self, summary: Optional["Summary"] = None) -> dict:
+        """The report's head; given the final summary it also lists unused waivers."""
+        out = {"tool": {"name": self.tool, "version": self.version},
+               "rules": {"packs": list(self.packs), "digest": self.digest},
+               "as_of": self.as_of}
+        if self.digests:
+            out["inputs"] = dict(self.digests)
+        if self.profile is not None:
+            out["profile"] = {"name": self.profile[0], "files": list(self.profile[1])}
+        if self.waivers is not None:
+            out["waivers"] = {
+                "total": len(self.waivers), "warning_days": self.waiver_warning_days,
+                "expired": [w.notice() for w in self.waivers if not w.active],
+                "expiring": [w.notice() for w in self.waivers if w.expiring]}
+            if summary is not None:
+                out["waivers"]["unused"] = [w.notice() for w in summary.unused_waivers]
+        return out
 
 
 @dataclass
@@ -265,19 +329,23 @@ class Summary:
     services: int = 0
     verdicts: dict = field(default_factory=lambda: {v: 0 for v in VERDICTS})
     criteria: dict = field(default_factory=lambda: {c: {s: 0 for s in STATUSES} for c in CRITERIA})
+    waived: int = 0  # findings that did not count against their verdict because of a waiver
+    unused_waivers: list = field(default_factory=list)  # active waivers that waived nothing
 
     def add(self, result: ServiceResult) -> None:
-        self.count(result.verdict, ((c.name, c.status) for c in result.criteria))
+        self.count(result.verdict, ((c.name, c.status) for c in result.criteria),
+                   sum(1 for f in result.findings if f.waived))
 
-    def count(self, verdict: str, criteria) -> None:
-        """Count one service from its verdict and (criterion, status) pairs."""
+    def count(self, verdict: str, criteria, waived: int = 0) -> None:
+        """Count one service from its verdict, (criterion, status) pairs and waived findings."""
         self.services += 1
         self.verdicts[verdict] += 1
         for name, status in criteria:
             self.criteria[name][status] += 1
+        self.waived += waived
 
     def to_dict(self) -> dict:
-        return {"services": self.services, **self.verdicts}
+        return {"services": self.services, **self.verdicts, "waived": self.waived}
 
 
 @dataclass(frozen=True)
@@ -287,7 +355,7 @@ class Report:
     summary: Summary
 
     def to_dict(self, conditions: bool = False) -> dict:
-        out = self.run.header()
+        out = self.run.header(self.summary)
         out["summary"] = self.summary.to_dict()
         out["services"] = [s.to_dict(conditions) for s in self.services]
         return out

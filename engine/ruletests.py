@@ -28,6 +28,12 @@ from .api import resolve_params
 from .compile import compile_packs
 from .errors import Location, Problem, RulePackError, UserError
 from .evaluate import Evaluator
+from .explain.text import finding_lines
+from .paths import FactSchema
+from .rules import check_param_value
+from .rules.cases import data_of, is_cases, parse_cases
+from .rules.conditions import Scope
+from .rules.reader import Reader
 from .ingest.validate import validate
 from .model import STATUSES, VERDICTS
 from .rules.model import Pack, leaves
@@ -114,9 +120,24 @@ def _parse_file(doc: Any, file: str, pack: Pack, problems: list) -> list[Case]:
         as_of = raw.get("as_of", DEFAULT_AS_OF)
         if isinstance(as_of, str):
             as_of = _dt.date.fromisoformat(as_of)
-        out.append(Case(str(raw.get("name", f"case {i + 1}")), facts, expect,
-                        dict(raw.get("params") or {}), as_of, loc))
+        params = _params(raw, file, pack, f"cases[{i}].params", problems)
+        if params is None:
+            continue
+        out.append(Case(str(raw.get("name", f"case {i + 1}")), facts, expect, params, as_of, loc))
     return out
+
+
+def _params(raw: dict, file: str, pack: Pack, path: str, problems: list) -> Optional[dict]:
+    """A case's parameter overrides; a value may be fact-dependent ({cases: [...]})."""
+    params = dict(raw.get("params") or {})
+    r = Reader(file)
+    for name, value in params.items():
+        if is_cases(value):
+            param = pack.parameters.get(str(name).rpartition(".")[2])
+            check = (lambda v, p=param: check_param_value(p, v)) if param is not None else (lambda v: None)
+            params[name] = parse_cases(r, value, f"{path}.{name}", Scope(FactSchema.default(), None, {}, {}), check)
+    problems.extend(r.problems)
+    return None if r.problems else params
 
 
 def _expect(raw: Any, default_rule: Optional[str], pack: Pack, loc: Location, problems: list):
@@ -146,7 +167,7 @@ def run_cases(pack: Pack, cases: list[Case]) -> tuple[list[CaseResult], Coverage
     results = []
     try:
         for case in cases:
-            key = (json.dumps(case.params, sort_keys=True, default=str), case.as_of)
+            key = (json.dumps(case.params, sort_keys=True, default=data_of), case.as_of)
             if key not in evaluators:
                 params = resolve_params([pack], case.params)
                 evaluators[key] = Evaluator(compile_packs([pack], params), case.as_of)
@@ -168,19 +189,29 @@ def _run(evaluator: Evaluator, case: Case, coverage: Coverage) -> CaseResult:
     statuses = {f.rule: f.status for f in findings}
     for rid, status in statuses.items():
         coverage.seen.setdefault(rid, set()).add(status)
-    failures = []
+    failures, explain = [], []
     for rid, want in case.expect["rules"].items():
         if statuses.get(rid) != want:
             f = next(f for f in findings if f.rule == rid)
             failures.append(f"{rid}: expected {want}, got {f.status} ({f.message})")
+            explain.append(f)
     got_criteria = {c.name: c.status for c in criteria}
     got_criteria.update({f"warranty.{d}": s for c in criteria for d, s in c.dimensions})
     for name, want in case.expect["criteria"].items():
         if got_criteria.get(name) != want:
             failures.append(f"criterion {name}: expected {want}, got {got_criteria.get(name, 'nothing')}")
+            explain.extend(f for f in findings if _in_criterion(f, name) and f.status != "met")
     if case.expect["verdict"] is not None and verdict != case.expect["verdict"]:
         failures.append(f"verdict: expected {case.expect['verdict']}, got {verdict}")
-    return CaseResult(case, tuple(failures), statuses)
+        explain.extend(f for f in findings if f.counts and f.status != "met")
+    shown = list({id(f): f for f in explain}.values())
+    text = "\n".join(line for f in shown for line in finding_lines(f))
+    return CaseResult(case, tuple(failures), statuses, text)
+
+
+def _in_criterion(finding, name: str) -> bool:
+    key = f"{finding.criterion}.{finding.dimension}" if finding.dimension else finding.criterion
+    return name in (key, finding.criterion)
 
 
 def check_pack_tests(pack: Pack) -> tuple[list[CaseResult], Coverage]:

@@ -13,7 +13,7 @@ from typing import Iterable, Optional, TextIO
 
 from .api import Setup
 from .evaluate.batch import DuplicateGuard
-from .evaluate.parallel import Outcome, outcomes
+from .evaluate.parallel import EvalSpec, Outcome, outcomes
 from .model import ERROR, ServiceResult, Summary
 from .report.base import Writer
 
@@ -54,13 +54,17 @@ def run_check(setup: Setup, records: Iterable, writer: Writer, jobs: int = 1,
     guard = DuplicateGuard()
     summary = Summary()
     render = _Render(type(writer), setup.run) if writer.streams else None
-    for outcome in outcomes(setup.program, setup.run.as_of, records, jobs, writer.needs_conditions, render,
-                            suggest):
+    spec = EvalSpec(setup.program, setup.run.as_of, writer.needs_conditions, suggest, setup.waivers)
+    for outcome in outcomes(spec, records, jobs, render):
         _emit(outcome, guard, summary, writer)
+        if setup.waivers is not None and outcome.waivers_used:
+            setup.waivers.mark_used(outcome.waivers_used)
         if progress is not None:
             progress.tick(summary.services)
     if progress is not None:
         progress.finish(summary.services)
+    if setup.waivers is not None:
+        summary.unused_waivers = setup.waivers.unused()
     writer.close(summary)
     return summary
 
@@ -84,8 +88,8 @@ def _emit(outcome: Outcome, guard: DuplicateGuard, summary: Summary, writer: Wri
         summary.add(duplicate)
         writer.write(duplicate)
     elif outcome.text is not None:
-        summary.count(outcome.verdict, outcome.criteria)
+        summary.count(outcome.verdict, outcome.criteria, outcome.waived)
         writer.write_rendered(outcome.text)
     else:
-        summary.count(outcome.verdict, outcome.criteria)
+        summary.count(outcome.verdict, outcome.criteria, outcome.waived)
         writer.write(outcome.result)

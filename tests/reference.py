@@ -9,9 +9,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from engine.rules.cases import ParamCases
 from engine.rules.model import Group, Leaf
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+
+
+UNKNOWN_VALUE = object()
+
+
+def select(cases: ParamCases, fact, params, values=None):
+    """The value of a fact-dependent parameter: the first case whose 'when' is met;
+    unknown as soon as a 'when' before it is unknown."""
+    for case in cases.cases:
+        if case.when is None:
+            return case.value
+        status = evaluate(case.when, fact, params, values)
+        if status == UNKNOWN:
+            return UNKNOWN_VALUE
+        if status == MET:
+            return case.value
+    raise AssertionError("the last case has no 'when'")
 
 
 def get(node: Any, path: str) -> Any:
@@ -85,6 +103,10 @@ def _leaf(leaf: Leaf, fact, params, values) -> str:
             return UNKNOWN
     elif op.kind == "param":
         y = params[op.value]
+        if isinstance(y, ParamCases):
+            y = select(y, fact, params, values)
+            if y is UNKNOWN_VALUE:
+                return UNKNOWN
     else:
         y = op.value
     y = _norm(y)

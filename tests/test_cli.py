@@ -29,8 +29,10 @@ def test_explain_json_has_condition_trees(cli):
     doc = json.loads(result.output)
     war = next(f for f in doc["service"]["findings"] if f["rule"] == "WAR-001")
     assert war["conditions"]["status"] == "not_met"
-    assert war["conditions"]["values"] == {"warranty.availability.measured": 99.82,
-                                           "warranty.availability.target": 99.9}
+    own_target, policy_minimum = war["conditions"]["children"]
+    assert own_target["status"] == "not_met" and policy_minimum["status"] == "met"
+    assert own_target["values"] == {"warranty.availability.measured": 99.82,
+                                    "warranty.availability.target": 99.9}
 
 
 def test_fail_on_levels(cli, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import xml.etree.ElementTree as ET
 import re
 import sys
 from xml.etree import ElementTree as ET
@@ -178,29 +179,27 @@ def test_every_record_appears_once_in_every_format(cli, hostile_catalog):
     assert check(cli, "markdown", hostile_catalog).count('<a id="service-') == n
 
 
-@dataclasses.dataclass(frozen=True)
-class WaivedFinding(Finding):
-    waiver: str = "accepted by the board until 2027-03-31"
-
-
 def test_waived_findings_are_marked(repo):
     from engine import api
     import datetime as dt
-    report = api.check([SAMPLE], as_of=dt.date.fromisoformat(AS_OF))
+    report = api.check([SAMPLE], as_of=dt.date.fromisoformat(AS_OF), waivers="examples/waivers.yaml")
     crm = next(s for s in report.services if s.id == "crm")
-    waived = tuple(WaivedFinding(**{f.name: getattr(x, f.name) for f in dataclasses.fields(Finding)})
-                   if x.rule == "WAR-001" else x for x in crm.findings)
-    report = dataclasses.replace(report, services=(dataclasses.replace(crm, findings=waived),))
+    report = dataclasses.replace(report, services=(crm,))
     outputs = {}
     for fmt in ("html", "markdown", "sarif", "junit"):
         out = io.StringIO()
         render(fmt, report, out)
         outputs[fmt] = out.getvalue()
-    assert 'class="badge waived" title="accepted by the board until 2027-03-31"' in outputs["html"]
-    assert "*waived: accepted by the board until 2027-03-31*" in outputs["markdown"]
+    reason = ("Database cluster migration; availability recovers after the cut-over "
+              "(approved by Change Advisory Board (CAB-2026-114), until 2026-12-15)")
+    assert f'class="badge waived" title="{reason}"' in outputs["html"]
+    assert f"*waived: {reason}*" in outputs["markdown"]
     result = next(r for r in json.loads(outputs["sarif"])["runs"][0]["results"] if r["ruleId"] == "WAR-001")
-    assert result["suppressions"] == [{"kind": "external", "justification": "accepted by the board until 2027-03-31"}]
-    assert "waived: accepted by the board" in outputs["junit"]
+    assert result["suppressions"] == [{"kind": "external", "justification": reason}]
+    # the waived failure no longer counts: crm is valuable, so its JUnit case passes
+    assert crm.verdict == "valuable"
+    case = ET.fromstring(outputs["junit"]).find(".//testcase")
+    assert case.find("failure") is None and case.find("skipped") is None
 
 
 def test_explain_shows_what_would_make_it_pass(cli):

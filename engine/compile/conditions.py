@@ -27,6 +27,7 @@ import datetime as _dt
 import json
 from typing import Any
 
+from ..rules.cases import ParamCases
 from ..rules.model import COMPARE_OPS, Condition, Group, Leaf
 
 DURABLE_OPS = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "ne": "$neq"}
@@ -93,11 +94,49 @@ def _leaf(leaf: Leaf, params: dict, in_item: bool) -> tuple[dict, dict]:
         guards.append({"$ex": {other: 1}})
         right: Any = {"$m": other}
     elif operand.kind == "param":
-        right = literal(params[operand.value])
+        value = params[operand.value]
+        if isinstance(value, ParamCases):
+            if in_item:  # compile_packs refuses this with the rule's location first
+                raise ValueError(f"fact-dependent parameter {operand.value!r} inside a list-item condition")
+            return (select(value, lambda v: conj(guards + [_compare(leaf.op, key, literal(v))])),
+                    select(value, lambda v: conj(guards + [_compare(COMPARE_OPS[leaf.op], key, literal(v))])))
+        right = literal(value)
     else:
         right = literal(operand.value)
     return (conj(guards + [_compare(leaf.op, key, right)]),
             conj(guards + [_compare(COMPARE_OPS[leaf.op], key, right)]))
+
+
+def select(cases: ParamCases, body) -> dict:
+    """``body(value)`` under the case that applies: the first whose ``when`` is met.
+
+    (T(w1) and body(v1)) or (F(w1) and T(w2) and body(v2)) or ... or
+    (F(w1) and ... and F(wn-1) and body(vn)). The branches exclude each other,
+    so at most one fires; when a ``when`` that comes first is unknown, no
+    branch fires and the comparison is unknown.
+    """
+    branches, before = [], []
+    for case in cases.cases:
+        if case.when is None:
+            branches.append(conj(before + [body(case.value)]))
+            break
+        met, not_met = both(case.when, {})
+        branches.append(conj(before + [met, body(case.value)]))
+        before.append(not_met)
+    return disj(branches)
+
+
+def selectors(cases: ParamCases) -> list:
+    """Per case, the durable expression "this case applies" (for explanations)."""
+    out, before = [], []
+    for case in cases.cases:
+        if case.when is None:
+            out.append(conj(before) if before else {"$ex": {"id": 1}})
+            break
+        met, not_met = both(case.when, {})
+        out.append(conj(before + [met]))
+        before.append(not_met)
+    return out
 
 
 def _nested_quantifier(leaf: Leaf, key: str, params: dict) -> tuple[dict, dict]:

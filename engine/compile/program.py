@@ -10,13 +10,14 @@ at compile time, with the rule's file and line in the message.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from ..errors import Problem, RulePackError
 from ..paths import FactSchema
-from ..rules.model import Condition, Group, Leaf, Pack, Rule
-from .conditions import alpha_nodes, alternatives, both, expression_count, node_count
+from ..rules.cases import ParamCases
+from ..rules.model import QUANTIFIERS, Condition, Group, Leaf, Pack, Rule, Term
+from .conditions import alpha_nodes, alternatives, both, expression_count, node_count, selectors
 from .plan import MAX_PROPERTIES, PayloadPlan, build_plan, derived_paths_read
 
 MAX_ALTERNATIVES = 32  # firings one durable rule may produce for one fact
@@ -44,6 +45,9 @@ class Program:
     rulesets: tuple  # (name, definition dict) to register with durable-rules
     names: dict  # durable rule name -> (rule index, node index, met?)
     plan: PayloadPlan
+    # durable rule name -> (pack, parameter, case index): which case of a
+    # fact-dependent parameter applied to the service (for explanations)
+    selectors: dict = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Optional[CompiledRule]:
         return next((c for c in self.rules if c.rule.id == rule_id), None)
@@ -70,6 +74,10 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
     schema = schema or FactSchema.default()
     compiled, definitions, names, problems = [], [], {}, []
     for pack in packs:
+        problems.extend(_check_cases(pack, params[pack.name]))
+    if problems:
+        raise RulePackError(problems)
+    for pack in packs:
         for rule in pack.rules:
             index = len(compiled)
             nodes, children = number_nodes(rule.condition)
@@ -82,14 +90,78 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
                     problems.extend(_check_expr(rule, node_index, expr))
                     definitions.append((index, name, {"all": [{"m": expr}]}, node_count(expr)))
                     names[name] = (index, node_index, flag)
-    plan = build_plan([r.condition for p in packs for r in p.rules],
+    chosen, when = _selectors(packs, params, definitions, problems)
+    plan = build_plan([r.condition for p in packs for r in p.rules] + when,
                       [d for p in packs for r in p.rules for d in derived_paths_read(r.condition)], schema)
     if plan.property_count() > MAX_PROPERTIES:
         problems.append(Problem(f"the packs read {plan.property_count()} fact properties; durable-rules "
                                 f"accepts at most {MAX_PROPERTIES} per fact", None, "error", "limit"))
     if problems:
         raise RulePackError(problems)
-    return Program(tuple(packs), params, tuple(compiled), tuple(_split(definitions)), names, plan)
+    return Program(tuple(packs), params, tuple(compiled), tuple(_split(definitions)), names, plan, chosen)
+
+
+def _params_read(cond: Condition, inside_item: bool = False):
+    """(parameter name, read inside a list-item condition?) for every param operand."""
+    stack = [(cond, inside_item)]
+    while stack:
+        node, inside = stack.pop()
+        if isinstance(node, Group):
+            stack.extend((c, inside) for c in node.children)
+            continue
+        if node.operand is not None and node.operand.kind == "param":
+            yield node.operand.value, inside
+        if node.op in QUANTIFIERS:
+            stack.append((node.inner, True))
+
+
+def _check_cases(pack: Pack, values: dict) -> list[Problem]:
+    """Where a fact-dependent parameter cannot be used, say so at the rule."""
+    cases = {n for n, v in values.items() if isinstance(v, ParamCases)}
+    if not cases:
+        return []
+    out = []
+    for rule in pack.rules:
+        for name, inside in _params_read(rule.condition):
+            if name in cases and inside:
+                out.append(Problem(f"rule {rule.id} compares list items with parameter {name!r}, which "
+                                   "depends on a fact; item conditions need a single value",
+                                   rule.location, "error", "param"))
+    for derived in pack.derived.values():
+        for term in _terms(derived.args):
+            if term.weight is not None and term.weight.kind == "param" and term.weight.value in cases:
+                out.append(Problem(f"parameter {term.weight.value!r} weights derived fact {derived.name!r}; "
+                                   "a weight cannot depend on a fact", derived.location, "error", "param"))
+    return out
+
+
+def _terms(args):
+    for value in args.values():
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, Term):
+                yield item
+
+
+def _selectors(packs: list, params: dict, definitions: list, problems: list) -> tuple[dict, list]:
+    """Durable rules that tell which case of each fact-dependent parameter applied."""
+    chosen: dict = {}
+    when: list = []
+    used = {(p.name, n) for p in packs for r in p.rules for n, _ in _params_read(r.condition)}
+    for k, (pack_name, name) in enumerate(sorted(used)):
+        value = params[pack_name][name]
+        if not isinstance(value, ParamCases):
+            continue
+        when.extend(c.when for c in value.cases if c.when is not None)
+        for i, expr in enumerate(selectors(value)):
+            rule_name = f"s{k}c{i}"
+            if alternatives(expr) > MAX_ALTERNATIVES or node_count(expr) > MAX_NODES_PER_RULESET \
+                    or expression_count(expr) > MAX_EXPRESSIONS:
+                problems.append(Problem(f"the cases of parameter {name!r} are too complex for durable-rules; "
+                                        "use simpler 'when' conditions", value.location, "error", "limit"))
+                break
+            definitions.append((("param", k), rule_name, {"all": [{"m": expr}]}, node_count(expr)))
+            chosen[rule_name] = (pack_name, name, i)
+    return chosen, when
 
 
 def _check_expr(rule: Rule, node_index: int, expr: dict) -> list[Problem]:

@@ -32,8 +32,11 @@ def evaluate_one(raw: RawRecord, position: int, evaluator: Evaluator) -> Service
     if fact is None:
         return error_result(position, raw, tuple(errors))
     criteria, verdict, findings = evaluator.evaluate(fact)
-    return evaluator.enrich(ServiceResult(position, fact["id"], fact.get("name"), verdict, criteria, findings,
-                                          source=raw.source, facts=fact))
+    result = ServiceResult(position, fact["id"], fact.get("name"), verdict, criteria, findings,
+                           source=raw.source, facts=fact)
+    if evaluator.waivers is not None:  # before suggestions: a waived failure needs no fix
+        result = evaluator.waivers.apply(result)
+    return evaluator.enrich(result)
 
 
 class DuplicateGuard:

@@ -3,7 +3,11 @@
 durable-rules decides each rule (met, not met, or neither: unknown). Here,
 per CONTRACT.md section 2, rules of one criterion combine with Kleene "and";
 warranty is the "and" of its four dimensions; the verdict follows from
-utility, warranty and value. Advisory rules are reported but never counted.
+utility, warranty and value. Advisory rules are reported but never counted,
+and neither are rules of severity warning or info (a profile may downgrade a
+rule). A finding under an active waiver keeps its status but counts as met.
+A criterion whose every counting rule a profile disabled or downgraded is no
+longer required: it counts as met, with no findings.
 """
 from __future__ import annotations
 
@@ -20,7 +24,14 @@ def _and(statuses: list) -> str:
     return kleene("all", statuses) if statuses else UNKNOWN
 
 
-def compose(findings: list, totals: tuple) -> tuple[tuple, str]:
+def exempt_keys(packs) -> frozenset:
+    """Criterion keys a profile left without any counting rule (see the module doc)."""
+    exempt = {k for p in packs for k in getattr(p, "exempt", ())}
+    still = {r.criterion for p in packs for r in p.rules if r.deciding and r.severity == "error"}
+    return frozenset(exempt - still)
+
+
+def compose(findings: list, totals: tuple, exempt: frozenset = frozenset()) -> tuple[tuple, str]:
     """(criteria, verdict) from the findings of one service."""
     by_criterion: dict = {}
     for f in findings:
@@ -28,7 +39,10 @@ def compose(findings: list, totals: tuple) -> tuple[tuple, str]:
         by_criterion.setdefault(key, []).append(f)
 
     def status(key: str) -> str:
-        return _and([f.status for f in by_criterion.get(key, [])])
+        counted = [MET if f.waived else f.status for f in by_criterion.get(key, []) if f.counts]
+        if not counted and key in exempt:
+            return MET
+        return _and(counted)
 
     def ids(*keys: str) -> tuple:
         return tuple(f.rule for k in keys for f in by_criterion.get(k, []))
@@ -58,4 +72,4 @@ def sort_key(item) -> tuple:
     return (ORDER.index(key) if key in ORDER else len(ORDER),)
 
 
-__all__ = ["compose", "verdict_of", "sort_key", "ERROR", "MET"]
+__all__ = ["compose", "exempt_keys", "verdict_of", "sort_key", "ERROR", "MET"]

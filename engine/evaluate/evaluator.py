@@ -9,7 +9,8 @@ from ..compile.program import Program
 from ..errors import EngineError
 from ..explain.tree import Facts
 from ..model import MET, NOT_MET, UNKNOWN
-from .compose import compose, sort_key
+from ..rules.cases import ParamCases
+from .compose import compose, exempt_keys, sort_key
 from .derived import compute
 from .findings import RuleLayout, make_finding
 from .host import DurableHost
@@ -24,8 +25,10 @@ class Evaluator:
     batch uses it for outputs that do not print trees.
     """
 
-    def __init__(self, program: Program, as_of: _dt.date, explain: bool = True, suggest: bool = False):
+    def __init__(self, program: Program, as_of: _dt.date, explain: bool = True, suggest: bool = False,
+                 waivers=None):
         self.program = program
+        self.waivers = waivers  # a governance WaiverSet applied to each result, or None
         self.as_of = as_of
         self.explain = explain
         self.host = DurableHost(program)
@@ -33,8 +36,14 @@ class Evaluator:
         self._derived = [(d, program.params[p.name]) for p in program.packs for d in p.derived.values()]
         self._derived_inputs = {out: d.inputs for d, _ in self._derived for out in d.outputs}
         self._params = {name: value for p in program.packs for name, value in program.params[p.name].items()}
+        # Fact-dependent parameters have no one value: per service, the case
+        # durable-rules selected (None when unknown) is shown in explanations.
+        self._param_inputs = {name: v.fact_paths() for name, v in self._params.items() if isinstance(v, ParamCases)}
+        self._params.update({name: None for name in self._param_inputs})
+        self.selected: dict = {}  # param name -> value chosen for the last service
+        self._exempt = exempt_keys(program.packs)
         self._balance = _balance_paths(program)
-        layouts = [RuleLayout(c, self._derived_inputs) for c in program.rules]
+        layouts = [RuleLayout(c, self._derived_inputs, self._param_inputs) for c in program.rules]
         # Findings come out in report order (criterion, then pack order).
         self._layouts = sorted(layouts, key=lambda lay: sort_key(lay.rule))
         # The value balance item by item, and (with suggest) what would make a failing
@@ -55,8 +64,13 @@ class Evaluator:
         """Per compiled rule, {node index: met | not_met} as durable-rules decided."""
         payload = build_payload(self.program.plan, fact, derived, next(self._ids))
         decided: list = [dict() for _ in self.program.rules]
-        names = self.program.names
+        names, selectors = self.program.names, self.program.selectors
+        self.selected = {}
         for name in self.host.fire(encode(payload)):
+            if name in selectors:  # which case of a fact-dependent parameter applied
+                pack, param, case = selectors[name]
+                self.selected[param] = self.program.params[pack][param].cases[case].value
+                continue
             rule_index, node, met = names[name]
             status = MET if met else NOT_MET
             previous = decided[rule_index].setdefault(node, status)
@@ -68,8 +82,9 @@ class Evaluator:
     def findings(self, fact: dict, explain: Optional[bool] = None) -> tuple[list, tuple]:
         explain = self.explain if explain is None else explain
         derived = self.derived_values(fact)
-        facts = Facts(fact, derived, self._params, self._derived_inputs)
         decided = self.statuses(fact, derived)
+        params = {**self._params, **self.selected} if self._param_inputs else self._params
+        facts = Facts(fact, derived, params, self._derived_inputs, self._param_inputs)
         out = [make_finding(lay, decided[lay.compiled.index], facts, explain) for lay in self._layouts]
         if len(self._balance) == 2:
             totals = tuple(facts.value(p) if facts.value(p) is not None else 0 for p in self._balance)
@@ -80,7 +95,7 @@ class Evaluator:
     def evaluate(self, fact: dict, explain: Optional[bool] = None):
         """(criteria, verdict, findings) for one valid fact; ``explain`` overrides whether trees are built."""
         findings, totals = self.findings(fact, explain)
-        criteria, verdict = compose(findings, totals)
+        criteria, verdict = compose(findings, totals, self._exempt)
         return criteria, verdict, tuple(findings)
 
     def verdict(self, fact: dict) -> str:
@@ -91,18 +106,20 @@ class Evaluator:
         """
         decided = self.statuses(fact, self.derived_values(fact))
         light = [_Decided(lay.rule.id, lay.rule.top_criterion, lay.rule.dimension,
-                          decided[lay.compiled.index].get(0, UNKNOWN))
+                          decided[lay.compiled.index].get(0, UNKNOWN), lay.rule.severity == "error")
                  for lay in self._layouts if lay.rule.deciding]
-        return compose(light, (None, None))[1]
+        return compose(light, (None, None), self._exempt)[1]
 
 
 class _Decided(NamedTuple):
-    """What composition reads of a finding."""
+    """What composition reads of a finding (waivers are applied later, by the caller)."""
 
     rule: str
     criterion: str
     dimension: Optional[str]
     status: str
+    counts: bool
+    waived: bool = False
 
 
 def _balance_paths(program: Program) -> tuple:

@@ -8,7 +8,7 @@ is built only when an output needs it (explain, HTML, Markdown).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from ..compile.plan import ItemPlan, add_condition
 from ..compile.program import CompiledRule
@@ -25,7 +25,8 @@ _REASONS = {"failed": NOT_MET, "held": MET}
 class RuleLayout:
     """What a rule's findings need, computed once per compiled rule."""
 
-    def __init__(self, compiled: CompiledRule, derived_inputs: dict):
+    def __init__(self, compiled: CompiledRule, derived_inputs: dict, param_inputs: Optional[dict] = None):
+        param_inputs = param_inputs or {}  # fact-dependent parameter -> fact paths choosing its case
         self.compiled = compiled
         self.rule = rule = compiled.rule
         nodes, children = compiled.nodes, compiled.children
@@ -33,7 +34,8 @@ class RuleLayout:
         self.leaves = [i for i, n in enumerate(nodes) if not isinstance(n, Group)]
         self.kinds = [n.kind if isinstance(n, Group) else None for n in nodes]
         self.children = children
-        self.leaf_paths = {i: nodes[i].fact_paths() for i in self.leaves}
+        self.leaf_paths = {i: nodes[i].fact_paths() + list(param_inputs.get(_param(nodes[i]), ()))
+                           for i in self.leaves}
         self.needs = {status: set(placeholders(t)) for status, t in rule.messages.items()}
         paths: list = []
         for i in self.leaves:
@@ -43,12 +45,14 @@ class RuleLayout:
                     paths.extend(derived_inputs.get(p, ()))
                 paths.append(p)
             if node.operand is not None and node.operand.kind == "param":
+                paths.extend(param_inputs.get(node.operand.value, ()))
                 paths.append(f"param.{node.operand.value}")
         self.evidence_paths = tuple(dict.fromkeys(paths))
         # Lists of objects are shown cut down to the item fields the rule reads.
         plan: dict = {}
         add_condition(plan, rule.condition, FactSchema.default())
         self.item_plans = {path: fp.item for path, fp in plan.items() if fp.item is not None}
+        self.node_messages = any(getattr(n, "messages", None) for n in nodes)
 
     def evidence(self, facts: Facts) -> tuple:
         out = []
@@ -108,11 +112,26 @@ def make_finding(layout: RuleLayout, decided: dict, facts: Facts, with_tree: boo
                    message, evidence, missing, tree, rule.pack)
 
 
+def _node_templates(layout: RuleLayout, statuses: list, status: str) -> list:
+    """The messages of the conditions that explain ``status``, when each has one.
+
+    A condition node may carry its own ``messages:``; when every condition
+    explaining the rule's status has one for it, those are the rule's message.
+    """
+    if not layout.node_messages:
+        return []
+    nodes = layout.compiled.nodes
+    templates = [(getattr(nodes[i], "messages", None) or {}).get(status)
+                 for i in layout.reasons(statuses, status)]
+    return templates if templates and all(templates) else []
+
+
 def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, missing: tuple,
              decided: dict) -> str:
     rule = layout.rule
     template = rule.messages.get(status)
-    if template is None:
+    own = _node_templates(layout, statuses, status)
+    if template is None and not own:
         if status == MET:
             return rule.title
         if status == UNKNOWN:
@@ -128,6 +147,8 @@ def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, miss
             return _reason_text(layout, statuses, _REASONS[name], facts, decided) or None
         return facts.value(name)
 
+    if own:
+        return "; ".join(dict.fromkeys(render(t, lookup) for t in own))
     return render(template, lookup)
 
 
@@ -138,6 +159,11 @@ def _reason_text(layout: RuleLayout, statuses: list, want: str, facts: Facts, de
         sub = {j - i: s for j, s in decided.items() if j >= i}  # renumber the subtree from 0
         parts.append(describe_with_values(build(node, sub, [0], facts)))
     return "; ".join(parts)
+
+
+def _param(node) -> Optional[str]:
+    op = getattr(node, "operand", None)
+    return op.value if op is not None and op.kind == "param" else None
 
 
 def _jsonable(value: Any) -> Any:

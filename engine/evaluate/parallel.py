@@ -41,29 +41,49 @@ class Outcome:
     criteria: tuple  # ((criterion, status), ...)
     text: Optional[str] = None  # rendered by the output format, when it streams
     result: Optional[ServiceResult] = None  # otherwise the whole record
+    waived: int = 0  # findings a waiver kept from counting
+    waivers_used: tuple = ()  # indices of the waivers that applied
 
 
-def outcome_of(result: ServiceResult, render: Optional[Callable]) -> Outcome:
+@dataclass(frozen=True)
+class EvalSpec:
+    """Everything a process needs to build its own Evaluator (sent to workers once)."""
+
+    program: object
+    as_of: str
+    conditions: bool = False  # build condition trees
+    suggest: bool = True  # work out what would make failing services pass
+    waivers: object = None  # a governance WaiverSet, or None
+
+    def evaluator(self) -> Evaluator:
+        return Evaluator(self.program, _dt.date.fromisoformat(self.as_of), explain=self.conditions,
+                         suggest=self.suggest, waivers=self.waivers)
+
+
+def outcome_of(result: ServiceResult, render: Optional[Callable], waivers=None) -> Outcome:
     return Outcome(result.position, result.id, result.name, result.source, result.verdict,
                    tuple((c.name, c.status) for c in result.criteria),
                    render(result) if render is not None else None,
-                   None if render is not None else result)
+                   None if render is not None else result,
+                   sum(1 for f in result.findings if f.waived),
+                   waivers.used_in(result) if waivers is not None else ())
 
 
 _worker: dict = {}
 
 
-def _start_worker(program, as_of: str, conditions: bool, render, suggest: bool = True) -> None:
+def _start_worker(spec: EvalSpec, render) -> None:
     # Ctrl-C is the main process's to handle: it stops feeding and shuts the
     # pool down; workers printing their own KeyboardInterrupt would be noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker["evaluator"] = Evaluator(program, _dt.date.fromisoformat(as_of), explain=conditions, suggest=suggest)
+    _worker["evaluator"] = spec.evaluator()
     _worker["render"] = render
 
 
 def _run_chunk(chunk: list) -> list:
     evaluator, render = _worker["evaluator"], _worker["render"]
-    return [outcome_of(evaluate_one(raw, position, evaluator), render) for position, raw in chunk]
+    return [outcome_of(evaluate_one(raw, position, evaluator), render, evaluator.waivers)
+            for position, raw in chunk]
 
 
 def default_jobs() -> int:
@@ -76,8 +96,8 @@ def default_jobs() -> int:
 class ParallelRun:
     """Feeds numbered records to a pool and yields Outcomes in input order."""
 
-    def __init__(self, program, as_of: str, conditions: bool, render, jobs: int, suggest: bool = True):
-        self.args = (program, as_of, conditions, render, suggest)
+    def __init__(self, spec: EvalSpec, render, jobs: int):
+        self.args = (spec, render)
         self.jobs = jobs
         self.pool = self._new_pool()
 
@@ -127,20 +147,19 @@ class ParallelRun:
         return out
 
 
-def outcomes(program, as_of: str, records: Iterable, jobs: int, conditions: bool,
-             render: Optional[Callable], suggest: bool = True) -> Iterator[Outcome]:
+def outcomes(spec: EvalSpec, records: Iterable, jobs: int, render: Optional[Callable]) -> Iterator[Outcome]:
     """Outcomes for ``records`` in input order, in this process or across ``jobs`` workers."""
     numbered = enumerate(records, start=1)
     head = list(islice(numbered, SERIAL_BELOW)) if jobs > 1 else []
     if jobs <= 1 or len(head) < SERIAL_BELOW:
-        evaluator = Evaluator(program, _dt.date.fromisoformat(as_of), explain=conditions, suggest=suggest)
+        evaluator = spec.evaluator()
         try:
             for position, raw in (head or numbered):
-                yield outcome_of(evaluate_one(raw, position, evaluator), render)
+                yield outcome_of(evaluate_one(raw, position, evaluator), render, evaluator.waivers)
         finally:
             evaluator.close()
         return
-    yield from ParallelRun(program, as_of, conditions, render, jobs, suggest).run(_chain(head, numbered))
+    yield from ParallelRun(spec, render, jobs).run(_chain(head, numbered))
 
 
 def _chain(head: list, rest: Iterator) -> Iterator:

@@ -65,9 +65,21 @@ def to_pass_lines(to_pass) -> list[str]:
     return out
 
 
+def finding_lines(f, indent: str = "") -> list[str]:
+    """One finding with its condition tree, as ``explain`` prints it."""
+    return _finding(f, indent)
+
+
 def _finding(f, indent: str) -> list[str]:
-    lines = [f"{indent}├─ {SYMBOL[f.status]} {f.rule} {f.title} [{f.status}]",
+    note = ""
+    if f.deciding and not f.counts:
+        note = f" (severity {f.severity}: does not count)"
+    lines = [f"{indent}├─ {SYMBOL[f.status]} {f.rule} {f.title} [{f.status}]{note}",
              f"{indent}│    {f.message}"]
+    if f.waiver is not None:
+        w = f.waiver
+        state = f"waived until {w.expires}" if f.waived else f"waiver expired on {w.expires}, no longer applies"
+        lines.append(f"{indent}│    {state}: {w.reason} (approved by {w.approved_by}; {w.source})")
     if f.condition is not None:
         lines += _condition(f.condition, indent + "│    ")
     return lines

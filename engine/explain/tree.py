@@ -34,12 +34,21 @@ class Facts:
     rules' evidence, messages and explanations of one service.
     """
 
-    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen")
+    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen", "param_inputs")
 
-    def __init__(self, fact: dict, derived: dict, params: dict, derived_inputs: dict):
+    def __init__(self, fact: dict, derived: dict, params: dict, derived_inputs: dict,
+                 param_inputs: Optional[dict] = None):
         self.fact, self.derived, self.params = fact, derived, params
         self.derived_inputs = derived_inputs  # derived path -> input fact paths
         self._seen: dict = {}
+        self.param_inputs = param_inputs or {}  # fact-dependent param -> fact paths its cases read
+
+    def read_paths(self, leaf: Leaf) -> list:
+        """Fact paths a leaf depends on, including those choosing a parameter's case."""
+        paths = leaf.fact_paths()
+        if leaf.operand is not None and leaf.operand.kind == "param":
+            paths = paths + list(self.param_inputs.get(leaf.operand.value, ()))
+        return paths
 
     def value(self, path: str) -> Any:
         seen = self._seen
@@ -98,7 +107,7 @@ def _leaf(leaf: Leaf, status: str, facts: Facts) -> ConditionResult:
     expected = _expected(leaf, facts)
     missing: tuple = ()
     if status == UNKNOWN:
-        missing = tuple(dict.fromkeys(m for p in leaf.fact_paths() for m in facts.absent_inputs(p)))
+        missing = tuple(dict.fromkeys(m for p in facts.read_paths(leaf) for m in facts.absent_inputs(p)))
         if not missing and leaf.inner is not None:
             missing = _item_gaps(leaf, facts)
     kind = leaf.test if leaf.op == "is" else leaf.op

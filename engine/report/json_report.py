@@ -36,7 +36,7 @@ class JsonWriter(Writer):
         self._count += 1
 
     def close(self, summary: Summary) -> None:
-        head = self.run.header()
+        head = self.run.header(summary)
         self.out.write("{\n")
         for key, value in head.items():
             self.out.write(f"  {json.dumps(key)}: {_encode(value)},\n")

@@ -10,8 +10,23 @@ MARKS = {"valuable": "ok ", "not_valuable": "NO ", "indeterminate": "?? ", "erro
 
 
 def _header(run: RunInfo) -> str:
+    inputs = dict(run.digests).get("digest")
     return (f"{run.tool} {run.version} · rules {', '.join(run.packs)} ({run.digest[:19]}…) · "
-            f"as of {run.as_of}")
+            + (f"profile {run.profile[0]} · " if run.profile else "")
+            + f"as of {run.as_of}" + (f" · inputs {inputs[:19]}…" if inputs else "")
+            + "".join(f"\n{line}" for line in _waiver_notices(run)))
+
+
+def _waiver_notices(run: RunInfo) -> list[str]:
+    out = []
+    for w in run.waivers or ():
+        if not w.active:
+            out.append(f"waiver {w.service} / {w.target} expired on {w.expires} ({w.when()}) "
+                       f"and no longer applies ({w.source})")
+        elif w.expiring:
+            out.append(f"waiver {w.service} / {w.target} expires on {w.expires} "
+                       f"({w.when()}) ({w.source})")
+    return out
 
 
 def _service(result: ServiceResult) -> list[str]:
@@ -22,12 +37,20 @@ def _service(result: ServiceResult) -> list[str]:
         where = f" ({result.source})" if result.source else ""
         lines += [f"      {e}{where}" for e in result.errors]
         return lines
-    if result.verdict != VALUABLE:
-        for f in result.findings:
-            if f.deciding and f.status != MET:
-                crit = f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
-                lines.append(f"      {crit:<22} {f.status:<8} {f.rule}  {f.message}")
+    for f in result.findings:
+        if f.counts and f.status != MET and (result.verdict != VALUABLE or f.waived):
+            crit = f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
+            lines.append(f"      {crit:<22} {f.status:<8} {f.rule}  {f.message}{_waiver(f)}")
     return lines
+
+
+def _waiver(f) -> str:
+    if f.waiver is None:
+        return ""
+    w = f.waiver
+    if f.waived:
+        return f"  [waived until {w.expires}: {w.reason} (approved by {w.approved_by})]"
+    return f"  [waiver expired {w.expires}]"
 
 
 class TextWriter(Writer):
@@ -52,4 +75,8 @@ class TextWriter(Writer):
     def close(self, summary: Summary) -> None:
         self.write_rendered("")
         counts = ", ".join(f"{summary.verdicts[v]} {v.replace('_', ' ')}" for v in summary.verdicts)
-        self.out.write(f"\n{summary.services} services: {counts}\n")
+        waived = f"; {summary.waived} waived findings" if self.run.waivers is not None else ""
+        self.out.write(f"\n{summary.services} services: {counts}{waived}\n")
+        for w in summary.unused_waivers:
+            self.out.write(f"waiver {w.service} / {w.target} waived nothing (no such service, or nothing "
+                           f"to waive) ({w.source})\n")

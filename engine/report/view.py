@@ -44,18 +44,11 @@ def where(f: Finding) -> str:
 
 
 def waiver(f: Finding) -> Optional[str]:
-    """Why a finding is waived, or None.
-
-    Waivers are issue 4's; this reads ``Finding.waiver`` (text, a mapping or a
-    record with ``reason``) or ``Finding.waived`` when the model carries them.
-    """
-    w = getattr(f, "waiver", None)
-    if w is None or w is False:
-        return "waived" if getattr(f, "waived", False) else None
-    if isinstance(w, str):
-        return w
-    reason = w.get("reason") if isinstance(w, dict) else getattr(w, "reason", None)
-    return str(reason) if reason else "waived"
+    """Why a finding is waived (an active waiver applies to it), or None."""
+    if not f.waived:
+        return None
+    w = f.waiver
+    return f"{w.reason} (approved by {w.approved_by}, until {w.expires})"
 
 
 def deciding(result: ServiceResult) -> list:

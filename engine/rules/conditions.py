@@ -15,7 +15,7 @@ type, so ``impact: "high"`` in a rule is caught here, not at run time.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 from ..paths import FactSchema, FieldType, did_you_mean
@@ -36,6 +36,7 @@ class Scope:
     params: dict  # name -> Parameter
     derived: dict  # "derived.x" -> FieldType
     item_path: str = ""  # the list path when inside an item condition
+    placeholders: Optional[frozenset] = None  # names a node's messages may use; None: no messages here
 
 
 def parse_condition(r: Reader, node: Any, container: Any, key: Any, path: str,
@@ -47,19 +48,56 @@ def parse_condition(r: Reader, node: Any, container: Any, key: Any, path: str,
     if label is not None and not isinstance(label, str):
         r.error(f"label must be a string, got {kind_of(label)}", r.at(node, "label", join(path, "label")))
         label = None
+    messages = _node_messages(r, node, path, scope)
     groups = [k for k in GROUPS if k in node]
     if groups:
-        return _group(r, node, groups, path, scope, label, loc)
-    if "fact" not in node:
+        result = _group(r, node, groups, path, scope, label, loc)
+    elif "fact" not in node:
         r.error("a condition needs either all/any/not or a 'fact' with an operator"
                 + did_you_mean(next(iter(node), ""), list(GROUPS) + ["fact"]), loc)
         return None
-    return _leaf(r, node, path, scope, label, loc)
+    else:
+        result = _leaf(r, node, path, scope, label, loc)
+    if result is None or messages is None:
+        return result
+    return replace(result, messages=messages)
+
+
+def _node_messages(r, node, path, scope) -> Optional[dict]:
+    """A node's own messages: used for the rule when this node alone explains its status."""
+    from .templates import parse_template, unknown_placeholders
+    if "messages" not in node:
+        return None
+    body, sub = node["messages"], join(path, "messages")
+    loc = r.at(node, "messages", sub)
+    if scope.placeholders is None:
+        r.error("a condition inside a list-item condition cannot carry messages", loc)
+        return None
+    if not r.mapping(body, loc, "'messages'"):
+        return None
+    r.keys(body, sub, (), ("met", "not_met", "unknown"), "messages")
+    out = {}
+    for status, text in body.items():
+        if status not in ("met", "not_met", "unknown"):
+            continue
+        sloc = r.at(body, status, join(sub, status))
+        if not isinstance(text, str):
+            r.error(f"a message must be a string, got {kind_of(text)}", sloc)
+            continue
+        template, err = parse_template(text)
+        bad = unknown_placeholders(template, scope.placeholders) if template else []
+        if err or bad:
+            r.error(f"message template: {err}" if err else
+                    f"message template names unknown values: {', '.join(bad)}", sloc,
+                    code="schema" if err else "fact-path")
+            continue
+        out[status] = template
+    return out or None
 
 
 def _group(r, node, groups, path, scope, label, loc) -> Optional[Group]:
     kind = groups[0]
-    r.keys(node, path, [kind], ["label"], f"an '{kind}' condition")
+    r.keys(node, path, [kind], ["label", "messages"], f"an '{kind}' condition")
     if len(groups) > 1:
         r.error(f"a condition may use only one of all/any/not, found {', '.join(groups)}", loc)
         return None
@@ -80,7 +118,7 @@ def _group(r, node, groups, path, scope, label, loc) -> Optional[Group]:
 
 def _leaf(r, node, path, scope, label, loc) -> Optional[Leaf]:
     ops = [k for k in node if k in OPERATORS]
-    others = [k for k in node if k not in OPERATORS and k not in ("fact", "label")]
+    others = [k for k in node if k not in OPERATORS and k not in ("fact", "label", "messages")]
     for k in others:
         r.error(f"unknown key {k!r} in a condition{did_you_mean(str(k), list(OPERATORS))}",
                 r.at(node, k, join(path, str(k))))

@@ -16,6 +16,7 @@ from ..errors import Location, Problem, RulePackError, UserError
 from ..limits import DEFAULT, Limits
 from ..paths import FactSchema
 from ..yamlio import load_single, read_text
+from .cases import ParamCases
 from .conditions import Scope, parse_condition
 from .derived import output_types, parse_derived
 from .model import CRITERIA, SEVERITIES, STATUSES, Pack, Parameter, Rule, leaves, walk
@@ -53,8 +54,11 @@ def load_packs(paths: list, schema: Optional[FactSchema] = None, limits: Limits 
 
 
 def read_pack(path, schema: Optional[FactSchema] = None,
-              limits: Limits = DEFAULT) -> tuple[Optional[Pack], list[Problem]]:
-    """Parse one pack; returns (pack or None, every problem found)."""
+              limits: Limits = DEFAULT, partial: bool = False) -> tuple[Optional[Pack], list[Problem]]:
+    """Parse one pack; returns (pack or None, every problem found).
+
+    ``partial`` (for the linter) keeps the pack, with the rules that did
+    parse, even when there are errors."""
     schema = schema or FactSchema.default()
     path = Path(path)
     if path.is_dir():
@@ -68,7 +72,7 @@ def read_pack(path, schema: Optional[FactSchema] = None,
     else:
         return None, [Problem("no such rule pack (expected a directory with pack.yaml or a YAML file)",
                               Location(file=str(path)))]
-    return _PackBuilder(schema, limits).build(path, main, extra, tests)
+    return _PackBuilder(schema, limits).build(path, main, extra, tests, partial)
 
 
 class _PackBuilder:
@@ -89,7 +93,7 @@ class _PackBuilder:
             r.error(err.message, err.location or Location(file=str(file)), code="yaml")
             return None
 
-    def build(self, source: Path, main: Path, extra: list, tests: Optional[Path]):
+    def build(self, source: Path, main: Path, extra: list, tests: Optional[Path], partial: bool = False):
         r = Reader(str(main))
         doc = self._doc(main, r)
         pack = None
@@ -98,7 +102,7 @@ class _PackBuilder:
         elif doc is not None and r.mapping(doc, r.at(doc), "a rule pack"):
             pack = self._pack(r, doc, source, main, extra, tests)
         self.problems.extend(r.problems)
-        if any(p.severity == "error" for p in self.problems):
+        if any(p.severity == "error" for p in self.problems) and not partial:
             return None, self.problems
         return pack, self.problems
 
@@ -107,7 +111,8 @@ class _PackBuilder:
         name = r.string(doc, "pack", "pack", "the pack name")
         params = self._parameters(r, doc.get("parameters"))
         derived = parse_derived(r, doc.get("derived"), self.schema, params, "derived")
-        scope = Scope(self.schema, None, params, output_types(derived))
+        scope = Scope(self.schema, None, params, output_types(derived),
+                      placeholders=frozenset(self._known(output_types(derived), params)))
         rules = self._rules(r, doc, scope, name or "") if "rules" in doc else []
         for file in extra:
             fr = Reader(str(file))
@@ -201,6 +206,9 @@ class _PackBuilder:
         return Rule(rid, fields["title"], criterion, severity, fields["rationale"], fields["remediation"],
                     cond, messages, pack, Location(file=r.file, line=loc.line, column=loc.column))
 
+    def _known(self, derived: dict, params: dict) -> set:
+        return set(self.schema.all_paths()) | set(derived) | {f"param.{p}" for p in params}
+
     def _messages(self, r, body, path, scope, cond) -> Optional[dict]:
         node = body.get("messages")
         if node is None:
@@ -209,7 +217,7 @@ class _PackBuilder:
         if not r.mapping(node, r.at(body, "messages", mpath), "'messages'"):
             return None
         r.keys(node, mpath, (), STATUSES, "messages")
-        known = set(self.schema.all_paths()) | set(scope.derived) | {f"param.{p}" for p in scope.params}
+        known = self._known(scope.derived, scope.params)
         out = {}
         for status in STATUSES:
             if status not in node:
@@ -232,6 +240,8 @@ class _PackBuilder:
 
 def check_param_value(param: Parameter, value: Any) -> Optional[str]:
     """Why ``value`` is not acceptable for ``param`` (None if it is)."""
+    if isinstance(value, ParamCases):  # fact-dependent: every case's value must fit
+        return next((p for p in (check_param_value(param, v) for v in value.values()) if p), None)
     kind = param.kind
     if kind in ("number", "integer"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:

@@ -62,6 +62,7 @@ class Leaf:
     label: Optional[str] = None
     location: Optional[Location] = field(default=None, compare=False)
     kind: str = ""  # the fact path's type kind (number, string, array ...)
+    messages: Optional[dict] = field(default=None, compare=False)  # status -> Template, see evaluator
 
     def describe(self) -> str:
         if self.label:
@@ -88,6 +89,7 @@ class Group:
     children: tuple
     label: Optional[str] = None
     location: Optional[Location] = field(default=None, compare=False)
+    messages: Optional[dict] = field(default=None, compare=False)  # status -> Template, see evaluator
 
     def describe(self) -> str:
         if self.label:
@@ -194,6 +196,8 @@ class Pack:
     source: str  # directory or file the pack was loaded from
     files: tuple = ()  # every file read, for the digest
     tests_dir: Optional[str] = None
+    disabled: tuple = ()  # rule ids a profile switched off
+    exempt: tuple = ()  # criteria a profile left without counting rules (they count as met)
 
     def rule(self, rule_id: str) -> Optional[Rule]:
         return next((r for r in self.rules if r.id == rule_id), None)

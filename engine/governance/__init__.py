@@ -1,0 +1,1 @@
+"""Governance tooling: profiles, waivers, lint, rule tests, verdict diff and threshold what-if."""

@@ -1,0 +1,225 @@
+"""``valuate diff``: the same catalog under two policies, and every service that changed.
+
+A side is a rule pack (a directory with pack.yaml, or a single-file pack) or
+a profile (applied to ``--rules``, default the ITIL 4 pack). A service is
+listed when its verdict, a criterion or warranty dimension, or the status of
+one of its findings (waived or not included) differs; each listed service
+carries the findings that changed, with both messages: the "why".
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .. import api
+from ..errors import Location, UserError
+from ..model import ERROR, ServiceResult
+from ..paths import DEFAULT_PACK
+from ..rules.cases import data_of, describe_value
+from ..yamlio import load_single, read_text
+
+
+@dataclass(frozen=True)
+class Side:
+    source: str  # what the user named
+    kind: str  # pack | profile
+    setup: api.Setup
+
+    def to_dict(self) -> dict:
+        head = self.setup.run.header()
+        out = {"source": self.source, "kind": self.kind, "rules": head["rules"], "inputs": head.get("inputs")}
+        if self.setup.profile is not None:
+            out["profile"] = self.setup.profile.name
+        return out
+
+
+@dataclass(frozen=True)
+class ServiceChange:
+    position: int
+    id: Optional[str]
+    name: Optional[str]
+    verdict: tuple  # (base, head)
+    criteria: tuple = ()  # ((criterion or warranty.dimension, base, head), ...)
+    findings: tuple = ()  # ((rule, base Finding or None, head Finding or None), ...)
+
+    @property
+    def transition(self) -> str:
+        return f"{self.verdict[0]}->{self.verdict[1]}"
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "verdict": {"base": self.verdict[0], "head": self.verdict[1]},
+                "criteria": {c: {"base": b, "head": h} for c, b, h in self.criteria},
+                "findings": [{"rule": rule, "base": _finding(b), "head": _finding(h)}
+                             for rule, b, h in self.findings]}
+
+
+def _finding(f) -> Optional[dict]:
+    if f is None:
+        return None
+    out = {"status": f.status, "message": f.message}
+    if f.waiver is not None:
+        out["waived" if f.waived else "waiver_expired"] = f.waiver.to_dict()
+    return out
+
+
+def _status(f) -> Optional[tuple]:
+    return None if f is None else (f.status, f.waived)
+
+
+def _criteria(result: ServiceResult) -> dict:
+    out = {}
+    for c in result.criteria:
+        out[c.name] = c.status
+        for dim, status in c.dimensions:
+            out[f"{c.name}.{dim}"] = status
+    return out
+
+
+def compare(base: list, head: list) -> list[ServiceChange]:
+    """Pairwise, in input order: both sides judged the same records."""
+    changes = []
+    for b, h in zip(base, head):
+        if b.verdict == ERROR and h.verdict == ERROR:
+            continue
+        cb, ch = _criteria(b), _criteria(h)
+        criteria = tuple((k, cb.get(k), ch.get(k)) for k in dict.fromkeys(list(cb) + list(ch))
+                         if cb.get(k) != ch.get(k))
+        fb, fh = {f.rule: f for f in b.findings}, {f.rule: f for f in h.findings}
+        findings = tuple((r, fb.get(r), fh.get(r)) for r in dict.fromkeys(list(fb) + list(fh))
+                         if _status(fb.get(r)) != _status(fh.get(r)))
+        if b.verdict != h.verdict or criteria or findings:
+            changes.append(ServiceChange(b.position, b.id, b.name, (b.verdict, h.verdict), criteria, findings))
+    return changes
+
+
+def side_kind(spec: str) -> str:
+    """pack or profile: a directory or a YAML mapping with 'pack' is a pack."""
+    path = Path(spec)
+    if path.is_dir():
+        return "pack"
+    if not path.is_file():
+        raise UserError("no such rule pack or profile", Location(file=spec))
+    doc = load_single(read_text(spec), spec)
+    return "pack" if isinstance(doc, dict) and "pack" in doc else "profile"
+
+
+def prepare_side(spec: Optional[str], rules: Optional[list], params: Optional[dict], as_of,
+                 catalogs: list, waivers: Optional[str] = None) -> Side:
+    if spec is None:
+        shown = ", ".join(_relative(r) for r in (rules or [DEFAULT_PACK]))
+        return Side(shown, "pack", api.prepare(rules, params, as_of, catalogs, None, waivers))
+    kind = side_kind(spec)
+    if kind == "pack":
+        return Side(spec, kind, api.prepare([spec], params, as_of, catalogs, None, waivers))
+    return Side(spec, kind, api.prepare(rules, params, as_of, catalogs, spec, waivers))
+
+
+def _relative(path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class DiffReport:
+    base: Side
+    head: Side
+    services: int
+    changes: list = field(default_factory=list)
+
+    def transitions(self) -> dict:
+        return dict(sorted(Counter(c.transition for c in self.changes).items()))
+
+    def parameters(self) -> list:
+        """Parameters whose value differs between the sides: (pack.name, base, head)."""
+        b = {f"{p}.{n}": v for p, n, v in self.base.setup.run.params}
+        h = {f"{p}.{n}": v for p, n, v in self.head.setup.run.params}
+        return [(k, b.get(k), h.get(k)) for k in dict.fromkeys(list(b) + list(h)) if _key(b.get(k)) != _key(h.get(k))]
+
+    def rules(self) -> dict:
+        b = {r.id: r for r in self.base.setup.run.rules}
+        h = {r.id: r for r in self.head.setup.run.rules}
+        return {"added": [r for r in h if r not in b], "removed": [r for r in b if r not in h],
+                "changed": [{"rule": r, "severity": {"base": b[r].severity, "head": h[r].severity}}
+                            for r in b if r in h and b[r].severity != h[r].severity]}
+
+    def to_dict(self) -> dict:
+        run = self.base.setup.run
+        return {"tool": {"name": run.tool, "version": run.version}, "as_of": run.as_of,
+                "catalogs": list(run.inputs), "base": self.base.to_dict(), "head": self.head.to_dict(),
+                "parameters": [{"name": k, "base": _plain(b), "head": _plain(h)} for k, b, h in self.parameters()],
+                "rules": self.rules(),
+                "summary": {"services": self.services, "changed": len(self.changes),
+                            "unchanged": self.services - len(self.changes), "transitions": self.transitions()},
+                "changes": [c.to_dict() for c in self.changes]}
+
+
+def _key(value):
+    return ("cases", data_of(value)) if hasattr(value, "to_data") else ("value", value)
+
+
+def _plain(value):
+    return value.to_data() if hasattr(value, "to_data") else value
+
+
+def run_diff(catalogs: list, base: Optional[str], head: Optional[str], rules: Optional[list] = None,
+             as_of=None, params: Optional[dict] = None, input_format: Optional[str] = None,
+             waivers: Optional[str] = None) -> DiffReport:
+    records = list(api.read_records(catalogs, input_format))
+    b = prepare_side(base, rules, params, as_of, catalogs, waivers)
+    h = prepare_side(head, rules, params, as_of, catalogs, waivers)
+    base_results = list(api.evaluate(b.setup, records, suggest=False))
+    head_results = list(api.evaluate(h.setup, records, suggest=False))
+    return DiffReport(b, h, len(records), compare(base_results, head_results))
+
+
+def diff_text(report: DiffReport) -> str:
+    run = report.base.setup.run
+    lines = [f"valuate diff · {', '.join(run.inputs)} · as of {run.as_of}"]
+    for label, side in (("base", report.base), ("head", report.head)):
+        named = f" (profile {side.setup.profile.name})" if side.setup.profile is not None else f" ({side.kind})"
+        lines.append(f"{label}: {side.source}{named} · rules {side.setup.run.digest[:19]}…")
+    for name, b, h in report.parameters():
+        lines.append(f"parameter {name}: {_shown(b)} → {_shown(h)}")
+    rules = report.rules()
+    for key, word in (("added", "only in head"), ("removed", "only in base (or disabled in head)")):
+        if rules[key]:
+            lines.append(f"rules {word}: {', '.join(rules[key])}")
+    for c in rules["changed"]:
+        lines.append(f"rule {c['rule']} severity: {c['severity']['base']} → {c['severity']['head']}")
+    lines.append("")
+    for c in report.changes:
+        label = c.id if c.id is not None else f"(record {c.position})"
+        name = f" — {c.name}" if c.name and c.name != c.id else ""
+        same = " (verdict unchanged)" if c.verdict[0] == c.verdict[1] else ""
+        lines.append(f"{label}{name}: {c.verdict[0]} → {c.verdict[1]}{same}")
+        for crit, b, h in c.criteria:
+            lines.append(f"    {crit:<22} {b or '—'} → {h or '—'}")
+        for rule, b, h in c.findings:
+            lines.append(f"    {rule:<22} {_fs(b)} → {_fs(h)}  {_why(b, h)}")
+    if report.changes:
+        lines.append("")
+    counts = ", ".join(f"{n} {t.replace('->', ' → ')}" for t, n in report.transitions().items())
+    lines.append(f"{len(report.changes)} of {report.services} services changed" + (f": {counts}" if counts else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _shown(value) -> str:
+    return "(none)" if value is None else describe_value(value)
+
+
+def _fs(f) -> str:
+    if f is None:
+        return "(no finding)"
+    return f"{f.status} (waived)" if f.waived else f.status
+
+
+def _why(b, h) -> str:
+    if h is None:
+        return "rule not in head"
+    if b is None:
+        return f"new in head: {h.message}"
+    return h.message if h.status != b.status else (b.message if b.waived else h.message)

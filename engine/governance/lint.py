@@ -1,0 +1,177 @@
+"""``valuate rules lint``: every problem of rule packs (and a profile or waiver file), at once.
+
+Errors (exit 2): YAML syntax, unknown keys, missing keys, duplicate rule ids
+(within and across packs), unknown fact paths (with did-you-mean), unknown
+parameters, literals of the wrong type or outside an enumeration, message
+placeholders that name nothing, a rule that can never be met, and packs past
+durable-rules' limits. Warnings (exit 0): a condition inside a rule that can
+never hold or always holds, a rule that can never be not met, a deciding rule
+of severity other than error, a pack without rules, and waivers that have
+expired or expire soon.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from ..compile import compile_packs
+from ..errors import Location, Problem, RulePackError, UserError
+from ..paths import FactSchema
+from ..rules import read_pack
+from ..rules.derived import output_types
+from .profiles import apply_profile, load_profile
+from .satisfiable import analyse
+from .waivers import load_waivers
+
+
+@dataclass
+class LintResult:
+    problems: list = field(default_factory=list)
+    packs: list = field(default_factory=list)
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def to_dict(self) -> dict:
+        return {"packs": [p.name for p in self.packs], "errors": len(self.errors), "warnings": len(self.warnings),
+                "problems": [{"severity": p.severity, "code": p.code, "message": p.message,
+                              **(p.location.to_dict() if p.location else {})} for p in self.problems]}
+
+    def text(self) -> str:
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{len(self.errors)} error{'s' * (len(self.errors) != 1)}, "
+                     f"{len(self.warnings)} warning{'s' * (len(self.warnings) != 1)} "
+                     f"in {len(self.packs)} pack{'s' * (len(self.packs) != 1)}")
+        return "\n".join(lines) + "\n"
+
+
+def lint(paths: list, profile: Optional[str] = None, waivers: Optional[str] = None,
+         as_of: Optional[_dt.date] = None, warning_days: int = 30,
+         schema: Optional[FactSchema] = None) -> LintResult:
+    schema = schema or FactSchema.default()
+    result = LintResult()
+    for path in paths:
+        pack, found = read_pack(path, schema, partial=True)
+        result.problems.extend(found)
+        if pack is not None:
+            result.packs.append(pack)
+    result.problems.extend(_across_packs(result.packs))
+    for pack in result.packs:
+        result.problems.extend(_conditions(pack, schema))
+    packs = result.packs
+    params = {p.name: {k: v.default for k, v in p.parameters.items()} for p in packs}
+    if profile and packs:
+        try:
+            prof = load_profile(profile, packs, schema)
+            packs = apply_profile(packs, prof)
+            for (pack, name), value in prof.params.items():
+                params[pack][name] = value
+        except RulePackError as err:
+            result.problems.extend(err.problems)
+        except UserError as err:
+            result.problems.append(Problem(err.message, err.location, "error", "profile"))
+    if packs:  # rules that did parse: would durable-rules take them?
+        try:
+            compile_packs(packs, params, schema)
+        except RulePackError as err:
+            result.problems.extend(err.problems)
+    if waivers and packs:
+        result.problems.extend(_waivers(waivers, packs, as_of or _dt.date.today(), warning_days))
+    result.problems = _unique(result.problems)
+    return result
+
+
+def _across_packs(packs: list) -> list:
+    out, first = [], {}
+    for pack in packs:
+        for rule in pack.rules:
+            seen = first.get(rule.id)
+            if seen is not None and seen.pack != pack.name:
+                out.append(Problem(f"duplicate rule id {rule.id!r}: pack {seen.pack} defines it too "
+                                   f"(at {seen.location})", rule.location, "error", "duplicate-id"))
+            first.setdefault(rule.id, rule)
+    names: dict = {}
+    for pack in packs:
+        if pack.name in names:
+            out.append(Problem(f"two packs are named {pack.name!r} ({names[pack.name]} and {pack.source}); "
+                               "pack names must be unique", Location(file=pack.source), "error", "pack"))
+        names.setdefault(pack.name, pack.source)
+    return out
+
+
+def _conditions(pack, schema: FactSchema) -> list:
+    derived = output_types(pack.derived)
+
+    def type_of(path: str):
+        return derived.get(path) if path.startswith("derived.") else schema.lookup(path)
+
+    out = []
+    for rule in pack.rules:
+        for f in analyse(rule.condition, type_of):
+            out.append(_problem(rule, f))
+    return out
+
+
+def _shown(leaf) -> str:
+    return replace(leaf, label=None).describe()
+
+
+def _problem(rule, f) -> Problem:
+    loc = getattr(f.origin, "location", None) or rule.location
+    paths = sorted({a.path for a in f.atoms})
+    tests_only = all(a.op == "is" and a.test in ("present", "absent") for a in f.atoms)
+    if f.kind == "never":
+        what = " and ".join(_shown(a) for a in f.atoms)
+        if f.root:
+            return Problem(f"rule {rule.id} can never be met: {what} cannot all hold", loc, "error", "never-holds")
+        return Problem(f"in rule {rule.id}, this condition can never hold: {what} cannot all hold",
+                       loc, "warning", "never-holds")
+    what = " or ".join(_shown(a) for a in f.atoms)
+    when = "" if tests_only else f" whenever {', '.join(paths)} {'is' if len(paths) == 1 else 'are'} recorded"
+    if f.root:
+        return Problem(f"rule {rule.id} can never be not met: {what} always holds{when}", loc, "warning",
+                       "always-holds")
+    return Problem(f"in rule {rule.id}, this condition always holds{when}: {what}", loc, "warning",
+                   "always-holds")
+
+
+def _waivers(path: str, packs: list, as_of: _dt.date, warning_days: int) -> list:
+    try:
+        waiver_set = load_waivers(path, packs, as_of, warning_days)
+    except RulePackError as err:
+        return list(err.problems)
+    except UserError as err:
+        return [Problem(err.message, err.location, "error", "waiver")]
+    out = []
+    for w in waiver_set.waivers:
+        file, _, line = w.source.rpartition(":")
+        loc = Location(file=file, line=int(line) if line.isdigit() else None)
+        if not w.active:
+            out.append(Problem(f"waiver {w.service} / {w.target} expired on {w.expires} and no longer applies",
+                               loc, "warning", "waiver-expired"))
+        elif w.expiring:
+            out.append(Problem(f"waiver {w.service} / {w.target} expires on {w.expires}, {w.when()}",
+                               loc, "warning", "waiver-expiring"))
+    return out
+
+
+def _unique(problems: list) -> list:
+    """One message per problem, in file order (the same problem can surface twice)."""
+    seen, out = set(), []
+    for p in problems:
+        key = (str(p.location), p.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+
+    def order(p):
+        loc = p.location or Location()
+        return (loc.file or "", loc.line or 0, loc.column or 0)
+
+    return sorted(out, key=order)

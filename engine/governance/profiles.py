@@ -1,0 +1,208 @@
+"""Profiles: a governance team's tuning of rule packs, in YAML.
+
+    profile: tier-strict               # a name for reports (default: the file name)
+    extends: base.yaml                 # or a list; paths relative to this file, applied first
+    parameters:
+      min_headroom: 0.2                # or itil4.min_headroom when packs share a name
+      min_availability_target:         # a value per kind of service
+        cases:
+          - {when: {fact: tier, eq: 1}, value: 99.95}
+          - {value: 99.5}
+    rules:
+      ADV-011: {enabled: false}        # switched off
+      ADV-001: {severity: info}        # error | warning | info
+
+Layers apply in order (an ``extends`` chain first, the file itself last), so
+the later layer wins per parameter and per rule setting; ``--set`` wins over
+all of them. Unknown parameters, rules, keys and wrongly typed values are
+errors with ``file:line:col``; every problem is reported at once.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from ..errors import Location, Problem, RulePackError, UserError
+from ..paths import FactSchema, did_you_mean
+from ..rules import check_param_value
+from ..rules.cases import is_cases, parse_cases
+from ..rules.conditions import Scope
+from ..rules.model import SEVERITIES, Pack
+from ..rules.reader import Reader, join, kind_of
+from ..yamlio import load_single, read_text
+
+PROFILE_KEYS = ("profile", "description", "extends", "parameters", "rules")
+RULE_SETTINGS = ("enabled", "severity")
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    files: tuple  # every file read, bases first (for the digest)
+    params: dict  # (pack, parameter) -> value (ParamCases for fact-dependent ones)
+    rules: dict  # rule id -> {"enabled": bool, "severity": str}, merged over the layers
+    digest: str = ""
+
+    def overrides(self) -> dict:
+        """Parameter overrides in the form ``api.resolve_params`` takes."""
+        return {f"{pack}.{name}": value for (pack, name), value in self.params.items()}
+
+
+@dataclass
+class _Layers:
+    files: list = field(default_factory=list)
+    params: dict = field(default_factory=dict)
+    rules: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+    name: Optional[str] = None
+
+
+def load_profile(path: str, packs: list, schema: Optional[FactSchema] = None) -> Profile:
+    """Read a profile (and what it extends) against the loaded ``packs``."""
+    layers = _Layers()
+    _load(Path(path), packs, schema or FactSchema.default(), layers, [])
+    errors = [p for p in layers.problems if p.severity == "error"]
+    if errors:
+        raise RulePackError(errors)
+    h = hashlib.sha256()
+    for file in layers.files:
+        h.update(Path(file).read_bytes() + b"\0")
+    return Profile(layers.name or Path(path).stem, tuple(layers.files), dict(layers.params),
+                   dict(layers.rules), "sha256:" + h.hexdigest())
+
+
+def _load(path: Path, packs: list, schema: FactSchema, layers: _Layers, chain: list) -> None:
+    file = str(path)
+    r = Reader(file)
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(str(p) for p in chain + [resolved])
+        layers.problems.append(Problem(f"profiles extend each other in a circle: {cycle}", Location(file=file)))
+        return
+    try:
+        doc = load_single(read_text(file), file)
+    except UserError as err:
+        layers.problems.append(Problem(err.message, err.location or Location(file=file), "error", "yaml"))
+        return
+    if doc is None:
+        doc = {}
+    if not r.mapping(doc, r.at(doc), "a profile"):
+        layers.problems.extend(r.problems)
+        return
+    r.keys(doc, "", (), PROFILE_KEYS, "a profile")
+    for base in _extends(r, doc):
+        _load(path.parent / base, packs, schema, layers, chain + [resolved])
+    layers.files.append(file)
+    if "profile" in doc:
+        name = r.string(doc, "profile", "profile", "the profile name")
+        layers.name = name or layers.name
+    if doc.get("parameters") is not None:
+        _parameters(r, doc["parameters"], packs, schema, layers)
+    if doc.get("rules") is not None:
+        _rules(r, doc["rules"], packs, layers)
+    layers.problems.extend(r.problems)
+
+
+def _extends(r: Reader, doc: dict) -> list:
+    node = doc.get("extends")
+    if node is None:
+        return []
+    items = node if isinstance(node, list) else [node]
+    out = []
+    for i, item in enumerate(items):
+        if isinstance(item, str) and item.strip():
+            out.append(item)
+        else:
+            where = r.at(node, i, f"extends[{i}]") if isinstance(node, list) else r.at(doc, "extends", "extends")
+            r.error(f"'extends' names profile files, got {kind_of(item)}", where)
+    return out
+
+
+def targets(packs: list, key: str) -> list:
+    """The packs a parameter key ('name' or 'pack.name') refers to."""
+    pack_name, _, name = str(key).rpartition(".")
+    return [p for p in packs if (not pack_name or p.name == pack_name) and name in p.parameters]
+
+
+def _parameters(r: Reader, node: Any, packs: list, schema: FactSchema, layers: _Layers) -> None:
+    if not r.mapping(node, r.at(node, None, "parameters"), "'parameters'"):
+        return
+    known = sorted({n for p in packs for n in p.parameters} | {f"{p.name}.{n}" for p in packs for n in p.parameters})
+    scope = Scope(schema, None, {}, {})
+    for key, value in node.items():
+        path = join("parameters", str(key))
+        found = targets(packs, key)
+        if not found:
+            r.error(f"unknown parameter {key!r}{did_you_mean(str(key), known)}", r.at(node, key, path), code="param")
+            continue
+        name = str(key).rpartition(".")[2]
+        params = [p.parameters[name] for p in found]
+        if is_cases(value):
+            value = parse_cases(r, value, path, scope,
+                                lambda v: next((m for m in (check_param_value(p, v) for p in params) if m), None))
+            if value is None:
+                continue
+        else:
+            problem = next((m for m in (check_param_value(p, value) for p in params) if m), None)
+            if problem:
+                r.error(f"parameter {key!r}: {problem}", r.at(node, key, path), code="type")
+                continue
+        for pack in found:
+            layers.params.pop((pack.name, name), None)  # re-insert: the later layer is applied later
+            layers.params[(pack.name, name)] = value
+
+
+def _rules(r: Reader, node: Any, packs: list, layers: _Layers) -> None:
+    if not r.mapping(node, r.at(node, None, "rules"), "'rules'"):
+        return
+    ids = [rid for p in packs for rid in [x.id for x in p.rules] + list(p.disabled)]
+    for rid, body in node.items():
+        path = join("rules", str(rid))
+        loc = r.at(node, rid, path)
+        if rid not in ids:
+            r.error(f"unknown rule {rid!r}{did_you_mean(str(rid), ids)}", loc, code="rule")
+            continue
+        if not r.mapping(body, loc, f"the settings of rule {rid}"):
+            continue
+        r.keys(body, path, (), RULE_SETTINGS, f"the settings of rule {rid}")
+        settings = dict(layers.rules.get(rid, {}))
+        if "enabled" in body:
+            if isinstance(body["enabled"], bool):
+                settings["enabled"] = body["enabled"]
+            else:
+                r.error(f"'enabled' must be true or false, got {kind_of(body['enabled'])}",
+                        r.at(body, "enabled", join(path, "enabled")), code="type")
+        if "severity" in body:
+            severity = r.string(body, "severity", join(path, "severity"), "the severity", SEVERITIES)
+            if severity is not None:
+                settings["severity"] = severity
+        layers.rules[rid] = settings
+
+
+def apply_profile(packs: list, profile: Profile) -> list[Pack]:
+    """Packs with the profile's rule settings applied (parameters go to resolve_params)."""
+    out = []
+    for pack in packs:
+        rules, disabled = [], list(pack.disabled)
+        for rule in pack.rules:
+            settings = profile.rules.get(rule.id, {})
+            if settings.get("enabled") is False:
+                disabled.append(rule.id)
+                continue
+            if "severity" in settings and settings["severity"] != rule.severity:
+                rule = dataclasses.replace(rule, severity=settings["severity"])
+            rules.append(rule)
+        before = _counting(pack.rules)
+        exempt = tuple(sorted((before - _counting(rules)) | set(pack.exempt)))
+        out.append(dataclasses.replace(pack, rules=tuple(rules), disabled=tuple(disabled), exempt=exempt))
+    return out
+
+
+def _counting(rules) -> set:
+    return {r.criterion for r in rules if r.deciding and r.severity == "error"}
+
+
+__all__ = ["Profile", "load_profile", "apply_profile", "targets"]

@@ -1,0 +1,190 @@
+"""Waivers: approved, time-limited exceptions for one service's rule or criterion.
+
+    waivers:
+      - service: crm
+        rule: WAR-001                    # or criterion: warranty.availability / warranty / utility / value
+        reason: Cluster migration; availability recovers after cut-over
+        approved_by: Change Advisory Board (CAB-2026-114)
+        expires: 2027-01-31              # applies up to and including this day
+
+A waived finding keeps its real status and carries the waiver; it counts as
+met when its criterion is composed, so it no longer counts against the
+verdict. A waiver past its expiry date no longer applies: the finding counts
+again and carries the expired waiver, and the report lists it. Active
+waivers that expire within the warning window (30 days unless set) are
+listed as expiring. Durable-rules still decides every finding; waivers only
+change how findings compose.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import hashlib
+from typing import Iterable, Iterator, Optional
+
+from ..errors import Location, RulePackError, UserError
+from ..evaluate.compose import compose, exempt_keys
+from ..model import ERROR, MET, ServiceResult, Waiver
+from ..paths import did_you_mean
+from ..rules.conditions import as_date
+from ..rules.model import CRITERIA
+from ..rules.reader import Reader, join, kind_of
+from ..yamlio import load_single, read_text
+
+WAIVER_KEYS = ("service", "rule", "criterion", "reason", "approved_by", "expires")
+WAIVABLE_CRITERIA = tuple(dict.fromkeys(("warranty",) + CRITERIA))
+
+
+class WaiverSet:
+    """The waivers of one file, judged as of the evaluation date."""
+
+    def __init__(self, waivers: tuple, digest: str, packs: list):
+        self.waivers = waivers
+        self.digest = digest
+        self._exempt = exempt_keys(packs)
+        self._by_service: dict = {}
+        for i, w in enumerate(waivers):
+            self._by_service.setdefault(w.service, []).append(i)
+        self._used: set = set()
+
+    def apply_all(self, results: Iterable[ServiceResult]) -> Iterator[ServiceResult]:
+        for result in results:
+            yield self.apply(result)
+
+    def apply(self, result: ServiceResult) -> ServiceResult:
+        indices = self._by_service.get(result.id)
+        if not indices or result.verdict == ERROR:
+            return result
+        findings, changed = [], False
+        for f in result.findings:
+            chosen = self._match(f, indices) if f.status != MET else None
+            if chosen is not None:
+                findings.append(dataclasses.replace(f, waiver=self.waivers[chosen]))
+                changed = True
+                if self.waivers[chosen].active:
+                    self._used.add(chosen)
+            else:
+                findings.append(f)
+        if not changed:
+            return result
+        value = result.criterion("value")
+        totals = (value.positives, value.negatives) if value is not None else (None, None)
+        criteria, verdict = compose(findings, totals, self._exempt)
+        if value is not None and getattr(value, "balance", None):  # keep the item-by-item balance
+            criteria = tuple(dataclasses.replace(c, balance=value.balance) if c.name == "value" else c
+                             for c in criteria)
+        return dataclasses.replace(result, criteria=criteria, verdict=verdict, findings=tuple(findings))
+
+    def used_in(self, result: ServiceResult) -> tuple:
+        """Indices of the active waivers that waived something in ``result``."""
+        return tuple(sorted({self.waivers.index(f.waiver) for f in result.findings if f.waived}))
+
+    def mark_used(self, indices: tuple) -> None:
+        """Record waivers used where this set was not the one applying them (worker processes)."""
+        self._used.update(indices)
+
+    def _match(self, finding, indices: list) -> Optional[int]:
+        """The waiver for a finding: a rule waiver before a criterion waiver, active before expired."""
+        key = f"{finding.criterion}.{finding.dimension}" if finding.dimension else finding.criterion
+        ranked = []
+        for i in indices:
+            w = self.waivers[i]
+            if w.target == finding.rule:
+                ranked.append((0 if w.active else 2, i))
+            elif w.target in (key, finding.criterion):
+                ranked.append((1 if w.active else 3, i))
+        return min(ranked)[1] if ranked else None
+
+    def unused(self) -> list:
+        """Active waivers that waived nothing (wrong service id, or the finding is met)."""
+        return [w for i, w in enumerate(self.waivers) if w.active and i not in self._used]
+
+
+def waiver_warnings(waivers: Optional[tuple], unused: list) -> list[str]:
+    """What needs a governance team's action: expired, soon expiring and unused waivers."""
+    out = []
+    for w in waivers or ():
+        if not w.active:
+            out.append(f"waiver {w.service} / {w.target} expired on {w.expires} and no longer applies ({w.source})")
+        elif w.expiring:
+            out.append(f"waiver {w.service} / {w.target} expires on {w.expires}, {w.when()} ({w.source})")
+    out += [f"waiver {w.service} / {w.target} waived nothing ({w.source})" for w in unused]
+    return out
+
+
+def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30) -> WaiverSet:
+    file = str(path)
+    text = read_text(file)
+    doc = load_single(text, file)
+    r = Reader(file)
+    items = doc.get("waivers") if isinstance(doc, dict) else doc
+    if isinstance(doc, dict):
+        r.keys(doc, "", ("waivers",), (), "a waiver file")
+    if not isinstance(items, list):
+        raise UserError("a waiver file is a list of waivers, or a mapping with a 'waivers' list",
+                        Location(file=file))
+    rule_ids = [rid for p in packs for rid in [x.id for x in p.rules] + list(p.disabled)]
+    waivers, seen = [], {}
+    for i, node in enumerate(items):
+        w = _waiver(r, items, i, node, rule_ids, as_of, warning_days)
+        if w is None:
+            continue
+        key = (w.service, w.target)
+        if key in seen:
+            r.error(f"a second waiver for {w.service} / {w.target} (the first is at {seen[key]}); "
+                    "keep one per service and rule or criterion", r.at(items, i, f"waivers[{i}]"))
+            continue
+        seen[key] = w.source
+        waivers.append(w)
+    errors = [p for p in r.problems if p.severity == "error"]
+    if errors:
+        raise RulePackError(errors)
+    digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return WaiverSet(tuple(waivers), digest, packs)
+
+
+def _waiver(r: Reader, items, i, node, rule_ids, as_of, warning_days) -> Optional[Waiver]:
+    path = f"waivers[{i}]"
+    loc = r.at(items, i, path)
+    if not r.mapping(node, loc, "a waiver"):
+        return None
+    ok = r.keys(node, path, ("service", "reason", "approved_by", "expires"), ("rule", "criterion"), "a waiver")
+    service = node.get("service")
+    if isinstance(service, (int, float)) and not isinstance(service, bool):
+        service = str(service)  # ids are matched as text, as the catalog reader labels them
+    if not isinstance(service, str) or not service.strip():
+        if "service" in node:
+            r.error(f"'service' must be a service id, got {kind_of(service)}", r.at(node, "service", join(path, "service")))
+        ok = False
+    reason = r.string(node, "reason", join(path, "reason"), "the reason") if "reason" in node else None
+    approved = r.string(node, "approved_by", join(path, "approved_by"), "approved_by") \
+        if "approved_by" in node else None
+    target = _target(r, node, path, rule_ids)
+    expires = as_date(node.get("expires")) if "expires" in node else None
+    if "expires" in node and expires is None:
+        r.error(f"'expires' must be a date YYYY-MM-DD, got {kind_of(node.get('expires'))}",
+                r.at(node, "expires", join(path, "expires")), code="type")
+    if not ok or None in (reason, approved, target, expires):
+        return None
+    days = (expires - as_of).days
+    state = "active" if days >= 0 else "expired"
+    return Waiver(service.strip(), target, reason, approved, expires.isoformat(), state, days,
+                  state == "active" and days <= warning_days, f"{loc.file}:{loc.line}")
+
+
+def _target(r: Reader, node: dict, path: str, rule_ids: list) -> Optional[str]:
+    given = [k for k in ("rule", "criterion") if k in node]
+    if len(given) != 1:
+        r.error("a waiver names exactly one of 'rule' (a rule id) or 'criterion'"
+                + ("" if given else " (neither is given)"), r.at(node, None, path))
+        return None
+    key = given[0]
+    value, loc = node[key], r.at(node, key, join(path, key))
+    choices = rule_ids if key == "rule" else list(WAIVABLE_CRITERIA)
+    if value not in choices:
+        r.error(f"unknown {key} {value!r}{did_you_mean(str(value), choices)}", loc, code=key)
+        return None
+    return value
+
+
+__all__ = ["WaiverSet", "load_waivers", "waiver_warnings"]

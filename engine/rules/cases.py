@@ -1,0 +1,132 @@
+"""Parameters whose value depends on a fact: ``cases`` with ``when`` conditions.
+
+A profile may give a parameter one value per kind of service::
+
+    min_availability_target:
+      cases:
+        - when: {fact: tier, eq: 1}
+          value: 99.95
+        - value: 99.5              # the last case has no 'when': everything else
+
+The first case whose ``when`` is met applies. If a ``when`` before the one
+that applies is unknown (its fact is missing), the value is unknown, and so
+is every comparison with it: unknown is never silently the default. The
+compiler turns ``x >= {param: p}`` into durable-rules conditions that encode
+this selection (``engine/compile/conditions.py``); nothing is decided here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from ..errors import Location
+from .conditions import Scope, parse_condition
+from .model import Condition, leaves
+from .reader import Reader, join, kind_of
+
+
+@dataclass(frozen=True)
+class Case:
+    when: Optional[Condition]  # None: the default, always last
+    value: Any
+
+
+@dataclass(frozen=True)
+class ParamCases:
+    """A fact-dependent parameter value."""
+
+    cases: tuple  # Case, the last one without 'when'
+    location: Optional[Location] = field(default=None, compare=False, repr=False)
+
+    def values(self) -> list:
+        return [c.value for c in self.cases]
+
+    def fact_paths(self) -> list:
+        """Top-level fact paths the ``when`` conditions read (for payload and evidence)."""
+        out: list = []
+        for case in self.cases:
+            if case.when is not None:
+                for leaf in leaves(case.when):
+                    out.extend(p for p in leaf.fact_paths() if p not in out)
+        return out
+
+    def to_data(self) -> list:
+        """A stable, content-only form (digests, JSON)."""
+        return [{"when": c.when.describe(), "value": c.value} if c.when is not None else {"value": c.value}
+                for c in self.cases]
+
+    def describe(self) -> str:
+        parts = [f"{c.value} when {c.when.describe()}" if c.when is not None else f"{c.value} otherwise"
+                 for c in self.cases]
+        return "; ".join(parts)
+
+
+def is_cases(node: Any) -> bool:
+    return isinstance(node, dict) and "cases" in node
+
+
+def parse_cases(r: Reader, node: dict, path: str, scope: Scope,
+                check_value: Callable[[Any], Optional[str]]) -> Optional[Any]:
+    """Parse ``{cases: [...]}``; returns ParamCases, a plain value when only a default
+    is given, or None after reporting problems to ``r``."""
+    r.keys(node, path, ("cases",), (), "a fact-dependent parameter")
+    body, sub = node.get("cases"), join(path, "cases")
+    loc = r.at(node, "cases", sub)
+    if not r.sequence(body, loc, "'cases'"):
+        return None
+    if not body:
+        r.error("'cases' needs at least one case", loc)
+        return None
+    cases, ok = [], True
+    for i, raw in enumerate(body):
+        cpath = join(sub, i)
+        cloc = r.at(body, i, cpath)
+        last = i == len(body) - 1
+        if not r.mapping(raw, cloc, "a case"):
+            ok = False
+            continue
+        r.keys(raw, cpath, ("value",), ("when",), "a case")
+        if "value" not in raw:
+            ok = False
+            continue
+        problem = check_value(raw["value"])
+        if problem:
+            r.error(f"case value: {problem}", r.at(raw, "value", join(cpath, "value")), code="type")
+            ok = False
+        when = None
+        if "when" in raw:
+            if last:
+                r.error("the last case is the default and has no 'when' (add a final {value: ...})",
+                        r.at(raw, "when", join(cpath, "when")))
+                ok = False
+                continue
+            when = parse_condition(r, raw["when"], raw, "when", join(cpath, "when"), scope)
+            ok = ok and when is not None
+        elif not last:
+            r.error(f"only the last case may omit 'when' (case {i + 1} of {len(body)} has none)", cloc)
+            ok = False
+        cases.append(Case(when, raw.get("value")))
+    if not ok:
+        return None
+    if len(cases) == 1:
+        return cases[0].value  # a default alone is a plain value
+    return ParamCases(tuple(cases), r.at(node, None, path))
+
+
+def describe_value(value: Any) -> str:
+    if isinstance(value, ParamCases):
+        return value.describe()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def data_of(value: Any) -> Any:
+    """json.dumps ``default=``: ParamCases (and anything with to_data) as plain data."""
+    to_data = getattr(value, "to_data", None)
+    if to_data is not None:
+        return to_data()
+    return str(value)
+
+
+__all__ = ["Case", "ParamCases", "parse_cases", "is_cases", "describe_value", "data_of", "kind_of"]

@@ -1,0 +1,125 @@
+"""``valuate diff`` and ``valuate tune``: which services a policy change flips, and why."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import yaml
+
+from conftest import AS_OF, ROOT, SAMPLE, golden
+
+STRICT = "examples/profiles/strict-availability.yaml"
+
+
+def between_targets(floor: float) -> list:
+    """From the catalog itself: services whose measured availability is at or above
+    their own target but below ``floor``, in catalog order."""
+    doc = yaml.safe_load((ROOT / SAMPLE).read_text())
+    out = []
+    for s in doc["services"] if isinstance(doc, dict) else doc:
+        avail = (s.get("warranty") or {}).get("availability") or {}
+        m, t = avail.get("measured"), avail.get("target")
+        if isinstance(m, (int, float)) and isinstance(t, (int, float)) and t <= m < floor:
+            out.append(s["id"])
+    return out
+
+
+def test_raising_the_availability_floor_lists_exactly_the_services_between_targets(cli):
+    result = cli("diff", SAMPLE, "--head", STRICT, "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    expected = between_targets(99.95)
+    assert len(expected) == 8  # a guard: the sample has services on both sides of the floor
+    assert [c["id"] for c in doc["changes"]] == expected
+    for change in doc["changes"]:
+        assert change["criteria"]["warranty.availability"] == {"base": "met", "head": "not_met"}
+        (war,) = change["findings"]
+        assert war["rule"] == "WAR-001" and war["head"]["status"] == "not_met"
+        assert "below the policy minimum of 99.95%" in war["head"]["message"]
+    assert doc["summary"] == {"services": 13, "changed": 8, "unchanged": 5, "transitions": {
+        "indeterminate->not_valuable": 2, "not_valuable->not_valuable": 5, "valuable->not_valuable": 1}}
+    assert doc["parameters"] == [{"name": "itil4.min_availability_target", "base": 0, "head": 99.95}]
+    assert doc["head"]["kind"] == "profile" and doc["head"]["profile"] == "strict-availability"
+    golden("diff-strict.json", result.output)
+
+
+def test_diff_text_and_fail_on_change(cli):
+    result = cli("diff", SAMPLE, "--head", STRICT, "--as-of", AS_OF, "--fail-on-change")
+    assert result.exit_code == 1
+    assert result.output.rstrip().endswith(
+        "8 of 13 services changed: 2 indeterminate → not_valuable, 5 not_valuable → not_valuable, "
+        "1 valuable → not_valuable")
+    golden("diff-strict.txt", result.output)
+    same = cli("diff", SAMPLE, "--base", STRICT, "--head", STRICT, "--as-of", AS_OF, "--fail-on-change")
+    assert same.exit_code == 0 and "0 of 13 services changed" in same.output
+
+
+def test_diff_of_a_rule_change_between_two_packs(cli, tmp_path):
+    head = tmp_path / "itil4"
+    shutil.copytree(ROOT / "rules" / "itil4", head)
+    rules = head / "rules" / "warranty.yaml"
+    old = 'eq: 0, label: "no open critical findings"'
+    assert old in rules.read_text()
+    rules.write_text(rules.read_text().replace(old, 'le: 2, label: "at most two open critical findings"'))
+    doc = json.loads(cli("diff", SAMPLE, "--base", "rules/itil4", "--head", str(head), "--as-of", AS_OF,
+                         "--format", "json").output)
+    assert doc["base"]["kind"] == doc["head"]["kind"] == "pack"
+    assert doc["base"]["rules"]["digest"] != doc["head"]["rules"]["digest"]
+    # vpn has two open critical findings and controls: it flips. legacy-fax has one but no
+    # controls, so WAR-003 stays not met there and it is not listed.
+    (change,) = doc["changes"]
+    assert change["id"] == "vpn" and change["verdict"] == {"base": "not_valuable", "head": "valuable"}
+    assert change["criteria"] == {"warranty": {"base": "not_met", "head": "met"},
+                                  "warranty.security": {"base": "not_met", "head": "met"}}
+    assert [(f["rule"], f["base"]["status"], f["head"]["status"]) for f in change["findings"]] == [
+        ("WAR-003", "not_met", "met")]
+
+
+def test_diff_profile_disabling_a_rule(cli, tmp_path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text("rules:\n  WAR-004: {enabled: false}\n")
+    doc = json.loads(cli("diff", SAMPLE, "--head", str(profile), "--as-of", AS_OF, "--format", "json").output)
+    assert doc["rules"]["removed"] == ["WAR-004"]
+    flipped = {c["id"]: c["verdict"] for c in doc["changes"]}
+    assert flipped["backup"] == {"base": "not_valuable", "head": "valuable"}
+    backup = next(c for c in doc["changes"] if c["id"] == "backup")
+    assert backup["findings"][0]["rule"] == "WAR-004" and backup["findings"][0]["head"] is None
+
+
+def test_diff_needs_a_side_and_an_existing_file(cli):
+    assert cli("diff", SAMPLE).exit_code == 2
+    result = cli("diff", SAMPLE, "--head", "nope.yaml")
+    assert result.exit_code == 2 and "nope.yaml: no such rule pack or profile" in result.output
+
+
+def test_tune_lists_counts_and_changes(cli):
+    result = cli("tune", SAMPLE, "--param", "min_headroom", "--values", "0.05,0.2,0.4", "--as-of", AS_OF,
+                 "--format", "json")
+    assert result.exit_code == 0
+    doc = json.loads(result.output)
+    assert doc["parameter"] == "itil4.min_headroom" and doc["current"] == 0.1
+    current, low, same, high = doc["trials"]
+    assert current["current"] and current["summary"]["valuable"] == 3 and current["changed"] == 0
+    assert [c["id"] for c in low["changes"]] == ["data-warehouse"]  # 0.05 headroom exactly
+    assert low["changes"][0]["verdict"] == {"current": "not_valuable", "trial": "valuable"}
+    assert same["changes"] == []
+    assert [c["id"] for c in high["changes"]] == ["payroll", "service-desk"]
+    # each trial agrees with a plain check under --set
+    for trial in (low, high):
+        check = json.loads(cli("check", SAMPLE, "--format", "json", "--as-of", AS_OF, "--fail-on", "never",
+                               "--set", f"min_headroom={trial['value']}").output)
+        assert {k: check["summary"][k] for k in trial["summary"]} == trial["summary"]
+
+
+def test_tune_text(cli):
+    result = cli("tune", SAMPLE, "--param", "min_availability_target", "--values", "99,99.5,99.95",
+                 "--as-of", AS_OF)
+    assert result.exit_code == 0
+    golden("tune-availability.txt", result.output)
+
+
+def test_tune_errors(cli):
+    result = cli("tune", SAMPLE, "--param", "min_headrom", "--values", "0.2")
+    assert result.exit_code == 2 and "did you mean 'min_headroom'" in result.output
+    result = cli("tune", SAMPLE, "--param", "min_headroom", "--values", "0.2,lots")
+    assert result.exit_code == 2 and "expected a number, got a string ('lots')" in result.output

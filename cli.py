@@ -79,6 +79,11 @@ set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
 input_format_option = click.option("--input-format", type=click.Choice(sorted(READERS)), default=None,
                                    help="Catalog format, when the extension does not say.")
 debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+mapping_option = click.option("--mapping", default=None, metavar="PRESET|FILE",
+                              help="Read a raw export through a mapping: a preset name "
+                                   "(facts/mappings/NAME.yaml) or a mapping file.")
+join_option = click.option("--join", "joins", multiple=True, metavar="MAPPING=FILE",
+                           help="Merge another export (read with MAPPING) into the services by id (repeatable).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -93,17 +98,20 @@ def main() -> None:
 @as_of_option
 @set_option
 @input_format_option
+@mapping_option
+@join_option
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="Write the report to FILE (atomically) instead of standard output.")
 @click.option("--fail-on", type=click.Choice(list(FAIL_LEVELS)), default="not_valuable", show_default=True,
               help="Exit 1 when a service's verdict is at or above this level (error counts highest).")
 @debug_option
-def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, debug) -> None:
+def check(catalogs, rules, as_of, sets, input_format, mapping, joins, fmt, output, fail_on, debug) -> None:
     """Evaluate every service in CATALOG files and report verdicts."""
 
     def go() -> int:
-        report = api.check(list(catalogs), list(rules) or None, as_of, _parse_sets(sets), input_format)
+        report = api.check(list(catalogs), list(rules) or None, as_of, _parse_sets(sets), input_format,
+                           mapping, joins)
         if output:
             with atomic_output(output) as fh:
                 render(fmt, report, fh)
@@ -123,20 +131,49 @@ def check(catalogs, rules, as_of, sets, input_format, fmt, output, fail_on, debu
 @as_of_option
 @set_option
 @input_format_option
+@mapping_option
+@join_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @debug_option
-def explain(catalog, service_id, rules, as_of, sets, input_format, fmt, debug) -> None:
+def explain(catalog, service_id, rules, as_of, sets, input_format, mapping, joins, fmt, debug) -> None:
     """Explain one service's verdict: criteria, rules, conditions, values, why not."""
 
     def go() -> int:
         run, result = api.explain([catalog], service_id, list(rules) or None, as_of,
-                                  _parse_sets(sets), input_format)
+                                  _parse_sets(sets), input_format, mapping, joins)
         if fmt == "json":
             click.echo(json.dumps({**run.header(), "service": result.to_dict(conditions=True)},
                                   ensure_ascii=False, indent=2))
         else:
             click.echo(explain_text(run, result), nl=False)
         return EXIT_OK
+
+    sys.exit(_run(go, debug=debug))
+
+
+@main.command()
+@click.argument("catalogs", nargs=-1, required=True, type=click.Path())
+@mapping_option
+@join_option
+@input_format_option
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE (atomically) instead of standard output.")
+@debug_option
+def facts(catalogs, mapping, joins, input_format, fmt, output, debug) -> None:
+    """Print the canonical facts a mapping makes of CATALOG exports, with provenance.
+
+    Runs no rules: for checking a mapping. Exit 1 when a record has errors."""
+    from engine.ingest.mapping.facts import render as render_facts
+
+    def go() -> int:
+        doc = api.facts(list(catalogs), mapping, input_format, joins)
+        if output:
+            with atomic_output(output) as fh:
+                render_facts(doc, fmt, fh)
+        else:
+            render_facts(doc, fmt, sys.stdout)
+        return EXIT_FINDINGS if doc["summary"]["errors"] else EXIT_OK
 
     sys.exit(_run(go, debug=debug))
 

@@ -71,9 +71,30 @@ def prepare(rules: Optional[list] = None, params: Optional[dict] = None,
     return Setup(program, run)
 
 
-def read_records(catalogs: Iterable[str], input_format: Optional[str] = None) -> Iterator[RawRecord]:
+def read_records(catalogs: Iterable[str], input_format: Optional[str] = None, mapping=None,
+                 joins: Iterable[str] = (), stats=None) -> Iterator[RawRecord]:
+    """Records of every catalog in order; through ``mapping`` (a preset name, a
+    file or a loaded Mapping) when given, with ``joins`` ("MAPPING=FILE")."""
+    if mapping is None and not joins:
+        for path in catalogs:
+            yield from read_catalog(str(path), input_format)
+        return
+    from .ingest.mapping import ReadStats, read_mapped
+    from .ingest.mapping.session import prepare_mapping
+    loaded, extra = prepare_mapping(mapping, joins)
+    stats = stats if stats is not None else ReadStats()
     for path in catalogs:
-        yield from read_catalog(str(path), input_format)
+        yield from read_mapped(str(path), loaded, input_format, stats, extra)
+
+
+def facts(catalogs: list, mapping=None, input_format: Optional[str] = None, joins: Iterable[str] = ()) -> dict:
+    """The canonical facts (with provenance and errors) a mapping makes of ``catalogs``."""
+    from .ingest.mapping import ReadStats
+    from .ingest.mapping.facts import document
+    stats = ReadStats()
+    records = list(read_records(catalogs, input_format, mapping, joins, stats))
+    name = getattr(mapping, "name", mapping)
+    return document(records, stats, None if name is None else str(name))
 
 
 def evaluate(setup: Setup, records: Iterable[RawRecord]) -> Iterator[ServiceResult]:
@@ -85,12 +106,13 @@ def evaluate(setup: Setup, records: Iterable[RawRecord]) -> Iterator[ServiceResu
 
 
 def check(catalogs: list, rules: Optional[list] = None, as_of: Optional[_dt.date] = None,
-          params: Optional[dict] = None, input_format: Optional[str] = None) -> Report:
+          params: Optional[dict] = None, input_format: Optional[str] = None, mapping=None,
+          joins: Iterable[str] = ()) -> Report:
     """Evaluate every record of ``catalogs``; the whole report in memory."""
     setup = prepare(rules, params, as_of, [str(c) for c in catalogs])
     summary = Summary()
     services = []
-    for result in evaluate(setup, read_records(catalogs, input_format)):
+    for result in evaluate(setup, read_records(catalogs, input_format, mapping, joins)):
         summary.add(result)
         services.append(result)
     return Report(setup.run, tuple(services), summary)
@@ -98,10 +120,11 @@ def check(catalogs: list, rules: Optional[list] = None, as_of: Optional[_dt.date
 
 def explain(catalogs: list, service_id: str, rules: Optional[list] = None,
             as_of: Optional[_dt.date] = None, params: Optional[dict] = None,
-            input_format: Optional[str] = None) -> tuple[RunInfo, ServiceResult]:
+            input_format: Optional[str] = None, mapping=None,
+            joins: Iterable[str] = ()) -> tuple[RunInfo, ServiceResult]:
     """The result for one service (by id), with its full condition trees."""
     setup = prepare(rules, params, as_of, [str(c) for c in catalogs])
-    records = (r for r in read_records(catalogs, input_format))
+    records = (r for r in read_records(catalogs, input_format, mapping, joins))
     found = None
     for result in evaluate(setup, records):
         if result.id == service_id and found is None:

@@ -5,15 +5,18 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from ..errors import CatalogError, Location
-from . import json_reader, jsonl_reader, yaml_reader
+from . import json_reader, jsonl_reader, table_reader, yaml_reader
 from .records import RawRecord
 
 READERS: dict[str, Callable[[str], Iterator[RawRecord]]] = {
     "yaml": yaml_reader.read,
     "json": json_reader.read,
     "jsonl": jsonl_reader.read,
+    "csv": table_reader.read_csv,
+    "xlsx": table_reader.read_xlsx,
 }
-EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+              ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
 
 
 def format_for(path: str, explicit: Optional[str] = None) -> str:

@@ -110,8 +110,13 @@ def check(catalogs, rules, as_of, sets, input_format, mapping, joins, fmt, outpu
     """Evaluate every service in CATALOG files and report verdicts."""
 
     def go() -> int:
+        from engine.ingest.mapping import ReadStats
+        stats = ReadStats()
         report = api.check(list(catalogs), list(rules) or None, as_of, _parse_sets(sets), input_format,
-                           mapping, joins)
+                           mapping, joins, stats)
+        if stats.skipped:
+            click.echo(f"valuate: note: the mapping's where: skipped {stats.skipped} record(s) "
+                       "that are not services (valuate facts lists what was kept)", err=True)
         if output:
             with atomic_output(output) as fh:
                 render(fmt, report, fh)

@@ -107,12 +107,15 @@ def evaluate(setup: Setup, records: Iterable[RawRecord]) -> Iterator[ServiceResu
 
 def check(catalogs: list, rules: Optional[list] = None, as_of: Optional[_dt.date] = None,
           params: Optional[dict] = None, input_format: Optional[str] = None, mapping=None,
-          joins: Iterable[str] = ()) -> Report:
-    """Evaluate every record of ``catalogs``; the whole report in memory."""
+          joins: Iterable[str] = (), stats=None) -> Report:
+    """Evaluate every record of ``catalogs``; the whole report in memory.
+
+    ``stats`` (an ingest.mapping.ReadStats) collects, for mapped exports, how
+    many records ``where:`` skipped and which fields the mapping left out."""
     setup = prepare(rules, params, as_of, [str(c) for c in catalogs])
     summary = Summary()
     services = []
-    for result in evaluate(setup, read_records(catalogs, input_format, mapping, joins)):
+    for result in evaluate(setup, read_records(catalogs, input_format, mapping, joins, stats)):
         summary.add(result)
         services.append(result)
     return Report(setup.run, tuple(services), summary)

@@ -49,6 +49,8 @@ class CsvExport:
             return type("Given", (csv.excel,), {"delimiter": delimiter})
         with self._open() as fh:
             sample = self._guard(lambda: fh.read(SNIFF_BYTES), 1)
+        if self.header_row > 1:  # title lines above the header would mislead the sniffer
+            sample = "\n".join(sample.split("\n")[self.header_row - 1:])
         try:
             return csv.Sniffer().sniff(sample, delimiters=DELIMITERS)
         except csv.Error:

@@ -17,25 +17,26 @@ from .model import FieldSpec, Mapping
 from .sourcepath import WILDCARD, SourcePath, render
 
 
-def used_shapes(mapping: Mapping) -> Iterator[tuple[SourcePath, tuple, FieldSpec]]:
-    """(source, its full shape, the field using it) for every source the mapping reads."""
+def used_shapes(mapping: Mapping) -> Iterator[tuple[SourcePath, tuple, FieldSpec, bool]]:
+    """(source, its full shape, the field using it, optional?) for every source read."""
     for spec in mapping.fields:
-        yield from _spec_shapes(spec, ())
+        yield from _spec_shapes(spec, (), False)
     for path, _ in mapping.where:
-        yield path, path.shape(), None
+        yield path, path.shape(), None, False
 
 
-def _spec_shapes(spec: FieldSpec, prefix: tuple):
+def _spec_shapes(spec: FieldSpec, prefix: tuple, optional: bool):
+    optional = optional or spec.optional
     for src in spec.sources:
-        yield src, prefix + src.shape(), spec
+        yield src, prefix + src.shape(), spec, optional
     for group in spec.items:
         for sub in group:
-            yield from _spec_shapes(sub, prefix)
+            yield from _spec_shapes(sub, prefix, optional)
     if spec.each is not None:
         each = prefix + spec.each.shape()
-        yield spec.each, each, spec
+        yield spec.each, each, spec, optional
         for sub in spec.fields:
-            yield from _spec_shapes(sub, each + (WILDCARD,))
+            yield from _spec_shapes(sub, each + (WILDCARD,), optional)
 
 
 def _present(shape: tuple, src: SourcePath, known: set, prefix: tuple) -> bool:
@@ -47,26 +48,40 @@ def _present(shape: tuple, src: SourcePath, known: set, prefix: tuple) -> bool:
 
 
 def check_present(mapping: Mapping, known: set, export: str) -> None:
-    """Raise when the mapping reads a field that no record of the export has."""
+    """Raise when the mapping reads a field that no record of the export has.
+
+    Of a list of fallbacks one present field is enough; ``optional: true``
+    fields are not checked (a preset for exports that vary)."""
     if not known:
         return
     names = sorted({render(s) for s in known})
-    for src, shape, spec in used_shapes(mapping):
-        prefix = shape[: len(shape) - len(src.shape())]
-        if _present(shape, src, known, prefix):
+    groups: dict = {}
+    for src, shape, spec, optional in used_shapes(mapping):
+        if optional:
             continue
+        prefix = shape[: len(shape) - len(src.shape())]
+        key = (id(spec), src.text) if spec is not None and spec.each is src else id(spec) if spec else id(src)
+        groups.setdefault(key, []).append((src, shape, spec, _present(shape, src, known, prefix)))
+    for group in groups.values():
+        if any(ok for *_, ok in group):
+            continue
+        src, shape, spec, _ = group[0]
         line = spec.line if spec is not None else None
         column = spec.column if spec is not None else None
         used_for = f" (for {spec.target})" if spec is not None else ""
-        raise UserError(f"field {render(shape)!r}{used_for} is not in the export {export}"
+        if len(group) == 1:
+            what = f"field {render(shape)!r}{used_for} is not"
+        else:
+            what = "none of the fields " + ", ".join(repr(render(g[1])) for g in group) + f"{used_for} is"
+        raise UserError(f"{what} in the export {export}"
                         f"{did_you_mean(render(shape), names)}",
                         Location(file=mapping.file, line=line, column=column))
 
 
 def unmapped(mapping: Mapping, known: set) -> list[str]:
     """Export fields the mapping neither reads nor ignores, outermost first."""
-    used = [shape for _, shape, _ in used_shapes(mapping)]
-    used += [(src.text,) for src, _, _ in used_shapes(mapping)]
+    used = [shape for _, shape, _, _ in used_shapes(mapping)]
+    used += [(src.text,) for src, _, _, _ in used_shapes(mapping)]
     out = []
     for shape in sorted(known, key=lambda s: (len(s), s)):
         if any(_covers(u, shape) or _covers(shape, u) for u in used):

@@ -19,7 +19,7 @@ from .parsers import PARSERS, unknown_set
 from .sourcepath import PathSyntaxError, SourcePath, parse_path
 
 FIELD_KEYS = ("from", "value", "default", "parser", "map", "split", "join_with", "pick", "unknown",
-              "items", "each", "fields")
+              "optional", "items", "each", "fields")
 PICKS = ("first", "last", "min", "max")
 _KIND_PARSER = {"string": "string", "number": "number", "boolean": "boolean", "date": "date"}
 
@@ -89,7 +89,7 @@ class FieldReader:
 
     def field(self, target: str, spec: Any, ftype: FieldType, path: str, loc, prefix: str) -> Optional[FieldSpec]:
         if isinstance(spec, str) or isinstance(spec, list) and all(isinstance(s, str) for s in spec):
-            spec = {"from": spec}
+            spec = _located({"from": spec}, loc)
         elif not isinstance(spec, dict):
             self.r.error(f"{target}: expected a source field, a list of fallbacks or a mapping, got "
                          f"{kind_of(spec)} (write value: ... for a constant)", loc)
@@ -106,6 +106,13 @@ class FieldReader:
                          f"{self._hint(str(parser), list(PARSERS))}", self.r.at(spec, "parser", join(path, "parser")))
             return None
         allowed = [k for k in FIELD_KEYS if k not in ("items", "each", "fields")] + list(PARSERS[parser].options)
+        for key in spec:
+            owners = [n for n, p in PARSERS.items() if key in p.options]
+            if key not in allowed and owners:
+                self.r.error(f"{key!r} is an option of parser {' or '.join(owners)}, not of {parser} "
+                             f"(the parser of {target!r}; set parser: to change it)",
+                             self.r.at(spec, key, join(path, str(key))))
+                return None
         if not self.r.keys(spec, path, (), allowed, f"field {target!r} (parser {parser})"):
             return None
         if "from" not in spec and "value" not in spec:
@@ -118,14 +125,14 @@ class FieldReader:
             options=self._options(spec, parser, path), value_map=self._map(spec, path),
             split=self._split(spec, path), join_with=self._join_with(spec, path, scalar, kind),
             pick=self._pick(spec, path, kind), unknown=self._unknown(spec, path),
-            file=self.r.file, line=loc.line, column=loc.column)
+            optional=self._flag(spec, "optional", path), file=self.r.file, line=loc.line, column=loc.column)
 
     def _objects(self, target, spec, item: FieldType, path, loc, prefix) -> Optional[FieldSpec]:
         if "items" not in spec and "each" not in spec:
             self.r.error(f"{target!r} is a list of objects: give items: [...] (fixed items) or "
                          "each: SOURCE_LIST with fields: {...} (one item per element)", loc)
             return None
-        if not self.r.keys(spec, path, (), ("items", "each", "fields", "split", "unknown"),
+        if not self.r.keys(spec, path, (), ("items", "each", "fields", "split", "unknown", "optional"),
                            f"list field {target!r}"):
             return None
         sub_prefix = f"{prefix}{target}[]."
@@ -135,14 +142,15 @@ class FieldReader:
                 return None
             groups = tuple(self.fields(it, join(join(path, "items"), i), item, sub_prefix)
                            for i, it in enumerate(items))
-            return FieldSpec(target, "items", items=groups, file=self.r.file, line=loc.line, column=loc.column)
+            return FieldSpec(target, "items", items=groups, optional=self._flag(spec, "optional", path),
+                             file=self.r.file, line=loc.line, column=loc.column)
         if "each" in spec:
             each = self._path(spec["each"], self.r.at(spec, "each", join(path, "each")))
             subs = self.fields(spec.get("fields"), join(path, "fields"), item, sub_prefix)
             if each is None:
                 return None
             return FieldSpec(target, "each", each=each, fields=subs, split=self._split(spec, path),
-                             unknown=self._unknown(spec, path), file=self.r.file, line=loc.line, column=loc.column)
+                             unknown=self._unknown(spec, path), optional=self._flag(spec, "optional", path), file=self.r.file, line=loc.line, column=loc.column)
         return None
 
     def _sources(self, spec: dict, path: str) -> tuple:
@@ -216,6 +224,13 @@ class FieldReader:
             return None
         return value
 
+    def _flag(self, spec, key: str, path: str) -> bool:
+        value = spec.get(key, False)
+        if not isinstance(value, bool):
+            self.r.error(f"{key} must be true or false, got {kind_of(value)}", self.r.at(spec, key, join(path, key)))
+            return False
+        return value
+
     def _unknown(self, spec, path) -> frozenset:
         if "unknown" not in spec:
             return self.unknown
@@ -224,6 +239,15 @@ class FieldReader:
     def _hint(self, word: str, choices: list) -> str:
         from ...paths import did_you_mean
         return did_you_mean(word, choices)
+
+
+def _located(node: dict, loc) -> dict:
+    """A mapping made from shorthand, placed where the shorthand was written."""
+    from ...yamlio import LocDict
+    out = LocDict(node)
+    out.mark = (loc.line, loc.column)
+    out.key_marks = {k: out.mark for k in node}
+    return out
 
 
 def words_option(r: Reader, node: dict, key: str, path: str) -> frozenset:

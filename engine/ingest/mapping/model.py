@@ -34,6 +34,7 @@ class FieldSpec:
     items: tuple = ()  # tuple of tuples of FieldSpec (kind == items)
     each: Optional[SourcePath] = None  # kind == each
     fields: tuple = ()  # FieldSpec relative to each element (kind == each)
+    optional: bool = False  # the export may lack the field altogether
     file: str = ""
     line: Optional[int] = None
     column: Optional[int] = None

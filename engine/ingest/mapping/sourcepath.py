@@ -1,6 +1,8 @@
 """Paths into export records: ``business.SLA.availability``, ``result[*]``,
 ``slos[0].objective``, ``["Avail. target"]``, and ``.`` for the record itself.
 
+``slos.*.objective`` is the same as ``slos[*].objective`` and needs no
+quoting inside a YAML flow list (``[a[*].b]`` would be read as nested lists).
 A CSV header or JSON key may itself contain dots (``Avail. target``): a path
 that is exactly a key of the record is read as that key first, so most
 headers need no quoting; ``["a.b"]`` quotes a key inside a longer path.
@@ -60,7 +62,8 @@ def parse_path(text: str) -> SourcePath:
         elif name is not None:
             if not expect_name:
                 raise PathSyntaxError(f"missing '.' before {name!r} in the path {text!r}")
-            segments.append(name.strip())
+            name = name.strip()
+            segments.append(WILDCARD if name == "*" else name)  # a.*.b is a[*].b, YAML-friendly
             expect_name = False
         else:
             segments.append(WILDCARD if star else int(index) if index is not None
@@ -118,7 +121,9 @@ def _walk(node: Any, segments: tuple, line: Optional[int]) -> Found:
                 return Found(False, None, line)
             line, node = _line_of(node, seg) or line, node[seg]
             continue
-        if not isinstance(node, dict) or seg not in node:
+        if isinstance(node, list) and seg.isdigit() and int(seg) < len(node):
+            seg = int(seg)  # a.0.b reads item 0 of the list a
+        elif not isinstance(node, dict) or seg not in node:
             return Found(False, None, line)
         line, node = _line_of(node, seg) or line, node[seg]
     return Found(True, node, line)

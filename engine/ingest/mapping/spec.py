@@ -50,13 +50,28 @@ def load(name_or_path: str, base: Optional[Path] = None, _seen: tuple = ()) -> M
     path = resolve(name_or_path, base)
     if path.resolve() in _seen:
         raise UserError("a mapping joins itself (directly or through another join)", Location(file=str(path)))
-    doc = load_single(read_text(str(path)), str(path))
-    name = path.stem if path.parent.resolve() != PRESETS_DIR.resolve() else path.stem
-    return from_document(doc, str(path), name, _seen + (path.resolve(),))
+    shown = _display(path)
+    doc = load_single(read_text(shown), shown)
+    return from_document(doc, shown, path.stem, _seen + (path.resolve(),))
+
+
+def _display(path: Path) -> str:
+    """The path as a user would write it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+class MappingReader(Reader):
+    """The rule reader's helpers, with problems labelled [mapping]."""
+
+    def error(self, message: str, location: Location, code: str = "mapping") -> None:
+        super().error(message, location, code)
 
 
 def from_document(doc: Any, file: str, name: str, seen: tuple = ()) -> Mapping:
-    r = Reader(file)
+    r = MappingReader(file)
     if not r.mapping(doc, Location(file=file), "a mapping file"):
         raise MappingError(r.problems)
     r.keys(doc, "", ("fields",), TOP_KEYS, "the mapping file")

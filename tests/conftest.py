@@ -44,8 +44,9 @@ def golden(name: str, actual: str) -> None:
 
 def samples_dir() -> Path | None:
     """The real public samples (../shared/samples), when this checkout has them."""
-    for candidate in (os.environ.get("VALUATE_SAMPLES"), "/work/shared/samples", SHARED):
-        if candidate and Path(candidate).is_dir():
+    env = os.environ.get("VALUATE_SAMPLES")
+    for candidate in ([env] if env else ["/work/shared/samples", SHARED]):
+        if Path(candidate).is_dir():
             return Path(candidate)
     return None
 

@@ -61,3 +61,10 @@ def test_mapping_errors_are_exit_2_with_location(cli, tmp_path):
     assert result.exit_code == 2 and f"{bad}:3:3" in result.output and "did you mean" in result.output
     result = cli("facts", EXPORT, "--mapping", "no-such-preset")
     assert result.exit_code == 2 and "no mapping preset 'no-such-preset'" in result.output
+
+
+def test_facts_of_a_canonical_catalog_without_mapping(cli):
+    result = cli("facts", "facts/samples/catalog.yaml", "--format", "json")
+    doc = json.loads(result.output)
+    assert doc["summary"]["records"] == 13 and doc["mapping"] is None
+    assert doc["services"][0]["fact"]["warranty"]["continuity"]["last_tested"] == "2026-06-01"

@@ -350,3 +350,15 @@ def test_inline_join_mapping_is_checked(tmp_path):
     with pytest.raises(MappingError) as err:
         from_document(doc, "m.yaml", "m")
     assert "m.yaml:4:31" in str(err.value) and "'tierr'" in str(err.value)
+
+
+def test_from_and_value_together_is_a_mistake(tmp_path):
+    with pytest.raises(MappingError) as err:
+        mapping_from(tmp_path, "fields:\n  id: a\n  provider: {from: b, value: c}\n")
+    assert "m.yaml:3:3" in str(err.value) and "either from:" in str(err.value)
+
+
+def test_empty_list_for_a_single_fact_is_unknown(tmp_path):
+    (rec,) = facts_of(tmp_path, "e.yaml", "- {k: a, owners: []}\n",
+                      "fields:\n  id: k\n  owner: {from: owners, join_with: ', '}\n")
+    assert rec.data == {"id": "a"} and rec.errors == ()

@@ -144,6 +144,8 @@ def convert(spec: FieldSpec, raw: Any) -> Any:
         return values if values or not items else None
     if isinstance(raw, list) or isinstance(raw, str) and spec.split:
         items = _split(raw, spec.split) if isinstance(raw, str) else raw
+        if not items:
+            return None  # an empty list says nothing about a single fact
         if spec.join_with is not None:
             parts = [v for v in (_one(spec, x) for x in items) if v is not None]
             return spec.join_with.join(str(p) for p in parts) or None
@@ -156,7 +158,8 @@ def convert(spec: FieldSpec, raw: Any) -> Any:
 
 
 def _one(spec: FieldSpec, raw: Any) -> Any:
-    if spec.value_map is not None and not isinstance(raw, (list, dict)) or is_reference(raw) and spec.value_map:
+    mappable = not isinstance(raw, (list, dict)) or is_reference(raw)
+    if spec.value_map is not None and mappable:
         key = _map_key(unwrap(raw))
         if key in spec.value_map:
             return spec.value_map[key]

@@ -52,16 +52,18 @@ def document(records: Iterable[RawRecord], stats: ReadStats, mapping_name: str |
 
 def render(doc: dict, fmt: str, out: TextIO) -> None:
     if fmt == "json":
-        json.dump(doc, out, ensure_ascii=False, indent=2)
+        json.dump(_plain(doc), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         yaml.safe_dump(_plain(doc), out, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _plain(value):
-    """Plain dicts/lists for yaml.safe_dump (LocDict/LocList are subclasses it refuses)."""
+    """Plain dicts, lists and text for the writers (yaml.safe_dump refuses LocDict/LocList)."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):  # YAML dates in canonical catalogs
+        return value.isoformat()
     return value

@@ -115,8 +115,8 @@ class FieldReader:
                 return None
         if not self.r.keys(spec, path, (), allowed, f"field {target!r} (parser {parser})"):
             return None
-        if "from" not in spec and "value" not in spec:
-            self.r.error(f"field {target!r} needs from: (export fields) or value: (a constant)", loc)
+        if ("from" in spec) == ("value" in spec):
+            self.r.error(f"field {target!r} needs either from: (export fields) or value: (a constant)", loc)
             return None
         return FieldSpec(
             target=target, kind=kind, sources=self._sources(spec, path), parser=parser,

@@ -39,12 +39,6 @@ class FieldSpec:
     line: Optional[int] = None
     column: Optional[int] = None
 
-    def all_sources(self):
-        yield from self.sources
-        for group in self.items:
-            for sub in group:
-                yield from sub.all_sources()
-
 
 @dataclass(frozen=True)
 class InputOptions:
@@ -81,15 +75,6 @@ class Mapping:
     ignore: tuple = ()  # glob patterns over source paths
     unknown: frozenset = frozenset()
     joins: tuple = ()  # JoinSpec
-
-    def sources(self):
-        """Every top-level source path the mapping reads (for the presence check)."""
-        for spec in self.fields:
-            yield from spec.all_sources()
-            if spec.each is not None:
-                yield spec.each
-        for path, _ in self.where:
-            yield path
 
 
 class MappingError(UserError):

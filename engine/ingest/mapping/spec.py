@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from ...errors import Location, Problem, UserError
+from ...errors import Location, UserError
 from ...paths import FACTS_DIR, FactSchema, did_you_mean
 from ...rules.reader import Reader, join, kind_of
 from ...yamlio import load_single, read_text
 from .fields import FieldReader, words_option
-from .model import FieldSpec, InputOptions, JoinSpec, Mapping, MappingError
+from .model import InputOptions, JoinSpec, Mapping, MappingError
 from .parsers import unknown_set
 from .sourcepath import PathSyntaxError, parse_path
 
@@ -216,6 +216,3 @@ def _join(r: Reader, item: dict, path: str, base: Path, seen: tuple) -> Optional
                     duplicates=item.get("duplicates", "agree"), merge=item.get("merge", "fill"),
                     format=item.get("format"))
 
-
-def problem(message: str, file: str, line: Optional[int] = None, column: Optional[int] = None) -> MappingError:
-    return MappingError([Problem(message, Location(file=file, line=line, column=column), "error", "mapping")])

@@ -362,3 +362,9 @@ def test_empty_list_for_a_single_fact_is_unknown(tmp_path):
     (rec,) = facts_of(tmp_path, "e.yaml", "- {k: a, owners: []}\n",
                       "fields:\n  id: k\n  owner: {from: owners, join_with: ', '}\n")
     assert rec.data == {"id": "a"} and rec.errors == ()
+
+
+def test_records_path_to_a_list_reads_its_items(tmp_path):
+    got = facts_of(tmp_path, "e.yaml", "data:\n  services:\n    - {k: a}\n    - {k: b}\n",
+                   "records: data.services\nfields:\n  id: k\n")
+    assert [(r.data["id"], r.source.line) for r in got] == [("a", 3), ("b", 4)]

@@ -134,7 +134,12 @@ def select(doc: Any, path: Optional[SourcePath]) -> Iterator[tuple[Any, Optional
     if path is None or path.is_self:
         yield doc, _line_of(doc, None) if hasattr(doc, "where") else None
         return
-    yield from _select(doc, path.segments, None)
+    for item, line in _select(doc, path.segments, None):
+        if isinstance(item, list) and path.segments[-1] != WILDCARD:
+            # records: services (without [*]) means the items of that list
+            yield from ((sub, _line_of(item, j) or line) for j, sub in enumerate(item))
+        else:
+            yield item, line
 
 
 def _select(node: Any, segments: tuple, line: Optional[int]):

@@ -68,7 +68,7 @@ PARSERS: dict[str, Parser] = {p.name: p for p in (
 def parse(name: str, raw: Any, options: Optional[dict] = None, unknown: frozenset = unknown_set()) -> Any:
     """Parse ``raw`` with parser ``name``; None for unknown; ParseError otherwise."""
     parser = PARSERS[name]
-    opts = {**parser.defaults(), **(options or {})}
+    opts = options or {}  # each parser reads its options with their defaults (Parser.defaults)
     if name != "reference" and is_reference(raw):
         raw = unwrap(raw)
     if is_unknown(raw, unknown):

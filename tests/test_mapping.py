@@ -313,33 +313,27 @@ def test_joined_slo_targets_fill_services(repo):
 
 
 def test_join_duplicates_first(repo, tmp_path):
-    text = (DATA / "slo-services.mapping.yaml").read_text().replace(
-        "    file: openslo-excerpt.yaml\n", "    file: openslo-excerpt.yaml\n    duplicates: first\n")
-    mapping = DATA / "tmp-first.mapping.yaml"
+    text = (DATA / "slo-services.mapping.yaml").read_text()
+    text = text.replace("file: sloth-getting-started-excerpt.yml", f"file: {DATA / 'sloth-getting-started-excerpt.yml'}")
+    text = text.replace("    file: openslo-excerpt.yaml\n", f"    file: {DATA / 'openslo-excerpt.yaml'}\n    duplicates: first\n")
+    mapping = tmp_path / "first.mapping.yaml"
     mapping.write_text(text)
-    try:
-        report = api.check(["tests/data/slo-services.yaml"], mapping=str(mapping),
-                           as_of=__import__("datetime").date.fromisoformat(AS_OF))
-    finally:
-        mapping.unlink()
+    report = api.check(["tests/data/slo-services.yaml"], mapping=str(mapping),
+                       as_of=__import__("datetime").date.fromisoformat(AS_OF))
     web = next(s for s in report.services if s.id == "web-availability")
     assert web.criterion("warranty").dimensions[0] == ("availability", "not_met")
     assert web.facts["warranty"]["availability"] == {"measured": 99.2, "target": 99.5}
 
 
-def test_cli_join_option(cli):
+def test_cli_join_option(cli, tmp_path):
     result = cli("facts", "tests/data/slo-services.yaml", "--mapping", "tests/data/slo-services.mapping.yaml",
                  "--format", "json")
     assert result.exit_code == 1  # web-availability has an error
-    plain = "tests/data/plain-services.mapping.yaml"
-    from pathlib import Path
-    Path(plain).write_text("records: services[*]\nfields:\n  id: service\n  warranty.availability.measured: measured\n"
-                           "ignore: [title]\n")
-    try:
-        result = cli("facts", "tests/data/slo-services.yaml", "--mapping", plain,
-                     "--join", "sloth=tests/data/sloth-getting-started-excerpt.yml", "--format", "json")
-    finally:
-        Path(plain).unlink()
+    plain = tmp_path / "plain.mapping.yaml"
+    plain.write_text("records: services[*]\nfields:\n  id: service\n  warranty.availability.measured: measured\n"
+                     "ignore: [title]\n")
+    result = cli("facts", "tests/data/slo-services.yaml", "--mapping", str(plain),
+                 "--join", "sloth=tests/data/sloth-getting-started-excerpt.yml", "--format", "json")
     doc = json.loads(result.output)
     assert doc["services"][0]["fact"]["warranty"]["availability"]["target"] == 99.9
     assert cli("check", "tests/data/slo-services.yaml", "--join", "x=y").exit_code == 2

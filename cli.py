@@ -102,6 +102,13 @@ def _limits(values: tuple):
     return DEFAULT_LIMITS.with_overrides(_parse_sets(values)) if values else DEFAULT_LIMITS
 
 
+mapping_option = click.option("--mapping", default=None, metavar="PRESET|FILE",
+                              help="Read a raw export through a mapping: a preset name "
+                                   "(facts/mappings/NAME.yaml) or a mapping file.")
+join_option = click.option("--join", "joins", multiple=True, metavar="MAPPING=FILE",
+                           help="Merge another export (read with MAPPING) into the services by id (repeatable).")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="valuate")
 def main() -> None:
@@ -117,6 +124,8 @@ def main() -> None:
 @waivers_option
 @waiver_days_option
 @input_format_option
+@mapping_option
+@join_option
 @click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="Write the report to FILE (atomically) instead of standard output.")
@@ -128,20 +137,25 @@ def main() -> None:
               help="Work out (and verify) what would make each failing service pass.")
 @limit_option
 @debug_option
-def check(catalogs, rules, as_of, sets, profile, waivers, waiver_warning_days, input_format, fmt, output,
-          fail_on, jobs, suggestions, limits, debug) -> None:
+def check(catalogs, rules, as_of, sets, profile, waivers, waiver_warning_days, input_format, mapping, joins,
+          fmt, output, fail_on, jobs, suggestions, limits, debug) -> None:
     """Evaluate every service in CATALOG files and report verdicts."""
 
     def go() -> int:
+        from engine.ingest.mapping import ReadStats
         lim = _limits(limits)
+        stats = ReadStats()
         setup = api.prepare(list(rules) or None, _parse_sets(sets), as_of, list(catalogs), profile, waivers,
                             waiver_warning_days, limits=lim)
-        records = api.read_records(list(catalogs), input_format, lim)
+        records = api.read_records(list(catalogs), input_format, lim, mapping=mapping, joins=joins, stats=stats)
 
         def write(out):
             writer = writer_for(fmt, out, setup.run)
             summary = run_check(setup, records, writer, jobs or default_jobs(), Progress(), suggest=suggestions)
             _warn_waivers(setup.run.waivers, summary.unused_waivers)
+            if stats.skipped:
+                click.echo(f"valuate: note: the mapping's where: skipped {stats.skipped} record(s) "
+                           "that are not services (valuate facts lists what was kept)", err=True)
             return summary
 
         if output:
@@ -171,20 +185,50 @@ def _warn_waivers(waivers, unused) -> None:
 @profile_option
 @waivers_option
 @input_format_option
+@mapping_option
+@join_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @debug_option
-def explain(catalog, service_id, rules, as_of, sets, profile, waivers, input_format, fmt, debug) -> None:
+def explain(catalog, service_id, rules, as_of, sets, profile, waivers, input_format, mapping, joins, fmt,
+            debug) -> None:
     """Explain one service's verdict: criteria, rules, conditions, values, why not."""
 
     def go() -> int:
         run, result = api.explain([catalog], service_id, list(rules) or None, as_of,
-                                  _parse_sets(sets), input_format, profile, waivers)
+                                  _parse_sets(sets), input_format, profile, waivers, mapping, joins)
         if fmt == "json":
             click.echo(json.dumps({**run.header(), "service": result.to_dict(conditions=True)},
                                   ensure_ascii=False, indent=2))
         else:
             click.echo(explain_text(run, result), nl=False)
         return EXIT_OK
+
+    sys.exit(_run(go, debug=debug))
+
+
+@main.command()
+@click.argument("catalogs", nargs=-1, required=True, type=click.Path())
+@mapping_option
+@join_option
+@input_format_option
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE (atomically) instead of standard output.")
+@debug_option
+def facts(catalogs, mapping, joins, input_format, fmt, output, debug) -> None:
+    """Print the canonical facts a mapping makes of CATALOG exports, with provenance.
+
+    Runs no rules: for checking a mapping. Exit 1 when a record has errors."""
+    from engine.ingest.mapping.facts import render as render_facts
+
+    def go() -> int:
+        doc = api.facts(list(catalogs), mapping, input_format, joins)
+        if output:
+            with atomic_output(output) as fh:
+                render_facts(doc, fmt, fh)
+        else:
+            render_facts(doc, fmt, sys.stdout)
+        return EXIT_FINDINGS if doc["summary"]["errors"] else EXIT_OK
 
     sys.exit(_run(go, debug=debug))
 

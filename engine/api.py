@@ -101,9 +101,30 @@ def prepare(rules: Optional[list] = None, params: Optional[dict] = None,
 
 
 def read_records(catalogs: Iterable[str], input_format: Optional[str] = None,
-                 limits: Limits = DEFAULT_LIMITS) -> Iterator[RawRecord]:
+                 limits: Limits = DEFAULT_LIMITS, mapping=None, joins: Iterable[str] = (),
+                 stats=None) -> Iterator[RawRecord]:
+    """Records of every catalog in order; through ``mapping`` (a preset name, a
+    file or a loaded Mapping) when given, with ``joins`` ("MAPPING=FILE")."""
+    if mapping is None and not joins:
+        for path in catalogs:
+            yield from read_catalog(str(path), input_format, limits)
+        return
+    from .ingest.mapping import ReadStats, read_mapped
+    from .ingest.mapping.session import prepare_mapping
+    loaded, extra = prepare_mapping(mapping, joins)
+    stats = stats if stats is not None else ReadStats()
     for path in catalogs:
-        yield from read_catalog(str(path), input_format, limits)
+        yield from read_mapped(str(path), loaded, input_format, stats, extra)
+
+
+def facts(catalogs: list, mapping=None, input_format: Optional[str] = None, joins: Iterable[str] = ()) -> dict:
+    """The canonical facts (with provenance and errors) a mapping makes of ``catalogs``."""
+    from .ingest.mapping import ReadStats
+    from .ingest.mapping.facts import document
+    stats = ReadStats()
+    records = list(read_records(catalogs, input_format, mapping=mapping, joins=joins, stats=stats))
+    name = getattr(mapping, "name", mapping)
+    return document(records, stats, None if name is None else str(name))
 
 
 def evaluate(setup: Setup, records: Iterable[RawRecord], conditions: bool = False,
@@ -121,12 +142,17 @@ def evaluate(setup: Setup, records: Iterable[RawRecord], conditions: bool = Fals
 def check(catalogs: list, rules: Optional[list] = None, as_of: Optional[_dt.date] = None,
           params: Optional[dict] = None, input_format: Optional[str] = None,
           profile: Optional[str] = None, waivers: Optional[str] = None,
-          waiver_warning_days: int = 30, conditions: bool = False, suggest: bool = True) -> Report:
-    """Evaluate every record of ``catalogs``; the whole report in memory."""
+          waiver_warning_days: int = 30, conditions: bool = False, suggest: bool = True,
+          mapping=None, joins: Iterable[str] = (), stats=None) -> Report:
+    """Evaluate every record of ``catalogs``; the whole report in memory.
+
+    ``stats`` (an ingest.mapping.ReadStats) collects, for mapped exports, how
+    many records ``where:`` skipped and which fields the mapping left out."""
     setup = prepare(rules, params, as_of, [str(c) for c in catalogs], profile, waivers, waiver_warning_days)
     summary = Summary()
     services = []
-    for result in evaluate(setup, read_records(catalogs, input_format), conditions, suggest):
+    records = read_records(catalogs, input_format, mapping=mapping, joins=joins, stats=stats)
+    for result in evaluate(setup, records, conditions, suggest):
         summary.add(result)
         services.append(result)
     if setup.waivers is not None:
@@ -137,10 +163,11 @@ def check(catalogs: list, rules: Optional[list] = None, as_of: Optional[_dt.date
 def explain(catalogs: list, service_id: str, rules: Optional[list] = None,
             as_of: Optional[_dt.date] = None, params: Optional[dict] = None,
             input_format: Optional[str] = None, profile: Optional[str] = None,
-            waivers: Optional[str] = None) -> tuple[RunInfo, ServiceResult]:
+            waivers: Optional[str] = None, mapping=None,
+            joins: Iterable[str] = ()) -> tuple[RunInfo, ServiceResult]:
     """The result for one service (by id), with its full condition trees."""
     setup = prepare(rules, params, as_of, [str(c) for c in catalogs], profile, waivers)
-    records = (r for r in read_records(catalogs, input_format))
+    records = read_records(catalogs, input_format, mapping=mapping, joins=joins)
     found = None
     for result in evaluate(setup, records, conditions=True):
         if result.id == service_id and found is None:

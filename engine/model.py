@@ -208,12 +208,74 @@ class RecordError:
 
     path: str  # "" for the record itself
     message: str
+    provenance: Optional["Provenance"] = None  # where a mapped field's raw value came from
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
 
     def to_dict(self) -> dict:
-        return {"path": self.path, "message": self.message}
+        out = {"path": self.path, "message": self.message}
+        if self.provenance is not None:
+            out["provenance"] = self.provenance.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one mapped fact came from: export file, record (row/line), field, raw value.
+
+    ``via`` says how a fact was made when not read from the export as is:
+    ``default`` or ``constant`` (from the mapping file) or ``join NAME``.
+    ``unknown`` marks a field that was read but empty, so the fact is unknown.
+    """
+
+    file: str
+    record: Optional[int] = None
+    line: Optional[int] = None
+    field: Optional[str] = None
+    raw: Any = None
+    via: Optional[str] = None
+    unknown: bool = False
+    unit: str = "record"  # what a record is called in this file: record or row
+
+    def to_dict(self) -> dict:
+        out: dict = {"file": self.file}
+        for key in ("record", "line", "field"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        out["raw"] = self.raw
+        if self.via:
+            out["via"] = self.via
+        if self.unknown:
+            out["unknown"] = True
+        return out
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line is not None else "")
+        if self.record is not None:
+            where += f" {self.unit} {self.record}"
+        if self.via in ("default", "constant"):
+            return f"{self.via} in {where}"
+        field = f"{self.field} = {_short(self.raw)}" if self.field else _short(self.raw)
+        via = f" via {self.via}" if self.via else ""
+        return f"{field} ({where}{via})" + (" — empty, so unknown" if self.unknown else "")
+
+
+def _short(raw: Any) -> str:
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def provenance_for(provenance: Optional[dict], paths) -> dict:
+    """Provenance of each path (and the facts under it) that has one, by canonical path."""
+    if not provenance:
+        return {}
+    out = {}
+    for path in paths:
+        for key, prov in provenance.items():
+            if key == path or key.startswith(path + ".") or key.startswith(path + "["):
+                out[key] = prov.to_dict()
+    return out
 
 
 @dataclass(frozen=True)
@@ -246,6 +308,7 @@ class ServiceResult:
     source: Optional[Source] = None
     facts: Any = field(default=None, compare=False, repr=False)  # the validated fact
     to_pass: Optional[ToPass] = None  # for not_valuable / indeterminate services
+    provenance: Any = field(default=None, compare=False, repr=False)  # canonical path -> Provenance
 
     def criterion(self, name: str) -> Optional[CriterionResult]:
         return next((c for c in self.criteria if c.name == name), None)
@@ -266,6 +329,11 @@ class ServiceResult:
         out["findings"] = [f.to_dict(conditions) for f in self.findings]
         if self.to_pass is not None:
             out["to_pass"] = self.to_pass.to_dict()
+        if self.provenance:
+            for finding, data in zip(self.findings, out["findings"]):
+                found = provenance_for(self.provenance, [p for p, _ in finding.evidence] + list(finding.missing))
+                if found:
+                    data["provenance"] = found
         if self.source is not None:
             out["source"] = self.source.to_dict()
         return out

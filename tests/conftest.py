@@ -40,3 +40,23 @@ def golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8")
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, f"output differs from tests/golden/{name} (UPDATE_GOLDEN=1 to accept)"
+
+
+def samples_dir() -> Path | None:
+    """The real public samples (../shared/samples), when this checkout has them."""
+    env = os.environ.get("VALUATE_SAMPLES")
+    for candidate in ([env] if env else ["/work/shared/samples", SHARED]):
+        if Path(candidate).is_dir():
+            return Path(candidate)
+    return None
+
+
+def sample(relative: str) -> Path:
+    """A file of the real samples, or skip the test saying why."""
+    base = samples_dir()
+    if base is None or not (base / relative).exists():
+        pytest.skip(f"real sample {relative} not present (set VALUATE_SAMPLES to ../shared/samples)")
+    return base / relative
+
+
+DATA = ROOT / "tests" / "data"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from typing import Iterable, Iterator, Optional
 
+from ..ingest.mapping.combine import combine
 from ..ingest.records import RawRecord
 from ..ingest.validate import validate
 from ..model import ERROR, RecordError, ServiceResult, Source
@@ -20,7 +21,7 @@ def _label(data, key: str):
 
 def error_result(position: int, raw: RawRecord, errors: tuple) -> ServiceResult:
     return ServiceResult(position, _label(raw.data, "id"), _label(raw.data, "name"), ERROR,
-                         errors=errors, source=raw.source)
+                         errors=errors, source=raw.source, provenance=raw.provenance)
 
 
 def evaluate_one(raw: RawRecord, position: int, evaluator: Evaluator) -> ServiceResult:
@@ -29,11 +30,13 @@ def evaluate_one(raw: RawRecord, position: int, evaluator: Evaluator) -> Service
         return ServiceResult(position, None, None, ERROR, errors=(RecordError("", raw.problem),),
                              source=raw.source)
     fact, errors = validate(raw.data)
+    if raw.errors or raw.provenance is not None:  # read through a mapping
+        fact, errors = combine(raw, fact, errors)
     if fact is None:
         return error_result(position, raw, tuple(errors))
     criteria, verdict, findings = evaluator.evaluate(fact)
     result = ServiceResult(position, fact["id"], fact.get("name"), verdict, criteria, findings,
-                           source=raw.source, facts=fact)
+                           source=raw.source, facts=fact, provenance=raw.provenance)
     if evaluator.waivers is not None:  # before suggestions: a waived failure needs no fix
         result = evaluator.waivers.apply(result)
     return evaluator.enrich(result)
@@ -64,7 +67,8 @@ class DuplicateGuard:
             return None
         message = f"duplicate id {result.id!r}: already used by the record at {self._unpack(where)}"
         return ServiceResult(result.position, result.id, result.name, ERROR,
-                             errors=(RecordError("id", message),), source=result.source)
+                             errors=(RecordError("id", message),), source=result.source,
+                             provenance=result.provenance)
 
     def _pack(self, result: ServiceResult) -> int:
         src = result.source

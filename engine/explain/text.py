@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from ..model import MET, NOT_MET, UNKNOWN, ConditionResult, RunInfo, ServiceResult
 from ..rules.templates import format_value
@@ -19,6 +19,7 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
              + (f", {result.source}" if result.source else "") + ")"]
     if result.errors:
         lines += [f"  ✗ {e}" for e in result.errors]
+        lines += [f"    ↳ from {e.provenance}" for e in result.errors if getattr(e, "provenance", None)]
         return "\n".join(lines) + "\n"
     findings = {f.rule: f for f in result.findings}
     for crit in result.criteria:
@@ -31,17 +32,17 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
                 lines.append(f"│  ├─ {SYMBOL[status]} {dim}: {status}")
                 for rid in crit.findings:
                     if findings[rid].dimension == dim:
-                        lines += _finding(findings[rid], "│  │  ")
+                        lines += _finding(findings[rid], "│  │  ", result.provenance)
         else:
             for rid in crit.findings:
-                lines += _finding(findings[rid], "│  ")
+                lines += _finding(findings[rid], "│  ", result.provenance)
         if crit.name == "value" and crit.balance:
             lines += [f"│  │    {line}" for line in balance_lines(crit)]
     advisory = [f for f in result.findings if not f.deciding]
     if advisory:
         lines.append("└─ advisory (never changes the verdict)")
         for f in advisory:
-            lines += _finding(f, "   ")
+            lines += _finding(f, "   ", result.provenance)
     if result.to_pass is not None:
         lines += ["", *to_pass_lines(result.to_pass)]
     return "\n".join(lines) + "\n"
@@ -70,7 +71,7 @@ def finding_lines(f, indent: str = "") -> list[str]:
     return _finding(f, indent)
 
 
-def _finding(f, indent: str) -> list[str]:
+def _finding(f, indent: str, provenance: Optional[dict] = None) -> list[str]:
     note = ""
     if f.deciding and not f.counts:
         note = f" (severity {f.severity}: does not count)"
@@ -81,22 +82,31 @@ def _finding(f, indent: str) -> list[str]:
         state = f"waived until {w.expires}" if f.waived else f"waiver expired on {w.expires}, no longer applies"
         lines.append(f"{indent}│    {state}: {w.reason} (approved by {w.approved_by}; {w.source})")
     if f.condition is not None:
-        lines += _condition(f.condition, indent + "│    ")
+        lines += _condition(f.condition, indent + "│    ", provenance)
     return lines
 
 
-def _condition(c: ConditionResult, indent: str) -> list[str]:
+def _condition(c: ConditionResult, indent: str, provenance: Optional[dict] = None) -> list[str]:
     line = f"{indent}{SYMBOL[c.status]} {c.description}"
     detail = _detail(c)
     lines = [line + (f"  — {detail}" if detail else "")]
+    if provenance and not c.children:
+        lines += _sources(c, indent + "   ", provenance)
     for child in c.children:
-        lines += _condition(child, indent + "   ")
+        lines += _condition(child, indent + "   ", provenance)
     return lines
 
 
 def condition_detail(c: ConditionResult) -> str:
     """What a leaf saw: its values, the threshold, and why it failed or was unknown."""
     return _detail(c)
+
+
+def _sources(c: ConditionResult, indent: str, provenance: dict) -> list[str]:
+    """Where each fact the condition read came from, for facts read through a mapping."""
+    paths = [p for p, _ in c.values] + [p for p in c.missing if p not in dict(c.values)]
+    return [f"{indent}↳ {key} from {prov}" for key, prov in provenance.items()
+            if any(key == p or key.startswith(p + ".") or key.startswith(p + "[") for p in paths)]
 
 
 def _detail(c: ConditionResult) -> str:

@@ -11,8 +11,15 @@ from ..model import Source
 class RawRecord:
     """A record as read, before validation. ``problem`` is set when the record
     itself could not be parsed (a bad JSON line): it is still a record and it
-    still gets a result, with verdict ``error``."""
+    still gets a result, with verdict ``error``.
+
+    Records read through a mapping (engine/ingest/mapping) carry the mapped
+    fact in ``data``, ``provenance`` (canonical path -> model.Provenance) and
+    ``errors``: RecordErrors for values their parser could not read, which
+    make the record's verdict ``error`` while the batch goes on."""
 
     source: Source
     data: Any = None
     problem: Optional[str] = None
+    provenance: Optional[dict] = None
+    errors: tuple = ()

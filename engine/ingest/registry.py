@@ -6,16 +6,19 @@ from typing import Callable, Iterator, Optional
 
 from ..errors import CatalogError, Location
 from ..limits import DEFAULT, Limits
-from . import json_reader, jsonl_reader, yaml_reader
+from . import json_reader, jsonl_reader, table_reader, yaml_reader
 from .records import RawRecord
 
 READERS: dict[str, Callable[..., Iterator[RawRecord]]] = {
     "yaml": yaml_reader.read,
     "json": json_reader.read,
     "jsonl": jsonl_reader.read,
+    "csv": table_reader.read_csv,
+    "xlsx": table_reader.read_xlsx,
 }
-EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-STREAMED = {"jsonl"}  # read record by record; the others are read whole
+EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+              ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
+STREAMED = {"jsonl", "csv"}  # read record by record; the others are read whole
 
 
 def format_for(path: str, explicit: Optional[str] = None) -> str:

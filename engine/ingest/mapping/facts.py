@@ -1,0 +1,69 @@
+"""``valuate facts``: the canonical facts a mapping makes, with provenance.
+
+For debugging a mapping without running rules: each record's fact, where
+every fact came from, and what is wrong with it (parser failures and schema
+violations), plus the export fields the mapping neither reads nor ignores,
+how many records ``where:`` skipped, and how joins matched.
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterable, TextIO
+
+import yaml
+
+from ..records import RawRecord
+from ..validate import validate
+from .combine import combine
+from .reader import ReadStats
+
+FACT_FORMATS = ("yaml", "json")
+
+
+def entry(raw: RawRecord) -> dict:
+    out: dict = {"source": raw.source.to_dict()}
+    if raw.problem is not None:
+        out["errors"] = [{"path": "", "message": raw.problem}]
+        return out
+    fact, errors = validate(raw.data)
+    if raw.errors or raw.provenance is not None:
+        fact, errors = combine(raw, fact, errors)
+    data = raw.data if isinstance(raw.data, dict) else {"value": raw.data}
+    out["id"] = data.get("id")
+    out["fact"] = data
+    if raw.provenance:
+        out["provenance"] = {k: v.to_dict() for k, v in raw.provenance.items()}
+    if errors:
+        out["errors"] = [e.to_dict() for e in errors]
+    return out
+
+
+def document(records: Iterable[RawRecord], stats: ReadStats, mapping_name: str | None) -> dict:
+    services = [entry(r) for r in records]
+    doc: dict = {"mapping": mapping_name, "services": services,
+                 "summary": {"records": len(services), "errors": sum(1 for s in services if "errors" in s),
+                             "skipped_by_where": stats.skipped}}
+    if any(stats.unmapped.values()):
+        doc["unmapped_fields"] = {f: fields for f, fields in stats.unmapped.items() if fields}
+    if stats.joins:
+        doc["joins"] = stats.joins
+    return doc
+
+
+def render(doc: dict, fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        json.dump(_plain(doc), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        yaml.safe_dump(_plain(doc), out, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _plain(value):
+    """Plain dicts, lists and text for the writers (yaml.safe_dump refuses LocDict/LocList)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):  # YAML dates in canonical catalogs
+        return value.isoformat()
+    return value

@@ -1,0 +1,44 @@
+"""The identity mapping of a table whose columns are canonical fact paths."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...errors import CatalogError, Location
+from ...paths import FactSchema
+from ..csv_reader import CsvExport
+from ..records import RawRecord
+from ..xlsx_reader import XlsxExport
+from .fields import default_parser
+from .model import FieldSpec, Mapping
+from .parsers import unknown_set
+from .reader import read_mapped
+from .sourcepath import SourcePath
+
+LIST_SEPARATOR = ";"
+
+
+def identity_mapping(header: list, path: str) -> Mapping:
+    schema = FactSchema.default()
+    unknown = unknown_set()
+    specs = []
+    for name in header:
+        ftype = schema.lookup(name)
+        if ftype is None or ftype.kind == "object" or ftype.kind == "array" and ftype.item.kind == "object":
+            hint = schema.suggest(name)
+            raise CatalogError(f"column {name!r} is not a canonical fact path{hint}; "
+                               "name columns by fact path (id, name, warranty.availability.target, ...) "
+                               "or give --mapping", Location(file=path, line=1))
+        kind = "list" if ftype.kind == "array" else "scalar"
+        scalar = ftype.item if kind == "list" else ftype
+        specs.append(FieldSpec(name, kind, sources=(SourcePath(name, (name,)),),
+                               parser=default_parser(scalar, name), unknown=unknown,
+                               split=(LIST_SEPARATOR,) if kind == "list" else ()))
+    if "id" not in header:
+        raise CatalogError("the table has no 'id' column; name columns by canonical fact path "
+                           "or give --mapping", Location(file=path, line=1))
+    return Mapping(file=path, name="(columns)", fields=tuple(specs), unknown=unknown)
+
+
+def read_table(path: str, fmt: str) -> Iterator[RawRecord]:
+    table = CsvExport(path) if fmt == "csv" else XlsxExport(path)
+    yield from read_mapped(path, identity_mapping(table.header, path), fmt)

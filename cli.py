@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import sys
 from typing import Any, Optional
 
@@ -31,6 +32,7 @@ from engine.runner import Progress, run_check
 from engine.version import VERSION
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader closed the pipe
 # --fail-on LEVEL fails the run when a service's verdict is at or above LEVEL.
 FAIL_LEVELS = {"never": (), "not_valuable": ("not_valuable", "error"),
                "indeterminate": ("indeterminate", "not_valuable", "error")}
@@ -70,6 +72,11 @@ def _run(fn, *args, **kwargs) -> int:
     except KeyboardInterrupt:
         click.echo("valuate: interrupted", err=True)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`valuate check ... | head`): stop quietly, as
+        # shell tools do; later flushes must not fail on the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as err:  # a bug in valuate, not in the input
         if debug:
             raise

@@ -7,7 +7,7 @@ import pytest
 
 from browser import Browser, find_chromium
 from conftest import AS_OF, ROOT, SAMPLE
-from gitlab_sample import CATALOG, gitlab_facts
+from gitlab_sample import CATALOG
 
 pytestmark = pytest.mark.skipif(not CATALOG.exists(), reason=f"shared sample {CATALOG} not present")
 SCREEN = 900  # px: a laptop screen at 1280 px wide
@@ -15,9 +15,9 @@ SCREEN = 900  # px: a laptop screen at 1280 px wide
 
 @pytest.fixture
 def gitlab_html(cli, tmp_path):
-    facts = gitlab_facts(tmp_path / "gitlab.json")
     out = tmp_path / "gitlab.html"
-    result = cli("check", str(facts), "--as-of", AS_OF, "--format", "html", "--output", str(out), "--fail-on", "never")
+    result = cli("check", str(CATALOG), "--mapping", "gitlab", "--as-of", AS_OF, "--format", "html",
+                 "--output", str(out), "--fail-on", "never")
     assert result.exit_code == 0, result.output
     return out
 

@@ -91,3 +91,11 @@ def test_output_file_gets_the_usual_mode(cli, tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_closed_pipe_stops_quietly():
+    proc = subprocess.run(f"{sys.executable} -m cli check facts/samples/catalog.yaml --format json "
+                          f"--as-of {AS_OF} | head -c 100 > /dev/null; exit ${{PIPESTATUS[0]}}",
+                          shell=True, executable="/bin/bash", cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode in (0, 1, 141), proc.stderr  # 141 when the write hit the closed pipe
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ROOT, SHARED
+from conftest import SHARED, samples_dir
 
 _SAMPLE = Path("gitlab-com-service-catalog") / "service-catalog.yml"
-# shared/ sits beside the repository (a clone, CI) or beside the folder of worktrees.
-CATALOG = next((base / _SAMPLE for base in (SHARED, ROOT.parent.parent / "shared" / "samples")
-                if (base / _SAMPLE).exists()), SHARED / _SAMPLE)
-
-
+CATALOG = (samples_dir() or SHARED) / _SAMPLE

@@ -20,7 +20,9 @@ def file_digest(paths: Iterable[str]) -> Optional[str]:
         p = Path(path)
         if not p.is_file():
             return None  # an unreadable catalog is reported by the reader, with its name
-        h.update(p.read_bytes())
+        with open(p, "rb") as fh:  # in blocks: a catalog may be gigabytes
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
         h.update(b"\0")
     return "sha256:" + h.hexdigest()
 

@@ -9,7 +9,7 @@ import datetime as _dt
 import json
 import os
 import sys
-from typing import Any, Optional
+from typing import Any
 
 import click
 import yaml

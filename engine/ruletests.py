@@ -100,7 +100,6 @@ def load_cases(pack: Pack, files: Optional[list] = None) -> list[Case]:
 
 
 def _parse_file(doc: Any, file: str, pack: Pack, problems: list) -> list[Case]:
-    where = getattr(doc, "where", lambda k=None: (None, None))
     if not isinstance(doc, dict) or not isinstance(doc.get("cases"), list):
         problems.append(Problem("a rule test file is a mapping with a 'cases' list", Location(file=file)))
         return []

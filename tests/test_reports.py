@@ -4,7 +4,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import xml.etree.ElementTree as ET
 import re
 import sys
 from xml.etree import ElementTree as ET
@@ -13,7 +12,6 @@ import jsonschema
 import pytest
 
 from conftest import AS_OF, ROOT, SAMPLE, golden
-from engine.model import Finding
 from engine.report import FORMATS, render, writer_for
 
 HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "| pipe *bold* [x](javascript:alert(1)) @team"]

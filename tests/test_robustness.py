@@ -11,7 +11,6 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cli import main
 from conftest import AS_OF, ROOT
 from engine.evaluate import Evaluator, evaluate_records
 from engine.ingest.records import RawRecord

@@ -41,6 +41,11 @@ def _service(result: ServiceResult) -> list[str]:
         if f.counts and f.status != MET and (result.verdict != VALUABLE or f.waived):
             crit = f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
             lines.append(f"      {crit:<22} {f.status:<8} {f.rule}  {f.message}{_waiver(f)}")
+    if result.to_pass is not None:
+        if result.to_pass.verified:
+            lines.append("      to pass: " + "; ".join(c.text for c in result.to_pass.changes))
+        else:
+            lines.append(f"      to pass: no verified change found ({result.to_pass.note})")
     return lines
 
 

@@ -76,3 +76,14 @@ def test_a_crashing_record_is_reported_not_lost(tmp_path, small_chunks, monkeypa
     boom = services[60]
     assert boom["id"] == "boom" and boom["verdict"] == "error" and "crashed" in boom["message"]
     assert [s["id"] for s in services[61:]] == [f"t{i}" for i in range(20)]
+
+
+def test_digest_table_keeps_every_key_through_growth_and_collisions():
+    from engine.evaluate.batch import _DigestTable
+    table = _DigestTable(capacity=4)
+    keys = [k << 20 for k in range(1, 3000)]  # equal low bits: every key starts at the same slot
+    for i, k in enumerate(keys):
+        assert table.get(k) is None
+        table.put(k, i)
+    assert [table.get(k) for k in keys] == list(range(len(keys)))
+    assert table.get(12345) is None and table.size == len(keys)

@@ -154,11 +154,13 @@ def check(catalogs, rules, as_of, sets, profile, waivers, waiver_warning_days, i
         stats = ReadStats()
         setup = api.prepare(list(rules) or None, _parse_sets(sets), as_of, list(catalogs), profile, waivers,
                             waiver_warning_days, limits=lim)
-        records = api.read_records(list(catalogs), input_format, lim, mapping=mapping, joins=joins, stats=stats)
+        workers = jobs or default_jobs()
+        records = api.read_records(list(catalogs), input_format, lim, mapping=mapping, joins=joins, stats=stats,
+                                   lazy=workers > 1)
 
         def write(out):
             writer = writer_for(fmt, out, setup.run)
-            summary = run_check(setup, records, writer, jobs or default_jobs(), Progress(), suggest=suggestions)
+            summary = run_check(setup, records, writer, workers, Progress(), suggest=suggestions)
             _warn_waivers(setup.run.waivers, summary.unused_waivers)
             if stats.skipped:
                 click.echo(f"valuate: note: the mapping's where: skipped {stats.skipped} record(s) "

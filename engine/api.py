@@ -102,12 +102,12 @@ def prepare(rules: Optional[list] = None, params: Optional[dict] = None,
 
 def read_records(catalogs: Iterable[str], input_format: Optional[str] = None,
                  limits: Limits = DEFAULT_LIMITS, mapping=None, joins: Iterable[str] = (),
-                 stats=None) -> Iterator[RawRecord]:
+                 stats=None, lazy: bool = False) -> Iterator[RawRecord]:
     """Records of every catalog in order; through ``mapping`` (a preset name, a
     file or a loaded Mapping) when given, with ``joins`` ("MAPPING=FILE")."""
     if mapping is None and not joins:
         for path in catalogs:
-            yield from read_catalog(str(path), input_format, limits)
+            yield from read_catalog(str(path), input_format, limits, lazy)
         return
     from .ingest.mapping import ReadStats, read_mapped
     from .ingest.mapping.session import prepare_mapping

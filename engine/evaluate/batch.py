@@ -6,7 +6,7 @@ from array import array
 from typing import Iterable, Iterator, Optional
 
 from ..ingest.mapping.combine import combine
-from ..ingest.records import RawRecord
+from ..ingest.records import RawRecord, materialize
 from ..ingest.validate import validate
 from ..model import ERROR, RecordError, ServiceResult
 from .evaluator import Evaluator
@@ -27,6 +27,7 @@ def error_result(position: int, raw: RawRecord, errors: tuple) -> ServiceResult:
 
 def evaluate_one(raw: RawRecord, position: int, evaluator: Evaluator) -> ServiceResult:
     """Validate and evaluate one record; a bad record becomes an ``error`` result."""
+    raw = materialize(raw)
     if raw.problem is not None:
         return ServiceResult(position, None, None, ERROR, errors=(RecordError("", raw.problem),),
                              source=raw.source)

@@ -23,6 +23,7 @@ from itertools import islice
 from typing import Callable, Iterable, Iterator, Optional
 
 from ..model import ERROR, RecordError, ServiceResult, Source
+from ..ingest.records import materialize
 from .batch import error_result, evaluate_one
 from .evaluator import Evaluator
 
@@ -142,7 +143,7 @@ class ParallelRun:
                 self.pool = self._new_pool()
                 message = ("the evaluator process crashed on this record (a bug in valuate or "
                            "durable-rules; please report it); the batch went on")
-                result = error_result(position, raw, (RecordError("", message),))
+                result = error_result(position, materialize(raw), (RecordError("", message),))
                 out.append(Outcome(position, result.id, result.name, raw.source, ERROR, (), None, result))
         return out
 

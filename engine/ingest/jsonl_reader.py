@@ -15,7 +15,9 @@ from .jsontools import DECODER
 from .records import RawRecord
 
 
-def read(path: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
+def read(path: str, limits: Limits = DEFAULT, lazy: bool = False) -> Iterator[RawRecord]:
+    """Records of a JSON Lines file; ``lazy`` leaves each line to be decoded by
+    whoever evaluates it (``records.materialize``)."""
     try:
         fh = open(path, "rb")
     except OSError as err:
@@ -32,17 +34,23 @@ def read(path: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
             if len(raw) > limits.max_record_bytes:
                 yield RawRecord(source, problem=f"line {lineno} is {len(raw):,} bytes, over the record limit "
                                                 f"of {limits.max_record_bytes:,} (--limit max_record_bytes=...)")
-                continue
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                yield RawRecord(source, problem=f"line {lineno} is not valid UTF-8 (byte offset {err.start})")
-                continue
-            try:
-                yield RawRecord(source, DECODER.decode(text))
-            except json.JSONDecodeError as err:
-                yield RawRecord(source, problem=f"line {lineno} is not valid JSON: {err.msg} at column {err.colno}")
-            except RecursionError:
-                yield RawRecord(source, problem=f"line {lineno} is nested too deeply to read")
+            elif lazy:
+                yield RawRecord(source, text=raw)
+            else:
+                yield decode_line(source, raw)
     if count == 0:
         raise CatalogError("the catalog is empty", Location(file=path))
+
+
+def decode_line(source: Source, raw: bytes) -> RawRecord:
+    lineno = source.line
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return RawRecord(source, problem=f"line {lineno} is not valid UTF-8 (byte offset {err.start})")
+    try:
+        return RawRecord(source, DECODER.decode(text))
+    except json.JSONDecodeError as err:
+        return RawRecord(source, problem=f"line {lineno} is not valid JSON: {err.msg} at column {err.colno}")
+    except RecursionError:
+        return RawRecord(source, problem=f"line {lineno} is nested too deeply to read")

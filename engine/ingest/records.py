@@ -23,3 +23,14 @@ class RawRecord:
     problem: Optional[str] = None
     provenance: Optional[dict] = None
     errors: tuple = ()
+    # A JSON Lines record not decoded yet (bytes of its line): worker processes
+    # decode it, which is cheaper than decoding here and pickling the result.
+    text: Optional[bytes] = None
+
+
+def materialize(raw: RawRecord) -> RawRecord:
+    """The record with its data decoded (JSON Lines records read lazily)."""
+    if raw.text is None:
+        return raw
+    from .jsonl_reader import decode_line
+    return decode_line(raw.source, raw.text)

@@ -34,7 +34,10 @@ def format_for(path: str, explicit: Optional[str] = None) -> str:
     return EXTENSIONS[ext]
 
 
-def read_catalog(path: str, explicit: Optional[str] = None, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
+def read_catalog(path: str, explicit: Optional[str] = None, limits: Limits = DEFAULT,
+                 lazy: bool = False) -> Iterator[RawRecord]:
+    """Records of one catalog; ``lazy``: JSON Lines records are decoded later,
+    by the process that evaluates them (see records.materialize)."""
     file = Path(path)
     if not file.exists():
         raise CatalogError("no such catalog file", Location(file=path))
@@ -46,4 +49,6 @@ def read_catalog(path: str, explicit: Optional[str] = None, limits: Limits = DEF
         raise CatalogError(f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,} for a "
                            f"{fmt} catalog read whole (use JSON Lines, or --limit max_file_bytes=...)",
                            Location(file=path))
+    if fmt == "jsonl":
+        return READERS[fmt](path, limits, lazy=lazy)
     return READERS[fmt](path, limits)

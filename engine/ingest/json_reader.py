@@ -89,8 +89,12 @@ def read(path: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
         raise CatalogError("JSON nested too deeply to read", Location(file=path)) from None
 
 
-def _find_services_array(text: str, pos: int):
-    """Offset of the '[' of the top-level "services" member, if it is an array."""
+def member(text: str, pos: int, wanted: str):
+    """Offset of the value of member ``wanted`` of the object starting at ``pos``
+    (None when absent); every member before it is decoded, so malformed JSON
+    raises json.JSONDecodeError with its position."""
+    if pos >= len(text) or text[pos] != "{":
+        return None
     pos = _skip_ws(text, pos + 1)
     while pos < len(text) and text[pos] != "}":
         key, pos = _decoder.raw_decode(text, pos)
@@ -98,10 +102,16 @@ def _find_services_array(text: str, pos: int):
         if pos >= len(text) or text[pos] != ":":
             raise json.JSONDecodeError("Expecting ':' delimiter", text, pos)
         pos = _skip_ws(text, pos + 1)
-        if key == "services" and pos < len(text) and text[pos] == "[":
+        if key == wanted:
             return pos
         _, pos = _decoder.raw_decode(text, pos)
         pos = _skip_ws(text, pos)
         if pos < len(text) and text[pos] == ",":
             pos = _skip_ws(text, pos + 1)
     return None
+
+
+def _find_services_array(text: str, pos: int):
+    """Offset of the '[' of the top-level "services" member, if it is an array."""
+    found = member(text, pos, "services")
+    return found if found is not None and found < len(text) and text[found] == "[" else None

@@ -15,29 +15,34 @@ from .jsontools import DECODER
 from .records import RawRecord
 
 
-def read(path: str, limits: Limits = DEFAULT, lazy: bool = False) -> Iterator[RawRecord]:
-    """Records of a JSON Lines file; ``lazy`` leaves each line to be decoded by
-    whoever evaluates it (``records.materialize``)."""
+def lines(path: str) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of each non-blank line; a leading UTF-8 BOM is dropped."""
     try:
         fh = open(path, "rb")
     except OSError as err:
         raise CatalogError(f"cannot read file: {err.strerror or err}", Location(file=path)) from None
-    count = 0
     with fh:
         for lineno, raw in enumerate(fh, start=1):
             if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            if not raw.strip():
-                continue
-            count += 1
-            source = Source(path, count, lineno)
-            if len(raw) > limits.max_record_bytes:
-                yield RawRecord(source, problem=f"line {lineno} is {len(raw):,} bytes, over the record limit "
-                                                f"of {limits.max_record_bytes:,} (--limit max_record_bytes=...)")
-            elif lazy:
-                yield RawRecord(source, text=raw)
-            else:
-                yield decode_line(source, raw)
+            if raw.strip():
+                yield lineno, raw
+
+
+def read(path: str, limits: Limits = DEFAULT, lazy: bool = False) -> Iterator[RawRecord]:
+    """Records of a JSON Lines file; ``lazy`` leaves each line to be decoded by
+    whoever evaluates it (``records.materialize``)."""
+    count = 0
+    for lineno, raw in lines(path):
+        count += 1
+        source = Source(path, count, lineno)
+        if len(raw) > limits.max_record_bytes:
+            yield RawRecord(source, problem=f"line {lineno} is {len(raw):,} bytes, over the record limit "
+                                            f"of {limits.max_record_bytes:,} (--limit max_record_bytes=...)")
+        elif lazy:
+            yield RawRecord(source, text=raw)
+        else:
+            yield decode_line(source, raw)
     if count == 0:
         raise CatalogError("the catalog is empty", Location(file=path))
 

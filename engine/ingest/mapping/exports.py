@@ -16,7 +16,8 @@ from ...errors import CatalogError, Location
 from ...model import Source
 from ...yamlio import load_documents, read_text
 from ..csv_reader import CsvExport
-from ..json_reader import _array_items, _decoder, _skip_ws
+from .. import jsonl_reader
+from ..json_reader import _array_items, _skip_ws, member
 from ..xlsx_reader import XlsxExport
 from .model import Mapping
 from .sourcepath import WILDCARD, SourcePath, select, shapes
@@ -106,27 +107,16 @@ class LinesExport(Export):
     """JSON Lines: one document per line, streamed (twice: fields, then records)."""
 
     def records(self) -> Iterator[ExportRecord]:
-        try:
-            fh = open(self.path, "rb")
-        except OSError as err:
-            raise CatalogError(f"cannot read file: {err.strerror or err}", Location(file=self.path)) from None
         number = 0
-        with fh:
-            for lineno, raw in enumerate(fh, start=1):
-                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                if not raw.strip():
-                    continue
-                try:
-                    doc = json.loads(raw.decode("utf-8"))
-                except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-                    number += 1
-                    yield ExportRecord(Source(self.path, number, lineno),
-                                       problem=f"line {lineno} is not valid JSON ({type(err).__name__})")
-                    continue
-                for item, _ in select(doc, self.mapping.records):
-                    number += 1
-                    yield ExportRecord(Source(self.path, number, lineno), item)
+        for lineno, raw in jsonl_reader.lines(self.path):
+            line = jsonl_reader.decode_line(Source(self.path, number + 1, lineno), raw)
+            if line.problem is not None:
+                number += 1
+                yield ExportRecord(line.source, problem=line.problem)
+                continue
+            for item, _ in select(line.data, self.mapping.records):
+                number += 1
+                yield ExportRecord(Source(self.path, number, lineno), item)
 
 
 def open_export(path: str, fmt: str, mapping: Mapping) -> Export:
@@ -172,7 +162,7 @@ def _json_lines(text: str, records: Optional[SourcePath]) -> Optional[list]:
     try:
         pos = _skip_ws(text, 0)
         for key in keys:
-            pos = _member(text, pos, key)
+            pos = member(text, pos, key)
             if pos is None:
                 return None
         if text[pos] != "[":
@@ -187,18 +177,3 @@ def _json_lines(text: str, records: Optional[SourcePath]) -> Optional[list]:
         return None
 
 
-def _member(text: str, pos: int, wanted: str) -> Optional[int]:
-    """Offset of the value of ``wanted`` in the object starting at ``pos``."""
-    if text[pos] != "{":
-        return None
-    pos = _skip_ws(text, pos + 1)
-    while pos < len(text) and text[pos] != "}":
-        key, pos = _decoder.raw_decode(text, pos)
-        pos = _skip_ws(text, _skip_ws(text, pos) + 1)
-        if key == wanted:
-            return pos
-        _, pos = _decoder.raw_decode(text, pos)
-        pos = _skip_ws(text, pos)
-        if pos < len(text) and text[pos] == ",":
-            pos = _skip_ws(text, pos + 1)
-    return None

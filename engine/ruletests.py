@@ -26,7 +26,7 @@ from typing import Any, Optional
 
 from .api import resolve_params
 from .compile import compile_packs
-from .errors import Location, Problem, RulePackError, UserError
+from .errors import Location, Problem, RulePackError
 from .evaluate import Evaluator
 from .explain.text import finding_lines
 from .paths import FactSchema
@@ -212,8 +212,3 @@ def _in_criterion(finding, name: str) -> bool:
     key = f"{finding.criterion}.{finding.dimension}" if finding.dimension else finding.criterion
     return name in (key, finding.criterion)
 
-
-def check_pack_tests(pack: Pack) -> tuple[list[CaseResult], Coverage]:
-    if pack.tests_dir is None:
-        raise UserError(f"pack {pack.name} has no tests/ directory", Location(file=pack.source))
-    return run_cases(pack, load_cases(pack))

@@ -78,7 +78,14 @@ class RuleLayout:
         return out
 
     def reasons(self, statuses: list, want: str, index: int = 0) -> list:
-        """Node indices that make node ``index`` have status ``want`` (see explain.tree.why_not)."""
+        """Node indices that make node ``index`` have status ``want``: only those that count.
+
+        A not-met ``all`` is explained by its not-met children; a not-met ``any``
+        failed in every alternative, so it is one reason (its label says what it
+        means). A met ``any`` by the alternatives that held, a met ``all`` by all
+        its children; unknown follows unknown children. Leaves and ``not`` are
+        reasons in themselves.
+        """
         if statuses[index] != want:
             return []
         kind = self.kinds[index]

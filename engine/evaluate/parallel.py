@@ -19,7 +19,7 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 from typing import Callable, Iterable, Iterator, Optional
 
 from ..model import ERROR, RecordError, ServiceResult, Source
@@ -160,9 +160,4 @@ def outcomes(spec: EvalSpec, records: Iterable, jobs: int, render: Optional[Call
         finally:
             evaluator.close()
         return
-    yield from ParallelRun(spec, render, jobs).run(_chain(head, numbered))
-
-
-def _chain(head: list, rest: Iterator) -> Iterator:
-    yield from head
-    yield from rest
+    yield from ParallelRun(spec, render, jobs).run(chain(head, numbered))

@@ -152,25 +152,6 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def why_not(tree: ConditionResult, want: str = NOT_MET) -> list:
-    """The conditions that make ``tree`` have status ``want``: only those that count.
-
-    A not-met ``all`` is explained by its not-met children; a not-met ``any``
-    failed in every alternative, so it is reported as one reason (its label
-    says what it means). A met ``any`` is explained by the alternatives that
-    held; a met ``all`` by all its children. Unknown follows unknown children.
-    Leaves and ``not`` are reasons in themselves.
-    """
-    if tree.status != want:
-        return []
-    if not tree.children or tree.kind == "not" or (want == NOT_MET and tree.kind == "any"):
-        return [tree]
-    out = []
-    for child in tree.children:
-        out.extend(why_not(child, want))
-    return out
-
-
 def describe_with_values(c: ConditionResult) -> str:
     from ..rules.templates import format_value
     shown = []

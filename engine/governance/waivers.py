@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import hashlib
-from typing import Iterable, Iterator, Optional
+from typing import Optional
 
 from ..errors import Location, RulePackError, UserError
 from ..evaluate.compose import compose, exempt_keys
@@ -46,10 +46,6 @@ class WaiverSet:
         for i, w in enumerate(waivers):
             self._by_service.setdefault(w.service, []).append(i)
         self._used: set = set()
-
-    def apply_all(self, results: Iterable[ServiceResult]) -> Iterator[ServiceResult]:
-        for result in results:
-            yield self.apply(result)
 
     def apply(self, result: ServiceResult) -> ServiceResult:
         indices = self._by_service.get(result.id)

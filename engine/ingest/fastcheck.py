@@ -178,18 +178,7 @@ class Compiler:
         def check(value, path, errors):
             if not isinstance(value, dict):
                 return value
-            _duplicates(value, path, errors)
-            out = {}
-            for name, sub in value.items():
-                if sub is None:
-                    continue  # null is absent
-                if not isinstance(name, str):
-                    errors.append(RecordError(path_text(path), f"field names must be strings, got {kind_of(name)}"))
-                    continue
-                path.append(name)
-                fn = compiled.get(name)
-                out[name] = fn(sub, path, errors) if fn is not None else clean_any(sub, path, errors)
-                path.pop()
+            out = _members(value, path, errors, compiled)
             for name in required:
                 if name not in out:
                     errors.append(RecordError(path_text(path + [name]), "missing: required here"))
@@ -199,14 +188,7 @@ class Compiler:
     @staticmethod
     def _items(inner: Check) -> Check:
         def check(value, path, errors):
-            if not isinstance(value, list):
-                return value
-            out = []
-            for i, item in enumerate(value):
-                path.append(i)
-                out.append(inner(item, path, errors))
-                path.pop()
-            return out
+            return _elements(value, path, errors, inner) if isinstance(value, list) else value
         return check
 
 
@@ -239,31 +221,41 @@ def _duplicates(value: dict, path: list, errors: list) -> None:
                                   + " in one mapping: only one value can be kept, so none is trusted"))
 
 
+def _members(value: dict, path: list, errors: list, checks: dict) -> dict:
+    """A mapping's members, each through its check (``clean_any`` when the schema
+    has none); null members dropped (null is absent), odd keys refused."""
+    _duplicates(value, path, errors)
+    out = {}
+    for name, sub in value.items():
+        if sub is None:
+            continue
+        if not isinstance(name, str):
+            errors.append(RecordError(path_text(path), f"field names must be strings, got {kind_of(name)}"))
+            continue
+        path.append(name)
+        out[name] = checks.get(name, clean_any)(sub, path, errors)
+        path.pop()
+    return out
+
+
+def _elements(value: list, path: list, errors: list, check: Check) -> list:
+    out = []
+    for i, item in enumerate(value):
+        path.append(i)
+        out.append(check(item, path, errors))
+        path.pop()
+    return out
+
+
 def clean_any(value: Any, path: list, errors: list) -> Any:
     """Normalise a value the schema says nothing about (or of the wrong type)."""
     if len(path) > MAX_DEPTH:
         errors.append(RecordError(path_text(path), f"nested deeper than {MAX_DEPTH} levels"))
         return None
     if isinstance(value, dict):
-        _duplicates(value, path, errors)
-        out = {}
-        for name, sub in value.items():
-            if sub is None:
-                continue
-            if not isinstance(name, str):
-                errors.append(RecordError(path_text(path), f"field names must be strings, got {kind_of(name)}"))
-                continue
-            path.append(name)
-            out[name] = clean_any(sub, path, errors)
-            path.pop()
-        return out
+        return _members(value, path, errors, {})
     if isinstance(value, list):
-        out_list = []
-        for i, item in enumerate(value):
-            path.append(i)
-            out_list.append(clean_any(item, path, errors))
-            path.pop()
-        return out_list
+        return _elements(value, path, errors, clean_any)
     if isinstance(value, float) and not math.isfinite(value):
         errors.append(RecordError(path_text(path), f"expected a finite number, got {value}"))
     elif isinstance(value, _dt.datetime):

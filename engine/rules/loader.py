@@ -19,7 +19,7 @@ from ..yamlio import load_single, read_text
 from .cases import ParamCases
 from .conditions import Scope, parse_condition
 from .derived import output_types, parse_derived
-from .model import CRITERIA, SEVERITIES, STATUSES, Pack, Parameter, Rule, leaves, walk
+from .model import CRITERIA, SEVERITIES, STATUSES, Pack, Parameter, Rule, walk
 from .reader import Reader, join, kind_of
 from .templates import parse_template, unknown_placeholders
 
@@ -272,14 +272,4 @@ def _duplicate_ids(rules: list) -> list[Problem]:
     return out
 
 
-def rule_fact_paths(rule: Rule) -> list[str]:
-    """Top-level fact paths a rule's condition reads (quantified lists by list path)."""
-    out: list[str] = []
-    for leaf in leaves(rule.condition):
-        for p in leaf.fact_paths():
-            if p not in out:
-                out.append(p)
-    return out
-
-
-__all__ = ["load_packs", "read_pack", "check_param_value", "rule_fact_paths", "walk"]
+__all__ = ["load_packs", "read_pack", "check_param_value", "walk"]

@@ -25,6 +25,13 @@ from ..errors import EngineError
 
 _OK, _NOT_HANDLED = 0, 1
 _PRIME = json.dumps({"id": "valuate-prime"})
+# Rulesets registered in this process, by definition. durable-rules'
+# delete_ruleset corrupts later ruleset creation (measured: about 1 create in
+# 1,700 then fails with error 102, never without deleting), so rulesets are
+# never deleted; a host whose definitions were registered before reuses them.
+# That is safe because every service is asserted and retracted before the
+# next, and only one thread drives the engine.
+_REGISTERED: dict = {}
 
 
 class DurableHost:
@@ -32,15 +39,20 @@ class DurableHost:
 
     def __init__(self, program: Program):
         self.program = program
-        self._handles: list[int] = []
-        try:
-            for name, definition in program.rulesets:
-                handle = dre.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
-                self._handles.append(handle)
-                self._prime(handle)
-        except dre.error as err:
-            self.close()
-            raise EngineError(f"durable-rules refused a compiled ruleset: {err}") from None
+        self._handles: list[int] = [self._register(name, d) for name, d in program.rulesets]
+
+    @classmethod
+    def _register(cls, name: str, definition: dict) -> int:
+        text = json.dumps(definition, ensure_ascii=False)
+        handle = _REGISTERED.get(text)
+        if handle is None:
+            try:
+                handle = dre.create_ruleset(name, text)
+            except dre.error as err:
+                raise EngineError(f"durable-rules refused a compiled ruleset: {err}") from None
+            cls._prime(handle)
+            _REGISTERED[text] = handle
+        return handle
 
     @staticmethod
     def _prime(handle: int) -> None:
@@ -75,11 +87,7 @@ class DurableHost:
         return fired
 
     def close(self) -> None:
-        for handle in self._handles:
-            try:
-                dre.delete_ruleset(handle)
-            except dre.error:
-                pass
+        """Release this host; its rulesets stay registered for reuse (see _REGISTERED)."""
         self._handles = []
 
     def __enter__(self) -> "DurableHost":

@@ -1,7 +1,8 @@
-"""valuate's command line: a thin face over ``engine.api``.
+"""valuate's command line: a thin face over the library in ``engine``.
 
-Commands call library functions and turn results into exit codes; the codes
-and the one handler that prints user errors as a single line live here.
+Commands build one typed request (engine/request.py) from their options,
+call the library and turn results into exit codes; the codes and the one
+handler that prints user errors as a single line live here.
 """
 from __future__ import annotations
 
@@ -14,22 +15,24 @@ from typing import Any
 import click
 import yaml
 
-from engine import api
-from engine.atomic import atomic_output
-from engine.errors import UserError
-from engine.explain.text import explain_text
-from engine.governance.diff import diff_text, run_diff
-from engine.governance.lint import lint
-from engine.governance.testing import percent as coverage_percent
-from engine.governance.testing import run_tests, tests_json, tests_text
-from engine.governance.tune import run_tune, tune_text
-from engine.governance.waivers import waiver_warnings
-from engine.ingest import READERS
-from engine.limits import DEFAULT as DEFAULT_LIMITS
-from engine.evaluate.parallel import default_jobs
-from engine.report import FORMATS, writer_for
-from engine.runner import Progress, run_check
-from engine.version import VERSION
+from .engine.atomic import atomic_output
+from .engine.errors import Location, UserError
+from .engine.evaluate import default_jobs
+from .engine.governance.diff import diff_text, run_diff
+from .engine.governance.lint import lint
+from .engine.governance.testing import percent as coverage_percent
+from .engine.governance.testing import run_tests, tests_json, tests_text
+from .engine.governance.tune import run_tune, tune_text
+from .engine.ingest import READERS
+from .engine.limits import DEFAULT as DEFAULT_LIMITS
+from .engine.pipeline import facts_document, run
+from .engine.policy import load_policy
+from .engine.policy.waivers import waiver_warnings
+from .engine.progress import Progress
+from .engine.report import FORMATS, writer_for
+from .engine.report.explanation import explain_json, explain_text
+from .engine.request import Inputs, Policy, RunOptions, RunRequest
+from .engine.version import VERSION
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader closed the pipe
@@ -86,6 +89,24 @@ def _run(fn, *args, **kwargs) -> int:
         return EXIT_INTERNAL
 
 
+def _policy(opts: dict) -> Policy:
+    """The policy part of a request, from whichever policy options the command has."""
+    limits = opts.get("limits") or ()
+    return Policy(rules=tuple(opts.get("rules") or ()), params=_parse_sets(opts.get("sets") or ()),
+                  profile=opts.get("profile"), waivers=opts.get("waivers"),
+                  waiver_warning_days=opts.get("waiver_warning_days", 30), as_of=opts.get("as_of"),
+                  limits=DEFAULT_LIMITS.with_overrides(_parse_sets(limits)) if limits else DEFAULT_LIMITS)
+
+
+def _inputs(catalogs, opts: dict) -> Inputs:
+    return Inputs(catalogs=tuple(catalogs), input_format=opts.get("input_format"),
+                  mapping=opts.get("mapping"), joins=tuple(opts.get("joins") or ()))
+
+
+def _dumps(doc: Any) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
+
+
 rules_option = click.option("--rules", "rules", multiple=True, type=click.Path(),
                             help="Rule pack directory or file (repeatable; default: the ITIL 4 pack).")
 as_of_option = click.option("--as-of", type=DateType(), default=None,
@@ -103,10 +124,6 @@ input_format_option = click.option("--input-format", type=click.Choice(sorted(RE
 debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 limit_option = click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE",
                             help="Change an input limit, e.g. max_record_bytes=8388608 (see README).")
-
-
-def _limits(values: tuple):
-    return DEFAULT_LIMITS.with_overrides(_parse_sets(values)) if values else DEFAULT_LIMITS
 
 
 mapping_option = click.option("--mapping", default=None, metavar="PRESET|FILE",
@@ -144,26 +161,21 @@ def main() -> None:
               help="Work out (and verify) what would make each failing service pass.")
 @limit_option
 @debug_option
-def check(catalogs, rules, as_of, sets, profile, waivers, waiver_warning_days, input_format, mapping, joins,
-          fmt, output, fail_on, jobs, suggestions, limits, debug) -> None:
+def check(catalogs, fmt, output, fail_on, jobs, suggestions, debug, **opts) -> None:
     """Evaluate every service in CATALOG files and report verdicts."""
 
     def go() -> int:
-        from engine.ingest.mapping import ReadStats
-        lim = _limits(limits)
-        stats = ReadStats()
-        setup = api.prepare(list(rules) or None, _parse_sets(sets), as_of, list(catalogs), profile, waivers,
-                            waiver_warning_days, limits=lim)
-        workers = jobs or default_jobs()
-        records = api.read_records(list(catalogs), input_format, lim, mapping=mapping, joins=joins, stats=stats,
-                                   lazy=workers > 1)
+        writer_cls = FORMATS[fmt]
+        options = RunOptions(conditions=writer_cls.needs_conditions, suggest=suggestions,
+                             jobs=jobs or default_jobs())
+        current = run(RunRequest(_policy(opts), _inputs(catalogs, opts), options),
+                      render=writer_cls.render_record if writer_cls.streams else None)
 
         def write(out):
-            writer = writer_for(fmt, out, setup.run)
-            summary = run_check(setup, records, writer, workers, Progress(), suggest=suggestions)
-            _warn_waivers(setup.run.waivers, summary.unused_waivers)
-            if stats.skipped:
-                click.echo(f"valuate: note: the mapping's where: skipped {stats.skipped} record(s) "
+            summary = current.write_to(writer_for(fmt, out, current.info), Progress())
+            _warn_waivers(current.info.waivers, summary.unused_waivers)
+            if current.stats.skipped:
+                click.echo(f"valuate: note: the mapping's where: skipped {current.stats.skipped} record(s) "
                            "that are not services (valuate facts lists what was kept)", err=True)
             return summary
 
@@ -198,18 +210,19 @@ def _warn_waivers(waivers, unused) -> None:
 @join_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @debug_option
-def explain(catalog, service_id, rules, as_of, sets, profile, waivers, input_format, mapping, joins, fmt,
-            debug) -> None:
+def explain(catalog, service_id, fmt, debug, **opts) -> None:
     """Explain one service's verdict: criteria, rules, conditions, values, why not."""
 
     def go() -> int:
-        run, result = api.explain([catalog], service_id, list(rules) or None, as_of,
-                                  _parse_sets(sets), input_format, profile, waivers, mapping, joins)
+        options = RunOptions(conditions=True, only=service_id)
+        current = run(RunRequest(_policy(opts), _inputs([catalog], opts), options))
+        result = next(current.results(), None)
+        if result is None:
+            raise UserError(f"no service with id {service_id!r} in {catalog}", Location(file=str(catalog)))
         if fmt == "json":
-            click.echo(json.dumps({**run.header(), "service": result.to_dict(conditions=True)},
-                                  ensure_ascii=False, indent=2))
+            click.echo(explain_json(current.info, result))
         else:
-            click.echo(explain_text(run, result), nl=False)
+            click.echo(explain_text(current.info, result), nl=False)
         return EXIT_OK
 
     sys.exit(_run(go, debug=debug))
@@ -224,14 +237,14 @@ def explain(catalog, service_id, rules, as_of, sets, profile, waivers, input_for
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="Write to FILE (atomically) instead of standard output.")
 @debug_option
-def facts(catalogs, mapping, joins, input_format, fmt, output, debug) -> None:
+def facts(catalogs, fmt, output, debug, **opts) -> None:
     """Print the canonical facts a mapping makes of CATALOG exports, with provenance.
 
     Runs no rules: for checking a mapping. Exit 1 when a record has errors."""
-    from engine.ingest.mapping.facts import render as render_facts
+    from .engine.ingest.mapping.facts import render as render_facts
 
     def go() -> int:
-        doc = api.facts(list(catalogs), mapping, input_format, joins)
+        doc = facts_document(_inputs(catalogs, opts))
         if output:
             with atomic_output(output) as fh:
                 render_facts(doc, fmt, fh)
@@ -251,18 +264,17 @@ def rules_group() -> None:
 @rules_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @debug_option
-def rules_list(rules, fmt, debug) -> None:
+def rules_list(fmt, debug, **opts) -> None:
     """List the rules of the packs with their criterion, severity and title."""
 
     def go() -> int:
-        setup = api.prepare(list(rules) or None)
-        infos = setup.run.rules
+        policy = load_policy(_policy(opts))
         if fmt == "json":
-            click.echo(json.dumps([r.to_dict() for r in infos], ensure_ascii=False, indent=2))
+            click.echo(json.dumps([r.to_dict() for r in policy.rules], ensure_ascii=False, indent=2))
             return EXIT_OK
-        for r in infos:
+        for r in policy.rules:
             click.echo(f"{r.id:<9} {r.criterion:<22} {r.severity:<8} {r.title}")
-        click.echo(f"\n{len(infos)} rules in {', '.join(setup.run.packs)}")
+        click.echo(f"\n{len(policy.rules)} rules in {', '.join(p.name for p in policy.packs)}")
         return EXIT_OK
 
     sys.exit(_run(go, debug=debug))
@@ -335,18 +347,14 @@ def rules_test(paths, case_files, min_coverage, fmt, debug) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any service changed.")
 @debug_option
-def diff(catalogs, base, head, rules, as_of, sets, waivers, input_format, fmt, fail_on_change, debug) -> None:
+def diff(catalogs, base, head, fmt, fail_on_change, debug, **opts) -> None:
     """Evaluate CATALOG under two policies and list every service whose verdict, criteria or findings changed."""
 
     def go() -> int:
         if base is None and head is None:
             raise UserError("diff needs --base and/or --head (a rule pack or a profile)")
-        report = run_diff(list(catalogs), base, head, list(rules) or None, as_of, _parse_sets(sets),
-                          input_format, waivers)
-        if fmt == "json":
-            click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
-        else:
-            click.echo(diff_text(report), nl=False)
+        report = run_diff(_inputs(catalogs, opts), base, head, _policy(opts))
+        click.echo(_dumps(report.to_dict()) if fmt == "json" else diff_text(report), nl=fmt == "json")
         return EXIT_FINDINGS if fail_on_change and report.changes else EXIT_OK
 
     sys.exit(_run(go, debug=debug))
@@ -364,17 +372,13 @@ def diff(catalogs, base, head, rules, as_of, sets, waivers, input_format, fmt, f
 @input_format_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @debug_option
-def tune(catalogs, param, values, rules, as_of, sets, profile, waivers, input_format, fmt, debug) -> None:
+def tune(catalogs, param, values, fmt, debug, **opts) -> None:
     """For each value of a parameter: verdict counts and the services that change versus the current value."""
 
     def go() -> int:
         tried = [yaml.safe_load(v) if v.strip() else v for v in values.split(",")]
-        report = run_tune(list(catalogs), param, tried, list(rules) or None, as_of, _parse_sets(sets),
-                          input_format, profile, waivers)
-        if fmt == "json":
-            click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
-        else:
-            click.echo(tune_text(report), nl=False)
+        report = run_tune(_inputs(catalogs, opts), param, tried, _policy(opts))
+        click.echo(_dumps(report.to_dict()) if fmt == "json" else tune_text(report), nl=fmt == "json")
         return EXIT_OK
 
     sys.exit(_run(go, debug=debug))

@@ -35,7 +35,7 @@ from . import floor, synth
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 28)
 IN_PROCESS_CAP = 100_000
-VALUATE = [sys.executable, "-m", "cli"]
+VALUATE = [sys.executable, "-m", "valuate"]
 
 
 def tree_rss_kib(pid: int) -> int:
@@ -84,12 +84,13 @@ def end_to_end(path: Path, n: int, jobs: int, suggestions: bool) -> dict:
 
 
 def in_process(path: Path, limit: int) -> dict:
-    from engine import api
-    from engine.evaluate import Evaluator
-    from engine.evaluate.batch import evaluate_one
-    from engine.ingest import read_catalog
+    from valuate.engine.evaluate import Evaluator
+    from valuate.engine.evaluate.batch import evaluate_one
+    from valuate.engine.ingest import read_catalog
+    from valuate.engine.policy import load_policy
+    from valuate.engine.request import Policy
 
-    setup = api.prepare(None, None, AS_OF)
+    setup = load_policy(Policy(as_of=AS_OF))
     records = []
     for i, raw in enumerate(read_catalog(str(path))):
         if i >= limit:

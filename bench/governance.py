@@ -14,9 +14,9 @@ import sys
 import tempfile
 import time
 
-from engine import api
-from engine.governance.diff import run_diff
-from engine.governance.tune import run_tune
+import valuate
+from valuate.engine.governance.diff import run_diff
+from valuate.engine.governance.tune import run_tune
 
 from .sample import ROOT, make_catalog
 
@@ -33,16 +33,20 @@ def timed(label: str, n: int, fn) -> None:
     print(f"{label:<40} {took:6.2f} s  {n / took:>9,.0f} services/s")
 
 
+def check(path: str, **policy) -> None:
+    request = valuate.RunRequest(valuate.Policy(as_of=AS_OF, **policy), valuate.Inputs((path,)))
+    valuate.run(request).report()
+
+
 def main(n: int = 10_000) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = make_catalog(n, tmp)
-        timed("check, default pack", n, lambda: api.check([path], as_of=AS_OF))
-        timed("check, tiered profile", n, lambda: api.check([path], as_of=AS_OF, profile=TIERED))
-        timed("check, tiered profile + waivers", n,
-              lambda: api.check([path], as_of=AS_OF, profile=TIERED, waivers=WAIVERS))
-        timed("diff default -> strict (2 evaluations)", n, lambda: run_diff([path], None, STRICT, as_of=AS_OF))
-        timed("tune 3 values (4 evaluations)", n,
-              lambda: run_tune([path], "min_headroom", [0.05, 0.2, 0.4], as_of=AS_OF))
+        inputs, policy = valuate.Inputs((path,)), valuate.Policy(as_of=AS_OF)
+        timed("check, default pack", n, lambda: check(path))
+        timed("check, tiered profile", n, lambda: check(path, profile=TIERED))
+        timed("check, tiered profile + waivers", n, lambda: check(path, profile=TIERED, waivers=WAIVERS))
+        timed("diff default -> strict (2 evaluations)", n, lambda: run_diff(inputs, None, STRICT, policy))
+        timed("tune 3 values (4 evaluations)", n, lambda: run_tune(inputs, "min_headroom", [0.05, 0.2, 0.4], policy))
 
 
 if __name__ == "__main__":

@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from engine import api
-from engine.report import render
-from engine.yamlio import load_single, read_text
+import valuate
+from valuate.engine.report import render
+from valuate.engine.yamlio import load_single, read_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +41,9 @@ def main(n: int = 10_000) -> None:
         path = make_catalog(n, tmp)
         for suggest in (False, True):
             t0 = time.perf_counter()
-            report = api.check([path], as_of=dt.date(2026, 11, 28), suggest=suggest)
+            request = valuate.RunRequest(valuate.Policy(as_of=dt.date(2026, 11, 28)), valuate.Inputs((path,)),
+                                         valuate.RunOptions(suggest=suggest))
+            report = valuate.run(request).report()
             t1 = time.perf_counter()
             render("json", report, io.StringIO())
             t2 = time.perf_counter()

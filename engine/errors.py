@@ -6,6 +6,7 @@ escaping the library is a bug in valuate.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Optional
 
@@ -85,3 +86,11 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location is not None and str(self.location) else ""
         return f"{where}{self.severity}: {self.message} [{self.code}]"
+
+
+def did_you_mean(word: str, candidates: list[str]) -> str:
+    """A ' (did you mean ...?)' suffix naming the closest candidates, or nothing."""
+    close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"

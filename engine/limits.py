@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 
 from .errors import UserError
-from .paths import did_you_mean
+from .errors import did_you_mean
 
 
 @dataclass(frozen=True)

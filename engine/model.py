@@ -17,6 +17,23 @@ CRITERIA = ("utility", "warranty", "value")
 DIMENSIONS = ("availability", "capacity", "security", "continuity")
 
 
+def format_value(value: Any) -> str:
+    """How a value reads in a message: 99.95, 0.1, 3 items joined, 'not recorded'."""
+    if value is None:
+        return "(not recorded)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if value == int(value) and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.2f}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "(none)"
+        return ", ".join(format_value(v) for v in value)
+    return str(value)
+
+
 @dataclass(frozen=True)
 class ConditionResult:
     """One node of a rule's condition, with the values it saw."""

@@ -1,6 +1,7 @@
 """Shared fixtures: paths into the repository, a CLI runner, golden-file helper."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def repo(monkeypatch) -> Path:
 
 @pytest.fixture
 def cli(repo):
-    from cli import main
+    from valuate.cli import main
 
     runner = CliRunner()
 
@@ -60,3 +61,24 @@ def sample(relative: str) -> Path:
 
 
 DATA = ROOT / "tests" / "data"
+
+
+def check(catalogs, *, rules=None, as_of=None, params=None, profile=None, waivers=None, mapping=None,
+          joins=(), input_format=None, suggest=True, conditions=False):
+    """A whole run in memory through the library API (valuate.run), as a Report."""
+    import valuate
+
+    if isinstance(as_of, str):
+        as_of = dt.date.fromisoformat(as_of)
+    policy = valuate.Policy(rules=tuple(str(r) for r in rules or ()), params=params or {}, profile=profile,
+                            waivers=waivers, as_of=as_of)
+    inputs = valuate.Inputs(tuple(str(c) for c in catalogs), input_format, mapping, tuple(joins))
+    return valuate.run(valuate.RunRequest(policy, inputs, valuate.RunOptions(conditions, suggest))).report()
+
+
+def facts(catalogs, mapping=None, input_format=None, joins=()) -> dict:
+    """What ``valuate facts`` prints, as a document."""
+    from valuate.engine.pipeline import facts_document
+    from valuate.engine.request import Inputs
+
+    return facts_document(Inputs(tuple(str(c) for c in catalogs), input_format, mapping, tuple(joins)))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from engine.rules.cases import ParamCases
-from engine.rules.model import Group, Leaf
+from valuate.engine.rules.param_cases import ParamCases
+from valuate.engine.rules.language import Group, Leaf
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 

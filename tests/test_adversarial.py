@@ -16,7 +16,7 @@ TIMEOUT = 60
 
 
 def valuate(*args: str):
-    proc = subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "valuate", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=TIMEOUT)
     assert proc.returncode != 3, proc.stderr  # 3 = internal error: never for bad input
     assert "Traceback" not in proc.stderr, proc.stderr

@@ -10,14 +10,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import reference
-from engine.compile import compile_packs
-from engine.errors import RulePackError
-from engine.evaluate import Evaluator
-from engine.ingest.validate import validate
-from engine.paths import FactSchema
-from engine.rules.conditions import Scope, parse_condition
-from engine.rules.model import Group, Pack, Parameter, Rule, leaves, walk
-from engine.rules.reader import Reader
+from valuate.engine.compile import compile_packs
+from valuate.engine.errors import RulePackError
+from valuate.engine.evaluate import Evaluator
+from valuate.engine.ingest.validate import validate
+from valuate.engine.schema import FactSchema
+from valuate.engine.rules.conditions import Scope, parse_condition
+from valuate.engine.rules.language import Group, Pack, Parameter, Rule, leaves, walk
+from valuate.engine.documents import Reader
 
 SCHEMA = FactSchema.default()
 NUMBERS = ["warranty.availability.measured", "warranty.availability.target", "budget.planned",

@@ -5,8 +5,7 @@ import datetime as dt
 import json
 
 import pytest
-
-from engine import api
+from conftest import check
 
 AS_OF = dt.date(2026, 11, 28)
 
@@ -14,7 +13,7 @@ AS_OF = dt.date(2026, 11, 28)
 def run(tmp_path, services, name="c.json"):
     path = tmp_path / name
     path.write_text(json.dumps(services))
-    return api.check([str(path)], as_of=AS_OF).to_dict()
+    return check([str(path)], as_of=AS_OF).to_dict()
 
 
 def test_contract_example_service(tmp_path):
@@ -86,7 +85,7 @@ def test_wrong_types_are_errors_naming_the_field(tmp_path):
 
 
 def test_every_unknown_or_failed_criterion_has_an_explaining_finding(tmp_path):
-    doc = api.check(["facts/samples/catalog.yaml"], as_of=AS_OF).to_dict()
+    doc = check(["facts/samples/catalog.yaml"], as_of=AS_OF).to_dict()
     for s in doc["services"]:
         if s["verdict"] == "error":
             continue
@@ -105,7 +104,7 @@ def test_as_of_moves_the_continuity_window(tmp_path):
     svc = {"id": "s", "warranty": {"continuity": {"plan": True, "last_tested": "2026-01-01"}}}
     path = tmp_path / "c.json"
     path.write_text(json.dumps([svc]))
-    early = api.check([str(path)], as_of=dt.date(2026, 12, 31)).services[0]
-    late = api.check([str(path)], as_of=dt.date(2027, 1, 2)).services[0]
+    early = check([str(path)], as_of=dt.date(2026, 12, 31)).services[0]
+    late = check([str(path)], as_of=dt.date(2027, 1, 2)).services[0]
     assert early.finding("WAR-004").status == "met"
     assert late.finding("WAR-004").status == "not_met"

@@ -11,8 +11,8 @@ import jsonschema
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.ingest.fastcheck import compile_schema, path_text
-from engine.paths import FactSchema
+from valuate.engine.ingest.fastcheck import compile_schema, path_text
+from valuate.engine.schema import FactSchema
 
 SCHEMA = FactSchema.default().document
 REFERENCE = jsonschema.validators.validator_for(SCHEMA)(SCHEMA, format_checker=jsonschema.FormatChecker())

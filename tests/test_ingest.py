@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from engine.errors import CatalogError
-from engine.ingest import read_catalog, validate
+from valuate.engine.errors import CatalogError
+from valuate.engine.ingest import read_catalog, validate
 
 
 def records(path, fmt=None):

@@ -7,11 +7,11 @@ import textwrap
 import pytest
 
 from conftest import golden
-from engine.governance.lint import lint
-from engine.governance.satisfiable import analyse
-from engine.paths import FactSchema
-from engine.rules.conditions import Scope, parse_condition
-from engine.rules.reader import Reader
+from valuate.engine.governance.lint import lint
+from valuate.engine.governance.satisfiable import analyse
+from valuate.engine.schema import FactSchema
+from valuate.engine.rules.conditions import Scope, parse_condition
+from valuate.engine.documents import Reader
 
 BROKEN = "tests/data/broken-pack"
 META = "{id: %s, title: t, criterion: advisory, severity: warning, rationale: r, remediation: m}"

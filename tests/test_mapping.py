@@ -4,13 +4,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import AS_OF, DATA
+from conftest import AS_OF, DATA, check, facts
 
-from engine import api
-from engine.errors import CatalogError, UserError
-from engine.ingest.mapping import MappingError, ReadStats, read_mapped
-from engine.ingest.mapping.spec import from_document, load
-from engine.yamlio import load_single
+from valuate.engine.errors import CatalogError, UserError
+from valuate.engine.ingest.mapping import MappingError, ReadStats, read_mapped
+from valuate.engine.ingest.mapping.spec import from_document, load
+from valuate.engine.yamlio import load_single
 
 
 def mapping_from(tmp_path, text: str, name: str = "m.yaml"):
@@ -63,7 +62,7 @@ def test_unknown_preset_suggests_names():
 
 
 def test_every_preset_loads():
-    from engine.ingest.mapping import presets
+    from valuate.engine.ingest.mapping import presets
     names = presets()
     assert {"gitlab", "servicenow", "servicenow-csv", "backstage", "gcloud", "sloth", "openslo"} <= set(names)
     for name in names:
@@ -157,7 +156,7 @@ def test_batch_goes_on_and_errors_show_in_json(tmp_path):
     mapping = tmp_path / "m.yaml"
     mapping.write_text("fields:\n  id: id\n  warranty.availability.target: target\n"
                        "  warranty.availability.measured: measured\n")
-    doc = api.check([str(export)], mapping=str(mapping)).to_dict()
+    doc = check([str(export)], mapping=str(mapping)).to_dict()
     assert [s["verdict"] for s in doc["services"]] == ["indeterminate", "error", "not_valuable"]
     bad = doc["services"][1]
     assert bad["errors"][0]["provenance"] == {"file": str(export), "record": 2, "line": 3, "field": "target",
@@ -170,7 +169,7 @@ def test_batch_goes_on_and_errors_show_in_json(tmp_path):
 def test_schema_errors_on_mapped_fields_say_where_the_value_came_from(tmp_path):
     got = facts_of(tmp_path, "e.csv", "id,effect\na,sideways\n",
                    "fields:\n  id: id\n  outcomes:\n    items:\n      - effect: effect\n")
-    from engine.ingest.mapping.facts import entry
+    from valuate.engine.ingest.mapping.facts import entry
     errors = entry(got[0])["errors"]
     assert errors[0]["path"] == "outcomes[0].effect" and "from effect = 'sideways'" in errors[0]["message"]
 
@@ -190,7 +189,7 @@ def test_unmapped_fields_are_listed_unless_ignored(tmp_path):
     mapping.write_text("fields:\n  id: id\nignore: [sys_*]\n")
     export = tmp_path / "e.csv"
     export.write_text("id,sys_id,sys_updated_on,colour\na,1,2,red\n")
-    doc = api.facts([str(export)], str(mapping))
+    doc = facts([str(export)], str(mapping))
     assert doc["unmapped_fields"] == {str(export): ["colour"]}
 
 
@@ -288,7 +287,7 @@ def test_csv_without_mapping_uses_canonical_column_names(tmp_path, cli):
     good = tmp_path / "c.csv"
     good.write_text("id,name,warranty.availability.target,utility.performance_support\n"
                     "a,A,99.9%,faster payroll;fewer errors\n")
-    doc = api.facts([str(good)])
+    doc = facts([str(good)])
     assert doc["services"][0]["fact"] == {"id": "a", "name": "A", "warranty": {"availability": {"target": 99.9}},
                                           "utility": {"performance_support": ["faster payroll", "fewer errors"]}}
     bad = tmp_path / "d.csv"
@@ -300,7 +299,7 @@ def test_csv_without_mapping_uses_canonical_column_names(tmp_path, cli):
 # --- joins
 
 def test_joined_slo_targets_fill_services(repo):
-    doc = api.facts(["tests/data/slo-services.yaml"], "tests/data/slo-services.mapping.yaml")
+    doc = facts(["tests/data/slo-services.yaml"], "tests/data/slo-services.mapping.yaml")
     by_id = {s["id"]: s for s in doc["services"]}
     assert by_id["myservice"]["fact"]["warranty"]["availability"] == {"measured": 99.95, "target": 99.9}
     prov = by_id["myservice"]["provenance"]["warranty.availability.target"]
@@ -318,7 +317,7 @@ def test_join_duplicates_first(repo, tmp_path):
     text = text.replace("    file: openslo-excerpt.yaml\n", f"    file: {DATA / 'openslo-excerpt.yaml'}\n    duplicates: first\n")
     mapping = tmp_path / "first.mapping.yaml"
     mapping.write_text(text)
-    report = api.check(["tests/data/slo-services.yaml"], mapping=str(mapping),
+    report = check(["tests/data/slo-services.yaml"], mapping=str(mapping),
                        as_of=__import__("datetime").date.fromisoformat(AS_OF))
     web = next(s for s in report.services if s.id == "web-availability")
     assert web.criterion("warranty").dimensions[0] == ("availability", "not_met")

@@ -7,10 +7,11 @@ import os
 
 import pytest
 
-from engine import api
-from engine.evaluate import parallel
-from engine.report import writer_for
-from engine.runner import run_check
+from valuate.engine import pipeline
+from valuate.engine.request import Inputs, Policy, RunOptions, RunRequest
+from valuate.engine.evaluate import parallel
+from valuate.engine.ingest.records import materialize
+from valuate.engine.report import FORMATS, writer_for
 from conftest import AS_OF
 
 import datetime as dt
@@ -37,9 +38,12 @@ def catalog(tmp_path, n=60, extra=()):
 
 
 def run(path, fmt, jobs):
-    setup = api.prepare(None, None, dt.date.fromisoformat(AS_OF), [str(path)])
+    writer_cls = FORMATS[fmt]
+    request = RunRequest(Policy(as_of=dt.date.fromisoformat(AS_OF)), Inputs((str(path),)),
+                         RunOptions(conditions=writer_cls.needs_conditions, jobs=jobs))
+    current = pipeline.run(request, render=writer_cls.render_record if writer_cls.streams else None)
     out = io.StringIO()
-    summary = run_check(setup, api.read_records([str(path)]), writer_for(fmt, out, setup.run), jobs)
+    summary = current.write_to(writer_for(fmt, out, current.info))
     return out.getvalue(), summary
 
 
@@ -64,6 +68,7 @@ def test_a_crashing_record_is_reported_not_lost(tmp_path, small_chunks, monkeypa
     real = parallel.evaluate_one
 
     def crash_on_boom(raw, position, evaluator):
+        raw = materialize(raw)  # the batch reads JSON Lines lazily: workers decode
         if isinstance(raw.data, dict) and raw.data.get("id") == "boom":
             os._exit(3)  # the worker dies, as a segfault in C code would kill it
         return real(raw, position, evaluator)
@@ -79,7 +84,7 @@ def test_a_crashing_record_is_reported_not_lost(tmp_path, small_chunks, monkeypa
 
 
 def test_digest_table_keeps_every_key_through_growth_and_collisions():
-    from engine.evaluate.batch import _DigestTable
+    from valuate.engine.evaluate.batch import _DigestTable
     table = _DigestTable(capacity=4)
     keys = [k << 20 for k in range(1, 3000)]  # equal low bits: every key starts at the same slot
     for i, k in enumerate(keys):

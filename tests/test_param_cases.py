@@ -9,15 +9,15 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import reference
-from engine.compile import compile_packs
-from engine.errors import RulePackError
-from engine.evaluate import Evaluator
-from engine.ingest.validate import validate
-from engine.paths import FactSchema
-from engine.rules.cases import Case, ParamCases
-from engine.rules.conditions import Scope, parse_condition
-from engine.rules.model import Pack, Parameter, Rule, leaves
-from engine.rules.reader import Reader
+from valuate.engine.compile import compile_packs
+from valuate.engine.errors import RulePackError
+from valuate.engine.evaluate import Evaluator
+from valuate.engine.ingest.validate import validate
+from valuate.engine.schema import FactSchema
+from valuate.engine.rules.param_cases import Case, ParamCases
+from valuate.engine.rules.conditions import Scope, parse_condition
+from valuate.engine.rules.language import Pack, Parameter, Rule, leaves
+from valuate.engine.documents import Reader
 
 SCHEMA = FactSchema.default()
 NUMBERS = ["warranty.availability.measured", "warranty.availability.target", "budget.actual", "tier"]

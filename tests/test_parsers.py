@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.ingest.mapping.parsers import DEFAULT_UNKNOWN, PARSERS, ParseError, parse
+from valuate.engine.ingest.mapping.parsers import DEFAULT_UNKNOWN, PARSERS, ParseError, parse
 
 AVAIL = {"plausible": [90, 99.9999]}
 

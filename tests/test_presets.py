@@ -8,19 +8,20 @@ import json
 
 import pytest
 from conftest import DATA, sample
+from conftest import check as run_check
+from conftest import facts as run_facts
 
-from engine import api
 
 AS_OF = dt.date(2026, 11, 28)
 GITLAB = "gitlab-com-service-catalog/service-catalog.yml"
 
 
 def check(paths, mapping, **kw):
-    return api.check([str(p) for p in paths], as_of=AS_OF, mapping=mapping, **kw)
+    return run_check([str(p) for p in paths], as_of=AS_OF, mapping=mapping, **kw)
 
 
 def facts(paths, mapping):
-    return api.facts([str(p) for p in paths], mapping)
+    return run_facts([str(p) for p in paths], mapping)
 
 
 def assert_gitlab(report, count):

@@ -12,7 +12,8 @@ import jsonschema
 import pytest
 
 from conftest import AS_OF, ROOT, SAMPLE, golden
-from engine.report import FORMATS, render, writer_for
+from conftest import check as run_check
+from valuate.engine.report import FORMATS, render, writer_for
 
 HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "| pipe *bold* [x](javascript:alert(1)) @team"]
 
@@ -61,8 +62,7 @@ def test_jsonl_layout_and_schema(cli, report_schema):
 
 
 def test_jsonl_streams(repo):
-    from engine import api
-    report = api.check([SAMPLE], as_of=__import__("datetime").date.fromisoformat(AS_OF))
+    report = run_check([SAMPLE], as_of=AS_OF)
     out = io.StringIO()
     writer = writer_for("jsonl", out, report.run)
     assert writer.streams
@@ -178,9 +178,7 @@ def test_every_record_appears_once_in_every_format(cli, hostile_catalog):
 
 
 def test_waived_findings_are_marked(repo):
-    from engine import api
-    import datetime as dt
-    report = api.check([SAMPLE], as_of=dt.date.fromisoformat(AS_OF), waivers="examples/waivers.yaml")
+    report = run_check([SAMPLE], as_of=AS_OF, waivers="examples/waivers.yaml")
     crm = next(s for s in report.services if s.id == "crm")
     report = dataclasses.replace(report, services=(crm,))
     outputs = {}

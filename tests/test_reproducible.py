@@ -15,7 +15,7 @@ ARGS = ["check", SAMPLE, "--format", "json", "--as-of", AS_OF, "--fail-on", "nev
 
 def _process(seed: str) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    done = subprocess.run([sys.executable, "-c", "import sys; from cli import main; sys.exit(main())", *ARGS],
+    done = subprocess.run([sys.executable, "-c", "import sys; from valuate.cli import main; sys.exit(main())", *ARGS],
                           cwd=ROOT, env=env, capture_output=True, check=True)
     return done.stdout
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import signal
 import subprocess
@@ -12,17 +13,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import AS_OF, ROOT
-from engine.evaluate import Evaluator, evaluate_records
-from engine.ingest.records import RawRecord
-from engine.model import Source
-from engine import api
+from valuate.engine.ingest.records import RawRecord
+from valuate.engine.model import Source
+from valuate.engine import pipeline, policy
+from valuate.engine.request import Inputs, Policy, RunOptions, RunRequest
+
+POLICY = Policy(as_of=dt.date(2026, 11, 28))
+
+
+@functools.lru_cache(maxsize=1)
+def loaded():
+    return policy.load_policy(POLICY)
 
 
 def test_ctrl_c_exits_130_with_one_line_and_no_partial_output(tmp_path):
     from bench.synth import write_catalog
     catalog = write_catalog(30_000, tmp_path / "big.jsonl")
     out = tmp_path / "report.json"
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "check", str(catalog), "--format", "json",
+    proc = subprocess.Popen([sys.executable, "-m", "valuate", "check", str(catalog), "--format", "json",
                              "--as-of", AS_OF, "--output", str(out), "-j", "2"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(2.5)
@@ -46,7 +54,7 @@ def test_internal_errors_ask_for_a_bug_report(cli, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(api, "prepare", broken)
+    monkeypatch.setattr(policy, "compile_packs", broken)
     result = cli("check", "facts/samples/catalog.yaml")
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.output and "bug in valuate" in result.output
@@ -68,13 +76,9 @@ json_values = st.recursive(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(json_values, max_size=12))
 def test_random_records_never_crash_and_each_is_reported_once(records):
-    setup = api.prepare(None, None, dt.date(2026, 11, 28))
-    evaluator = Evaluator(setup.program, dt.date(2026, 11, 28))
-    try:
-        raws = [RawRecord(Source("random.json", i + 1), r) for i, r in enumerate(records)]
-        results = list(evaluate_records(raws, evaluator))
-    finally:
-        evaluator.close()
+    raws = [RawRecord(Source("random.json", i + 1), r) for i, r in enumerate(records)]
+    request = RunRequest(POLICY, Inputs(records=tuple(raws)), RunOptions(conditions=True, suggest=False))
+    results = list(pipeline.run(request, loaded()).results())
     assert [r.position for r in results] == list(range(1, len(records) + 1))
     assert [r.source.record for r in results] == [raw.source.record for raw in raws]
     for raw, result in zip(records, results):
@@ -93,7 +97,7 @@ def test_output_file_gets_the_usual_mode(cli, tmp_path):
 
 
 def test_closed_pipe_stops_quietly():
-    proc = subprocess.run(f"{sys.executable} -m cli check facts/samples/catalog.yaml --format json "
+    proc = subprocess.run(f"{sys.executable} -m valuate check facts/samples/catalog.yaml --format json "
                           f"--as-of {AS_OF} | head -c 100 > /dev/null; exit ${{PIPESTATUS[0]}}",
                           shell=True, executable="/bin/bash", cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode in (0, 1, 141), proc.stderr  # 141 when the write hit the closed pipe

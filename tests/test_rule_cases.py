@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.rules import read_pack
-from engine.ruletests import load_cases, possible_statuses, run_cases
+from valuate.engine.rules import read_pack
+from valuate.engine.governance.rule_cases import load_cases, possible_statuses, run_cases
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 PACKS = sorted(p for p in RULES.iterdir() if (p / "pack.yaml").exists())

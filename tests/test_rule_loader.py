@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from engine.errors import RulePackError
-from engine.rules import load_packs, read_pack
+from valuate.engine.errors import RulePackError
+from valuate.engine.rules import load_packs, read_pack
 
 META = "{id: %s, title: t, criterion: utility, severity: error, rationale: r, remediation: m}"
 
@@ -122,7 +122,7 @@ def test_rules_cannot_construct_objects(tmp_path):
 
 
 def test_limits_checked_at_compile_time(tmp_path):
-    from engine.compile import compile_packs
+    from valuate.engine.compile import compile_packs
     anys = ", ".join("{any: [{fact: budget.actual, gt: %d}, {fact: budget.planned, gt: %d}]}" % (i, i)
                      for i in range(6))
     path = pack_file(tmp_path, f"""\

@@ -10,16 +10,15 @@ from fractions import Fraction
 import pytest
 import yaml
 
-from conftest import AS_OF, ROOT, SAMPLE
-from engine import api
-from engine.explain.inverse import boundary, step_for
+from conftest import AS_OF, ROOT, SAMPLE, check
+from valuate.engine.explain.inverse import boundary, step_for
 
 DATE = dt.date.fromisoformat(AS_OF)
 
 
 @pytest.fixture(scope="module")
 def sample():
-    return api.check([str(ROOT / SAMPLE)], as_of=DATE)
+    return check([str(ROOT / SAMPLE)], as_of=DATE)
 
 
 def apply_change(record: dict, change: dict) -> None:
@@ -50,7 +49,7 @@ def test_every_failing_sample_service_passes_after_its_changes(sample, tmp_path)
             apply_change(record, change)
     path = tmp_path / "fixed.yaml"
     path.write_text(yaml.safe_dump({"services": edited}, sort_keys=False))
-    rerun = {s.id: s.verdict for s in api.check([str(path)], as_of=DATE).services}
+    rerun = {s.id: s.verdict for s in check([str(path)], as_of=DATE).services}
     for result in failing:  # a real re-run through check, not the engine's own verification
         assert rerun[result.id] == "valuable", result.id
     assert rerun["payroll"] == "valuable" and rerun["analytics-sandbox"] == "error"
@@ -74,7 +73,7 @@ def test_only_failing_services_get_suggestions(sample):
 
 
 def test_suggestions_can_be_switched_off(cli):
-    report = api.check([str(ROOT / SAMPLE)], as_of=DATE, suggest=False)
+    report = check([str(ROOT / SAMPLE)], as_of=DATE, suggest=False)
     assert all(s.to_pass is None for s in report.services)
     out = cli("check", SAMPLE, "--as-of", AS_OF, "--format", "json", "--no-suggestions").output
     assert "to_pass" not in out and "to_pass" in cli("check", SAMPLE, "--as-of", AS_OF, "--format", "json").output
@@ -115,7 +114,7 @@ def suggest(tmp_path, condition, record, derived=""):
     cat = tmp_path / "c.json"
     cat.write_text(json.dumps([{"id": "s", **VALUABLE, **record}]))
     rules = [str(ROOT / "rules" / "itil4"), pack(tmp_path, condition, derived)]
-    (result,) = api.check([str(cat)], rules=rules, as_of=DATE).services
+    (result,) = check([str(cat)], rules=rules, as_of=DATE).services
     return result
 
 
@@ -169,7 +168,7 @@ def test_boundaries():
 def test_no_rule_to_change_is_said_plainly(tmp_path):
     cat = tmp_path / "c.json"
     cat.write_text(json.dumps([{"id": "s", "utility": {"performance_support": ["x"]}}]))
-    (result,) = api.check([str(cat)], rules=[pack(tmp_path, "{fact: utility.performance_support, is: not_empty}")],
+    (result,) = check([str(cat)], rules=[pack(tmp_path, "{fact: utility.performance_support, is: not_empty}")],
                           as_of=DATE).services
     assert result.verdict == "indeterminate"  # warranty and value have no rules here
     assert not result.to_pass.verified and "no deciding rule fails" in result.to_pass.note

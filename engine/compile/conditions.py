@@ -27,8 +27,8 @@ import datetime as _dt
 import json
 from typing import Any
 
-from ..rules.cases import ParamCases
-from ..rules.model import COMPARE_OPS, Condition, Group, Leaf
+from ..rules.param_cases import ParamCases
+from ..rules.language import COMPARE_OPS, Condition, Group, Leaf
 
 DURABLE_OPS = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "ne": "$neq"}
 LENGTH_SUFFIX = "__n"

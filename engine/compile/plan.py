@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..paths import FactSchema, FieldType
-from ..rules.model import QUANTIFIERS, Condition, Group, Leaf
+from ..schema import FactSchema, FieldType
+from ..rules.language import QUANTIFIERS, Condition, Group, Leaf
 
 MAX_PROPERTIES = 250  # durable-rules refuses facts with more than 252 (nested counted)
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..errors import Problem, RulePackError
-from ..paths import FactSchema
-from ..rules.cases import ParamCases
-from ..rules.model import QUANTIFIERS, Condition, Group, Leaf, Pack, Rule, Term
+from ..schema import FactSchema
+from ..rules.param_cases import ParamCases
+from ..rules.language import QUANTIFIERS, Condition, Group, Leaf, Pack, Rule, Term
 from .conditions import alpha_nodes, alternatives, both, expression_count, node_count, selectors
 from .plan import MAX_PROPERTIES, PayloadPlan, build_plan, derived_paths_read
 

@@ -1,5 +1,5 @@
-"""Evaluation: the durable-rules host, per-service evaluation, composition, the batch."""
-from .batch import evaluate_records
+"""Evaluation: the durable-rules host, per-service evaluation, composition, workers."""
 from .evaluator import Evaluator
+from .parallel import EvalSpec, Outcome, default_jobs, outcomes
 
-__all__ = ["Evaluator", "evaluate_records"]
+__all__ = ["Evaluator", "EvalSpec", "Outcome", "default_jobs", "outcomes"]

@@ -1,9 +1,9 @@
-"""The batch: every raw record in, exactly one ServiceResult out, in order."""
+"""One record in, exactly one ServiceResult out; and the duplicate-id guard of a run."""
 from __future__ import annotations
 
 import hashlib
 from array import array
-from typing import Iterable, Iterator, Optional
+from typing import Optional
 
 from ..ingest.mapping.combine import combine
 from ..ingest.records import RawRecord, materialize
@@ -12,7 +12,8 @@ from ..model import ERROR, RecordError, ServiceResult
 from .evaluator import Evaluator
 
 
-def _label(data, key: str):
+def label_of(data, key: str):
+    """A record's id or name as text, when it has a usable one (even an invalid record)."""
     if isinstance(data, dict):
         value = data.get(key)
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
@@ -21,7 +22,7 @@ def _label(data, key: str):
 
 
 def error_result(position: int, raw: RawRecord, errors: tuple) -> ServiceResult:
-    return ServiceResult(position, _label(raw.data, "id"), _label(raw.data, "name"), ERROR,
+    return ServiceResult(position, label_of(raw.data, "id"), label_of(raw.data, "name"), ERROR,
                          errors=errors, source=raw.source, provenance=raw.provenance)
 
 
@@ -36,11 +37,9 @@ def evaluate_one(raw: RawRecord, position: int, evaluator: Evaluator) -> Service
         fact, errors = combine(raw, fact, errors)
     if fact is None:
         return error_result(position, raw, tuple(errors))
-    criteria, verdict, findings = evaluator.evaluate(fact)
+    criteria, verdict, findings = evaluator.judge(fact)
     result = ServiceResult(position, fact["id"], fact.get("name"), verdict, criteria, findings,
                            source=raw.source, facts=fact, provenance=raw.provenance)
-    if evaluator.waivers is not None:  # before suggestions: a waived failure needs no fix
-        result = evaluator.waivers.apply(result)
     return evaluator.enrich(result)
 
 
@@ -130,10 +129,3 @@ class DuplicateGuard:
             return f"position {packed}"
         file, has_line, number = self.files[packed >> 48], (packed >> 47) & 1, packed & (2**47 - 1)
         return f"{file}:{number}" if has_line else f"{file} record {number}"
-
-
-def evaluate_records(records: Iterable[RawRecord], evaluator: Evaluator) -> Iterator[ServiceResult]:
-    guard = DuplicateGuard()
-    for position, raw in enumerate(records, start=1):
-        result = evaluate_one(raw, position, evaluator)
-        yield guard.check(result) or result

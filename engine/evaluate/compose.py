@@ -11,9 +11,8 @@ longer required: it counts as met, with no findings.
 """
 from __future__ import annotations
 
-from ..explain.tree import kleene
-from ..model import (DIMENSIONS, ERROR, INDETERMINATE, MET, NOT_MET, NOT_VALUABLE, UNKNOWN, VALUABLE,
-                     CriterionResult)
+from ..logic import kleene
+from ..model import (DIMENSIONS, ERROR, INDETERMINATE, MET, NOT_MET, NOT_VALUABLE, UNKNOWN, VALUABLE, CriterionResult)
 
 ORDER = ("utility", "warranty.availability", "warranty.capacity", "warranty.security",
          "warranty.continuity", "value", "advisory")

@@ -10,40 +10,8 @@ import datetime as _dt
 from fractions import Fraction
 from typing import Any, Callable, Optional
 
-from ..rules.model import Derived, Term
-
-
-_SPLIT: dict = {}
-
-
-def get(fact: dict, path: str) -> Any:
-    parts = _SPLIT.get(path)
-    if parts is None:
-        parts = _SPLIT[path] = tuple(path.split("."))
-    node: Any = fact
-    for part in parts:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-        if node is None:
-            return None
-    return node
-
-
-def exact(x: Any):
-    """A number at its written decimal value: ints stay ints (exact and fast)."""
-    if isinstance(x, int):
-        return x
-    if x.is_integer():
-        return int(x)
-    return Fraction(str(x))
-
-
-def plain(x: Any) -> Any:
-    """Back to a JSON number: an int when whole, else the nearest float."""
-    if isinstance(x, int):
-        return x
-    return x.numerator if x.denominator == 1 else float(x)
+from ..rules.language import Derived, Term
+from ..values import exact, get, plain
 
 
 def _matches(item: Any, where: tuple) -> bool:

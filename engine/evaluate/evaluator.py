@@ -7,9 +7,10 @@ from typing import NamedTuple, Optional
 
 from ..compile.program import Program
 from ..errors import EngineError
+from ..explain.enrich import Enricher
 from ..explain.tree import Facts
 from ..model import MET, NOT_MET, UNKNOWN
-from ..rules.cases import ParamCases
+from ..rules.param_cases import ParamCases
 from .compose import compose, exempt_keys, sort_key
 from .derived import compute
 from .findings import RuleLayout, make_finding
@@ -22,7 +23,8 @@ class Evaluator:
 
     ``explain=False`` skips building full condition trees (``Finding.condition``
     stays None): messages, evidence and missing facts are still complete. The
-    batch uses it for outputs that do not print trees.
+    batch uses it for outputs that do not print trees. ``waivers`` (a policy
+    WaiverSet) is applied by ``judge``, before composition.
     """
 
     def __init__(self, program: Program, as_of: _dt.date, explain: bool = True, suggest: bool = False,
@@ -48,8 +50,8 @@ class Evaluator:
         self._layouts = sorted(layouts, key=lambda lay: sort_key(lay.rule))
         # The value balance item by item, and (with suggest) what would make a failing
         # service pass, verified by evaluating changed facts with this evaluator.
-        from ..explain.enrich import Enricher  # explain builds on evaluate: imported late
-        self.enrich = Enricher(program, self, as_of, suggest)
+        self.enrich = Enricher(program, as_of, suggest, lambda fact: self.evaluate(fact, explain=True),
+                               self.derived_values, self.verdict)
 
     def close(self) -> None:
         self.host.close()
@@ -93,8 +95,17 @@ class Evaluator:
         return out, totals
 
     def evaluate(self, fact: dict, explain: Optional[bool] = None):
-        """(criteria, verdict, findings) for one valid fact; ``explain`` overrides whether trees are built."""
+        """(criteria, verdict, findings) for one valid fact, without waivers;
+        ``explain`` overrides whether trees are built."""
         findings, totals = self.findings(fact, explain)
+        criteria, verdict = compose(findings, totals, self._exempt)
+        return criteria, verdict, tuple(findings)
+
+    def judge(self, fact: dict):
+        """(criteria, verdict, findings) for one valid fact, its waivers applied."""
+        findings, totals = self.findings(fact)
+        if self.waivers is not None:
+            findings = self.waivers.attach(fact["id"], findings)
         criteria, verdict = compose(findings, totals, self._exempt)
         return criteria, verdict, tuple(findings)
 

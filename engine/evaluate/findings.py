@@ -12,12 +12,14 @@ from typing import Any, Optional
 
 from ..compile.plan import ItemPlan, add_condition
 from ..compile.program import CompiledRule
-from ..paths import FactSchema
+from ..schema import FactSchema
 from ..errors import EngineError
-from ..explain.tree import Facts, build, describe_with_values, kleene
+from ..explain.tree import Facts, build, describe_with_values
+from ..logic import kleene
 from ..model import MET, NOT_MET, UNKNOWN, Finding
-from ..rules.model import Group
-from ..rules.templates import format_value, placeholders, render
+from ..rules.language import Group
+from ..model import format_value
+from ..rules.templates import placeholders, render
 
 _REASONS = {"failed": NOT_MET, "held": MET}
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..compile.conditions import ITEM_GUARD, LENGTH_SUFFIX
 from ..compile.plan import ItemPlan, PayloadPlan
-from .derived import get
+from ..values import get
 
 
 def _day(value: Any) -> int:

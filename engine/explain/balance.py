@@ -11,9 +11,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Optional
 
-from ..evaluate.derived import exact, get, plain
+from ..values import exact, get, plain
 from ..model import BalanceTerm
-from ..rules.model import Derived, Term
+from ..rules.language import Derived, Term
 
 
 def balance_of(program) -> Optional[Derived]:

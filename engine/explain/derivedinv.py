@@ -23,8 +23,8 @@ import math
 from fractions import Fraction
 from typing import Any, Optional
 
-from ..evaluate.derived import exact, plain
-from ..rules.model import Leaf, Term
+from ..values import exact, plain
+from ..rules.language import Leaf, Term
 from .inverse import PLACEHOLDER, Context, Edit, boundary, step_for, threshold
 
 _HOLDS = {"ge": lambda a, b: a >= b, "gt": lambda a, b: a > b,

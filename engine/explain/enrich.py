@@ -1,13 +1,15 @@
 """Add what reports explain beyond the verdict: the value balance item by item,
 and, for services that are not valuable or indeterminate, what would make them pass.
 
-Applied to each ``ServiceResult`` as it leaves the evaluator (engine/api.py),
-so every output format, streaming or not, sees the same records.
+Applied to each ``ServiceResult`` as it leaves the evaluator, so every output
+format, streaming or not, sees the same records. The evaluator hands in how
+to evaluate changed facts (explain does not import evaluate: it sits below it).
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+from typing import Callable
 
 from ..model import INDETERMINATE, NOT_VALUABLE, ServiceResult
 from .balance import balance_of, breakdown
@@ -15,12 +17,15 @@ from .whatif import WhatIf
 
 
 class Enricher:
-    def __init__(self, program, evaluator, as_of: _dt.date, suggest: bool = True):
+    """``evaluate``: fact -> (criteria, verdict, findings) with condition trees;
+    ``derived_values``: fact -> derived facts; ``verdict``: fact -> verdict alone."""
+
+    def __init__(self, program, as_of: _dt.date, suggest: bool, evaluate: Callable,
+                 derived_values: Callable, verdict: Callable):
         self.balance = balance_of(program)
         owner = next((p.name for p in program.packs if self.balance in p.derived.values()), None)
         self.weights = program.params.get(owner, {}) if owner else {}
-        self.whatif = (WhatIf(program, as_of, lambda fact: evaluator.evaluate(fact, explain=True),
-                              evaluator.derived_values, evaluator.verdict) if suggest else None)
+        self.whatif = WhatIf(program, as_of, evaluate, derived_values, verdict) if suggest else None
 
     def __call__(self, result: ServiceResult) -> ServiceResult:
         if result.facts is None:  # an invalid record: nothing to explain beyond its errors

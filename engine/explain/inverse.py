@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Optional
 
-from ..evaluate.derived import exact, plain
+from ..values import exact, plain
 from ..model import MET, NOT_MET, ConditionResult
-from ..paths import FactSchema, FieldType
-from ..rules.model import COMPARE_OPS, QUANTIFIERS, SET_OPS, TESTS, Group, Leaf
+from ..schema import FactSchema, FieldType
+from ..rules.language import COMPARE_OPS, QUANTIFIERS, SET_OPS, TESTS, Group, Leaf
 
 PLACEHOLDER = "(to be stated)"
 REMOVE_COST = 10  # deleting a recorded fact to pass is the last resort, never the first idea

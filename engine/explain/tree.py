@@ -10,21 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..model import MET, NOT_MET, UNKNOWN, ConditionResult
-from ..rules.model import Group, Leaf
+from ..logic import kleene
+from ..model import UNKNOWN, ConditionResult
+from ..rules.language import Group, Leaf
 
-_KLEENE_NOT = {MET: NOT_MET, NOT_MET: MET, UNKNOWN: UNKNOWN}
 _PARTS: dict = {}  # path -> how to read it: ("derived",), ("param", name) or its parts
-
-
-def kleene(kind: str, statuses: list) -> str:
-    """Three-valued and / or / not, as CONTRACT.md section 2 defines them."""
-    if kind == "not":
-        return _KLEENE_NOT[statuses[0]]
-    strong, weak = (NOT_MET, MET) if kind == "all" else (MET, NOT_MET)
-    if strong in statuses:
-        return strong
-    return UNKNOWN if UNKNOWN in statuses else weak
 
 
 class Facts:
@@ -153,7 +143,7 @@ def _shown(value: Any) -> Any:
 
 
 def describe_with_values(c: ConditionResult) -> str:
-    from ..rules.templates import format_value
+    from ..model import format_value
     shown = []
     for path, value in _values(c):
         if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):

@@ -9,15 +9,17 @@ carries the findings that changed, with both messages: the "why".
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
-from .. import api
+from ..data import DEFAULT_PACK
 from ..errors import Location, UserError
-from ..model import ERROR, ServiceResult
-from ..paths import DEFAULT_PACK
-from ..rules.cases import data_of, describe_value
+from ..model import ERROR, RunInfo, ServiceResult
+from ..pipeline import read_inputs, run
+from ..policy import LoadedPolicy, load_policy
+from ..request import Inputs, Policy, RunOptions, RunRequest
+from ..rules.param_cases import data_of, describe_value
 from ..yamlio import load_single, read_text
 
 
@@ -25,13 +27,14 @@ from ..yamlio import load_single, read_text
 class Side:
     source: str  # what the user named
     kind: str  # pack | profile
-    setup: api.Setup
+    policy: LoadedPolicy
+    info: RunInfo  # the header of this side's run
 
     def to_dict(self) -> dict:
-        head = self.setup.run.header()
+        head = self.info.header()
         out = {"source": self.source, "kind": self.kind, "rules": head["rules"], "inputs": head.get("inputs")}
-        if self.setup.profile is not None:
-            out["profile"] = self.setup.profile.name
+        if self.policy.profile is not None:
+            out["profile"] = self.policy.profile.name
         return out
 
 
@@ -105,15 +108,16 @@ def side_kind(spec: str) -> str:
     return "pack" if isinstance(doc, dict) and "pack" in doc else "profile"
 
 
-def prepare_side(spec: Optional[str], rules: Optional[list], params: Optional[dict], as_of,
-                 catalogs: list, waivers: Optional[str] = None) -> Side:
+def prepare_side(spec: Optional[str], policy: Policy, catalogs: tuple) -> Side:
+    """One side: ``policy`` as is, with ``spec`` as its only pack, or with ``spec`` as its profile."""
     if spec is None:
-        shown = ", ".join(_relative(r) for r in (rules or [DEFAULT_PACK]))
-        return Side(shown, "pack", api.prepare(rules, params, as_of, catalogs, None, waivers))
-    kind = side_kind(spec)
-    if kind == "pack":
-        return Side(spec, kind, api.prepare([spec], params, as_of, catalogs, None, waivers))
-    return Side(spec, kind, api.prepare(rules, params, as_of, catalogs, spec, waivers))
+        shown = ", ".join(_relative(r) for r in (policy.rules or (DEFAULT_PACK,)))
+        kind, tuned = "pack", policy
+    else:
+        shown, kind = spec, side_kind(spec)
+        tuned = replace(policy, rules=(spec,), profile=None) if kind == "pack" else replace(policy, profile=spec)
+    loaded = load_policy(tuned)
+    return Side(shown, kind, loaded, loaded.run_info(catalogs))
 
 
 def _relative(path) -> str:
@@ -135,19 +139,19 @@ class DiffReport:
 
     def parameters(self) -> list:
         """Parameters whose value differs between the sides: (pack.name, base, head)."""
-        b = {f"{p}.{n}": v for p, n, v in self.base.setup.run.params}
-        h = {f"{p}.{n}": v for p, n, v in self.head.setup.run.params}
+        b = {f"{p}.{n}": v for p, n, v in self.base.info.params}
+        h = {f"{p}.{n}": v for p, n, v in self.head.info.params}
         return [(k, b.get(k), h.get(k)) for k in dict.fromkeys(list(b) + list(h)) if _key(b.get(k)) != _key(h.get(k))]
 
     def rules(self) -> dict:
-        b = {r.id: r for r in self.base.setup.run.rules}
-        h = {r.id: r for r in self.head.setup.run.rules}
+        b = {r.id: r for r in self.base.info.rules}
+        h = {r.id: r for r in self.head.info.rules}
         return {"added": [r for r in h if r not in b], "removed": [r for r in b if r not in h],
                 "changed": [{"rule": r, "severity": {"base": b[r].severity, "head": h[r].severity}}
                             for r in b if r in h and b[r].severity != h[r].severity]}
 
     def to_dict(self) -> dict:
-        run = self.base.setup.run
+        run = self.base.info
         return {"tool": {"name": run.tool, "version": run.version}, "as_of": run.as_of,
                 "catalogs": list(run.inputs), "base": self.base.to_dict(), "head": self.head.to_dict(),
                 "parameters": [{"name": k, "base": _plain(b), "head": _plain(h)} for k, b, h in self.parameters()],
@@ -165,23 +169,26 @@ def _plain(value):
     return value.to_data() if hasattr(value, "to_data") else value
 
 
-def run_diff(catalogs: list, base: Optional[str], head: Optional[str], rules: Optional[list] = None,
-             as_of=None, params: Optional[dict] = None, input_format: Optional[str] = None,
-             waivers: Optional[str] = None) -> DiffReport:
-    records = list(api.read_records(catalogs, input_format))
-    b = prepare_side(base, rules, params, as_of, catalogs, waivers)
-    h = prepare_side(head, rules, params, as_of, catalogs, waivers)
-    base_results = list(api.evaluate(b.setup, records, suggest=False))
-    head_results = list(api.evaluate(h.setup, records, suggest=False))
-    return DiffReport(b, h, len(records), compare(base_results, head_results))
+def verdicts(inputs: Inputs, policy: LoadedPolicy) -> list:
+    """Every record's result under ``policy``, without suggestions (diff and tune compare these)."""
+    request = RunRequest(policy.spec, inputs, RunOptions(suggest=False))
+    return list(run(request, policy).results())
+
+
+def run_diff(inputs: Inputs, base: Optional[str], head: Optional[str], policy: Policy) -> DiffReport:
+    """``policy`` (rules, --set, waivers, as-of) is shared; ``base`` and ``head`` tune it per side."""
+    read = replace(inputs, records=tuple(read_inputs(inputs, policy.limits)))  # read once, judged twice
+    b = prepare_side(base, policy, inputs.catalogs)
+    h = prepare_side(head, policy, inputs.catalogs)
+    return DiffReport(b, h, len(read.records), compare(verdicts(read, b.policy), verdicts(read, h.policy)))
 
 
 def diff_text(report: DiffReport) -> str:
-    run = report.base.setup.run
+    run = report.base.info
     lines = [f"valuate diff · {', '.join(run.inputs)} · as of {run.as_of}"]
     for label, side in (("base", report.base), ("head", report.head)):
-        named = f" (profile {side.setup.profile.name})" if side.setup.profile is not None else f" ({side.kind})"
-        lines.append(f"{label}: {side.source}{named} · rules {side.setup.run.digest[:19]}…")
+        named = f" (profile {side.policy.profile.name})" if side.policy.profile is not None else f" ({side.kind})"
+        lines.append(f"{label}: {side.source}{named} · rules {side.info.digest[:19]}…")
     for name, b, h in report.parameters():
         lines.append(f"parameter {name}: {_shown(b)} → {_shown(h)}")
     rules = report.rules()

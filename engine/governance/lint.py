@@ -17,12 +17,12 @@ from typing import Optional
 
 from ..compile import compile_packs
 from ..errors import Location, Problem, RulePackError, UserError
-from ..paths import FactSchema
+from ..schema import FactSchema
 from ..rules import read_pack
 from ..rules.derived import output_types
-from .profiles import apply_profile, load_profile
+from ..policy.profiles import apply_profile, load_profile
 from .satisfiable import analyse
-from .waivers import load_waivers
+from ..policy.waivers import load_waivers
 
 
 @dataclass

@@ -19,8 +19,8 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from ..paths import FieldType
-from ..rules.model import COMPARE_OPS, QUANTIFIERS, SET_OPS, TESTS, Group, Leaf
+from ..schema import FieldType
+from ..rules.language import COMPARE_OPS, QUANTIFIERS, SET_OPS, TESTS, Group, Leaf
 
 
 @dataclass(frozen=True)

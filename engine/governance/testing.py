@@ -14,7 +14,7 @@ from typing import Optional
 from ..errors import Location, UserError
 from ..model import STATUSES
 from ..rules import load_packs
-from ..ruletests import Coverage, load_cases, run_cases
+from .rule_cases import Coverage, load_cases, run_cases
 
 
 @dataclass(frozen=True)

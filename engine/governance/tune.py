@@ -7,15 +7,17 @@ verdict or criteria change.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Optional
+from dataclasses import dataclass, field, replace
+from typing import Any
 
-from .. import api
 from ..errors import UserError
 from ..model import VERDICTS, Summary
-from ..paths import did_you_mean
-from ..rules.cases import describe_value
-from .diff import ServiceChange, compare
+from ..errors import did_you_mean
+from ..rules.param_cases import describe_value
+from ..pipeline import read_inputs
+from ..policy import load_policy
+from ..request import Inputs, Policy
+from .diff import ServiceChange, compare, verdicts
 
 
 @dataclass(frozen=True)
@@ -70,21 +72,21 @@ def qualified(run, name: str) -> str:
     return found[0]
 
 
-def run_tune(catalogs: list, param: str, values: list, rules: Optional[list] = None, as_of=None,
-             params: Optional[dict] = None, input_format: Optional[str] = None, profile: Optional[str] = None,
-             waivers: Optional[str] = None) -> TuneReport:
+def run_tune(inputs: Inputs, param: str, values: list, policy: Policy) -> TuneReport:
+    """Each value of ``param`` tried on top of ``policy`` (its profile and --set overrides)."""
     if not values:
         raise UserError("--values needs at least one value")
-    records = list(api.read_records(catalogs, input_format))
-    base = api.prepare(rules, params, as_of, catalogs, profile, waivers)
-    key = qualified(base.run, param)
-    current = next(v for p, n, v in base.run.params if f"{p}.{n}" == key)
-    baseline = list(api.evaluate(base, records, suggest=False))
-    report = TuneReport(key, current, base.run)
+    read = replace(inputs, records=tuple(read_inputs(inputs, policy.limits)))  # read once, judged per value
+    base = load_policy(policy)
+    info = base.run_info(inputs.catalogs)
+    key = qualified(info, param)
+    current = next(v for p, n, v in info.params if f"{p}.{n}" == key)
+    baseline = verdicts(read, base)
+    report = TuneReport(key, current, info)
     report.trials.append(Trial(current, _counts(baseline), (), current=True))
     for value in values:
-        trial = api.prepare(rules, {**(params or {}), key: value}, as_of, catalogs, profile, waivers)
-        results = list(api.evaluate(trial, records, suggest=False))
+        trial = load_policy(replace(policy, params={**policy.params, key: value}))
+        results = verdicts(read, trial)
         changes = tuple(c for c in compare(baseline, results) if c.verdict[0] != c.verdict[1] or c.criteria)
         report.trials.append(Trial(value, _counts(results), changes))
     return report

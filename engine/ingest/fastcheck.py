@@ -21,7 +21,7 @@ import re
 from typing import Any, Callable, Optional
 
 from ..model import RecordError
-from ..rules.reader import kind_of
+from ..documents import kind_of
 
 Check = Callable[[Any, list, list], Any]  # (value, path parts, errors) -> cleaned value
 MAX_DEPTH = 32  # nesting allowed in parts of a record the schema does not describe (set_max_depth)

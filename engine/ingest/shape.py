@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import CatalogError, Location
-from ..rules.reader import kind_of
+from ..documents import kind_of
 
 
 def records_of(doc: Any, path: str, single_ok: bool = False) -> list:

@@ -13,8 +13,8 @@ from functools import lru_cache
 from typing import Any, Optional
 
 from ..model import RecordError
-from ..paths import FactSchema
-from ..rules.reader import kind_of
+from ..schema import FactSchema
+from ..documents import kind_of
 from .fastcheck import compile_schema
 
 @lru_cache(maxsize=1)

@@ -49,7 +49,7 @@ class XlsxExport:
             raise CatalogError(f"the workbook has {len(names)} sheets, not {want}", Location(file=self.path))
         if want in names:
             return wb[want]
-        from ..paths import did_you_mean
+        from ..errors import did_you_mean
         raise CatalogError(f"no sheet named {want!r}; sheets: {', '.join(names)}{did_you_mean(want, names)}",
                            Location(file=self.path))
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..explain.text import SYMBOL, condition_detail
+from .explanation import SYMBOL, condition_detail
 from ..model import ERROR, MET, ConditionResult, Finding, ServiceResult
-from ..rules.templates import format_value
+from ..model import format_value
 
 VERDICT_WORDS = {"valuable": "valuable", "not_valuable": "not valuable",
                  "indeterminate": "indeterminate", "error": "error"}

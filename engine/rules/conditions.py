@@ -18,9 +18,10 @@ import datetime as _dt
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
-from ..paths import FactSchema, FieldType, did_you_mean
-from .model import COMPARE_OPS, QUANTIFIERS, SET_OPS, TESTS, Condition, Group, Leaf, Operand
-from .reader import Reader, join, kind_of
+from ..schema import FactSchema, FieldType
+from ..errors import did_you_mean
+from .language import COMPARE_OPS, QUANTIFIERS, SET_OPS, TESTS, Condition, Group, Leaf, Operand
+from ..documents import Reader, join, kind_of
 
 OPERATORS = tuple(COMPARE_OPS) + tuple(SET_OPS) + ("is",) + QUANTIFIERS
 GROUPS = ("all", "any", "not")

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ..paths import FactSchema, FieldType
+from ..schema import FactSchema, FieldType
 from .conditions import literal
-from .model import Derived, Operand, Term
-from .reader import Reader, join, kind_of
+from .language import Derived, Operand, Term
+from ..documents import Reader, join, kind_of
 
 #: function -> (argument keys required, optional, what it yields)
 FUNCTIONS = {

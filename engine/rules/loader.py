@@ -14,13 +14,13 @@ from typing import Any, Optional
 
 from ..errors import Location, Problem, RulePackError, UserError
 from ..limits import DEFAULT, Limits
-from ..paths import FactSchema
+from ..schema import FactSchema
 from ..yamlio import load_single, read_text
-from .cases import ParamCases
+from .param_cases import ParamCases
 from .conditions import Scope, parse_condition
 from .derived import output_types, parse_derived
-from .model import CRITERIA, SEVERITIES, STATUSES, Pack, Parameter, Rule, walk
-from .reader import Reader, join, kind_of
+from .language import CRITERIA, SEVERITIES, STATUSES, Pack, Parameter, Rule, walk
+from ..documents import Reader, join, kind_of
 from .templates import parse_template, unknown_placeholders
 
 PACK_KEYS = ("pack", "version", "title", "description", "parameters", "derived", "rules")

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable, Optional
 
-from ..paths import did_you_mean
-from .model import Template
+from ..errors import did_you_mean
+from ..model import format_value
+from .language import Template
 
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 SPECIAL = ("id", "name", "missing", "failed", "held", "status")
@@ -63,20 +64,3 @@ def render(t: Template, lookup: Callable[[str], Any]) -> str:
     for part in t.parts:
         out.append(format_value(lookup(part[0])) if isinstance(part, tuple) else part)
     return "".join(out)
-
-
-def format_value(value: Any) -> str:
-    """How a value reads in a message: 99.95, 0.1, 3 items joined, 'not recorded'."""
-    if value is None:
-        return "(not recorded)"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if value == int(value) and abs(value) < 1e15:
-            return str(int(value))
-        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.2f}"
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return "(none)"
-        return ", ".join(format_value(v) for v in value)
-    return str(value)

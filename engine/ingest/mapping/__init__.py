@@ -8,7 +8,7 @@ every key with file:line:col; ``read_mapped`` reads an export through it and
 yields RawRecords carrying the canonical fact, its provenance and any
 per-record errors.
 """
-from .model import JoinSpec, Mapping, MappingError
+from .definition import JoinSpec, Mapping, MappingError
 from .reader import ReadStats, read_mapped
 from .spec import PRESETS_DIR, load, presets, resolve
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ...model import Provenance, RecordError, Source
-from .model import FieldSpec, Mapping
+from .definition import FieldSpec, Mapping
 from .parsers import ParseError, is_reference, is_unknown, parse, unwrap
 from .sourcepath import resolve
 

@@ -12,8 +12,8 @@ import fnmatch
 from typing import Iterator
 
 from ...errors import Location, UserError
-from ...paths import did_you_mean
-from .model import FieldSpec, Mapping
+from ...errors import did_you_mean
+from .definition import FieldSpec, Mapping
 from .sourcepath import WILDCARD, SourcePath, render
 
 

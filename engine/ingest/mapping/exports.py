@@ -19,7 +19,7 @@ from ..csv_reader import CsvExport
 from .. import jsonl_reader
 from ..json_reader import _array_items, _skip_ws, member
 from ..xlsx_reader import XlsxExport
-from .model import Mapping
+from .definition import Mapping
 from .sourcepath import WILDCARD, SourcePath, select, shapes
 
 

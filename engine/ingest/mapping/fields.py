@@ -12,9 +12,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Optional
 
-from ...paths import FactSchema, FieldType
-from ...rules.reader import Reader, join, kind_of
-from .model import FieldSpec
+from ...schema import FactSchema, FieldType
+from ...documents import Reader, join, kind_of
+from .definition import FieldSpec
 from .parsers import PARSERS, unknown_set
 from .sourcepath import PathSyntaxError, SourcePath, parse_path
 
@@ -237,7 +237,7 @@ class FieldReader:
         return words_option(self.r, spec, "unknown", path)
 
     def _hint(self, word: str, choices: list) -> str:
-        from ...paths import did_you_mean
+        from ...errors import did_you_mean
         return did_you_mean(word, choices)
 
 

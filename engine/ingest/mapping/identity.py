@@ -4,12 +4,12 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...errors import CatalogError, Location
-from ...paths import FactSchema
+from ...schema import FactSchema
 from ..csv_reader import CsvExport
 from ..records import RawRecord
 from ..xlsx_reader import XlsxExport
 from .fields import default_parser
-from .model import FieldSpec, Mapping
+from .definition import FieldSpec, Mapping
 from .parsers import unknown_set
 from .reader import read_mapped
 from .sourcepath import SourcePath

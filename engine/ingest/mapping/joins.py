@@ -20,7 +20,7 @@ from typing import Any
 from ...errors import CatalogError, Location
 from ...model import RecordError
 from .apply import Result, Where, apply
-from .model import JoinSpec
+from .definition import JoinSpec
 
 
 def expand(spec: JoinSpec) -> list[str]:
@@ -45,7 +45,7 @@ class JoinIndex:
     def __init__(self, spec: JoinSpec, stats):
         from .checks import check_present, unmapped
         from .exports import open_export
-        from .reader import export_format  # here: reader imports this module
+        from .reader import export_format
 
         self.spec, self.stats = spec, stats
         self.files = expand(spec)

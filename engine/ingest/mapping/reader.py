@@ -20,7 +20,7 @@ from .apply import Where, apply
 from .checks import check_present, unmapped
 from .exports import open_export
 from .joins import JoinIndex
-from .model import Mapping
+from .definition import Mapping
 from .sourcepath import resolve
 
 

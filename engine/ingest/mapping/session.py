@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...errors import UserError
-from .model import JoinSpec, Mapping
+from .definition import JoinSpec, Mapping
 from .spec import load
 
 

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ...errors import Location, UserError
-from ...paths import FACTS_DIR, FactSchema, did_you_mean
-from ...rules.reader import Reader, join, kind_of
+from ...data import FACTS_DIR
+from ...schema import FactSchema
+from ...errors import did_you_mean
+from ...documents import Reader, join, kind_of
 from ...yamlio import load_single, read_text
 from .fields import FieldReader, words_option
-from .model import InputOptions, JoinSpec, Mapping, MappingError
+from .definition import InputOptions, JoinSpec, Mapping, MappingError
 from .parsers import unknown_set
 from .sourcepath import PathSyntaxError, parse_path
 

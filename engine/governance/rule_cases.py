@@ -24,20 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
-from .api import resolve_params
-from .compile import compile_packs
-from .errors import Location, Problem, RulePackError
-from .evaluate import Evaluator
-from .explain.text import finding_lines
-from .paths import FactSchema
-from .rules import check_param_value
-from .rules.cases import data_of, is_cases, parse_cases
-from .rules.conditions import Scope
-from .rules.reader import Reader
-from .ingest.validate import validate
-from .model import STATUSES, VERDICTS
-from .rules.model import Pack, leaves
-from .yamlio import load_single, read_text
+from ..errors import Location, Problem, RulePackError
+from ..report.explanation import finding_lines
+from ..schema import FactSchema
+from ..rules import check_param_value
+from ..rules.param_cases import data_of, is_cases, parse_cases
+from ..rules.conditions import Scope
+from ..documents import Reader
+from ..model import ERROR, STATUSES, VERDICTS
+from ..pipeline import run
+from ..policy import LoadedPolicy, load_policy
+from ..request import Inputs, Policy, RunOptions, RunRequest
+from ..rules.language import Pack, leaves
+from ..yamlio import load_single, read_text
 
 DEFAULT_AS_OF = _dt.date(2026, 11, 28)
 
@@ -161,30 +160,27 @@ def _expect(raw: Any, default_rule: Optional[str], pack: Pack, loc: Location, pr
 
 
 def run_cases(pack: Pack, cases: list[Case]) -> tuple[list[CaseResult], Coverage]:
+    """Each case through the pipeline: the pack compiled once per distinct (params, as_of)."""
     coverage = Coverage({r.id: possible_statuses(r) for r in pack.rules})
-    evaluators: dict = {}
+    policies: dict = {}
     results = []
-    try:
-        for case in cases:
-            key = (json.dumps(case.params, sort_keys=True, default=data_of), case.as_of)
-            if key not in evaluators:
-                params = resolve_params([pack], case.params)
-                evaluators[key] = Evaluator(compile_packs([pack], params), case.as_of)
-            results.append(_run(evaluators[key], case, coverage))
-    finally:
-        for ev in evaluators.values():
-            ev.close()
+    for case in cases:
+        key = (json.dumps(case.params, sort_keys=True, default=data_of), case.as_of)
+        if key not in policies:
+            policies[key] = load_policy(Policy(rules=(pack.source,), params=case.params, as_of=case.as_of),
+                                        packs=[pack])
+        results.append(_run(policies[key], case, coverage))
     return results, coverage
 
 
-def _run(evaluator: Evaluator, case: Case, coverage: Coverage) -> CaseResult:
-    fact, errors = validate(case.facts)
-    if fact is None:
-        verdict = "error"
-        if case.expect["verdict"] == "error":
+def _run(policy: LoadedPolicy, case: Case, coverage: Coverage) -> CaseResult:
+    request = RunRequest(policy.spec, Inputs(records=(case.facts,)), RunOptions(conditions=True, suggest=False))
+    (result,) = run(request, policy).results()
+    if result.verdict == ERROR:
+        if case.expect["verdict"] == ERROR:
             return CaseResult(case, (), {})
-        return CaseResult(case, tuple(f"facts are invalid: {e}" for e in errors), {})
-    criteria, verdict, findings = evaluator.evaluate(fact)
+        return CaseResult(case, tuple(f"facts are invalid: {e}" for e in result.errors), {})
+    criteria, verdict, findings = result.criteria, result.verdict, result.findings
     statuses = {f.rule: f.status for f in findings}
     for rid, status in statuses.items():
         coverage.seen.setdefault(rid, set()).add(status)

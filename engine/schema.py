@@ -1,4 +1,4 @@
-"""Where valuate's bundled data lives, and the canonical fact schema's shape.
+"""The canonical fact schema's shape: which fact paths exist and their types.
 
 The fact schema (``facts/service.schema.json``) is the single source of truth
 for which fact paths exist and what type each has: the validator checks
@@ -7,18 +7,13 @@ to suggest the right name for a misspelt path.
 """
 from __future__ import annotations
 
-import difflib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Optional
 
-ROOT = Path(__file__).resolve().parent.parent
-RULES_DIR = ROOT / "rules"
-FACTS_DIR = ROOT / "facts"
-DEFAULT_PACK = RULES_DIR / "itil4"
-FACT_SCHEMA = FACTS_DIR / "service.schema.json"
+from .data import FACT_SCHEMA
+from .errors import did_you_mean
 
 #: Scalar kinds a condition can compare. Integers are numbers here.
 SCALAR_KINDS = ("number", "string", "boolean", "date")
@@ -115,10 +110,3 @@ class FactSchema:
     def suggest(self, path: str, base: Optional[FieldType] = None, extra: tuple = ()) -> str:
         """A ' (did you mean ...?)' suffix for a path the schema does not have."""
         return did_you_mean(path, list(self.all_paths(base)) + list(extra))
-
-
-def did_you_mean(word: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.6)
-    if not close:
-        return ""
-    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"

@@ -21,8 +21,8 @@ from typing import Any, Callable, Optional
 
 from ..errors import Location
 from .conditions import Scope, parse_condition
-from .model import Condition, leaves
-from .reader import Reader, join, kind_of
+from .language import Condition, leaves
+from ..documents import Reader, join, kind_of
 
 
 @dataclass(frozen=True)

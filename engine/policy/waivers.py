@@ -23,12 +23,11 @@ import hashlib
 from typing import Optional
 
 from ..errors import Location, RulePackError, UserError
-from ..evaluate.compose import compose, exempt_keys
-from ..model import ERROR, MET, ServiceResult, Waiver
-from ..paths import did_you_mean
+from ..model import MET, ServiceResult, Waiver
+from ..errors import did_you_mean
 from ..rules.conditions import as_date
-from ..rules.model import CRITERIA
-from ..rules.reader import Reader, join, kind_of
+from ..rules.language import CRITERIA
+from ..documents import Reader, join, kind_of
 from ..yamlio import load_single, read_text
 
 WAIVER_KEYS = ("service", "rule", "criterion", "reason", "approved_by", "expires")
@@ -36,48 +35,38 @@ WAIVABLE_CRITERIA = tuple(dict.fromkeys(("warranty",) + CRITERIA))
 
 
 class WaiverSet:
-    """The waivers of one file, judged as of the evaluation date."""
+    """The waivers of one file, judged as of the evaluation date.
 
-    def __init__(self, waivers: tuple, digest: str, packs: list):
+    Stateless once loaded: which waivers a run used is counted by the run
+    (``used_in`` per result), so one set can serve many runs.
+    """
+
+    def __init__(self, waivers: tuple, digest: str):
         self.waivers = waivers
         self.digest = digest
-        self._exempt = exempt_keys(packs)
+        self._index = {w: i for i, w in enumerate(waivers)}
         self._by_service: dict = {}
         for i, w in enumerate(waivers):
             self._by_service.setdefault(w.service, []).append(i)
-        self._used: set = set()
 
-    def apply(self, result: ServiceResult) -> ServiceResult:
-        indices = self._by_service.get(result.id)
-        if not indices or result.verdict == ERROR:
-            return result
-        findings, changed = [], False
-        for f in result.findings:
+    def attach(self, service_id: str, findings: list) -> list:
+        """The findings, each not-met or unknown one carrying the waiver that covers it.
+
+        A waived finding keeps its status; composition (evaluate/compose.py)
+        counts it as met while its waiver is active.
+        """
+        indices = self._by_service.get(service_id)
+        if not indices:
+            return findings
+        out = []
+        for f in findings:
             chosen = self._match(f, indices) if f.status != MET else None
-            if chosen is not None:
-                findings.append(dataclasses.replace(f, waiver=self.waivers[chosen]))
-                changed = True
-                if self.waivers[chosen].active:
-                    self._used.add(chosen)
-            else:
-                findings.append(f)
-        if not changed:
-            return result
-        value = result.criterion("value")
-        totals = (value.positives, value.negatives) if value is not None else (None, None)
-        criteria, verdict = compose(findings, totals, self._exempt)
-        if value is not None and getattr(value, "balance", None):  # keep the item-by-item balance
-            criteria = tuple(dataclasses.replace(c, balance=value.balance) if c.name == "value" else c
-                             for c in criteria)
-        return dataclasses.replace(result, criteria=criteria, verdict=verdict, findings=tuple(findings))
+            out.append(dataclasses.replace(f, waiver=self.waivers[chosen]) if chosen is not None else f)
+        return out
 
     def used_in(self, result: ServiceResult) -> tuple:
         """Indices of the active waivers that waived something in ``result``."""
-        return tuple(sorted({self.waivers.index(f.waiver) for f in result.findings if f.waived}))
-
-    def mark_used(self, indices: tuple) -> None:
-        """Record waivers used where this set was not the one applying them (worker processes)."""
-        self._used.update(indices)
+        return tuple(sorted({self._index[f.waiver] for f in result.findings if f.waived}))
 
     def _match(self, finding, indices: list) -> Optional[int]:
         """The waiver for a finding: a rule waiver before a criterion waiver, active before expired."""
@@ -91,9 +80,9 @@ class WaiverSet:
                 ranked.append((1 if w.active else 3, i))
         return min(ranked)[1] if ranked else None
 
-    def unused(self) -> list:
-        """Active waivers that waived nothing (wrong service id, or the finding is met)."""
-        return [w for i, w in enumerate(self.waivers) if w.active and i not in self._used]
+    def unused(self, used: set) -> list:
+        """Active waivers that waived nothing in a run (wrong service id, or the finding is met)."""
+        return [w for i, w in enumerate(self.waivers) if w.active and i not in used]
 
 
 def waiver_warnings(waivers: Optional[tuple], unused: list) -> list[str]:
@@ -136,7 +125,7 @@ def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30
     if errors:
         raise RulePackError(errors)
     digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return WaiverSet(tuple(waivers), digest, packs)
+    return WaiverSet(tuple(waivers), digest)
 
 
 def _waiver(r: Reader, items, i, node, rule_ids, as_of, warning_days) -> Optional[Waiver]:

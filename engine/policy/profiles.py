@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import Location, Problem, RulePackError, UserError
-from ..paths import FactSchema, did_you_mean
+from ..schema import FactSchema
+from ..errors import did_you_mean
 from ..rules import check_param_value
-from ..rules.cases import is_cases, parse_cases
+from ..rules.param_cases import is_cases, parse_cases
 from ..rules.conditions import Scope
-from ..rules.model import SEVERITIES, Pack
-from ..rules.reader import Reader, join, kind_of
+from ..rules.language import SEVERITIES, Pack
+from ..documents import Reader, join, kind_of
 from ..yamlio import load_single, read_text
 
 PROFILE_KEYS = ("profile", "description", "extends", "parameters", "rules")

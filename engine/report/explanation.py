@@ -1,16 +1,22 @@
-"""The readable explanation tree printed by ``valuate explain``.
+"""``valuate explain``: the explanation tree of one service, as text (and as JSON).
 
     verdict -> criteria -> rules -> conditions, each with its status, the
     values it saw, and for what failed or was unknown, why not.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Optional
 
 from ..model import MET, NOT_MET, UNKNOWN, ConditionResult, RunInfo, ServiceResult
-from ..rules.templates import format_value
+from ..model import format_value
 
 SYMBOL = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?"}
+
+
+def explain_json(run: RunInfo, result: ServiceResult) -> str:
+    """``valuate explain --format json``: the report header and the service with its trees."""
+    return json.dumps({**run.header(), "service": result.to_dict(conditions=True)}, ensure_ascii=False, indent=2)
 
 
 def explain_text(run: RunInfo, result: ServiceResult) -> str:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-from ..errors import Location, Problem
-from ..paths import did_you_mean
+from .errors import Location, Problem
+from .errors import did_you_mean
 
 
 class Reader:

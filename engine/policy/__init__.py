@@ -1,0 +1,79 @@
+"""The policy a run judges by: packs tuned by a profile and ``--set``, waivers, compiled once.
+
+``load_policy(Policy)`` loads the rule packs, applies the profile (its rule
+settings, then its parameters, then the ``--set`` overrides), reads the
+waiver file as of the evaluation date and compiles the packs for
+durable-rules. The result, a ``LoadedPolicy``, can judge any number of
+inputs (``run_info`` describes one run of it).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from ..compile import Program, compile_packs
+from ..data import DEFAULT_PACK
+from ..model import RuleInfo, RunInfo
+from ..request import Policy
+from ..rules import load_packs
+from ..version import TOOL, VERSION
+from .digests import file_digest, input_digests
+from .params import resolve_params, rules_digest
+from .profiles import Profile, apply_profile, load_profile
+from .waivers import WaiverSet, load_waivers
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """Everything compiled that an evaluation needs, and how to describe it."""
+
+    spec: Policy
+    program: Program
+    as_of: _dt.date
+    digest: str  # rules digest: pack files, resolved parameters, profile rule settings
+    rules: tuple  # RuleInfo per rule, in pack order
+    waivers: Optional[WaiverSet] = None
+    profile: Optional[Profile] = None
+
+    @property
+    def packs(self) -> tuple:
+        return self.program.packs
+
+    def params(self) -> tuple:
+        """((pack, name, value), ...) as resolved."""
+        return tuple((p, k, v) for p, values in self.program.params.items() for k, v in values.items())
+
+    def run_info(self, inputs: Iterable[str] = ()) -> RunInfo:
+        """The report header of one run of this policy over ``inputs`` (catalog files)."""
+        inputs = tuple(str(i) for i in inputs)
+        day = self.as_of.isoformat()
+        digests = input_digests(self.digest, self.profile.digest if self.profile else None,
+                                self.waivers.digest if self.waivers else None, file_digest(inputs), day, VERSION)
+        return RunInfo(TOOL, VERSION, tuple(p.name for p in self.packs), self.digest, day, self.params(),
+                       self.rules, inputs, digests, self.waivers.waivers if self.waivers else None,
+                       self.spec.waiver_warning_days,
+                       (self.profile.name, self.profile.files) if self.profile else None)
+
+
+def load_policy(spec: Policy, packs: Optional[list] = None) -> LoadedPolicy:
+    """Load, tune (profile, then ``spec.params`` as --set) and compile the packs; read waivers.
+
+    ``packs``: the packs of ``spec.rules`` already loaded (rules test loads a pack once)."""
+    if packs is None:
+        packs = load_packs([str(r) for r in (spec.rules or (DEFAULT_PACK,))], limits=spec.limits)
+    day = spec.day()
+    params = dict(spec.params)
+    profile = load_profile(spec.profile, packs) if spec.profile else None
+    if profile is not None:
+        packs = apply_profile(packs, profile)
+        params = {**profile.overrides(), **params}
+    waivers = load_waivers(spec.waivers, packs, day, spec.waiver_warning_days) if spec.waivers else None
+    resolved = resolve_params(packs, params)
+    program = compile_packs(packs, resolved)
+    infos = tuple(RuleInfo(r.id, r.pack, r.title, r.criterion, r.severity, r.rationale, r.remediation,
+                           r.condition.describe()) for p in packs for r in p.rules)
+    return LoadedPolicy(spec, program, day, rules_digest(packs, resolved), infos, waivers, profile)
+
+
+__all__ = ["LoadedPolicy", "load_policy", "resolve_params"]

@@ -24,6 +24,8 @@ from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
 from .engine.governance.tune import run_tune, tune_text
 from .engine.ingest import READERS
+from .engine.ingest.mapping.facts import FACT_FORMATS
+from .engine.ingest.mapping.facts import render as render_facts
 from .engine.limits import DEFAULT as DEFAULT_LIMITS
 from .engine.pipeline import facts_document, run
 from .engine.policy import load_policy
@@ -233,7 +235,7 @@ def explain(catalog, service_id, fmt, debug, **opts) -> None:
 @mapping_option
 @join_option
 @input_format_option
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FACT_FORMATS), default="yaml", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), default=None,
               help="Write to FILE (atomically) instead of standard output.")
 @debug_option
@@ -241,8 +243,6 @@ def facts(catalogs, fmt, output, debug, **opts) -> None:
     """Print the canonical facts a mapping makes of CATALOG exports, with provenance.
 
     Runs no rules: for checking a mapping. Exit 1 when a record has errors."""
-    from .engine.ingest.mapping.facts import render as render_facts
-
     def go() -> int:
         doc = facts_document(_inputs(catalogs, opts))
         if output:

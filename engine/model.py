@@ -45,7 +45,6 @@ class ConditionResult:
     expected: Any = None  # threshold, literal or other path, as shown to people
     missing: tuple = ()  # fact paths whose absence made this unknown
     children: tuple = ()
-    decided_by: str = "durable-rules"  # or "composition" for all/any/not shown from children
 
     def to_dict(self) -> dict:
         out: dict = {"condition": self.description, "status": self.status, "kind": self.kind}

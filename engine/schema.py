@@ -15,10 +15,6 @@ from typing import Optional
 from .data import FACT_SCHEMA
 from .errors import did_you_mean
 
-#: Scalar kinds a condition can compare. Integers are numbers here.
-SCALAR_KINDS = ("number", "string", "boolean", "date")
-
-
 @dataclass(frozen=True)
 class FieldType:
     """The type of one fact path, as the rule compiler needs it."""

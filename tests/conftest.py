@@ -63,6 +63,22 @@ def sample(relative: str) -> Path:
 DATA = ROOT / "tests" / "data"
 
 
+def bench_module(name: str):
+    """A module of bench/ (the benchmarks' catalog generators), imported from its file.
+
+    The repository root is not on sys.path under pytest, on purpose: engine/ and
+    cli.py must only ever be imported as valuate.engine and valuate.cli."""
+    import importlib.util
+    import sys
+
+    if "bench" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("bench", ROOT / "bench" / "__init__.py",
+                                                      submodule_search_locations=[str(ROOT / "bench")])
+        sys.modules["bench"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules["bench"])
+    return importlib.import_module(f"bench.{name}")
+
+
 def check(catalogs, *, rules=None, as_of=None, params=None, profile=None, waivers=None, mapping=None,
           joins=(), input_format=None, suggest=True, conditions=False):
     """A whole run in memory through the library API (valuate.run), as a Report."""

@@ -12,7 +12,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, ROOT
+from conftest import AS_OF, ROOT, bench_module
 from valuate.engine.ingest.records import RawRecord
 from valuate.engine.model import Source
 from valuate.engine import pipeline, policy
@@ -27,7 +27,7 @@ def loaded():
 
 
 def test_ctrl_c_exits_130_with_one_line_and_no_partial_output(tmp_path):
-    from bench.synth import write_catalog
+    write_catalog = bench_module("synth").write_catalog
     catalog = write_catalog(30_000, tmp_path / "big.jsonl")
     out = tmp_path / "report.json"
     proc = subprocess.Popen([sys.executable, "-m", "valuate", "check", str(catalog), "--format", "json",

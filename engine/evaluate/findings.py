@@ -19,7 +19,7 @@ from ..logic import kleene
 from ..model import MET, NOT_MET, UNKNOWN, Finding
 from ..rules.language import Group
 from ..model import format_value
-from ..rules.templates import placeholders, render
+from ..rules.templates import render
 
 _REASONS = {"failed": NOT_MET, "held": MET}
 
@@ -38,7 +38,6 @@ class RuleLayout:
         self.children = children
         self.leaf_paths = {i: nodes[i].fact_paths() + list(param_inputs.get(_param(nodes[i]), ()))
                            for i in self.leaves}
-        self.needs = {status: set(placeholders(t)) for status, t in rule.messages.items()}
         paths: list = []
         for i in self.leaves:
             node = nodes[i]

@@ -88,7 +88,7 @@ def build(node: Any, statuses: dict, index: list, facts: Facts) -> ConditionResu
         status = statuses.get(me) or kleene(node.kind, [c.status for c in children])
         missing = tuple(dict.fromkeys(m for c in children if c.status == UNKNOWN for m in c.missing))
         return ConditionResult(node.describe(), status, node.kind, missing=missing if status == UNKNOWN else (),
-                               children=children, decided_by="durable-rules" if me in statuses else "composition")
+                               children=children)
     return _leaf(node, statuses.get(me, UNKNOWN), facts)
 
 

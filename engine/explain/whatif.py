@@ -19,6 +19,7 @@ from typing import Any, Callable, Optional
 
 from ..ingest.validate import validate
 from ..model import MET, VALUABLE, FactChange, ServiceResult, ToPass
+from ..values import get
 from .inverse import Context, Edit, plan
 from .tree import Facts
 
@@ -107,17 +108,8 @@ def apply(fact: dict, edits: list) -> dict:
     return out
 
 
-def lookup(fact: dict, path: str) -> Any:
-    node: Any = fact
-    for part in path.split("."):
-        if not isinstance(node, dict) or node.get(part) is None:
-            return None
-        node = node[part]
-    return node
-
-
 def _change(edit: Edit, original: dict, rule: str) -> FactChange:
-    current = lookup(original, edit.path)
+    current = get(original, edit.path)
     return FactChange(edit.path, edit.action, current, edit.value, describe(edit, current), rule, edit.example)
 
 

@@ -112,11 +112,5 @@ class CsvExport:
                 yield Row(number, line, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(self.header)})
 
 
-def sniff_text(text: str) -> str:
-    """The delimiter the sniffer would pick for ``text`` (for tests)."""
-    try:
-        return csv.Sniffer().sniff(text, delimiters=DELIMITERS).delimiter
-    except csv.Error:
-        return ","
 
 

@@ -30,7 +30,6 @@ from ..rules.language import CRITERIA
 from ..documents import Reader, join, kind_of
 from ..yamlio import load_single, read_text
 
-WAIVER_KEYS = ("service", "rule", "criterion", "reason", "approved_by", "expires")
 WAIVABLE_CRITERIA = tuple(dict.fromkeys(("warranty",) + CRITERIA))
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..errors import UserError
 from ..model import Report, RunInfo, ServiceResult, Summary
 from .base import CollectingWriter, Writer
 from .html import HtmlWriter
@@ -35,10 +34,11 @@ FORMATS: dict[str, type] = {
 
 
 def writer_for(fmt: str, out: TextIO, run: RunInfo) -> Writer:
+    """The writer of a registered format; an unknown one is an error, never a default."""
     try:
         cls = FORMATS[fmt]
     except KeyError:
-        raise UserError(f"unknown output format {fmt!r}; known: {', '.join(FORMATS)}") from None
+        raise ValueError(f"unknown output format {fmt!r}; known: {', '.join(FORMATS)}") from None
     return cls(out, run)
 
 

@@ -27,7 +27,7 @@ STATUS_RANK = {"met": 0, "unknown": 1, "not_met": 2}
 
 
 def _asset(name: str) -> str:
-    return resources.files("engine.report").joinpath("assets", name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")
 
 
 def _hash(text: str) -> str:

@@ -25,7 +25,6 @@ from ..documents import Reader, join, kind_of
 
 OPERATORS = tuple(COMPARE_OPS) + tuple(SET_OPS) + ("is",) + QUANTIFIERS
 GROUPS = ("all", "any", "not")
-ORDERED_KINDS = ("number", "date", "string")
 
 
 @dataclass

@@ -25,7 +25,6 @@ from .templates import parse_template, unknown_placeholders
 
 PACK_KEYS = ("pack", "version", "title", "description", "parameters", "derived", "rules")
 RULE_FILE_KEYS = ("rules",)
-RULE_KEYS = ("metadata", "condition", "messages")
 METADATA_KEYS = ("id", "title", "criterion", "severity", "rationale", "remediation")
 PARAM_KINDS = ("number", "integer", "string", "boolean")
 RULE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")

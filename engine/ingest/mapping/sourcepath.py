@@ -32,10 +32,6 @@ class SourcePath:
     def is_self(self) -> bool:
         return not self.segments
 
-    @property
-    def has_wildcard(self) -> bool:
-        return WILDCARD in self.segments
-
     def shape(self) -> tuple:
         """Segments with indexes as wildcards: how the path is compared with an export's fields."""
         return tuple(WILDCARD if isinstance(s, int) else s for s in self.segments)

@@ -40,9 +40,6 @@ class Parser:
     options: dict = field(default_factory=dict)  # name -> Option
     examples: tuple = ()  # (raw, result) pairs shown in docs and tested
 
-    def defaults(self) -> dict:
-        return {k: o.default for k, o in self.options.items()}
-
 
 def is_unknown(raw: Any, words: frozenset) -> bool:
     """True for None and for strings in the unknown set (trimmed, any case)."""

@@ -170,3 +170,13 @@ def test_the_wheel_on_other_pythons(version, wheel, tmp_path_factory, outside):
     pack = sh(home, outside, "python", "-c", "from valuate.engine.data import DEFAULT_PACK; print(DEFAULT_PACK)")
     tests = sh(home, outside, "valuate", "rules", "test", pack.stdout.strip())
     assert tests.returncode == 0 and " 0 failed" in tests.stdout, tests.stdout + tests.stderr
+
+
+def test_the_readme_library_example_runs():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = text.split("### From Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    done = subprocess.run([sys.executable, "-c", example], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("payroll valuable") and len(lines) == 14
+    assert lines[-1].startswith("{'services': 13, 'valuable': 3")

@@ -65,22 +65,24 @@ def verdict(s: dict, as_of: dt.date, min_headroom=Fraction(1, 10), max_age=365) 
     rto, rto_t = c.get("rto_hours"), c.get("rto_target_hours")
     rto_ok = MET if rto is None or rto_t is None else (MET if rto <= rto_t else NOT)
     warranty = _and([avail, capacity, security, _and([plan, age, rto_ok])])
+    # value balance, CONTRACT.md section 2 revision 2: unrecorded lists make a side a lower bound
+    outcomes = s.get("outcomes")
     pos = neg = 0
-    listed = False
-    for o in s.get("outcomes") or []:
-        listed = True
+    for o in outcomes or []:
         if o["effect"] == "positive":
             pos += o.get("impact", 1)
         else:
             neg += o.get("impact", 1)
+    recorded = {"removed": outcomes is not None, "imposed": outcomes is not None}
     for kind in ("costs", "risks"):
-        for side, sign in (("removed", 1), ("imposed", -1)):
-            for e in _g(s, kind, side) or []:
-                listed = True
-                if sign > 0:
-                    pos += e.get("impact", 1)
-                else:
-                    neg += e.get("impact", 1)
-    value = UNK if not listed else (MET if pos > neg else NOT)
+        for side in ("removed", "imposed"):
+            items = _g(s, kind, side)
+            recorded[side] = recorded[side] and items is not None
+            total = sum(e.get("impact", 1) for e in items or [])
+            if side == "removed":
+                pos += total
+            else:
+                neg += total
+    value = MET if recorded["imposed"] and pos > neg else NOT if recorded["removed"] and pos <= neg else UNK
     statuses = [utility, warranty, value]
     return "not_valuable" if NOT in statuses else "indeterminate" if UNK in statuses else "valuable"

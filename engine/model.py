@@ -45,9 +45,15 @@ class ConditionResult:
     expected: Any = None  # threshold, literal or other path, as shown to people
     missing: tuple = ()  # fact paths whose absence made this unknown
     children: tuple = ()
+    found: str = ""  # not met or unknown: what was found instead, in words ("no continuity plan")
+    applies: bool = True  # False: an alternative of a met "any" that did not matter
 
     def to_dict(self) -> dict:
         out: dict = {"condition": self.description, "status": self.status, "kind": self.kind}
+        if self.found:
+            out["found"] = self.found
+        if not self.applies:
+            out["applies"] = False
         if self.values:
             out["values"] = dict(self.values)
         if self.expected is not None:
@@ -179,9 +185,18 @@ class BalanceTerm:
                 "weight": self.weight, "points": self.points}
 
 
+RECORD, CHANGE = "record", "change"  # the two kinds of "what would make it pass"
+
+
 @dataclass(frozen=True)
 class FactChange:
-    """One change to a service's facts, part of what would make it pass."""
+    """One change to a service's facts, part of what would make it pass.
+
+    ``kind`` is ``record`` when the fact is not recorded (record missing data:
+    ``proposed`` is a value the verification used, and ``text`` says what would
+    pass, never presenting that value as a target) or ``change`` when a
+    recorded fact fails (change the service: ``proposed`` is the nearest value
+    that passes)."""
 
     path: str  # fact path changed (a list path for "add")
     action: str  # set | add | remove
@@ -189,13 +204,14 @@ class FactChange:
     proposed: Any  # the value set, or the items added
     text: str  # the change in words, e.g. "raise ... from 99.82 to at least 99.9"
     rule: str  # the rule whose condition it satisfies
-    example: bool = False  # True when the value only illustrates (both sides of a comparison unrecorded)
+    kind: str = CHANGE  # record | change
+    source: Optional[str] = None  # record: the export field that would feed it, when read through a mapping
 
     def to_dict(self) -> dict:
-        out = {"path": self.path, "action": self.action, "from": self.current,
+        out = {"path": self.path, "action": self.action, "kind": self.kind, "from": self.current,
                "to": self.proposed, "text": self.text, "rule": self.rule}
-        if self.example:
-            out["example"] = True
+        if self.source is not None:
+            out["source"] = self.source
         return out
 
 
@@ -205,14 +221,21 @@ class ToPass:
 
     ``changes`` are shown only when re-evaluating the changed facts through
     the engine gave ``valuable`` (``verified``); otherwise ``note`` says why not.
+    ``advice`` adds what a board should weigh beside them ("or retire the service").
     """
 
     verified: bool
     changes: tuple = ()  # FactChange
     note: str = ""
+    advice: str = ""
+
+    def of_kind(self, kind: str) -> tuple:
+        return tuple(c for c in self.changes if c.kind == kind)
 
     def to_dict(self) -> dict:
         out: dict = {"verified": self.verified, "changes": [c.to_dict() for c in self.changes]}
+        if self.advice:
+            out["advice"] = self.advice
         if self.note:
             out["note"] = self.note
         return out
@@ -406,6 +429,42 @@ class RunInfo:
         return out
 
 
+@dataclass(frozen=True)
+class CoverageRow:
+    """One fact path a deciding rule reads, across the services a run judged."""
+
+    path: str
+    criterion: str  # what it decides: utility, warranty.availability, ..., value
+    recorded: int  # services that record it
+    empty: int  # services whose export had the field but left it empty (read through a mapping)
+    blocks: int  # indeterminate services whose unknown criteria lack it
+    source: Optional[str] = None  # the export field feeding it, "no source in this mapping", or None (no mapping)
+
+    def to_dict(self) -> dict:
+        out = {"path": self.path, "criterion": self.criterion, "recorded": self.recorded,
+               "empty": self.empty, "blocks": self.blocks}
+        if self.source is not None:
+            out["source"] = self.source
+        return out
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Catalog-level data coverage: which facts the deciding rules read are recorded, and
+    what the gaps cost (``notes`` say it in words, per criterion)."""
+
+    services: int  # services judged (records in error excluded)
+    rows: tuple = ()  # CoverageRow, in rule order
+    notes: tuple = ()  # str
+
+    @property
+    def gaps(self) -> tuple:
+        return tuple(r for r in self.rows if r.recorded < self.services)
+
+    def to_dict(self) -> dict:
+        return {"services": self.services, "facts": [r.to_dict() for r in self.rows], "notes": list(self.notes)}
+
+
 @dataclass
 class Summary:
     """Counts accumulated as results stream past (mutable on purpose)."""
@@ -415,6 +474,7 @@ class Summary:
     criteria: dict = field(default_factory=lambda: {c: {s: 0 for s in STATUSES} for c in CRITERIA})
     waived: int = 0  # findings that did not count against their verdict because of a waiver
     unused_waivers: list = field(default_factory=list)  # active waivers that waived nothing
+    coverage: Optional[Coverage] = None  # set when the run ends
 
     def add(self, result: ServiceResult) -> None:
         self.count(result.verdict, ((c.name, c.status) for c in result.criteria),
@@ -441,5 +501,7 @@ class Report:
     def to_dict(self, conditions: bool = False) -> dict:
         out = self.run.header(self.summary)
         out["summary"] = self.summary.to_dict()
+        if self.summary.coverage is not None:
+            out["coverage"] = self.summary.coverage.to_dict()
         out["services"] = [s.to_dict(conditions) for s in self.services]
         return out

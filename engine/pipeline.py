@@ -24,21 +24,27 @@ Records stream through: only a bounded window is in memory at any time.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Callable, Iterable, Iterator, Optional
 
 from .evaluate import EvalSpec, Outcome, outcomes
-from .evaluate.batch import DuplicateGuard, label_of
+from .evaluate.batch import PENDING, DuplicateGuard, SeenIds, judge_pending, label_of, record_id
+from .evaluate.coverage import CoverageProbe, deciding_paths
+from .evaluate.parallel import outcome_of
+from .explain.coverage import CoverageCount
 from .ingest import read_catalog
 from .ingest.fastcheck import set_max_depth
 from .ingest.mapping import ReadStats, read_mapped
 from .ingest.mapping.session import prepare_mapping
+from .ingest.mapping.sources import fact_sources
 from .ingest.records import RawRecord, materialize
 from .limits import DEFAULT as DEFAULT_LIMITS
 from .limits import Limits
 from .model import ERROR, Report, ServiceResult, Source, Summary
 from .policy import LoadedPolicy, load_policy
-from .request import Inputs, RunRequest
+from .ingest.validate import validate
+from .request import Inputs, Policy, RunRequest
 
 IN_MEMORY = "(records)"  # the source file name of records given in memory
 
@@ -62,21 +68,30 @@ class Run:
     def outcomes(self) -> Iterator[Outcome]:
         """Per input record, in order: its verdict for the summary, and either the
         record rendered by ``render`` (in the worker that evaluated it) or its result."""
-        options, waivers = self.request.options, self.policy.waivers
+        options, waivers, inputs = self.request.options, self.policy.waivers, self.request.inputs
         lazy = options.jobs > 1 and options.only is None
-        records = read_inputs(self.request.inputs, self.request.policy.limits, self.stats, lazy)
+        mapping = _prepared(inputs)
+        records = read_inputs(inputs, self.request.policy.limits, self.stats, lazy, mapping)
         if options.only is not None:
             records = _first_with_id(records, options.only)
-        spec = EvalSpec(self.policy.program, self.info.as_of, options.conditions, options.suggest, waivers)
+        sources = fact_sources(*mapping) if mapping is not None else None
+        spec = EvalSpec(self.policy.program, self.info.as_of, options.conditions, options.suggest, waivers,
+                        sources)
         render = partial(self.render, run=self.info) if self.render is not None else None
-        guard = DuplicateGuard()
-        for outcome in outcomes(spec, records, options.jobs, render):
-            outcome = _checked(outcome, guard)
-            self.summary.count(outcome.verdict, outcome.criteria, outcome.waived)
-            self._used.update(outcome.waivers_used)
-            yield outcome
+        account = _Accounting(spec, render)
+        coverage = CoverageCount(deciding_paths(self.policy.program))
+        try:
+            for outcome in outcomes(spec, _mark_repeats(records), options.jobs, render):
+                outcome = account.checked(outcome)
+                self.summary.count(outcome.verdict, outcome.criteria, outcome.waived)
+                self._used.update(outcome.waivers_used)
+                coverage.add(outcome.coverage)
+                yield outcome
+        finally:
+            account.close()
         if waivers is not None:
             self.summary.unused_waivers = waivers.unused(self._used)
+        self.summary.coverage = coverage.result(sources)
 
     def results(self) -> Iterator[ServiceResult]:
         if self.render is not None:
@@ -116,16 +131,17 @@ def run(request: RunRequest, policy: Optional[LoadedPolicy] = None, render: Opti
 
 
 def read_inputs(inputs: Inputs, limits: Limits = DEFAULT_LIMITS, stats: Optional[ReadStats] = None,
-                lazy: bool = False) -> Iterator[RawRecord]:
+                lazy: bool = False, prepared: Optional[tuple] = None) -> Iterator[RawRecord]:
     """The read stage: records of every input in order, through a mapping when one is given.
 
     ``lazy``: JSON Lines records stay undecoded until the process that evaluates
-    them needs them (workers decode in parallel)."""
+    them needs them (workers decode in parallel). ``prepared``: the mapping and
+    extra joins already loaded (``_prepared``)."""
     if inputs.records is not None:
         return _in_memory(inputs.records)
     if inputs.mapping is None and not inputs.joins:
         return (r for path in inputs.catalogs for r in read_catalog(str(path), inputs.input_format, limits, lazy))
-    mapping, extra = prepare_mapping(inputs.mapping, inputs.joins)
+    mapping, extra = prepared or prepare_mapping(inputs.mapping, inputs.joins)
     stats = stats if stats is not None else ReadStats()
     return (r for path in inputs.catalogs for r in read_mapped(str(path), mapping, inputs.input_format, stats, extra))
 
@@ -135,9 +151,31 @@ def facts_document(inputs: Inputs, limits: Limits = DEFAULT_LIMITS) -> dict:
     and errors, plus what the mapping skipped or left unmapped. Runs no rules."""
     from .ingest.mapping.facts import document
     stats = ReadStats()
-    records = list(read_inputs(inputs, limits, stats))
+    prepared = _prepared(inputs)
+    records = list(read_inputs(inputs, limits, stats, prepared=prepared))
     name = getattr(inputs.mapping, "name", inputs.mapping)
-    return document(records, stats, None if name is None else str(name))
+    doc = document(records, stats, None if name is None else str(name))
+    doc["coverage"] = _facts_coverage(records, prepared).to_dict()
+    return doc
+
+
+def _facts_coverage(records: list, prepared: Optional[tuple]):
+    """Data coverage of the facts alone: what the bundled ITIL 4 pack's deciding rules
+    would read, recorded by how many valid records (no rules run, so nothing blocks)."""
+    probe = CoverageProbe(load_policy(Policy()).program)
+    count = CoverageCount(probe.paths)
+    for raw in records:
+        fact, errors = validate(raw.data) if raw.problem is None else (None, ())
+        if fact is not None and not raw.errors:
+            count.add(probe.masks(ServiceResult(0, fact["id"], None, "", facts=fact, provenance=raw.provenance)))
+    return count.result(fact_sources(*prepared) if prepared is not None else None)
+
+
+def _prepared(inputs: Inputs) -> Optional[tuple]:
+    """(Mapping, extra joins) when the inputs are raw exports read through a mapping."""
+    if inputs.records is not None or (inputs.mapping is None and not inputs.joins):
+        return None
+    return prepare_mapping(inputs.mapping, inputs.joins)
 
 
 def _in_memory(records: Iterable) -> Iterator[RawRecord]:
@@ -154,16 +192,45 @@ def _first_with_id(records: Iterable[RawRecord], wanted: str) -> Iterator[RawRec
             return
 
 
-def _checked(outcome: Outcome, guard: DuplicateGuard) -> Outcome:
-    """The outcome, or an ``error`` outcome when an earlier record had the same id."""
-    if outcome.verdict == ERROR or outcome.id is None:
-        return outcome
-    probe = ServiceResult(outcome.position, outcome.id, outcome.name, outcome.verdict, source=outcome.source)
-    duplicate = guard.check(probe)
-    if duplicate is None:
-        return outcome
-    return Outcome(duplicate.position, duplicate.id, duplicate.name, duplicate.source, ERROR, (),
-                   result=duplicate)
+def _mark_repeats(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
+    """Mark each record whose id an earlier record had: it is validated, not evaluated,
+    until the run knows (in input order) whether it is a duplicate (see _Accounting)."""
+    seen = SeenIds()
+    for raw in records:
+        rid = record_id(raw)
+        if rid is not None and not seen.add(rid):
+            raw = replace(raw, repeat=True)
+        yield raw
+
+
+class _Accounting:
+    """In input order: the later of two valid records with one id becomes an error.
+
+    A repeat (see _mark_repeats) that turns out not to be a duplicate, because
+    the earlier record was invalid, is judged here, as it would have been."""
+
+    def __init__(self, spec: EvalSpec, render: Optional[Callable]):
+        self.spec, self.render = spec, render
+        self.guard = DuplicateGuard()
+        self.evaluator = None
+
+    def checked(self, outcome: Outcome) -> Outcome:
+        if outcome.verdict == ERROR or outcome.id is None:
+            return outcome
+        probe = ServiceResult(outcome.position, outcome.id, outcome.name, outcome.verdict, source=outcome.source)
+        duplicate = self.guard.check(probe)
+        if duplicate is not None:
+            return Outcome(duplicate.position, duplicate.id, duplicate.name, duplicate.source, ERROR, (),
+                           result=duplicate)
+        if outcome.verdict != PENDING:
+            return outcome
+        if self.evaluator is None:
+            self.evaluator = self.spec.evaluator()
+        return outcome_of(judge_pending(outcome.result, self.evaluator), self.render, self.evaluator)
+
+    def close(self) -> None:
+        if self.evaluator is not None:
+            self.evaluator.close()
 
 
 __all__ = ["Run", "run", "read_inputs", "facts_document"]

@@ -74,6 +74,32 @@ def _lookup(fact, path, values):
     return values[path] if path in values else get(fact, path)
 
 
+class Bound:
+    """A quantity known only from below: at least ``low``; exactly ``low`` when ``exact``."""
+
+    def __init__(self, low, exact: bool):
+        self.low, self.exact = low, exact
+
+    @property
+    def high(self):
+        return self.low if self.exact else float("inf")
+
+
+def _interval(x):
+    return (x.low, x.high) if isinstance(x, Bound) else (x, x)
+
+
+def _bounded(op: str, x, y) -> str:
+    """Interval reasoning: met if the comparison holds for every value the bounds
+    allow, not met if for none, else unknown. Membership needs an exact bound."""
+    (xl, xh), (yl, yh) = _interval(x), _interval(y)
+    always = {"gt": xl > yh, "ge": xl >= yh, "lt": xh < yl, "le": xh <= yl,
+              "eq": xl == xh == yl == yh, "ne": xh < yl or yh < xl}[op]
+    never = {"gt": xh <= yl, "ge": xh < yl, "lt": xl >= yh, "le": xl > yh,
+             "eq": xh < yl or yh < xl, "ne": xl == xh == yl == yh}[op]
+    return MET if always else NOT_MET if never else UNKNOWN
+
+
 def _leaf(leaf: Leaf, fact, params, values) -> str:
     x = _lookup(fact, leaf.path, values)
     if leaf.op == "is":
@@ -93,6 +119,10 @@ def _leaf(leaf: Leaf, fact, params, values) -> str:
     if x is None:
         return UNKNOWN
     x = _norm(x)
+    if isinstance(x, Bound) and leaf.op in ("in", "not_in"):
+        if not x.exact:
+            return UNKNOWN
+        x = x.low
     if leaf.op in ("in", "not_in"):
         hit = x in [_norm(v) for v in leaf.operand.value]
         return MET if hit == (leaf.op == "in") else NOT_MET
@@ -110,5 +140,7 @@ def _leaf(leaf: Leaf, fact, params, values) -> str:
     else:
         y = op.value
     y = _norm(y)
+    if isinstance(x, Bound) or isinstance(y, Bound):
+        return _bounded(leaf.op, x, y)
     result = {"eq": x == y, "ne": x != y, "lt": x < y, "le": x <= y, "gt": x > y, "ge": x >= y}[leaf.op]
     return MET if result else NOT_MET

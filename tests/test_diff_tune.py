@@ -58,9 +58,9 @@ def test_diff_of_a_rule_change_between_two_packs(cli, tmp_path):
     head = tmp_path / "itil4"
     shutil.copytree(ROOT / "rules" / "itil4", head)
     rules = head / "rules" / "warranty.yaml"
-    old = 'eq: 0, label: "no open critical findings"'
+    old = 'eq: 0\n          label: "no open critical findings"'
     assert old in rules.read_text()
-    rules.write_text(rules.read_text().replace(old, 'le: 2, label: "at most two open critical findings"'))
+    rules.write_text(rules.read_text().replace(old, 'le: 2\n          label: "at most two open critical findings"'))
     doc = json.loads(cli("diff", SAMPLE, "--base", "rules/itil4", "--head", str(head), "--as-of", AS_OF,
                          "--format", "json").output)
     assert doc["base"]["kind"] == doc["head"]["kind"] == "pack"

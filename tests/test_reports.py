@@ -201,7 +201,9 @@ def test_waived_findings_are_marked(repo):
 def test_explain_shows_what_would_make_it_pass(cli):
     result = cli("explain", SAMPLE, "legacy-fax", "--as-of", AS_OF)
     assert "What would make it pass (verified by re-evaluating the changed facts):" in result.output
-    assert "add 2 positive outcomes to outcomes (impact 5, 4)  [VAL-001]" in result.output
+    assert "  Change the service:" in result.output and "  Record missing data:" in result.output
+    assert "remove the imposed risk 'unsupported operating system' (impact 4)  [VAL-001]" in result.output
+    assert "  Or retire the service: what it imposes outweighs what it brings." in result.output
     assert "negatives = 2×1 + 3×1 + 4×1 = 9" in result.output
     doc = json.loads(cli("explain", SAMPLE, "crm", "--as-of", AS_OF, "--format", "json").output)
     assert doc["service"]["to_pass"]["changes"][0]["to"] == 99.9

@@ -36,7 +36,7 @@ def test_failures_come_with_the_explanation(cli, tmp_path):
     assert result.exit_code == 1
     assert f"FAIL {cases}:3:5, cases[0]: wrong expectation" in result.output
     assert "TEAM-001: expected met, got not_met" in result.output
-    assert "why not: derived.spend_ratio = 1.2 (threshold max_overspend = 1.05)" in result.output
+    assert "derived.spend_ratio is 1.2 (at most 1.05 (max_overspend) allowed)" in result.output
     doc = json.loads(cli("rules", "test", TEAM, "--cases", str(cases), "--format", "json").output)
     (pack,) = doc["packs"]
     assert pack["passed"] == 0 and pack["failures"][0]["explanation"]

@@ -14,6 +14,17 @@ Leaves negate by swapping the operator (``>=`` / ``<``), which is exact on
 validated, typed facts. Lists carry a ``<path>__n`` length beside them so
 that "empty" is a plain comparison and ``all_items`` over an empty list is met.
 
+A ``balance`` side is a lower bound (the sum of the lists that are recorded)
+marked exact in the payload when every list of the side is recorded
+(``<path>__exact``). A comparison on such a bound decides only what the
+bounds prove: ``positives > negatives`` is met only when the negatives are
+exact, and not met only when the positives are exact (for ``>=`` / ``>``
+the right side must be exact to be met and the left to be not met; ``<`` /
+``<=`` the other way round; ``==`` needs both exact, and ``!=`` also holds
+when an exact side lies below the other's bound; ``in`` needs the bound
+exact). Otherwise neither fires and the comparison is unknown: an
+unrecorded list is never read as empty.
+
 Inside list items durable-rules 2.0.28 evaluates the branches of an ``$or``
 property by property and lets the last property overwrite the result, so
 ``a == 1 or b == 2`` is false for ``{a: 1, b: 3}`` (measured; the differential
@@ -25,7 +36,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from typing import Any
+from typing import Any, Optional
 
 from ..rules.param_cases import ParamCases
 from ..rules.language import COMPARE_OPS, Condition, Group, Leaf
@@ -50,10 +61,12 @@ def literal(value: Any) -> Any:
     return value
 
 
-def both(cond: Condition, params: dict, in_item: bool = False) -> tuple[dict, dict]:
-    """(T, F) durable expressions for one condition node."""
+def both(cond: Condition, params: dict, in_item: bool = False, bounds: Optional[dict] = None) -> tuple[dict, dict]:
+    """(T, F) durable expressions for one condition node.
+
+    ``bounds``: lower-bound derived paths -> the payload key saying the bound is exact."""
     if isinstance(cond, Group):
-        parts = [both(c, params, in_item) for c in cond.children]
+        parts = [both(c, params, in_item, bounds) for c in cond.children]
         if cond.kind == "not":
             return parts[0][1], parts[0][0]
         ts, fs = [p[0] for p in parts], [p[1] for p in parts]
@@ -61,10 +74,29 @@ def both(cond: Condition, params: dict, in_item: bool = False) -> tuple[dict, di
         if cond.kind == "all":
             return conj(ts), either(fs)
         return either(ts), conj(fs)
-    return _leaf(cond, params, in_item)
+    return _leaf(cond, params, in_item, bounds or {})
 
 
-def _leaf(leaf: Leaf, params: dict, in_item: bool) -> tuple[dict, dict]:
+def _compared(op: str, key: str, right: Any, guards: list, lb: Optional[str], rb: Optional[str]) -> tuple:
+    """(T, F) of ``key OP right`` under ``guards``; ``lb`` / ``rb``: the markers saying
+    the left / right side is exact, when that side is a lower bound (module doc)."""
+    negated = COMPARE_OPS[op]
+    if lb is None and rb is None:
+        return conj(guards + [_compare(op, key, right)]), conj(guards + [_compare(negated, key, right)])
+    ex = lambda *markers: [{"$ex": {m: 1}} for m in markers if m]  # noqa: E731
+    if op in ("gt", "ge"):  # holds for sure once the right side is exact; fails once the left is
+        return conj(guards + ex(rb) + [_compare(op, key, right)]), conj(guards + ex(lb) + [_compare(negated, key, right)])
+    if op in ("lt", "le"):
+        return conj(guards + ex(lb) + [_compare(op, key, right)]), conj(guards + ex(rb) + [_compare(negated, key, right)])
+    # equal only when both are exact; unequal also when an exact side is below the other's bound
+    equal = conj(guards + ex(lb, rb) + [_compare("eq", key, right)])
+    unequal = disj([conj(guards + ex(lb, rb) + [_compare("ne", key, right)]),
+                    *([conj(guards + ex(lb) + [_compare("lt", key, right)])] if rb else []),
+                    *([conj(guards + ex(rb) + [_compare("gt", key, right)])] if lb else [])])
+    return (equal, unequal) if op == "eq" else (unequal, equal)
+
+
+def _leaf(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, dict]:
     key = key_for(leaf.path, in_item)
     if leaf.op == "is":
         # A list is present when its length is: the list itself is only sent
@@ -87,10 +119,12 @@ def _leaf(leaf: Leaf, params: dict, in_item: bool) -> tuple[dict, dict]:
         is_in = (_item_disj if in_item else disj)([{key: v} for v in values])
         not_in = conj([{"$neq": {key: v}} for v in values])
         t, f = (is_in, not_in) if leaf.op == "in" else (not_in, is_in)
-        return conj(guards + [t]), conj(guards + [f])
+        exact = [{"$ex": {bounds[key]: 1}}] if key in bounds else []  # membership of a bound: exact only
+        return conj(guards + exact + [t]), conj(guards + exact + [f])
     operand = leaf.operand
+    other = key_for(operand.value, in_item) if operand.kind == "fact" else None
+    lb, rb = bounds.get(key), bounds.get(other) if other else None
     if operand.kind == "fact":
-        other = key_for(operand.value, in_item)
         guards.append({"$ex": {other: 1}})
         right: Any = {"$m": other}
     elif operand.kind == "param":
@@ -98,13 +132,12 @@ def _leaf(leaf: Leaf, params: dict, in_item: bool) -> tuple[dict, dict]:
         if isinstance(value, ParamCases):
             if in_item:  # compile_packs refuses this with the rule's location first
                 raise ValueError(f"fact-dependent parameter {operand.value!r} inside a list-item condition")
-            return (select(value, lambda v: conj(guards + [_compare(leaf.op, key, literal(v))])),
-                    select(value, lambda v: conj(guards + [_compare(COMPARE_OPS[leaf.op], key, literal(v))])))
+            return (select(value, lambda v: _compared(leaf.op, key, literal(v), guards, lb, rb)[0]),
+                    select(value, lambda v: _compared(leaf.op, key, literal(v), guards, lb, rb)[1]))
         right = literal(value)
     else:
         right = literal(operand.value)
-    return (conj(guards + [_compare(leaf.op, key, right)]),
-            conj(guards + [_compare(COMPARE_OPS[leaf.op], key, right)]))
+    return _compared(leaf.op, key, right, guards, lb, rb)
 
 
 def select(cases: ParamCases, body) -> dict:

@@ -16,7 +16,7 @@ from typing import Optional
 from ..errors import Problem, RulePackError
 from ..schema import FactSchema
 from ..rules.param_cases import ParamCases
-from ..rules.language import QUANTIFIERS, Condition, Group, Leaf, Pack, Rule, Term
+from ..rules.language import EXACT_SUFFIX, QUANTIFIERS, Condition, Group, Leaf, Pack, Rule, Term
 from .conditions import alpha_nodes, alternatives, both, expression_count, node_count, selectors
 from .plan import MAX_PROPERTIES, PayloadPlan, build_plan, derived_paths_read
 
@@ -77,6 +77,7 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
         problems.extend(_check_cases(pack, params[pack.name]))
     if problems:
         raise RulePackError(problems)
+    bounds = lower_bounds(packs)
     for pack in packs:
         for rule in pack.rules:
             index = len(compiled)
@@ -84,21 +85,27 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
             decided = tuple(i for i, n in enumerate(nodes) if i == 0 or isinstance(n, Leaf))
             compiled.append(CompiledRule(index, rule, tuple(nodes), tuple(children), decided))
             for node_index in decided:
-                met, not_met = both(nodes[node_index], params[pack.name])
+                met, not_met = both(nodes[node_index], params[pack.name], bounds=bounds)
                 for flag, expr in ((True, met), (False, not_met)):
                     name = f"r{index}n{node_index}{'t' if flag else 'f'}"
                     problems.extend(_check_expr(rule, node_index, expr))
                     definitions.append((index, name, {"all": [{"m": expr}]}, node_count(expr)))
                     names[name] = (index, node_index, flag)
     chosen, when = _selectors(packs, params, definitions, problems)
+    read = [d for p in packs for r in p.rules for d in derived_paths_read(r.condition)]
     plan = build_plan([r.condition for p in packs for r in p.rules] + when,
-                      [d for p in packs for r in p.rules for d in derived_paths_read(r.condition)], schema)
+                      read + [bounds[d] for d in read if d in bounds], schema)
     if plan.property_count() > MAX_PROPERTIES:
         problems.append(Problem(f"the packs read {plan.property_count()} fact properties; durable-rules "
                                 f"accepts at most {MAX_PROPERTIES} per fact", None, "error", "limit"))
     if problems:
         raise RulePackError(problems)
     return Program(tuple(packs), params, tuple(compiled), tuple(_split(definitions)), names, plan, chosen)
+
+
+def lower_bounds(packs) -> dict:
+    """Lower-bound derived paths (a balance side) -> the payload key marking them exact."""
+    return {out: out + EXACT_SUFFIX for p in packs for d in p.derived.values() for out in d.lower_bounds()}
 
 
 def _params_read(cond: Condition, inside_item: bool = False):

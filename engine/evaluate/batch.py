@@ -26,8 +26,15 @@ def error_result(position: int, raw: RawRecord, errors: tuple) -> ServiceResult:
                          errors=errors, source=raw.source, provenance=raw.provenance)
 
 
+PENDING = "pending"  # a valid repeat of an earlier id, not evaluated: the run decides (never output)
+
+
 def evaluate_one(raw: RawRecord, position: int, evaluator: Evaluator) -> ServiceResult:
-    """Validate and evaluate one record; a bad record becomes an ``error`` result."""
+    """Validate and evaluate one record; a bad record becomes an ``error`` result.
+
+    A record marked ``repeat`` is validated only: when valid it comes back
+    ``PENDING`` with its fact, and the run either rejects it as a duplicate or
+    has it judged (``judge_pending``) if the earlier record was invalid."""
     raw = materialize(raw)
     if raw.problem is not None:
         return ServiceResult(position, None, None, ERROR, errors=(RecordError("", raw.problem),),
@@ -37,9 +44,18 @@ def evaluate_one(raw: RawRecord, position: int, evaluator: Evaluator) -> Service
         fact, errors = combine(raw, fact, errors)
     if fact is None:
         return error_result(position, raw, tuple(errors))
-    criteria, verdict, findings = evaluator.judge(fact)
-    result = ServiceResult(position, fact["id"], fact.get("name"), verdict, criteria, findings,
-                           source=raw.source, facts=fact, provenance=raw.provenance)
+    if raw.repeat:
+        return ServiceResult(position, fact["id"], fact.get("name"), PENDING, source=raw.source, facts=fact,
+                             provenance=raw.provenance)
+    return judge_pending(ServiceResult(position, fact["id"], fact.get("name"), PENDING, source=raw.source,
+                                       facts=fact, provenance=raw.provenance), evaluator)
+
+
+def judge_pending(pending: ServiceResult, evaluator: Evaluator) -> ServiceResult:
+    """Evaluate a validated record (its fact, source and provenance) into its result."""
+    criteria, verdict, findings = evaluator.judge(pending.facts)
+    result = ServiceResult(pending.position, pending.id, pending.name, verdict, criteria, findings,
+                           source=pending.source, facts=pending.facts, provenance=pending.provenance)
     return evaluator.enrich(result)
 
 
@@ -85,6 +101,46 @@ class _DigestTable:
                 self.put(k, v)
 
 
+def _key(text: str) -> int:
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") or 1  # 0 marks an empty slot
+
+
+class SeenIds:
+    """Ids met so far in the input, valid or not (64-bit digests, compact)."""
+
+    def __init__(self) -> None:
+        self.table = _DigestTable()
+
+    def add(self, record_id: str) -> bool:
+        """True when the id is new."""
+        key = _key(record_id)
+        if self.table.get(key) is not None:
+            return False
+        self.table.put(key, 1)
+        return True
+
+
+def record_id(raw: RawRecord) -> Optional[str]:
+    """The record's id without decoding more than needed.
+
+    A JSON Lines line still undecoded is only scanned when it starts with its
+    id (as valuate and most exporters write it); anything else is decoded."""
+    if raw.text is None:
+        return label_of(raw.data, "id")
+    text = raw.text.lstrip()
+    for head in (b'{"id":"', b'{"id": "'):
+        if text.startswith(head):
+            end = text.find(b'"', len(head))
+            value = text[len(head):end]
+            if end > 0 and b"\\" not in value:
+                try:
+                    return value.decode("utf-8")
+                except UnicodeDecodeError:
+                    return None
+    return label_of(materialize(raw).data, "id")
+
+
 class DuplicateGuard:
     """The later of two valid records with one id becomes an error (CONTRACT.md §2).
 
@@ -103,8 +159,7 @@ class DuplicateGuard:
         """The error result replacing ``result``, or None when it stands."""
         if result.verdict == ERROR or result.id is None:
             return None
-        digest = hashlib.blake2b(result.id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-        key = int.from_bytes(digest, "big") or 1  # 0 marks an empty slot
+        key = _key(result.id)
         where = self.table.get(key)
         if where is None:
             self.table.put(key, self._pack(result))

@@ -10,7 +10,7 @@ import datetime as _dt
 from fractions import Fraction
 from typing import Any, Callable, Optional
 
-from ..rules.language import Derived, Term
+from ..rules.language import EXACT_SUFFIX, Derived, Term
 from ..values import exact, get, plain
 
 
@@ -76,12 +76,15 @@ def _sum(fact, args, params, as_of):
 
 
 def _balance(fact, args, params, as_of):
-    terms = list(args["positive"]) + list(args["negative"])
-    if not any(get(fact, t.list) for t in terms):
-        return None  # no effect listed at all: the balance is unknown, not zero
-    pos = sum(_term_sum(fact, t, params) for t in args["positive"])
-    neg = sum(_term_sum(fact, t, params) for t in args["negative"])
-    return {"positives": pos, "negatives": neg}
+    """Each side's sum over its recorded lists: a lower bound, marked exact when
+    every list of the side is recorded (an empty list is recorded: "none")."""
+    out = {}
+    for side in ("positive", "negative"):
+        terms = args[side]
+        out[f"{side}s"] = sum(_term_sum(fact, t, params) for t in terms)
+        if all(get(fact, t.list) is not None for t in terms):
+            out[f"{side}s{EXACT_SUFFIX}"] = 1
+    return out
 
 
 def _unlinked(fact, args, params, as_of):

@@ -12,6 +12,7 @@ from ..explain.tree import Facts
 from ..model import MET, NOT_MET, UNKNOWN
 from ..rules.param_cases import ParamCases
 from .compose import compose, exempt_keys, sort_key
+from .coverage import CoverageProbe
 from .derived import compute
 from .findings import RuleLayout, make_finding
 from .host import DurableHost
@@ -28,7 +29,7 @@ class Evaluator:
     """
 
     def __init__(self, program: Program, as_of: _dt.date, explain: bool = True, suggest: bool = False,
-                 waivers=None):
+                 waivers=None, sources: Optional[dict] = None):
         self.program = program
         self.waivers = waivers  # a governance WaiverSet applied to each result, or None
         self.as_of = as_of
@@ -37,6 +38,7 @@ class Evaluator:
         self._ids = itertools.count(1)
         self._derived = [(d, program.params[p.name]) for p in program.packs for d in p.derived.values()]
         self._derived_inputs = {out: d.inputs for d, _ in self._derived for out in d.outputs}
+        self._bounds = {out: lists for d, _ in self._derived for out, lists in d.lower_bounds().items()}
         self._params = {name: value for p in program.packs for name, value in program.params[p.name].items()}
         # Fact-dependent parameters have no one value: per service, the case
         # durable-rules selected (None when unknown) is shown in explanations.
@@ -50,8 +52,9 @@ class Evaluator:
         self._layouts = sorted(layouts, key=lambda lay: sort_key(lay.rule))
         # The value balance item by item, and (with suggest) what would make a failing
         # service pass, verified by evaluating changed facts with this evaluator.
+        self.coverage = CoverageProbe(program)  # what each service records of the deciding facts
         self.enrich = Enricher(program, as_of, suggest, lambda fact: self.evaluate(fact, explain=True),
-                               self.derived_values, self.verdict)
+                               self.derived_values, self.verdict, sources)
 
     def close(self) -> None:
         self.host.close()
@@ -86,7 +89,7 @@ class Evaluator:
         derived = self.derived_values(fact)
         decided = self.statuses(fact, derived)
         params = {**self._params, **self.selected} if self._param_inputs else self._params
-        facts = Facts(fact, derived, params, self._derived_inputs, self._param_inputs)
+        facts = Facts(fact, derived, params, self._derived_inputs, self._param_inputs, self._bounds)
         out = [make_finding(lay, decided[lay.compiled.index], facts, explain) for lay in self._layouts]
         if len(self._balance) == 2:
             totals = tuple(facts.value(p) if facts.value(p) is not None else 0 for p in self._balance)

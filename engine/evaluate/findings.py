@@ -15,6 +15,7 @@ from ..compile.program import CompiledRule
 from ..schema import FactSchema
 from ..errors import EngineError
 from ..explain.tree import Facts, build, describe_with_values
+from ..explain.words import group_failure, own_message
 from ..logic import kleene
 from ..model import MET, NOT_MET, UNKNOWN, Finding
 from ..rules.language import Group
@@ -97,8 +98,8 @@ class RuleLayout:
     def missing(self, statuses: list, facts: Facts) -> tuple:
         # Only unknown leaves under unknown parents count: an unknown branch of
         # an ``any`` that is met anyway is not why the rule is unknown.
-        gaps = [m for i in self.reasons(statuses, UNKNOWN) if i in self.leaf_paths
-                for p in self.leaf_paths[i] for m in facts.absent_inputs(p)]
+        nodes = self.compiled.nodes
+        gaps = [m for i in self.reasons(statuses, UNKNOWN) if i in self.leaf_paths for m in facts.gaps(nodes[i])]
         if not gaps:  # unknown inside list items: name the item fields that are absent
             tree = build(self.rule.condition, self._decided(statuses), [0], facts)
             return tree.missing
@@ -120,8 +121,8 @@ def make_finding(layout: RuleLayout, decided: dict, facts: Facts, with_tree: boo
                    message, evidence, missing, tree, rule.pack)
 
 
-def _node_templates(layout: RuleLayout, statuses: list, status: str) -> list:
-    """The messages of the conditions that explain ``status``, when each has one.
+def _own_reasons(layout: RuleLayout, statuses: list, status: str) -> list:
+    """The conditions that explain ``status``, when each carries its own message for it.
 
     A condition node may carry its own ``messages:``; when every condition
     explaining the rule's status has one for it, those are the rule's message.
@@ -129,17 +130,21 @@ def _node_templates(layout: RuleLayout, statuses: list, status: str) -> list:
     if not layout.node_messages:
         return []
     nodes = layout.compiled.nodes
-    templates = [(getattr(nodes[i], "messages", None) or {}).get(status)
-                 for i in layout.reasons(statuses, status)]
-    return templates if templates and all(templates) else []
+    reasons = layout.reasons(statuses, status)
+    has = [(getattr(nodes[i], "messages", None) or {}).get(status) for i in reasons]
+    return reasons if reasons and all(has) else []
 
 
 def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, missing: tuple,
              decided: dict) -> str:
     rule = layout.rule
     template = rule.messages.get(status)
-    own = _node_templates(layout, statuses, status)
-    if template is None and not own:
+    own = _own_reasons(layout, statuses, status)
+    if own:
+        texts = (_subtree(layout, i, decided, facts).found or "" if status != MET
+                 else own_message(layout.compiled.nodes[i], status, facts, ()) for i in own)
+        return "; ".join(dict.fromkeys(texts))
+    if template is None:
         if status == MET:
             return rule.title
         if status == UNKNOWN:
@@ -155,17 +160,24 @@ def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, miss
             return _reason_text(layout, statuses, _REASONS[name], facts, decided) or None
         return facts.value(name)
 
-    if own:
-        return "; ".join(dict.fromkeys(render(t, lookup) for t in own))
     return render(template, lookup)
 
 
+def _subtree(layout: RuleLayout, i: int, decided: dict, facts: Facts):
+    """The explanation tree of node ``i`` alone (its statuses renumbered from 0)."""
+    sub = {j - i: s for j, s in decided.items() if j >= i}
+    return build(layout.compiled.nodes[i], sub, [0], facts)
+
+
 def _reason_text(layout: RuleLayout, statuses: list, want: str, facts: Facts, decided: dict) -> str:
+    """{held}: the conditions that held, with their values; {failed}: what the failing ones found."""
     parts = []
     for i in layout.reasons(statuses, want):
-        node = layout.compiled.nodes[i]
-        sub = {j - i: s for j, s in decided.items() if j >= i}  # renumber the subtree from 0
-        parts.append(describe_with_values(build(node, sub, [0], facts)))
+        tree = _subtree(layout, i, decided, facts)
+        if want == MET:
+            parts.append(describe_with_values(tree))
+        else:
+            parts.append(tree.found or group_failure(layout.compiled.nodes[i], want, tree.children))
     return "; ".join(parts)
 
 

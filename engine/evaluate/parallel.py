@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from ..model import ERROR, RecordError, ServiceResult, Source
 from ..ingest.records import materialize
-from .batch import error_result, evaluate_one
+from .batch import PENDING, error_result, evaluate_one
 from .evaluator import Evaluator
 
 CHUNK = 256
@@ -44,6 +44,7 @@ class Outcome:
     result: Optional[ServiceResult] = None  # otherwise the whole record
     waived: int = 0  # findings a waiver kept from counting
     waivers_used: tuple = ()  # indices of the waivers that applied
+    coverage: tuple = ()  # the coverage probe's masks (evaluate/coverage.py), for a judged service
 
 
 @dataclass(frozen=True)
@@ -54,20 +55,25 @@ class EvalSpec:
     as_of: str
     conditions: bool = False  # build condition trees
     suggest: bool = True  # work out what would make failing services pass
-    waivers: object = None  # a governance WaiverSet, or None
+    waivers: object = None  # a policy WaiverSet, or None
+    sources: Optional[dict] = None  # canonical path -> export field feeding it (mapped inputs)
 
     def evaluator(self) -> Evaluator:
         return Evaluator(self.program, _dt.date.fromisoformat(self.as_of), explain=self.conditions,
-                         suggest=self.suggest, waivers=self.waivers)
+                         suggest=self.suggest, waivers=self.waivers, sources=self.sources)
 
 
-def outcome_of(result: ServiceResult, render: Optional[Callable], waivers=None) -> Outcome:
+def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Evaluator) -> Outcome:
+    if result.verdict == PENDING:  # the run decides what it is; nothing to render yet
+        return Outcome(result.position, result.id, result.name, result.source, PENDING, (), result=result)
+    waivers = evaluator.waivers
     return Outcome(result.position, result.id, result.name, result.source, result.verdict,
                    tuple((c.name, c.status) for c in result.criteria),
                    render(result) if render is not None else None,
                    None if render is not None else result,
                    sum(1 for f in result.findings if f.waived),
-                   waivers.used_in(result) if waivers is not None else ())
+                   waivers.used_in(result) if waivers is not None else (),
+                   evaluator.coverage.masks(result))
 
 
 _worker: dict = {}
@@ -83,7 +89,7 @@ def _start_worker(spec: EvalSpec, render) -> None:
 
 def _run_chunk(chunk: list) -> list:
     evaluator, render = _worker["evaluator"], _worker["render"]
-    return [outcome_of(evaluate_one(raw, position, evaluator), render, evaluator.waivers)
+    return [outcome_of(evaluate_one(raw, position, evaluator), render, evaluator)
             for position, raw in chunk]
 
 
@@ -156,7 +162,7 @@ def outcomes(spec: EvalSpec, records: Iterable, jobs: int, render: Optional[Call
         evaluator = spec.evaluator()
         try:
             for position, raw in (head or numbered):
-                yield outcome_of(evaluate_one(raw, position, evaluator), render, evaluator.waivers)
+                yield outcome_of(evaluate_one(raw, position, evaluator), render, evaluator)
         finally:
             evaluator.close()
         return

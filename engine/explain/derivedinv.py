@@ -18,8 +18,10 @@ threshold; the engine re-evaluates them before anything is shown.
 """
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import math
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any, Optional
 
@@ -96,8 +98,10 @@ def _headroom(derived, op, t, ctx) -> Optional[list]:
         new -= unit
     if new < 0:
         return None
-    edits = [Edit(used_path, "set", plain(new), "at most", example=example)]
-    return ([Edit(cap_path, "set", plain(exact(cap)), example=True)] + edits) if example else edits
+    requirement = f"peak demand leaves at least {plain(t)} of capacity free (1 - {used_path} / {cap_path})"
+    edits = [Edit(used_path, "set", plain(new), "at most", example=example, requirement=requirement)]
+    return ([Edit(cap_path, "set", plain(exact(cap)), example=True, requirement=requirement)] + edits) \
+        if example else edits
 
 
 def _ratio(derived, op, t, ctx) -> Optional[list]:
@@ -138,29 +142,128 @@ def _count(derived, op, t, ctx) -> Optional[list]:
     return [Edit(term.list, "add", items, noun=_noun(term))]
 
 
-def _balance(leaf: Leaf, op: str, derived, ctx) -> Optional[list]:
+def _balance(leaf: Leaf, op: str, derived, ctx: Context) -> Optional[list]:
+    """positives > negatives (revision 2): record the unrecorded negative lists, then,
+    if the recorded balance still fails, the cheapest mix of lowering or removing
+    what the service imposes and adding what it brings (an addition costs two
+    reductions: a review board cuts costs and risks before it counts on new benefits)."""
     pos_path, neg_path = derived.outputs
     if leaf.path == neg_path and op in ("lt", "le"):  # negatives < positives is positives > negatives
         op = {"lt": "gt", "le": "ge"}[op]
     elif leaf.path != pos_path or op not in ("gt", "ge"):
         return None
-    if leaf.operand.kind == "fact" and leaf.operand.value not in (neg_path, pos_path):
+    if leaf.operand.kind != "fact" or leaf.operand.value not in (neg_path, pos_path):
         return None
-    target = ctx.values(neg_path) if leaf.operand.kind == "fact" else threshold(leaf, ctx)
-    current = exact(ctx.values(pos_path) or 0)
-    deficit = exact(target or 0) - current
-    for term in derived.args["positive"]:
+    edits = [Edit(t.list, "set", [], text=f"record {t.list}, even as an empty list, to judge the balance")
+             for t in _unrecorded(derived.args["negative"], ctx)]
+    positives, negatives = exact(ctx.values(pos_path) or 0), exact(ctx.values(neg_path) or 0)
+    holds = _HOLDS[op]
+    if holds(positives, negatives):
+        return edits or None
+    mix = _cheapest_mix(derived, positives, negatives, holds, ctx)
+    return None if mix is None else edits + mix
+
+
+def _unrecorded(terms, ctx: Context) -> list:
+    return list({t.list: t for t in terms if ctx.values(t.list) is None}.values())
+
+
+def _negative_items(derived, ctx: Context) -> list:
+    """(gain if removed, term, index, impact, weight) per negative effect, largest first."""
+    out = []
+    for term in derived.args["negative"]:
         weight = _weight(term, ctx)
-        if weight <= 0:
+        for index, item in enumerate(ctx.values(term.list) or []):
+            if not isinstance(item, dict) or any(item.get(k) != v for k, v in term.where):
+                continue
+            raw = item.get(term.field) if term.field else None
+            impact = exact(term.default if raw is None else raw) if term.field else 1
+            if weight > 0:
+                out.append((impact * weight, term, index, impact, weight))
+    return sorted(out, key=lambda x: -x[0])
+
+
+def _best_adder(derived, ctx: Context):
+    """(points one benefit can add at most, term) of the best-weighted positive list, or None."""
+    adders = [(_maximum(ctx, t) * _weight(t, ctx), t) for t in derived.args["positive"]
+              if t.field and _weight(t, ctx) > 0]
+    return max(adders, key=lambda x: x[0]) if adders else None
+
+
+def _cheapest_mix(derived, positives, negatives, holds, ctx: Context) -> Optional[list]:
+    items = _negative_items(derived, ctx)
+    adder = _best_adder(derived, ctx)
+    best = None
+    for k in range(len(items) + 1):
+        left = negatives - sum(g for g, *_ in items[:k])
+        additions = 0
+        while adder is not None and not holds(positives + additions * adder[0], left) and additions < 20:
+            additions += 1
+        if not holds(positives + additions * (adder[0] if adder else 0), left):
             continue
-        units = deficit / weight
-        needed = max(math.floor(units) + 1 if op == "gt" else math.ceil(units), 1)
-        top = _maximum(ctx, term) if term.field else 1
-        impacts = [top] * (needed // top) + ([needed % top] if needed % top else [])
-        items = [_item(term, i if term.field else None, ctx) for i in impacts]
-        detail = f"{term.field} {', '.join(map(str, impacts))}" if term.field else ""
-        return [Edit(term.list, "add", items, noun=_noun(term), detail=detail)]
-    return None
+        key = (k + 2 * additions, additions)  # fewest edits, then fewest invented benefits
+        if best is None or key < best[0]:
+            best = (key, k, additions)
+    if best is None:
+        return None
+    _, k, additions = best
+    return _mix_edits(items, k, additions, adder, positives, negatives, holds, ctx)
+
+
+def _mix_edits(items, k, additions, adder, positives, negatives, holds, ctx: Context) -> list:
+    """The chosen reductions (lowered to impact 1 where that is enough) and additions, as list edits."""
+    chosen = items[:k]
+    added = additions * adder[0] if additions else 0
+    gains = [g for g, *_ in chosen]
+    lowered = set()
+    for i in reversed(range(len(chosen))):  # smallest first: keep the effect, lower its impact
+        g, term, index, impact, weight = chosen[i]
+        if term.field and impact > 1 and holds(positives + added, negatives - (sum(gains) - weight)):
+            gains[i] = g - weight
+            lowered.add(i)
+    lists: dict = {}
+    texts: dict = {}
+    for i, (g, term, index, impact, weight) in enumerate(chosen):
+        current = ctx.values(term.list)
+        new = lists.setdefault(term.list, [copy.deepcopy(x) for x in current])
+        what = f"the {_noun(term)} {_named(current[index], index)}"
+        if i in lowered:
+            new[index] = dict(new[index], **{term.field: 1})
+            texts.setdefault(term.list, []).append(f"lower the impact of {what} from {plain(impact)} to 1")
+        else:
+            new[index] = None
+            texts.setdefault(term.list, []).append(f"remove {what} (impact {plain(impact)})")
+    edits = [Edit(path, "set", [x for x in new if x is not None], text="; ".join(texts[path]))
+             for path, new in lists.items()]
+    if additions:
+        edits.append(_additions(additions, adder, positives, negatives - sum(gains), holds, ctx))
+    if (chosen and len(chosen) == len(items) and not lowered) or len(chosen) + additions >= 4:
+        edits[-1] = replace(edits[-1], advice="or retire the service: what it imposes outweighs what it brings")
+    return edits
+
+
+def _additions(n: int, adder, positives, negatives, holds, ctx: Context) -> Edit:
+    """``n`` benefits on the best-weighted positive list, the last with the impact it needs."""
+    points, term = adder
+    top = _maximum(ctx, term)
+    weight = points / top
+    impacts = [top] * n
+    while impacts[-1] > 1 and holds(positives + (sum(impacts) - 1) * weight, negatives):
+        impacts[-1] -= 1
+    items = [_item(term, i, ctx) for i in impacts]
+    noun, shown = _noun(term), ", ".join(map(str, impacts))
+    if ctx.values(term.list) is None:
+        text = (f"record in {term.list} the {noun}s the service brings (passes when what it brings "
+                "outweighs what it imposes)")
+    else:
+        text = (f"add {n} {noun}{'s' * (n > 1)} of impact {shown} to {term.list}, "
+                "only for benefits the consumers confirm")
+    return Edit(term.list, "add", items, noun=noun, text=text)
+
+
+def _named(item: Any, index: int) -> str:
+    description = item.get("description") if isinstance(item, dict) else None
+    return repr(description) if isinstance(description, str) and description else f"#{index + 1}"
 
 
 def _weight(term: Term, ctx: Context) -> Fraction:

@@ -15,14 +15,14 @@ engine before anything is shown.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Optional
 
 from ..values import exact, plain
 from ..model import MET, NOT_MET, ConditionResult
 from ..schema import FactSchema, FieldType
-from ..rules.language import COMPARE_OPS, QUANTIFIERS, SET_OPS, TESTS, Group, Leaf
+from ..rules.language import COMPARE_OPS, OP_SYMBOLS, QUANTIFIERS, SET_OPS, TESTS, Group, Leaf
 
 PLACEHOLDER = "(to be stated)"
 REMOVE_COST = 10  # deleting a recorded fact to pass is the last resort, never the first idea
@@ -41,8 +41,12 @@ class Edit:
     relation: str = "exactly"  # at least | at most | exactly | on or after | on or before
     noun: str = ""  # for add: what the items are ("positive outcome")
     detail: str = ""  # for add: what the items carry ("impact 5, 4")
-    example: bool = False
+    example: bool = False  # the value only stands in (both sides of a comparison unrecorded)
     cost: int = 1
+    requirement: str = ""  # what must hold, in words, when the value only stands in
+    label: str = ""  # the condition's label (for "confirm ...")
+    text: str = ""  # the change in words, when the inversion words it itself (the value balance)
+    advice: str = ""  # what a board should weigh beside the change ("or retire the service")
 
 
 @dataclass
@@ -55,6 +59,7 @@ class Context:
     params: dict
     as_of: _dt.date
     schema: FactSchema = field(default_factory=FactSchema.default)
+    examples: dict = field(default_factory=dict)  # path -> requirement, for values that only stand in
 
     def ftype(self, path: str) -> Optional[FieldType]:
         return self.schema.lookup(path)
@@ -81,6 +86,12 @@ def plan(node, result: ConditionResult, want: str, ctx: Context) -> Optional[lis
 
 
 def _leaf(leaf: Leaf, want: str, ctx: Context) -> Optional[list]:
+    """Edits meeting one leaf, each knowing the leaf's label (for "confirm ...")."""
+    edits = _leaf_edits(leaf, want, ctx)
+    return None if edits is None else [replace(e, label=e.label or leaf.describe()) for e in edits]
+
+
+def _leaf_edits(leaf: Leaf, want: str, ctx: Context) -> Optional[list]:
     if leaf.op in QUANTIFIERS:
         return None  # which items fail is not in the explanation tree; no guessing
     if leaf.op == "is":
@@ -149,7 +160,12 @@ def _compare(leaf: Leaf, op: str, ctx: Context) -> Optional[list]:
     other = leaf.operand.value if leaf.operand.kind == "fact" else None
     if limit is not None:
         value = boundary(op, limit, kind, _integer(leaf.path, ctx))
-        return None if value is None else [Edit(leaf.path, "set", value, _relation(op, kind))]
+        if value is None:
+            return None
+        if other in ctx.examples:  # the threshold itself only stands in: so does this value
+            return [Edit(leaf.path, "set", value, _relation(op, kind), example=True,
+                         requirement=f"{leaf.path} {OP_SYMBOLS[op]} {other}")]
+        return [Edit(leaf.path, "set", value, _relation(op, kind))]
     if other is None or other.startswith("derived."):
         return None
     mine = ctx.values(leaf.path)
@@ -157,15 +173,17 @@ def _compare(leaf: Leaf, op: str, ctx: Context) -> Optional[list]:
     if mine is not None:  # the other side is unrecorded: record it within reach of this one
         value = boundary(reverse, mine, kind, _integer(other, ctx))
         return None if value is None else [Edit(other, "set", value, _relation(reverse, kind))]
+    # Both sides unrecorded: the values only stand in for the verification; the
+    # change says what must hold between them, never presents them as targets.
     example = {"number": 1, "date": ctx.as_of, "boolean": True, "string": PLACEHOLDER}.get(kind)
     if example is None:
         return None
     value = boundary(op, example, kind, _integer(leaf.path, ctx))
     if value is None:
         return None
-    return [Edit(other, "set", _jsonable(example), example=True),
-            Edit(leaf.path, "set", value, _relation(op, kind), example=True,
-                 detail=f"{_relation(op, kind)} {other}")]
+    requirement = f"{leaf.path} {OP_SYMBOLS[op]} {other}"
+    return [Edit(other, "set", _jsonable(example), example=True, requirement=requirement),
+            Edit(leaf.path, "set", value, _relation(op, kind), example=True, requirement=requirement)]
 
 
 def _integer(path: str, ctx: Context) -> bool:

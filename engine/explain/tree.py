@@ -8,11 +8,13 @@ not the engine's encoding.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Optional
 
 from ..logic import kleene
-from ..model import UNKNOWN, ConditionResult
+from ..model import MET, UNKNOWN, ConditionResult, format_value
 from ..rules.language import Group, Leaf
+from .words import leaf_failure, own_message
 
 _PARTS: dict = {}  # path -> how to read it: ("derived",), ("param", name) or its parts
 
@@ -24,14 +26,15 @@ class Facts:
     rules' evidence, messages and explanations of one service.
     """
 
-    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen", "param_inputs")
+    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen", "param_inputs", "bounds")
 
     def __init__(self, fact: dict, derived: dict, params: dict, derived_inputs: dict,
-                 param_inputs: Optional[dict] = None):
+                 param_inputs: Optional[dict] = None, bounds: Optional[dict] = None):
         self.fact, self.derived, self.params = fact, derived, params
         self.derived_inputs = derived_inputs  # derived path -> input fact paths
         self._seen: dict = {}
         self.param_inputs = param_inputs or {}  # fact-dependent param -> fact paths its cases read
+        self.bounds = bounds or {}  # lower-bound derived path -> the lists that make it exact
 
     def read_paths(self, leaf: Leaf) -> list:
         """Fact paths a leaf depends on, including those choosing a parameter's case."""
@@ -61,14 +64,42 @@ class Facts:
         return value
 
     def absent_inputs(self, path: str) -> list:
-        """The fact paths whose absence leaves ``path`` unknown."""
+        """The fact paths whose absence leaves ``path`` unknown (or, for a lower
+        bound, inexact). An empty list is recorded: only absent facts count."""
         if not path.startswith("derived."):
             return [path] if self.value(path) is None else []
+        if path in self.bounds:
+            return [p for p in self.bounds[path] if self.value(p) is None]
         if path in self.derived:
             return []
         inputs = self.derived_inputs.get(path, ())
-        absent = [p for p in inputs if self.value(p) in (None, [], {})]
+        absent = [p for p in inputs if self.value(p) is None]
         return absent or [path]
+
+    def gaps(self, leaf: Leaf) -> list:
+        """What an unknown leaf lacks: its absent facts, and for a comparison of
+        lower bounds the unrecorded lists of the side that would decide it."""
+        paths = self.read_paths(leaf)
+        if leaf.operand is not None and any(p in self.bounds for p in paths):
+            paths = [p for p in paths if p not in self.bounds] + self._deciding_bound(leaf)
+        return list(dict.fromkeys(m for p in paths for m in self.absent_inputs(p)))
+
+    def _deciding_bound(self, leaf: Leaf) -> list:
+        """The bounded side whose exactness the comparison waits for: with the
+        bounds as they are, ``x > y`` would hold if y were exact, and fail if x were."""
+        right = leaf.operand.value if leaf.operand.kind == "fact" else None
+        x = self.value(leaf.path)
+        y = self.value(right) if right else (self.params.get(leaf.operand.value)
+                                              if leaf.operand.kind == "param" else leaf.operand.value)
+        sides = [p for p in (leaf.path, right) if p in self.bounds]
+        if leaf.op not in _ORDER or not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
+            return sides
+        holds = _ORDER[leaf.op](x, y)
+        wanted = (right if holds else leaf.path) if leaf.op in ("gt", "ge") else (leaf.path if holds else right)
+        return [p for p in (wanted,) if p in self.bounds] or sides
+
+
+_ORDER = {"gt": lambda a, b: a > b, "ge": lambda a, b: a >= b, "lt": lambda a, b: a < b, "le": lambda a, b: a <= b}
 
 
 def _parts(path: str) -> tuple:
@@ -86,9 +117,14 @@ def build(node: Any, statuses: dict, index: list, facts: Facts) -> ConditionResu
     if isinstance(node, Group):
         children = tuple(build(c, statuses, index, facts) for c in node.children)
         status = statuses.get(me) or kleene(node.kind, [c.status for c in children])
+        if node.kind == "any" and status == MET:  # the alternatives that did not hold did not matter
+            children = tuple(c if c.status == MET else replace(c, applies=False) for c in children)
         missing = tuple(dict.fromkeys(m for c in children if c.status == UNKNOWN for m in c.missing))
-        return ConditionResult(node.describe(), status, node.kind, missing=missing if status == UNKNOWN else (),
-                               children=children)
+        missing = missing if status == UNKNOWN else ()
+        # a group says what it found only in its own words (pack messages); the
+        # children's findings are shown under it
+        found = "" if status == MET else own_message(node, status, facts, missing) or ""
+        return ConditionResult(node.describe(), status, node.kind, missing=missing, children=children, found=found)
     return _leaf(node, statuses.get(me, UNKNOWN), facts)
 
 
@@ -97,11 +133,13 @@ def _leaf(leaf: Leaf, status: str, facts: Facts) -> ConditionResult:
     expected = _expected(leaf, facts)
     missing: tuple = ()
     if status == UNKNOWN:
-        missing = tuple(dict.fromkeys(m for p in facts.read_paths(leaf) for m in facts.absent_inputs(p)))
+        missing = tuple(facts.gaps(leaf))
         if not missing and leaf.inner is not None:
             missing = _item_gaps(leaf, facts)
+    found = "" if status == MET else (own_message(leaf, status, facts, missing)
+                                      or leaf_failure(leaf, status, facts, missing))
     kind = leaf.test if leaf.op == "is" else leaf.op
-    return ConditionResult(leaf.describe(), status, kind, values, expected, missing)
+    return ConditionResult(leaf.describe(), status, kind, values, expected, missing, found=found)
 
 
 def _expected(leaf: Leaf, facts: Facts) -> Optional[Any]:
@@ -143,7 +181,6 @@ def _shown(value: Any) -> Any:
 
 
 def describe_with_values(c: ConditionResult) -> str:
-    from ..model import format_value
     shown = []
     for path, value in _values(c):
         if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):

@@ -14,11 +14,13 @@ and shows no changes.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 import datetime as _dt
 from typing import Any, Callable, Optional
 
 from ..ingest.validate import validate
-from ..model import MET, VALUABLE, FactChange, ServiceResult, ToPass
+from ..ingest.mapping.sources import NO_SOURCE, source_of
+from ..model import CHANGE, MET, RECORD, VALUABLE, FactChange, ServiceResult, ToPass
 from ..values import get
 from .inverse import Context, Edit, plan
 from .tree import Facts
@@ -27,18 +29,25 @@ MAX_ROUNDS = 4
 
 
 class WhatIf:
-    """Derives and verifies changes for one compiled program and evaluation date."""
+    """Derives and verifies changes for one compiled program and evaluation date.
+
+    ``sources`` (canonical path -> the export field that feeds it, for records
+    read through a mapping) lets a change to record missing data say where the
+    fact would come from."""
 
     def __init__(self, program, as_of: _dt.date, evaluate: Callable, derived_values: Callable,
-                 verdict: Optional[Callable] = None):
+                 verdict: Optional[Callable] = None, sources: Optional[dict] = None):
         self.evaluate = evaluate  # fact -> (criteria, verdict, findings) with condition trees, via durable-rules
         # fact -> verdict, via durable-rules without building findings (cheaper to verify with)
         self.verdict = verdict or (lambda fact: evaluate(fact)[1])
         self.derived_values = derived_values  # fact -> {derived path: value}
         self.as_of = as_of
+        self.sources = sources
         self.rules = {(c.rule.pack, c.rule.id): c.rule for c in program.rules}
         self.derived = {out: d for p in program.packs for d in p.derived.values() for out in d.outputs}
         self.inputs = {out: d.inputs for p in program.packs for d in p.derived.values() for out in d.outputs}
+        self.bounds = {out: lists for p in program.packs for d in p.derived.values()
+                       for out, lists in d.lower_bounds().items()}
         self.params = {k: v for p in program.packs for k, v in program.params[p.name].items()}
 
     def suggest(self, result: ServiceResult) -> ToPass:
@@ -48,7 +57,7 @@ class WhatIf:
             findings = self.evaluate(original)[2]  # the batch built no trees (lean output): build them
         for _ in range(MAX_ROUNDS):
             current = apply(original, edits)
-            new, problem = self._round(current, findings)
+            new, problem = self._round(current, findings, {e.path: e.requirement for e, _ in edits if e.example})
             if new is None:
                 return ToPass(False, note=f"no change could be derived: {problem}")
             edits = merge(edits, new)
@@ -57,13 +66,16 @@ class WhatIf:
                 return ToPass(False, note="the derived changes would make the record invalid: "
                                           + "; ".join(map(str, errors)))
             if self.verdict(fact) == VALUABLE:
-                return ToPass(True, tuple(_change(e, original, rule) for e, rule in edits))
+                changes = _paired(tuple(self._change(e, original, rule) for e, rule in edits), edits)
+                advice = "; ".join(dict.fromkeys(e.advice for e, _ in edits if e.advice))
+                return ToPass(True, changes, advice=advice)
             findings = self.evaluate(fact)[2]  # not there yet: explain the changed copy for the next round
         return ToPass(False, note=f"the derived changes did not make it valuable within {MAX_ROUNDS} rounds")
 
-    def _round(self, fact: dict, findings) -> tuple[Optional[list], str]:
-        facts = Facts(fact, self.derived_values(fact), self.params, self.inputs)
-        ctx = Context(fact, facts.value, self.derived, self.params, self.as_of)
+    def _round(self, fact: dict, findings, examples: Optional[dict] = None) -> tuple[Optional[list], str]:
+        params = {**self.params, **_selected(findings)}
+        facts = Facts(fact, self.derived_values(fact), params, self.inputs, bounds=self.bounds)
+        ctx = Context(fact, facts.value, self.derived, params, self.as_of, examples=examples or {})
         edits: list = []
         for f in findings:
             if not f.deciding or f.status == MET:
@@ -78,6 +90,45 @@ class WhatIf:
             return None, "no deciding rule fails, yet the verdict is not valuable (a criterion no rule decides stays unknown)"
         return edits, ""
 
+    def _change(self, edit: Edit, original: dict, rule: str) -> FactChange:
+        current = get(original, edit.path)
+        kind = RECORD if current is None else CHANGE
+        source = source_of(self.sources, edit.path) if kind == RECORD else None
+        return FactChange(edit.path, edit.action, current, edit.value, describe(edit, current, source), rule,
+                          kind, source)
+
+
+def _paired(changes: tuple, edits: list) -> tuple:
+    """Facts recorded together to meet one requirement are told as one change."""
+    groups: dict = {}
+    for change, (e, _) in zip(changes, edits):
+        if e.example and e.requirement:
+            groups.setdefault(e.requirement, []).append(change.path)
+    sources = {c.path: c.source for c in changes}
+    out = []
+    for change, (e, _) in zip(changes, edits):
+        paths = groups.get(e.requirement) if e.example else None
+        if paths and len(paths) > 1:
+            named = " and ".join(p + _where(sources.get(p)) for p in paths)
+            change = replace(change, text=f"record {named} (passes when {e.requirement})")
+        out.append(change)
+    return tuple(out)
+
+
+def _where(source: Optional[str]) -> str:
+    if source is None:
+        return ""
+    return f" ({source})" if source == NO_SOURCE else f" (from {source})"
+
+
+def _selected(findings) -> dict:
+    """The value each parameter had for this service, as its findings' evidence shows.
+
+    A fact-dependent parameter (profile ``cases``) has one value per service:
+    the case that applied. That value is the threshold to invert."""
+    return {path[6:]: value for f in findings for path, value in f.evidence
+            if path.startswith("param.") and value is not None}
+
 
 def merge(edits: list, new: list) -> list:
     """One edit per path: a later set replaces, a later add extends."""
@@ -85,8 +136,8 @@ def merge(edits: list, new: list) -> list:
     for e, rule in new:
         before = out.get(e.path)
         if e.action == "add" and before is not None and before[0].action == "add":
-            e = Edit(e.path, "add", list(before[0].value) + list(e.value), noun=e.noun,
-                     detail=", ".join(x for x in (before[0].detail, e.detail) if x))
+            e = replace(e, value=list(before[0].value) + list(e.value),
+                        detail=", ".join(x for x in (before[0].detail, e.detail) if x))
         out[e.path] = (e, rule)
     return list(out.values())
 
@@ -108,13 +159,33 @@ def apply(fact: dict, edits: list) -> dict:
     return out
 
 
-def _change(edit: Edit, original: dict, rule: str) -> FactChange:
-    current = get(original, edit.path)
-    return FactChange(edit.path, edit.action, current, edit.value, describe(edit, current), rule, edit.example)
+def describe(e: Edit, current: Any, source: Optional[str] = None) -> str:
+    """The change in words: recording a missing fact, or changing a recorded one."""
+    text = e.text or (_record(e) if current is None else _changed(e, current))
+    return text + _where(source) if current is None else text
 
 
-def describe(e: Edit, current: Any) -> str:
-    """The change in words, e.g. 'raise warranty.availability.measured from 99.82 to at least 99.9'."""
+def _record(e: Edit) -> str:
+    """Record missing data: what to record and what would pass, never a stand-in value as a target."""
+    if e.action == "add":
+        n, noun = len(e.value), e.noun or "entry"
+        return f"record {e.path} with at least {n if n > 1 else 'one'} {noun}{'s' * (n > 1)}"
+    if e.example:
+        return f"record {e.path} (passes when {e.requirement})"
+    if isinstance(e.value, bool):
+        if e.value and e.label:
+            return f"confirm that {_lower(e.label)} (record {e.path} as true)"
+        return f"record {e.path} as {show(e.value)}"
+    if isinstance(e.value, list) and not e.value:
+        return f"record {e.path}, even as an empty list"
+    if e.relation == "exactly":
+        return f"record {e.path} as {show(e.value)}"
+    return f"record {e.path} (passes at {show(e.value)} or {_beyond(e.relation)})" if e.relation in (
+        "at least", "at most") else f"record {e.path} (passes {e.relation} {show(e.value)})"
+
+
+def _changed(e: Edit, current: Any) -> str:
+    """Change the service: the recorded value and the nearest one that passes."""
     if e.action == "remove":
         return f"remove {e.path} (now {show(current)})"
     if e.action == "add":
@@ -122,18 +193,24 @@ def describe(e: Edit, current: Any) -> str:
         if n == 1 and not e.detail:
             return f"state at least one {noun} in {e.path}"
         return f"add {n} {noun}{'s' if n > 1 else ''} to {e.path}" + (f" ({e.detail})" if e.detail else "")
+    if isinstance(e.value, bool) and e.value and e.label:
+        return f"set {e.path} from {show(current)} to true once {_lower(e.label)}"
     value = show(e.value)
-    if e.example:
-        return f"record {e.path}{' ' + e.detail if e.detail else ''} (verified with the example value {value})"
     target = value if e.relation == "exactly" else f"{e.relation} {value}"
-    if current is None:
-        return f"record {e.path} {'as ' if e.relation == 'exactly' else ''}{target}"
     if _number(current) and _number(e.value) and e.value != current:
         verb = "raise" if e.value > current else "lower"
         return f"{verb} {e.path} from {show(current)} to {target}"
     if e.relation in ("on or after", "on or before"):
         return f"move {e.path} from {show(current)} to {target}"
     return f"set {e.path} from {show(current)} to {target}"
+
+
+def _beyond(relation: str) -> str:
+    return "above" if relation == "at least" else "below"
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _number(x: Any) -> bool:

@@ -12,6 +12,7 @@ from ..model import MET, NOT_MET, UNKNOWN, ConditionResult, RunInfo, ServiceResu
 from ..model import format_value
 
 SYMBOL = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?"}
+NOT_APPLICABLE = "–"
 
 
 def explain_json(run: RunInfo, result: ServiceResult) -> str:
@@ -67,8 +68,17 @@ def balance_lines(crit) -> list[str]:
 def to_pass_lines(to_pass) -> list[str]:
     if not to_pass.verified:
         return ["What would make it pass: no verified change found", f"  ({to_pass.note})"]
+    from .view import to_pass_groups  # view builds on this module's line helpers
+
     out = ["What would make it pass (verified by re-evaluating the changed facts):"]
-    out += [f"  {i}. {c.text}  [{c.rule}]" for i, c in enumerate(to_pass.changes, 1)]
+    n = 0
+    for heading, items in to_pass_groups(to_pass):
+        out.append(f"  {heading}:")
+        for text, rules in items:
+            n += 1
+            out.append(f"    {n}. {text}  [{rules}]")
+    if to_pass.advice:
+        out.append(f"  {to_pass.advice[:1].upper()}{to_pass.advice[1:]}.")
     return out
 
 
@@ -93,19 +103,31 @@ def _finding(f, indent: str, provenance: Optional[dict] = None) -> list[str]:
 
 
 def _condition(c: ConditionResult, indent: str, provenance: Optional[dict] = None) -> list[str]:
-    line = f"{indent}{SYMBOL[c.status]} {c.description}"
-    detail = _detail(c)
-    lines = [line + (f"  — {detail}" if detail else "")]
-    if provenance and not c.children:
+    status, text, detail = condition_line(c)
+    lines = [f"{indent}{SYMBOL.get(status, NOT_APPLICABLE)} {text}" + (f"  — {detail}" if detail else "")]
+    if provenance and not c.children and c.applies:
         lines += _sources(c, indent + "   ", provenance)
     for child in c.children:
         lines += _condition(child, indent + "   ", provenance)
     return lines
 
 
-def condition_detail(c: ConditionResult) -> str:
-    """What a leaf saw: its values, the threshold, and why it failed or was unknown."""
-    return _detail(c)
+def condition_line(c: ConditionResult) -> tuple[str, str, str]:
+    """(status shown, text, detail) of one condition, as every format shows it.
+
+    A met condition reads as its requirement, with the values that met it; a
+    failed or unknown one reads as what was found, with the requirement after
+    it; an alternative of a met "any" that did not hold reads as not applying.
+    """
+    if not c.applies:
+        return "not_applicable", c.description, "does not apply: another alternative holds"
+    if c.status == MET:
+        return c.status, c.description, _detail(c)
+    if c.found:
+        return c.status, c.found, f"required: {c.description}"
+    if c.children:
+        return c.status, c.description, "not met" if c.status == NOT_MET else "unknown"
+    return c.status, c.description, "not met" if c.status == NOT_MET else "unknown"
 
 
 def _sources(c: ConditionResult, indent: str, provenance: dict) -> list[str]:
@@ -116,18 +138,15 @@ def _sources(c: ConditionResult, indent: str, provenance: dict) -> list[str]:
 
 
 def _detail(c: ConditionResult) -> str:
+    """What a met leaf saw: its values and the threshold."""
     if c.children:
         return ""
     seen = ", ".join(f"{p} = {_show(v)}" for p, v in c.values)
-    if c.status == UNKNOWN:
-        return f"unknown: {', '.join(c.missing) or 'a fact'} not recorded"
     expected = ""
     if isinstance(c.expected, dict) and "param" in c.expected:
         expected = f" (threshold {c.expected['param']} = {_show(c.expected['value'])})"
     elif c.expected is not None and not isinstance(c.expected, dict):
         expected = f" (expected {_show(c.expected)})"
-    if c.status == NOT_MET:
-        return f"why not: {seen}{expected}"
     return f"{seen}{expected}"
 
 

@@ -73,7 +73,21 @@ def summary(report: Report) -> str:
                    + "</tr>" for c in CRITERIA)
     return (f'<h2>Summary</h2><div class="cards"><div class="card">services<b>{s.services}</b></div>{cards}</div>'
             f'{chart(report)}<table class="criteria"><thead><tr><th>criterion</th>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+            f"<tbody>{rows}</tbody></table>{coverage(report)}")
+
+
+def coverage(report: Report) -> str:
+    """The data coverage table: what the catalog lacks that the deciding rules read."""
+    heading = view.coverage_heading(report.summary)
+    if not heading:
+        return ""
+    rows = "".join(f'<tr><td><code>{e(p)}</code></td><td class="num">{e(h)}</td><td class="num">{e(b)}</td>'
+                   f"<td>{e(s)}</td></tr>" for p, h, b, s in view.coverage_rows(report.summary))
+    table = ('<table class="coverage"><thead><tr><th>fact</th><th class="num">recorded</th>'
+             f'<th class="num">blocks</th><th>source</th></tr></thead><tbody>{rows}</tbody></table>' if rows else "")
+    notes = "".join(f"<li>{e(n)}</li>" for n in report.summary.coverage.notes)
+    return (f'<h3>Data coverage</h3><p class="note">{e(heading)}</p>{table}'
+            + (f'<ul class="coverage-notes">{notes}</ul>' if notes else ""))
 
 
 def controls() -> str:

@@ -56,10 +56,20 @@ def _to_pass(r: ServiceResult) -> str:
     if not tp.verified:
         return (f'<div class="topass none"><b>What would make it pass:</b> no verified change found '
                 f'<span class="note">({e(tp.note)})</span></div>')
-    items = "".join(f'<li>{e(c.text)} <span class="note">{e(c.rule)}</span></li>' for c in tp.changes)
+    groups = "".join(_to_pass_group(heading, items) for heading, items in view.to_pass_groups(tp))
+    advice = f'<div class="advice">{e(tp.advice)}</div>' if tp.advice else ""
     return ('<div class="topass"><b>What would make it pass</b> '
             '<span class="note">(verified by re-evaluating the changed facts)</span>'
-            f"<ol>{items}</ol></div>")
+            f"{groups}{advice}</div>")
+
+
+def _to_pass_group(heading: str, items: list) -> str:
+    """One kind of change; a long list of facts to record folds away behind its count."""
+    listed = "<ol>" + "".join(f'<li>{e(text)} <span class="note">{e(rules)}</span></li>'
+                              for text, rules in items) + "</ol>"
+    if len(items) <= 3:
+        return f'<div class="kind">{e(heading)}</div>{listed}'
+    return f'<details class="kind-list"><summary class="kind">{e(heading)}: {len(items)} changes</summary>{listed}</details>'
 
 
 def _tree(r: ServiceResult) -> str:

@@ -40,7 +40,10 @@ class JsonWriter(Writer):
         self.out.write("{\n")
         for key, value in head.items():
             self.out.write(f"  {json.dumps(key)}: {_encode(value)},\n")
-        self.out.write(f'  "summary": {_encode(summary.to_dict())},\n  "services": [')
+        self.out.write(f'  "summary": {_encode(summary.to_dict())},\n')
+        if summary.coverage is not None:
+            self.out.write(f'  "coverage": {_encode(summary.coverage.to_dict())},\n')
+        self.out.write('  "services": [')
         if self._count:
             self.out.write("\n")
             self._spool.seek(0)

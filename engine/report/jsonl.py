@@ -42,4 +42,5 @@ class JsonlWriter(Writer):
 
     def close(self, summary: Summary) -> None:
         self.write_rendered("")
-        self.out.write(_line({"type": "summary", **summary.to_dict()}))
+        coverage = {"coverage": summary.coverage.to_dict()} if summary.coverage is not None else {}
+        self.out.write(_line({"type": "summary", **summary.to_dict(), **coverage}))

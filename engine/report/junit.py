@@ -36,7 +36,11 @@ def _reasons(result: ServiceResult) -> str:
         lines.append("")
         if tp.verified:
             lines.append("What would make it pass (verified):")
-            lines += [f"  - {c.text} [{c.rule}]" for c in tp.changes]
+            for heading, items in view.to_pass_groups(tp):
+                lines.append(f"  {heading}:")
+                lines += [f"    - {text} [{rules}]" for text, rules in items]
+            if tp.advice:
+                lines.append(f"  {tp.advice}")
         else:
             lines.append(f"What would make it pass: no verified change found ({tp.note})")
     if result.source:
@@ -78,6 +82,9 @@ class JunitWriter(CollectingWriter):
         for name, value in (("version", run.version), ("rules", ", ".join(run.packs)),
                             ("digest", run.digest), ("as_of", run.as_of)):
             ET.SubElement(props, "property", {"name": name, "value": value})
+        if s.coverage is not None:  # what the catalog lacks, in words (data coverage)
+            for i, note in enumerate(s.coverage.notes, 1):
+                ET.SubElement(props, "property", {"name": f"coverage.{i}", "value": _x(note)})
         for result in report.services:
             _case(suite, result)
         ET.indent(root)

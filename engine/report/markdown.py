@@ -111,8 +111,27 @@ def _to_pass(r: ServiceResult) -> list[str]:
     if not tp.verified:
         return [f"**What would make it pass:** no verified change found ({md(tp.note)}).", ""]
     lines = ["**What would make it pass** (verified by re-evaluating the changed facts):", ""]
-    lines += [f"{i}. {md(c.text)} ({md(c.rule)})" for i, c in enumerate(tp.changes, 1)]
-    return lines + [""]
+    for heading, items in view.to_pass_groups(tp):
+        lines += [f"*{heading}:*", ""]
+        lines += [f"{i}. {md(text)} ({md(rules)})" for i, (text, rules) in enumerate(items, 1)]
+        lines.append("")
+    if tp.advice:
+        lines += [f"*{md(tp.advice[:1].upper() + tp.advice[1:])}.*", ""]
+    return lines
+
+
+def _coverage(report: Report) -> list:
+    heading = view.coverage_heading(report.summary)
+    if not heading:
+        return []
+    lines = ["## Data coverage", "", md(heading[:1].upper() + heading[1:]) + ".", ""]
+    rows = view.coverage_rows(report.summary)
+    if rows:
+        lines += ["| fact | recorded | blocks | source |", "| --- | ---: | ---: | --- |"]
+        lines += [f"| {md(p)} | {md(h)} | {b} | {md(s)} |" for p, h, b, s in rows]
+        lines.append("")
+    lines += [f"- {md(n)}" for n in report.summary.coverage.notes]
+    return lines + ([""] if report.summary.coverage.notes else [])
 
 
 class MarkdownWriter(CollectingWriter):
@@ -124,7 +143,7 @@ class MarkdownWriter(CollectingWriter):
                  f"{md(run.tool)} {md(run.version)} · rules {md(', '.join(run.packs))} · "
                  f"`{run.digest[:19]}…` · as of {run.as_of}"
                  + (f" · {md(', '.join(run.inputs))}" if run.inputs else ""), ""]
-        lines += _summary(report) + _table(report)
+        lines += _summary(report) + _coverage(report) + _table(report)
         for r in report.services:
             lines += _service(r)
         out.write("\n".join(lines).rstrip("\n") + "\n")

@@ -119,7 +119,9 @@ class SarifWriter(CollectingWriter):
                              "properties": {"as_of": run.as_of, "digest": run.digest,
                                             "packs": list(run.packs), "inputs": list(run.inputs)}}],
             "results": results,
-            "properties": {"summary": report.summary.to_dict()},
+            "properties": {"summary": report.summary.to_dict(),
+                           **({"coverage": report.summary.coverage.to_dict()}
+                              if report.summary.coverage is not None else {})},
         }]}
         json.dump(doc, out, ensure_ascii=False, indent=2)
         out.write("\n")

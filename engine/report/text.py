@@ -5,6 +5,7 @@ from typing import TextIO
 
 from ..model import ERROR, MET, VALUABLE, RunInfo, ServiceResult, Summary
 from .base import Writer
+from .view import coverage_heading, coverage_rows, to_pass_groups
 
 MARKS = {"valuable": "ok ", "not_valuable": "NO ", "indeterminate": "?? ", "error": "ERR"}
 
@@ -41,11 +42,14 @@ def _service(result: ServiceResult) -> list[str]:
         if f.counts and f.status != MET and (result.verdict != VALUABLE or f.waived):
             crit = f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
             lines.append(f"      {crit:<22} {f.status:<8} {f.rule}  {f.message}{_waiver(f)}")
-    if result.to_pass is not None:
-        if result.to_pass.verified:
-            lines.append("      to pass: " + "; ".join(c.text for c in result.to_pass.changes))
-        else:
-            lines.append(f"      to pass: no verified change found ({result.to_pass.note})")
+    tp = result.to_pass
+    if tp is not None:
+        if not tp.verified:
+            lines.append(f"      to pass: no verified change found ({tp.note})")
+        for heading, items in (to_pass_groups(tp) if tp.verified else []):
+            lines.append(f"      to pass, {heading.lower()}: " + "; ".join(text for text, _ in items))
+        if tp.advice:
+            lines.append(f"      {tp.advice}")
     return lines
 
 
@@ -85,3 +89,21 @@ class TextWriter(Writer):
         for w in summary.unused_waivers:
             self.out.write(f"waiver {w.service} / {w.target} waived nothing (no such service, or nothing "
                            f"to waive) ({w.source})\n")
+        self.out.write(_coverage(summary))
+
+
+def _coverage(summary: Summary) -> str:
+    """The data coverage table under the summary, and what it means in words."""
+    heading = coverage_heading(summary)
+    if not heading:
+        return ""
+    rows = coverage_rows(summary)
+    lines = ["", heading]
+    if rows:
+        width = max(len(r[0]) for r in rows)
+        sourced = any(r[3] for r in rows)  # a canonical catalog has no export fields to name
+        lines.append(f"  {'fact':<{width}}  {'recorded':>10}  {'blocks':>6}" + ("  source" if sourced else ""))
+        lines += [f"  {path:<{width}}  {held:>10}  {blocks:>6}" + (f"  {source}" if sourced else "")
+                  for path, held, blocks, source in rows]
+    lines += [f"  - {note}" for note in summary.coverage.notes]
+    return "\n".join(lines) + "\n"

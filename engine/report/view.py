@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .explanation import SYMBOL, condition_detail
+from .explanation import NOT_APPLICABLE, SYMBOL, condition_line
 from ..model import ERROR, MET, ConditionResult, Finding, ServiceResult
 from ..model import format_value
 
@@ -64,17 +64,52 @@ def failing(result: ServiceResult) -> list:
     return [f for f in deciding(result) if f.status != MET]
 
 
+def coverage_rows(summary) -> list:
+    """(fact, recorded, blocks, source) for each fact the deciding rules read that some
+    judged service lacks: the data coverage table every format shows."""
+    cov = summary.coverage
+    if cov is None:
+        return []
+    return [(r.path, f"{r.recorded} of {cov.services}", str(r.blocks),
+             (r.source or "") + (f" (empty in {r.empty})" if r.empty else "")) for r in cov.gaps]
+
+
+def coverage_heading(summary) -> str:
+    cov = summary.coverage
+    if cov is None:
+        return ""
+    if not cov.gaps:
+        return f"data coverage: every fact the deciding rules read is recorded by all {cov.services} judged services"
+    return (f"data coverage: facts the deciding rules read that some of the {cov.services} judged services "
+            "lack (blocks: indeterminate verdicts waiting for it)")
+
+
+TO_PASS_KINDS = (("record", "Record missing data"), ("change", "Change the service"))
+
+
+def to_pass_groups(to_pass) -> list:
+    """(heading, [(text, rules)]) per kind of change, each text once (facts recorded together share one)."""
+    out = []
+    for kind, heading in TO_PASS_KINDS:
+        texts: dict = {}
+        for c in to_pass.of_kind(kind):
+            texts.setdefault(c.text, []).append(c.rule)
+        if texts:
+            out.append((heading, [(text, ", ".join(dict.fromkeys(rules))) for text, rules in texts.items()]))
+    return out
+
+
 def rows(c: Optional[ConditionResult], depth: int = 0) -> list:
     if c is None:
         return []
-    out = [Row(depth, c.status, c.description, condition_detail(c))]
+    out = [Row(depth, *condition_line(c))]
     for child in c.children:
         out += rows(child, depth + 1)
     return out
 
 
 def symbol(status: str) -> str:
-    return SYMBOL.get(status, "·")
+    return SYMBOL.get(status, NOT_APPLICABLE)
 
 
 def show(value: Any) -> str:

@@ -138,6 +138,10 @@ class Term:
     weight: Optional[Operand] = None  # literal or param; 1 when absent
 
 
+#: Beside a lower-bound output in the payload: present (= 1) when the bound is exact.
+EXACT_SUFFIX = "__exact"
+
+
 @dataclass(frozen=True)
 class Derived:
     """A fact computed from other facts by one function of a closed set."""
@@ -148,6 +152,20 @@ class Derived:
     inputs: tuple = ()  # fact paths read (for evidence and for the payload)
     outputs: tuple = ()  # derived paths produced (derived.x, or derived.x.positives ...)
     location: Optional[Location] = field(default=None, compare=False)
+
+    def lower_bounds(self) -> dict:
+        """Outputs that are lower bounds: output path -> the lists that make it exact.
+
+        A ``balance`` side sums the lists that are recorded; a list that is not
+        recorded (absent; ``[]`` is recorded) may hold more effects, so the sum
+        is only a lower bound until every list of that side is recorded
+        (CONTRACT.md section 2, revision 2). Comparisons on such outputs are
+        compiled to decide only what the bounds prove (compile/conditions.py).
+        """
+        if self.function != "balance":
+            return {}
+        return {f"derived.{self.name}.{side}s": tuple(dict.fromkeys(t.list for t in self.args[side]))
+                for side in ("positive", "negative")}
 
 
 @dataclass(frozen=True)

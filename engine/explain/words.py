@@ -1,0 +1,92 @@
+"""What a condition found, in words: the failure a review board reads.
+
+A condition's label says what is required ("a continuity plan exists"); when
+the condition is not met or unknown, the explanation must say what was found
+instead ("no continuity plan", "open critical security findings: 2 (none
+allowed)"), never repeat the requirement as if it held. A node's own
+``messages:`` (in the pack) win; otherwise the words are made from the
+operator, the value seen and the threshold.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from ..model import MET, NOT_MET, UNKNOWN, format_value
+from ..rules.language import Group, Leaf
+from ..rules.templates import render
+
+# What an operator requires, said after the value found: "12 (at most 8 allowed)".
+REQUIRED = {"eq": "{} required", "ne": "anything but {} required", "lt": "below {} required",
+            "le": "at most {} allowed", "gt": "more than {} required", "ge": "at least {} required",
+            "in": "one of {} required", "not_in": "none of {} allowed"}
+
+
+def own_message(node, status: str, facts, missing: tuple) -> Optional[str]:
+    """The node's own message for ``status``, rendered, or None."""
+    template = (getattr(node, "messages", None) or {}).get(status)
+    if template is None:
+        return None
+
+    def lookup(name: str) -> Any:
+        if name == "missing":
+            return list(missing) or None
+        if name == "status":
+            return status
+        return facts.value(name)
+
+    return render(template, lookup)
+
+
+def leaf_failure(leaf: Leaf, status: str, facts, missing: tuple) -> str:
+    """What a not-met or unknown leaf found, made from its operator and values."""
+    if status == UNKNOWN:
+        return f"{format_value(list(missing) or [leaf.path])} not recorded"
+    name, value = leaf.path, facts.value(leaf.path)
+    if leaf.op == "is":
+        return {"present": f"{name} is not recorded", "absent": f"{name} is recorded ({_show(value)})",
+                "empty": f"{name} is not empty ({_count(value)})", "not_empty": f"{name} is empty"}[leaf.test]
+    if leaf.op in ("any_item", "all_items"):
+        inner = leaf.inner.describe()
+        return (f"no item of {name} meets: {inner}" if leaf.op == "any_item"
+                else f"not every item of {name} meets: {inner}")
+    return f"{name} is {_show(value)} ({REQUIRED[leaf.op].format(_threshold(leaf, facts))})"
+
+
+def group_failure(node: Group, status: str, children: tuple) -> str:
+    """What a not-met or unknown all / any / not found, from its children's findings."""
+    if status == UNKNOWN:
+        missing = list(dict.fromkeys(m for c in children if c.status == UNKNOWN for m in c.missing))
+        return f"{format_value(missing)} not recorded"
+    if node.kind == "not":
+        return f"{children[0].description} (must not hold)"
+    failed = [c.found or f"not met: {c.description}" for c in children if c.status == NOT_MET]
+    if node.kind == "any":
+        return "none of the alternatives holds: " + "; ".join(failed)
+    return "; ".join(failed)
+
+
+def _threshold(leaf: Leaf, facts) -> str:
+    op = leaf.operand
+    if op.kind == "param":
+        return f"{_show(facts.params.get(op.value))} ({op.value})"
+    if op.kind == "fact":
+        return f"{_show(facts.value(op.value))} ({op.value})"
+    if isinstance(op.value, (list, tuple)):
+        return ", ".join(_show(v) for v in op.value)
+    return _show(op.value)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return _count(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return format_value(value)
+
+
+def _count(value: Any) -> str:
+    n = len(value) if isinstance(value, (list, tuple)) else 0
+    return f"{n} entr{'y' if n == 1 else 'ies'}"
+
+
+__all__ = ["own_message", "leaf_failure", "group_failure", "MET"]

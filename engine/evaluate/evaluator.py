@@ -53,8 +53,8 @@ class Evaluator:
         # The value balance item by item, and (with suggest) what would make a failing
         # service pass, verified by evaluating changed facts with this evaluator.
         self.coverage = CoverageProbe(program)  # what each service records of the deciding facts
-        self.enrich = Enricher(program, as_of, suggest, lambda fact: self.evaluate(fact, explain=True),
-                               self.derived_values, self.verdict, sources)
+        self.last: Optional[Decision] = None  # the decision judge() made last
+        self.enrich = Enricher(program, as_of, suggest, self, sources)
 
     def close(self) -> None:
         self.host.close()
@@ -84,18 +84,29 @@ class Evaluator:
                                   f"condition {node} both met and not met")
         return decided
 
-    def findings(self, fact: dict, explain: Optional[bool] = None) -> tuple[list, tuple]:
-        explain = self.explain if explain is None else explain
+    def decide(self, fact: dict) -> "Decision":
+        """One pass through durable-rules: every rule's decided nodes, and the values read."""
         derived = self.derived_values(fact)
         decided = self.statuses(fact, derived)
         params = {**self._params, **self.selected} if self._param_inputs else self._params
-        facts = Facts(fact, derived, params, self._derived_inputs, self._param_inputs, self._bounds)
-        out = [make_finding(lay, decided[lay.compiled.index], facts, explain) for lay in self._layouts]
+        return Decision(fact, decided, Facts(fact, derived, params, self._derived_inputs, self._param_inputs,
+                                             self._bounds))
+
+    def findings_of(self, decision: "Decision", explain: Optional[bool] = None, only=None) -> tuple[list, tuple]:
+        """Findings (memoised, see findings.py) and the value balance totals of a decision;
+        ``only``: the rule ids to build (default: every rule)."""
+        explain = self.explain if explain is None else explain
+        decided, facts = decision.decided, decision.facts
+        out = [make_finding(lay, decided[lay.compiled.index], facts, explain) for lay in self._layouts
+               if only is None or lay.rule.id in only]
         if len(self._balance) == 2:
             totals = tuple(facts.value(p) if facts.value(p) is not None else 0 for p in self._balance)
         else:
             totals = (None, None)
         return out, totals
+
+    def findings(self, fact: dict, explain: Optional[bool] = None) -> tuple[list, tuple]:
+        return self.findings_of(self.decide(fact), explain)
 
     def evaluate(self, fact: dict, explain: Optional[bool] = None):
         """(criteria, verdict, findings) for one valid fact, without waivers;
@@ -105,24 +116,50 @@ class Evaluator:
         return criteria, verdict, tuple(findings)
 
     def judge(self, fact: dict):
-        """(criteria, verdict, findings) for one valid fact, its waivers applied."""
-        findings, totals = self.findings(fact)
+        """(criteria, verdict, findings) for one valid fact, its waivers applied.
+
+        The decision is kept (``last``): what would make it pass starts from it
+        instead of evaluating the service again."""
+        self.last = self.decide(fact)
+        findings, totals = self.findings_of(self.last)
         if self.waivers is not None:
             findings = self.waivers.attach(fact["id"], findings)
         criteria, verdict = compose(findings, totals, self._exempt)
         return criteria, verdict, tuple(findings)
 
-    def verdict(self, fact: dict) -> str:
+    def trees(self, fact: dict, rule_ids) -> list:
+        """Findings with condition trees for the given rules, from the last decision when it
+        is this fact's (no second pass through the engine), else from a new one."""
+        decision = self.last if self.last is not None and self.last.fact is fact else self.decide(fact)
+        return self.findings_of(decision, True, set(rule_ids))[0]
+
+    def verdict_of(self, decision: "Decision") -> str:
         """The verdict alone: durable-rules' decisions composed, no findings built.
 
-        For checking many changed copies of one service ("what would make it
-        pass"), where only the verdict matters.
-        """
-        decided = self.statuses(fact, self.derived_values(fact))
+        For checking changed copies of one service ("what would make it pass"),
+        where only the verdict matters (waivers are not applied)."""
+        decided = decision.decided
         light = [_Decided(lay.rule.id, lay.rule.top_criterion, lay.rule.dimension,
                           decided[lay.compiled.index].get(0, UNKNOWN), lay.rule.severity == "error")
                  for lay in self._layouts if lay.rule.deciding]
         return compose(light, (None, None), self._exempt)[1]
+
+    def failing(self, decision: "Decision") -> set:
+        """Ids of the deciding rules the decision did not find met."""
+        decided = decision.decided
+        return {lay.rule.id for lay in self._layouts
+                if lay.rule.deciding and decided[lay.compiled.index].get(0) != MET}
+
+    def verdict(self, fact: dict) -> str:
+        return self.verdict_of(self.decide(fact))
+
+
+class Decision(NamedTuple):
+    """durable-rules' decisions on one fact, with the values they were made on."""
+
+    fact: dict
+    decided: list  # per compiled rule, {node index: met | not_met}
+    facts: Facts
 
 
 class _Decided(NamedTuple):

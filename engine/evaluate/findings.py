@@ -5,6 +5,13 @@ Everything that does not depend on the service is worked out once per rule
 conditions behind a status, the evidence paths. Per service only statuses,
 values and messages are computed; the full condition tree (``ConditionResult``)
 is built only when an output needs it (explain, HTML, Markdown).
+
+A finding is a function of the rule's decided statuses and of the values it
+reads (its evidence, the values its messages name and, with a tree, the
+values its conditions show), so findings are memoised on exactly those: most
+services of a catalog share most of their findings (an advisory rule that
+holds reads the same for thousands of services), and the memo returns the
+same frozen object, which later stages (suggestions, output) memoise on too.
 """
 from __future__ import annotations
 
@@ -20,7 +27,7 @@ from ..logic import kleene
 from ..model import MET, NOT_MET, UNKNOWN, Finding
 from ..rules.language import Group
 from ..model import format_value
-from ..rules.templates import render
+from ..rules.templates import SPECIAL, placeholders, render
 
 _REASONS = {"failed": NOT_MET, "held": MET}
 
@@ -55,6 +62,19 @@ class RuleLayout:
         add_condition(plan, rule.condition, FactSchema.default())
         self.item_plans = {path: fp.item for path, fp in plan.items() if fp.item is not None}
         self.node_messages = any(getattr(n, "messages", None) for n in nodes)
+        templates = list(rule.messages.values()) + [t for n in nodes for t in (getattr(n, "messages", None)
+                                                                                 or {}).values()]
+        # values a message names in full (evidence shows lists of objects cut down)
+        self.named = tuple(dict.fromkeys(p for t in templates for p in placeholders(t)
+                                         if p not in SPECIAL or p in ("id", "name")))
+        self.shown = tuple(dict.fromkeys(p for i in self.leaves for p in nodes[i].fact_paths()))
+        self.memo: dict = {}
+
+    def key(self, decided: dict, evidence: tuple, facts: Facts, with_tree: bool) -> tuple:
+        """Everything a finding depends on (see the module doc)."""
+        named = repr(tuple(facts.value(p) for p in self.named))
+        shown = repr(tuple(facts.value(p) for p in self.shown)) if with_tree else ""
+        return (tuple(decided.get(i) for i in self.compiled.decided), repr(evidence), named, shown)
 
     def evidence(self, facts: Facts) -> tuple:
         out = []
@@ -109,14 +129,27 @@ class RuleLayout:
         return {i: statuses[i] for i in self.compiled.decided if statuses[i] != UNKNOWN}
 
 
+MEMO_LIMIT = 4096  # distinct findings kept per rule; a catalog of varied services starts afresh past it
+
+
 def make_finding(layout: RuleLayout, decided: dict, facts: Facts, with_tree: bool) -> Finding:
+    evidence = layout.evidence(facts)
+    key = layout.key(decided, evidence, facts, with_tree)
+    found = layout.memo.get(key)
+    if found is None:
+        if len(layout.memo) >= MEMO_LIMIT:
+            layout.memo.clear()
+        found = layout.memo[key] = _finding(layout, decided, facts, with_tree, evidence)
+    return found
+
+
+def _finding(layout: RuleLayout, decided: dict, facts: Facts, with_tree: bool, evidence: tuple) -> Finding:
     rule = layout.rule
     statuses = layout.statuses(decided)
     status = statuses[0]
     missing = layout.missing(statuses, facts) if status == UNKNOWN else ()
     tree = build(rule.condition, decided, [0], facts) if with_tree else None
     message = _message(layout, statuses, status, facts, missing, decided)
-    evidence = layout.evidence(facts)
     return Finding(rule.id, rule.top_criterion, rule.dimension, status, rule.severity, rule.title,
                    message, evidence, missing, tree, rule.pack)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from typing import Callable, Optional
+from typing import Optional
 
 from ..model import INDETERMINATE, NOT_VALUABLE, ServiceResult
 from .balance import balance_of, breakdown
@@ -17,16 +17,15 @@ from .whatif import WhatIf
 
 
 class Enricher:
-    """``evaluate``: fact -> (criteria, verdict, findings) with condition trees;
-    ``derived_values``: fact -> derived facts; ``verdict``: fact -> verdict alone;
+    """``engine``: the evaluator that judged the services (what would make a service pass
+    is verified with it: its ``decide``, ``verdict_of``, ``findings_of`` and ``trees``);
     ``sources``: canonical path -> the export field feeding it (mapped inputs)."""
 
-    def __init__(self, program, as_of: _dt.date, suggest: bool, evaluate: Callable,
-                 derived_values: Callable, verdict: Callable, sources: Optional[dict] = None):
+    def __init__(self, program, as_of: _dt.date, suggest: bool, engine, sources: Optional[dict] = None):
         self.balance = balance_of(program)
         owner = next((p.name for p in program.packs if self.balance in p.derived.values()), None)
         self.weights = program.params.get(owner, {}) if owner else {}
-        self.whatif = WhatIf(program, as_of, evaluate, derived_values, verdict, sources) if suggest else None
+        self.whatif = WhatIf(program, as_of, engine, sources) if suggest else None
 
     def __call__(self, result: ServiceResult) -> ServiceResult:
         if result.facts is None:  # an invalid record: nothing to explain beyond its errors

@@ -16,9 +16,9 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 import datetime as _dt
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
-from ..ingest.validate import validate
+from ..ingest.validate import validate, validate_changed
 from ..ingest.mapping.sources import NO_SOURCE, source_of
 from ..model import CHANGE, MET, RECORD, VALUABLE, FactChange, ServiceResult, ToPass
 from ..values import get
@@ -28,19 +28,25 @@ from .tree import Facts
 MAX_ROUNDS = 4
 
 
+ROUND_CACHE = 4096  # derivations kept; a catalog of varied failures starts afresh past it
+
+
 class WhatIf:
     """Derives and verifies changes for one compiled program and evaluation date.
 
+    ``engine`` is the evaluator (explain sits below evaluate and is handed it):
+    ``trees(fact, rules)`` gives failing findings with condition trees from the
+    decision already made, ``decide(fact)`` one pass through durable-rules,
+    ``verdict_of(decision)`` and ``findings_of(decision, explain)`` what it means.
+    A round's changes depend only on the failing findings (memoised objects:
+    equal failures are the same objects) and the stand-ins of earlier rounds,
+    so they are derived once per distinct failure and only verified per service.
     ``sources`` (canonical path -> the export field that feeds it, for records
     read through a mapping) lets a change to record missing data say where the
     fact would come from."""
 
-    def __init__(self, program, as_of: _dt.date, evaluate: Callable, derived_values: Callable,
-                 verdict: Optional[Callable] = None, sources: Optional[dict] = None):
-        self.evaluate = evaluate  # fact -> (criteria, verdict, findings) with condition trees, via durable-rules
-        # fact -> verdict, via durable-rules without building findings (cheaper to verify with)
-        self.verdict = verdict or (lambda fact: evaluate(fact)[1])
-        self.derived_values = derived_values  # fact -> {derived path: value}
+    def __init__(self, program, as_of: _dt.date, engine, sources: Optional[dict] = None):
+        self.engine = engine
         self.as_of = as_of
         self.sources = sources
         self.rules = {(c.rule.pack, c.rule.id): c.rule for c in program.rules}
@@ -49,37 +55,48 @@ class WhatIf:
         self.bounds = {out: lists for p in program.packs for d in p.derived.values()
                        for out, lists in d.lower_bounds().items()}
         self.params = {k: v for p in program.packs for k, v in program.params[p.name].items()}
+        self.cache: dict = {}
 
     def suggest(self, result: ServiceResult) -> ToPass:
         original = result.facts
-        findings, edits = result.findings, []
-        if any(f.deciding and f.status != MET and f.condition is None for f in findings):
-            findings = self.evaluate(original)[2]  # the batch built no trees (lean output): build them
+        failing = [f.rule for f in result.findings if f.deciding and f.status != MET]
+        findings, edits = self.engine.trees(original, failing), []
         for _ in range(MAX_ROUNDS):
-            current = apply(original, edits)
-            new, problem = self._round(current, findings, {e.path: e.requirement for e, _ in edits if e.example})
+            new, problem = self._round(apply(original, edits), findings,
+                                       {e.path: e.requirement for e, _ in edits if e.example})
             if new is None:
                 return ToPass(False, note=f"no change could be derived: {problem}")
             edits = merge(edits, new)
-            fact, errors = validate(apply(original, edits))
+            fact, errors = _validated(original, edits)
             if fact is None:
                 return ToPass(False, note="the derived changes would make the record invalid: "
                                           + "; ".join(map(str, errors)))
-            if self.verdict(fact) == VALUABLE:
+            decision = self.engine.decide(fact)
+            if self.engine.verdict_of(decision) == VALUABLE:
                 changes = _paired(tuple(self._change(e, original, rule) for e, rule in edits), edits)
                 advice = "; ".join(dict.fromkeys(e.advice for e, _ in edits if e.advice))
                 return ToPass(True, changes, advice=advice)
-            findings = self.evaluate(fact)[2]  # not there yet: explain the changed copy for the next round
+            # not there yet: the next round starts from the rules that still fail
+            findings = self.engine.findings_of(decision, True, self.engine.failing(decision))[0]
         return ToPass(False, note=f"the derived changes did not make it valuable within {MAX_ROUNDS} rounds")
 
-    def _round(self, fact: dict, findings, examples: Optional[dict] = None) -> tuple[Optional[list], str]:
-        params = {**self.params, **_selected(findings)}
-        facts = Facts(fact, self.derived_values(fact), params, self.inputs, bounds=self.bounds)
-        ctx = Context(fact, facts.value, self.derived, params, self.as_of, examples=examples or {})
+    def _round(self, fact: dict, findings, examples: dict) -> tuple[Optional[list], str]:
+        failing = [f for f in findings if f.deciding and f.status != MET]
+        key = (tuple(id(f) for f in failing), tuple(sorted(examples.items())))
+        hit = self.cache.get(key)
+        if hit is None:
+            if len(self.cache) >= ROUND_CACHE:
+                self.cache.clear()
+            # the findings are kept with the entry: their ids cannot be reused while it lives
+            hit = self.cache[key] = (failing, self._derive(fact, failing, examples))
+        return hit[1]
+
+    def _derive(self, fact: dict, failing: list, examples: dict) -> tuple[Optional[list], str]:
+        params = {**self.params, **_selected(failing)}
+        facts = Facts(fact, self.engine.derived_values(fact), params, self.inputs, bounds=self.bounds)
+        ctx = Context(fact, facts.value, self.derived, params, self.as_of, examples=examples)
         edits: list = []
-        for f in findings:
-            if not f.deciding or f.status == MET:
-                continue
+        for f in failing:
             rule = self.rules.get((f.pack, f.rule))
             found = plan(rule.condition, f.condition, MET, ctx) if rule and f.condition else None
             if not found:
@@ -96,6 +113,14 @@ class WhatIf:
         source = source_of(self.sources, edit.path) if kind == RECORD else None
         return FactChange(edit.path, edit.action, current, edit.value, describe(edit, current, source), rule,
                           kind, source)
+
+
+def _validated(original: dict, edits: list) -> tuple:
+    """The edited copy of a valid fact, validated where it changed (a removal checks it whole)."""
+    changed = apply(original, edits)
+    if any(e.action == "remove" for e, _ in edits):
+        return validate(changed)
+    return validate_changed(changed, {e.path: get(changed, e.path) for e, _ in edits})
 
 
 def _paired(changes: tuple, edits: list) -> tuple:
@@ -131,9 +156,10 @@ def _selected(findings) -> dict:
 
 
 def merge(edits: list, new: list) -> list:
-    """One edit per path: a later set replaces, a later add extends."""
+    """One edit per path: a later round's set replaces, a later add extends; within one
+    round two bounds on one value are both met by the stricter (``_stricter``)."""
     out = {e.path: (e, rule) for e, rule in edits}
-    for e, rule in new:
+    for e, rule in _stricter(new):
         before = out.get(e.path)
         if e.action == "add" and before is not None and before[0].action == "add":
             e = replace(e, value=list(before[0].value) + list(e.value),
@@ -142,14 +168,34 @@ def merge(edits: list, new: list) -> list:
     return list(out.values())
 
 
+def _stricter(new: list) -> list:
+    """Edits of one round, two "at least" (or two "at most") values for one fact kept as
+    the one that meets both, so that one round, not two, satisfies both conditions."""
+    kept: dict = {}  # path -> (edit, rule), in the order paths first appear
+    for e, rule in new:
+        before = kept.get(e.path)
+        if before is not None and _bound(before[0]) and _bound(e) and before[0].relation == e.relation:
+            wider = (e.value > before[0].value) == (e.relation == "at least")
+            e, rule = (e, rule) if wider else before
+        kept[e.path] = (e, rule)
+    return list(kept.values())
+
+
+def _bound(e: Edit) -> bool:
+    return e.action == "set" and e.relation in ("at least", "at most") and _number(e.value)
+
+
 def apply(fact: dict, edits: list) -> dict:
-    """A deep copy of ``fact`` with the edits made."""
-    out = copy.deepcopy(fact)
+    """``fact`` with the edits made, copying only the objects on the edited paths
+    (the fact itself is never changed: other stages still read it)."""
+    out = dict(fact)
     for e, _ in edits:
         *parents, last = e.path.split(".")
         node = out
         for part in parents:
-            node = node.setdefault(part, {})
+            child = node.get(part)
+            node[part] = child = dict(child) if isinstance(child, dict) else {}
+            node = child
         if e.action == "remove":
             node.pop(last, None)
         elif e.action == "add":

@@ -92,13 +92,33 @@ class Compiler:
         return _all(checks, gate_on_type=kind)
 
     def _ref(self, ref: str) -> Check:
+        if self._refs.get(ref) is not None:  # compiled already: call it directly
+            return self._refs[ref]
         if ref not in self._refs:
             self._refs[ref] = None  # placeholder against recursion
             target = self.root
             for part in ref[2:].split("/"):
                 target = target[part]
             self._refs[ref] = self.compile(target)
-        return lambda v, p, e: self._refs[ref](v, p, e)
+            return self._refs[ref]
+        return lambda v, p, e: self._refs[ref](v, p, e)  # a recursive schema: resolved when called
+
+    def at(self, path: str) -> Optional[Check]:
+        """The check of the value at a dotted fact path (objects only, no list items), or None."""
+        node = self.root
+        for part in path.split("."):
+            while "$ref" in node:
+                node = self._resolve(node["$ref"])
+            node = node.get("properties", {}).get(part)
+            if node is None:
+                return None
+        return self.compile(node)
+
+    def _resolve(self, ref: str) -> dict:
+        target = self.root
+        for part in ref[2:].split("/"):
+            target = target[part]
+        return target
 
     @staticmethod
     def _type(kind: str) -> Check:
@@ -273,3 +293,8 @@ def set_max_depth(depth: int) -> None:
 
 def compile_schema(schema: dict) -> Check:
     return Compiler(schema).compile(schema)
+
+
+def compile_at(schema: dict, path: str) -> Optional[Check]:
+    """The check for the value at one fact path (see Compiler.at)."""
+    return Compiler(schema).at(path)

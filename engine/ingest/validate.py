@@ -15,7 +15,7 @@ from typing import Any, Optional
 from ..model import RecordError
 from ..schema import FactSchema
 from ..documents import kind_of
-from .fastcheck import compile_schema
+from .fastcheck import compile_at, compile_schema
 
 @lru_cache(maxsize=1)
 def _checker():
@@ -34,6 +34,33 @@ def validate(data: Any) -> tuple[Optional[dict], list]:
     if errors:
         return None, _dedupe(errors)
     return fact, []
+
+
+@lru_cache(maxsize=512)
+def _checker_at(path: str):
+    return compile_at(FactSchema.default().document, path)
+
+
+def validate_changed(fact: dict, changed: dict) -> tuple[Optional[dict], list]:
+    """Validate a copy of a valid ``fact`` in which only the ``changed`` paths
+    (dotted path -> new value, set in the copy) differ: only their values are
+    checked, the rest was checked already. Falls back to the whole record
+    when a path has no check of its own."""
+    checks = {path: _checker_at(path) for path in changed}
+    if any(c is None for c in checks.values()):
+        return validate(fact)
+    errors: list = []
+    for path, value in changed.items():
+        cleaned = checks[path](value, path.split("."), errors)
+        *parents, last = path.split(".")
+        node = fact
+        for part in parents:
+            node = node[part]
+        if cleaned is None:
+            node.pop(last, None)
+        else:
+            node[last] = cleaned
+    return (None, _dedupe(errors)) if errors else (fact, [])
 
 
 def _dedupe(errors: list) -> list:

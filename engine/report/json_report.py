@@ -14,6 +14,7 @@ from typing import TextIO
 
 from ..model import RunInfo, ServiceResult, Summary
 from .base import Writer
+from .encode import encode_service
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 SPOOL_IN_MEMORY = 16 * 1024 * 1024
@@ -29,7 +30,7 @@ class JsonWriter(Writer):
 
     @staticmethod
     def render_record(result: ServiceResult, run: RunInfo) -> str:
-        return _encode(result.to_dict())
+        return encode_service(result, (", ", ": "))
 
     def write_rendered(self, text: str) -> None:
         self._spool.write(("    " if self._count == 0 else ",\n    ") + text)

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from ..model import RunInfo, ServiceResult, Summary
 from .base import Writer
+from .encode import encode_service
 
 
 def _line(obj: dict) -> str:
@@ -32,7 +33,7 @@ class JsonlWriter(Writer):
 
     @staticmethod
     def render_record(result: ServiceResult, run: RunInfo) -> str:
-        return _line({"type": "service", **result.to_dict()})
+        return '{"type":"service",' + encode_service(result, (",", ":"))[1:] + "\n"
 
     def write_rendered(self, text: str) -> None:
         if not self._started:

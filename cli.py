@@ -18,11 +18,6 @@ import yaml
 from .engine.atomic import atomic_output
 from .engine.errors import Location, UserError
 from .engine.evaluate import default_jobs
-from .engine.governance.diff import diff_text, run_diff
-from .engine.governance.lint import lint
-from .engine.governance.testing import percent as coverage_percent
-from .engine.governance.testing import run_tests, tests_json, tests_text
-from .engine.governance.tune import run_tune, tune_text
 from .engine.ingest import READERS
 from .engine.ingest.mapping.facts import FACT_FORMATS
 from .engine.ingest.mapping.facts import render as render_facts
@@ -293,6 +288,8 @@ def rules_lint(paths, profile, waivers, as_of, waiver_warning_days, fmt, debug) 
 
     Exit 2 when there are errors; 0 when there are only warnings (printed)."""
 
+    from .engine.governance.lint import lint  # governance commands import their modules when run
+
     def go() -> int:
         result = lint(list(paths), profile, waivers, as_of, waiver_warning_days)
         if fmt == "json":
@@ -316,6 +313,9 @@ def rules_test(paths, case_files, min_coverage, fmt, debug) -> None:
     """Run the YAML rule test cases of packs; report failures with explanations, and coverage.
 
     Exit 1 when a case fails or coverage is below --min-coverage; 2 on a bad pack or case file."""
+
+    from .engine.governance.testing import percent as coverage_percent
+    from .engine.governance.testing import run_tests, tests_json, tests_text
 
     def go() -> int:
         runs = run_tests(list(paths), list(case_files) or None)
@@ -350,6 +350,8 @@ def rules_test(paths, case_files, min_coverage, fmt, debug) -> None:
 def diff(catalogs, base, head, fmt, fail_on_change, debug, **opts) -> None:
     """Evaluate CATALOG under two policies and list every service whose verdict, criteria or findings changed."""
 
+    from .engine.governance.diff import diff_text, run_diff
+
     def go() -> int:
         if base is None and head is None:
             raise UserError("diff needs --base and/or --head (a rule pack or a profile)")
@@ -374,6 +376,8 @@ def diff(catalogs, base, head, fmt, fail_on_change, debug, **opts) -> None:
 @debug_option
 def tune(catalogs, param, values, fmt, debug, **opts) -> None:
     """For each value of a parameter: verdict counts and the services that change versus the current value."""
+
+    from .engine.governance.tune import run_tune, tune_text
 
     def go() -> int:
         tried = [yaml.safe_load(v) if v.strip() else v for v in values.split(",")]

@@ -1,22 +1,24 @@
-"""`make bench`: throughput, memory and start-up, with ratios to the floor.
+"""`make bench`: the default batch end to end, with ratios to two floors, memory and start-up.
 
     .venv/bin/python -m bench [--sizes 10000,100000,1000000] [--jobs N]
 
-For each size a seeded synthetic catalog (bench/synth.py) is written as JSON
-Lines, then:
-  - end to end: `valuate check FILE --format json -j N > /dev/null` in a
-    subprocess; wall time, services/s, peak resident memory of the whole
-    process tree (sampled from /proc every 20 ms);
-  - evaluation alone, in this process on one core (read, validate, evaluate
-    through durable-rules, build findings; no output), on up to 100,000
-    records;
-  - the floor (bench/floor.py, plain Python, same records, same process) and
-    the ratio floor/valuate per core; every verdict must agree.
-Then the CLI on a 55-service catalog against `python -c pass`. End-to-end
-runs use --no-suggestions; up to --suggestions-up-to services (default
-100,000) the default run with "what would make it pass" is timed too.
-Figures print as a table and go to bench/results/latest.json. The machine is
-shared and noisy: compare the ratios, which are measured in one run.
+Everything is measured in one run, on seeded synthetic catalogs (bench/synth.py)
+written as JSON Lines: "varied" services (most failing or indeterminate, as
+real catalogs are, some lists unrecorded) and "sparse" ones (almost every fact
+missing). Printed:
+
+- end to end, `valuate check FILE --format jsonl --output OUT -j N` in a
+  subprocess: services/s with the default settings (what would make it pass
+  included), with --no-suggestions, and on sparse records; wall time and the
+  peak memory (Pss) of the whole process tree;
+- the engine-only floor: durable-rules' own calls (assert, drain, retract) on
+  the same services' prepared payloads, CPU per service, as services/s on N cores;
+- the plain-Python floor (bench/floor.py, the same policy as dictionary
+  look-ups), on the same records, every verdict compared with valuate's;
+- 10,000 records sharing one id; the CLI on 55 services against `python -c pass`.
+
+Ratios are floor / valuate, measured in one run: the machines are shared and
+noisy, compare the ratios. Figures also go to bench/results/latest.json.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ from . import floor, synth
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 28)
 IN_PROCESS_CAP = 100_000
+DEFAULT_UP_TO = 100_000  # the default run (with suggestions) is timed up to this size
 VALUATE = [sys.executable, "-m", "valuate"]
 
 
@@ -76,41 +79,55 @@ def run_measured(cmd: list, stdout=subprocess.DEVNULL) -> tuple[float, int, int]
     return wall, peak, proc.returncode
 
 
-def end_to_end(path: Path, n: int, jobs: int, suggestions: bool) -> dict:
+def end_to_end(path: Path, n: int, jobs: int, suggestions: bool, out: Path) -> dict:
     flag = "--suggestions" if suggestions else "--no-suggestions"
-    wall, peak, _ = run_measured(VALUATE + ["check", str(path), "--format", "json", "--as-of", AS_OF.isoformat(),
-                                            "--fail-on", "never", "-j", str(jobs), flag])
-    return {"seconds": round(wall, 2), "services_per_s": round(n / wall), "peak_rss_mib": round(peak / 1024, 1)}
+    wall, peak, _ = run_measured(VALUATE + ["check", str(path), "--format", "jsonl", "--output", str(out),
+                                            "--as-of", AS_OF.isoformat(), "--fail-on", "never", "-j", str(jobs), flag])
+    return {"seconds": round(wall, 2), "services_per_s": round(n / wall), "peak_pss_mib": round(peak / 1024, 1)}
 
 
-def in_process(path: Path, limit: int) -> dict:
+def floors(path: Path, limit: int) -> dict:
+    """CPU per service of durable-rules' calls alone and of the plain-Python policy,
+    on the same records; every verdict of valuate's pipeline must agree with the floor."""
+    import valuate
     from valuate.engine.evaluate import Evaluator
-    from valuate.engine.evaluate.batch import evaluate_one
+    from valuate.engine.evaluate.payload import build_payload, encode
     from valuate.engine.ingest import read_catalog
-    from valuate.engine.policy import load_policy
-    from valuate.engine.request import Policy
+    from valuate.engine.ingest.validate import validate
 
-    setup = load_policy(Policy(as_of=AS_OF))
-    records = []
-    for i, raw in enumerate(read_catalog(str(path))):
-        if i >= limit:
-            break
-        records.append(raw)
-    evaluator = Evaluator(setup.program, AS_OF, explain=False)
-    t0 = time.perf_counter()
-    verdicts = [evaluate_one(raw, i, evaluator).verdict for i, raw in enumerate(records, 1)]
-    t_eval = time.perf_counter() - t0
-    evaluator.close()
-    t0 = time.perf_counter()
+    records = [raw for _, raw in zip(range(limit), read_catalog(str(path)))]
+    policy = valuate.load_policy(valuate.Policy(as_of=AS_OF))
+    request = valuate.RunRequest(policy.spec, valuate.Inputs(records=tuple(records)),
+                                 valuate.RunOptions(suggest=False))
+    verdicts = [r.verdict for r in valuate.run(request, policy).results()]
+    t0 = time.process_time()
     expected = [floor.verdict(raw.data, AS_OF) for raw in records]
-    t_floor = time.perf_counter() - t0
+    python_us = (time.process_time() - t0) / len(records) * 1e6
     bad = [(raw.data.get("id"), v, e) for raw, v, e in zip(records, verdicts, expected) if v != e]
     if bad:
         raise SystemExit(f"BENCHMARK FAILED: {len(bad)} verdicts differ from the floor, e.g. {bad[:5]}")
-    counts = {v: verdicts.count(v) for v in sorted(set(verdicts))}
-    return {"records": len(records), "eval_services_per_s": round(len(records) / t_eval),
-            "floor_services_per_s": round(len(records) / t_floor),
-            "floor_over_valuate": round(t_eval / t_floor, 1), "verdicts": counts, "agree": True}
+    evaluator = Evaluator(policy.program, AS_OF, explain=False)
+    prepared = []
+    for i, raw in enumerate(records):
+        fact, _ = validate(raw.data)
+        if fact is not None:
+            payload = build_payload(policy.program.plan, fact, evaluator.derived_values(fact), i + 1)
+            prepared.append([encode({k: v for k, v in payload.items() if k in keys})
+                             for keys in policy.program.keys])
+    t0 = time.process_time()
+    for texts in prepared:
+        evaluator.host.fire(texts)
+    engine_us = (time.process_time() - t0) / len(prepared) * 1e6
+    return {"records": len(records), "engine_cpu_us": round(engine_us, 1), "python_cpu_us": round(python_us, 1),
+            "verdicts": {v: verdicts.count(v) for v in sorted(set(verdicts))}, "agree": True}
+
+
+def duplicate_ids(tmp: Path, jobs: int) -> dict:
+    path = tmp / "same-id.jsonl"
+    path.write_text("".join(json.dumps({"id": "same", "provider": f"p{i}"}) + "\n" for i in range(10_000)))
+    wall, peak, _ = run_measured(VALUATE + ["check", str(path), "--format", "jsonl", "--output", str(tmp / "o"),
+                                            "--as-of", AS_OF.isoformat(), "--fail-on", "never", "-j", str(jobs)])
+    return {"seconds": round(wall, 2)}
 
 
 def startup(tmp: Path) -> dict:
@@ -125,8 +142,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "10000,100000,1000000"))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--suggestions-up-to", type=int, default=100_000,
-                        help="also time the default run (with 'what would make it pass') up to this size")
+    parser.add_argument("--default-up-to", type=int, default=DEFAULT_UP_TO,
+                        help="time the default run (with 'what would make it pass') up to this size")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict = {"date": dt.datetime.now().isoformat(timespec="seconds"), "jobs": args.jobs,
@@ -134,39 +151,43 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="valuate-bench-") as tmpdir:
         tmp = Path(tmpdir)
         for n in sizes:
-            path = synth.write_catalog(n, tmp / f"{n}.jsonl")
-            row = {"end_to_end": end_to_end(path, n, args.jobs, False),
-                   "in_process": in_process(path, min(n, IN_PROCESS_CAP))}
-            if n <= args.suggestions_up_to:
-                row["end_to_end_with_suggestions"] = end_to_end(path, n, args.jobs, True)
+            path = synth.write_catalog(n, tmp / f"{n}.jsonl", mix="varied")
+            row = {"floors": floors(path, min(n, IN_PROCESS_CAP))}
+            if n <= args.default_up_to:
+                row["default"] = end_to_end(path, n, args.jobs, True, tmp / "out.jsonl")
+                sparse = synth.write_catalog(n, tmp / f"{n}-sparse.jsonl", mix="sparse")
+                row["sparse"] = end_to_end(sparse, n, args.jobs, True, tmp / "out.jsonl")
+                sparse.unlink()
+            row["no_suggestions"] = end_to_end(path, n, args.jobs, False, tmp / "out.jsonl")
             results["sizes"][n] = row
-            _print_row(n, row)
+            _print_row(n, row, args.jobs)
             path.unlink()
+        results["duplicate_ids"] = duplicate_ids(tmp, args.jobs)
         results["startup"] = startup(tmp)
-    s = results["startup"]
-    print(f"\nstart-up: valuate on 55 services {s['valuate_55_services_s']} s vs python -c pass "
+    d, s = results["duplicate_ids"], results["startup"]
+    print(f"\n10,000 records with one id: {d['seconds']} s")
+    print(f"start-up: valuate on 55 services {s['valuate_55_services_s']} s vs python -c pass "
           f"{s['python_c_pass_s']} s ({s['ratio']}x)")
-    sizes_done = list(results["sizes"])
-    if len(sizes_done) >= 2:
-        big, ref = results["sizes"][sizes_done[-1]], results["sizes"][sizes_done[-2]]
-        print(f"memory: {sizes_done[-1]:,} vs {sizes_done[-2]:,} services: "
-              f"{big['end_to_end']['peak_rss_mib'] / ref['end_to_end']['peak_rss_mib']:.2f}x")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))
     print(f"results: {out / 'latest.json'}")
 
 
-def _print_row(n: int, row: dict) -> None:
-    e, p = row["end_to_end"], row["in_process"]
-    print(f"{n:>9,} services | end to end {e['seconds']:>7} s {e['services_per_s']:>8,}/s "
-          f"peak {e['peak_rss_mib']:>7} MiB | eval alone {p['eval_services_per_s']:>7,}/s "
-          f"floor {p['floor_services_per_s']:>9,}/s (floor is {p['floor_over_valuate']}x faster per core, "
-          f"{p['records']:,} agree) {p['verdicts']}", flush=True)
-    s = row.get("end_to_end_with_suggestions")
-    if s:
-        print(f"{'':>9}   with 'what would make it pass' (the default): {s['seconds']} s "
-              f"{s['services_per_s']:,}/s peak {s['peak_rss_mib']} MiB", flush=True)
+def _print_row(n: int, row: dict, jobs: int) -> None:
+    f = row["floors"]
+    engine_rate = jobs * 1e6 / f["engine_cpu_us"]
+    python_rate = jobs * 1e6 / f["python_cpu_us"]
+    print(f"\n{n:,} varied services ({f['verdicts']}; {f['records']:,} agree with the plain-Python floor)")
+    print(f"  floors on {jobs} cores: durable-rules calls alone {engine_rate:>9,.0f}/s "
+          f"({f['engine_cpu_us']} cpu-us/service); plain Python {python_rate:>9,.0f}/s ({f['python_cpu_us']} cpu-us)")
+    for key, label in (("default", "default (with what would make it pass)"), ("no_suggestions", "--no-suggestions"),
+                       ("sparse", "sparse records, default")):
+        e = row.get(key)
+        if e:
+            print(f"  {label:<40} {e['services_per_s']:>8,}/s  {e['seconds']:>8} s  peak Pss {e['peak_pss_mib']:>7} MiB"
+                  f"  | engine floor {engine_rate / e['services_per_s']:>5.1f}x  python floor "
+                  f"{python_rate / e['services_per_s']:>6.1f}x", flush=True)
 
 
 if __name__ == "__main__":

@@ -220,6 +220,28 @@ def disj(parts: list) -> dict:
     return flat[0] if len(flat) == 1 else {"$or": flat}
 
 
+def payload_keys(expr: Any) -> set:
+    """The top-level payload properties a durable-rules condition reads (item fields,
+    ``$i.x``, belong to the list property they are tested in)."""
+    out: set = set()
+    if not isinstance(expr, dict):
+        return out
+    for op, body in expr.items():
+        if op in ("$and", "$or"):
+            for part in body:
+                out |= payload_keys(part)
+        elif op.startswith("$"):  # $ex / $nex / $lt ... / $iany / $iall: {attribute: operand}
+            for attr, operand in body.items():
+                out.add(attr)
+                if isinstance(operand, dict) and "$m" in operand:
+                    out.add(operand["$m"])
+        else:  # equality: {attribute: value}
+            out.add(op)
+            if isinstance(body, dict) and "$m" in body:
+                out.add(body["$m"])
+    return {k for k in out if not k.startswith(ITEM)}
+
+
 def alternatives(expr: dict) -> int:
     """How many times durable-rules may fire for ``expr`` on one fact.
 

@@ -17,7 +17,7 @@ from ..errors import Problem, RulePackError
 from ..schema import FactSchema
 from ..rules.param_cases import ParamCases
 from ..rules.language import EXACT_SUFFIX, QUANTIFIERS, Condition, Group, Leaf, Pack, Rule, Term
-from .conditions import alpha_nodes, alternatives, both, expression_count, node_count, selectors
+from .conditions import alpha_nodes, alternatives, both, expression_count, node_count, payload_keys, selectors
 from .plan import MAX_PROPERTIES, PayloadPlan, build_plan, derived_paths_read
 
 MAX_ALTERNATIVES = 32  # firings one durable rule may produce for one fact
@@ -48,6 +48,7 @@ class Program:
     # durable rule name -> (pack, parameter, case index): which case of a
     # fact-dependent parameter applied to the service (for explanations)
     selectors: dict = field(default_factory=dict)
+    keys: tuple = ()  # per ruleset, the payload properties its rules read (frozensets)
 
     def rule(self, rule_id: str) -> Optional[CompiledRule]:
         return next((c for c in self.rules if c.rule.id == rule_id), None)
@@ -100,7 +101,10 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
                                 f"accepts at most {MAX_PROPERTIES} per fact", None, "error", "limit"))
     if problems:
         raise RulePackError(problems)
-    return Program(tuple(packs), params, tuple(compiled), tuple(_split(definitions)), names, plan, chosen)
+    rulesets = tuple(_split(definitions))
+    keys = tuple(frozenset({"id"}) | {k for body in rs.values() for k in payload_keys(body["all"][0]["m"])}
+                 for _, rs in rulesets)
+    return Program(tuple(packs), params, tuple(compiled), rulesets, names, plan, chosen, keys)
 
 
 def lower_bounds(packs) -> dict:

@@ -71,7 +71,8 @@ class Evaluator:
         decided: list = [dict() for _ in self.program.rules]
         names, selectors = self.program.names, self.program.selectors
         self.selected = {}
-        for name in self.host.fire(encode(payload)):
+        texts = [encode({k: v for k, v in payload.items() if k in keys}) for keys in self.program.keys]
+        for name in self.host.fire(texts):
             if name in selectors:  # which case of a fact-dependent parameter applied
                 pack, param, case = selectors[name]
                 self.selected[param] = self.program.params[pack][param].cases[case].value

@@ -64,15 +64,17 @@ class RuleLayout:
         self.node_messages = any(getattr(n, "messages", None) for n in nodes)
         templates = list(rule.messages.values()) + [t for n in nodes for t in (getattr(n, "messages", None)
                                                                                  or {}).values()]
-        # values a message names in full (evidence shows lists of objects cut down)
+        # values a message names that the evidence does not hold in full (it shows
+        # lists of objects cut down to the fields the rule reads)
         self.named = tuple(dict.fromkeys(p for t in templates for p in placeholders(t)
-                                         if p not in SPECIAL or p in ("id", "name")))
+                                         if (p not in SPECIAL or p in ("id", "name"))
+                                         and (p not in self.evidence_paths or p in self.item_plans)))
         self.shown = tuple(dict.fromkeys(p for i in self.leaves for p in nodes[i].fact_paths()))
         self.memo: dict = {}
 
     def key(self, decided: dict, evidence: tuple, facts: Facts, with_tree: bool) -> tuple:
         """Everything a finding depends on (see the module doc)."""
-        named = repr(tuple(facts.value(p) for p in self.named))
+        named = repr(tuple(facts.value(p) for p in self.named)) if self.named else ""
         shown = repr(tuple(facts.value(p) for p in self.shown)) if with_tree else ""
         return (tuple(decided.get(i) for i in self.compiled.decided), repr(evidence), named, shown)
 

@@ -63,10 +63,14 @@ class DurableHost:
         if code == _OK:
             dre.retract_fact(handle, _PRIME)
 
-    def fire(self, payload: str) -> list[str]:
-        """Assert one payload (JSON text) into every ruleset; names of the rules that fired."""
+    def fire(self, payloads: list) -> list[str]:
+        """Assert one payload per ruleset (JSON text); names of the rules that fired.
+
+        Each ruleset gets only the properties its rules read (PayloadPlan.keys):
+        durable-rules copies the whole fact into every firing's message, so a
+        smaller fact is cheaper to match and to drain."""
         fired: list[str] = []
-        for handle in self._handles:
+        for handle, payload in zip(self._handles, payloads):
             try:
                 code, state = dre.assert_fact(handle, payload)
             except dre.error as err:

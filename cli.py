@@ -388,5 +388,52 @@ def tune(catalogs, param, values, fmt, debug, **opts) -> None:
     sys.exit(_run(go, debug=debug))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (localhost by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Evaluation processes, each with its own durable-rules engine (default: the number of cores).")
+@rules_option
+@as_of_option
+@set_option
+@profile_option
+@waivers_option
+@waiver_days_option
+@click.option("--mapping", default=None, metavar="PRESET|FILE",
+              help="The mapping /v1/evaluate/raw uses when a request names none (presets are always allowed).")
+@click.option("--token-file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Require 'Authorization: Bearer TOKEN' on /v1/*, TOKEN being this file's content.")
+@click.option("--decision-log", type=click.Path(dir_okay=False), default=None,
+              help="Append one JSON line per evaluation (request id, rules digest, verdicts).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds an evaluation may take before the request gets a 504.")
+@click.option("--max-pending", type=click.IntRange(min=1), default=None,
+              help="Requests evaluated at once at most; beyond, 503 (default: 4 per worker).")
+@limit_option
+@debug_option
+def serve(host, port, workers, mapping, token_file, decision_log, timeout, max_pending, debug, **opts) -> None:
+    """Evaluate services on request over HTTP (see README, "valuate serve")."""
+
+    def go() -> int:
+        from .engine.serve.run import serve_forever
+
+        token = None
+        if token_file:
+            token = open(token_file, encoding="utf-8").read().strip()
+            if not token:
+                raise UserError("the token file is empty", Location(file=token_file))
+        serve_forever(_serve_config(opts, host, port, workers or default_jobs(), mapping, token, decision_log,
+                                    timeout, max_pending or 0))
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=debug))
+
+
+def _serve_config(opts, host, port, workers, mapping, token, decision_log, timeout, max_pending):
+    from .engine.serve import ServeConfig
+
+    return ServeConfig(_policy(opts), host, port, workers, mapping, token, decision_log, timeout, max_pending)
+
+
 if __name__ == "__main__":
     main()

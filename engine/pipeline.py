@@ -229,8 +229,7 @@ class _Accounting:
         return outcome_of(judge_pending(outcome.result, self.evaluator), self.render, self.evaluator)
 
     def close(self) -> None:
-        if self.evaluator is not None:
-            self.evaluator.close()
+        self.evaluator = None  # the spec's evaluator stays with the process (EvalSpec.evaluator)
 
 
 __all__ = ["Run", "run", "read_inputs", "facts_document"]

@@ -15,7 +15,7 @@ import datetime as _dt
 import multiprocessing
 import os
 import signal
-from collections import deque
+from collections import OrderedDict, deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -59,8 +59,24 @@ class EvalSpec:
     sources: Optional[dict] = None  # canonical path -> export field feeding it (mapped inputs)
 
     def evaluator(self) -> Evaluator:
-        return Evaluator(self.program, _dt.date.fromisoformat(self.as_of), explain=self.conditions,
-                         suggest=self.suggest, waivers=self.waivers, sources=self.sources)
+        """This process's evaluator for the spec: kept for the next run of the same spec
+        (a server or a rules test runs many small ones; building one costs milliseconds)."""
+        key = (id(self.program), self.as_of, self.conditions, self.suggest, id(self.waivers), id(self.sources))
+        kept = _EVALUATORS.get(key)
+        if kept is not None and kept[0] is self.program:
+            _EVALUATORS.move_to_end(key)
+            return kept[1]
+        evaluator = Evaluator(self.program, _dt.date.fromisoformat(self.as_of), explain=self.conditions,
+                              suggest=self.suggest, waivers=self.waivers, sources=self.sources)
+        # the program is kept with it, so its id cannot be reused while the entry lives
+        _EVALUATORS[key] = (self.program, evaluator)
+        if len(_EVALUATORS) > KEEP_EVALUATORS:
+            _EVALUATORS.popitem(last=False)
+        return evaluator
+
+
+KEEP_EVALUATORS = 4
+_EVALUATORS: OrderedDict = OrderedDict()
 
 
 def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Evaluator) -> Outcome:
@@ -160,10 +176,7 @@ def outcomes(spec: EvalSpec, records: Iterable, jobs: int, render: Optional[Call
     head = list(islice(numbered, SERIAL_BELOW)) if jobs > 1 else []
     if jobs <= 1 or len(head) < SERIAL_BELOW:
         evaluator = spec.evaluator()
-        try:
-            for position, raw in (head or numbered):
-                yield outcome_of(evaluate_one(raw, position, evaluator), render, evaluator)
-        finally:
-            evaluator.close()
+        for position, raw in (head or numbered):
+            yield outcome_of(evaluate_one(raw, position, evaluator), render, evaluator)
         return
     yield from ParallelRun(spec, render, jobs).run(chain(head, numbered))

@@ -1,0 +1,74 @@
+"""The OpenAPI 3.1 document served at /openapi.json, written out: the endpoints are few.
+
+Service objects are those of facts/report.schema.json (``$defs/service``), the
+schema ``valuate check --format json`` output follows; it is referenced, not copied.
+"""
+from __future__ import annotations
+
+from ..version import VERSION
+
+REPORT_SCHEMA = "https://valuate.example/schema/report/1"
+SERVICE = {"$ref": f"{REPORT_SCHEMA}#/$defs/service"}
+ERROR = {"type": "object", "required": ["error"],
+         "properties": {"error": {"type": "string"}, "problems": {"type": "array", "items": {"type": "object"}}}}
+FLAG = {"type": "string", "enum": ["true", "false"]}
+QUERY = [
+    {"name": "explain", "in": "query", "schema": FLAG, "description": "include condition trees (default false)"},
+    {"name": "suggest", "in": "query", "schema": FLAG,
+     "description": "work out what would make failing services pass (default true)"},
+    {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"},
+     "description": "evaluation date (default: the server's, today unless it was started with --as-of)"},
+]
+REFUSALS = {code: {"description": words, "content": {"application/json": {"schema": ERROR}}}
+            for code, words in (("400", "malformed body or query"), ("401", "bearer token missing or wrong"),
+                                ("413", "body or service over a limit"), ("415", "not a catalog content type"),
+                                ("422", "the export cannot be read through the mapping"),
+                                ("503", "too many requests in flight, or a worker restarted"),
+                                ("504", "the evaluation took longer than the server's timeout"))}
+DOCUMENT = {"type": "object", "required": ["rules", "as_of", "summary", "services"],
+            "properties": {"rules": {"type": "object"}, "as_of": {"type": "string", "format": "date"},
+                           "summary": {"type": "object"}, "services": {"type": "array", "items": SERVICE}}}
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "valuate", "version": VERSION,
+                 "description": "Judge IT services the way ITIL 4 does. Every response carries X-Request-Id "
+                                "and X-Valuate-Rules-Digest."},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+        "paths": {
+            "/v1/evaluate": {"post": {
+                "summary": "Evaluate one canonical service, or {\"services\": [...]} (or a list), in order",
+                "parameters": QUERY,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "oneOf": [{"type": "object"}, {"type": "array"},
+                              {"type": "object", "required": ["services"],
+                               "properties": {"services": {"type": "array"}}}]}}}},
+                "responses": {"200": {"description": "the service object (one service sent) or a document with "
+                                                     "every service, invalid records as error entries",
+                                      "content": {"application/json": {"schema": {"oneOf": [SERVICE, DOCUMENT]}}}},
+                              **REFUSALS}}},
+            "/v1/evaluate/raw": {"post": {
+                "summary": "Evaluate a raw export (CSV, JSON, JSON Lines, YAML by Content-Type) through a mapping",
+                "parameters": QUERY + [{"name": "mapping", "in": "query", "schema": {"type": "string"},
+                                        "description": "a preset name, or this server's own mapping by name"}],
+                "requestBody": {"required": True, "content": {t: {} for t in (
+                    "text/csv", "text/tab-separated-values", "application/json", "application/x-ndjson",
+                    "application/yaml")}},
+                "responses": {"200": {"description": "every record of the export",
+                                      "content": {"application/json": {"schema": DOCUMENT}}}, **REFUSALS}}},
+            "/v1/rules": {"get": {"summary": "The rules in force (as `valuate rules list --format json`)",
+                                  "responses": {"200": {"description": "rules"}}}},
+            "/v1/policy": {"get": {"summary": "Packs, profile, waivers and digests of the policy in force",
+                                   "responses": {"200": {"description": "policy"}}}},
+            "/v1/reload": {"post": {"summary": "Re-read packs, profile and waivers; a broken policy is refused "
+                                               "with its lint problems and the one in force keeps serving",
+                                    "responses": {"200": {"description": "reloaded"}, "422": REFUSALS["422"]}}},
+            "/healthz": {"get": {"summary": "The server process is up", "security": [],
+                                 "responses": {"200": {"description": "ok"}}}},
+            "/readyz": {"get": {"summary": "Workers are started and have the policy", "security": [],
+                                "responses": {"200": {"description": "ready"}, "503": {"description": "starting"}}}},
+        },
+    }

@@ -6,6 +6,10 @@ from typing import Any
 
 from . import DEFAULT, Resolved
 
+# What an empty default means, said instead of "(none)".
+MEANING = {"rules": "(the bundled ITIL 4 pack)", "as_of": "(today)", "jobs": "(the number of cores)",
+           "output": "(standard output)", "input_format": "(from the extension)"}
+
 
 def shown(value: Any) -> str:
     """A value as a person reads it in the table (and writes it in valuate.toml)."""
@@ -25,7 +29,8 @@ def shown(value: Any) -> str:
 def show_text(resolved: Resolved) -> str:
     head = f"config file: {resolved.file}" if resolved.file else \
         "config file: none (no valuate.toml or pyproject.toml [tool.valuate] here or above)"
-    rows = [(s.name, shown(value), origin) for s, value, origin in resolved.rows()]
+    rows = [(s.name, MEANING.get(s.dest, "(none)") if value in (None, ()) else shown(value), origin)
+            for s, value, origin in resolved.rows()]
     width = max(len(name) for name, _, _ in rows)
     vwidth = min(max(len(v) for _, v, _ in rows), 48)
     lines = [head, "precedence: command line > environment (VALUATE_*) > config file > default", ""]

@@ -1,8 +1,10 @@
 """valuate's command line: a thin face over the library in ``engine``.
 
-Commands build one typed request (engine/request.py) from their options,
-call the library and turn results into exit codes; the codes and the one
-handler that prints user errors as a single line live here.
+Commands take their options from the one settings table (engine/config),
+hand what the command line gave to the library, which resolves it against
+the environment and the config file into typed requests, call the library
+and turn results into exit codes; the codes and the one handler that prints
+user errors as a single line live here.
 """
 from __future__ import annotations
 
@@ -14,28 +16,32 @@ from typing import Any
 
 import click
 import yaml
+from click.core import ParameterSource
 
 from .engine.atomic import atomic_output
+from .engine.checkjob import CheckJob
+from .engine.compare import dump_baseline
+from .engine.config import BY_NAME, for_command, resolve
+from .engine.config.settings import BASELINE, CHECK, DIFF, EXPLAIN, FACTS, SERVE, TUNE
+from .engine.config.show import show_json, show_text
 from .engine.errors import Location, UserError
 from .engine.evaluate import default_jobs
-from .engine.ingest import READERS
+from .engine.governance.baseline import create_baseline
+from .engine.governance.diff import diff_text, run_diff
+from .engine.governance.lint import lint
+from .engine.governance.testing import percent as coverage_percent
+from .engine.governance.testing import run_tests, tests_json, tests_text
+from .engine.governance.tune import run_tune, tune_text
 from .engine.ingest.mapping.facts import FACT_FORMATS
 from .engine.ingest.mapping.facts import render as render_facts
-from .engine.limits import DEFAULT as DEFAULT_LIMITS
 from .engine.pipeline import facts_document, run
 from .engine.policy import load_policy
-from .engine.policy.waivers import waiver_warnings
-from .engine.progress import Progress
-from .engine.report import FORMATS, writer_for
 from .engine.report.explanation import explain_json, explain_text
-from .engine.request import Inputs, Policy, RunOptions, RunRequest
+from .engine.request import RunOptions, RunRequest
 from .engine.version import VERSION
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader closed the pipe
-# --fail-on LEVEL fails the run when a service's verdict is at or above LEVEL.
-FAIL_LEVELS = {"never": (), "not_valuable": ("not_valuable", "error"),
-               "indeterminate": ("indeterminate", "not_valuable", "error")}
 
 
 class DateType(click.ParamType):
@@ -48,17 +54,6 @@ class DateType(click.ParamType):
             return _dt.date.fromisoformat(value)
         except ValueError:
             self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
-
-
-def _parse_sets(values: tuple) -> dict:
-    """--set name=value: the value is read as YAML scalar (0.2, 365, true, text)."""
-    out = {}
-    for item in values:
-        name, sep, raw = item.partition("=")
-        if not sep or not name.strip():
-            raise UserError(f"--set expects NAME=VALUE, got {item!r}")
-        out[name.strip()] = yaml.safe_load(raw) if raw.strip() else raw
-    return out
 
 
 def _run(fn, *args, **kwargs) -> int:
@@ -86,48 +81,58 @@ def _run(fn, *args, **kwargs) -> int:
         return EXIT_INTERNAL
 
 
-def _policy(opts: dict) -> Policy:
-    """The policy part of a request, from whichever policy options the command has."""
-    limits = opts.get("limits") or ()
-    return Policy(rules=tuple(opts.get("rules") or ()), params=_parse_sets(opts.get("sets") or ()),
-                  profile=opts.get("profile"), waivers=opts.get("waivers"),
-                  waiver_warning_days=opts.get("waiver_warning_days", 30), as_of=opts.get("as_of"),
-                  limits=DEFAULT_LIMITS.with_overrides(_parse_sets(limits)) if limits else DEFAULT_LIMITS)
+# --- options from the settings table (engine/config/settings.py) ----------
+
+def _click_option(s):
+    decls = [f"--{s.name}", *([s.short] if s.short else []), s.dest]
+    if s.kind == "bool":
+        if s.default:  # on unless switched off: a --x/--no-x pair
+            return click.option(f"--{s.name}/--no-{s.name}", s.dest, default=True, help=s.help)
+        return click.option(*decls, is_flag=True, default=False, help=s.help)
+    kinds = {"path": click.Path(), "paths": click.Path(), "int": click.IntRange(min=s.minimum),
+             "date": DateType(), "choice": click.Choice(s.choices)}
+    default = s.default if s.kind in ("choice", "int") and s.default is not None else None
+    return click.option(*decls, type=kinds.get(s.kind, str), multiple=s.multiple, default=default,
+                        show_default=default is not None, metavar=s.metavar, help=s.help)
 
 
-def _inputs(catalogs, opts: dict) -> Inputs:
-    return Inputs(catalogs=tuple(catalogs), input_format=opts.get("input_format"),
-                  mapping=opts.get("mapping"), joins=tuple(opts.get("joins") or ()))
+def settings(command: str):
+    """The options a command takes from the settings table, plus --config and --no-config."""
+    def decorate(fn):
+        for s in reversed(for_command(command)):
+            if s.dest != "catalogs":
+                fn = _click_option(s)(fn)
+        fn = click.option("--no-config", is_flag=True, help="Ignore valuate.toml and [tool.valuate].")(fn)
+        fn = click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+                          metavar="FILE", help="Read settings from FILE instead of the nearest "
+                                               "valuate.toml or pyproject.toml [tool.valuate].")(fn)
+        return click.pass_context(fn)
+    return decorate
+
+
+def _resolved(ctx, command: str, opts: dict, catalogs=()):
+    """The command's settings: what its command line gave, over environment, file and defaults."""
+    config, no_config = opts.pop("config_file", None), opts.pop("no_config", False)
+    given = {k: v for k, v in opts.items() if k in BY_NAME
+             and ctx.get_parameter_source(k) == ParameterSource.COMMANDLINE}
+    if catalogs:
+        given["catalogs"] = tuple(catalogs)
+    resolved = resolve(command, given, config, no_config)
+    for line in resolved.warnings:
+        click.echo(f"valuate: warning: {line}", err=True)
+    return resolved
+
+
+def _warn(line: str) -> None:
+    click.echo(f"valuate: warning: {line}", err=True)
 
 
 def _dumps(doc: Any) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str)
 
 
-rules_option = click.option("--rules", "rules", multiple=True, type=click.Path(),
-                            help="Rule pack directory or file (repeatable; default: the ITIL 4 pack).")
-as_of_option = click.option("--as-of", type=DateType(), default=None,
-                            help="Evaluation date, YYYY-MM-DD (default: today).")
-set_option = click.option("--set", "sets", multiple=True, metavar="NAME=VALUE",
-                          help="Override a rule-pack parameter for this run (repeatable).")
-profile_option = click.option("--profile", type=click.Path(dir_okay=False), default=None,
-                              help="Profile YAML: parameter overrides, rules disabled or re-graded.")
-waivers_option = click.option("--waivers", type=click.Path(dir_okay=False), default=None,
-                              help="Waiver YAML: approved, time-limited exceptions per service.")
-waiver_days_option = click.option("--waiver-warning-days", type=click.IntRange(min=0), default=30,
-                                  show_default=True, help="Warn about waivers expiring within this many days.")
-input_format_option = click.option("--input-format", type=click.Choice(sorted(READERS)), default=None,
-                                   help="Catalog format, when the extension does not say.")
-debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-limit_option = click.option("--limit", "limits", multiple=True, metavar="NAME=VALUE",
-                            help="Change an input limit, e.g. max_record_bytes=8388608 (see README).")
-
-
-mapping_option = click.option("--mapping", default=None, metavar="PRESET|FILE",
-                              help="Read a raw export through a mapping: a preset name "
-                                   "(facts/mappings/NAME.yaml) or a mapping file.")
-join_option = click.option("--join", "joins", multiple=True, metavar="MAPPING=FILE",
-                           help="Merge another export (read with MAPPING) into the services by id (repeatable).")
+def _debug(opts: dict) -> bool:
+    return bool(opts.get("debug"))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -137,82 +142,35 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("catalogs", nargs=-1, required=True, type=click.Path())
-@rules_option
-@as_of_option
-@set_option
-@profile_option
-@waivers_option
-@waiver_days_option
-@input_format_option
-@mapping_option
-@join_option
-@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the report to FILE (atomically) instead of standard output.")
-@click.option("--fail-on", type=click.Choice(list(FAIL_LEVELS)), default="not_valuable", show_default=True,
-              help="Exit 1 when a service's verdict is at or above this level (error counts highest).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes for evaluation (default: the number of cores).")
-@click.option("--suggestions/--no-suggestions", default=True, show_default=True,
-              help="Work out (and verify) what would make each failing service pass.")
-@limit_option
-@debug_option
-def check(catalogs, fmt, output, fail_on, jobs, suggestions, debug, **opts) -> None:
-    """Evaluate every service in CATALOG files and report verdicts."""
+@click.argument("catalogs", nargs=-1, type=click.Path())
+@settings(CHECK)
+def check(ctx, catalogs, **opts) -> None:
+    """Evaluate every service in CATALOG files (or directories, or - for standard input) and report.
+
+    Settings also come from VALUATE_* variables and valuate.toml (valuate config show)."""
 
     def go() -> int:
-        writer_cls = FORMATS[fmt]
-        options = RunOptions(conditions=writer_cls.needs_conditions, suggest=suggestions,
-                             jobs=jobs or default_jobs())
-        current = run(RunRequest(_policy(opts), _inputs(catalogs, opts), options),
-                      render=writer_cls.render_record if writer_cls.streams else None)
+        job = CheckJob(_resolved(ctx, CHECK, opts, catalogs))
+        summary = job.execute(on_warning=_warn)
+        for kind, line in job.notices(summary):
+            click.echo(f"valuate: {kind + ': ' if kind == 'warning' else ''}{line}", err=True)
+        return EXIT_FINDINGS if job.failed(summary) else EXIT_OK
 
-        def write(out):
-            summary = current.write_to(writer_for(fmt, out, current.info), Progress())
-            _warn_waivers(current.info.waivers, summary.unused_waivers)
-            if current.stats.skipped:
-                click.echo(f"valuate: note: the mapping's where: skipped {current.stats.skipped} record(s) "
-                           "that are not services (valuate facts lists what was kept)", err=True)
-            return summary
-
-        if output:
-            with atomic_output(output) as fh:
-                summary = write(fh)
-            click.echo(f"valuate: wrote {output} ({summary.services} services)", err=True)
-        else:
-            summary = write(sys.stdout)
-        failing = FAIL_LEVELS[fail_on]
-        return EXIT_FINDINGS if any(summary.verdicts[v] for v in failing) else EXIT_OK
-
-    sys.exit(_run(go, debug=debug))
-
-
-def _warn_waivers(waivers, unused) -> None:
-    """Expired, expiring and unused waivers also go to standard error: they need action."""
-    for line in waiver_warnings(waivers, unused):
-        click.echo(f"valuate: warning: {line}", err=True)
+    sys.exit(_run(go, debug=_debug(opts)))
 
 
 @main.command()
 @click.argument("catalog", type=click.Path())
 @click.argument("service_id")
-@rules_option
-@as_of_option
-@set_option
-@profile_option
-@waivers_option
-@input_format_option
-@mapping_option
-@join_option
+@settings(EXPLAIN)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@debug_option
-def explain(catalog, service_id, fmt, debug, **opts) -> None:
+def explain(ctx, catalog, service_id, fmt, **opts) -> None:
     """Explain one service's verdict: criteria, rules, conditions, values, why not."""
 
     def go() -> int:
-        options = RunOptions(conditions=True, only=service_id)
-        current = run(RunRequest(_policy(opts), _inputs([catalog], opts), options))
+        resolved = _resolved(ctx, EXPLAIN, opts)
+        current = run(RunRequest(resolved.policy(), resolved.inputs((catalog,)),
+                                 RunOptions(conditions=True, only=service_id)))
         result = next(current.results(), None)
         if result is None:
             raise UserError(f"no service with id {service_id!r} in {catalog}", Location(file=str(catalog)))
@@ -222,32 +180,76 @@ def explain(catalog, service_id, fmt, debug, **opts) -> None:
             click.echo(explain_text(current.info, result), nl=False)
         return EXIT_OK
 
-    sys.exit(_run(go, debug=debug))
+    sys.exit(_run(go, debug=_debug(opts)))
 
 
 @main.command()
-@click.argument("catalogs", nargs=-1, required=True, type=click.Path())
-@mapping_option
-@join_option
-@input_format_option
+@click.argument("catalogs", nargs=-1, type=click.Path())
+@settings(FACTS)
 @click.option("--format", "fmt", type=click.Choice(FACT_FORMATS), default="yaml", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), default=None,
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to FILE (atomically) instead of standard output.")
-@debug_option
-def facts(catalogs, fmt, output, debug, **opts) -> None:
+def facts(ctx, catalogs, fmt, output, **opts) -> None:
     """Print the canonical facts a mapping makes of CATALOG exports, with provenance.
 
-    Runs no rules: for checking a mapping. Exit 1 when a record has errors."""
+    Runs no rules: for checking a mapping. Exit 1 when a record has errors.
+    The output is itself a catalog: valuate check reads it as it is."""
     def go() -> int:
-        doc = facts_document(_inputs(catalogs, opts))
-        if output:
+        doc = facts_document(_resolved(ctx, FACTS, opts, catalogs).inputs())
+        if output and output != "-":
             with atomic_output(output) as fh:
                 render_facts(doc, fmt, fh)
         else:
             render_facts(doc, fmt, sys.stdout)
         return EXIT_FINDINGS if doc["summary"]["errors"] else EXIT_OK
 
-    sys.exit(_run(go, debug=debug))
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@main.group("baseline")
+def baseline_group() -> None:
+    """Accept today's findings: fail CI only on what is new (check --baseline FILE)."""
+
+
+@baseline_group.command("create")
+@click.argument("catalogs", nargs=-1, type=click.Path())
+@settings(BASELINE)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default="valuate-baseline.json",
+              show_default=True, help="The baseline file to write (atomically).")
+def baseline_create(ctx, catalogs, output, **opts) -> None:
+    """Record the open findings of CATALOG (by service id and rule id, with an evidence fingerprint)."""
+
+    def go() -> int:
+        resolved = _resolved(ctx, BASELINE, opts, catalogs)
+        doc, summary = create_baseline(resolved.request(suggest=False), output)
+        with atomic_output(output) as fh:
+            dump_baseline(doc, fh)
+        click.echo(f"valuate: wrote {output}: {doc['entries']} findings of {summary.services} services", err=True)
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@main.group("config")
+def config_group() -> None:
+    """The settings in force: command line > VALUATE_* environment > config file > default."""
+
+
+@config_group.command("show")
+@click.argument("catalogs", nargs=-1, type=click.Path())
+@settings(CHECK)
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+def config_show(ctx, catalogs, as_json, **opts) -> None:
+    """Print every setting of valuate check, its value and where it came from.
+
+    Takes check's options too, to show what a command line would change."""
+
+    def go() -> int:
+        resolved = _resolved(ctx, CHECK, opts, catalogs)
+        click.echo(_dumps(show_json(resolved)) if as_json else show_text(resolved), nl=as_json)
+        return EXIT_OK
+
+    sys.exit(_run(go))
 
 
 @main.group("rules")
@@ -256,14 +258,15 @@ def rules_group() -> None:
 
 
 @rules_group.command("list")
-@rules_option
+@click.option("--rules", "-r", "rules", multiple=True, type=click.Path(),
+              help="Rule pack directory or file (repeatable; default: the ITIL 4 pack).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@debug_option
-def rules_list(fmt, debug, **opts) -> None:
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def rules_list(rules, fmt, debug) -> None:
     """List the rules of the packs with their criterion, severity and title."""
 
     def go() -> int:
-        policy = load_policy(_policy(opts))
+        policy = load_policy(resolve("rules list", {"rules": rules} if rules else {}).policy())
         if fmt == "json":
             click.echo(json.dumps([r.to_dict() for r in policy.rules], ensure_ascii=False, indent=2))
             return EXIT_OK
@@ -275,20 +278,23 @@ def rules_list(fmt, debug, **opts) -> None:
     sys.exit(_run(go, debug=debug))
 
 
+as_of_option = click.option("--as-of", type=DateType(), default=None,
+                            help="Evaluation date, YYYY-MM-DD (default: today).")
+
+
 @rules_group.command("lint")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--profile", type=click.Path(dir_okay=False), default=None, help="Also check this profile.")
+@click.option("--profile", "-p", type=click.Path(dir_okay=False), default=None, help="Also check this profile.")
 @click.option("--waivers", type=click.Path(dir_okay=False), default=None, help="Also check this waiver file.")
 @as_of_option
-@waiver_days_option
+@click.option("--waiver-warning-days", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Warn about waivers expiring within this many days.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@debug_option
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def rules_lint(paths, profile, waivers, as_of, waiver_warning_days, fmt, debug) -> None:
     """Check rule packs: schema, fact paths, types, duplicates, conditions that never or always hold, limits.
 
     Exit 2 when there are errors; 0 when there are only warnings (printed)."""
-
-    from .engine.governance.lint import lint  # governance commands import their modules when run
 
     def go() -> int:
         result = lint(list(paths), profile, waivers, as_of, waiver_warning_days)
@@ -308,14 +314,11 @@ def rules_lint(paths, profile, waivers, as_of, waiver_warning_days, fmt, debug) 
 @click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
               help="Fail (exit 1) when fewer than N percent of the rules' reachable statuses are exercised.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@debug_option
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def rules_test(paths, case_files, min_coverage, fmt, debug) -> None:
     """Run the YAML rule test cases of packs; report failures with explanations, and coverage.
 
     Exit 1 when a case fails or coverage is below --min-coverage; 2 on a bad pack or case file."""
-
-    from .engine.governance.testing import percent as coverage_percent
-    from .engine.governance.testing import run_tests, tests_json, tests_text
 
     def go() -> int:
         runs = run_tests(list(paths), list(case_files) or None)
@@ -334,73 +337,53 @@ def rules_test(paths, case_files, min_coverage, fmt, debug) -> None:
 
 
 @main.command()
-@click.argument("catalogs", nargs=-1, required=True, type=click.Path())
+@click.argument("catalogs", nargs=-1, type=click.Path())
 @click.option("--base", default=None, metavar="RULES_OR_PROFILE",
               help="Rule pack (directory or file) or profile for the base side (default: --rules as is).")
 @click.option("--head", default=None, metavar="RULES_OR_PROFILE",
               help="Rule pack (directory or file) or profile for the head side (default: --rules as is).")
-@rules_option
-@as_of_option
-@set_option
-@waivers_option
-@input_format_option
+@settings(DIFF)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any service changed.")
-@debug_option
-def diff(catalogs, base, head, fmt, fail_on_change, debug, **opts) -> None:
+def diff(ctx, catalogs, base, head, fmt, fail_on_change, **opts) -> None:
     """Evaluate CATALOG under two policies and list every service whose verdict, criteria or findings changed."""
-
-    from .engine.governance.diff import diff_text, run_diff
 
     def go() -> int:
         if base is None and head is None:
             raise UserError("diff needs --base and/or --head (a rule pack or a profile)")
-        report = run_diff(_inputs(catalogs, opts), base, head, _policy(opts))
+        resolved = _resolved(ctx, DIFF, opts, catalogs)
+        report = run_diff(resolved.inputs(), base, head, resolved.policy())
         click.echo(_dumps(report.to_dict()) if fmt == "json" else diff_text(report), nl=fmt == "json")
         return EXIT_FINDINGS if fail_on_change and report.changes else EXIT_OK
 
-    sys.exit(_run(go, debug=debug))
+    sys.exit(_run(go, debug=_debug(opts)))
 
 
 @main.command()
-@click.argument("catalogs", nargs=-1, required=True, type=click.Path())
+@click.argument("catalogs", nargs=-1, type=click.Path())
 @click.option("--param", "param", required=True, metavar="NAME", help="The parameter to try (name or pack.name).")
 @click.option("--values", "values", required=True, metavar="V1,V2,...", help="Comma-separated values to try.")
-@rules_option
-@as_of_option
-@set_option
-@profile_option
-@waivers_option
-@input_format_option
+@settings(TUNE)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@debug_option
-def tune(catalogs, param, values, fmt, debug, **opts) -> None:
+def tune(ctx, catalogs, param, values, fmt, **opts) -> None:
     """For each value of a parameter: verdict counts and the services that change versus the current value."""
-
-    from .engine.governance.tune import run_tune, tune_text
 
     def go() -> int:
         tried = [yaml.safe_load(v) if v.strip() else v for v in values.split(",")]
-        report = run_tune(_inputs(catalogs, opts), param, tried, _policy(opts))
+        resolved = _resolved(ctx, TUNE, opts, catalogs)
+        report = run_tune(resolved.inputs(), param, tried, resolved.policy())
         click.echo(_dumps(report.to_dict()) if fmt == "json" else tune_text(report), nl=fmt == "json")
         return EXIT_OK
 
-    sys.exit(_run(go, debug=debug))
+    sys.exit(_run(go, debug=_debug(opts)))
 
 
 @main.command()
+@settings(SERVE)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (localhost by default).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Evaluation processes, each with its own durable-rules engine (default: the number of cores).")
-@rules_option
-@as_of_option
-@set_option
-@profile_option
-@waivers_option
-@waiver_days_option
-@click.option("--mapping", default=None, metavar="PRESET|FILE",
-              help="The mapping /v1/evaluate/raw uses when a request names none (presets are always allowed).")
 @click.option("--token-file", type=click.Path(dir_okay=False, exists=True), default=None,
               help="Require 'Authorization: Bearer TOKEN' on /v1/*, TOKEN being this file's content.")
 @click.option("--decision-log", type=click.Path(dir_okay=False), default=None,
@@ -409,30 +392,27 @@ def tune(catalogs, param, values, fmt, debug, **opts) -> None:
               help="Seconds an evaluation may take before the request gets a 504.")
 @click.option("--max-pending", type=click.IntRange(min=1), default=None,
               help="Requests evaluated at once at most; beyond, 503 (default: 4 per worker).")
-@limit_option
-@debug_option
-def serve(host, port, workers, mapping, token_file, decision_log, timeout, max_pending, debug, **opts) -> None:
-    """Evaluate services on request over HTTP (see README, "valuate serve")."""
+def serve(ctx, host, port, workers, token_file, decision_log, timeout, max_pending, **opts) -> None:
+    """Evaluate services on request over HTTP (see README, "valuate serve").
+
+    --mapping is the mapping /v1/evaluate/raw uses when a request names none
+    (presets are always allowed)."""
 
     def go() -> int:
+        from .engine.serve import ServeConfig
         from .engine.serve.run import serve_forever
 
+        resolved = _resolved(ctx, SERVE, opts)
         token = None
         if token_file:
             token = open(token_file, encoding="utf-8").read().strip()
             if not token:
                 raise UserError("the token file is empty", Location(file=token_file))
-        serve_forever(_serve_config(opts, host, port, workers or default_jobs(), mapping, token, decision_log,
-                                    timeout, max_pending or 0))
+        serve_forever(ServeConfig(resolved.policy(), host, port, workers or default_jobs(),
+                                  resolved.values.get("mapping"), token, decision_log, timeout, max_pending or 0))
         return EXIT_OK
 
-    sys.exit(_run(go, debug=debug))
-
-
-def _serve_config(opts, host, port, workers, mapping, token, decision_log, timeout, max_pending):
-    from .engine.serve import ServeConfig
-
-    return ServeConfig(_policy(opts), host, port, workers, mapping, token, decision_log, timeout, max_pending)
+    sys.exit(_run(go, debug=_debug(opts)))
 
 
 if __name__ == "__main__":

@@ -81,6 +81,9 @@ class Finding:
     condition: Optional[ConditionResult] = None
     pack: str = ""
     waiver: Optional["Waiver"] = None  # a waiver for this service and rule, active or expired
+    # Against a baseline (check --baseline): new | unchanged | updated (SARIF's
+    # baselineState words; updated: same status, other evidence). None: no baseline.
+    baseline: Optional[str] = None
 
     @property
     def deciding(self) -> bool:
@@ -106,6 +109,8 @@ class Finding:
             out["missing"] = list(self.missing)
         if self.waiver is not None:
             out["waived" if self.waiver.active else "waiver_expired"] = self.waiver.to_dict()
+        if self.baseline is not None:
+            out["baseline"] = self.baseline
         if conditions and self.condition is not None:
             out["conditions"] = self.condition.to_dict()
         return out
@@ -348,6 +353,9 @@ class ServiceResult:
     facts: Any = field(default=None, compare=False, repr=False)  # the validated fact
     to_pass: Optional[ToPass] = None  # for not_valuable / indeterminate services
     provenance: Any = field(default=None, compare=False, repr=False)  # canonical path -> Provenance
+    # An invalid record against a baseline: whether its error is new or unchanged.
+    baseline: Optional[str] = None
+    warnings: tuple = ()  # RecordError: unknown keys, reported but not counted (without --strict)
 
     def criterion(self, name: str) -> Optional[CriterionResult]:
         return next((c for c in self.criteria if c.name == name), None)
@@ -360,6 +368,8 @@ class ServiceResult:
         if self.verdict == ERROR:
             out["errors"] = [e.to_dict() for e in self.errors]
             out["message"] = "; ".join(str(e) for e in self.errors)
+            if self.baseline is not None:
+                out["baseline"] = self.baseline
         else:
             out["criteria"] = {c.name: c.to_dict() for c in self.criteria}
             value = self.criterion("value")
@@ -373,6 +383,8 @@ class ServiceResult:
                 found = provenance_for(self.provenance, [p for p, _ in finding.evidence] + list(finding.missing))
                 if found:
                     data["provenance"] = found
+        if self.warnings:
+            out["warnings"] = [e.to_dict() for e in self.warnings]
         if self.source is not None:
             out["source"] = self.source.to_dict()
         return out
@@ -465,6 +477,30 @@ class Coverage:
         return {"services": self.services, "facts": [r.to_dict() for r in self.rows], "notes": list(self.notes)}
 
 
+@dataclass(frozen=True)
+class BaselineSummary:
+    """A run against a baseline file: what is new, and which entries no longer occur.
+
+    ``new`` counts new findings by the verdict they push towards (not_met:
+    not_valuable, unknown: indeterminate, an invalid record: error;
+    advisory findings never fail a run); ``fixed`` holds the baseline
+    entries the run did not see again, as (service, rule, status, since)."""
+
+    file: str
+    entries: int
+    new: tuple = ()  # ((level, count), ...) for level in not_valuable, indeterminate, error, advisory
+    known: int = 0  # findings of this run that the baseline holds
+    fixed: tuple = ()
+
+    def new_at(self, levels) -> int:
+        return sum(n for level, n in self.new if level in levels)
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "entries": self.entries, "new": dict(self.new), "known": self.known,
+                "fixed": [{"service": s, "rule": r, "status": st, "since": since}
+                          for s, r, st, since in self.fixed]}
+
+
 @dataclass
 class Summary:
     """Counts accumulated as results stream past (mutable on purpose)."""
@@ -475,6 +511,7 @@ class Summary:
     waived: int = 0  # findings that did not count against their verdict because of a waiver
     unused_waivers: list = field(default_factory=list)  # active waivers that waived nothing
     coverage: Optional[Coverage] = None  # set when the run ends
+    baseline: Optional[BaselineSummary] = None  # set when the run ends, with --baseline
 
     def add(self, result: ServiceResult) -> None:
         self.count(result.verdict, ((c.name, c.status) for c in result.criteria),
@@ -503,5 +540,7 @@ class Report:
         out["summary"] = self.summary.to_dict()
         if self.summary.coverage is not None:
             out["coverage"] = self.summary.coverage.to_dict()
+        if self.summary.baseline is not None:
+            out["baseline"] = self.summary.baseline.to_dict()
         out["services"] = [s.to_dict(conditions) for s in self.services]
         return out

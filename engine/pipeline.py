@@ -18,7 +18,9 @@ Every command goes through here (check, explain, diff, tune, rules test;
 3. evaluate: each record validated and judged, in this process or in worker
    processes (engine/evaluate), in input order;
 4. account: the later of two records with one id becomes an ``error``, the
-   summary is counted and the waivers that applied are noted.
+   summary is counted and the waivers that applied are noted; against a
+   baseline (``RunOptions.baseline``) each open finding is marked new or
+   known (engine/compare), in this process, before any output sees it.
 
 Records stream through: only a bounded window is in memory at any time.
 """
@@ -28,12 +30,13 @@ from dataclasses import replace
 from functools import partial
 from typing import Callable, Iterable, Iterator, Optional
 
+from .compare import Baseline, BaselineTally, Snapshot, load_snapshot
 from .evaluate import EvalSpec, Outcome, outcomes
 from .evaluate.batch import PENDING, DuplicateGuard, SeenIds, judge_pending, label_of, record_id
 from .evaluate.coverage import CoverageProbe, deciding_paths
 from .evaluate.parallel import outcome_of
 from .explain.coverage import CoverageCount
-from .ingest import read_catalog
+from .ingest import expand_catalogs, read_catalog
 from .ingest.fastcheck import set_max_depth
 from .ingest.mapping import ReadStats, read_mapped
 from .ingest.mapping.session import prepare_mapping
@@ -56,13 +59,19 @@ class Run:
     and ``stats`` (what a mapping skipped) are complete once iteration ends.
     """
 
-    def __init__(self, request: RunRequest, policy: LoadedPolicy, render: Optional[Callable] = None):
+    def __init__(self, request: RunRequest, policy: LoadedPolicy, render: Optional[Callable] = None,
+                 on_warning: Optional[Callable[[str], None]] = None):
         self.request = request
         self.policy = policy
-        self.render = render
+        self.baseline = _baseline(request.options.baseline)
+        # Baseline states are set here, in this process, so records cannot be
+        # rendered in the workers that evaluated them.
+        self.render = render if self.baseline is None else None
+        self.on_warning = on_warning
         self.info = policy.run_info(request.inputs.catalogs)
         self.summary = Summary()
         self.stats = ReadStats()
+        self.warnings = 0  # records' warnings (unknown keys), each also passed to on_warning
         self._used: set = set()
 
     def outcomes(self) -> Iterator[Outcome]:
@@ -76,13 +85,17 @@ class Run:
             records = _first_with_id(records, options.only)
         sources = fact_sources(*mapping) if mapping is not None else None
         spec = EvalSpec(self.policy.program, self.info.as_of, options.conditions, options.suggest, waivers,
-                        sources)
+                        sources, options.strict)
         render = partial(self.render, run=self.info) if self.render is not None else None
         account = _Accounting(spec, render)
         coverage = CoverageCount(deciding_paths(self.policy.program))
+        tally = BaselineTally(self.baseline) if self.baseline is not None else None
         try:
             for outcome in outcomes(spec, _mark_repeats(records), options.jobs, render):
                 outcome = account.checked(outcome)
+                if tally is not None:
+                    outcome = _against(self.baseline, tally, outcome)
+                self._warn(outcome)
                 self.summary.count(outcome.verdict, outcome.criteria, outcome.waived)
                 self._used.update(outcome.waivers_used)
                 coverage.add(outcome.coverage)
@@ -92,6 +105,15 @@ class Run:
         if waivers is not None:
             self.summary.unused_waivers = waivers.unused(self._used)
         self.summary.coverage = coverage.result(sources)
+        if tally is not None:
+            self.summary.baseline = tally.summary()
+
+    def _warn(self, outcome: Outcome) -> None:
+        for w in outcome.warnings:
+            self.warnings += 1
+            if self.on_warning is not None:
+                label = outcome.id if outcome.id is not None else f"record {outcome.position}"
+                self.on_warning(f"{outcome.source or label}: {label}: {w}")
 
     def results(self) -> Iterator[ServiceResult]:
         if self.render is not None:
@@ -118,16 +140,41 @@ class Run:
         return self.summary
 
 
-def run(request: RunRequest, policy: Optional[LoadedPolicy] = None, render: Optional[Callable] = None) -> Run:
-    """Start a run: the policy is loaded now (so a bad pack fails before any output),
-    records are read and judged as the run is iterated.
+def run(request: RunRequest, policy: Optional[LoadedPolicy] = None, render: Optional[Callable] = None,
+        on_warning: Optional[Callable[[str], None]] = None) -> Run:
+    """Start a run: the policy and a baseline are loaded now (so a bad pack fails before
+    any output), records are read and judged as the run is iterated.
 
     ``policy``: an already loaded policy to reuse (diff, tune, rules test, a server);
     ``render``: a picklable ``(ServiceResult, run=RunInfo) -> str`` (an output format's
-    ``render_record``), called in the process that evaluated each record.
+    ``render_record``), called in the process that evaluated each record;
+    ``on_warning``: called with each record warning (an unknown key), as one line.
     """
     set_max_depth(request.policy.limits.max_depth)
-    return Run(request, policy or load_policy(request.policy), render)
+    request = replace(request, inputs=expanded(request.inputs))
+    return Run(request, policy or load_policy(request.policy), render, on_warning)
+
+
+def expanded(inputs: Inputs) -> Inputs:
+    """``inputs`` with ``-`` (standard input) and directories replaced by the files read."""
+    if inputs.records is not None:
+        return inputs
+    return replace(inputs, catalogs=expand_catalogs(inputs.catalogs))
+
+
+def _baseline(given) -> Optional[Baseline]:
+    if given is None:
+        return None
+    return Baseline(given if isinstance(given, Snapshot) else load_snapshot(str(given)))
+
+
+def _against(baseline: Baseline, tally: BaselineTally, outcome: Outcome) -> Outcome:
+    """The outcome with its result's findings marked new or known, and counted."""
+    if outcome.result is None:
+        return outcome
+    marked, states = baseline.apply(outcome.result)
+    tally.add(states)
+    return replace(outcome, result=marked)
 
 
 def read_inputs(inputs: Inputs, limits: Limits = DEFAULT_LIMITS, stats: Optional[ReadStats] = None,
@@ -151,6 +198,7 @@ def facts_document(inputs: Inputs, limits: Limits = DEFAULT_LIMITS) -> dict:
     and errors, plus what the mapping skipped or left unmapped. Runs no rules."""
     from .ingest.mapping.facts import document
     stats = ReadStats()
+    inputs = expanded(inputs)
     prepared = _prepared(inputs)
     records = list(read_inputs(inputs, limits, stats, prepared=prepared))
     name = getattr(inputs.mapping, "name", inputs.mapping)
@@ -232,4 +280,4 @@ class _Accounting:
         self.evaluator = None  # the spec's evaluator stays with the process (EvalSpec.evaluator)
 
 
-__all__ = ["Run", "run", "read_inputs", "facts_document"]
+__all__ = ["Run", "run", "expanded", "read_inputs", "facts_document"]

@@ -43,7 +43,7 @@ class Policy:
 class Inputs:
     """Where the services come from: catalog files, or ``records`` in memory."""
 
-    catalogs: tuple = ()  # file paths, read in order
+    catalogs: tuple = ()  # file paths, read in order; "-" is standard input, a directory its catalog files
     input_format: Optional[str] = None  # when the extension does not say
     mapping: Any = None  # a preset name, a mapping file, or a loaded Mapping, for raw exports
     joins: tuple = ()  # "MAPPING=FILE" joins merged into mapped records
@@ -60,6 +60,10 @@ class RunOptions:
     suggest: bool = True  # work out and verify what would make failing services pass
     jobs: int = 1  # worker processes (each with its own durable-rules engine)
     only: Optional[str] = None  # evaluate only the first service with this id
+    strict: bool = False  # unknown keys in a canonical record are errors, not warnings
+    # A baseline to judge against (check --baseline): a file written by `valuate
+    # baseline create` or a previous JSON/JSONL report, or a loaded compare.Snapshot.
+    baseline: Any = None
 
 
 @dataclass(frozen=True)

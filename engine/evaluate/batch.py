@@ -7,7 +7,7 @@ from typing import Optional
 
 from ..ingest.mapping.combine import combine
 from ..ingest.records import RawRecord, materialize
-from ..ingest.validate import validate
+from ..ingest.validate import validate_record
 from ..model import ERROR, RecordError, ServiceResult
 from .evaluator import Evaluator
 
@@ -39,23 +39,22 @@ def evaluate_one(raw: RawRecord, position: int, evaluator: Evaluator) -> Service
     if raw.problem is not None:
         return ServiceResult(position, None, None, ERROR, errors=(RecordError("", raw.problem),),
                              source=raw.source)
-    fact, errors = validate(raw.data)
+    fact, errors, warnings = validate_record(raw.data, evaluator.strict)
     if raw.errors or raw.provenance is not None:  # read through a mapping
         fact, errors = combine(raw, fact, errors)
     if fact is None:
         return error_result(position, raw, tuple(errors))
-    if raw.repeat:
-        return ServiceResult(position, fact["id"], fact.get("name"), PENDING, source=raw.source, facts=fact,
-                             provenance=raw.provenance)
-    return judge_pending(ServiceResult(position, fact["id"], fact.get("name"), PENDING, source=raw.source,
-                                       facts=fact, provenance=raw.provenance), evaluator)
+    pending = ServiceResult(position, fact["id"], fact.get("name"), PENDING, source=raw.source, facts=fact,
+                            provenance=raw.provenance, warnings=tuple(warnings))
+    return pending if raw.repeat else judge_pending(pending, evaluator)
 
 
 def judge_pending(pending: ServiceResult, evaluator: Evaluator) -> ServiceResult:
     """Evaluate a validated record (its fact, source and provenance) into its result."""
     criteria, verdict, findings = evaluator.judge(pending.facts)
     result = ServiceResult(pending.position, pending.id, pending.name, verdict, criteria, findings,
-                           source=pending.source, facts=pending.facts, provenance=pending.provenance)
+                           source=pending.source, facts=pending.facts, provenance=pending.provenance,
+                           warnings=pending.warnings)
     return evaluator.enrich(result)
 
 

@@ -25,8 +25,11 @@ class Evaluator:
     ``explain=False`` skips building full condition trees (``Finding.condition``
     stays None): messages, evidence and missing facts are still complete. The
     batch uses it for outputs that do not print trees. ``waivers`` (a policy
-    WaiverSet) is applied by ``judge``, before composition.
+    WaiverSet) is applied by ``judge``, before composition. ``strict``: the
+    batch (batch.evaluate_one) makes a record's unknown keys errors.
     """
+
+    strict = False
 
     def __init__(self, program: Program, as_of: _dt.date, explain: bool = True, suggest: bool = False,
                  waivers=None, sources: Optional[dict] = None):

@@ -45,6 +45,7 @@ class Outcome:
     waived: int = 0  # findings a waiver kept from counting
     waivers_used: tuple = ()  # indices of the waivers that applied
     coverage: tuple = ()  # the coverage probe's masks (evaluate/coverage.py), for a judged service
+    warnings: tuple = ()  # RecordError: the record's unknown keys (not errors without --strict)
 
 
 @dataclass(frozen=True)
@@ -57,17 +58,20 @@ class EvalSpec:
     suggest: bool = True  # work out what would make failing services pass
     waivers: object = None  # a policy WaiverSet, or None
     sources: Optional[dict] = None  # canonical path -> export field feeding it (mapped inputs)
+    strict: bool = False  # unknown keys in a record are errors (check --strict)
 
     def evaluator(self) -> Evaluator:
         """This process's evaluator for the spec: kept for the next run of the same spec
         (a server or a rules test runs many small ones; building one costs milliseconds)."""
-        key = (id(self.program), self.as_of, self.conditions, self.suggest, id(self.waivers), id(self.sources))
+        key = (id(self.program), self.as_of, self.conditions, self.suggest, id(self.waivers), id(self.sources),
+               self.strict)
         kept = _EVALUATORS.get(key)
         if kept is not None and kept[0] is self.program:
             _EVALUATORS.move_to_end(key)
             return kept[1]
         evaluator = Evaluator(self.program, _dt.date.fromisoformat(self.as_of), explain=self.conditions,
                               suggest=self.suggest, waivers=self.waivers, sources=self.sources)
+        evaluator.strict = self.strict
         # the program is kept with it, so its id cannot be reused while the entry lives
         _EVALUATORS[key] = (self.program, evaluator)
         if len(_EVALUATORS) > KEEP_EVALUATORS:
@@ -81,7 +85,8 @@ _EVALUATORS: OrderedDict = OrderedDict()
 
 def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Evaluator) -> Outcome:
     if result.verdict == PENDING:  # the run decides what it is; nothing to render yet
-        return Outcome(result.position, result.id, result.name, result.source, PENDING, (), result=result)
+        return Outcome(result.position, result.id, result.name, result.source, PENDING, (), result=result,
+                       warnings=result.warnings)
     waivers = evaluator.waivers
     return Outcome(result.position, result.id, result.name, result.source, result.verdict,
                    tuple((c.name, c.status) for c in result.criteria),
@@ -89,7 +94,7 @@ def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Eva
                    None if render is not None else result,
                    sum(1 for f in result.findings if f.waived),
                    waivers.used_in(result) if waivers is not None else (),
-                   evaluator.coverage.masks(result))
+                   evaluator.coverage.masks(result), result.warnings)
 
 
 _worker: dict = {}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from ..errors import CatalogError, Location
+from ..stdio import real_path
 
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = ",;\t|"
@@ -40,7 +41,7 @@ class CsvExport:
 
     def _open(self):
         try:
-            return open(self.path, encoding=self.encoding, newline="")
+            return open(real_path(self.path), encoding=self.encoding, newline="")
         except OSError as err:
             raise CatalogError(f"cannot read file: {err.strerror or err}", Location(file=self.path)) from None
 

@@ -20,8 +20,9 @@ import math
 import re
 from typing import Any, Callable, Optional
 
-from ..model import RecordError
 from ..documents import kind_of
+from ..errors import did_you_mean
+from ..model import RecordError
 
 Check = Callable[[Any, list, list], Any]  # (value, path parts, errors) -> cleaned value
 MAX_DEPTH = 32  # nesting allowed in parts of a record the schema does not describe (set_max_depth)
@@ -62,9 +63,20 @@ def _num(x: Any) -> str:
     return str(int(x)) if isinstance(x, float) and x == int(x) else str(x)
 
 
+class UnknownKey(RecordError):
+    """A key the schema does not describe where it describes every key: no rule can read it.
+
+    Only reported when compiled with ``unknown_keys``; validation makes it a
+    warning (or, with --strict, an error)."""
+
+
+EXTENSION_PREFIXES = ("x-", "x_")  # a team's own fields, kept on purpose: never reported
+
+
 class Compiler:
-    def __init__(self, root: dict):
+    def __init__(self, root: dict, unknown_keys: bool = False):
         self.root = root
+        self.unknown_keys = unknown_keys
         self._refs: dict = {}
 
     def compile(self, node: dict) -> Check:
@@ -194,6 +206,7 @@ class Compiler:
 
     def _object(self, props: dict, required: tuple) -> Check:
         compiled = {name: self.compile(sub) for name, sub in props.items()}
+        report_unknown = self.unknown_keys and bool(props)
 
         def check(value, path, errors):
             if not isinstance(value, dict):
@@ -202,6 +215,8 @@ class Compiler:
             for name in required:
                 if name not in out:
                     errors.append(RecordError(path_text(path + [name]), "missing: required here"))
+            if report_unknown and not value.keys() <= compiled.keys():
+                _unknown(value, path, errors, compiled)
             return out
         return check
 
@@ -258,6 +273,13 @@ def _members(value: dict, path: list, errors: list, checks: dict) -> dict:
     return out
 
 
+def _unknown(value: dict, path: list, errors: list, known: dict) -> None:
+    for name in value:
+        if name not in known and isinstance(name, str) and not name.startswith(EXTENSION_PREFIXES):
+            errors.append(UnknownKey(path_text(path + [name]), "unknown key: not in the fact schema, so no rule "
+                                     "reads it" + did_you_mean(name, list(known))))
+
+
 def _elements(value: list, path: list, errors: list, check: Check) -> list:
     out = []
     for i, item in enumerate(value):
@@ -291,8 +313,10 @@ def set_max_depth(depth: int) -> None:
     MAX_DEPTH = depth
 
 
-def compile_schema(schema: dict) -> Check:
-    return Compiler(schema).compile(schema)
+def compile_schema(schema: dict, unknown_keys: bool = False) -> Check:
+    """The check for ``schema``; ``unknown_keys`` also reports (as ``UnknownKey``) keys that
+    objects with declared properties do not declare."""
+    return Compiler(schema, unknown_keys).compile(schema)
 
 
 def compile_at(schema: dict, path: str) -> Optional[Check]:

@@ -15,6 +15,7 @@ from ..yamlio import read_text
 from .jsontools import DECODER as _decoder
 from .records import RawRecord
 from .shape import records_of
+from .yaml_reader import record
 
 
 def _skip_ws(text: str, pos: int) -> int:
@@ -84,7 +85,7 @@ def read(path: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
                 yield RawRecord(source, problem=f"record is {end - offset:,} characters, over the record limit "
                                                 f"of {limits.max_record_bytes:,} (--limit max_record_bytes=...)")
             else:
-                yield RawRecord(source, item)
+                yield record(source, item)
     except RecursionError:
         raise CatalogError("JSON nested too deeply to read", Location(file=path)) from None
 

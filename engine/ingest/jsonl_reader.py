@@ -11,6 +11,7 @@ from typing import Iterator
 from ..errors import CatalogError, Location
 from ..limits import DEFAULT, Limits
 from ..model import Source
+from ..stdio import real_path
 from .jsontools import DECODER
 from .records import RawRecord
 
@@ -18,7 +19,7 @@ from .records import RawRecord
 def lines(path: str) -> Iterator[tuple[int, bytes]]:
     """(line number, bytes) of each non-blank line; a leading UTF-8 BOM is dropped."""
     try:
-        fh = open(path, "rb")
+        fh = open(real_path(path), "rb")
     except OSError as err:
         raise CatalogError(f"cannot read file: {err.strerror or err}", Location(file=path)) from None
     with fh:

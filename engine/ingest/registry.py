@@ -6,6 +6,7 @@ from typing import Callable, Iterator, Optional
 
 from ..errors import CatalogError, Location
 from ..limits import DEFAULT, Limits
+from ..stdio import DASH, STDIN, is_stdin, real_path, spool
 from . import json_reader, jsonl_reader, table_reader, yaml_reader
 from .records import RawRecord
 
@@ -26,6 +27,9 @@ def format_for(path: str, explicit: Optional[str] = None) -> str:
         if explicit not in READERS:
             raise CatalogError(f"unknown input format {explicit!r}; known: {', '.join(READERS)}")
         return explicit
+    if is_stdin(path):
+        raise CatalogError("a catalog on standard input (-) needs --input-format "
+                           f"({', '.join(READERS)})", Location(file=STDIN))
     ext = Path(path).suffix.lower()
     if ext not in EXTENSIONS:
         raise CatalogError(f"cannot tell the format of {Path(path).name!r} from its extension; "
@@ -38,7 +42,7 @@ def read_catalog(path: str, explicit: Optional[str] = None, limits: Limits = DEF
                  lazy: bool = False) -> Iterator[RawRecord]:
     """Records of one catalog; ``lazy``: JSON Lines records are decoded later,
     by the process that evaluates them (see records.materialize)."""
-    file = Path(path)
+    file = Path(real_path(path))
     if not file.exists():
         raise CatalogError("no such catalog file", Location(file=path))
     if not file.is_file():
@@ -52,3 +56,48 @@ def read_catalog(path: str, explicit: Optional[str] = None, limits: Limits = DEF
     if fmt == "jsonl":
         return READERS[fmt](path, limits, lazy=lazy)
     return READERS[fmt](path, limits)
+
+
+def expand_catalogs(paths) -> tuple:
+    """The catalog files a run reads: ``-`` is standard input (copied once, named
+    ``<stdin>``), a directory is every file with a known extension under it, in sorted
+    order (hidden files and folders left out), anything else is itself."""
+    out: list = []
+    for path in map(str, paths):
+        if is_stdin(path):
+            if STDIN in out:
+                raise CatalogError("standard input (-) can be read only once", Location(file=STDIN))
+            if path == DASH:  # an already expanded <stdin> has been copied
+                spool()
+            out.append(STDIN)
+        elif Path(path).is_dir():
+            out.extend(_walk(path))
+        else:
+            out.append(path)
+    return tuple(out)
+
+
+def _walk(directory: str) -> list:
+    root = Path(directory)
+    found = sorted((p.relative_to(root).parts, p) for p in root.rglob("*")
+                   if p.suffix.lower() in EXTENSIONS and p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    if not found:
+        raise CatalogError(f"no catalog files ({', '.join(EXTENSIONS)}) in this directory",
+                           Location(file=directory))
+    return [str(p) for _, p in found]
+
+
+def count_hint(catalogs, explicit: Optional[str] = None) -> Optional[int]:
+    """How many records the catalogs hold, when that is cheap to know beforehand (JSON Lines:
+    one per non-blank line, counted in blocks), for a progress bar; None otherwise."""
+    total = 0
+    for path in catalogs:
+        try:
+            if format_for(str(path), explicit) != "jsonl":
+                return None
+            with open(real_path(path), "rb") as fh:
+                total += sum(1 for line in fh if line.strip())
+        except (CatalogError, OSError):
+            return None
+    return total

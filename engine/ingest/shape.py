@@ -25,3 +25,27 @@ def records_of(doc: Any, path: str, single_ok: bool = False) -> list:
                            Location(file=path))
     raise CatalogError(f"expected a list of services or a mapping with a 'services' list, got "
                        f"{kind_of(doc)}", Location(file=path))
+
+
+# `valuate facts` writes {mapping, services: [{source, id, fact, provenance, errors}], summary}:
+# read as a catalog, each entry is its fact, with the errors the mapping found kept.
+FACTS_ENTRY_KEYS = frozenset({"source", "id", "fact", "provenance", "errors"})
+
+
+def is_facts_entry(item: Any) -> bool:
+    return (isinstance(item, dict) and "source" in item and ("fact" in item or "errors" in item)
+            and set(item) <= FACTS_ENTRY_KEYS)
+
+
+def unwrap_facts_entry(item: dict) -> tuple:
+    """(fact, errors, provenance) of one entry of a ``valuate facts`` document."""
+    from ..model import Provenance, RecordError
+
+    errors = tuple(RecordError(str(e.get("path", "")), str(e.get("message", "")))
+                   for e in item.get("errors") or () if isinstance(e, dict))
+    provenance = None
+    if isinstance(item.get("provenance"), dict):
+        fields = set(Provenance.__dataclass_fields__)
+        provenance = {str(path): Provenance(**{k: v for k, v in p.items() if k in fields})
+                      for path, p in item["provenance"].items() if isinstance(p, dict) and "file" in p}
+    return item.get("fact"), errors, provenance

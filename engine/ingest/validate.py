@@ -6,6 +6,10 @@ against); each violation becomes a ``RecordError`` naming the field path and
 what was expected. ``null`` counts as absent (an unknown fact, never false), YAML
 dates become ISO strings, and non-finite numbers are refused before they can
 reach durable-rules.
+
+Keys the schema does not know (``warrranty:``) are never read by a rule;
+``validate_record`` reports them as warnings (did-you-mean included), or as
+errors with ``strict`` (``check --strict``).
 """
 from __future__ import annotations
 
@@ -15,19 +19,33 @@ from typing import Any, Optional
 from ..model import RecordError
 from ..schema import FactSchema
 from ..documents import kind_of
-from .fastcheck import compile_at, compile_schema
+from .fastcheck import UnknownKey, compile_at, compile_schema
+
 
 @lru_cache(maxsize=1)
 def _checker():
-    return compile_schema(FactSchema.default().document)
+    return compile_schema(FactSchema.default().document, unknown_keys=True)
 
 
 def validate(data: Any) -> tuple[Optional[dict], list]:
-    """(fact, []) for a valid record, (None, errors) otherwise."""
+    """(fact, []) for a valid record, (None, errors) otherwise; unknown keys are let pass."""
+    fact, errors, _ = validate_record(data)
+    return fact, errors
+
+
+def validate_record(data: Any, strict: bool = False) -> tuple[Optional[dict], list, list]:
+    """(fact, errors, warnings): warnings are the unknown keys, errors too when ``strict``."""
     if not isinstance(data, dict):
-        return None, [RecordError("", f"a service record must be a mapping, got {kind_of(data)}")]
-    errors: list = []
-    fact = _checker()(data, [], errors)
+        return None, [RecordError("", f"a service record must be a mapping, got {kind_of(data)}")], []
+    found: list = []
+    fact = _checker()(data, [], found)
+    unknown = [e for e in found if isinstance(e, UnknownKey)]
+    errors = [e for e in found if not isinstance(e, UnknownKey)] + (unknown if strict else [])
+    fact, errors = _checked_id(fact, errors)
+    return fact, errors, [] if strict else unknown
+
+
+def _checked_id(fact: dict, errors: list) -> tuple[Optional[dict], list]:
     if "id" not in fact:
         errors = [e for e in errors if e.path != "id"]
         errors.append(RecordError("id", "missing: every service needs an id"))

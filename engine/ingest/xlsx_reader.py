@@ -12,6 +12,7 @@ import zipfile
 from typing import Any, Iterator
 
 from ..errors import CatalogError, Location
+from ..stdio import real_path
 from .csv_reader import Row
 
 
@@ -31,7 +32,7 @@ class XlsxExport:
         from openpyxl.utils.exceptions import InvalidFileException
 
         try:
-            return openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+            return openpyxl.load_workbook(real_path(self.path), read_only=True, data_only=True)
         except FileNotFoundError:
             raise CatalogError("no such file", Location(file=self.path)) from None
         except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:

@@ -12,7 +12,7 @@ from ..limits import DEFAULT, Limits
 from ..model import Source
 from ..yamlio import load_documents, read_text
 from .records import RawRecord
-from .shape import records_of
+from .shape import is_facts_entry, records_of, unwrap_facts_entry
 
 
 def read(path: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
@@ -25,6 +25,16 @@ def read(path: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
         for i, item in enumerate(items):
             count += 1
             line = items.where(i)[0] if hasattr(items, "where") else None
-            yield RawRecord(Source(path, count, line), item)
+            yield record(Source(path, count, line), item)
     if count == 0 and not text.strip():
         raise CatalogError("the catalog is empty", Location(file=path))
+
+
+def record(source: Source, item) -> RawRecord:
+    """One record; an entry of a ``valuate facts`` document is its fact (errors and provenance kept)."""
+    if not is_facts_entry(item):
+        return RawRecord(source, item)
+    fact, errors, provenance = unwrap_facts_entry(item)
+    if fact is None:
+        return RawRecord(source, problem="; ".join(str(e) for e in errors) or "no fact in this entry")
+    return RawRecord(source, fact, provenance=provenance, errors=errors)

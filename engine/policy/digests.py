@@ -9,6 +9,8 @@ import hashlib
 from pathlib import Path
 from typing import Iterable, Optional
 
+from ..stdio import real_path
+
 
 def file_digest(paths: Iterable[str]) -> Optional[str]:
     """sha256 over the contents of the files, in order (names do not count)."""
@@ -17,7 +19,7 @@ def file_digest(paths: Iterable[str]) -> Optional[str]:
         return None
     h = hashlib.sha256()
     for path in paths:
-        p = Path(path)
+        p = Path(real_path(path))
         if not p.is_file():
             return None  # an unreadable catalog is reported by the reader, with its name
         with open(p, "rb") as fh:  # in blocks: a catalog may be gigabytes

@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..model import Report, RunInfo, ServiceResult, Summary
-from .base import CollectingWriter, Writer
+from .base import PLAIN, CollectingWriter, Tee, Writer, WriterOptions
+from .github import GithubWriter
+from .gitlab_codequality import CodeQualityWriter
 from .html import HtmlWriter
 from .json_report import JsonWriter
 from .jsonl import JsonlWriter
@@ -30,16 +32,18 @@ FORMATS: dict[str, type] = {
     "html": HtmlWriter,
     "junit": JunitWriter,
     "sarif": SarifWriter,
+    "github": GithubWriter,
+    "gitlab-codequality": CodeQualityWriter,
 }
 
 
-def writer_for(fmt: str, out: TextIO, run: RunInfo) -> Writer:
+def writer_for(fmt: str, out: TextIO, run: RunInfo, options: WriterOptions = PLAIN) -> Writer:
     """The writer of a registered format; an unknown one is an error, never a default."""
     try:
         cls = FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown output format {fmt!r}; known: {', '.join(FORMATS)}") from None
-    return cls(out, run)
+    return cls(out, run, options)
 
 
 def render(fmt: str, report: Report, out: TextIO) -> None:
@@ -50,4 +54,5 @@ def render(fmt: str, report: Report, out: TextIO) -> None:
     writer.close(report.summary)
 
 
-__all__ = ["FORMATS", "Writer", "CollectingWriter", "writer_for", "render", "ServiceResult", "Summary"]
+__all__ = ["FORMATS", "Writer", "WriterOptions", "PLAIN", "CollectingWriter", "Tee", "writer_for", "render",
+           "ServiceResult", "Summary"]

@@ -31,6 +31,8 @@ class ServiceEncoder:
         if result.verdict == ERROR:
             parts.append(f'"errors"{key}{enc([e.to_dict() for e in result.errors])}')
             parts.append(f'"message"{key}{enc("; ".join(str(e) for e in result.errors))}')
+            if result.baseline is not None:
+                parts.append(f'"baseline"{key}{enc(result.baseline)}')
         else:
             parts.append(f'"criteria"{key}' + self._block(result.criteria, lambda: {
                 c.name: c.to_dict() for c in result.criteria}))
@@ -41,6 +43,8 @@ class ServiceEncoder:
         parts.append(f'"findings"{key}[' + item.join(self._finding(f, result) for f in result.findings) + "]")
         if result.to_pass is not None:
             parts.append(f'"to_pass"{key}{enc(result.to_pass.to_dict())}')
+        if result.warnings:
+            parts.append(f'"warnings"{key}{enc([e.to_dict() for e in result.warnings])}')
         if result.source is not None:
             parts.append(f'"source"{key}{enc(result.source.to_dict())}')
         return "{" + item.join(parts) + "}"

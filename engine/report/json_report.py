@@ -13,7 +13,7 @@ import tempfile
 from typing import TextIO
 
 from ..model import RunInfo, ServiceResult, Summary
-from .base import Writer
+from .base import PLAIN, Writer, WriterOptions
 from .encode import encode_service
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
@@ -23,13 +23,13 @@ SPOOL_IN_MEMORY = 16 * 1024 * 1024
 class JsonWriter(Writer):
     streams = True
 
-    def __init__(self, out: TextIO, run: RunInfo):
-        super().__init__(out, run)
+    def __init__(self, out: TextIO, run: RunInfo, options: WriterOptions = PLAIN):
+        super().__init__(out, run, options)
         self._spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+", encoding="utf-8")
         self._count = 0
 
     @staticmethod
-    def render_record(result: ServiceResult, run: RunInfo) -> str:
+    def render_record(result: ServiceResult, run: RunInfo, options: WriterOptions = PLAIN) -> str:
         return encode_service(result, (", ", ": "))
 
     def write_rendered(self, text: str) -> None:
@@ -44,6 +44,8 @@ class JsonWriter(Writer):
         self.out.write(f'  "summary": {_encode(summary.to_dict())},\n')
         if summary.coverage is not None:
             self.out.write(f'  "coverage": {_encode(summary.coverage.to_dict())},\n')
+        if summary.baseline is not None:
+            self.out.write(f'  "baseline": {_encode(summary.baseline.to_dict())},\n')
         self.out.write('  "services": [')
         if self._count:
             self.out.write("\n")

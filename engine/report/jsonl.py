@@ -16,7 +16,7 @@ import json
 from typing import TextIO
 
 from ..model import RunInfo, ServiceResult, Summary
-from .base import Writer
+from .base import PLAIN, Writer, WriterOptions
 from .encode import encode_service
 
 
@@ -27,12 +27,12 @@ def _line(obj: dict) -> str:
 class JsonlWriter(Writer):
     streams = True  # workers render the lines; this writer only appends them
 
-    def __init__(self, out: TextIO, run: RunInfo):
-        super().__init__(out, run)
+    def __init__(self, out: TextIO, run: RunInfo, options: WriterOptions = PLAIN):
+        super().__init__(out, run, options)
         self._started = False  # the header waits for the first record: a catalog may fail to read
 
     @staticmethod
-    def render_record(result: ServiceResult, run: RunInfo) -> str:
+    def render_record(result: ServiceResult, run: RunInfo, options: WriterOptions = PLAIN) -> str:
         return '{"type":"service",' + encode_service(result, (",", ":"))[1:] + "\n"
 
     def write_rendered(self, text: str) -> None:
@@ -43,5 +43,7 @@ class JsonlWriter(Writer):
 
     def close(self, summary: Summary) -> None:
         self.write_rendered("")
-        coverage = {"coverage": summary.coverage.to_dict()} if summary.coverage is not None else {}
-        self.out.write(_line({"type": "summary", **summary.to_dict(), **coverage}))
+        extra = {"coverage": summary.coverage.to_dict()} if summary.coverage is not None else {}
+        if summary.baseline is not None:
+            extra["baseline"] = summary.baseline.to_dict()
+        self.out.write(_line({"type": "summary", **summary.to_dict(), **extra}))

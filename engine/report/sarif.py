@@ -3,11 +3,18 @@
 - ``tool.driver.rules``: one reporting descriptor per rule of the packs (title,
   rationale, remediation as help text, condition, criterion, default level),
   plus ``valuate.verdict`` for the verdict of each service.
-- ``results``: per input record, one ``valuate.verdict`` result (so every
-  record appears exactly once, valuable ones as ``kind: pass``), then one
-  result per finding that is not met (``kind: fail``, level from the rule's
-  severity) or unknown (``kind: open``, level ``none``, as SARIF requires for
-  anything but a failure). Waived findings carry a ``suppressions`` entry.
+- ``results``: per input record a ``valuate.verdict`` result (``pass`` /
+  ``fail`` / ``open``), then one result per finding that is not met
+  (``kind: fail``, level from the rule's severity) or unknown (``kind:
+  open``, level ``none``, as SARIF requires for anything but a failure).
+  GitHub code scanning ignores ``kind`` and shows every result as an alert,
+  so by default only ``fail`` results are written; ``WriterOptions.include``
+  adds ``unknown`` (open results) and ``met`` (pass verdicts, so that every
+  record appears exactly once). Waived findings carry a ``suppressions``
+  entry; against a baseline each result has its ``baselineState``.
+- At most ``MAX_RESULTS`` results (GitHub refuses a run with more): beyond
+  that, the most severe are kept, a ``toolExecutionNotifications`` entry
+  and a writer warning say how many were left out.
 - Every result is located at the catalog file and the record's line (the row
   for tabular sources); a record without a line is located by the file and a
   logical location naming the service. What would make a service pass is in
@@ -27,6 +34,9 @@ from .base import CollectingWriter
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 VERDICT_RULE = "valuate.verdict"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+MAX_RESULTS = 25_000  # GitHub code scanning's limit of results per run
+KIND_INCLUDED = {"fail": None, "open": "unknown", "pass": "met"}  # kind -> the include word it needs
+_RANK = {"error": 0, "warning": 1, "note": 2, "none": 3}
 VERDICT_KIND = {"valuable": ("pass", "none"), "not_valuable": ("fail", "error"),
                 "indeterminate": ("open", "none"), "error": ("fail", "error")}
 
@@ -101,23 +111,47 @@ def _finding(result: ServiceResult, f, index: int) -> dict:
     return out
 
 
+def _results(result: ServiceResult, index: dict, verdict_index: int, baselined: bool) -> list:
+    """The verdict result and one per open finding of one record, before filtering."""
+    verdict = _verdict(result, verdict_index)
+    found = [(f, _finding(result, f, index.get((f.pack, f.rule), -1))) for f in result.findings if f.status != MET]
+    if baselined:
+        new = result.baseline == "new" or any(f.baseline == "new" for f, _ in found)
+        verdict["baselineState"] = "new" if new else "unchanged"
+        for f, out in found:
+            out["baselineState"] = f.baseline or "unchanged"
+    return [verdict] + [out for _, out in found]
+
+
+def _capped(results: list, limit: int) -> tuple[list, int]:
+    """At most ``limit`` results, the most severe first chosen, kept in their order."""
+    if len(results) <= limit:
+        return results, 0
+    chosen = sorted(range(len(results)), key=lambda i: (_RANK.get(results[i]["level"], 3), i))[:limit]
+    return [results[i] for i in sorted(chosen)], len(results) - limit
+
+
 class SarifWriter(CollectingWriter):
     def render(self, report: Report, out: TextIO) -> None:
         run = report.run
         descriptors = [_descriptor(r) for r in run.rules] + [VERDICT_DESCRIPTOR]
         index = {(r.pack, r.id): i for i, r in enumerate(run.rules)}
-        verdict_index = len(descriptors) - 1
-        results = []
-        for result in report.services:
-            results.append(_verdict(result, verdict_index))
-            for f in result.findings:
-                if f.status != MET:
-                    results.append(_finding(result, f, index.get((f.pack, f.rule), -1)))
+        baselined = report.summary.baseline is not None
+        wanted = {"fail"} | {kind for kind, word in KIND_INCLUDED.items() if word in self.options.include}
+        results = [r for result in report.services
+                   for r in _results(result, index, len(descriptors) - 1, baselined) if r["kind"] in wanted]
+        results, dropped = _capped(results, MAX_RESULTS)
+        invocation: dict = {"executionSuccessful": True,
+                            "properties": {"as_of": run.as_of, "digest": run.digest, "packs": list(run.packs),
+                                           "inputs": list(run.inputs), "included": sorted(wanted)}}
+        if dropped:
+            note = (f"{dropped:,} results left out: GitHub code scanning takes at most {MAX_RESULTS:,} per run "
+                    "(the most severe were kept); split the catalog or leave out --sarif-include")
+            invocation["toolExecutionNotifications"] = [{"level": "warning", "message": {"text": note}}]
+            self.warnings.append(f"SARIF: {note}")
         doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{
             "tool": {"driver": {"name": run.tool, "version": run.version, "rules": descriptors}},
-            "invocations": [{"executionSuccessful": True,
-                             "properties": {"as_of": run.as_of, "digest": run.digest,
-                                            "packs": list(run.packs), "inputs": list(run.inputs)}}],
+            "invocations": [invocation],
             "results": results,
             "properties": {"summary": report.summary.to_dict(),
                            **({"coverage": report.summary.coverage.to_dict()}

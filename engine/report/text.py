@@ -1,13 +1,27 @@
-"""``--format text``: a verdict line per service, the reasons under it, a summary."""
+"""``--format text``: a verdict line per service, the reasons under it, a summary.
+
+With ``WriterOptions.color`` the verdict marks are coloured (ANSI); with
+``keep`` (``--quiet``) only the services it accepts are listed, then the
+summary without the coverage table. Against a baseline each listed finding
+says whether it is new.
+"""
 from __future__ import annotations
 
 from typing import TextIO
 
 from ..model import ERROR, MET, VALUABLE, RunInfo, ServiceResult, Summary
-from .base import Writer
+from .base import PLAIN, Writer, WriterOptions
 from .view import coverage_heading, coverage_rows, to_pass_groups
 
 MARKS = {"valuable": "ok ", "not_valuable": "NO ", "indeterminate": "?? ", "error": "ERR"}
+# ANSI SGR codes per verdict: green, red, yellow, bold red.
+COLORS = {"valuable": "32", "not_valuable": "31", "indeterminate": "33", "error": "1;31"}
+FIXED_SHOWN = 20  # fixed baseline entries listed one by one; the rest are counted
+BASELINE_MARKS = {"new": "  [new]", "updated": "  [in baseline, other values]", "unchanged": "  [in baseline]"}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
 
 def _header(run: RunInfo) -> str:
@@ -30,18 +44,20 @@ def _waiver_notices(run: RunInfo) -> list[str]:
     return out
 
 
-def _service(result: ServiceResult) -> list[str]:
+def _service(result: ServiceResult, color: bool = False) -> list[str]:
     label = result.id if result.id is not None else f"(record {result.position})"
     name = f" — {result.name}" if result.name and result.name != result.id else ""
-    lines = [f"{MARKS[result.verdict]} {result.verdict:<13} {label}{name}"]
+    mark = _paint(f"{MARKS[result.verdict]} {result.verdict:<13}", COLORS[result.verdict], color)
+    lines = [f"{mark} {label}{name}"]
     if result.verdict == ERROR:
         where = f" ({result.source})" if result.source else ""
-        lines += [f"      {e}{where}" for e in result.errors]
+        lines += [f"      {e}{where}{BASELINE_MARKS.get(result.baseline, '')}" for e in result.errors]
         return lines
     for f in result.findings:
         if f.counts and f.status != MET and (result.verdict != VALUABLE or f.waived):
             crit = f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
-            lines.append(f"      {crit:<22} {f.status:<8} {f.rule}  {f.message}{_waiver(f)}")
+            lines.append(f"      {crit:<22} {f.status:<8} {f.rule}  {f.message}{_waiver(f)}"
+                         f"{BASELINE_MARKS.get(f.baseline, '')}")
     tp = result.to_pass
     if tp is not None:
         if not tp.verified:
@@ -67,8 +83,8 @@ class TextWriter(Writer):
 
     streams = True
 
-    def __init__(self, out: TextIO, run: RunInfo):
-        super().__init__(out, run)
+    def __init__(self, out: TextIO, run: RunInfo, options: WriterOptions = PLAIN):
+        super().__init__(out, run, options)
         self._started = False  # the header waits for the first record: a catalog may fail to read
 
     def write_rendered(self, text: str) -> None:
@@ -78,18 +94,46 @@ class TextWriter(Writer):
         self.out.write(text)
 
     @staticmethod
-    def render_record(result: ServiceResult, run: RunInfo) -> str:
-        return "\n".join(_service(result)) + "\n"
+    def render_record(result: ServiceResult, run: RunInfo, options: WriterOptions = PLAIN) -> str:
+        return "\n".join(_service(result, options.color)) + "\n"
+
+    def write(self, result: ServiceResult) -> None:
+        if self.options.keep is None or self.options.keep(result):
+            super().write(result)
 
     def close(self, summary: Summary) -> None:
         self.write_rendered("")
         counts = ", ".join(f"{summary.verdicts[v]} {v.replace('_', ' ')}" for v in summary.verdicts)
         waived = f"; {summary.waived} waived findings" if self.run.waivers is not None else ""
-        self.out.write(f"\n{summary.services} services: {counts}{waived}\n")
+        self.out.write(f"\n{plural(summary.services, 'service')}: {counts}{waived}\n")
         for w in summary.unused_waivers:
             self.out.write(f"waiver {w.service} / {w.target} waived nothing (no such service, or nothing "
                            f"to waive) ({w.source})\n")
-        self.out.write(_coverage(summary))
+        self.out.write(_baseline(summary))
+        if self.options.keep is None:
+            self.out.write(_coverage(summary))
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _baseline(summary: Summary) -> str:
+    """The run against its baseline: new findings by level, known ones, entries fixed since."""
+    b = summary.baseline
+    if b is None:
+        return ""
+    new = ", ".join(f"{n} {level.replace('_', ' ')}" for level, n in b.new if n)
+    lines = [f"baseline {b.file}: {plural(b.new_at([lv for lv, _ in b.new]), 'new finding')}"
+             + (f" ({new})" if new else "") + f", {b.known} in the baseline, "
+             + f"{len(b.fixed)} of its {b.entries} entries no longer occur"]
+    lines += [f"  fixed: {service} / {rule} ({status}, in the baseline since {since or 'its creation'})"
+              for service, rule, status, since in b.fixed[:FIXED_SHOWN]]
+    if len(b.fixed) > FIXED_SHOWN:
+        lines.append(f"  ... and {len(b.fixed) - FIXED_SHOWN} more (the JSON report lists them all)")
+    if b.fixed:
+        lines.append("  (run valuate baseline create again to drop them from the file)")
+    return "\n".join(lines) + "\n"
 
 
 def _coverage(summary: Summary) -> str:

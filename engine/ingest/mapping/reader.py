@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from ...errors import CatalogError, Location
+from ...stdio import real_path
 from ..records import RawRecord
 from .apply import Where, apply
 from .checks import check_present, unmapped
@@ -41,7 +42,7 @@ def export_format(path: str, mapping: Mapping, explicit: Optional[str]) -> str:
 def read_mapped(path: str, mapping: Mapping, input_format: Optional[str] = None,
                 stats: Optional[ReadStats] = None, extra_joins: tuple = ()) -> Iterator[RawRecord]:
     stats = stats if stats is not None else ReadStats()
-    if not Path(path).exists():
+    if not Path(real_path(path)).exists():
         raise CatalogError("no such catalog file", Location(file=path))
     export = open_export(path, export_format(path, mapping, input_format), mapping)
     known = export.fields()

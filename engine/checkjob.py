@@ -1,0 +1,122 @@
+"""``valuate check`` as a library call: resolved settings in, reports written, a verdict for CI out.
+
+    job = CheckJob(resolve("check", {"format": ("sarif:valuate.sarif", "text")}))
+    summary = job.execute()
+    for line in job.notices(summary): print("valuate:", line, file=sys.stderr)
+    sys.exit(1 if job.failed(summary) else 0)
+
+The job builds the request (engine/config), the outputs (engine/outputs),
+the ``--quiet`` filter and the fail gate (engine/gate) and the progress bar,
+runs the pipeline once and writes every report from that one pass.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Callable, Optional, TextIO
+
+from .compare import new_findings
+from .config import Resolved
+from .evaluate import default_jobs
+from .gate import failed, fails
+from .ingest.registry import count_hint
+from .model import ServiceResult, Summary
+from .outputs import conditions_needed, opened, options_for, output_specs, worker_render
+from .pipeline import run
+from .policy.waivers import waiver_warnings
+from .progress import Progress, plural, wanted
+from .report import Writer, WriterOptions
+
+WARNINGS_SHOWN = 50  # record warnings printed one by one; the rest are counted
+NEW_SHOWN = 20  # new findings (against a baseline) printed one by one
+
+
+class _NewFindings(Writer):
+    """Rides along the reports: collects the findings a baseline does not hold."""
+
+    def __init__(self):
+        super().__init__(None, None)
+        self.found: list = []
+
+    def write(self, result: ServiceResult) -> None:
+        label = result.id if result.id is not None else f"record {result.position}"
+        self.found += [(label, rule, status, message) for rule, status, message in new_findings(result)]
+
+    def close(self, summary: Summary) -> None:
+        pass
+
+
+class CheckJob:
+    def __init__(self, settings: Resolved, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None):
+        self.settings = settings
+        self.stdout = stdout if stdout is not None else sys.stdout
+        self.stderr = stderr if stderr is not None else sys.stderr
+        self.specs = output_specs(settings["format"], settings["output"])
+        baselined = settings["baseline"] is not None
+        keep = fails(settings["fail_on"], baselined) if settings["quiet"] else None
+        base = WriterOptions(keep=keep, include=frozenset(settings["sarif_include"]))
+        self.options = [options_for(s, base, settings["color"], self.stdout) for s in self.specs]
+        self.request = settings.request(conditions=conditions_needed(self.specs), jobs=default_jobs())
+        self.new = _NewFindings() if baselined else None
+        self.record_warnings: list = []
+        self.writer_warnings: list = []
+        self.skipped = 0
+
+    def execute(self, on_warning: Optional[Callable[[str], None]] = None) -> Summary:
+        def warn(line: str) -> None:
+            self.record_warnings.append(line)
+            if on_warning is not None and len(self.record_warnings) <= WARNINGS_SHOWN:
+                on_warning(line)
+
+        render = worker_render(self.specs, self.options[0])
+        current = run(self.request, render=render, on_warning=warn)
+        self.waivers = current.info.waivers
+        with opened(self.specs, current.info, self.options, self.stdout) as tee:
+            if self.new is not None:
+                tee.writers.append(self.new)
+            summary = current.write_to(tee, self._progress())
+        self.writer_warnings = list(tee.warnings)
+        self.skipped = current.stats.skipped
+        return summary
+
+    def _progress(self) -> Progress:
+        show = not self.settings["quiet"] and wanted(self.stderr, self.stdout, any(s.to_stdout for s in self.specs))
+        total = count_hint(self.request.inputs.catalogs, self.request.inputs.input_format) \
+            if show and self.request.inputs.mapping is None else None
+        return Progress(total, self.stderr, show)
+
+    def failed(self, summary: Summary) -> bool:
+        return failed(summary, self.settings["fail_on"])
+
+    def notices(self, summary: Summary) -> list:
+        """What standard error should say after the reports: ``(kind, text)``, kind warning or note."""
+        out = [("warning", w) for w in self.writer_warnings]
+        hidden = len(self.record_warnings) - WARNINGS_SHOWN
+        if hidden > 0:
+            out.append(("warning", f"... and {plural(hidden, 'more record warning')} "
+                                   "(--strict makes unknown keys errors)"))
+        out += [("warning", line) for line in waiver_warnings(self.waivers, summary.unused_waivers)]
+        if self.skipped:
+            out.append(("note", f"the mapping's where: skipped {self.skipped} record(s) that are not services "
+                                "(valuate facts lists what was kept)"))
+        out += self._baseline_notices(summary)
+        if not self.settings["quiet"]:
+            out += [("note", f"wrote {s.file} ({plural(summary.services)})") for s in self.specs if s.file]
+        return out
+
+    def _baseline_notices(self, summary: Summary) -> list:
+        b = summary.baseline
+        if b is None:
+            return []
+        found = self.new.found
+        out = [("note", f"{plural(len(found), 'new finding')} not in the baseline {b.file}"
+                        + (":" if found else ""))]
+        out += [("note", f"  new: {label} / {rule} ({status}): {message}")
+                for label, rule, status, message in found[:NEW_SHOWN]]
+        if len(found) > NEW_SHOWN:
+            out.append(("note", f"  ... and {len(found) - NEW_SHOWN} more (the reports mark each one)"))
+        if b.fixed:
+            entries = "1 baseline entry no longer occurs" if len(b.fixed) == 1 else \
+                f"{len(b.fixed):,} baseline entries no longer occur"
+            out.append(("note", f"{entries} (fixed): run "
+                                "'valuate baseline create' again to shrink the file"))
+        return out

@@ -1,0 +1,83 @@
+"""``check --baseline FILE``: accept what a catalog already fails on, fail on what is new.
+
+A baseline is a snapshot (``valuate baseline create``) of the open findings
+of a run. Against it each finding of this run is ``new`` (not in the
+baseline with this status), ``unchanged`` or ``updated`` (same status,
+other evidence); the state is written on the finding, so every report
+shows it. ``--fail-on`` then counts only new findings (``BaselineTally``),
+and baseline entries that no longer occur are listed as fixed, so the file
+can shrink. Waived findings are never baselined: a waiver's expiry must
+still bite.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from typing import Iterable
+
+from ..model import ERROR, BaselineSummary, ServiceResult
+from .delta import NEW, state
+from .snapshot import RECORD_RULE, FindingMark, Snapshot, marks_of
+
+LEVELS = ("not_valuable", "indeterminate", "error", "advisory")
+
+
+class Baseline:
+    """A loaded baseline, applied to one result at a time (stateless: see BaselineTally)."""
+
+    def __init__(self, snapshot: Snapshot):
+        self.snapshot = snapshot
+
+    def apply(self, result: ServiceResult) -> tuple[ServiceResult, tuple]:
+        """(the result with each open finding's baseline state, its FindingMarks with their states)."""
+        marks = marks_of(result)
+        states = tuple((m, state(self.snapshot.finding(*m.key), m)) for m in marks)
+        if result.verdict == ERROR:
+            return replace(result, baseline=states[0][1]), states
+        by_rule = {m.rule: s for m, s in states}
+        findings = tuple(replace(f, baseline=by_rule[f.rule]) if f.rule in by_rule else f
+                         for f in result.findings)
+        return replace(result, findings=findings), states
+
+
+def new_levels(result: ServiceResult) -> set:
+    """The levels of a marked result's new findings (what --fail-on counts under a baseline)."""
+    if result.verdict == ERROR:
+        return {ERROR} if result.baseline == NEW else set()
+    return {mark.level for mark in marks_of(result) if _state_of(result, mark) == NEW}
+
+
+def _state_of(result: ServiceResult, mark: FindingMark):
+    finding = result.finding(mark.rule)
+    return finding.baseline if finding is not None else None
+
+
+class BaselineTally:
+    """Counts new and known findings across a run, and which baseline entries it saw."""
+
+    def __init__(self, baseline: Baseline):
+        self.baseline = baseline
+        self.new: Counter = Counter()
+        self.known = 0
+        self.seen: set = set()
+
+    def add(self, states: Iterable[tuple]) -> None:
+        for mark, st in states:
+            if st == NEW:
+                self.new[mark.level] += 1
+            else:
+                self.known += 1
+                self.seen.add(mark.key)
+
+    def summary(self) -> BaselineSummary:
+        snapshot = self.baseline.snapshot
+        fixed = tuple((m.service, m.rule, m.status, m.since) for m in snapshot.findings() if m.key not in self.seen)
+        return BaselineSummary(snapshot.source, len(snapshot), tuple((lv, self.new[lv]) for lv in LEVELS),
+                               self.known, fixed)
+
+
+def new_findings(result: ServiceResult) -> list:
+    """(rule, status, message) of each new finding of a marked result, for people."""
+    if result.verdict == ERROR:
+        return [(RECORD_RULE, ERROR, "; ".join(str(e) for e in result.errors))] if result.baseline == NEW else []
+    return [(f.rule, f.status, f.message) for f in result.findings if f.baseline == NEW]

@@ -1,0 +1,155 @@
+"""What a run found, reduced to what another run can be compared with.
+
+A ``Snapshot`` is a run's services (id, name, verdict) and their open
+findings: every finding not met or unknown that no active waiver covers,
+plus one entry per invalid record (rule ``valuate.record``). A finding is
+known by its service id and rule id, and carries a fingerprint of its
+status and evidence, so a later run can tell "still failing, same reason"
+from "still failing, other values" (``updated``).
+
+Snapshots are made from live results (``snapshot_of``) or loaded from a
+previous ``--format json`` / ``--format jsonl`` report or a baseline file
+(``load_snapshot``); the same fingerprint comes out of both.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Optional
+
+from ..model import ERROR, NOT_MET, UNKNOWN, ServiceResult
+
+RECORD_RULE = "valuate.record"  # the "finding" of an invalid record: its errors
+OPEN = (NOT_MET, UNKNOWN)  # statuses a snapshot keeps (met and not_applicable decide nothing)
+
+
+@dataclass(frozen=True)
+class FindingMark:
+    """One open finding of one service: its key (service, rule) and what it found."""
+
+    service: str
+    rule: str
+    status: str  # not_met | unknown, or "error" for RECORD_RULE
+    fingerprint: str
+    counts: bool = True  # decides a verdict (deciding, severity error); advisory findings do not
+    message: str = ""
+    since: Optional[str] = None  # the evaluation date it was first seen, when known
+
+    @property
+    def key(self) -> tuple:
+        return (self.service, self.rule)
+
+    @property
+    def level(self) -> str:
+        """The verdict this finding pushes a service towards (advisory: none)."""
+        if self.rule == RECORD_RULE:
+            return ERROR
+        if not self.counts:
+            return "advisory"
+        return "not_valuable" if self.status == NOT_MET else "indeterminate"
+
+    def to_dict(self) -> dict:
+        out = {"service": self.service, "rule": self.rule, "status": self.status,
+               "fingerprint": self.fingerprint}
+        if not self.counts:
+            out["counts"] = False
+        if self.since is not None:
+            out["since"] = self.since
+        out["message"] = self.message
+        return out
+
+
+@dataclass(frozen=True)
+class ServiceMark:
+    id: str
+    name: Optional[str]
+    verdict: str
+    findings: tuple = ()  # FindingMark, in report order
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A run as another run sees it. ``kind``: report (a previous report) or baseline."""
+
+    source: str  # the file it was loaded from, or "(this run)"
+    kind: str
+    as_of: Optional[str] = None
+    services: tuple = ()  # ServiceMark, in input order
+    _findings: Mapping = field(default_factory=dict, compare=False, repr=False)  # key -> FindingMark
+    _services: Mapping = field(default_factory=dict, compare=False, repr=False)  # id -> ServiceMark
+
+    @staticmethod
+    def of(source: str, kind: str, as_of: Optional[str], services: Iterable[ServiceMark]) -> "Snapshot":
+        services = tuple(services)
+        index = {f.key: f for s in services for f in s.findings}
+        by_id: dict = {}
+        for s in services:  # a repeated id (a duplicate record) keeps the first record's service
+            by_id.setdefault(s.id, s)
+        return Snapshot(source, kind, as_of, services, index, by_id)
+
+    def finding(self, service: str, rule: str) -> Optional[FindingMark]:
+        return self._findings.get((service, rule))
+
+    def findings(self) -> Iterable[FindingMark]:
+        return self._findings.values()
+
+    def service(self, service_id: str) -> Optional[ServiceMark]:
+        return self._services.get(service_id)
+
+    def __len__(self) -> int:
+        return len(self._findings)
+
+
+def fingerprint(status: str, evidence) -> str:
+    """16 hex digits of sha256 over the status and the evidence, order-independent."""
+    items = sorted((str(k), v) for k, v in (evidence.items() if isinstance(evidence, dict) else evidence))
+    text = json.dumps([status, items], sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def service_key(service_id: Optional[str], position: int) -> str:
+    """A service's key: its id; an invalid record without one is known by its position."""
+    return service_id if service_id is not None else f"(record {position})"
+
+
+def marks_of(result: ServiceResult, since: Optional[str] = None) -> tuple:
+    """The open findings of one live result (what a baseline would record of it)."""
+    key = service_key(result.id, result.position)
+    if result.verdict == ERROR:
+        errors = [(e.path, e.message) for e in result.errors]
+        text = "; ".join(str(e) for e in result.errors)
+        return (FindingMark(key, RECORD_RULE, ERROR, fingerprint(ERROR, errors), True, text, since),)
+    return tuple(FindingMark(key, f.rule, f.status, fingerprint(f.status, f.evidence), f.counts, f.message, since)
+                 for f in result.findings if f.status in OPEN and not f.waived)
+
+
+def mark_service(result: ServiceResult, since: Optional[str] = None) -> ServiceMark:
+    return ServiceMark(service_key(result.id, result.position), result.name, result.verdict,
+                       marks_of(result, since))
+
+
+def snapshot_of(results: Iterable[ServiceResult], as_of: Optional[str], source: str = "(this run)",
+                kind: str = "report") -> Snapshot:
+    return Snapshot.of(source, kind, as_of, (mark_service(r, as_of) for r in results))
+
+
+def marks_from_dict(service: dict, position: int, since: Optional[str]) -> ServiceMark:
+    """A service object of a JSON/JSONL report (CONTRACT.md section 3) as a ServiceMark."""
+    key = service_key(service.get("id"), position)
+    verdict = service.get("verdict", "")
+    if verdict == ERROR:
+        errors = [(e.get("path", ""), e.get("message", "")) for e in service.get("errors") or ()]
+        found = (FindingMark(key, RECORD_RULE, ERROR, fingerprint(ERROR, errors), True,
+                             service.get("message", ""), service.get("since", since)),)
+    else:
+        found = tuple(
+            FindingMark(key, f["rule"], f["status"], fingerprint(f["status"], f.get("evidence") or {}),
+                        f.get("criterion") != "advisory" and f.get("severity") == "error",
+                        f.get("message", ""), f.get("since", since))
+            for f in service.get("findings") or () if f.get("status") in OPEN and "waived" not in f)
+    return ServiceMark(key, service.get("name"), verdict, found)
+
+
+__all__ = ["RECORD_RULE", "FindingMark", "ServiceMark", "Snapshot", "fingerprint", "marks_of",
+           "mark_service", "snapshot_of", "marks_from_dict", "service_key"]

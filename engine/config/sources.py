@@ -1,0 +1,132 @@
+"""Where settings come from besides the command line: a config file and the environment.
+
+The file is ``valuate.toml`` or the ``[tool.valuate]`` table of
+``pyproject.toml``, in the working directory or the nearest directory above
+it that has one (``valuate.toml`` first); ``--config FILE`` (or
+``VALUATE_CONFIG``) names one instead and ``--no-config`` ignores it. Paths
+in a file are relative to the file's directory, so a job started in a
+subdirectory reads the same files. Variables are ``VALUATE_<SETTING>``
+(``VALUATE_FAIL_ON=indeterminate``).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Optional
+
+from ..errors import Location, UserError, did_you_mean
+from .settings import BY_NAME, SETTINGS
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, packaged for 3.10 (a dependency there)
+    import tomli as tomllib
+
+CONFIG_ENV = "VALUATE_CONFIG"
+NOT_SETTINGS = {CONFIG_ENV, "VALUATE_SAMPLES"}  # variables valuate reads that are not settings
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    path: Path
+    values: Mapping  # setting dest -> raw TOML value
+    lines: Mapping  # setting dest -> line of its key (for messages)
+
+    def where(self, dest: str) -> str:
+        line = self.lines.get(dest)
+        return f"{self.path}:{line}" if line else str(self.path)
+
+
+def discover(start: Path) -> Optional[Path]:
+    """The nearest valuate.toml, or pyproject.toml with a [tool.valuate] table, at or above ``start``."""
+    for folder in (start, *start.parents):
+        if (folder / "valuate.toml").is_file():
+            return folder / "valuate.toml"
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and re.search(r"^\s*\[tool\.valuate\]", _read(pyproject), re.M):
+            return pyproject
+    return None
+
+
+def load_file(path: Path) -> ConfigFile:
+    text = _read(path)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise UserError(f"invalid TOML: {err}", Location(file=str(path))) from None
+    if path.name == "pyproject.toml":
+        doc = doc.get("tool", {}).get("valuate", {})
+        section = "[tool.valuate]"
+    else:
+        section = None
+    if not isinstance(doc, dict):
+        raise UserError("[tool.valuate] must be a table", Location(file=str(path)))
+    values, lines = {}, {}
+    for key, value in doc.items():
+        dest = key.replace("-", "_")
+        line = _line_of(text, key, section)
+        if dest not in BY_NAME:
+            raise UserError(f"unknown key {key!r}{_suggest(key)}; the keys are the options of valuate check: "
+                            f"{', '.join(s.name for s in SETTINGS)}", Location(file=str(path), line=line))
+        values[dest], lines[dest] = value, line
+    return ConfigFile(path, values, lines)
+
+
+def find(config: Optional[str], no_config: bool, env: Mapping, cwd: Path) -> Optional[ConfigFile]:
+    if no_config:
+        return None
+    named = config or env.get(CONFIG_ENV)
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise UserError("no such config file", Location(file=str(named)))
+        return load_file(path)
+    found = discover(cwd)
+    return load_file(found) if found is not None else None
+
+
+def environment(env: Mapping) -> tuple[dict, list]:
+    """(dest -> text of each VALUATE_* setting variable, warnings for near misses)."""
+    values, warnings = {}, []
+    known = {s.env: s.dest for s in SETTINGS}
+    for name, value in env.items():
+        if not name.startswith("VALUATE_") or name in NOT_SETTINGS:
+            continue
+        if name in known:
+            values[known[name]] = value
+            continue
+        # Other VALUATE_ variables may belong to someone else: only near misses of a
+        # setting's name are told (compared without the shared prefix, which would match all).
+        close = difflib.get_close_matches(name[8:], [n[8:] for n in known], n=1, cutoff=0.8)
+        if close:
+            warnings.append(f"environment variable {name} is not a valuate setting "
+                            f"(did you mean 'VALUATE_{close[0]}'?)")
+    return values, warnings
+
+
+def _suggest(key: str) -> str:
+    return did_you_mean(key, [s.name for s in SETTINGS]) or did_you_mean(key.replace("_", "-"),
+                                                                        [s.name for s in SETTINGS])
+
+
+def _line_of(text: str, key: str, section: Optional[str]) -> Optional[int]:
+    """The line of ``key = ...`` (inside ``section`` when given); TOML parsers do not keep lines."""
+    start = 0
+    if section is not None:
+        found = text.find(section)
+        start = text.count("\n", 0, found) if found >= 0 else 0
+    pattern = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
+    for number, line in enumerate(text.splitlines()[start:], start + 1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UserError(f"cannot read config file: {err}", Location(file=str(path))) from None

@@ -1,0 +1,101 @@
+"""Where a run's reports go: ``--format FMT[:FILE]`` (repeatable) and ``--output``.
+
+Each format given with a FILE is written to that file; a format without one
+goes to ``--output`` or, without it, to standard output (``-`` names
+standard output too). At most one report can go to standard output. Files
+are written atomically (engine/atomic.py), all from one pass over the
+records: the run feeds a ``Tee`` of the writers.
+
+One streaming format alone (text, json, jsonl, github) is rendered in the
+worker processes that evaluated each record (``render``); several formats,
+a ``--quiet`` filter or a baseline need the results themselves here.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Iterator, Optional, TextIO
+
+from .atomic import atomic_output
+from .errors import UserError, did_you_mean
+from .model import RunInfo
+from .report import FORMATS, PLAIN, Tee, WriterOptions, writer_for
+
+STDOUT = "-"
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    format: str
+    file: Optional[str] = None  # None: standard output
+
+    @property
+    def to_stdout(self) -> bool:
+        return self.file is None
+
+    @property
+    def writer_class(self):
+        return FORMATS[self.format]
+
+
+def output_specs(formats, output: Optional[str] = None) -> tuple:
+    """The outputs of ``--format`` values (``FMT`` or ``FMT:FILE``) and ``--output``."""
+    specs = []
+    for given in formats or ("text",):
+        fmt, sep, file = given.partition(":")
+        if fmt not in FORMATS:
+            raise UserError(f"unknown --format {fmt!r}{did_you_mean(fmt, list(FORMATS))}; "
+                            f"known: {', '.join(FORMATS)}")
+        if sep and not file:
+            raise UserError(f"--format {given!r}: a FILE is needed after ':' ('-' for standard output)")
+        target = file if sep else output
+        specs.append(OutputSpec(fmt, None if target in (None, STDOUT) else target))
+    on_stdout = [s.format for s in specs if s.to_stdout]
+    if len(on_stdout) > 1:
+        raise UserError(f"only one report can go to standard output, got {', '.join(on_stdout)}: "
+                        "give the others a file (--format FMT:FILE)")
+    files = [s.file for s in specs if s.file is not None]
+    if len(set(files)) != len(files):
+        raise UserError("two reports would be written to the same file")
+    return tuple(specs)
+
+
+def conditions_needed(specs) -> bool:
+    return any(s.writer_class.needs_conditions for s in specs)
+
+
+def options_for(spec: OutputSpec, base: WriterOptions, color: str = "never",
+                stdout: Optional[TextIO] = None, env=None) -> WriterOptions:
+    """The options of one output: colour (``auto``: a terminal, and NO_COLOR unset) and the
+    --quiet filter only for text; SARIF's extra statuses only for SARIF."""
+    if spec.format != "text":
+        return replace(base, color=False, keep=None)
+    env = os.environ if env is None else env
+    stream = stdout if stdout is not None else sys.stdout
+    on_terminal = spec.to_stdout and hasattr(stream, "isatty") and stream.isatty()
+    wanted = color == "always" or (color == "auto" and on_terminal and not env.get("NO_COLOR"))
+    return replace(base, color=wanted)
+
+
+def worker_render(specs, options: WriterOptions):
+    """The renderer for worker processes, when one streaming format is all there is."""
+    if len(specs) != 1 or not specs[0].writer_class.streams or options.keep is not None:
+        return None
+    render = specs[0].writer_class.render_record
+    return render if options == PLAIN else partial(render, options=options)
+
+
+@contextlib.contextmanager
+def opened(specs, run: RunInfo, options: list, stdout: Optional[TextIO] = None) -> Iterator[Tee]:
+    """A Tee of one writer per spec (with ``options[i]``); files are renamed into place only
+    if the run completes."""
+    stdout = stdout if stdout is not None else sys.stdout
+    with contextlib.ExitStack() as stack:
+        writers = []
+        for spec, opts in zip(specs, options):
+            out = stdout if spec.to_stdout else stack.enter_context(atomic_output(spec.file))
+            writers.append(writer_for(spec.format, out, run, opts))
+        yield Tee(writers)

@@ -1,0 +1,77 @@
+"""``--format github``: GitHub Actions workflow commands, one annotation per service.
+
+Printed by a workflow step, each line becomes an annotation on the catalog
+file at the record's line (in the pull request's "Files changed" too):
+
+    ::error file=catalog.yaml,line=43,title=valuate: crm is not valuable::WAR-001 measured ...
+
+``error`` for a service that is not valuable or an invalid record,
+``warning`` for an indeterminate one; against a baseline, a service whose
+failures are all in the baseline is a ``notice`` (known debt, not news). A
+valuable service is a ``::debug::`` line, shown only when step debug
+logging is on, so every record is still there exactly once. A final
+``::notice`` carries the summary. Values are escaped as the Actions
+toolkit does (``%``, CR, LF; in properties also ``:`` and ``,``).
+"""
+from __future__ import annotations
+
+from ..model import ERROR, INDETERMINATE, VALUABLE, RunInfo, ServiceResult, Summary
+from . import view
+from .base import PLAIN, Writer, WriterOptions
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(kind: str, message: str, **props) -> str:
+    given = ",".join(f"{k}={escape_property(str(v))}" for k, v in props.items() if v is not None)
+    return f"::{kind}{' ' + given if given else ''}::{escape_data(message)}\n"
+
+
+def _kind(result: ServiceResult) -> str:
+    if result.verdict == VALUABLE:
+        return "debug"
+    baselined = result.baseline is not None or any(f.baseline is not None for f in result.findings)
+    new = result.baseline == "new" or any(f.baseline == "new" for f in result.findings)
+    if baselined and not new:
+        return "notice"
+    return "warning" if result.verdict == INDETERMINATE else "error"
+
+
+def _message(result: ServiceResult) -> str:
+    if result.verdict == ERROR:
+        return "invalid record: " + "; ".join(view.errors(result))
+    lines = [f"{f.rule} {f.status}: {f.message}" + (" [new]" if f.baseline == "new" else "")
+             for f in view.failing(result)]
+    tp = result.to_pass
+    if tp is not None and tp.verified and tp.changes:
+        lines.append("to pass: " + "; ".join(dict.fromkeys(c.text for c in tp.changes)))
+    return "\n".join(lines)
+
+
+class GithubWriter(Writer):
+    streams = True
+
+    @staticmethod
+    def render_record(result: ServiceResult, run: RunInfo, options: WriterOptions = PLAIN) -> str:
+        kind = _kind(result)
+        if kind == "debug":
+            return _command("debug", f"valuate: {view.title(result)} is valuable")
+        src = result.source
+        title = f"valuate: {view.label(result)} " + (
+            "is an invalid record" if result.verdict == ERROR else f"is {view.VERDICT_WORDS[result.verdict]}")
+        return _command(kind, _message(result), file=src.file if src else None,
+                        line=src.line if src else None, title=title)
+
+    def close(self, summary: Summary) -> None:
+        counts = ", ".join(f"{summary.verdicts[v]} {view.VERDICT_WORDS[v]}" for v in summary.verdicts)
+        text = f"{summary.services} services: {counts}"
+        b = summary.baseline
+        if b is not None:
+            text += f"; {b.new_at([lv for lv, _ in b.new])} new findings, {len(b.fixed)} baseline entries fixed"
+        self.out.write(_command("notice", text, title="valuate"))

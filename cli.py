@@ -72,7 +72,8 @@ def _run(fn, *args, **kwargs) -> int:
     try:
         return fn(*args, **kwargs)
     except UserError as err:
-        click.echo(f"valuate: error: {err}", err=True)
+        for line in err.lines():
+            click.echo(f"valuate: error: {line}", err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
         click.echo("valuate: interrupted", err=True)

@@ -23,6 +23,7 @@ from ..rules.derived import output_types
 from ..policy.profiles import apply_profile, load_profile
 from .satisfiable import analyse
 from ..policy.waivers import load_waivers
+from ..yamlio import YamlSyntaxError
 
 
 @dataclass
@@ -147,7 +148,7 @@ def _waivers(path: str, packs: list, as_of: _dt.date, warning_days: int) -> list
     except RulePackError as err:
         return list(err.problems)
     except UserError as err:
-        return [Problem(err.message, err.location, "error", "waiver")]
+        return [Problem(err.message, err.location, "error", "yaml" if isinstance(err, YamlSyntaxError) else "waiver")]
     out = []
     for w in waiver_set.waivers:
         file, _, line = w.source.rpartition(":")

@@ -244,7 +244,7 @@ def check_param_value(param: Parameter, value: Any) -> Optional[str]:
     kind = param.kind
     if kind in ("number", "integer"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            return f"expected a number, got {kind_of(value)}"
+            return f"expected {'an integer' if kind == 'integer' else 'a number'}, got {kind_of(value)}"
         if kind == "integer" and value != int(value):
             return f"expected an integer, got {value}"
         if param.minimum is not None and value < param.minimum:

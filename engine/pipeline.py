@@ -83,7 +83,7 @@ class Run:
         try:
             for outcome in outcomes(spec, _mark_repeats(records), options.jobs, render):
                 outcome = account.checked(outcome)
-                self.summary.count(outcome.verdict, outcome.criteria, outcome.waived)
+                self.summary.count(outcome.verdict, outcome.criteria, outcome.waived, outcome.not_applicable)
                 self._used.update(outcome.waivers_used)
                 coverage.add(outcome.coverage)
                 yield outcome

@@ -24,7 +24,7 @@ def deciding_paths(program) -> tuple:
         rule = compiled.rule
         if not rule.deciding or rule.severity != "error":
             continue
-        for node in walk(rule.condition):
+        for node in (n for c in rule.conditions() for n in walk(c)):
             if not isinstance(node, Leaf):
                 continue
             paths = list(node.fact_paths())

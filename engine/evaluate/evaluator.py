@@ -120,7 +120,7 @@ class Evaluator:
         """
         decided = self.statuses(fact, self.derived_values(fact))
         light = [_Decided(lay.rule.id, lay.rule.top_criterion, lay.rule.dimension,
-                          decided[lay.compiled.index].get(0, UNKNOWN), lay.rule.severity == "error")
+                          lay.status(decided[lay.compiled.index]), lay.rule.severity == "error")
                  for lay in self._layouts if lay.rule.deciding]
         return compose(light, (None, None), self._exempt)[1]
 

@@ -53,7 +53,7 @@ class WhatIf:
     def suggest(self, result: ServiceResult) -> ToPass:
         original = result.facts
         findings, edits = result.findings, []
-        if any(f.deciding and f.status != MET and f.condition is None for f in findings):
+        if any(f.deciding and f.failing and f.condition is None for f in findings):
             findings = self.evaluate(original)[2]  # the batch built no trees (lean output): build them
         for _ in range(MAX_ROUNDS):
             current = apply(original, edits)
@@ -78,10 +78,17 @@ class WhatIf:
         ctx = Context(fact, facts.value, self.derived, params, self.as_of, examples=examples or {})
         edits: list = []
         for f in findings:
-            if not f.deciding or f.status == MET:
+            if not f.deciding or not f.failing:
                 continue
             rule = self.rules.get((f.pack, f.rule))
-            found = plan(rule.condition, f.condition, MET, ctx) if rule and f.condition else None
+            cond, tree = (rule.condition if rule else None), f.condition
+            if tree is not None and tree.kind == "applies_when":  # unknown whether it applies: settle that first
+                cond, tree = rule.applies_when, tree.children[0]
+            found = plan(cond, tree, MET, ctx) if rule and tree else None
+            if found and cond is not rule.condition:  # never present the stand-in as a target
+                found = [replace(e, text=f"record {e.path} ({f.rule} applies when {cond.describe()}; the "
+                                         "verification assumed it does)") if get(fact, e.path) is None else e
+                         for e in found]
             if not found:
                 what = f.condition.description if f.condition else f.title
                 return None, f"{f.rule} ({what})"

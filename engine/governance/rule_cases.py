@@ -31,7 +31,7 @@ from ..rules import check_param_value
 from ..rules.param_cases import data_of, is_cases, parse_cases
 from ..rules.conditions import Scope
 from ..documents import Reader
-from ..model import ERROR, STATUSES, VERDICTS
+from ..model import ERROR, FINDING_STATUSES, NOT_APPLICABLE, VERDICTS
 from ..pipeline import run
 from ..policy import LoadedPolicy, load_policy
 from ..request import Inputs, Policy, RunOptions, RunRequest
@@ -71,7 +71,7 @@ class Coverage:
     seen: dict = field(default_factory=dict)  # rule id -> statuses some case produced
 
     def missing(self, rule_id: str) -> list:
-        return [s for s in STATUSES if s in self.possible[rule_id] and s not in self.seen.get(rule_id, ())]
+        return [s for s in FINDING_STATUSES if s in self.possible[rule_id] and s not in self.seen.get(rule_id, ())]
 
     def percent(self) -> float:
         total = sum(len(p) for p in self.possible.values())
@@ -80,10 +80,12 @@ class Coverage:
 
 
 def possible_statuses(rule) -> set:
-    """A rule can be unknown only if some leaf can be: existence tests never are."""
+    """A rule can be unknown only if some leaf can be: existence tests never are. A rule
+    with applies_when can also not apply."""
     can_be_unknown = any(not (leaf.op == "is" and leaf.test in ("present", "absent"))
-                         for leaf in leaves(rule.condition))
-    return {"met", "not_met", "unknown"} if can_be_unknown else {"met", "not_met"}
+                         for cond in rule.conditions() for leaf in leaves(cond))
+    out = {"met", "not_met", "unknown"} if can_be_unknown else {"met", "not_met"}
+    return out | {NOT_APPLICABLE} if rule.applies_when is not None else out
 
 
 def load_cases(pack: Pack, files: Optional[list] = None) -> list[Case]:
@@ -152,8 +154,8 @@ def _expect(raw: Any, default_rule: Optional[str], pack: Pack, loc: Location, pr
     for rid, status in expect["rules"].items():
         if pack.rule(rid) is None:
             problems.append(Problem(f"unknown rule {rid!r} in expect", loc))
-        if status not in STATUSES:
-            problems.append(Problem(f"expected status {status!r} is not one of {', '.join(STATUSES)}", loc))
+        if status not in FINDING_STATUSES:
+            problems.append(Problem(f"expected status {status!r} is not one of {', '.join(FINDING_STATUSES)}", loc))
     if expect["verdict"] is not None and expect["verdict"] not in VERDICTS:
         problems.append(Problem(f"expected verdict {expect['verdict']!r} is not one of {', '.join(VERDICTS)}", loc))
     return expect

@@ -72,7 +72,7 @@ def load_policy(spec: Policy, packs: Optional[list] = None) -> LoadedPolicy:
     resolved = resolve_params(packs, params)
     program = compile_packs(packs, resolved)
     infos = tuple(RuleInfo(r.id, r.pack, r.title, r.criterion, r.severity, r.rationale, r.remediation,
-                           r.condition.describe()) for p in packs for r in p.rules)
+                           r.describe()) for p in packs for r in p.rules)
     return LoadedPolicy(spec, program, day, rules_digest(packs, resolved), infos, waivers, profile)
 
 

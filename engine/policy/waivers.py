@@ -23,7 +23,7 @@ import hashlib
 from typing import Optional
 
 from ..errors import Location, RulePackError, UserError
-from ..model import MET, ServiceResult, Waiver
+from ..model import ServiceResult, Waiver
 from ..errors import did_you_mean
 from ..rules.conditions import as_date
 from ..rules.language import CRITERIA
@@ -59,7 +59,7 @@ class WaiverSet:
             return findings
         out = []
         for f in findings:
-            chosen = self._match(f, indices) if f.status != MET else None
+            chosen = self._match(f, indices) if f.failing else None
             out.append(dataclasses.replace(f, waiver=self.waivers[chosen]) if chosen is not None else f)
         return out
 

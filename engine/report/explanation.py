@@ -9,10 +9,11 @@ import json
 from typing import Any, Optional
 
 from ..model import MET, NOT_MET, UNKNOWN, ConditionResult, RunInfo, ServiceResult
+from ..model import NOT_APPLICABLE as NOT_APPLICABLE_STATUS
 from ..model import format_value
 
-SYMBOL = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?"}
-NOT_APPLICABLE = "–"
+NOT_APPLICABLE = "–"  # an alternative that did not matter, or a rule that does not apply
+SYMBOL = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?", NOT_APPLICABLE_STATUS: NOT_APPLICABLE}
 
 
 def explain_json(run: RunInfo, result: ServiceResult) -> str:

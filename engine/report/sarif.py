@@ -111,7 +111,7 @@ class SarifWriter(CollectingWriter):
         for result in report.services:
             results.append(_verdict(result, verdict_index))
             for f in result.findings:
-                if f.status != MET:
+                if f.failing:
                     results.append(_finding(result, f, index.get((f.pack, f.rule), -1)))
         doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{
             "tool": {"driver": {"name": run.tool, "version": run.version, "rules": descriptors}},

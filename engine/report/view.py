@@ -61,7 +61,7 @@ def advisory(result: ServiceResult) -> list:
 
 def failing(result: ServiceResult) -> list:
     """Deciding findings that are not met or unknown: why the verdict is not valuable."""
-    return [f for f in deciding(result) if f.status != MET]
+    return [f for f in deciding(result) if f.failing]
 
 
 def coverage_rows(summary) -> list:

@@ -19,7 +19,7 @@ from ..yamlio import load_single, read_text
 from .param_cases import ParamCases
 from .conditions import Scope, parse_condition
 from .derived import output_types, parse_derived
-from .language import CRITERIA, SEVERITIES, STATUSES, Pack, Parameter, Rule, walk
+from .language import CRITERIA, RULE_STATUSES, SEVERITIES, STATUSES, Pack, Parameter, Rule, walk
 from ..documents import Reader, join, kind_of
 from .templates import parse_template, unknown_placeholders
 
@@ -175,7 +175,7 @@ class _PackBuilder:
         loc = r.at(container, i, path)
         if not r.mapping(body, loc, "a rule"):
             return None
-        r.keys(body, path, ("metadata", "condition"), ("messages",), "a rule")
+        r.keys(body, path, ("metadata", "condition"), ("applies_when", "messages"), "a rule")
         meta = body.get("metadata")
         mpath = join(path, "metadata")
         if not isinstance(meta, dict):
@@ -196,29 +196,33 @@ class _PackBuilder:
             rid = None
         cond = parse_condition(r, body.get("condition"), body, "condition", join(path, "condition"), scope) \
             if "condition" in body else None
-        messages = self._messages(r, body, path, scope, cond)
-        if None in (rid, criterion, severity, cond, messages) or None in fields.values():
+        applies = parse_condition(r, body["applies_when"], body, "applies_when", join(path, "applies_when"),
+                                  scope) if "applies_when" in body else None
+        messages = self._messages(r, body, path, scope, cond, "applies_when" in body)
+        if None in (rid, criterion, severity, cond, messages) or None in fields.values() \
+                or ("applies_when" in body and applies is None):
             return None
         if criterion != "advisory" and severity != "error":
             r.warn(f"rule {rid} decides {criterion} but has severity {severity}; deciding rules are "
                    "usually 'error' (advisory rules never change the verdict)", r.at(meta, "severity"))
         return Rule(rid, fields["title"], criterion, severity, fields["rationale"], fields["remediation"],
-                    cond, messages, pack, Location(file=r.file, line=loc.line, column=loc.column))
+                    cond, messages, pack, Location(file=r.file, line=loc.line, column=loc.column), applies)
 
     def _known(self, derived: dict, params: dict) -> set:
         return set(self.schema.all_paths()) | set(derived) | {f"param.{p}" for p in params}
 
-    def _messages(self, r, body, path, scope, cond) -> Optional[dict]:
+    def _messages(self, r, body, path, scope, cond, applies: bool = False) -> Optional[dict]:
         node = body.get("messages")
         if node is None:
             return {}
         mpath = join(path, "messages")
         if not r.mapping(node, r.at(body, "messages", mpath), "'messages'"):
             return None
-        r.keys(node, mpath, (), STATUSES, "messages")
+        statuses = RULE_STATUSES if applies else STATUSES  # not_applicable needs an applies_when
+        r.keys(node, mpath, (), statuses, "messages")
         known = self._known(scope.derived, scope.params)
         out = {}
-        for status in STATUSES:
+        for status in statuses:
             if status not in node:
                 continue
             loc = r.at(node, status, join(mpath, status))

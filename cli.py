@@ -29,7 +29,7 @@ from .engine.ingest.mapping.facts import render as render_facts
 from .engine.limits import DEFAULT as DEFAULT_LIMITS
 from .engine.pipeline import facts_document, run
 from .engine.policy import load_policy
-from .engine.policy.waivers import waiver_warnings
+from .engine.policy.waivers import waiver_failures, waiver_kinds, waiver_warnings
 from .engine.progress import Progress
 from .engine.report import FORMATS, writer_for
 from .engine.report.explanation import explain_json, explain_text
@@ -129,6 +129,16 @@ limit_option = click.option("--limit", "limits", multiple=True, metavar="NAME=VA
                             help="Change an input limit, e.g. max_record_bytes=8388608 (see README).")
 
 
+watch_option = click.option("--watch", is_flag=True,
+                            help="Run again whenever one of the files read changes (Ctrl-C stops).")
+
+
+def _watching(paths, once) -> int:
+    """Run ``once`` now and again on every change under ``paths`` (engine/watch.py)."""
+    from .engine.watch import watch_and_run
+    return watch_and_run([p for p in paths if p], once, lambda line: click.echo(line, err=True))
+
+
 mapping_option = click.option("--mapping", default=None, metavar="PRESET|FILE",
                               help="Read a raw export through a mapping: a preset name "
                                    "(facts/mappings/NAME.yaml) or a mapping file.")
@@ -162,12 +172,16 @@ def main() -> None:
               help="Worker processes for evaluation (default: the number of cores).")
 @click.option("--suggestions/--no-suggestions", default=True, show_default=True,
               help="Work out (and verify) what would make each failing service pass.")
+@click.option("--fail-on-waiver", "fail_on_waiver", default=None, metavar="expired,unused",
+              help="Also exit 1 when a waiver has expired or waived nothing (comma-separated).")
 @limit_option
+@watch_option
 @debug_option
-def check(catalogs, fmt, output, fail_on, jobs, suggestions, debug, **opts) -> None:
+def check(catalogs, fmt, output, fail_on, jobs, suggestions, fail_on_waiver, watch, debug, **opts) -> None:
     """Evaluate every service in CATALOG files and report verdicts."""
 
     def go() -> int:
+        waiver_gate = waiver_kinds(fail_on_waiver)
         writer_cls = FORMATS[fmt]
         options = RunOptions(conditions=writer_cls.needs_conditions, suggest=suggestions,
                              jobs=jobs or default_jobs())
@@ -189,9 +203,13 @@ def check(catalogs, fmt, output, fail_on, jobs, suggestions, debug, **opts) -> N
         else:
             summary = write(sys.stdout)
         failing = FAIL_LEVELS[fail_on]
-        return EXIT_FINDINGS if any(summary.verdicts[v] for v in failing) else EXIT_OK
+        gated = waiver_failures(current.info.waivers, summary.unused_waivers, waiver_gate)
+        for line in gated:
+            click.echo(f"valuate: --fail-on-waiver: {line}", err=True)
+        return EXIT_FINDINGS if any(summary.verdicts[v] for v in failing) or gated else EXIT_OK
 
-    sys.exit(_run(go, debug=debug))
+    watched = [*catalogs, *opts.get("rules", ()), opts.get("profile"), opts.get("waivers"), opts.get("mapping")]
+    sys.exit(_watching(watched, lambda: _run(go, debug=debug)) if watch else _run(go, debug=debug))
 
 
 def _warn_waivers(waivers, unused) -> None:
@@ -310,16 +328,21 @@ def rules_lint(paths, profile, waivers, as_of, waiver_warning_days, fmt, debug) 
 @click.option("--cases", "case_files", multiple=True, type=click.Path(dir_okay=False),
               help="Test case file (repeatable; default: the pack's tests/*.yaml). One PATH only.")
 @click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
-              help="Fail (exit 1) when fewer than N percent of the rules' reachable statuses are exercised.")
+              help="Fail (exit 1) when fewer than N percent of the rules' reachable statuses are asserted.")
+@click.option("--profile", type=click.Path(dir_okay=False), default=None,
+              help="Judge every case under this profile (a case's params refine it).")
+@click.option("--rules-of", "rules_of", multiple=True, metavar="PACK",
+              help="Coverage over every rule of this pack (repeatable; default: the rules the cases target).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@watch_option
 @debug_option
-def rules_test(paths, case_files, min_coverage, fmt, debug) -> None:
+def rules_test(paths, case_files, min_coverage, profile, rules_of, fmt, watch, debug) -> None:
     """Run the YAML rule test cases of packs; report failures with explanations, and coverage.
 
     Exit 1 when a case fails or coverage is below --min-coverage; 2 on a bad pack or case file."""
 
     def go() -> int:
-        runs = run_tests(list(paths), list(case_files) or None)
+        runs = run_tests(list(paths), list(case_files) or None, profile, list(rules_of) or None)
         covered = coverage_percent(runs)
         if fmt == "json":
             click.echo(json.dumps(tests_json(runs, min_coverage), ensure_ascii=False, indent=2))
@@ -331,7 +354,8 @@ def rules_test(paths, case_files, min_coverage, fmt, debug) -> None:
             click.echo(f"valuate: coverage {covered:.1f}% is below --min-coverage {min_coverage:g}%", err=True)
         return EXIT_FINDINGS if failed or low else EXIT_OK
 
-    sys.exit(_run(go, debug=debug))
+    watched = [*paths, *case_files, *([profile] if profile else [])]
+    sys.exit(_watching(watched, lambda: _run(go, debug=debug)) if watch else _run(go, debug=debug))
 
 
 @main.command()

@@ -76,7 +76,7 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
     schema = schema or FactSchema.default()
     compiled, definitions, names, problems = [], [], {}, []
     for pack in packs:
-        problems.extend(_check_cases(pack, params[pack.name]))
+        problems.extend(_check_cases(pack, scoped_params(pack, params)))
     if problems:
         raise RulePackError(problems)
     bounds = lower_bounds(packs)
@@ -91,8 +91,9 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
                 number_nodes(rule.applies_when, nodes, children)
             decided = tuple(i for i, n in enumerate(nodes) if i in (0, applies_at) or isinstance(n, Leaf))
             compiled.append(CompiledRule(index, rule, tuple(nodes), tuple(children), decided, applies_at))
+            readable = scoped_params(pack, params)
             for node_index in decided:
-                met, not_met = both(nodes[node_index], params[pack.name], bounds=bounds)
+                met, not_met = both(nodes[node_index], readable, bounds=bounds)
                 for flag, expr in ((True, met), (False, not_met)):
                     name = f"r{index}n{node_index}{'t' if flag else 'f'}"
                     problems.extend(_check_expr(rule, node_index, expr))
@@ -109,6 +110,15 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
     if problems:
         raise RulePackError(problems)
     return Program(tuple(packs), params, tuple(compiled), tuple(_split(definitions)), names, plan, chosen)
+
+
+def scoped_params(pack: Pack, params: dict) -> dict:
+    """The parameter values a pack's conditions read: its own by name, those of the packs it
+    requires as PACK.NAME."""
+    out = dict(params[pack.name])
+    for dep in pack.requires:
+        out.update({f"{dep}.{name}": value for name, value in params.get(dep, {}).items()})
+    return out
 
 
 def lower_bounds(packs) -> dict:
@@ -161,7 +171,7 @@ def _selectors(packs: list, params: dict, definitions: list, problems: list) -> 
     """Durable rules that tell which case of each fact-dependent parameter applied."""
     chosen: dict = {}
     when: list = []
-    used = {(p.name, n) for p in packs for r in p.rules for c in r.conditions() for n, _ in _params_read(c)}
+    used = {_owner(p.name, n) for p in packs for r in p.rules for c in r.conditions() for n, _ in _params_read(c)}
     for k, (pack_name, name) in enumerate(sorted(used)):
         value = params[pack_name][name]
         if not isinstance(value, ParamCases):
@@ -177,6 +187,12 @@ def _selectors(packs: list, params: dict, definitions: list, problems: list) -> 
             definitions.append((("param", k), rule_name, {"all": [{"m": expr}]}, node_count(expr)))
             chosen[rule_name] = (pack_name, name, i)
     return chosen, when
+
+
+def _owner(pack: str, name: str) -> tuple:
+    """(pack, parameter) that a parameter name read by ``pack`` means (PACK.NAME: another pack's)."""
+    owner, _, short = name.rpartition(".")
+    return (owner, short) if owner else (pack, name)
 
 
 def _check_expr(rule: Rule, node_index: int, expr: dict) -> list[Problem]:

@@ -17,8 +17,8 @@ def deciding_paths(program) -> tuple:
     Derived facts count by their inputs, fact-dependent parameters by the
     facts their cases read."""
     derived = {out: d.inputs for p in program.packs for d in p.derived.values() for out in d.outputs}
-    cases = {name: v.fact_paths() for values in program.params.values() for name, v in values.items()
-             if hasattr(v, "fact_paths")}
+    cases = {key: v.fact_paths() for pack, values in program.params.items() for name, v in values.items()
+             if hasattr(v, "fact_paths") for key in (name, f"{pack}.{name}")}
     out: dict = {}
     for compiled in program.rules:
         rule = compiled.rule

@@ -40,6 +40,9 @@ class Evaluator:
         self._derived_inputs = {out: d.inputs for d, _ in self._derived for out in d.outputs}
         self._bounds = {out: lists for d, _ in self._derived for out, lists in d.lower_bounds().items()}
         self._params = {name: value for p in program.packs for name, value in program.params[p.name].items()}
+        # another pack's parameter is read as PACK.NAME
+        self._params.update({f"{p.name}.{name}": value for p in program.packs
+                             for name, value in program.params[p.name].items()})
         # Fact-dependent parameters have no one value: per service, the case
         # durable-rules selected (None when unknown) is shown in explanations.
         self._param_inputs = {name: v.fact_paths() for name, v in self._params.items() if isinstance(v, ParamCases)}
@@ -74,7 +77,8 @@ class Evaluator:
         for name in self.host.fire(encode(payload)):
             if name in selectors:  # which case of a fact-dependent parameter applied
                 pack, param, case = selectors[name]
-                self.selected[param] = self.program.params[pack][param].cases[case].value
+                value = self.program.params[pack][param].cases[case].value
+                self.selected[param] = self.selected[f"{pack}.{param}"] = value
                 continue
             rule_index, node, met = names[name]
             status = MET if met else NOT_MET

@@ -49,6 +49,7 @@ class WhatIf:
         self.bounds = {out: lists for p in program.packs for d in p.derived.values()
                        for out, lists in d.lower_bounds().items()}
         self.params = {k: v for p in program.packs for k, v in program.params[p.name].items()}
+        self.params.update({f"{p.name}.{k}": v for p in program.packs for k, v in program.params[p.name].items()})
 
     def suggest(self, result: ServiceResult) -> ToPass:
         original = result.facts

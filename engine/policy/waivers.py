@@ -96,6 +96,32 @@ def waiver_warnings(waivers: Optional[tuple], unused: list) -> list[str]:
     return out
 
 
+WAIVER_GATES = ("expired", "unused")
+
+
+def waiver_kinds(spec) -> tuple:
+    """``--fail-on-waiver expired,unused`` as a tuple of kinds; a usage error names a wrong one."""
+    if not spec:
+        return ()
+    kinds = tuple(k.strip() for k in str(spec).split(",") if k.strip())
+    for kind in kinds:
+        if kind not in WAIVER_GATES:
+            raise UserError(f"--fail-on-waiver takes {', '.join(WAIVER_GATES)} (comma-separated); got {kind!r}"
+                            f"{did_you_mean(kind, list(WAIVER_GATES))}")
+    return kinds
+
+
+def waiver_failures(waivers: Optional[tuple], unused: list, kinds: tuple) -> list[str]:
+    """The waivers that fail a CI gate on ``kinds`` (expired, unused), in words."""
+    out = []
+    if "expired" in kinds:
+        out += [f"waiver {w.service} / {w.target} expired on {w.expires} ({w.source})"
+                for w in waivers or () if not w.active]
+    if "unused" in kinds:
+        out += [f"waiver {w.service} / {w.target} waived nothing ({w.source})" for w in unused]
+    return out
+
+
 def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30) -> WaiverSet:
     file = str(path)
     text = read_text(file)
@@ -171,4 +197,4 @@ def _target(r: Reader, node: dict, path: str, rule_ids: list) -> Optional[str]:
     return value
 
 
-__all__ = ["WaiverSet", "load_waivers", "waiver_warnings"]
+__all__ = ["WaiverSet", "load_waivers", "waiver_warnings", "waiver_kinds", "waiver_failures"]

@@ -301,7 +301,9 @@ def _operand(r, node, op, sub, scope, fpath, ftype) -> Optional[Operand]:
 def _param_operand(r, name, scope, fpath, ftype, loc) -> Optional[Operand]:
     param = scope.params.get(name)
     if param is None:
-        r.error(f"unknown parameter {name!r}{did_you_mean(str(name), sorted(scope.params))}",
+        other = ("; another pack's parameter is read as PACK.NAME, and the pack must be listed "
+                 "under 'requires' in pack.yaml") if "." in str(name) else ""
+        r.error(f"unknown parameter {name!r}{did_you_mean(str(name), sorted(scope.params))}{other}",
                 loc, code="param")
         return None
     kind = "number" if param.kind == "integer" else param.kind

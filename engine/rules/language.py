@@ -233,6 +233,7 @@ class Pack:
     tests_dir: Optional[str] = None
     disabled: tuple = ()  # rule ids a profile switched off
     exempt: tuple = ()  # criteria a profile left without counting rules (they count as met)
+    requires: tuple = ()  # names of the packs whose parameters this one reads (PACK.NAME)
 
     def rule(self, rule_id: str) -> Optional[Rule]:
         return next((r for r in self.rules if r.id == rule_id), None)

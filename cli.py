@@ -360,10 +360,10 @@ def rules_test(paths, case_files, min_coverage, profile, rules_of, fmt, watch, d
 
 @main.command()
 @click.argument("catalogs", nargs=-1, required=True, type=click.Path())
-@click.option("--base", default=None, metavar="RULES_OR_PROFILE",
-              help="Rule pack (directory or file) or profile for the base side (default: --rules as is).")
-@click.option("--head", default=None, metavar="RULES_OR_PROFILE",
-              help="Rule pack (directory or file) or profile for the head side (default: --rules as is).")
+@click.option("--base", multiple=True, metavar="PACKS+PROFILE",
+              help="The base side: packs and/or a profile, joined with + or repeated (default: --rules as is).")
+@click.option("--head", multiple=True, metavar="PACKS+PROFILE",
+              help="The head side: packs and/or a profile, joined with + or repeated (default: --rules as is).")
 @rules_option
 @as_of_option
 @set_option
@@ -376,8 +376,8 @@ def diff(catalogs, base, head, fmt, fail_on_change, debug, **opts) -> None:
     """Evaluate CATALOG under two policies and list every service whose verdict, criteria or findings changed."""
 
     def go() -> int:
-        if base is None and head is None:
-            raise UserError("diff needs --base and/or --head (a rule pack or a profile)")
+        if not base and not head:
+            raise UserError("diff needs --base and/or --head (rule packs and/or a profile)")
         report = run_diff(_inputs(catalogs, opts), base, head, _policy(opts))
         click.echo(_dumps(report.to_dict()) if fmt == "json" else diff_text(report), nl=fmt == "json")
         return EXIT_FINDINGS if fail_on_change and report.changes else EXIT_OK
@@ -389,6 +389,9 @@ def diff(catalogs, base, head, fmt, fail_on_change, debug, **opts) -> None:
 @click.argument("catalogs", nargs=-1, required=True, type=click.Path())
 @click.option("--param", "param", required=True, metavar="NAME", help="The parameter to try (name or pack.name).")
 @click.option("--values", "values", required=True, metavar="V1,V2,...", help="Comma-separated values to try.")
+@click.option("--case", "case", default=None, metavar="WHEN",
+              help="Sweep only this case of a fact-dependent parameter: its 'when' as YAML "
+                   "('{fact: tier, eq: 1}') or 'default'.")
 @rules_option
 @as_of_option
 @set_option
@@ -397,12 +400,12 @@ def diff(catalogs, base, head, fmt, fail_on_change, debug, **opts) -> None:
 @input_format_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @debug_option
-def tune(catalogs, param, values, fmt, debug, **opts) -> None:
+def tune(catalogs, param, values, case, fmt, debug, **opts) -> None:
     """For each value of a parameter: verdict counts and the services that change versus the current value."""
 
     def go() -> int:
         tried = [yaml.safe_load(v) if v.strip() else v for v in values.split(",")]
-        report = run_tune(_inputs(catalogs, opts), param, tried, _policy(opts))
+        report = run_tune(_inputs(catalogs, opts), param, tried, _policy(opts), case)
         click.echo(_dumps(report.to_dict()) if fmt == "json" else tune_text(report), nl=fmt == "json")
         return EXIT_OK
 

@@ -16,10 +16,11 @@ import click
 import yaml
 
 from .engine.atomic import atomic_output
-from .engine.errors import Location, UserError
+from .engine.errors import Location, UserError, did_you_mean
 from .engine.evaluate import default_jobs
 from .engine.governance.diff import diff_text, run_diff
 from .engine.governance.lint import lint
+from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
 from .engine.governance.tune import run_tune, tune_text
@@ -32,7 +33,7 @@ from .engine.policy import load_policy
 from .engine.policy.waivers import waiver_failures, waiver_kinds, waiver_warnings
 from .engine.progress import Progress
 from .engine.report import FORMATS, writer_for
-from .engine.report.explanation import explain_json, explain_text
+from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import Inputs, Policy, RunOptions, RunRequest
 from .engine.version import VERSION
 
@@ -230,17 +231,23 @@ def _warn_waivers(waivers, unused) -> None:
 @mapping_option
 @join_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--rule", "rule", default=None, metavar="RULE", help="Print only this rule's finding and tree.")
 @debug_option
-def explain(catalog, service_id, fmt, debug, **opts) -> None:
+def explain(catalog, service_id, fmt, rule, debug, **opts) -> None:
     """Explain one service's verdict: criteria, rules, conditions, values, why not."""
 
     def go() -> int:
-        options = RunOptions(conditions=True, only=service_id)
+        options = RunOptions(conditions=True, only=service_id, suggest=rule is None)
         current = run(RunRequest(_policy(opts), _inputs([catalog], opts), options))
         result = next(current.results(), None)
         if result is None:
             raise UserError(f"no service with id {service_id!r} in {catalog}", Location(file=str(catalog)))
-        if fmt == "json":
+        if rule is not None:
+            if result.finding(rule) is None:
+                what = "is invalid" if result.errors else f"has no finding for rule {rule!r}"
+                raise UserError(f"service {service_id!r} {what}{did_you_mean(rule, [f.rule for f in result.findings])}")
+            click.echo(explain_rule(current.info, result, rule, fmt), nl=False)
+        elif fmt == "json":
             click.echo(explain_json(current.info, result))
         else:
             click.echo(explain_text(current.info, result), nl=False)
@@ -270,6 +277,25 @@ def facts(catalogs, fmt, output, debug, **opts) -> None:
         else:
             render_facts(doc, fmt, sys.stdout)
         return EXIT_FINDINGS if doc["summary"]["errors"] else EXIT_OK
+
+    sys.exit(_run(go, debug=debug))
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--pack", "pack", default="team", show_default=True, help="The name of the new pack.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@debug_option
+def init(directory, pack, force, debug) -> None:
+    """Scaffold a policy in DIRECTORY: a pack with one rule and its tests, a profile, waivers, valuate.toml."""
+
+    def go() -> int:
+        for path in scaffold(directory, pack, force):
+            click.echo(f"created {path}")
+        click.echo("next:")
+        for line in next_steps(directory, pack):
+            click.echo(f"  {line}")
+        return EXIT_OK
 
     sys.exit(_run(go, debug=debug))
 

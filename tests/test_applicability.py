@@ -123,3 +123,16 @@ def test_not_applicable_messages_need_applies_when(tmp_path):
                     "    messages: {not_applicable: x}\n")
     with pytest.raises(RulePackError, match="unknown key 'not_applicable'"):
         load_packs([str(path)])
+
+
+def test_explain_one_rule(cli, team):
+    pack, catalog = team
+    args = ["explain", str(catalog), "internal", "--rules", "rules/itil4", "--rules", str(pack), "--as-of",
+            "2026-11-28", "--rule", "SEC-MFA"]
+    text = cli(*args).output
+    assert text.splitlines()[1] == "├─ – SEC-MFA MFA protects confidential data [not_applicable]"
+    assert "WAR-001" not in text
+    doc = json.loads(cli(*args, "--format", "json").output)
+    assert doc["finding"]["status"] == "not_applicable" and doc["finding"]["conditions"]["kind"] == "applies_when"
+    wrong = cli(*args[:-1], "SEC-MF")
+    assert wrong.exit_code == 2 and "did you mean 'SEC-MFA'" in wrong.output

@@ -56,6 +56,17 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def explain_rule(run: RunInfo, result: ServiceResult, rule_id: str, fmt: str = "text") -> str:
+    """``valuate explain ... --rule RULE``: that rule's finding and tree alone, for editing a rule.
+    The caller has checked that the service has a finding for the rule."""
+    finding = result.finding(rule_id)
+    if fmt == "json":
+        return json.dumps({**run.header(), "service": result.id, "finding": finding.to_dict(conditions=True)},
+                          ensure_ascii=False, indent=2) + "\n"
+    head = f"{result.id} — {result.name or ''}".rstrip(" —") + f": {result.verdict.upper()} (as of {run.as_of})"
+    return "\n".join([head, *_finding(finding, "", result.provenance)]) + "\n"
+
+
 def balance_lines(crit) -> list[str]:
     """The value balance as a sum: one line per side, impact x weight per item."""
     out = []

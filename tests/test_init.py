@@ -3,7 +3,6 @@ names its JSON Schema (and validates against it), and nothing is overwritten by 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import yaml
 

@@ -17,7 +17,8 @@ from ..errors import Problem, RulePackError
 from ..schema import FactSchema
 from ..rules.param_cases import ParamCases
 from ..rules.language import EXACT_SUFFIX, QUANTIFIERS, Condition, Group, Leaf, Pack, Rule, Term
-from .conditions import alpha_nodes, alternatives, both, expression_count, node_count, selectors
+from .conditions import both, selectors
+from .limits import alpha_nodes, alternatives, expression_count, node_count
 from .plan import MAX_PROPERTIES, PayloadPlan, build_plan, derived_paths_read
 
 MAX_ALTERNATIVES = 32  # firings one durable rule may produce for one fact

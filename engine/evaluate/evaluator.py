@@ -9,7 +9,7 @@ from ..compile.program import Program
 from ..errors import EngineError
 from ..explain.enrich import Enricher
 from ..explain.tree import Facts
-from ..model import MET, NOT_MET, UNKNOWN
+from ..model import MET, NOT_MET
 from ..rules.param_cases import ParamCases
 from .compose import compose, exempt_keys, sort_key
 from .coverage import CoverageProbe

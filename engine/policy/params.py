@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Optional
 
 from ..errors import UserError, did_you_mean
 from ..rules import check_param_value

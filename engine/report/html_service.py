@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..model import MET, ServiceResult
+from ..model import ServiceResult
 from . import view
 
 

@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import TextIO
 from urllib.parse import quote
 
-from ..model import MET, NOT_MET, Report, RuleInfo, ServiceResult
+from ..model import NOT_MET, Report, RuleInfo, ServiceResult
 from . import view
 from .base import CollectingWriter
 

@@ -22,13 +22,11 @@ from typing import Any, Optional
 
 from ..schema import FactSchema, FieldType
 from ..errors import did_you_mean
-from .language import (COMPARE_OPS, CONTAINS, INSENSITIVE, QUANTIFIERS, SET_OPS, TESTS, Condition, Group, Leaf,
-                       Operand)
+from .language import COMPARE_OPS, CONTAINS, QUANTIFIERS, SET_OPS, TESTS, Condition, Group, Leaf, Operand
 from ..documents import Reader, join, kind_of
+from .matching import case_of, contains_leaf, enum_any_case
 
 OPERATORS = tuple(COMPARE_OPS) + tuple(SET_OPS) + ("is",) + QUANTIFIERS + (CONTAINS,)
-CASES = ("sensitive", INSENSITIVE)
-CASE_OPS = ("eq", "ne", "in", "not_in", CONTAINS)
 GROUPS = ("all", "any", "not")
 
 
@@ -137,56 +135,21 @@ def _leaf(r, node, path, scope, label, loc) -> Optional[Leaf]:
     ftype = _fact_type(r, node, path, scope, fpath)
     if others or ftype is None:
         return None
-    case = _case(r, node, path, op, ftype, fpath, scope)
+    case = case_of(r, node, path, op, ftype, fpath, scope)
     if case is None:
         return None
     if not case:
         return _typed_leaf(r, node, path, scope, label, loc, op, fpath, ftype)
     leaf = _typed_leaf(r, node, path, scope, label, loc, op, fpath, replace(ftype, enum=()))
-    return _enum_any_case(r, replace(leaf, case=case), ftype, r.at(node, op, join(path, op))) if leaf else None
-
-
-def _enum_any_case(r, leaf: Leaf, ftype: FieldType, loc) -> Optional[Leaf]:
-    """An enumerated field compared in any case: each literal must match some member in any case."""
-    if not ftype.enum or leaf.operand is None or leaf.operand.kind != "value":
-        return leaf
-    folded = {str(e).casefold() for e in ftype.enum}
-    values = leaf.operand.value if isinstance(leaf.operand.value, tuple) else (leaf.operand.value,)
-    bad = [v for v in values if v.casefold() not in folded]
-    if bad:
-        r.error(f"{leaf.path} is one of {', '.join(ftype.enum)}, so {bad[0]!r} can never match, in any case",
-                loc, code="type")
-        return None
-    return leaf
-
-
-def _case(r, node, path, op, ftype, fpath, scope) -> Optional[str]:
-    """'' (exact), INSENSITIVE, or None after an error: which comparisons may ignore case."""
-    if "case" not in node:
-        return ""
-    loc = r.at(node, "case", join(path, "case"))
-    value = node["case"]
-    if value not in CASES:
-        r.error(f"'case' is {' or '.join(CASES)}; got {kind_of(value)}{did_you_mean(str(value), list(CASES))}", loc)
-        return None
-    strings = ftype.kind == "string" or (ftype.kind == "array" and ftype.item is not None
-                                         and ftype.item.kind == "string")
-    if op not in CASE_OPS or not strings:
-        r.error(f"'case' applies to {', '.join(CASE_OPS)} on strings, not to {op} on {fpath} "
-                f"({ftype.describe()})", loc)
-        return None
-    if fpath == "." and scope.base is not None and value == INSENSITIVE:
-        r.error(f"to match list entries in any case, use {{fact: {scope.item_path}, contains: VALUE, "
-                "case: insensitive}", loc)
-        return None
-    return INSENSITIVE if value == INSENSITIVE else ""
+    return enum_any_case(r, replace(leaf, case=case), ftype, r.at(node, op, join(path, op))) if leaf else None
 
 
 def _typed_leaf(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
     sub, arg = join(path, op), node[op]
     arg_loc = r.at(node, op, sub)
     if op == CONTAINS:
-        return _contains(r, node, sub, scope, fpath, ftype, label, loc)
+        return contains_leaf(r, node, sub, fpath, ftype, label, loc,
+                             lambda item: _operand(r, node, CONTAINS, sub, scope, fpath, item))
     if op == "is":
         return _test(r, fpath, ftype, arg, arg_loc, label, loc)
     if op in QUANTIFIERS:
@@ -209,20 +172,6 @@ def _typed_leaf(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[
         r.error(f"{op} does not order booleans; use eq or ne on {fpath}", arg_loc)
         return None
     return Leaf(fpath, op, operand=operand, label=label, location=loc, kind=ftype.kind)
-
-
-def _contains(r, node, sub, scope, fpath, ftype, label, loc) -> Optional[Leaf]:
-    loc_arg = r.at(node, CONTAINS, sub)
-    if ftype.kind != "array" or ftype.item is None or ftype.item.kind != "string":
-        r.error(f"contains needs a list of strings, but {fpath} is {ftype.describe()}", loc_arg, code="type")
-        return None
-    operand = _operand(r, node, CONTAINS, sub, scope, fpath, ftype.item)
-    if operand is None:
-        return None
-    if operand.kind == "fact":
-        r.error("contains compares with a literal or {param: NAME}, not another fact", loc_arg)
-        return None
-    return Leaf(fpath, CONTAINS, operand=operand, label=label, location=loc, kind="array")
 
 
 def _abs(scope: Scope, path: str) -> str:

@@ -24,11 +24,12 @@ from .engine.compare import dump_baseline
 from .engine.config import BY_NAME, for_command, resolve
 from .engine.config.settings import BASELINE, CHECK, DIFF, EXPLAIN, FACTS, SERVE, TUNE
 from .engine.config.show import show_json, show_text
-from .engine.errors import Location, UserError
+from .engine.errors import Location, UserError, did_you_mean
 from .engine.evaluate import default_jobs
 from .engine.governance.baseline import create_baseline
 from .engine.governance.diff import diff_text, run_diff
 from .engine.governance.lint import lint
+from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
 from .engine.governance.tune import run_tune, tune_text
@@ -36,7 +37,7 @@ from .engine.ingest.mapping.facts import FACT_FORMATS
 from .engine.ingest.mapping.facts import render as render_facts
 from .engine.pipeline import facts_document, run
 from .engine.policy import load_policy
-from .engine.report.explanation import explain_json, explain_text
+from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import RunOptions, RunRequest
 from .engine.version import VERSION
 
@@ -62,7 +63,8 @@ def _run(fn, *args, **kwargs) -> int:
     try:
         return fn(*args, **kwargs)
     except UserError as err:
-        click.echo(f"valuate: error: {err}", err=True)
+        for line in err.lines():
+            click.echo(f"valuate: error: {line}", err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
         click.echo("valuate: interrupted", err=True)
@@ -112,6 +114,7 @@ def settings(command: str):
 
 def _resolved(ctx, command: str, opts: dict, catalogs=()):
     """The command's settings: what its command line gave, over environment, file and defaults."""
+    opts = dict(opts)  # a --watch loop resolves again on every run
     config, no_config = opts.pop("config_file", None), opts.pop("no_config", False)
     given = {k: v for k, v in opts.items() if k in BY_NAME
              and ctx.get_parameter_source(k) == ParameterSource.COMMANDLINE}
@@ -135,6 +138,17 @@ def _debug(opts: dict) -> bool:
     return bool(opts.get("debug"))
 
 
+watch_option = click.option("--watch", is_flag=True,
+                            help="Run again whenever one of the files read changes (Ctrl-C stops).")
+debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+
+
+def _watching(paths, once) -> int:
+    """Run ``once`` now and again on every change under ``paths`` (engine/watch.py)."""
+    from .engine.watch import watch_and_run
+    return watch_and_run([p for p in paths if p], once, lambda line: click.echo(line, err=True))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(VERSION, prog_name="valuate")
 def main() -> None:
@@ -144,7 +158,8 @@ def main() -> None:
 @main.command()
 @click.argument("catalogs", nargs=-1, type=click.Path())
 @settings(CHECK)
-def check(ctx, catalogs, **opts) -> None:
+@watch_option
+def check(ctx, catalogs, watch, **opts) -> None:
     """Evaluate every service in CATALOG files (or directories, or - for standard input) and report.
 
     Settings also come from VALUATE_* variables and valuate.toml (valuate config show)."""
@@ -156,7 +171,13 @@ def check(ctx, catalogs, **opts) -> None:
             click.echo(f"valuate: {kind + ': ' if kind == 'warning' else ''}{line}", err=True)
         return EXIT_FINDINGS if job.failed(summary) else EXIT_OK
 
-    sys.exit(_run(go, debug=_debug(opts)))
+    if not watch:
+        sys.exit(_run(go, debug=_debug(opts)))
+    # the files the run reads, as resolved (command line, environment or config file)
+    resolved = _resolved(ctx, CHECK, opts, catalogs)
+    watched = [*resolved["catalogs"], *resolved["rules"], resolved["profile"], resolved["waivers"],
+               resolved["mapping"], resolved["baseline"]]
+    sys.exit(_watching(watched, lambda: _run(go, debug=_debug(opts))))
 
 
 @main.command()
@@ -164,17 +185,24 @@ def check(ctx, catalogs, **opts) -> None:
 @click.argument("service_id")
 @settings(EXPLAIN)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def explain(ctx, catalog, service_id, fmt, **opts) -> None:
+@click.option("--rule", "rule", default=None, metavar="RULE", help="Print only this rule's finding and tree.")
+def explain(ctx, catalog, service_id, fmt, rule, **opts) -> None:
     """Explain one service's verdict: criteria, rules, conditions, values, why not."""
 
     def go() -> int:
         resolved = _resolved(ctx, EXPLAIN, opts)
         current = run(RunRequest(resolved.policy(), resolved.inputs((catalog,)),
-                                 RunOptions(conditions=True, only=service_id)))
+                                 RunOptions(conditions=True, only=service_id,
+                                                                               suggest=rule is None)))
         result = next(current.results(), None)
         if result is None:
             raise UserError(f"no service with id {service_id!r} in {catalog}", Location(file=str(catalog)))
-        if fmt == "json":
+        if rule is not None:
+            if result.finding(rule) is None:
+                what = "is invalid" if result.errors else f"has no finding for rule {rule!r}"
+                raise UserError(f"service {service_id!r} {what}{did_you_mean(rule, [f.rule for f in result.findings])}")
+            click.echo(explain_rule(current.info, result, rule, fmt), nl=False)
+        elif fmt == "json":
             click.echo(explain_json(current.info, result))
         else:
             click.echo(explain_text(current.info, result), nl=False)
@@ -252,6 +280,25 @@ def config_show(ctx, catalogs, as_json, **opts) -> None:
     sys.exit(_run(go))
 
 
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--pack", "pack", default="team", show_default=True, help="The name of the new pack.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@debug_option
+def init(directory, pack, force, debug) -> None:
+    """Scaffold a policy in DIRECTORY: a pack with one rule and its tests, a profile, waivers, valuate.toml."""
+
+    def go() -> int:
+        for path in scaffold(directory, pack, force):
+            click.echo(f"created {path}")
+        click.echo("next:")
+        for line in next_steps(directory, pack):
+            click.echo(f"  {line}")
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=debug))
+
+
 @main.group("rules")
 def rules_group() -> None:
     """Inspect rule packs."""
@@ -312,16 +359,21 @@ def rules_lint(paths, profile, waivers, as_of, waiver_warning_days, fmt, debug) 
 @click.option("--cases", "case_files", multiple=True, type=click.Path(dir_okay=False),
               help="Test case file (repeatable; default: the pack's tests/*.yaml). One PATH only.")
 @click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
-              help="Fail (exit 1) when fewer than N percent of the rules' reachable statuses are exercised.")
+              help="Fail (exit 1) when fewer than N percent of the rules' reachable statuses are asserted.")
+@click.option("--profile", type=click.Path(dir_okay=False), default=None,
+              help="Judge every case under this profile (a case's params refine it).")
+@click.option("--rules-of", "rules_of", multiple=True, metavar="PACK",
+              help="Coverage over every rule of this pack (repeatable; default: the rules the cases target).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def rules_test(paths, case_files, min_coverage, fmt, debug) -> None:
+@watch_option
+@debug_option
+def rules_test(paths, case_files, min_coverage, profile, rules_of, fmt, watch, debug) -> None:
     """Run the YAML rule test cases of packs; report failures with explanations, and coverage.
 
     Exit 1 when a case fails or coverage is below --min-coverage; 2 on a bad pack or case file."""
 
     def go() -> int:
-        runs = run_tests(list(paths), list(case_files) or None)
+        runs = run_tests(list(paths), list(case_files) or None, profile, list(rules_of) or None)
         covered = coverage_percent(runs)
         if fmt == "json":
             click.echo(json.dumps(tests_json(runs, min_coverage), ensure_ascii=False, indent=2))
@@ -333,15 +385,16 @@ def rules_test(paths, case_files, min_coverage, fmt, debug) -> None:
             click.echo(f"valuate: coverage {covered:.1f}% is below --min-coverage {min_coverage:g}%", err=True)
         return EXIT_FINDINGS if failed or low else EXIT_OK
 
-    sys.exit(_run(go, debug=debug))
+    watched = [*paths, *case_files, *([profile] if profile else [])]
+    sys.exit(_watching(watched, lambda: _run(go, debug=debug)) if watch else _run(go, debug=debug))
 
 
 @main.command()
 @click.argument("catalogs", nargs=-1, type=click.Path())
-@click.option("--base", default=None, metavar="RULES_OR_PROFILE",
-              help="Rule pack (directory or file) or profile for the base side (default: --rules as is).")
-@click.option("--head", default=None, metavar="RULES_OR_PROFILE",
-              help="Rule pack (directory or file) or profile for the head side (default: --rules as is).")
+@click.option("--base", multiple=True, metavar="PACKS+PROFILE",
+              help="The base side: packs and/or a profile, joined with + or repeated (default: --rules as is).")
+@click.option("--head", multiple=True, metavar="PACKS+PROFILE",
+              help="The head side: packs and/or a profile, joined with + or repeated (default: --rules as is).")
 @settings(DIFF)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any service changed.")
@@ -349,8 +402,8 @@ def diff(ctx, catalogs, base, head, fmt, fail_on_change, **opts) -> None:
     """Evaluate CATALOG under two policies and list every service whose verdict, criteria or findings changed."""
 
     def go() -> int:
-        if base is None and head is None:
-            raise UserError("diff needs --base and/or --head (a rule pack or a profile)")
+        if not base and not head:
+            raise UserError("diff needs --base and/or --head (rule packs and/or a profile)")
         resolved = _resolved(ctx, DIFF, opts, catalogs)
         report = run_diff(resolved.inputs(), base, head, resolved.policy())
         click.echo(_dumps(report.to_dict()) if fmt == "json" else diff_text(report), nl=fmt == "json")
@@ -363,15 +416,18 @@ def diff(ctx, catalogs, base, head, fmt, fail_on_change, **opts) -> None:
 @click.argument("catalogs", nargs=-1, type=click.Path())
 @click.option("--param", "param", required=True, metavar="NAME", help="The parameter to try (name or pack.name).")
 @click.option("--values", "values", required=True, metavar="V1,V2,...", help="Comma-separated values to try.")
+@click.option("--case", "case", default=None, metavar="WHEN",
+              help="Sweep only this case of a fact-dependent parameter: its 'when' as YAML "
+                   "('{fact: tier, eq: 1}') or 'default'.")
 @settings(TUNE)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def tune(ctx, catalogs, param, values, fmt, **opts) -> None:
+def tune(ctx, catalogs, param, values, case, fmt, **opts) -> None:
     """For each value of a parameter: verdict counts and the services that change versus the current value."""
 
     def go() -> int:
         tried = [yaml.safe_load(v) if v.strip() else v for v in values.split(",")]
         resolved = _resolved(ctx, TUNE, opts, catalogs)
-        report = run_tune(resolved.inputs(), param, tried, resolved.policy())
+        report = run_tune(resolved.inputs(), param, tried, resolved.policy(), case)
         click.echo(_dumps(report.to_dict()) if fmt == "json" else tune_text(report), nl=fmt == "json")
         return EXIT_OK
 

@@ -22,7 +22,7 @@ from .ingest.registry import count_hint
 from .model import ServiceResult, Summary
 from .outputs import conditions_needed, opened, options_for, output_specs, worker_render
 from .pipeline import run
-from .policy.waivers import waiver_warnings
+from .policy.waivers import waiver_failures, waiver_warnings
 from .progress import Progress, plural, wanted
 from .report import Writer, WriterOptions
 
@@ -85,7 +85,10 @@ class CheckJob:
         return Progress(total, self.stderr, show)
 
     def failed(self, summary: Summary) -> bool:
-        return failed(summary, self.settings["fail_on"])
+        return failed(summary, self.settings["fail_on"]) or bool(self._waiver_gate(summary))
+
+    def _waiver_gate(self, summary: Summary) -> list:
+        return waiver_failures(self.waivers, summary.unused_waivers, self.settings["fail_on_waiver"])
 
     def notices(self, summary: Summary) -> list:
         """What standard error should say after the reports: ``(kind, text)``, kind warning or note."""
@@ -95,6 +98,7 @@ class CheckJob:
             out.append(("warning", f"... and {plural(hidden, 'more record warning')} "
                                    "(--strict makes unknown keys errors)"))
         out += [("warning", line) for line in waiver_warnings(self.waivers, summary.unused_waivers)]
+        out += [("note", f"--fail-on-waiver: {line}") for line in self._waiver_gate(summary)]
         if self.skipped:
             out.append(("note", f"the mapping's where: skipped {self.skipped} record(s) that are not services "
                                 "(valuate facts lists what was kept)"))

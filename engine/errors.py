@@ -53,6 +53,10 @@ class UserError(Exception):
             return f"{self.location}: {self.message}"
         return self.message
 
+    def lines(self) -> list[str]:
+        """The error as the CLI prints it, one line per problem, after its one prefix."""
+        return str(self).splitlines() or [""]
+
 
 class RulePackError(UserError):
     """A rule pack that cannot be loaded or compiled; may carry several problems."""
@@ -64,6 +68,10 @@ class RulePackError(UserError):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+    def lines(self) -> list[str]:
+        # the CLI's "valuate: error:" already says what each line is
+        return [p.plain() for p in self.problems]
 
 
 class CatalogError(UserError):
@@ -86,6 +94,11 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location is not None and str(self.location) else ""
         return f"{where}{self.severity}: {self.message} [{self.code}]"
+
+    def plain(self) -> str:
+        """Without the severity word: for a line that already starts with one."""
+        where = f"{self.location}: " if self.location is not None and str(self.location) else ""
+        return f"{where}{self.message} [{self.code}]"
 
 
 def did_you_mean(word: str, candidates: list[str]) -> str:

@@ -7,7 +7,7 @@ composition and the verdict all use this one definition.
 """
 from __future__ import annotations
 
-from .model import MET, NOT_MET, UNKNOWN
+from .model import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN
 
 _KLEENE_NOT = {MET: NOT_MET, NOT_MET: MET, UNKNOWN: UNKNOWN}
 
@@ -20,3 +20,14 @@ def kleene(kind: str, statuses: list) -> str:
     if strong in statuses:
         return strong
     return UNKNOWN if UNKNOWN in statuses else weak
+
+
+def applicable(applies: str, status: str) -> str:
+    """A rule's status given whether it applies (its ``applies_when``) and its condition.
+
+    Where ``applies_when`` is not met the rule is not applicable; where it is
+    unknown, so is the rule (whether the requirement exists is not known);
+    where it is met, the condition decides."""
+    if applies == NOT_MET:
+        return NOT_APPLICABLE
+    return UNKNOWN if applies == UNKNOWN else status

@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
-STATUSES = (MET, NOT_MET, UNKNOWN)
+STATUSES = (MET, NOT_MET, UNKNOWN)  # what a criterion or a condition can be
+# A rule that declares when it applies (applies_when) and does not apply to a
+# service: never counted towards a criterion, so it never changes a verdict.
+NOT_APPLICABLE = "not_applicable"
+FINDING_STATUSES = STATUSES + (NOT_APPLICABLE,)
+FAILING = (NOT_MET, UNKNOWN)
 VALUABLE, NOT_VALUABLE, INDETERMINATE, ERROR = "valuable", "not_valuable", "indeterminate", "error"
 VERDICTS = (VALUABLE, NOT_VALUABLE, INDETERMINATE, ERROR)
 CRITERIA = ("utility", "warranty", "value")
@@ -95,9 +100,14 @@ class Finding:
         return self.deciding and self.severity == "error"
 
     @property
+    def failing(self) -> bool:
+        """Not met or unknown: met and not applicable findings are not failing."""
+        return self.status in FAILING
+
+    @property
     def waived(self) -> bool:
         """Not met or unknown, but covered by an active waiver: counts as met."""
-        return self.waiver is not None and self.waiver.active and self.status != MET
+        return self.waiver is not None and self.waiver.active and self.status in FAILING
 
     def to_dict(self, conditions: bool = False) -> dict:
         out: dict = {"rule": self.rule, "criterion": self.criterion}
@@ -509,24 +519,35 @@ class Summary:
     verdicts: dict = field(default_factory=lambda: {v: 0 for v in VERDICTS})
     criteria: dict = field(default_factory=lambda: {c: {s: 0 for s in STATUSES} for c in CRITERIA})
     waived: int = 0  # findings that did not count against their verdict because of a waiver
+    not_applicable: int = 0  # findings of rules that do not apply to their service (counted apart)
     unused_waivers: list = field(default_factory=list)  # active waivers that waived nothing
     coverage: Optional[Coverage] = None  # set when the run ends
     baseline: Optional[BaselineSummary] = None  # set when the run ends, with --baseline
 
     def add(self, result: ServiceResult) -> None:
         self.count(result.verdict, ((c.name, c.status) for c in result.criteria),
-                   sum(1 for f in result.findings if f.waived))
+                   sum(1 for f in result.findings if f.waived), not_applicable(result))
 
-    def count(self, verdict: str, criteria, waived: int = 0) -> None:
-        """Count one service from its verdict, (criterion, status) pairs and waived findings."""
+    def count(self, verdict: str, criteria, waived: int = 0, inapplicable: int = 0) -> None:
+        """Count one service from its verdict, (criterion, status) pairs, waived and
+        not applicable findings."""
         self.services += 1
         self.verdicts[verdict] += 1
         for name, status in criteria:
             self.criteria[name][status] += 1
         self.waived += waived
+        self.not_applicable += inapplicable
 
     def to_dict(self) -> dict:
-        return {"services": self.services, **self.verdicts, "waived": self.waived}
+        out = {"services": self.services, **self.verdicts, "waived": self.waived}
+        if self.not_applicable:  # only packs with applies_when rules have any
+            out["not_applicable"] = self.not_applicable
+        return out
+
+
+def not_applicable(result: ServiceResult) -> int:
+    """How many of a service's findings are of rules that do not apply to it."""
+    return sum(1 for f in result.findings if f.status == NOT_APPLICABLE)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ class Run:
                 if tally is not None:
                     outcome = _against(self.baseline, tally, outcome)
                 self._warn(outcome)
-                self.summary.count(outcome.verdict, outcome.criteria, outcome.waived)
+                self.summary.count(outcome.verdict, outcome.criteria, outcome.waived, outcome.not_applicable)
                 self._used.update(outcome.waivers_used)
                 coverage.add(outcome.coverage)
                 yield outcome

@@ -14,6 +14,7 @@ import yaml
 
 from .errors import Location, UserError
 from .stdio import real_path
+from .yamlwords import in_words
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -126,21 +127,26 @@ class _LimitError(Exception):
         self.node = node
 
 
+class YamlSyntaxError(UserError):
+    """A file that is not valid YAML: reported with the ``[yaml]`` tag wherever it is read."""
+
+
 def _located(file: str, err: yaml.YAMLError, text: str = "") -> UserError:
     if isinstance(err, yaml.reader.ReaderError):
         line = text.count("\n", 0, err.position) + 1
         col = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
         char = f"#x{err.character:04x}" if isinstance(err.character, int) else repr(err.character)
-        return UserError(f"invalid YAML: character {char} is not allowed ({err.reason})",
-                         Location(file=file, line=line, column=col))
+        return YamlSyntaxError(f"invalid YAML: character {char} is not allowed ({err.reason})",
+                               Location(file=file, line=line, column=col))
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     problem = getattr(err, "problem", None) or str(err)
     context = getattr(err, "context", None)
-    text = f"{context}, {problem}" if context and problem else (problem or context or str(err))
+    words = in_words(err, text) if isinstance(err, yaml.MarkedYAMLError) else None
+    said = words or (f"{context}, {problem}" if context and problem else (problem or context or str(err)))
     if mark is None:
-        return UserError(f"invalid YAML: {text}", Location(file=file))
-    return UserError(f"invalid YAML: {text}",
-                     Location(file=file, line=mark.line + 1, column=mark.column + 1))
+        return YamlSyntaxError(f"invalid YAML: {said}", Location(file=file))
+    return YamlSyntaxError(f"invalid YAML: {said}",
+                           Location(file=file, line=mark.line + 1, column=mark.column + 1))
 
 
 def load_documents(text: str, file: str, *, max_nodes: int = MAX_NODES,

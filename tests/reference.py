@@ -12,7 +12,17 @@ from typing import Any
 from valuate.engine.rules.param_cases import ParamCases
 from valuate.engine.rules.language import Group, Leaf
 
-MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+MET, NOT_MET, UNKNOWN, NOT_APPLICABLE = "met", "not_met", "unknown", "not_applicable"
+
+
+def rule_status(rule, fact: dict, params: dict, values: dict | None = None) -> str:
+    """A rule with applies_when: not applicable where it is not met, unknown where it is
+    unknown, else the condition's status."""
+    if rule.applies_when is not None:
+        applies = evaluate(rule.applies_when, fact, params, values)
+        if applies != MET:
+            return NOT_APPLICABLE if applies == NOT_MET else UNKNOWN
+    return evaluate(rule.condition, fact, params, values)
 
 
 UNKNOWN_VALUE = object()
@@ -48,6 +58,12 @@ def _and(xs):
 
 def _or(xs):
     return MET if MET in xs else UNKNOWN if UNKNOWN in xs else NOT_MET
+
+
+def _lower(v):
+    # str.lower, not casefold as the compiler does: the test strings are ASCII and
+    # accented, where the two agree; an independent spelling of "any case"
+    return v.lower() if isinstance(v, str) else v
 
 
 def _norm(v):
@@ -118,13 +134,22 @@ def _leaf(leaf: Leaf, fact, params, values) -> str:
         return _or(parts) if leaf.op == "any_item" else _and(parts)
     if x is None:
         return UNKNOWN
+    if leaf.op == "contains":
+        y = params[leaf.operand.value] if leaf.operand.kind == "param" else leaf.operand.value
+        if isinstance(y, ParamCases):
+            y = select(y, fact, params, values)
+            if y is UNKNOWN_VALUE:
+                return UNKNOWN
+        same = (lambda a: a.lower() == y.lower()) if leaf.case else (lambda a: a == y)
+        return MET if any(same(item) for item in x) else NOT_MET
     x = _norm(x)
     if isinstance(x, Bound) and leaf.op in ("in", "not_in"):
         if not x.exact:
             return UNKNOWN
         x = x.low
     if leaf.op in ("in", "not_in"):
-        hit = x in [_norm(v) for v in leaf.operand.value]
+        fold = _lower if leaf.case else (lambda v: v)
+        hit = fold(x) in [fold(_norm(v)) for v in leaf.operand.value]
         return MET if hit == (leaf.op == "in") else NOT_MET
     op = leaf.operand
     if op.kind == "fact":
@@ -140,6 +165,8 @@ def _leaf(leaf: Leaf, fact, params, values) -> str:
     else:
         y = op.value
     y = _norm(y)
+    if leaf.case:
+        x, y = _lower(x), _lower(y)
     if isinstance(x, Bound) or isinstance(y, Bound):
         return _bounded(leaf.op, x, y)
     result = {"eq": x == y, "ne": x != y, "lt": x < y, "le": x <= y, "gt": x > y, "ge": x >= y}[leaf.op]

@@ -1,7 +1,9 @@
 """Differential test of the compiler: random YAML conditions, compiled onto
 durable-rules, must decide exactly what the reference interpreter
 (tests/reference.py) decides, on random valid facts: for every rule and for
-every leaf condition, met / not met / unknown alike."""
+every leaf condition, met / not met / unknown alike; and, for rules with an
+``applies_when``, the rule's status (not applicable included). Conditions
+include case-insensitive comparisons and ``contains`` over string lists."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,6 +15,7 @@ import reference
 from valuate.engine.compile import compile_packs
 from valuate.engine.errors import RulePackError
 from valuate.engine.evaluate import Evaluator
+from valuate.engine.evaluate.findings import RuleLayout
 from valuate.engine.ingest.validate import validate
 from valuate.engine.schema import FactSchema
 from valuate.engine.rules.conditions import Scope, parse_condition
@@ -27,7 +30,9 @@ BOOLS = ["warranty.continuity.plan", "consumer_participation.requirements_define
 DATES = ["warranty.continuity.last_tested", "relationship.last_review"]
 LISTS = ["utility.performance_support", "outputs", "offerings", "outcomes"]
 NUM_VALUES = st.sampled_from([0, 1, 2, 5, 50, 99.9, 99.95, 100])
-STR_VALUES = st.sampled_from(["a", "b", "payslips", "HR director", "é ü", 'quote"d'])
+STR_VALUES = st.sampled_from(["a", "A", "b", "payslips", "Payslips", "HR director", "hr DIRECTOR", "é ü",
+                              "É Ü", 'quote"d'])
+STR_LISTS = ["outputs", "tags", "warranty.security.controls", "utility.performance_support"]
 DATE_VALUES = st.sampled_from(["2025-01-01", "2026-06-01", "2026-11-28"])
 PARAMS = {"p_num": 50, "p_str": "a", "p_bool": True}
 PARAM_DEFS = {"p_num": Parameter("p_num", "number", 50), "p_str": Parameter("p_str", "string", "a"),
@@ -46,6 +51,13 @@ top_leaf = st.one_of(
     st.builds(lambda a, op, b: {"fact": a, op: {"fact": b}}, st.sampled_from(NUMBERS),
               st.sampled_from(["eq", "lt", "ge"]), st.sampled_from(NUMBERS)),
     compare(STRINGS, STR_VALUES, ["eq", "ne"], "p_str"),
+    st.builds(lambda leaf: {**leaf, "case": "insensitive"},
+              compare(STRINGS, STR_VALUES, ["eq", "ne"], "p_str")),
+    st.builds(lambda p, op, vs: {"fact": p, op: vs, "case": "insensitive"}, st.sampled_from(STRINGS),
+              st.sampled_from(["in", "not_in"]), st.lists(STR_VALUES, min_size=1, max_size=3)),
+    st.builds(lambda p, v, case: {"fact": p, "contains": v, **case}, st.sampled_from(STR_LISTS),
+              st.one_of(STR_VALUES, st.just({"param": "p_str"})),
+              st.sampled_from([{}, {"case": "insensitive"}])),
     compare(BOOLS, st.booleans(), ["eq", "ne"], "p_bool"),
     compare(DATES, DATE_VALUES, ["eq", "lt", "ge"]),
     st.builds(lambda p, op, vs: {"fact": p, op: vs}, st.sampled_from(STRINGS), st.sampled_from(["in", "not_in"]),
@@ -66,6 +78,9 @@ outcome_leaf = st.one_of(
     st.builds(lambda t: {"fact": "enabled_by", "is": t}, st.sampled_from(["empty", "not_empty", "present"])),
     st.builds(lambda q, v: {"fact": "enabled_by", q: {"fact": ".", "eq": v}},
               st.sampled_from(["any_item", "all_items"]), STR_VALUES),
+    st.builds(lambda v: {"fact": "description", "eq": v, "case": "insensitive"}, STR_VALUES),
+    st.builds(lambda v, case: {"fact": "enabled_by", "contains": v, **case}, STR_VALUES,
+              st.sampled_from([{}, {"case": "insensitive"}])),
 )
 
 
@@ -98,32 +113,43 @@ facts = st.fixed_dictionaries({"id": st.just("s")}, optional={
     "consumers": st.fixed_dictionaries({}, optional={"customer": STR_VALUES}),
     "warranty": st.fixed_dictionaries({}, optional={
         "availability": st.fixed_dictionaries({}, optional={"measured": NUM_VALUES, "target": NUM_VALUES}),
-        "continuity": st.fixed_dictionaries({}, optional={"plan": st.booleans(), "last_tested": DATE_VALUES})}),
+        "continuity": st.fixed_dictionaries({}, optional={"plan": st.booleans(), "last_tested": DATE_VALUES}),
+        "security": st.fixed_dictionaries({}, optional={"controls": st.lists(STR_VALUES, max_size=3)})}),
     "budget": st.fixed_dictionaries({}, optional={"planned": NUM_VALUES, "actual": NUM_VALUES}),
     "consumer_participation": st.fixed_dictionaries({}, optional={"requirements_defined": st.booleans()}),
     "relationship": st.fixed_dictionaries({}, optional={"last_review": DATE_VALUES}),
     "utility": st.fixed_dictionaries({}, optional={"performance_support": st.lists(STR_VALUES, max_size=2)}),
     "outputs": st.lists(STR_VALUES, max_size=3),
+    "tags": st.lists(STR_VALUES, max_size=3),
     "offerings": st.lists(st.fixed_dictionaries({}, optional={
         "target_group": STR_VALUES, "components": st.lists(component, max_size=3)}), max_size=3),
     "outcomes": st.lists(st.fixed_dictionaries({"effect": st.sampled_from(["positive", "negative"])}, optional={
-        "impact": st.sampled_from([1, 2, 3, 5]), "enabled_by": st.lists(STR_VALUES, max_size=2)}), max_size=3),
+        "impact": st.sampled_from([1, 2, 3, 5]), "enabled_by": st.lists(STR_VALUES, max_size=2),
+        "description": STR_VALUES}), max_size=3),
 })
+# A rule's condition, with an applies_when half of the time.
+rules = st.tuples(conditions, st.one_of(st.none(), groups(top_leaf, 3)))
+
+
+def _parse(reader, doc, path):
+    cond = parse_condition(reader, doc, {"c": doc}, "c", path, Scope(SCHEMA, None, PARAM_DEFS, {}))
+    assert cond is not None, [str(p) for p in reader.problems]
+    return cond
 
 
 def _pack(docs: list) -> Pack:
     reader = Reader("generated.yaml")
-    scope = Scope(SCHEMA, None, PARAM_DEFS, {})
     rules = []
     for i, doc in enumerate(docs):
-        cond = parse_condition(reader, doc, {"c": doc}, "c", f"rules[{i}]", scope)
-        assert cond is not None, [str(p) for p in reader.problems]
-        rules.append(Rule(f"R-{i}", "t", "advisory", "info", "r", "m", cond, {}, "gen"))
+        doc, applies = doc if isinstance(doc, tuple) else (doc, None)
+        cond = _parse(reader, doc, f"rules[{i}]")
+        when = _parse(reader, applies, f"rules[{i}].applies_when") if applies is not None else None
+        rules.append(Rule(f"R-{i}", "t", "advisory", "info", "r", "m", cond, {}, "gen", applies_when=when))
     return Pack("gen", "1", "gen", "", PARAM_DEFS, {}, tuple(rules), "generated")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(conditions, min_size=1, max_size=6), st.lists(facts, min_size=1, max_size=8))
+@given(st.lists(rules, min_size=1, max_size=6), st.lists(facts, min_size=1, max_size=8))
 def test_durable_rules_agrees_with_reference(docs, fact_list):
     pack = _pack(docs)
     try:
@@ -146,6 +172,8 @@ def test_durable_rules_agrees_with_reference(docs, fact_list):
                     node = compiled.nodes[idx]
                     want = reference.evaluate(node, fact, PARAMS)
                     assert decided[compiled.index].get(idx, "unknown") == want, (node.describe(), fact)
+                status = RuleLayout(compiled, {}).status(decided[compiled.index])
+                assert status == reference.rule_status(compiled.rule, fact, PARAMS), (compiled.rule.describe(), fact)
     finally:
         evaluator.close()
 
@@ -163,6 +191,9 @@ def test_generated_conditions_exercise_every_kind():
         for leaf in leaves(cond):
             if leaf.operand is not None:
                 seen.add(f"operand:{leaf.operand.kind}")
+            if leaf.case:
+                seen.add(f"case:{leaf.op}")
 
     collect()
-    assert {"all", "any", "not", "is", "any_item", "all_items", "eq", "operand:param", "operand:fact"} <= seen
+    assert {"all", "any", "not", "is", "any_item", "all_items", "eq", "contains", "operand:param", "operand:fact",
+            "case:eq", "case:in", "case:contains"} <= seen

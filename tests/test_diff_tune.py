@@ -36,8 +36,10 @@ def test_raising_the_availability_floor_lists_exactly_the_services_between_targe
         (war,) = change["findings"]
         assert war["rule"] == "WAR-001" and war["head"]["status"] == "not_met"
         assert "below the policy minimum of 99.95%" in war["head"]["message"]
-    assert doc["summary"] == {"services": 13, "changed": 8, "unchanged": 5, "transitions": {
-        "indeterminate->not_valuable": 2, "not_valuable->not_valuable": 5, "valuable->not_valuable": 1}}
+    assert doc["summary"] == {"services": 13, "changed": 8, "unchanged": 5, "flips": 3, "finding_changes": 5,
+                              "transitions": {"indeterminate->not_valuable": 2, "not_valuable->not_valuable": 5,
+                                              "valuable->not_valuable": 1}}
+    assert sum(c["flip"] for c in doc["changes"]) == 3
     assert doc["parameters"] == [{"name": "itil4.min_availability_target", "base": 0, "head": 99.95}]
     assert doc["head"]["kind"] == "profile" and doc["head"]["profile"] == "strict-availability"
     golden("diff-strict.json", result.output)
@@ -47,8 +49,11 @@ def test_diff_text_and_fail_on_change(cli):
     result = cli("diff", SAMPLE, "--head", STRICT, "--as-of", AS_OF, "--fail-on-change")
     assert result.exit_code == 1
     assert result.output.rstrip().endswith(
-        "8 of 13 services changed: 2 indeterminate → not_valuable, 5 not_valuable → not_valuable, "
-        "1 valuable → not_valuable")
+        "8 of 13 services changed: 3 verdicts flipped (2 indeterminate → not_valuable, 1 valuable → not_valuable); "
+        "5 with the verdict unchanged (5 not_valuable → not_valuable)")
+    # verdict flips first, then the services whose findings changed but not their verdict
+    flips, rest = result.output.split("verdict flips (3):\n")[1].split("finding changes, verdict unchanged (5):\n")
+    assert "(verdict unchanged)" not in flips and rest.count("(verdict unchanged)") == 5
     golden("diff-strict.txt", result.output)
     same = cli("diff", SAMPLE, "--base", STRICT, "--head", STRICT, "--as-of", AS_OF, "--fail-on-change")
     assert same.exit_code == 0 and "0 of 13 services changed" in same.output
@@ -84,6 +89,20 @@ def test_diff_profile_disabling_a_rule(cli, tmp_path):
     assert flipped["backup"] == {"base": "not_valuable", "head": "valuable"}
     backup = next(c for c in doc["changes"] if c["id"] == "backup")
     assert backup["findings"][0]["rule"] == "WAR-004" and backup["findings"][0]["head"] is None
+
+
+def test_diff_sides_are_stacks_of_packs_and_a_profile(cli):
+    team = "examples/team"
+    stacked = json.loads(cli("diff", SAMPLE, "--base", "itil4", "--head", f"itil4+{team}/team+{team}/profile.yaml",
+                             "--as-of", AS_OF, "--format", "json").output)
+    repeated = json.loads(cli("diff", SAMPLE, "--base", "itil4", "--head", f"{team}/team", "--head",
+                              f"{team}/profile.yaml", "--as-of", AS_OF, "--format", "json").output)
+    assert stacked["head"]["kind"] == "stack" and stacked["head"]["profile"] == "ours"
+    assert stacked["head"]["rules"]["packs"] == ["itil4", "team"]
+    assert stacked["changes"] == repeated["changes"] and stacked["rules"]["added"] == ["TEAM-001", "TEAM-002",
+                                                                                      "TEAM-003"]
+    two = cli("diff", SAMPLE, "--head", f"{team}/profile.yaml+{team}/strict.yaml")
+    assert two.exit_code == 2 and "at most one profile" in two.output
 
 
 def test_diff_needs_a_side_and_an_existing_file(cli):
@@ -123,3 +142,19 @@ def test_tune_errors(cli):
     assert result.exit_code == 2 and "did you mean 'min_headroom'" in result.output
     result = cli("tune", SAMPLE, "--param", "min_headroom", "--values", "0.2,lots")
     assert result.exit_code == 2 and "expected a number, got a string ('lots')" in result.output
+
+
+def test_tune_sweeps_one_case_and_separates_flips(cli):
+    team = ["--rules", "examples/team/team", "--profile", "examples/team/profile.yaml", "--as-of", AS_OF]
+    args = ["tune", SAMPLE, *team, "--param", "itil4.min_availability_target", "--values", "99.9,99.99"]
+    doc = json.loads(cli(*args, "--case", "{fact: tier, eq: 1}", "--format", "json").output)
+    assert doc["case"] == "tier == 1" and doc["current"] == 99.95
+    current, lower, higher = doc["trials"]
+    assert higher["flips"] == 1 and [c["id"] for c in higher["changes"]] == ["payroll"]
+    assert lower["flips"] == 0 and lower["changed"] == 4
+    assert all(not c["flip"] for c in lower["changes"])
+    # the other cases keep their values: a plain check with the same profile agrees with the trial
+    missing = cli(*args, "--case", "{fact: tier, eq: 5}")
+    assert missing.exit_code == 2 and "has no case tier == 5 (its cases: tier == 1; tier == 2; default)" in missing.output
+    plain = cli("tune", SAMPLE, "--param", "min_headroom", "--values", "0.2", "--case", "default")
+    assert plain.exit_code == 2 and "does not depend on a fact" in plain.output

@@ -68,7 +68,9 @@ def test_the_wheel_holds_one_package_with_its_data(wheel):
                    "valuate/rules/itil4/rules/warranty.yaml", "valuate/rules/itil4/tests/verdicts.yaml",
                    "valuate/facts/service.schema.json", "valuate/facts/report.schema.json",
                    "valuate/facts/mappings/gitlab.yaml", "valuate/facts/samples/catalog.yaml",
-                   "valuate/engine/report/assets/report.css"):
+                   "valuate/engine/report/assets/report.css", "valuate/facts/schemas/pack.schema.json",
+                   "valuate/engine/governance/templates/rules.yaml",
+                   "valuate/engine/governance/templates/valuate.toml"):
         assert needed in names, needed
     assert not [n for n in names if n.startswith(("valuate/tests/", "valuate/bench/", "valuate/examples/"))]
     assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
@@ -180,3 +182,13 @@ def test_the_readme_library_example_runs():
     lines = done.stdout.splitlines()
     assert lines[0].startswith("payroll valuable") and len(lines) == 14
     assert lines[-1].startswith("{'services': 13, 'valuable': 3")
+
+
+def test_init_outside_the_repository_passes_lint_and_test(venv, outside):
+    assert sh(venv, outside, "valuate", "init", "policy").returncode == 0
+    lint = sh(venv, outside, "valuate", "rules", "lint", "policy/team", "--profile", "policy/profile.yaml",
+              "--waivers", "policy/waivers.yaml")
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    tests = sh(venv, outside, "valuate", "rules", "test", "policy/team", "--min-coverage", "100")
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert (outside / "policy" / "schemas" / "rule-file.schema.json").is_file()

@@ -1,4 +1,5 @@
-"""``valuate rules test``: a pack's YAML test cases, failures with explanations, coverage."""
+"""``valuate rules test``: a pack's YAML test cases, failures with explanations, coverage
+of what the cases assert, --profile, --cases targets and --rules-of."""
 from __future__ import annotations
 
 import json
@@ -12,20 +13,69 @@ def test_shipped_pack_passes_with_full_coverage(cli):
     result = cli("rules", "test", "rules/itil4", "--min-coverage", "100")
     assert result.exit_code == 0, result.output
     assert "itil4: " in result.output and " 0 failed" in result.output
-    assert "100.0% of the reachable statuses exercised" in result.output
+    assert "100.0% of the reachable statuses asserted" in result.output
 
 
 def test_team_pack_coverage_and_min_coverage(cli):
     result = cli("rules", "test", TEAM)
     assert result.exit_code == 0
     golden("rules-test-team.txt", result.output)
-    # TEAM-002 (existence only) cannot be unknown; no case leaves TEAM-001 unknown: 4 of 5 statuses
+    # TEAM-002 (existence only) cannot be unknown; no case asserts TEAM-001 unknown, and TEAM-002
+    # is not met in the budget cases (no owner) but no case asserts it: 3 of 5 statuses
     assert "TEAM-001     met ✓  not_met ✓  unknown ✗   missing: unknown" in result.output
-    assert "TEAM-002     met ✓  not_met ✓  unknown -\n" in result.output
-    assert "80.0% of the reachable statuses exercised" in result.output
+    assert "TEAM-002     met ✓  not_met ✗  unknown -   missing: not_met\n" in result.output
+    assert "60.0% of the reachable statuses asserted" in result.output
     low = cli("rules", "test", TEAM, "--min-coverage", "90")
-    assert low.exit_code == 1 and "coverage 80.0% is below --min-coverage 90%" in low.output
-    assert cli("rules", "test", TEAM, "--min-coverage", "80").exit_code == 0
+    assert low.exit_code == 1 and "coverage 60.0% is below --min-coverage 90%" in low.output
+    assert cli("rules", "test", TEAM, "--min-coverage", "60").exit_code == 0
+
+
+CASES = """\
+rule: TEAM-001
+cases:
+  - name: on plan
+    facts: {budget: {planned: 100, actual: 100}}
+    expect: met
+  - name: over plan
+    facts: {budget: {planned: 100, actual: 120}}
+    expect: not_met
+  - name: no plan recorded
+    facts: {budget: {actual: 120}}
+    expect: unknown
+"""
+
+
+def test_coverage_drops_when_the_unknown_case_is_deleted(cli, tmp_path):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(CASES)
+    full = cli("rules", "test", TEAM, "--cases", str(cases), "--min-coverage", "100")
+    assert full.exit_code == 0, full.output
+    # coverage is over the rules the case file targets (TEAM-001), not the whole pack
+    assert "TEAM-002" not in full.output and "100.0% of the reachable statuses asserted" in full.output
+    cases.write_text(CASES.split("  - name: no plan recorded")[0])
+    less = cli("rules", "test", TEAM, "--cases", str(cases), "--min-coverage", "100")
+    assert less.exit_code == 1
+    assert "TEAM-001     met ✓  not_met ✓  unknown ✗   missing: unknown" in less.output
+    assert "66.7% of the reachable statuses asserted" in less.output
+    # a status that only happens to come out is not covered: unknown still comes out, unasserted
+    cases.write_text(CASES.replace("expect: unknown", "expect: {verdict: indeterminate}"))
+    assert "66.7%" in cli("rules", "test", TEAM, "--cases", str(cases)).output
+    everything = cli("rules", "test", TEAM, "--cases", str(cases), "--rules-of", "team")
+    assert "TEAM-002" in everything.output and "40.0% of the reachable statuses asserted" in everything.output
+
+
+def test_cases_run_under_a_profile(cli, tmp_path):
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("parameters:\n  max_overspend:\n    cases:\n      - {when: {fact: tier, eq: 1}, value: 1.0}\n"
+                       "      - {value: default}\n")
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("rule: TEAM-001\ncases:\n  - name: tier 1 allows no overspend\n"
+                     "    facts: {tier: 1, budget: {planned: 100, actual: 101}}\n    expect: not_met\n"
+                     "  - name: others keep the pack's default\n"
+                     "    facts: {tier: 2, budget: {planned: 100, actual: 105}}\n    expect: met\n")
+    assert cli("rules", "test", TEAM, "--cases", str(cases), "--profile", str(profile)).exit_code == 0
+    without = cli("rules", "test", TEAM, "--cases", str(cases))
+    assert without.exit_code == 1 and "TEAM-001: expected not_met, got met" in without.output
 
 
 def test_failures_come_with_the_explanation(cli, tmp_path):
@@ -36,12 +86,14 @@ def test_failures_come_with_the_explanation(cli, tmp_path):
     assert result.exit_code == 1
     assert f"FAIL {cases}:3:5, cases[0]: wrong expectation" in result.output
     assert "TEAM-001: expected met, got not_met" in result.output
+    # the rule's explanation tree for that case
+    assert "├─ ✗ TEAM-001 Spend stays near plan [not_met]" in result.output
     assert "derived.spend_ratio is 1.2 (at most 1.05 (max_overspend) allowed)" in result.output
     doc = json.loads(cli("rules", "test", TEAM, "--cases", str(cases), "--format", "json").output)
     (pack,) = doc["packs"]
     assert pack["passed"] == 0 and pack["failures"][0]["explanation"]
-    # coverage counts what the cases exercised: owner is absent, so TEAM-002 was not met
-    assert pack["coverage"]["rules"]["TEAM-002"] == {"met": False, "not_met": True, "unknown": None}
+    # coverage counts what the cases asserted and got: TEAM-001 met was asserted but not got
+    assert pack["coverage"]["rules"] == {"TEAM-001": {"met": False, "not_met": False, "unknown": False}}
 
 
 def test_bad_case_files_are_usage_errors(cli, tmp_path):
@@ -56,3 +108,4 @@ def test_bad_case_files_are_usage_errors(cli, tmp_path):
                       " rationale: r, remediation: m}\n    condition: {fact: owner, is: present}\n")
     result = cli("rules", "test", str(single))
     assert result.exit_code == 2 and "has no tests/ directory" in result.output
+    assert "no such pack loaded" in cli("rules", "test", TEAM, "--rules-of", "tema").output

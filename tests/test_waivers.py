@@ -116,3 +116,28 @@ def test_explain_shows_the_waiver(cli):
     assert result.exit_code == 0
     assert "waived until 2026-12-15: Database cluster migration" in result.stdout
     assert "(approved by Change Advisory Board (CAB-2026-114); examples/waivers.yaml:4)" in result.stdout
+
+
+def test_fail_on_waiver_gates_expired_and_unused(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import ROOT
+    valuate = str(Path(sys.executable).parent / "valuate")
+    base = [valuate, "check", "facts/samples/catalog.yaml", "--as-of", "2026-11-28", "--fail-on", "never",
+            "--waivers", "examples/waivers.yaml"]
+
+    def run(*extra):
+        return subprocess.run(base + list(extra), cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run().returncode == 0
+    expired = run("--fail-on-waiver", "expired")
+    assert expired.returncode == 1
+    assert "--fail-on-waiver: waiver data-warehouse / WAR-002 expired on 2026-10-31" in expired.stderr
+    unused_file = tmp_path / "w.yaml"
+    unused_file.write_text("- {service: nobody, rule: WAR-001, reason: r, approved_by: b, expires: 2027-01-01}\n")
+    unused = subprocess.run(base[:-1] + [str(unused_file), "--fail-on-waiver", "unused"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert unused.returncode == 1 and "waiver nobody / WAR-001 waived nothing" in unused.stderr
+    wrong = run("--fail-on-waiver", "expird")
+    assert wrong.returncode == 2 and "did you mean 'expired'" in wrong.stderr

@@ -31,18 +31,25 @@ property by property and lets the last property overwrite the result, so
 test found it). Every item object therefore carries ``v__: 1`` and each
 ``$or`` branch inside items starts with its own always-true guard on it
 (``v__ >= -i``): all branches then hang off one property and are tried in turn.
+
+durable-rules compares strings exactly. A comparison with ``case:
+insensitive`` reads a case-folded copy of its fact that the payload carries
+beside it (``<path>__cf``, a string or a list of strings), against a folded
+literal or parameter: normalised before asserting, decided by durable-rules.
+``contains`` is "some entry of the list equals the value": ``$iany`` over the
+list (or its folded copy), not met when the list is empty or no entry equals.
 """
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from typing import Any, Optional
 
 from ..rules.param_cases import ParamCases
-from ..rules.language import COMPARE_OPS, Condition, Group, Leaf
+from ..rules.language import COMPARE_OPS, CONTAINS, Condition, Group, Leaf
 
 DURABLE_OPS = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "ne": "$neq"}
 LENGTH_SUFFIX = "__n"
+FOLD_SUFFIX = "__cf"  # the case-folded copy of a string (or list of strings) compared in any case
 ITEM = "$i"
 ITEM_GUARD = "v__"  # present (= 1) in every object item of a quantified list
 
@@ -54,11 +61,18 @@ def key_for(path: str, in_item: bool) -> str:
     return ITEM if path == "." else f"{ITEM}.{path}"
 
 
-def literal(value: Any) -> Any:
-    """Dates travel as day ordinals so that durable-rules can order them."""
+def literal(value: Any, fold: bool = False) -> Any:
+    """Dates travel as day ordinals so that durable-rules can order them; strings compared
+    in any case are case-folded, as the payload's copies are."""
     if isinstance(value, _dt.date):
         return value.toordinal()
+    if fold and isinstance(value, str):
+        return value.casefold()
     return value
+
+
+def folded_key(path: str) -> str:
+    return path if path == "." else path + FOLD_SUFFIX
 
 
 def both(cond: Condition, params: dict, in_item: bool = False, bounds: Optional[dict] = None) -> tuple[dict, dict]:
@@ -113,16 +127,21 @@ def _leaf(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, 
         if leaf.op == "any_item":
             return some_t, none_or_all_f
         return none_or_all_t, some_f
+    if leaf.op == CONTAINS:
+        return _contains(leaf, params, in_item)
+    fold = bool(leaf.case)
+    if fold:
+        key = key_for(folded_key(leaf.path), in_item)
     guards = [] if key == ITEM else [{"$ex": {key: 1}}]
     if leaf.op in ("in", "not_in"):
-        values = [literal(v) for v in leaf.operand.value]
+        values = [literal(v, fold) for v in leaf.operand.value]
         is_in = (_item_disj if in_item else disj)([{key: v} for v in values])
         not_in = conj([{"$neq": {key: v}} for v in values])
         t, f = (is_in, not_in) if leaf.op == "in" else (not_in, is_in)
         exact = [{"$ex": {bounds[key]: 1}}] if key in bounds else []  # membership of a bound: exact only
         return conj(guards + exact + [t]), conj(guards + exact + [f])
     operand = leaf.operand
-    other = key_for(operand.value, in_item) if operand.kind == "fact" else None
+    other = key_for(folded_key(operand.value) if fold else operand.value, in_item) if operand.kind == "fact" else None
     lb, rb = bounds.get(key), bounds.get(other) if other else None
     if operand.kind == "fact":
         guards.append({"$ex": {other: 1}})
@@ -132,12 +151,32 @@ def _leaf(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, 
         if isinstance(value, ParamCases):
             if in_item:  # compile_packs refuses this with the rule's location first
                 raise ValueError(f"fact-dependent parameter {operand.value!r} inside a list-item condition")
-            return (select(value, lambda v: _compared(leaf.op, key, literal(v), guards, lb, rb)[0]),
-                    select(value, lambda v: _compared(leaf.op, key, literal(v), guards, lb, rb)[1]))
-        right = literal(value)
+            return (select(value, lambda v: _compared(leaf.op, key, literal(v, fold), guards, lb, rb)[0]),
+                    select(value, lambda v: _compared(leaf.op, key, literal(v, fold), guards, lb, rb)[1]))
+        right = literal(value, fold)
     else:
-        right = literal(operand.value)
+        right = literal(operand.value, fold)
     return _compared(leaf.op, key, right, guards, lb, rb)
+
+
+def _contains(leaf: Leaf, params: dict, in_item: bool) -> tuple[dict, dict]:
+    """Some entry equals the value (met); the list is empty or no entry equals (not met)."""
+    fold = bool(leaf.case)
+    entries = key_for(folded_key(leaf.path) if fold else leaf.path, in_item)
+    length = key_for(leaf.path, in_item) + LENGTH_SUFFIX
+    either = _item_disj if in_item else disj
+    operand = leaf.operand
+    value = params[operand.value] if operand.kind == "param" else operand.value
+
+    def pair(v):
+        v = literal(v, fold)
+        return {"$iany": {entries: {ITEM: v}}}, either([{length: 0}, {"$iall": {entries: {"$neq": {ITEM: v}}}}])
+
+    if isinstance(value, ParamCases):
+        if in_item:  # compile_packs refuses this with the rule's location first
+            raise ValueError(f"fact-dependent parameter {operand.value!r} inside a list-item condition")
+        return select(value, lambda v: pair(v)[0]), select(value, lambda v: pair(v)[1])
+    return pair(value)
 
 
 def select(cases: ParamCases, body) -> dict:
@@ -240,79 +279,3 @@ def payload_keys(expr: Any) -> set:
             if isinstance(body, dict) and "$m" in body:
                 out.add(body["$m"])
     return {k for k in out if not k.startswith(ITEM)}
-
-
-def alternatives(expr: dict) -> int:
-    """How many times durable-rules may fire for ``expr`` on one fact.
-
-    durable-rules expands ``$or`` into separate paths through its network
-    (and-of-ors multiplies out) and fires once per true path. Inside
-    ``$iany`` / ``$iall`` the item condition is evaluated per item and does
-    not multiply.
-    """
-    if "$and" in expr:
-        total = 1
-        for p in expr["$and"]:
-            total *= alternatives(p)
-        return total
-    if "$or" in expr:
-        return sum(alternatives(p) for p in expr["$or"])
-    return 1
-
-
-def node_count(expr: Any) -> int:
-    """Alpha nodes an expression needs (an upper bound, nothing shared)."""
-    if isinstance(expr, dict):
-        total = 0
-        for op, body in expr.items():
-            if op in ("$and", "$or"):
-                total += sum(node_count(p) for p in body)
-            elif op in ("$iany", "$iall"):
-                total += 1 + sum(node_count(inner) for inner in body.values())
-            else:
-                total += 1
-        return total
-    return 1
-
-
-def expression_count(expr: Any) -> int:
-    """Entries durable-rules' rule parser appends to one rule's expression
-    sequence (it refuses the rule at 32, error 113): an opening and a closing
-    entry per ``$and`` / ``$or``, and one per comparison with another fact,
-    including those inside list-item conditions."""
-    if not isinstance(expr, dict):
-        return 0
-    total = 0
-    for op, body in expr.items():
-        if op in ("$and", "$or"):
-            total += 2 + sum(expression_count(p) for p in body)
-        elif op in ("$iany", "$iall"):
-            total += sum(expression_count(inner) for inner in body.values())
-        elif isinstance(body, dict):
-            total += sum(1 for v in body.values() if isinstance(v, dict))
-    return total
-
-
-def alpha_nodes(expr: dict, parent: Any, seen: set) -> list:
-    """Add the alpha nodes ``expr`` needs below ``parent`` to ``seen``; return its ends.
-
-    durable-rules shares an alpha node between rules when the same test hangs
-    off the same parent, and pushes each matching node at most once per fact,
-    so the distinct nodes of a ruleset bound its matching stack (64).
-    Every ``$or`` gets a fresh forward node; list-item conditions count too.
-    """
-    ends = [parent]
-    for item in (expr["$and"] if set(expr) == {"$and"} else [expr]):
-        nxt: list = []
-        for at in ends:
-            if "$or" in item:
-                forward = ("forward", len(seen))
-                seen.add(forward)
-                for branch in item["$or"]:
-                    nxt.extend(alpha_nodes(branch, forward, seen))
-            else:
-                key = (at, json.dumps(item, sort_keys=True))
-                seen.add(key)
-                nxt.append(key)
-        ends = nxt
-    return ends

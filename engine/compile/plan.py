@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..schema import FactSchema, FieldType
-from ..rules.language import QUANTIFIERS, Condition, Group, Leaf
+from ..rules.language import CONTAINS, QUANTIFIERS, Condition, Group, Leaf
 
 MAX_PROPERTIES = 250  # durable-rules refuses facts with more than 252 (nested counted)
 
@@ -25,6 +25,7 @@ class FieldPlan:
     path: str  # fact path, relative to the item inside lists ("." = the item)
     kind: str  # scalar | date | list
     item: Optional["ItemPlan"] = None  # lists whose items conditions look into
+    folded: bool = False  # also send a case-folded copy (<path>__cf): compared in any case
 
 
 @dataclass
@@ -41,7 +42,7 @@ class PayloadPlan:
     def property_count(self) -> int:
         count = 1 + len(self.derived)  # 1 for the fact id
         for plan in self.fields.values():
-            count += 2 if plan.kind == "list" else 1
+            count += (2 if plan.kind == "list" else 1) + plan.folded
         return count
 
 
@@ -64,6 +65,11 @@ def add_condition(plan_fields: dict, cond: Condition, schema: FactSchema,
             continue
         kind = "list" if ftype.kind == "array" else "date" if ftype.kind == "date" else "scalar"
         current = plan_fields.setdefault(path, FieldPlan(path, kind))
+        current.folded = current.folded or bool(cond.case)
+        if cond.op == CONTAINS and not cond.case:  # the entries themselves, as they are
+            if current.item is None:
+                current.item = ItemPlan()
+            current.item.scalar = "scalar"
         if cond.op in QUANTIFIERS and path == cond.path:
             if current.item is None:
                 current.item = ItemPlan()

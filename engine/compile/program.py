@@ -17,7 +17,8 @@ from ..errors import Problem, RulePackError
 from ..schema import FactSchema
 from ..rules.param_cases import ParamCases
 from ..rules.language import EXACT_SUFFIX, QUANTIFIERS, Condition, Group, Leaf, Pack, Rule, Term
-from .conditions import alpha_nodes, alternatives, both, expression_count, node_count, payload_keys, selectors
+from .conditions import both, payload_keys, selectors
+from .limits import alpha_nodes, alternatives, expression_count, node_count
 from .plan import MAX_PROPERTIES, PayloadPlan, build_plan, derived_paths_read
 
 MAX_ALTERNATIVES = 32  # firings one durable rule may produce for one fact
@@ -32,9 +33,10 @@ _ruleset_ids = itertools.count(1)
 class CompiledRule:
     index: int
     rule: Rule
-    nodes: tuple  # condition nodes in pre-order; 0 is the root
+    nodes: tuple  # condition nodes in pre-order; 0 is the root; then applies_when's, if any
     children: tuple  # per node, the indices of its children
-    decided: tuple  # node indices durable-rules decides (root and leaves)
+    decided: tuple  # node indices durable-rules decides (both roots and the leaves)
+    applies_at: Optional[int] = None  # index of the applies_when root in nodes
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,10 @@ class Program:
         return next((c for c in self.rules if c.rule.id == rule_id), None)
 
 
-def number_nodes(cond: Condition) -> tuple[list, list]:
-    nodes: list = []
-    children: list = []
+def number_nodes(cond: Condition, nodes: Optional[list] = None, children: Optional[list] = None) -> tuple[list, list]:
+    """Pre-order numbering; appending to ``nodes`` / ``children`` numbers a second tree after the first."""
+    nodes = [] if nodes is None else nodes
+    children = [] if children is None else children
 
     def visit(node) -> int:
         idx = len(nodes)
@@ -75,7 +78,7 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
     schema = schema or FactSchema.default()
     compiled, definitions, names, problems = [], [], {}, []
     for pack in packs:
-        problems.extend(_check_cases(pack, params[pack.name]))
+        problems.extend(_check_cases(pack, scoped_params(pack, params)))
     if problems:
         raise RulePackError(problems)
     bounds = lower_bounds(packs)
@@ -83,18 +86,25 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
         for rule in pack.rules:
             index = len(compiled)
             nodes, children = number_nodes(rule.condition)
-            decided = tuple(i for i, n in enumerate(nodes) if i == 0 or isinstance(n, Leaf))
-            compiled.append(CompiledRule(index, rule, tuple(nodes), tuple(children), decided))
+            # applies_when is compiled like the condition: its own met / not met pair (and its
+            # leaves' pairs, for the explanation), numbered after the condition's nodes
+            applies_at = len(nodes) if rule.applies_when is not None else None
+            if applies_at is not None:
+                number_nodes(rule.applies_when, nodes, children)
+            decided = tuple(i for i, n in enumerate(nodes) if i in (0, applies_at) or isinstance(n, Leaf))
+            compiled.append(CompiledRule(index, rule, tuple(nodes), tuple(children), decided, applies_at))
+            readable = scoped_params(pack, params)
             for node_index in decided:
-                met, not_met = both(nodes[node_index], params[pack.name], bounds=bounds)
+                met, not_met = both(nodes[node_index], readable, bounds=bounds)
                 for flag, expr in ((True, met), (False, not_met)):
                     name = f"r{index}n{node_index}{'t' if flag else 'f'}"
                     problems.extend(_check_expr(rule, node_index, expr))
                     definitions.append((index, name, {"all": [{"m": expr}]}, node_count(expr)))
                     names[name] = (index, node_index, flag)
     chosen, when = _selectors(packs, params, definitions, problems)
-    read = [d for p in packs for r in p.rules for d in derived_paths_read(r.condition)]
-    plan = build_plan([r.condition for p in packs for r in p.rules] + when,
+    conditions = [c for p in packs for r in p.rules for c in r.conditions()]
+    read = [d for c in conditions for d in derived_paths_read(c)]
+    plan = build_plan(conditions + when,
                       read + [bounds[d] for d in read if d in bounds], schema)
     if plan.property_count() > MAX_PROPERTIES:
         problems.append(Problem(f"the packs read {plan.property_count()} fact properties; durable-rules "
@@ -105,6 +115,15 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
     keys = tuple(frozenset({"id"}) | {k for body in rs.values() for k in payload_keys(body["all"][0]["m"])}
                  for _, rs in rulesets)
     return Program(tuple(packs), params, tuple(compiled), rulesets, names, plan, chosen, keys)
+
+
+def scoped_params(pack: Pack, params: dict) -> dict:
+    """The parameter values a pack's conditions read: its own by name, those of the packs it
+    requires as PACK.NAME."""
+    out = dict(params[pack.name])
+    for dep in pack.requires:
+        out.update({f"{dep}.{name}": value for name, value in params.get(dep, {}).items()})
+    return out
 
 
 def lower_bounds(packs) -> dict:
@@ -133,7 +152,7 @@ def _check_cases(pack: Pack, values: dict) -> list[Problem]:
         return []
     out = []
     for rule in pack.rules:
-        for name, inside in _params_read(rule.condition):
+        for name, inside in (x for c in rule.conditions() for x in _params_read(c)):
             if name in cases and inside:
                 out.append(Problem(f"rule {rule.id} compares list items with parameter {name!r}, which "
                                    "depends on a fact; item conditions need a single value",
@@ -157,7 +176,7 @@ def _selectors(packs: list, params: dict, definitions: list, problems: list) -> 
     """Durable rules that tell which case of each fact-dependent parameter applied."""
     chosen: dict = {}
     when: list = []
-    used = {(p.name, n) for p in packs for r in p.rules for n, _ in _params_read(r.condition)}
+    used = {_owner(p.name, n) for p in packs for r in p.rules for c in r.conditions() for n, _ in _params_read(c)}
     for k, (pack_name, name) in enumerate(sorted(used)):
         value = params[pack_name][name]
         if not isinstance(value, ParamCases):
@@ -173,6 +192,12 @@ def _selectors(packs: list, params: dict, definitions: list, problems: list) -> 
             definitions.append((("param", k), rule_name, {"all": [{"m": expr}]}, node_count(expr)))
             chosen[rule_name] = (pack_name, name, i)
     return chosen, when
+
+
+def _owner(pack: str, name: str) -> tuple:
+    """(pack, parameter) that a parameter name read by ``pack`` means (PACK.NAME: another pack's)."""
+    owner, _, short = name.rpartition(".")
+    return (owner, short) if owner else (pack, name)
 
 
 def _check_expr(rule: Rule, node_index: int, expr: dict) -> list[Problem]:

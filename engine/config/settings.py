@@ -13,8 +13,9 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..errors import UserError
+from ..errors import UserError, did_you_mean
 from ..ingest import READERS
+from ..policy.waivers import WAIVER_GATES
 from ..report import FORMATS
 
 CHECK, EXPLAIN, FACTS, DIFF, TUNE, BASELINE = "check", "explain", "facts", "diff", "tune", "baseline create"
@@ -82,6 +83,8 @@ SETTINGS = (
             "output), atomically.", short="-o", metavar="FILE"),
     Setting("fail-on", "choice", "not_valuable", "Exit 1 when a service's verdict is at or above this level "
             "(error counts highest); with --baseline, only for findings not in the baseline.", choices=FAIL_ON),
+    Setting("fail-on-waiver", "choices", (), "Also exit 1 when a waiver has expired or waived nothing "
+            "(comma-separated).", choices=WAIVER_GATES, metavar="expired,unused"),
     Setting("baseline", "path", None, "Baseline file (valuate baseline create) or a previous JSON report: "
             "report everything, fail only on what is new.", metavar="FILE"),
     Setting("sarif-include", "choices", (), "Also put these in SARIF (default: failed findings only): "
@@ -134,7 +137,8 @@ def _texts(s: Setting, v: Any) -> tuple:
 
 def _choice(s: Setting, v: Any) -> str:
     if v not in s.choices:
-        raise ValueError(f"expected one of {', '.join(s.choices)}, got {v!r}")
+        raise ValueError(f"expected one of {', '.join(s.choices)}, got {v!r}"
+                         f"{did_you_mean(str(v), list(s.choices))}")
     return v
 
 

@@ -6,13 +6,16 @@ warranty is the "and" of its four dimensions; the verdict follows from
 utility, warranty and value. Advisory rules are reported but never counted,
 and neither are rules of severity warning or info (a profile may downgrade a
 rule). A finding under an active waiver keeps its status but counts as met.
-A criterion whose every counting rule a profile disabled or downgraded is no
-longer required: it counts as met, with no findings.
+A finding of a rule that does not apply to the service (``not_applicable``)
+is left out. A criterion whose every counting rule a profile disabled or
+downgraded, or whose every counting rule does not apply, is no longer
+required: it counts as met.
 """
 from __future__ import annotations
 
 from ..logic import kleene
-from ..model import (DIMENSIONS, ERROR, INDETERMINATE, MET, NOT_MET, NOT_VALUABLE, UNKNOWN, VALUABLE, CriterionResult)
+from ..model import (DIMENSIONS, ERROR, INDETERMINATE, MET, NOT_APPLICABLE, NOT_MET, NOT_VALUABLE, UNKNOWN, VALUABLE,
+                     CriterionResult)
 
 ORDER = ("utility", "warranty.availability", "warranty.capacity", "warranty.security",
          "warranty.continuity", "value", "advisory")
@@ -38,8 +41,11 @@ def compose(findings: list, totals: tuple, exempt: frozenset = frozenset()) -> t
         by_criterion.setdefault(key, []).append(f)
 
     def status(key: str) -> str:
-        counted = [MET if f.waived else f.status for f in by_criterion.get(key, []) if f.counts]
-        if not counted and key in exempt:
+        counting = [f for f in by_criterion.get(key, []) if f.counts]
+        # a rule that does not apply to the service is left out; when none of the
+        # criterion's rules applies, nothing is required of it: met, like an exempt one
+        counted = [MET if f.waived else f.status for f in counting if f.status != NOT_APPLICABLE]
+        if not counted and (key in exempt or counting):
             return MET
         return _and(counted)
 

@@ -17,14 +17,14 @@ def deciding_paths(program) -> tuple:
     Derived facts count by their inputs, fact-dependent parameters by the
     facts their cases read."""
     derived = {out: d.inputs for p in program.packs for d in p.derived.values() for out in d.outputs}
-    cases = {name: v.fact_paths() for values in program.params.values() for name, v in values.items()
-             if hasattr(v, "fact_paths")}
+    cases = {key: v.fact_paths() for pack, values in program.params.items() for name, v in values.items()
+             if hasattr(v, "fact_paths") for key in (name, f"{pack}.{name}")}
     out: dict = {}
     for compiled in program.rules:
         rule = compiled.rule
         if not rule.deciding or rule.severity != "error":
             continue
-        for node in walk(rule.condition):
+        for node in (n for c in rule.conditions() for n in walk(c)):
             if not isinstance(node, Leaf):
                 continue
             paths = list(node.fact_paths())

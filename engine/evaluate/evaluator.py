@@ -9,7 +9,7 @@ from ..compile.program import Program
 from ..errors import EngineError
 from ..explain.enrich import Enricher
 from ..explain.tree import Facts
-from ..model import MET, NOT_MET, UNKNOWN
+from ..model import MET, NOT_MET
 from ..rules.param_cases import ParamCases
 from .compose import compose, exempt_keys, sort_key
 from .coverage import CoverageProbe
@@ -43,6 +43,9 @@ class Evaluator:
         self._derived_inputs = {out: d.inputs for d, _ in self._derived for out in d.outputs}
         self._bounds = {out: lists for d, _ in self._derived for out, lists in d.lower_bounds().items()}
         self._params = {name: value for p in program.packs for name, value in program.params[p.name].items()}
+        # another pack's parameter is read as PACK.NAME
+        self._params.update({f"{p.name}.{name}": value for p in program.packs
+                             for name, value in program.params[p.name].items()})
         # Fact-dependent parameters have no one value: per service, the case
         # durable-rules selected (None when unknown) is shown in explanations.
         self._param_inputs = {name: v.fact_paths() for name, v in self._params.items() if isinstance(v, ParamCases)}
@@ -78,7 +81,8 @@ class Evaluator:
         for name in self.host.fire(texts):
             if name in selectors:  # which case of a fact-dependent parameter applied
                 pack, param, case = selectors[name]
-                self.selected[param] = self.program.params[pack][param].cases[case].value
+                value = self.program.params[pack][param].cases[case].value
+                self.selected[param] = self.selected[f"{pack}.{param}"] = value
                 continue
             rule_index, node, met = names[name]
             status = MET if met else NOT_MET
@@ -144,7 +148,7 @@ class Evaluator:
         where only the verdict matters (waivers are not applied)."""
         decided = decision.decided
         light = [_Decided(lay.rule.id, lay.rule.top_criterion, lay.rule.dimension,
-                          decided[lay.compiled.index].get(0, UNKNOWN), lay.rule.severity == "error")
+                          lay.status(decided[lay.compiled.index]), lay.rule.severity == "error")
                  for lay in self._layouts if lay.rule.deciding]
         return compose(light, (None, None), self._exempt)[1]
 

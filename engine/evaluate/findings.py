@@ -23,8 +23,8 @@ from ..schema import FactSchema
 from ..errors import EngineError
 from ..explain.tree import Facts, build, describe_with_values
 from ..explain.words import group_failure, own_message
-from ..logic import kleene
-from ..model import MET, NOT_MET, UNKNOWN, Finding
+from ..logic import applicable, kleene
+from ..model import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, ConditionResult, Finding
 from ..rules.language import Group
 from ..model import format_value
 from ..rules.templates import SPECIAL, placeholders, render
@@ -39,6 +39,8 @@ class RuleLayout:
         param_inputs = param_inputs or {}  # fact-dependent parameter -> fact paths choosing its case
         self.compiled = compiled
         self.rule = rule = compiled.rule
+        self.applies_at = compiled.applies_at  # root of applies_when among the nodes, if any
+        self.roots = (0,) if self.applies_at is None else (0, self.applies_at)
         nodes, children = compiled.nodes, compiled.children
         self.groups = [i for i in reversed(range(len(nodes))) if isinstance(nodes[i], Group)]
         self.leaves = [i for i, n in enumerate(nodes) if not isinstance(n, Group)]
@@ -59,7 +61,8 @@ class RuleLayout:
         self.evidence_paths = tuple(dict.fromkeys(paths))
         # Lists of objects are shown cut down to the item fields the rule reads.
         plan: dict = {}
-        add_condition(plan, rule.condition, FactSchema.default())
+        for cond in rule.conditions():
+            add_condition(plan, cond, FactSchema.default())
         self.item_plans = {path: fp.item for path, fp in plan.items() if fp.item is not None}
         self.node_messages = any(getattr(n, "messages", None) for n in nodes)
         templates = list(rule.messages.values()) + [t for n in nodes for t in (getattr(n, "messages", None)
@@ -88,12 +91,26 @@ class RuleLayout:
             out.append((path, _jsonable(value)))
         return tuple(out)
 
+    def status(self, decided: dict) -> str:
+        """The rule's status from durable-rules' decisions on its roots: the condition's,
+        unless applies_when is not met (not applicable) or unknown (unknown)."""
+        status = decided.get(0, UNKNOWN)
+        if self.applies_at is None:
+            return status
+        return applicable(decided.get(self.applies_at, UNKNOWN), status)
+
+    def explained_by(self, decided: dict) -> int:
+        """The root whose tree explains the status: applies_when's when it is not met."""
+        if self.applies_at is not None and decided.get(self.applies_at) != MET:
+            return self.applies_at
+        return 0
+
     def statuses(self, decided: dict) -> list:
-        """Status of every node: durable-rules' for root and leaves, Kleene in between."""
+        """Status of every node: durable-rules' for roots and leaves, Kleene in between."""
         out = [decided.get(i, UNKNOWN) for i in range(len(self.kinds))]
         for i in self.groups:
             composed = kleene(self.kinds[i], [out[c] for c in self.children[i]])
-            if i == 0:
+            if i in self.roots:
                 if composed != out[0]:
                     raise EngineError(f"rule {self.rule.id}: durable-rules decided {out[0]} but its "
                                       f"conditions compose to {composed}")
@@ -117,15 +134,24 @@ class RuleLayout:
             return [index]
         return [i for c in self.children[index] for i in self.reasons(statuses, want, c)]
 
-    def missing(self, statuses: list, facts: Facts) -> tuple:
+    def missing(self, statuses: list, facts: Facts, root: int = 0) -> tuple:
         # Only unknown leaves under unknown parents count: an unknown branch of
         # an ``any`` that is met anyway is not why the rule is unknown.
         nodes = self.compiled.nodes
-        gaps = [m for i in self.reasons(statuses, UNKNOWN) if i in self.leaf_paths for m in facts.gaps(nodes[i])]
+        gaps = [m for i in self.reasons(statuses, UNKNOWN, root) if i in self.leaf_paths
+                for m in facts.gaps(nodes[i])]
         if not gaps:  # unknown inside list items: name the item fields that are absent
-            tree = build(self.rule.condition, self._decided(statuses), [0], facts)
+            tree = build(nodes[root], self._decided(statuses), [root], facts)
             return tree.missing
         return tuple(dict.fromkeys(gaps))
+
+    def tree(self, decided: dict, facts: Facts, root: int) -> ConditionResult:
+        """The explanation tree: the condition's, or why the rule does not (or may not) apply."""
+        if root == 0:
+            return build(self.rule.condition, decided, [0], facts)
+        applies = build(self.rule.applies_when, decided, [root], facts)
+        return ConditionResult(f"the rule applies: {applies.description}", applies.status, "applies_when",
+                               missing=applies.missing, children=(applies,))
 
     def _decided(self, statuses: list) -> dict:
         return {i: statuses[i] for i in self.compiled.decided if statuses[i] != UNKNOWN}
@@ -148,33 +174,33 @@ def make_finding(layout: RuleLayout, decided: dict, facts: Facts, with_tree: boo
 def _finding(layout: RuleLayout, decided: dict, facts: Facts, with_tree: bool, evidence: tuple) -> Finding:
     rule = layout.rule
     statuses = layout.statuses(decided)
-    status = statuses[0]
-    missing = layout.missing(statuses, facts) if status == UNKNOWN else ()
-    tree = build(rule.condition, decided, [0], facts) if with_tree else None
-    message = _message(layout, statuses, status, facts, missing, decided)
+    status, root = layout.status(decided), layout.explained_by(decided)
+    missing = layout.missing(statuses, facts, root) if status == UNKNOWN else ()
+    tree = layout.tree(decided, facts, root) if with_tree else None
+    message = _message(layout, statuses, status, facts, missing, decided, root)
     return Finding(rule.id, rule.top_criterion, rule.dimension, status, rule.severity, rule.title,
                    message, evidence, missing, tree, rule.pack)
 
 
-def _own_reasons(layout: RuleLayout, statuses: list, status: str) -> list:
+def _own_reasons(layout: RuleLayout, statuses: list, status: str, root: int = 0) -> list:
     """The conditions that explain ``status``, when each carries its own message for it.
 
     A condition node may carry its own ``messages:``; when every condition
     explaining the rule's status has one for it, those are the rule's message.
     """
-    if not layout.node_messages:
+    if not layout.node_messages or status == NOT_APPLICABLE:
         return []
     nodes = layout.compiled.nodes
-    reasons = layout.reasons(statuses, status)
+    reasons = layout.reasons(statuses, status, root)
     has = [(getattr(nodes[i], "messages", None) or {}).get(status) for i in reasons]
     return reasons if reasons and all(has) else []
 
 
 def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, missing: tuple,
-             decided: dict) -> str:
+             decided: dict, root: int = 0) -> str:
     rule = layout.rule
     template = rule.messages.get(status)
-    own = _own_reasons(layout, statuses, status)
+    own = _own_reasons(layout, statuses, status, root)
     if own:
         texts = (_subtree(layout, i, decided, facts).found or "" if status != MET
                  else own_message(layout.compiled.nodes[i], status, facts, ()) for i in own)
@@ -184,6 +210,8 @@ def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, miss
             return rule.title
         if status == UNKNOWN:
             return f"{rule.title}: cannot be judged, {format_value(list(missing))} not recorded"
+        if status == NOT_APPLICABLE:  # what applies_when found instead
+            return f"not applicable: {_reason_text(layout, statuses, NOT_MET, facts, decided, root)}"
         return f"{rule.title}: not met: {_reason_text(layout, statuses, NOT_MET, facts, decided)}"
 
     def lookup(name: str) -> Any:
@@ -192,7 +220,8 @@ def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, miss
         if name == "status":
             return status
         if name in _REASONS:
-            return _reason_text(layout, statuses, _REASONS[name], facts, decided) or None
+            want = NOT_MET if status == NOT_APPLICABLE else _REASONS[name]
+            return _reason_text(layout, statuses, want, facts, decided, root) or None
         return facts.value(name)
 
     return render(template, lookup)
@@ -204,10 +233,11 @@ def _subtree(layout: RuleLayout, i: int, decided: dict, facts: Facts):
     return build(layout.compiled.nodes[i], sub, [0], facts)
 
 
-def _reason_text(layout: RuleLayout, statuses: list, want: str, facts: Facts, decided: dict) -> str:
+def _reason_text(layout: RuleLayout, statuses: list, want: str, facts: Facts, decided: dict,
+                 root: int = 0) -> str:
     """{held}: the conditions that held, with their values; {failed}: what the failing ones found."""
     parts = []
-    for i in layout.reasons(statuses, want):
+    for i in layout.reasons(statuses, want, root):
         tree = _subtree(layout, i, decided, facts)
         if want == MET:
             parts.append(describe_with_values(tree))

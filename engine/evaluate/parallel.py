@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Callable, Iterable, Iterator, Optional
 
-from ..model import ERROR, RecordError, ServiceResult, Source
+from ..model import ERROR, RecordError, ServiceResult, Source, not_applicable
 from ..ingest.records import materialize
 from .batch import PENDING, error_result, evaluate_one
 from .evaluator import Evaluator
@@ -43,6 +43,7 @@ class Outcome:
     text: Optional[str] = None  # rendered by the output format, when it streams
     result: Optional[ServiceResult] = None  # otherwise the whole record
     waived: int = 0  # findings a waiver kept from counting
+    not_applicable: int = 0  # findings of rules that do not apply to the service
     waivers_used: tuple = ()  # indices of the waivers that applied
     coverage: tuple = ()  # the coverage probe's masks (evaluate/coverage.py), for a judged service
     warnings: tuple = ()  # RecordError: the record's unknown keys (not errors without --strict)
@@ -92,7 +93,7 @@ def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Eva
                    tuple((c.name, c.status) for c in result.criteria),
                    render(result) if render is not None else None,
                    None if render is not None else result,
-                   sum(1 for f in result.findings if f.waived),
+                   sum(1 for f in result.findings if f.waived), not_applicable(result),
                    waivers.used_in(result) if waivers is not None else (),
                    evaluator.coverage.masks(result), result.warnings)
 

@@ -7,13 +7,17 @@ import re
 import secrets
 from typing import Any
 
-from ..compile.conditions import ITEM_GUARD, LENGTH_SUFFIX
+from ..compile.conditions import FOLD_SUFFIX, ITEM_GUARD, LENGTH_SUFFIX
 from ..compile.plan import ItemPlan, PayloadPlan
 from ..values import get
 
 
 def _day(value: Any) -> int:
     return _dt.date.fromisoformat(value).toordinal() if isinstance(value, str) else value.toordinal()
+
+
+def _fold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
 
 
 def _item(value: Any, plan: ItemPlan) -> Any:
@@ -38,6 +42,8 @@ def _fill(out: dict, source: dict, fields: dict) -> None:
             out[path] = _day(value)
         else:
             out[path] = value
+        if fp.folded:  # durable-rules compares exactly: the copy compared in any case
+            out[path + FOLD_SUFFIX] = [_fold(v) for v in value] if fp.kind == "list" else _fold(value)
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

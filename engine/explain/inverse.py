@@ -22,7 +22,7 @@ from typing import Any, Optional
 from ..values import exact, plain
 from ..model import MET, NOT_MET, ConditionResult
 from ..schema import FactSchema, FieldType
-from ..rules.language import COMPARE_OPS, OP_SYMBOLS, QUANTIFIERS, SET_OPS, TESTS, Group, Leaf
+from ..rules.language import COMPARE_OPS, CONTAINS, OP_SYMBOLS, QUANTIFIERS, SET_OPS, TESTS, Group, Leaf
 
 PLACEHOLDER = "(to be stated)"
 REMOVE_COST = 10  # deleting a recorded fact to pass is the last resort, never the first idea
@@ -97,6 +97,13 @@ def _leaf_edits(leaf: Leaf, want: str, ctx: Context) -> Optional[list]:
     if leaf.op == "is":
         test = leaf.test if want == MET else TESTS[leaf.test]
         return _test(leaf.path, test, ctx)
+    if leaf.op == CONTAINS:  # add the entry; which entry to drop to make it fail is not ours to pick
+        value = leaf.operand.value if leaf.operand.kind == "value" else ctx.params.get(leaf.operand.value)
+        if want != MET or value is None:
+            return None
+        text = (f"add the entry {value!r} to {leaf.path}" if ctx.values(leaf.path) is not None
+                else f"record {leaf.path} with the entry {value!r}")
+        return [Edit(leaf.path, "add", [value], noun="entry", text=text)]
     op = leaf.op if want == MET else {**COMPARE_OPS, **SET_OPS}[leaf.op]
     if op in SET_OPS:
         return _member(leaf, op, ctx)

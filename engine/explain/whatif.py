@@ -55,11 +55,12 @@ class WhatIf:
         self.bounds = {out: lists for p in program.packs for d in p.derived.values()
                        for out, lists in d.lower_bounds().items()}
         self.params = {k: v for p in program.packs for k, v in program.params[p.name].items()}
+        self.params.update({f"{p.name}.{k}": v for p in program.packs for k, v in program.params[p.name].items()})
         self.cache: dict = {}
 
     def suggest(self, result: ServiceResult) -> ToPass:
         original = result.facts
-        failing = [f.rule for f in result.findings if f.deciding and f.status != MET]
+        failing = [f.rule for f in result.findings if f.deciding and f.failing]
         findings, edits = self.engine.trees(original, failing), []
         for _ in range(MAX_ROUNDS):
             new, problem = self._round(apply(original, edits), findings,
@@ -81,7 +82,7 @@ class WhatIf:
         return ToPass(False, note=f"the derived changes did not make it valuable within {MAX_ROUNDS} rounds")
 
     def _round(self, fact: dict, findings, examples: dict) -> tuple[Optional[list], str]:
-        failing = [f for f in findings if f.deciding and f.status != MET]
+        failing = [f for f in findings if f.deciding and f.failing]
         key = (tuple(id(f) for f in failing), tuple(sorted(examples.items())))
         hit = self.cache.get(key)
         if hit is None:
@@ -98,7 +99,14 @@ class WhatIf:
         edits: list = []
         for f in failing:
             rule = self.rules.get((f.pack, f.rule))
-            found = plan(rule.condition, f.condition, MET, ctx) if rule and f.condition else None
+            cond, tree = (rule.condition if rule else None), f.condition
+            if tree is not None and tree.kind == "applies_when":  # unknown whether it applies: settle that first
+                cond, tree = rule.applies_when, tree.children[0]
+            found = plan(cond, tree, MET, ctx) if rule and tree else None
+            if found and cond is not rule.condition:  # never present the stand-in as a target
+                found = [replace(e, text=f"record {e.path} ({f.rule} applies when {cond.describe()}; the "
+                                         "verification assumed it does)") if get(fact, e.path) is None else e
+                         for e in found]
             if not found:
                 what = f.condition.description if f.condition else f.title
                 return None, f"{f.rule} ({what})"

@@ -18,7 +18,7 @@ from ..rules.templates import render
 # What an operator requires, said after the value found: "12 (at most 8 allowed)".
 REQUIRED = {"eq": "{} required", "ne": "anything but {} required", "lt": "below {} required",
             "le": "at most {} allowed", "gt": "more than {} required", "ge": "at least {} required",
-            "in": "one of {} required", "not_in": "none of {} allowed"}
+            "in": "one of {} required", "not_in": "none of {} allowed", "contains": "an entry {} required"}
 
 
 def own_message(node, status: str, facts, missing: tuple) -> Optional[str]:
@@ -49,7 +49,10 @@ def leaf_failure(leaf: Leaf, status: str, facts, missing: tuple) -> str:
         inner = leaf.inner.describe()
         return (f"no item of {name} meets: {inner}" if leaf.op == "any_item"
                 else f"not every item of {name} meets: {inner}")
-    return f"{name} is {_show(value)} ({REQUIRED[leaf.op].format(_threshold(leaf, facts))})"
+    any_case = ", in any case" if leaf.case else ""
+    if leaf.op == "contains":
+        return f"no entry of {name} is {_threshold(leaf, facts)}{any_case} ({_show(value)})"
+    return f"{name} is {_show(value)} ({REQUIRED[leaf.op].format(_threshold(leaf, facts))}{any_case})"
 
 
 def group_failure(node: Group, status: str, children: tuple) -> str:

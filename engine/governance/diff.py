@@ -1,10 +1,13 @@
 """``valuate diff``: the same catalog under two policies, and every service that changed.
 
-A side is a rule pack (a directory with pack.yaml, or a single-file pack) or
-a profile (applied to ``--rules``, default the ITIL 4 pack). A service is
-listed when its verdict, a criterion or warranty dimension, or the status of
-one of its findings (waived or not included) differs; each listed service
-carries the findings that changed, with both messages: the "why".
+A side is a stack of rule packs (a directory with pack.yaml, a single-file
+pack, or a bundled pack's name) and at most one profile, written
+``itil4+ours/+profile.yaml`` or given part by part; a profile alone is
+applied to ``--rules`` (default the ITIL 4 pack). A service is listed when
+its verdict, a criterion or warranty dimension, or the status of one of its
+findings (waived or not included) differs; each listed service carries the
+findings that changed, with both messages: the "why". Verdict flips are
+told apart from changes that leave the verdict as it was.
 """
 from __future__ import annotations
 
@@ -20,13 +23,14 @@ from ..pipeline import read_inputs, run
 from ..policy import LoadedPolicy, load_policy
 from ..request import Inputs, Policy, RunOptions, RunRequest
 from ..rules.param_cases import data_of, describe_value
+from ..rules.requires import resolve
 from ..yamlio import load_single, read_text
 
 
 @dataclass(frozen=True)
 class Side:
     source: str  # what the user named
-    kind: str  # pack | profile
+    kind: str  # pack | profile | stack (packs and a profile)
     policy: LoadedPolicy
     info: RunInfo  # the header of this side's run
 
@@ -51,8 +55,14 @@ class ServiceChange:
     def transition(self) -> str:
         return f"{self.verdict[0]}->{self.verdict[1]}"
 
+    @property
+    def flip(self) -> bool:
+        """The verdict changed (not only criteria or findings)."""
+        return self.verdict[0] != self.verdict[1]
+
     def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "verdict": {"base": self.verdict[0], "head": self.verdict[1]},
+        return {"id": self.id, "name": self.name, "flip": self.flip,
+                "verdict": {"base": self.verdict[0], "head": self.verdict[1]},
                 "criteria": {c: {"base": b, "head": h} for c, b, h in self.criteria},
                 "findings": [{"rule": rule, "base": _finding(b), "head": _finding(h)}
                              for rule, b, h in self.findings]}
@@ -98,26 +108,38 @@ def compare(base: list, head: list) -> list[ServiceChange]:
 
 
 def side_kind(spec: str) -> str:
-    """pack or profile: a directory or a YAML mapping with 'pack' is a pack."""
-    path = Path(spec)
+    """pack or profile: a directory (or a bundled pack's name) or a YAML mapping with 'pack' is a pack."""
+    path = resolve(spec)
     if path.is_dir():
         return "pack"
     if not path.is_file():
         raise UserError("no such rule pack or profile", Location(file=spec))
-    doc = load_single(read_text(spec), spec)
+    doc = load_single(read_text(str(path)), spec)
     return "pack" if isinstance(doc, dict) and "pack" in doc else "profile"
 
 
-def prepare_side(spec: Optional[str], policy: Policy, catalogs: tuple) -> Side:
-    """One side: ``policy`` as is, with ``spec`` as its only pack, or with ``spec`` as its profile."""
-    if spec is None:
+def side_parts(spec) -> list:
+    """The packs and profile of one side: 'a+b/+p.yaml', or several such (repeated options)."""
+    specs = [spec] if isinstance(spec, str) else list(spec or ())
+    return [part for s in specs for part in ([s] if Path(s).exists() else s.split("+")) if part]
+
+
+def prepare_side(spec, policy: Policy, catalogs: tuple) -> Side:
+    """One side: ``policy`` as is, or its packs and profile replaced by the side's stack."""
+    parts = side_parts(spec)
+    if not parts:
         shown = ", ".join(_relative(r) for r in (policy.rules or (DEFAULT_PACK,)))
-        kind, tuned = "pack", policy
-    else:
-        shown, kind = spec, side_kind(spec)
-        tuned = replace(policy, rules=(spec,), profile=None) if kind == "pack" else replace(policy, profile=spec)
+        loaded = load_policy(policy)
+        return Side(shown, "pack", loaded, loaded.run_info(catalogs))
+    kinds = [side_kind(p) for p in parts]
+    packs = tuple(p for p, k in zip(parts, kinds) if k == "pack")
+    profiles = [p for p, k in zip(parts, kinds) if k == "profile"]
+    if len(profiles) > 1:
+        raise UserError(f"a side has at most one profile (a profile may extend others); got {', '.join(profiles)}")
+    kind = "stack" if packs and profiles else "pack" if packs else "profile"
+    tuned = replace(policy, rules=packs or policy.rules, profile=profiles[0] if profiles else None)
     loaded = load_policy(tuned)
-    return Side(shown, kind, loaded, loaded.run_info(catalogs))
+    return Side("+".join(parts), kind, loaded, loaded.run_info(catalogs))
 
 
 def _relative(path) -> str:
@@ -134,8 +156,14 @@ class DiffReport:
     services: int
     changes: list = field(default_factory=list)
 
-    def transitions(self) -> dict:
-        return dict(sorted(Counter(c.transition for c in self.changes).items()))
+    def transitions(self, flips: Optional[bool] = None) -> dict:
+        """Counts per verdict transition; ``flips``: only verdict flips (True) or only the rest (False)."""
+        changes = [c for c in self.changes if flips is None or c.flip == flips]
+        return dict(sorted(Counter(c.transition for c in changes).items()))
+
+    @property
+    def flips(self) -> list:
+        return [c for c in self.changes if c.flip]
 
     def parameters(self) -> list:
         """Parameters whose value differs between the sides: (pack.name, base, head)."""
@@ -157,7 +185,9 @@ class DiffReport:
                 "parameters": [{"name": k, "base": _plain(b), "head": _plain(h)} for k, b, h in self.parameters()],
                 "rules": self.rules(),
                 "summary": {"services": self.services, "changed": len(self.changes),
-                            "unchanged": self.services - len(self.changes), "transitions": self.transitions()},
+                            "unchanged": self.services - len(self.changes), "flips": len(self.flips),
+                            "finding_changes": len(self.changes) - len(self.flips),
+                            "transitions": self.transitions()},
                 "changes": [c.to_dict() for c in self.changes]}
 
 
@@ -175,7 +205,7 @@ def verdicts(inputs: Inputs, policy: LoadedPolicy) -> list:
     return list(run(request, policy).results())
 
 
-def run_diff(inputs: Inputs, base: Optional[str], head: Optional[str], policy: Policy) -> DiffReport:
+def run_diff(inputs: Inputs, base, head, policy: Policy) -> DiffReport:
     """``policy`` (rules, --set, waivers, as-of) is shared; ``base`` and ``head`` tune it per side."""
     read = replace(inputs, records=tuple(read_inputs(inputs, policy.limits)))  # read once, judged twice
     b = prepare_side(base, policy, inputs.catalogs)
@@ -187,7 +217,9 @@ def diff_text(report: DiffReport) -> str:
     run = report.base.info
     lines = [f"valuate diff · {', '.join(run.inputs)} · as of {run.as_of}"]
     for label, side in (("base", report.base), ("head", report.head)):
-        named = f" (profile {side.policy.profile.name})" if side.policy.profile is not None else f" ({side.kind})"
+        packs = ", ".join(p.name for p in side.policy.packs)
+        named = (f" (packs {packs} · profile {side.policy.profile.name})" if side.kind == "stack"
+                 else f" (profile {side.policy.profile.name})" if side.policy.profile is not None else f" ({side.kind})")
         lines.append(f"{label}: {side.source}{named} · rules {side.info.digest[:19]}…")
     for name, b, h in report.parameters():
         lines.append(f"parameter {name}: {_shown(b)} → {_shown(h)}")
@@ -198,20 +230,35 @@ def diff_text(report: DiffReport) -> str:
     for c in rules["changed"]:
         lines.append(f"rule {c['rule']} severity: {c['severity']['base']} → {c['severity']['head']}")
     lines.append("")
-    for c in report.changes:
-        label = c.id if c.id is not None else f"(record {c.position})"
-        name = f" — {c.name}" if c.name and c.name != c.id else ""
-        same = " (verdict unchanged)" if c.verdict[0] == c.verdict[1] else ""
-        lines.append(f"{label}{name}: {c.verdict[0]} → {c.verdict[1]}{same}")
-        for crit, b, h in c.criteria:
-            lines.append(f"    {crit:<22} {b or '—'} → {h or '—'}")
-        for rule, b, h in c.findings:
-            lines.append(f"    {rule:<22} {_fs(b)} → {_fs(h)}  {_why(b, h)}")
-    if report.changes:
-        lines.append("")
-    counts = ", ".join(f"{n} {t.replace('->', ' → ')}" for t, n in report.transitions().items())
-    lines.append(f"{len(report.changes)} of {report.services} services changed" + (f": {counts}" if counts else ""))
+    flips, rest = report.flips, [c for c in report.changes if not c.flip]
+    for heading, group in ((f"verdict flips ({len(flips)}):", flips),
+                           (f"finding changes, verdict unchanged ({len(rest)}):", rest)):
+        if group:
+            lines += [heading, *(line for c in group for line in _change(c)), ""]
+    lines.append(f"{len(report.changes)} of {report.services} services changed" + _counts(report))
     return "\n".join(lines) + "\n"
+
+
+def _change(c: ServiceChange) -> list:
+    label = c.id if c.id is not None else f"(record {c.position})"
+    name = f" — {c.name}" if c.name and c.name != c.id else ""
+    same = " (verdict unchanged)" if not c.flip else ""
+    lines = [f"{label}{name}: {c.verdict[0]} → {c.verdict[1]}{same}"]
+    lines += [f"    {crit:<22} {b or '—'} → {h or '—'}" for crit, b, h in c.criteria]
+    lines += [f"    {rule:<22} {_fs(b)} → {_fs(h)}  {_why(b, h)}" for rule, b, h in c.findings]
+    return lines
+
+
+def _counts(report: DiffReport) -> str:
+    if not report.changes:
+        return ""
+    parts = []
+    for flips, word in ((True, "verdicts flipped"), (False, "with the verdict unchanged")):
+        counts = report.transitions(flips)
+        if counts:
+            shown = ", ".join(f"{n} {t.replace('->', ' → ')}" for t, n in counts.items())
+            parts.append(f"{sum(counts.values())} {word} ({shown})")
+    return ": " + "; ".join(parts)
 
 
 def _shown(value) -> str:

@@ -19,10 +19,12 @@ from ..compile import compile_packs
 from ..errors import Location, Problem, RulePackError, UserError
 from ..schema import FactSchema
 from ..rules import read_pack
+from ..rules.requires import ordered
 from ..rules.derived import output_types
 from ..policy.profiles import apply_profile, load_profile
 from .satisfiable import analyse
 from ..policy.waivers import load_waivers
+from ..yamlio import YamlSyntaxError
 
 
 @dataclass
@@ -56,8 +58,9 @@ def lint(paths: list, profile: Optional[str] = None, waivers: Optional[str] = No
          schema: Optional[FactSchema] = None) -> LintResult:
     schema = schema or FactSchema.default()
     result = LintResult()
+    paths, result.problems = ordered(paths)  # each pack after those whose parameters it reads
     for path in paths:
-        pack, found = read_pack(path, schema, partial=True)
+        pack, found = read_pack(path, schema, partial=True, deps={p.name: p for p in result.packs})
         result.problems.extend(found)
         if pack is not None:
             result.packs.append(pack)
@@ -147,7 +150,7 @@ def _waivers(path: str, packs: list, as_of: _dt.date, warning_days: int) -> list
     except RulePackError as err:
         return list(err.problems)
     except UserError as err:
-        return [Problem(err.message, err.location, "error", "waiver")]
+        return [Problem(err.message, err.location, "error", "yaml" if isinstance(err, YamlSyntaxError) else "waiver")]
     out = []
     for w in waiver_set.waivers:
         file, _, line = w.source.rpartition(":")

@@ -13,8 +13,11 @@ A case file sits beside its pack (``<pack>/tests/*.yaml``)::
         facts: {...}
         expect: {rules: {WAR-002: not_met}, criteria: {warranty: not_met}, verdict: not_valuable}
 
-Every case runs through the real compiler and durable-rules. Coverage says,
-for each rule, which of met / not met / unknown some case produced.
+Every case runs through the real compiler and durable-rules (with the packs
+the pack requires, and a profile when one is given). Coverage says, for each
+rule a run targets, which of its reachable statuses (met, not met, unknown,
+not applicable) some case *asserted* and got: a status that only happened
+to come out of a case testing something else is not covered.
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ from ..rules import check_param_value
 from ..rules.param_cases import data_of, is_cases, parse_cases
 from ..rules.conditions import Scope
 from ..documents import Reader
-from ..model import ERROR, STATUSES, VERDICTS
+from ..model import ERROR, FINDING_STATUSES, NOT_APPLICABLE, VERDICTS
 from ..pipeline import run
 from ..policy import LoadedPolicy, load_policy
 from ..request import Inputs, Policy, RunOptions, RunRequest
@@ -49,6 +52,7 @@ class Case:
     params: dict
     as_of: _dt.date
     location: Location
+    rule: Optional[str] = None  # the file's 'rule:', which the file targets
 
 
 @dataclass(frozen=True)
@@ -65,13 +69,13 @@ class CaseResult:
 
 @dataclass
 class Coverage:
-    """Per rule, the statuses some case produced, out of those it can produce."""
+    """Per targeted rule, the statuses some case asserted and got, out of those it can reach."""
 
     possible: dict = field(default_factory=dict)  # rule id -> statuses the rule can reach
-    seen: dict = field(default_factory=dict)  # rule id -> statuses some case produced
+    seen: dict = field(default_factory=dict)  # rule id -> statuses some case asserted and got
 
     def missing(self, rule_id: str) -> list:
-        return [s for s in STATUSES if s in self.possible[rule_id] and s not in self.seen.get(rule_id, ())]
+        return [s for s in FINDING_STATUSES if s in self.possible[rule_id] and s not in self.seen.get(rule_id, ())]
 
     def percent(self) -> float:
         total = sum(len(p) for p in self.possible.values())
@@ -80,25 +84,41 @@ class Coverage:
 
 
 def possible_statuses(rule) -> set:
-    """A rule can be unknown only if some leaf can be: existence tests never are."""
+    """A rule can be unknown only if some leaf can be: existence tests never are. A rule
+    with applies_when can also not apply."""
     can_be_unknown = any(not (leaf.op == "is" and leaf.test in ("present", "absent"))
-                         for leaf in leaves(rule.condition))
-    return {"met", "not_met", "unknown"} if can_be_unknown else {"met", "not_met"}
+                         for cond in rule.conditions() for leaf in leaves(cond))
+    out = {"met", "not_met", "unknown"} if can_be_unknown else {"met", "not_met"}
+    return out | {NOT_APPLICABLE} if rule.applies_when is not None else out
 
 
-def load_cases(pack: Pack, files: Optional[list] = None) -> list[Case]:
+def load_cases(pack: Pack, files: Optional[list] = None, packs: Optional[list] = None) -> list[Case]:
+    """The cases of ``files`` (default: the pack's tests/*.yaml); ``expect`` may name the
+    rules of any of ``packs`` (default: the pack alone)."""
     if files is None:
         files = sorted(Path(pack.tests_dir).glob("*.yaml")) if pack.tests_dir else []
     cases, problems = [], []
+    known = _Rules(packs or [pack])
     for file in files:
         doc = load_single(read_text(str(file)), str(file))
-        cases.extend(_parse_file(doc, str(file), pack, problems))
+        cases.extend(_parse_file(doc, str(file), known, problems))
     if problems:
         raise RulePackError(problems)
     return cases
 
 
-def _parse_file(doc: Any, file: str, pack: Pack, problems: list) -> list[Case]:
+class _Rules:
+    """Rule lookup over several packs, for expectations (a team's case may expect ITIL 4's rules)."""
+
+    def __init__(self, packs: list):
+        self.packs = packs
+        self.parameters = {n: p for pack in packs for n, p in pack.parameters.items()}
+
+    def rule(self, rule_id: str):
+        return next((r for p in self.packs for r in p.rules if r.id == rule_id), None)
+
+
+def _parse_file(doc: Any, file: str, pack: _Rules, problems: list) -> list[Case]:
     if not isinstance(doc, dict) or not isinstance(doc.get("cases"), list):
         problems.append(Problem("a rule test file is a mapping with a 'cases' list", Location(file=file)))
         return []
@@ -121,11 +141,12 @@ def _parse_file(doc: Any, file: str, pack: Pack, problems: list) -> list[Case]:
         params = _params(raw, file, pack, f"cases[{i}].params", problems)
         if params is None:
             continue
-        out.append(Case(str(raw.get("name", f"case {i + 1}")), facts, expect, params, as_of, loc))
+        out.append(Case(str(raw.get("name", f"case {i + 1}")), facts, expect, params, as_of, loc,
+                        default_rule if isinstance(default_rule, str) else None))
     return out
 
 
-def _params(raw: dict, file: str, pack: Pack, path: str, problems: list) -> Optional[dict]:
+def _params(raw: dict, file: str, pack: _Rules, path: str, problems: list) -> Optional[dict]:
     """A case's parameter overrides; a value may be fact-dependent ({cases: [...]})."""
     params = dict(raw.get("params") or {})
     r = Reader(file)
@@ -138,7 +159,7 @@ def _params(raw: dict, file: str, pack: Pack, path: str, problems: list) -> Opti
     return None if r.problems else params
 
 
-def _expect(raw: Any, default_rule: Optional[str], pack: Pack, loc: Location, problems: list):
+def _expect(raw: Any, default_rule: Optional[str], pack: _Rules, loc: Location, problems: list):
     if isinstance(raw, str):
         if default_rule is None:
             problems.append(Problem("'expect' is a bare status but the file names no 'rule'", loc))
@@ -152,23 +173,35 @@ def _expect(raw: Any, default_rule: Optional[str], pack: Pack, loc: Location, pr
     for rid, status in expect["rules"].items():
         if pack.rule(rid) is None:
             problems.append(Problem(f"unknown rule {rid!r} in expect", loc))
-        if status not in STATUSES:
-            problems.append(Problem(f"expected status {status!r} is not one of {', '.join(STATUSES)}", loc))
+        if status not in FINDING_STATUSES:
+            problems.append(Problem(f"expected status {status!r} is not one of {', '.join(FINDING_STATUSES)}", loc))
     if expect["verdict"] is not None and expect["verdict"] not in VERDICTS:
         problems.append(Problem(f"expected verdict {expect['verdict']!r} is not one of {', '.join(VERDICTS)}", loc))
     return expect
 
 
-def run_cases(pack: Pack, cases: list[Case]) -> tuple[list[CaseResult], Coverage]:
-    """Each case through the pipeline: the pack compiled once per distinct (params, as_of)."""
-    coverage = Coverage({r.id: possible_statuses(r) for r in pack.rules})
+def targets(cases: list) -> list:
+    """The rules case files target: each file's 'rule:' and every rule an 'expect' names."""
+    return list(dict.fromkeys(r for c in cases for r in ([c.rule] if c.rule else []) + list(c.expect["rules"])))
+
+
+def run_cases(packs, cases: list[Case], profile: Optional[str] = None,
+              covered: Optional[list] = None) -> tuple[list[CaseResult], Coverage]:
+    """Each case through the pipeline: the packs (a Pack, or the pack with those it requires)
+    compiled once per distinct (params, as_of), under ``profile`` when given; coverage over
+    the rule ids ``covered`` (default: every rule of the last pack, the one under test)."""
+    packs = list(packs) if isinstance(packs, (list, tuple)) else [packs]
+    rules = {r.id: r for p in packs for r in p.rules}
+    ids = covered if covered is not None else [r.id for r in packs[-1].rules]
+    coverage = Coverage({rid: possible_statuses(rules[rid]) for rid in ids if rid in rules})
     policies: dict = {}
     results = []
     for case in cases:
         key = (json.dumps(case.params, sort_keys=True, default=data_of), case.as_of)
         if key not in policies:
-            policies[key] = load_policy(Policy(rules=(pack.source,), params=case.params, as_of=case.as_of),
-                                        packs=[pack])
+            spec = Policy(rules=tuple(p.source for p in packs), params=case.params, as_of=case.as_of,
+                          profile=profile)
+            policies[key] = load_policy(spec, packs=packs)
         results.append(_run(policies[key], case, coverage))
     return results, coverage
 
@@ -182,12 +215,16 @@ def _run(policy: LoadedPolicy, case: Case, coverage: Coverage) -> CaseResult:
         return CaseResult(case, tuple(f"facts are invalid: {e}" for e in result.errors), {})
     criteria, verdict, findings = result.criteria, result.verdict, result.findings
     statuses = {f.rule: f.status for f in findings}
-    for rid, status in statuses.items():
-        coverage.seen.setdefault(rid, set()).add(status)
+    for rid, want in case.expect["rules"].items():  # only what the case asserts, and got, counts
+        if statuses.get(rid) == want:
+            coverage.seen.setdefault(rid, set()).add(want)
     failures, explain = [], []
     for rid, want in case.expect["rules"].items():
         if statuses.get(rid) != want:
-            f = next(f for f in findings if f.rule == rid)
+            f = next((f for f in findings if f.rule == rid), None)
+            if f is None:  # disabled by the profile
+                failures.append(f"{rid}: expected {want}, got no finding (the profile disables the rule)")
+                continue
             failures.append(f"{rid}: expected {want}, got {f.status} ({f.message})")
             explain.append(f)
     got_criteria = {c.name: c.status for c in criteria}

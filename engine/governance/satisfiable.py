@@ -50,6 +50,12 @@ def nnf(cond, negate: bool = False) -> Node:
     return Node("atom", atom=_negate(cond) if negate else cond, origin=cond)
 
 
+def _opaque(leaf: Leaf) -> bool:
+    """Leaves not reasoned about: quantifiers, list membership, case-insensitive comparisons
+    (``x == 'A'`` and ``x == 'a'`` can both hold)."""
+    return leaf.op in QUANTIFIERS or leaf.op == "contains" or leaf.op.startswith("not ") or bool(leaf.case)
+
+
 def _negate(leaf: Leaf) -> Leaf:
     from dataclasses import replace
     if leaf.op in COMPARE_OPS:
@@ -97,7 +103,7 @@ def _visit(node: Node, parent_kind: Optional[str], type_of, found: list) -> None
 def _conflicts(atoms: list, kind: str, node: Node, type_of, found: list) -> None:
     by_path: dict = {}
     for a in atoms:
-        if a.atom.op not in QUANTIFIERS and not a.atom.op.startswith("not "):
+        if not _opaque(a.atom):
             by_path.setdefault(a.atom.path, []).append(a.atom)
     for path, leaves in by_path.items():
         group = leaves if kind == "all" else [_negate(x) for x in leaves]
@@ -109,7 +115,7 @@ def _possible(node: Node, type_of) -> tuple[bool, bool]:
     """(can be met, can be not met), each False only when proven."""
     if node.kind == "atom":
         leaf = node.atom
-        if leaf.op in QUANTIFIERS or leaf.op.startswith("not "):
+        if _opaque(leaf):
             return True, True
         ftype = type_of(leaf.path)
         return satisfiable([leaf], ftype), satisfiable([_negate(leaf)], ftype)
@@ -117,7 +123,7 @@ def _possible(node: Node, type_of) -> tuple[bool, bool]:
     members = [m for m in _flat(node, node.kind) if m.kind == "atom"]
     by_path: dict = {}
     for m in members:
-        if m.atom.op not in QUANTIFIERS and not m.atom.op.startswith("not "):
+        if not _opaque(m.atom):
             by_path.setdefault(m.atom.path, []).append(m.atom)
     if node.kind == "all":
         meet = all(p[0] for p in parts) and all(satisfiable(ls, type_of(p)) for p, ls in by_path.items())

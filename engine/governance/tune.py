@@ -2,18 +2,26 @@
 
 For one parameter and several candidate values, the catalog is evaluated
 under each (on top of the profile and ``--set`` overrides in use) and
-compared with the current value: verdict counts, and the services whose
-verdict or criteria change.
+compared with the current value: verdict counts, the services whose verdict
+flips, and apart from them those whose criteria or findings change. With
+``case`` only one case of a fact-dependent parameter is swept (``tier == 1``),
+the others keep their values.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Optional
+
+import dataclasses
 
 from ..errors import UserError
 from ..model import VERDICTS, Summary
 from ..errors import did_you_mean
-from ..rules.param_cases import describe_value
+from ..rules.conditions import Scope, parse_condition
+from ..rules.param_cases import Case, ParamCases, describe_value
+from ..schema import FactSchema
+from ..documents import Reader
+from ..yamlio import load_single
 from ..pipeline import read_inputs
 from ..policy import load_policy
 from ..request import Inputs, Policy
@@ -27,12 +35,23 @@ class Trial:
     changes: tuple  # ServiceChange versus the current value
     current: bool = False
 
+    @property
+    def flips(self) -> list:
+        return [c for c in self.changes if c.flip]
+
     def to_dict(self) -> dict:
         return {"value": self.value, "current": self.current, "summary": self.counts,
-                "changed": len(self.changes),
-                "changes": [{"id": c.id, "name": c.name, "verdict": {"current": c.verdict[0], "trial": c.verdict[1]},
-                             "criteria": {k: {"current": b, "trial": h} for k, b, h in c.criteria}}
+                "changed": len(self.changes), "flips": len(self.flips),
+                "changes": [{"id": c.id, "name": c.name, "flip": c.flip,
+                             "verdict": {"current": c.verdict[0], "trial": c.verdict[1]},
+                             "criteria": {k: {"current": b, "trial": h} for k, b, h in c.criteria},
+                             "findings": {rule: {"current": _status(b), "trial": _status(h)}
+                                          for rule, b, h in c.findings}}
                             for c in self.changes]}
+
+
+def _status(finding):
+    return None if finding is None else finding.status
 
 
 @dataclass
@@ -41,12 +60,13 @@ class TuneReport:
     current: Any
     run: Any  # RunInfo of the current setting
     trials: list = field(default_factory=list)
+    case: Optional[str] = None  # the case swept (its 'when', or "default"), when only one is
 
     def to_dict(self) -> dict:
         head = self.run.header()
         return {"tool": head["tool"], "rules": head["rules"], "as_of": self.run.as_of,
                 "inputs": head.get("inputs"), "catalogs": list(self.run.inputs), "parameter": self.param,
-                "current": _plain(self.current), "trials": [t.to_dict() for t in self.trials]}
+                "case": self.case, "current": _plain(self.current), "trials": [t.to_dict() for t in self.trials]}
 
 
 def _plain(value):
@@ -72,44 +92,78 @@ def qualified(run, name: str) -> str:
     return found[0]
 
 
-def run_tune(inputs: Inputs, param: str, values: list, policy: Policy) -> TuneReport:
-    """Each value of ``param`` tried on top of ``policy`` (its profile and --set overrides)."""
+def run_tune(inputs: Inputs, param: str, values: list, policy: Policy, case: Optional[str] = None) -> TuneReport:
+    """Each value of ``param`` tried on top of ``policy`` (its profile and --set overrides);
+    with ``case`` (a 'when' in the rule language's YAML, or "default"), only that case's value."""
     if not values:
         raise UserError("--values needs at least one value")
     read = replace(inputs, records=tuple(read_inputs(inputs, policy.limits)))  # read once, judged per value
     base = load_policy(policy)
     info = base.run_info(inputs.catalogs)
     key = qualified(info, param)
-    current = next(v for p, n, v in info.params if f"{p}.{n}" == key)
+    full = next(v for p, n, v in info.params if f"{p}.{n}" == key)
+    at = _case_index(full, case, key) if case is not None else None
+    current = full if at is None else full.cases[at].value
     baseline = verdicts(read, base)
-    report = TuneReport(key, current, info)
+    shown = None if at is None else (full.cases[at].when.describe() if full.cases[at].when else "default")
+    report = TuneReport(key, current, info, case=shown)
     report.trials.append(Trial(current, _counts(baseline), (), current=True))
     for value in values:
-        trial = load_policy(replace(policy, params={**policy.params, key: value}))
+        tried = value if at is None else _with_case(full, at, value)
+        trial = load_policy(replace(policy, params={**policy.params, key: tried}))
         results = verdicts(read, trial)
-        changes = tuple(c for c in compare(baseline, results) if c.verdict[0] != c.verdict[1] or c.criteria)
-        report.trials.append(Trial(value, _counts(results), changes))
+        report.trials.append(Trial(value, _counts(results), tuple(compare(baseline, results))))
     return report
+
+
+def _case_index(value: Any, when: str, key: str) -> int:
+    """Which case of a fact-dependent parameter ``when`` names ('default': the last one)."""
+    if not isinstance(value, ParamCases):
+        raise UserError(f"--case: {key} does not depend on a fact (its value is {describe_value(value)}); "
+                        "drop --case, or give it cases in a profile")
+    if when.strip() == "default":
+        return len(value.cases) - 1
+    r = Reader("--case")
+    node = load_single(when, "--case")
+    cond = parse_condition(r, node, {"case": node}, "case", "", Scope(FactSchema.default(), None, {}, {}))
+    if cond is None:
+        raise UserError(f"--case: {r.problems[0].message}" if r.problems else "--case: not a condition")
+    for i, c in enumerate(value.cases):
+        if c.when is not None and c.when == cond:
+            return i
+    known = "; ".join(c.when.describe() if c.when else "default" for c in value.cases)
+    raise UserError(f"--case: {key} has no case {cond.describe()} (its cases: {known})")
+
+
+def _with_case(value: ParamCases, at: int, new: Any) -> ParamCases:
+    cases = list(value.cases)
+    cases[at] = Case(cases[at].when, new)
+    return dataclasses.replace(value, cases=tuple(cases), partial=False)
 
 
 def tune_text(report: TuneReport) -> str:
     run = report.run
-    lines = [f"valuate tune {report.param} · {', '.join(run.inputs)} · as of {run.as_of}",
+    case = f" (case {report.case})" if report.case else ""
+    lines = [f"valuate tune {report.param}{case} · {', '.join(run.inputs)} · as of {run.as_of}",
              f"current value: {describe_value(report.current)}", ""]
     width = max(len(_label(t)) for t in report.trials)
-    lines.append(f"{'value':<{width}}  " + "  ".join(f"{v:>13}" for v in VERDICTS) + "  changed")
+    lines.append(f"{'value':<{width}}  " + "  ".join(f"{v:>13}" for v in VERDICTS) + "    flips  changed")
     for t in report.trials:
         lines.append(f"{_label(t):<{width}}  " + "  ".join(f"{t.counts[v]:>13}" for v in VERDICTS)
-                     + f"  {len(t.changes):>7}")
+                     + f"  {len(t.flips):>7}  {len(t.changes):>7}")
     for t in report.trials:
         if not t.changes:
             continue
-        lines.append("")
-        n = len(t.changes)
-        lines.append(f"{report.param} = {describe_value(t.value)}: {n} service{'s' * (n != 1)} change{'s' * (n == 1)}")
-        for c in t.changes:
-            lines.append("  " + _change(c))
+        rest = [c for c in t.changes if not c.flip]
+        lines += ["", f"{report.param}{case} = {describe_value(t.value)}: {_n(len(t.flips), 'verdict flip')}, "
+                      f"{_n(len(rest), 'service')} with the verdict unchanged"]
+        lines += ["  " + _change(c) for c in t.flips]
+        lines += ["  " + _change(c) for c in rest]
     return "\n".join(lines) + "\n"
+
+
+def _n(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _label(t: Trial) -> str:
@@ -118,5 +172,6 @@ def _label(t: Trial) -> str:
 
 def _change(c: ServiceChange) -> str:
     label = c.id if c.id is not None else f"(record {c.position})"
-    crits = ", ".join(f"{k} {b} → {h}" for k, b, h in c.criteria)
-    return f"{label}: {c.verdict[0]} → {c.verdict[1]}" + (f" ({crits})" if crits else "")
+    crits = [f"{k} {b} → {h}" for k, b, h in c.criteria]
+    crits += [f"{rule} {_status(b) or '—'} → {_status(h) or '—'}" for rule, b, h in c.findings if not crits]
+    return f"{label}: {c.verdict[0]} → {c.verdict[1]}" + (f" ({', '.join(crits)})" if crits else "")

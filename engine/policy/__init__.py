@@ -63,16 +63,16 @@ def load_policy(spec: Policy, packs: Optional[list] = None) -> LoadedPolicy:
     if packs is None:
         packs = load_packs([str(r) for r in (spec.rules or (DEFAULT_PACK,))], limits=spec.limits)
     day = spec.day()
-    params = dict(spec.params)
+    params = list(spec.params.items())
     profile = load_profile(spec.profile, packs) if spec.profile else None
     if profile is not None:
         packs = apply_profile(packs, profile)
-        params = {**profile.overrides(), **params}
+        params = list(profile.overrides().items()) + params  # --set (and a case's params) refine the profile
     waivers = load_waivers(spec.waivers, packs, day, spec.waiver_warning_days) if spec.waivers else None
     resolved = resolve_params(packs, params)
     program = compile_packs(packs, resolved)
     infos = tuple(RuleInfo(r.id, r.pack, r.title, r.criterion, r.severity, r.rationale, r.remediation,
-                           r.condition.describe()) for p in packs for r in p.rules)
+                           r.describe()) for p in packs for r in p.rules)
     return LoadedPolicy(spec, program, day, rules_digest(packs, resolved), infos, waivers, profile)
 
 

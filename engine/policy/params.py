@@ -4,27 +4,29 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Optional
 
 from ..errors import UserError, did_you_mean
 from ..rules import check_param_value
-from ..rules.param_cases import data_of
+from ..rules.param_cases import data_of, settle
 
 
-def resolve_params(packs: list, overrides: Optional[dict] = None) -> dict:
-    """pack -> {param: value}: defaults, then overrides by 'name' or 'pack.name'."""
+def resolve_params(packs: list, overrides=None) -> dict:
+    """pack -> {param: value}: defaults, then overrides by 'name' or 'pack.name', in order
+    (a mapping, or (key, value) pairs), each laid over the value so far (param_cases.settle)."""
     params = {p.name: {k: v.default for k, v in p.parameters.items()} for p in packs}
-    for key, value in (overrides or {}).items():
+    pairs = overrides.items() if isinstance(overrides, dict) else (overrides or ())
+    for key, value in pairs:
         pack_name, _, name = key.rpartition(".")
         targets = [p for p in packs if (not pack_name or p.name == pack_name) and name in p.parameters]
         if not targets:
             known = sorted({k for p in packs for k in p.parameters})
             raise UserError(f"unknown parameter {key!r}{did_you_mean(name, known)}")
         for pack in targets:
-            problem = check_param_value(pack.parameters[name], value)
+            settled = settle(value, params[pack.name][name], pack.parameters[name].default)
+            problem = check_param_value(pack.parameters[name], settled)
             if problem:
                 raise UserError(f"parameter {key!r}: {problem}")
-            params[pack.name][name] = value
+            params[pack.name][name] = settled
     return params
 
 

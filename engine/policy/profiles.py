@@ -29,7 +29,7 @@ from ..errors import Location, Problem, RulePackError, UserError
 from ..schema import FactSchema
 from ..errors import did_you_mean
 from ..rules import check_param_value
-from ..rules.param_cases import is_cases, parse_cases
+from ..rules.param_cases import DEFAULT, is_cases, parse_cases, settle
 from ..rules.conditions import Scope
 from ..rules.language import SEVERITIES, Pack
 from ..documents import Reader, join, kind_of
@@ -146,14 +146,14 @@ def _parameters(r: Reader, node: Any, packs: list, schema: FactSchema, layers: _
                                 lambda v: next((m for m in (check_param_value(p, v) for p in params) if m), None))
             if value is None:
                 continue
-        else:
+        elif value != DEFAULT:
             problem = next((m for m in (check_param_value(p, value) for p in params) if m), None)
             if problem:
                 r.error(f"parameter {key!r}: {problem}", r.at(node, key, path), code="type")
                 continue
-        for pack in found:
-            layers.params.pop((pack.name, name), None)  # re-insert: the later layer is applied later
-            layers.params[(pack.name, name)] = value
+        for pack in found:  # re-inserted: the later layer is applied later
+            below = layers.params.pop((pack.name, name), None)
+            layers.params[(pack.name, name)] = settle(value, below, pack.parameters[name].default)
 
 
 def _rules(r: Reader, node: Any, packs: list, layers: _Layers) -> None:

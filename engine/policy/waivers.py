@@ -23,7 +23,7 @@ import hashlib
 from typing import Optional
 
 from ..errors import Location, RulePackError, UserError
-from ..model import MET, ServiceResult, Waiver
+from ..model import ServiceResult, Waiver
 from ..errors import did_you_mean
 from ..rules.conditions import as_date
 from ..rules.language import CRITERIA
@@ -59,7 +59,7 @@ class WaiverSet:
             return findings
         out = []
         for f in findings:
-            chosen = self._match(f, indices) if f.status != MET else None
+            chosen = self._match(f, indices) if f.failing else None
             out.append(dataclasses.replace(f, waiver=self.waivers[chosen]) if chosen is not None else f)
         return out
 
@@ -93,6 +93,32 @@ def waiver_warnings(waivers: Optional[tuple], unused: list) -> list[str]:
         elif w.expiring:
             out.append(f"waiver {w.service} / {w.target} expires on {w.expires}, {w.when()} ({w.source})")
     out += [f"waiver {w.service} / {w.target} waived nothing ({w.source})" for w in unused]
+    return out
+
+
+WAIVER_GATES = ("expired", "unused")
+
+
+def waiver_kinds(spec) -> tuple:
+    """``--fail-on-waiver expired,unused`` as a tuple of kinds; a usage error names a wrong one."""
+    if not spec:
+        return ()
+    kinds = tuple(k.strip() for k in str(spec).split(",") if k.strip())
+    for kind in kinds:
+        if kind not in WAIVER_GATES:
+            raise UserError(f"--fail-on-waiver takes {', '.join(WAIVER_GATES)} (comma-separated); got {kind!r}"
+                            f"{did_you_mean(kind, list(WAIVER_GATES))}")
+    return kinds
+
+
+def waiver_failures(waivers: Optional[tuple], unused: list, kinds: tuple) -> list[str]:
+    """The waivers that fail a CI gate on ``kinds`` (expired, unused), in words."""
+    out = []
+    if "expired" in kinds:
+        out += [f"waiver {w.service} / {w.target} expired on {w.expires} ({w.source})"
+                for w in waivers or () if not w.active]
+    if "unused" in kinds:
+        out += [f"waiver {w.service} / {w.target} waived nothing ({w.source})" for w in unused]
     return out
 
 
@@ -171,4 +197,4 @@ def _target(r: Reader, node: dict, path: str, rule_ids: list) -> Optional[str]:
     return value
 
 
-__all__ = ["WaiverSet", "load_waivers", "waiver_warnings"]
+__all__ = ["WaiverSet", "load_waivers", "waiver_warnings", "waiver_kinds", "waiver_failures"]

@@ -9,10 +9,11 @@ import json
 from typing import Any, Optional
 
 from ..model import MET, NOT_MET, UNKNOWN, ConditionResult, RunInfo, ServiceResult
+from ..model import NOT_APPLICABLE as NOT_APPLICABLE_STATUS
 from ..model import format_value
 
-SYMBOL = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?"}
-NOT_APPLICABLE = "–"
+NOT_APPLICABLE = "–"  # an alternative that did not matter, or a rule that does not apply
+SYMBOL = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?", NOT_APPLICABLE_STATUS: NOT_APPLICABLE}
 
 
 def explain_json(run: RunInfo, result: ServiceResult) -> str:
@@ -53,6 +54,17 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
     if result.to_pass is not None:
         lines += ["", *to_pass_lines(result.to_pass)]
     return "\n".join(lines) + "\n"
+
+
+def explain_rule(run: RunInfo, result: ServiceResult, rule_id: str, fmt: str = "text") -> str:
+    """``valuate explain ... --rule RULE``: that rule's finding and tree alone, for editing a rule.
+    The caller has checked that the service has a finding for the rule."""
+    finding = result.finding(rule_id)
+    if fmt == "json":
+        return json.dumps({**run.header(), "service": result.id, "finding": finding.to_dict(conditions=True)},
+                          ensure_ascii=False, indent=2) + "\n"
+    head = f"{result.id} — {result.name or ''}".rstrip(" —") + f": {result.verdict.upper()} (as of {run.as_of})"
+    return "\n".join([head, *_finding(finding, "", result.provenance)]) + "\n"
 
 
 def balance_lines(crit) -> list[str]:

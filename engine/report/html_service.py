@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..model import MET, ServiceResult
+from ..model import ServiceResult
 from . import view
 
 
@@ -96,7 +96,7 @@ def _finding(f, r: ServiceResult, dimension: str = "") -> str:
     click away, opened for printing) its conditions with values, thresholds and evidence."""
     waived = view.waiver(f)
     mark = f' <span class="badge waived" title="{e(waived)}">waived</span>' if waived else ""
-    is_open = " open" if f.status != MET and f.deciding else ""
+    is_open = " open" if f.failing and f.deciding else ""
     conds = "".join(_row(row) for row in view.rows(f.condition))
     dim = f'<b>{e(dimension)}</b> · ' if dimension else ""
     return (f'<li><details{is_open}><summary>{view.symbol(f.status)} {dim}<code>{e(f.rule)}</code> {e(f.title)} '
@@ -149,7 +149,7 @@ def _advisory(r: ServiceResult) -> str:
     adv = view.advisory(r)
     if not adv:
         return ""
-    not_met = sum(1 for f in adv if f.status != MET)
+    not_met = sum(1 for f in adv if f.failing)
     items = "".join(_finding(f, r) for f in adv)
     return (f'<details class="advisory"><summary>Advisory findings: {not_met} of {len(adv)} not met '
             f'(never change the verdict)</summary><ul class="tree">{items}</ul></details>')

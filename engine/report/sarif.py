@@ -27,7 +27,7 @@ from pathlib import PurePosixPath
 from typing import TextIO
 from urllib.parse import quote
 
-from ..model import MET, NOT_MET, Report, RuleInfo, ServiceResult
+from ..model import NOT_MET, Report, RuleInfo, ServiceResult
 from . import view
 from .base import CollectingWriter
 
@@ -114,7 +114,7 @@ def _finding(result: ServiceResult, f, index: int) -> dict:
 def _results(result: ServiceResult, index: dict, verdict_index: int, baselined: bool) -> list:
     """The verdict result and one per open finding of one record, before filtering."""
     verdict = _verdict(result, verdict_index)
-    found = [(f, _finding(result, f, index.get((f.pack, f.rule), -1))) for f in result.findings if f.status != MET]
+    found = [(f, _finding(result, f, index.get((f.pack, f.rule), -1))) for f in result.findings if f.failing]
     if baselined:
         new = result.baseline == "new" or any(f.baseline == "new" for f, _ in found)
         verdict["baselineState"] = "new" if new else "unchanged"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..model import ERROR, MET, VALUABLE, RunInfo, ServiceResult, Summary
+from ..model import ERROR, VALUABLE, RunInfo, ServiceResult, Summary
 from .base import PLAIN, Writer, WriterOptions
 from .view import coverage_heading, coverage_rows, to_pass_groups
 
@@ -54,7 +54,7 @@ def _service(result: ServiceResult, color: bool = False) -> list[str]:
         lines += [f"      {e}{where}{BASELINE_MARKS.get(result.baseline, '')}" for e in result.errors]
         return lines
     for f in result.findings:
-        if f.counts and f.status != MET and (result.verdict != VALUABLE or f.waived):
+        if f.counts and f.failing and (result.verdict != VALUABLE or f.waived):
             crit = f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
             lines.append(f"      {crit:<22} {f.status:<8} {f.rule}  {f.message}{_waiver(f)}"
                          f"{BASELINE_MARKS.get(f.baseline, '')}")
@@ -105,6 +105,7 @@ class TextWriter(Writer):
         self.write_rendered("")
         counts = ", ".join(f"{summary.verdicts[v]} {v.replace('_', ' ')}" for v in summary.verdicts)
         waived = f"; {summary.waived} waived findings" if self.run.waivers is not None else ""
+        waived += f"; {summary.not_applicable} not applicable findings" if summary.not_applicable else ""
         self.out.write(f"\n{plural(summary.services, 'service')}: {counts}{waived}\n")
         for w in summary.unused_waivers:
             self.out.write(f"waiver {w.service} / {w.target} waived nothing (no such service, or nothing "

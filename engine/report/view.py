@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .explanation import NOT_APPLICABLE, SYMBOL, condition_line
-from ..model import ERROR, MET, ConditionResult, Finding, ServiceResult
+from ..model import ERROR, ConditionResult, Finding, ServiceResult
 from ..model import format_value
 
 VERDICT_WORDS = {"valuable": "valuable", "not_valuable": "not valuable",
@@ -61,7 +61,7 @@ def advisory(result: ServiceResult) -> list:
 
 def failing(result: ServiceResult) -> list:
     """Deciding findings that are not met or unknown: why the verdict is not valuable."""
-    return [f for f in deciding(result) if f.status != MET]
+    return [f for f in deciding(result) if f.failing]
 
 
 def coverage_rows(summary) -> list:

@@ -7,6 +7,8 @@ Grammar (each node is a mapping; ``label`` is allowed everywhere)::
     {fact: PATH, in|not_in: [literal, ...]}
     {fact: PATH, is: present|absent|empty|not_empty}
     {fact: LIST, any_item|all_items: COND}        inner paths are relative to the item; "." is the item
+    {fact: LIST, contains: VALUE}                 a list of strings has an entry equal to VALUE
+    case: insensitive                             beside eq / ne / in / not_in / contains on strings
 
 Paths are checked against the fact schema (or the list's item schema), with
 a did-you-mean for misspellings; literals are checked against the field's
@@ -20,10 +22,11 @@ from typing import Any, Optional
 
 from ..schema import FactSchema, FieldType
 from ..errors import did_you_mean
-from .language import COMPARE_OPS, QUANTIFIERS, SET_OPS, TESTS, Condition, Group, Leaf, Operand
+from .language import COMPARE_OPS, CONTAINS, QUANTIFIERS, SET_OPS, TESTS, Condition, Group, Leaf, Operand
 from ..documents import Reader, join, kind_of
+from .matching import case_of, contains_leaf, enum_any_case
 
-OPERATORS = tuple(COMPARE_OPS) + tuple(SET_OPS) + ("is",) + QUANTIFIERS
+OPERATORS = tuple(COMPARE_OPS) + tuple(SET_OPS) + ("is",) + QUANTIFIERS + (CONTAINS,)
 GROUPS = ("all", "any", "not")
 
 
@@ -118,7 +121,7 @@ def _group(r, node, groups, path, scope, label, loc) -> Optional[Group]:
 
 def _leaf(r, node, path, scope, label, loc) -> Optional[Leaf]:
     ops = [k for k in node if k in OPERATORS]
-    others = [k for k in node if k not in OPERATORS and k not in ("fact", "label", "messages")]
+    others = [k for k in node if k not in OPERATORS and k not in ("fact", "label", "messages", "case")]
     for k in others:
         r.error(f"unknown key {k!r} in a condition{did_you_mean(str(k), list(OPERATORS))}",
                 r.at(node, k, join(path, str(k))))
@@ -132,8 +135,21 @@ def _leaf(r, node, path, scope, label, loc) -> Optional[Leaf]:
     ftype = _fact_type(r, node, path, scope, fpath)
     if others or ftype is None:
         return None
+    case = case_of(r, node, path, op, ftype, fpath, scope)
+    if case is None:
+        return None
+    if not case:
+        return _typed_leaf(r, node, path, scope, label, loc, op, fpath, ftype)
+    leaf = _typed_leaf(r, node, path, scope, label, loc, op, fpath, replace(ftype, enum=()))
+    return enum_any_case(r, replace(leaf, case=case), ftype, r.at(node, op, join(path, op))) if leaf else None
+
+
+def _typed_leaf(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
     sub, arg = join(path, op), node[op]
     arg_loc = r.at(node, op, sub)
+    if op == CONTAINS:
+        return contains_leaf(r, node, sub, fpath, ftype, label, loc,
+                             lambda item: _operand(r, node, CONTAINS, sub, scope, fpath, item))
     if op == "is":
         return _test(r, fpath, ftype, arg, arg_loc, label, loc)
     if op in QUANTIFIERS:
@@ -234,7 +250,9 @@ def _operand(r, node, op, sub, scope, fpath, ftype) -> Optional[Operand]:
 def _param_operand(r, name, scope, fpath, ftype, loc) -> Optional[Operand]:
     param = scope.params.get(name)
     if param is None:
-        r.error(f"unknown parameter {name!r}{did_you_mean(str(name), sorted(scope.params))}",
+        other = ("; another pack's parameter is read as PACK.NAME, and the pack must be listed "
+                 "under 'requires' in pack.yaml") if "." in str(name) else ""
+        r.error(f"unknown parameter {name!r}{did_you_mean(str(name), sorted(scope.params))}{other}",
                 loc, code="param")
         return None
     kind = "number" if param.kind == "integer" else param.kind

@@ -8,7 +8,7 @@ compiler turns these trees into durable-rules condition dictionaries.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional, Union
 
 from ..errors import Location
@@ -19,12 +19,15 @@ SET_OPS = {"in": "not_in", "not_in": "in"}
 TESTS = {"present": "absent", "absent": "present", "empty": "not_empty", "not_empty": "empty"}
 QUANTIFIERS = ("any_item", "all_items")
 OP_SYMBOLS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
-              "in": "in", "not_in": "not in"}
+              "in": "in", "not_in": "not in", "contains": "contains"}
+CONTAINS = "contains"  # a list of strings has an entry equal to the value
+INSENSITIVE = "insensitive"  # case: insensitive, on eq / ne / in / not_in / contains of strings
 
 CRITERIA = ("utility", "warranty.availability", "warranty.capacity", "warranty.security",
             "warranty.continuity", "value", "advisory")
 SEVERITIES = ("error", "warning", "info")
 STATUSES = ("met", "not_met", "unknown")
+RULE_STATUSES = STATUSES + ("not_applicable",)  # a rule with applies_when may also not apply
 
 
 @dataclass(frozen=True)
@@ -63,10 +66,13 @@ class Leaf:
     location: Optional[Location] = field(default=None, compare=False)
     kind: str = ""  # the fact path's type kind (number, string, array ...)
     messages: Optional[dict] = field(default=None, compare=False)  # status -> Template, see evaluator
+    case: str = ""  # INSENSITIVE: strings compared case-folded (compile/conditions.py)
 
     def describe(self) -> str:
         if self.label:
             return self.label
+        if self.case:
+            return f"{replace(self, case='').describe()} (any case)"
         if self.op == "is":
             return f"{self.path} is {self.test.replace('_', ' ')}"
         if self.op in QUANTIFIERS:
@@ -188,6 +194,8 @@ class Rule:
     messages: dict  # status -> Template
     pack: str = ""
     location: Optional[Location] = field(default=None, compare=False)
+    # Where the rule applies; elsewhere its status is not_applicable (logic.applicable).
+    applies_when: Optional[Condition] = None
 
     @property
     def top_criterion(self) -> str:
@@ -200,6 +208,15 @@ class Rule:
     @property
     def deciding(self) -> bool:
         return self.criterion != "advisory"
+
+    def conditions(self) -> tuple:
+        """The condition, and applies_when when the rule has one: every tree the rule reads."""
+        return (self.condition,) if self.applies_when is None else (self.condition, self.applies_when)
+
+    def describe(self) -> str:
+        if self.applies_when is None:
+            return self.condition.describe()
+        return f"{self.condition.describe()} (applies when {self.applies_when.describe()})"
 
 
 @dataclass(frozen=True)
@@ -216,6 +233,7 @@ class Pack:
     tests_dir: Optional[str] = None
     disabled: tuple = ()  # rule ids a profile switched off
     exempt: tuple = ()  # criteria a profile left without counting rules (they count as met)
+    requires: tuple = ()  # names of the packs whose parameters this one reads (PACK.NAME)
 
     def rule(self, rule_id: str) -> Optional[Rule]:
         return next((r for r in self.rules if r.id == rule_id), None)

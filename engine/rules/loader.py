@@ -19,11 +19,12 @@ from ..yamlio import load_single, read_text
 from .param_cases import ParamCases
 from .conditions import Scope, parse_condition
 from .derived import output_types, parse_derived
-from .language import CRITERIA, SEVERITIES, STATUSES, Pack, Parameter, Rule, walk
+from .language import CRITERIA, RULE_STATUSES, SEVERITIES, STATUSES, Pack, Parameter, Rule, walk
 from ..documents import Reader, join, kind_of
+from .requires import ordered, requirements, resolve
 from .templates import parse_template, unknown_placeholders
 
-PACK_KEYS = ("pack", "version", "title", "description", "parameters", "derived", "rules")
+PACK_KEYS = ("pack", "version", "title", "description", "requires", "parameters", "derived", "rules")
 RULE_FILE_KEYS = ("rules",)
 METADATA_KEYS = ("id", "title", "criterion", "severity", "rationale", "remediation")
 PARAM_KINDS = ("number", "integer", "string", "boolean")
@@ -31,10 +32,10 @@ RULE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 
 
 def load_packs(paths: list, schema: Optional[FactSchema] = None, limits: Limits = DEFAULT) -> list[Pack]:
-    """Load several packs; rule ids must be unique across all of them."""
-    packs, problems = [], []
+    """Load several packs, each after the packs it requires; rule ids must be unique across all."""
+    packs, (paths, problems) = [], ordered(paths)
     for path in paths:
-        pack, found = read_pack(path, schema, limits)
+        pack, found = read_pack(path, schema, limits, deps={p.name: p for p in packs})
         problems.extend(found)
         if pack is not None:
             packs.append(pack)
@@ -52,14 +53,15 @@ def load_packs(paths: list, schema: Optional[FactSchema] = None, limits: Limits 
     return packs
 
 
-def read_pack(path, schema: Optional[FactSchema] = None,
-              limits: Limits = DEFAULT, partial: bool = False) -> tuple[Optional[Pack], list[Problem]]:
+def read_pack(path, schema: Optional[FactSchema] = None, limits: Limits = DEFAULT, partial: bool = False,
+              deps: Optional[dict] = None) -> tuple[Optional[Pack], list[Problem]]:
     """Parse one pack; returns (pack or None, every problem found).
 
     ``partial`` (for the linter) keeps the pack, with the rules that did
-    parse, even when there are errors."""
+    parse, even when there are errors. ``deps``: packs already loaded, by
+    name, whose parameters the pack may read when it requires them."""
     schema = schema or FactSchema.default()
-    path = Path(path)
+    path = resolve(path)
     if path.is_dir():
         main = path / "pack.yaml"
         if not main.is_file():
@@ -71,13 +73,14 @@ def read_pack(path, schema: Optional[FactSchema] = None,
     else:
         return None, [Problem("no such rule pack (expected a directory with pack.yaml or a YAML file)",
                               Location(file=str(path)))]
-    return _PackBuilder(schema, limits).build(path, main, extra, tests, partial)
+    return _PackBuilder(schema, limits, deps or {}).build(path, main, extra, tests, partial)
 
 
 class _PackBuilder:
-    def __init__(self, schema: FactSchema, limits: Limits):
+    def __init__(self, schema: FactSchema, limits: Limits, deps: dict):
         self.schema = schema
         self.limits = limits
+        self.deps = deps  # name -> Pack already loaded
         self.problems: list[Problem] = []
 
     def _doc(self, file: Path, r: Reader) -> Any:
@@ -108,10 +111,12 @@ class _PackBuilder:
     def _pack(self, r, doc, source, main, extra, tests) -> Optional[Pack]:
         r.keys(doc, "", ("pack",), PACK_KEYS[1:], "a rule pack")
         name = r.string(doc, "pack", "pack", "the pack name")
+        requires = self._requires(r, doc)
         params = self._parameters(r, doc.get("parameters"))
         derived = parse_derived(r, doc.get("derived"), self.schema, params, "derived")
-        scope = Scope(self.schema, None, params, output_types(derived),
-                      placeholders=frozenset(self._known(output_types(derived), params)))
+        readable = {**params, **requirements(requires, self.deps)}  # own, and PACK.NAME of required packs
+        scope = Scope(self.schema, None, readable, output_types(derived),
+                      placeholders=frozenset(self._known(output_types(derived), readable)))
         rules = self._rules(r, doc, scope, name or "") if "rules" in doc else []
         for file in extra:
             fr = Reader(str(file))
@@ -129,7 +134,22 @@ class _PackBuilder:
                     description=str(doc.get("description", "")).strip(), parameters=params,
                     derived=derived, rules=tuple(rules), source=str(source),
                     files=tuple(str(f) for f in [main, *extra]),
-                    tests_dir=str(tests) if tests is not None and tests.is_dir() else None)
+                    tests_dir=str(tests) if tests is not None and tests.is_dir() else None, requires=requires)
+
+    def _requires(self, r: Reader, doc: dict) -> tuple:
+        node = doc.get("requires")
+        if node is None:
+            return ()
+        loc = r.at(doc, "requires", "requires")
+        if not r.sequence(node, loc, "'requires' (the names of the packs this one reads parameters of)"):
+            return ()
+        names = []
+        for i, item in enumerate(node):
+            if not isinstance(item, str) or not item.strip():
+                r.error(f"'requires' lists pack names, got {kind_of(item)}", r.at(node, i, f"requires[{i}]"))
+            else:
+                names.append(item.strip())
+        return tuple(names)
 
     def _parameters(self, r: Reader, node: Any) -> dict:
         out: dict = {}
@@ -175,7 +195,7 @@ class _PackBuilder:
         loc = r.at(container, i, path)
         if not r.mapping(body, loc, "a rule"):
             return None
-        r.keys(body, path, ("metadata", "condition"), ("messages",), "a rule")
+        r.keys(body, path, ("metadata", "condition"), ("applies_when", "messages"), "a rule")
         meta = body.get("metadata")
         mpath = join(path, "metadata")
         if not isinstance(meta, dict):
@@ -196,29 +216,33 @@ class _PackBuilder:
             rid = None
         cond = parse_condition(r, body.get("condition"), body, "condition", join(path, "condition"), scope) \
             if "condition" in body else None
-        messages = self._messages(r, body, path, scope, cond)
-        if None in (rid, criterion, severity, cond, messages) or None in fields.values():
+        applies = parse_condition(r, body["applies_when"], body, "applies_when", join(path, "applies_when"),
+                                  scope) if "applies_when" in body else None
+        messages = self._messages(r, body, path, scope, cond, "applies_when" in body)
+        if None in (rid, criterion, severity, cond, messages) or None in fields.values() \
+                or ("applies_when" in body and applies is None):
             return None
         if criterion != "advisory" and severity != "error":
             r.warn(f"rule {rid} decides {criterion} but has severity {severity}; deciding rules are "
                    "usually 'error' (advisory rules never change the verdict)", r.at(meta, "severity"))
         return Rule(rid, fields["title"], criterion, severity, fields["rationale"], fields["remediation"],
-                    cond, messages, pack, Location(file=r.file, line=loc.line, column=loc.column))
+                    cond, messages, pack, Location(file=r.file, line=loc.line, column=loc.column), applies)
 
     def _known(self, derived: dict, params: dict) -> set:
         return set(self.schema.all_paths()) | set(derived) | {f"param.{p}" for p in params}
 
-    def _messages(self, r, body, path, scope, cond) -> Optional[dict]:
+    def _messages(self, r, body, path, scope, cond, applies: bool = False) -> Optional[dict]:
         node = body.get("messages")
         if node is None:
             return {}
         mpath = join(path, "messages")
         if not r.mapping(node, r.at(body, "messages", mpath), "'messages'"):
             return None
-        r.keys(node, mpath, (), STATUSES, "messages")
+        statuses = RULE_STATUSES if applies else STATUSES  # not_applicable needs an applies_when
+        r.keys(node, mpath, (), statuses, "messages")
         known = self._known(scope.derived, scope.params)
         out = {}
-        for status in STATUSES:
+        for status in statuses:
             if status not in node:
                 continue
             loc = r.at(node, status, join(mpath, status))
@@ -244,7 +268,7 @@ def check_param_value(param: Parameter, value: Any) -> Optional[str]:
     kind = param.kind
     if kind in ("number", "integer"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
-            return f"expected a number, got {kind_of(value)}"
+            return f"expected {'an integer' if kind == 'integer' else 'a number'}, got {kind_of(value)}"
         if kind == "integer" and value != int(value):
             return f"expected an integer, got {value}"
         if param.minimum is not None and value < param.minimum:

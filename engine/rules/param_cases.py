@@ -13,6 +13,11 @@ that applies is unknown (its fact is missing), the value is unknown, and so
 is every comparison with it: unknown is never silently the default. The
 compiler turns ``x >= {param: p}`` into durable-rules conditions that encode
 this selection (``engine/compile/conditions.py``); nothing is decided here.
+
+``value: default`` is the pack's default. A list whose last case has a
+``when`` refines the value it is laid over (the profile it extends, or the
+pack's default): a case whose ``when`` equals one there replaces its value in
+place, a new one goes before the default (``settle``).
 """
 from __future__ import annotations
 
@@ -31,12 +36,17 @@ class Case:
     value: Any
 
 
+#: ``value: default`` in a case (or as a parameter's value): the pack's default.
+DEFAULT = "default"
+
+
 @dataclass(frozen=True)
 class ParamCases:
     """A fact-dependent parameter value."""
 
-    cases: tuple  # Case, the last one without 'when'
+    cases: tuple  # Case, the last one without 'when' (unless partial)
     location: Optional[Location] = field(default=None, compare=False, repr=False)
+    partial: bool = False  # no default of its own: refines the value below it (settle)
 
     def values(self) -> list:
         return [c.value for c in self.cases]
@@ -89,17 +99,12 @@ def parse_cases(r: Reader, node: dict, path: str, scope: Scope,
         if "value" not in raw:
             ok = False
             continue
-        problem = check_value(raw["value"])
+        problem = None if raw["value"] == DEFAULT else check_value(raw["value"])
         if problem:
             r.error(f"case value: {problem}", r.at(raw, "value", join(cpath, "value")), code="type")
             ok = False
         when = None
         if "when" in raw:
-            if last:
-                r.error("the last case is the default and has no 'when' (add a final {value: ...})",
-                        r.at(raw, "when", join(cpath, "when")))
-                ok = False
-                continue
             when = parse_condition(r, raw["when"], raw, "when", join(cpath, "when"), scope)
             ok = ok and when is not None
         elif not last:
@@ -108,9 +113,30 @@ def parse_cases(r: Reader, node: dict, path: str, scope: Scope,
         cases.append(Case(when, raw.get("value")))
     if not ok:
         return None
-    if len(cases) == 1:
+    if len(cases) == 1 and cases[0].when is None:
         return cases[0].value  # a default alone is a plain value
-    return ParamCases(tuple(cases), r.at(node, None, path))
+    return ParamCases(tuple(cases), r.at(node, None, path), partial=cases[-1].when is not None)
+
+
+def settle(value: Any, below: Any, default: Any) -> Any:
+    """``value`` laid over ``below`` (the value so far; None: the pack's ``default``):
+    ``default`` words replaced, and partial cases merged into what they refine."""
+    if value == DEFAULT:
+        return default
+    if not isinstance(value, ParamCases):
+        return value
+    own = [Case(c.when, default if c.value == DEFAULT else c.value) for c in value.cases]
+    if not value.partial:
+        return ParamCases(tuple(own), value.location)
+    below = default if below is None else below
+    merged = list(below.cases) if isinstance(below, ParamCases) else [Case(None, below)]
+    for case in own:
+        at = next((i for i, c in enumerate(merged) if c.when is not None and c.when == case.when), None)
+        if at is not None:
+            merged[at] = Case(merged[at].when, case.value)
+        else:
+            merged.insert(len(merged) - 1, case)  # before the default, which stays last
+    return ParamCases(tuple(merged), value.location)
 
 
 def describe_value(value: Any) -> str:
@@ -129,4 +155,5 @@ def data_of(value: Any) -> Any:
     return str(value)
 
 
-__all__ = ["Case", "ParamCases", "parse_cases", "is_cases", "describe_value", "data_of", "kind_of"]
+__all__ = ["Case", "ParamCases", "DEFAULT", "parse_cases", "is_cases", "settle", "describe_value", "data_of",
+           "kind_of"]

@@ -1,0 +1,60 @@
+"""``valuate init [DIR]``: a policy to start from, that passes ``rules lint`` and ``rules test``.
+
+It writes a pack beside the bundled ITIL 4 one (one rule with applies_when,
+its tests), a profile, an empty waiver file, a ``valuate.toml`` and the JSON
+Schemas, each YAML file starting with the ``# yaml-language-server:
+$schema=`` line that gives editors completion and checking. The schemas are
+copied next to the files (not referenced inside the installed package), so
+the editor finds them offline and wherever valuate is installed.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from ..data import FACTS_DIR
+from ..errors import Location, UserError
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SCHEMAS = FACTS_DIR / "schemas"
+PACK_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
+
+
+def layout(pack: str) -> dict:
+    """Target path (relative to DIR) -> template name."""
+    return {"valuate.toml": "valuate.toml", f"{pack}/pack.yaml": "pack.yaml",
+            f"{pack}/rules/{pack}.yaml": "rules.yaml", f"{pack}/tests/{pack}.yaml": "tests.yaml",
+            "profile.yaml": "profile.yaml", "waivers.yaml": "waivers.yaml"}
+
+
+def scaffold(target: str, pack: str = "team", force: bool = False) -> list[str]:
+    """Write the files under ``target``; returns their paths. Refuses to overwrite unless ``force``."""
+    if not PACK_NAME.fullmatch(pack):
+        raise UserError(f"--pack {pack!r}: a pack name starts with a letter and uses a-z, 0-9, _ and -")
+    root = Path(target)
+    files = {root / rel: name for rel, name in layout(pack).items()}
+    files.update({root / "schemas" / s.name: s for s in sorted(SCHEMAS.glob("*.json"))})
+    existing = [str(f) for f in files if f.exists()]
+    if existing and not force:
+        raise UserError(f"would overwrite {', '.join(existing)} (--force to overwrite)", Location(file=str(root)))
+    prefix = pack.upper().replace("-", "_")[:8]
+    for path, source in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(source, Path):
+            shutil.copyfile(source, path)
+            continue
+        text = (TEMPLATES / source).read_text(encoding="utf-8")
+        path.write_text(text.replace("{pack}", pack).replace("{prefix}", prefix), encoding="utf-8")
+    return [str(f) for f in files]
+
+
+def next_steps(target: str, pack: str) -> list[str]:
+    root = Path(target)
+    return [f"valuate rules lint {root / pack} --profile {root / 'profile.yaml'} --waivers {root / 'waivers.yaml'}",
+            f"valuate rules test {root / pack} --profile {root / 'profile.yaml'} --min-coverage 100",
+            f"valuate check CATALOG --rules {root / pack} --profile {root / 'profile.yaml'} "
+            f"--waivers {root / 'waivers.yaml'}"]
+
+
+__all__ = ["scaffold", "layout", "next_steps"]

@@ -1,0 +1,88 @@
+"""The JSON Schemas (draft 2020-12) under facts/schemas/ for the files governance teams write:
+every shipped YAML file validates against its schema, mistakes do not, and the schemas know
+the keys the loaders know."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from referencing import Registry, Resource
+
+from conftest import ROOT
+from valuate.engine.rules.loader import METADATA_KEYS, PACK_KEYS
+from valuate.engine.schema import FactSchema
+from valuate.engine.policy.profiles import PROFILE_KEYS
+from valuate.engine.ingest.mapping.spec import TOP_KEYS
+
+SCHEMAS = ROOT / "facts" / "schemas"
+REGISTRY = Registry().with_resources(
+    (p.name, Resource.from_contents(json.loads(p.read_text()))) for p in SCHEMAS.glob("*.json"))
+
+
+def validate(doc, schema: str) -> None:
+    plain = json.loads(json.dumps(doc, default=str))  # YAML dates as the text they were
+    validator = jsonschema.Draft202012Validator({"$ref": schema}, registry=REGISTRY)
+    errors = sorted(validator.iter_errors(plain), key=lambda e: e.path)
+    assert not errors, "; ".join(f"{list(e.path)}: {e.message[:200]}" for e in errors)
+
+
+def shipped() -> list:
+    """(file, schema) for every YAML file valuate ships or shows as an example."""
+    out = []
+    for pack in [ROOT / "rules" / "itil4", ROOT / "examples" / "team" / "team", ROOT / "tests" / "data" / "team-pack"]:
+        out.append((pack / "pack.yaml", "pack.schema.json"))
+        out += [(f, "rule-file.schema.json") for f in sorted((pack / "rules").glob("*.yaml"))]
+        out += [(f, "rule-tests.schema.json") for f in sorted((pack / "tests").glob("*.yaml"))]
+    profiles = sorted((ROOT / "examples" / "profiles").glob("*.yaml"))
+    out += [(f, "profile.schema.json") for f in profiles + [ROOT / "examples/team/profile.yaml",
+                                                         ROOT / "examples/team/strict.yaml"]]
+    out += [(ROOT / "examples" / "waivers.yaml", "waivers.schema.json"),
+            (ROOT / "examples" / "team" / "waivers.yaml", "waivers.schema.json")]
+    mappings = sorted((ROOT / "facts" / "mappings").glob("*.yaml")) + sorted((ROOT / "tests" / "data").glob("*.mapping.yaml"))
+    return out + [(f, "mapping.schema.json") for f in mappings]
+
+
+@pytest.mark.parametrize("path,schema", shipped(), ids=lambda x: str(x).replace(str(ROOT) + "/", ""))
+def test_every_shipped_file_validates(path: Path, schema: str):
+    validate(yaml.safe_load(path.read_text()), schema)
+
+
+def test_every_schema_is_draft_2020_12():
+    for path in SCHEMAS.glob("*.json"):
+        doc = json.loads(path.read_text())
+        assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema", path
+        jsonschema.Draft202012Validator.check_schema(doc)
+
+
+@pytest.mark.parametrize("schema,doc,word", [
+    ("rule-file.schema.json", {"rules": [{"metadata": {"id": "A-1", "title": "t", "criterion": "utlity",
+                                                       "severity": "info", "rationale": "r", "remediation": "m"},
+                                          "condition": {"fact": "owner", "is": "present"}}]}, "utlity"),
+    ("rule-file.schema.json", {"rules": [{"metadata": {"id": "A-1", "title": "t", "criterion": "utility",
+                                                       "severity": "info", "rationale": "r", "remediation": "m"},
+                                          "condition": {"fact": "owner", "eq": "x", "ne": "y"}}]}, ""),
+    ("profile.schema.json", {"paramters": {}}, "paramters"),
+    ("waivers.schema.json", {"waivers": [{"service": "crm", "reason": "r", "approved_by": "b"}]}, ""),
+    ("rule-tests.schema.json", {"cases": [{"facts": {}, "expect": "maybe"}]}, ""),
+])
+def test_mistakes_do_not_validate(schema, doc, word):
+    with pytest.raises(AssertionError) as caught:
+        validate(doc, schema)
+    assert word in str(caught.value)
+
+
+def test_schemas_know_the_loaders_keys():
+    def props(name, *path):
+        node = json.loads((SCHEMAS / name).read_text())
+        for key in path:
+            node = node[key]
+        return set(node["properties"])
+    assert props("pack.schema.json") == set(PACK_KEYS)
+    assert props("rule-file.schema.json", "$defs", "rule", "properties", "metadata") == set(METADATA_KEYS)
+    assert props("profile.schema.json") == set(PROFILE_KEYS)
+    assert props("mapping.schema.json") == set(TOP_KEYS)
+    leaf = json.loads((SCHEMAS / "condition.schema.json").read_text())["$defs"]["leaf"]["properties"]["fact"]
+    assert leaf["examples"] == FactSchema.default().all_paths()  # completion follows the fact schema

@@ -156,15 +156,18 @@ def main() -> None:
               help="Worker processes for evaluation (default: the number of cores).")
 @click.option("--suggestions/--no-suggestions", default=True, show_default=True,
               help="Work out (and verify) what would make each failing service pass.")
+@click.option("--group-by", "group_by", multiple=True, metavar="PATH",
+              help="Also group verdicts by this fact path in the board summary of html and markdown "
+                   "(repeatable; provider and tier always), e.g. owner or lifecycle.")
 @limit_option
 @debug_option
-def check(catalogs, fmt, output, fail_on, jobs, suggestions, debug, **opts) -> None:
+def check(catalogs, fmt, output, fail_on, jobs, suggestions, group_by, debug, **opts) -> None:
     """Evaluate every service in CATALOG files and report verdicts."""
 
     def go() -> int:
         writer_cls = FORMATS[fmt]
         options = RunOptions(conditions=writer_cls.needs_conditions, suggest=suggestions,
-                             jobs=jobs or default_jobs())
+                             jobs=jobs or default_jobs(), group_by=group_by)
         current = run(RunRequest(_policy(opts), _inputs(catalogs, opts), options),
                       render=writer_cls.render_record if writer_cls.streams else None)
 

@@ -45,6 +45,8 @@ from .model import ERROR, Report, ServiceResult, Source, Summary
 from .policy import LoadedPolicy, load_policy
 from .ingest.validate import validate
 from .request import Inputs, Policy, RunRequest
+from .errors import UserError
+from .schema import FactSchema
 
 IN_MEMORY = "(records)"  # the source file name of records given in memory
 
@@ -60,7 +62,7 @@ class Run:
         self.request = request
         self.policy = policy
         self.render = render
-        self.info = policy.run_info(request.inputs.catalogs)
+        self.info = replace(policy.run_info(request.inputs.catalogs), group_by=tuple(request.options.group_by))
         self.summary = Summary()
         self.stats = ReadStats()
         self._used: set = set()
@@ -127,7 +129,16 @@ def run(request: RunRequest, policy: Optional[LoadedPolicy] = None, render: Opti
     ``render_record``), called in the process that evaluated each record.
     """
     set_max_depth(request.policy.limits.max_depth)
+    check_group_by(request.options.group_by)
     return Run(request, policy or load_policy(request.policy), render)
+
+
+def check_group_by(paths) -> None:
+    """Each ``--group-by`` path names one single-valued fact of the fact schema (did you mean...?)."""
+    for path in paths:
+        problem = FactSchema.default().single_value_problem(path)
+        if problem is not None:
+            raise UserError(f"--group-by {problem}")
 
 
 def read_inputs(inputs: Inputs, limits: Limits = DEFAULT_LIMITS, stats: Optional[ReadStats] = None,

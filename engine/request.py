@@ -60,6 +60,9 @@ class RunOptions:
     suggest: bool = True  # work out and verify what would make failing services pass
     jobs: int = 1  # worker processes (each with its own durable-rules engine)
     only: Optional[str] = None  # evaluate only the first service with this id
+    # fact paths the human-facing reports also group verdicts by, besides provider and tier
+    # (``valuate check --group-by``); checked against the fact schema when the run starts
+    group_by: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -151,8 +151,9 @@ def quadrant_of(result: ServiceResult) -> Optional[str]:
     The value axis is utility and the value balance; the warranty axis is warranty."""
     if result.verdict == ERROR:
         return None
-    value = _both(c.status for c in result.criteria if c.name in ("utility", "value"))
-    warranty = result.criterion("warranty").status
+    status = statuses(result)
+    value = _both(status.get(name, UNKNOWN) for name in ("utility", "value"))
+    warranty = status.get("warranty", UNKNOWN)
     return next((key for key, _, v, w, _ in QUADRANTS if (v, w) == (value, warranty)), None)
 
 
@@ -220,15 +221,19 @@ def spend(services) -> tuple:
     return rows, without
 
 
+def waiver_state_of(run: RunInfo, waiver, unused: list) -> str:
+    if not waiver.active:
+        return "expired"
+    if waiver in unused:
+        return "unused"
+    return f"expiring within {run.waiver_warning_days} days" if waiver.expiring else "active"
+
+
+PANEL_ORDER = ("expired", "unused", "expiring", "active")  # the most urgent first
+
+
 def waiver_panel(run: RunInfo, unused: list) -> list:
     """(state, waiver) for every waiver of the file, each once, the most urgent state first:
     expired, unused (waived nothing), expiring within the warning window, active."""
-    if run.waivers is None:
-        return []
-    def state(w) -> str:
-        if not w.active:
-            return "expired"
-        return "unused" if w in unused else f"expiring within {run.waiver_warning_days} days" if w.expiring \
-            else "active"
-    order = ("expired", "unused", "expiring", "active")
-    return sorted(((state(w), w) for w in run.waivers), key=lambda sw: order.index(sw[0].split()[0]))
+    rows = [(waiver_state_of(run, w, unused), w) for w in run.waivers or ()]
+    return sorted(rows, key=lambda row: PANEL_ORDER.index(row[0].split()[0]))

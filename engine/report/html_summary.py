@@ -93,7 +93,7 @@ def decisions(report: Report) -> str:
         items.append(f'<li data-target="{service_id(r)}">{_link(r)} <span class="note">{e(board.who(r))} · '
                      f"waiver: {e(board.waiver_state(r))}</span><ul>{why}</ul></li>")
     body = (f'<ol class="decisions">{"".join(items)}</ol>' if items else
-            '<p class="note">None: no service is not valuable.</p>')
+            '<p class="note">None: no service is judged not valuable.</p>')
     return f'<h3 id="needs-decision">Needs a decision ({len(items)} not valuable)</h3>{body}'
 
 

@@ -35,7 +35,7 @@ def _decisions(report: Report) -> list:
     services = board.needs_decision(report.services)
     lines = [f"### Needs a decision ({len(services)} not valuable)", ""]
     if not services:
-        return lines + ["None: no service is not valuable.", ""]
+        return lines + ["None: no service is judged not valuable.", ""]
     for i, r in enumerate(services, 1):
         lines.append(f"{i}. {_link(r)} — {md(board.who(r))} · waiver: {md(board.waiver_state(r))}")
         lines += [f"   - **{md(label)}**: {md(text)} ({md(rules)})" for label, text, rules in view.reasons(r)]

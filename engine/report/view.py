@@ -2,10 +2,13 @@
 
 Reports see only engine/model.py records; this module turns one
 ``ServiceResult`` into the pieces the HTML and Markdown reports lay out, so
-both show the same thing: the verdict, the criteria with warranty's four
-dimensions, the value balance with its arithmetic, the deciding findings
-with their condition trees, the advisory findings apart, waived findings
-marked, and what would make the service pass.
+both show the same thing: the verdict (with its symbol; "valuable (waived)"
+when only a waiver makes it valuable), the criteria with warranty's four
+dimensions, one plain-English reason per failed criterion, the value balance
+with its arithmetic and each effect by kind, the deciding findings with
+their condition trees, the advisory findings apart, waived findings marked,
+what would make the service pass, and where a record is (relative to the
+working directory, with the full path for a tooltip).
 """
 from __future__ import annotations
 
@@ -187,16 +190,15 @@ def balance_sum(result: ServiceResult, side: str) -> tuple[list, Any]:
     return terms, value.positives if side == "positive" else value.negatives
 
 
-EFFECT_KINDS = {"outcomes": "outcome", "costs.removed": "cost removed", "costs.imposed": "cost imposed",
+EFFECT_KINDS = {"costs.removed": "cost removed", "costs.imposed": "cost imposed",
                 "risks.removed": "risk removed", "risks.imposed": "risk imposed"}
 
 
 def effect_kind(term) -> str:
-    """What a value-balance effect is, in words ('cost removed'), not its path."""
-    kind = EFFECT_KINDS.get(term.list, term.list)
+    """What a value-balance effect is, in words ('cost removed', 'negative outcome'), not its path."""
     if term.list == "outcomes":
-        return f"{'positive' if term.side == 'positive' else 'negative'} outcome"
-    return kind
+        return f"{term.side} outcome"
+    return EFFECT_KINDS.get(term.list, term.list)
 
 
 def arithmetic(result: ServiceResult, side: str) -> str:

@@ -99,8 +99,13 @@ def needs_decision(services) -> list:
 
 
 def waiting(services) -> list:
-    """(service, criteria labels not judged) of each indeterminate service."""
-    return [(r, [label for label, _, _ in view.reasons(r, UNKNOWN)]) for r in services if r.verdict == "indeterminate"]
+    """(criteria labels not judged, [services]) for the indeterminate services, those that wait
+    for the same criteria together (a catalog that records no warranty reads as one line)."""
+    out: dict = {}
+    for r in services:
+        if r.verdict == "indeterminate":
+            out.setdefault(tuple(label for label, _, _ in view.reasons(r, UNKNOWN)), []).append(r)
+    return list(out.items())
 
 
 def statuses(result: ServiceResult) -> dict:

@@ -98,12 +98,14 @@ def decisions(report: Report) -> str:
 
 
 def waiting(report: Report) -> str:
-    rows = board.waiting(report.services)
-    if not rows:
+    groups = board.waiting(report.services)
+    if not groups:
         return ""
-    items = "".join(f'<li data-target="{service_id(r)}">{_link(r)}: not judged, facts missing: '
-                    f"{e(', '.join(labels))}</li>" for r, labels in rows)
-    return (f"<h3>Waiting for data ({len(rows)} indeterminate)</h3><p class=\"note\">Record the facts each card's "
+    items = "".join(f"<li>not judged on {e(', '.join(labels))} ({len(rs)}): <ul class=\"names inline\">"
+                    + "".join(f'<li data-target="{service_id(r)}">{_link(r, view.label(r))}</li>' for r in rs)
+                    + "</ul></li>" for labels, rs in groups)
+    n = sum(len(rs) for _, rs in groups)
+    return (f"<h3>Waiting for data ({n} indeterminate)</h3><p class=\"note\">Record the facts each card's "
             f'"what would make it pass" names; then they can be judged.</p><ul class="waiting">{items}</ul>')
 
 

@@ -46,11 +46,12 @@ def _decisions(report: Report) -> list:
 
 
 def _waiting(report: Report) -> list:
-    rows = board.waiting(report.services)
-    if not rows:
+    groups = board.waiting(report.services)
+    if not groups:
         return []
-    lines = [f"### Waiting for data ({len(rows)} indeterminate)", ""]
-    lines += [f"- {_link(r)}: not judged, facts missing: {md(', '.join(labels))}" for r, labels in rows]
+    lines = [f"### Waiting for data ({sum(len(rs) for _, rs in groups)} indeterminate)", ""]
+    lines += [f"- not judged on {md(', '.join(labels))} ({len(rs)}): " + ", ".join(_link(r, view.label(r)) for r in rs)
+              for labels, rs in groups]
     return lines + [""]
 
 

@@ -47,6 +47,10 @@
       (related[id] || []).forEach(function (el) { el.hidden = !ok; });
       if (ok) { shown += 1; }
     });
+    // a "waiting for data" line whose services are all filtered out goes too
+    Array.prototype.forEach.call(document.querySelectorAll("#board ul.waiting > li"), function (li) {
+      li.hidden = !li.querySelector("[data-target]:not([hidden])");
+    });
     count.textContent = shown + " of " + rows.length + " services shown";
     banner.hidden = shown === rows.length;
     banner.textContent = "filtered: " + shown + " of " + rows.length + " services (" + describe() +

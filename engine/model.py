@@ -431,6 +431,10 @@ class RunInfo:
     waivers: Optional[tuple] = None  # Waiver records of the waiver file, when one is used
     waiver_warning_days: int = 30
     profile: Optional[tuple] = None  # (name, (file, ...)) of the profile in use, bases first
+    waiver_file: Optional[str] = None  # the waiver file in use, as given
+    # Fact paths (checked against the fact schema) the board summary also groups verdicts by
+    # (--group-by), besides provider and tier.
+    group_by: tuple = ()
 
     def header(self, summary: Optional["Summary"] = None) -> dict:
         """The report's head; given the final summary it also lists unused waivers."""

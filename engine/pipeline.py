@@ -48,6 +48,8 @@ from .model import ERROR, Report, ServiceResult, Source, Summary
 from .policy import LoadedPolicy, load_policy
 from .ingest.validate import validate
 from .request import Inputs, Policy, RunRequest
+from .errors import UserError
+from .schema import FactSchema
 
 IN_MEMORY = "(records)"  # the source file name of records given in memory
 
@@ -68,7 +70,7 @@ class Run:
         # rendered in the workers that evaluated them.
         self.render = render if self.baseline is None else None
         self.on_warning = on_warning
-        self.info = policy.run_info(request.inputs.catalogs)
+        self.info = replace(policy.run_info(request.inputs.catalogs), group_by=tuple(request.options.group_by))
         self.summary = Summary()
         self.stats = ReadStats()
         self.warnings = 0  # records' warnings (unknown keys), each also passed to on_warning
@@ -151,6 +153,7 @@ def run(request: RunRequest, policy: Optional[LoadedPolicy] = None, render: Opti
     ``on_warning``: called with each record warning (an unknown key), as one line.
     """
     set_max_depth(request.policy.limits.max_depth)
+    check_group_by(request.options.group_by)
     request = replace(request, inputs=expanded(request.inputs))
     return Run(request, policy or load_policy(request.policy), render, on_warning)
 
@@ -175,6 +178,14 @@ def _against(baseline: Baseline, tally: BaselineTally, outcome: Outcome) -> Outc
     marked, states = baseline.apply(outcome.result)
     tally.add(states)
     return replace(outcome, result=marked)
+
+
+def check_group_by(paths) -> None:
+    """Each ``--group-by`` path names one single-valued fact of the fact schema (did you mean...?)."""
+    for path in paths:
+        problem = FactSchema.default().single_value_problem(path)
+        if problem is not None:
+            raise UserError(f"--group-by {problem}")
 
 
 def read_inputs(inputs: Inputs, limits: Limits = DEFAULT_LIMITS, stats: Optional[ReadStats] = None,

@@ -64,6 +64,9 @@ class RunOptions:
     # A baseline to judge against (check --baseline): a file written by `valuate
     # baseline create` or a previous JSON/JSONL report, or a loaded compare.Snapshot.
     baseline: Any = None
+    # fact paths the human-facing reports also group verdicts by, besides provider and tier
+    # (``valuate check --group-by``); checked against the fact schema when the run starts
+    group_by: tuple = ()
 
 
 @dataclass(frozen=True)

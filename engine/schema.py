@@ -106,3 +106,16 @@ class FactSchema:
     def suggest(self, path: str, base: Optional[FieldType] = None, extra: tuple = ()) -> str:
         """A ' (did you mean ...?)' suffix for a path the schema does not have."""
         return did_you_mean(path, list(self.all_paths(base)) + list(extra))
+
+    def single_value_problem(self, path: str) -> Optional[str]:
+        """Why ``path`` cannot group services (no such fact, or a list or object), or None.
+
+        A group is one value per service, so only text, number, date and yes/no facts qualify."""
+        found = self.lookup(path)
+        if found is None:
+            return f"{path!r} is not a fact path of the fact schema{self.suggest(path)}"
+        if found.kind in ("object", "array"):
+            kind = "a list" if found.kind == "array" else "an object"
+            return (f"{path!r} is {kind}, not a single value; group by a text, number, date or "
+                    "yes/no fact, such as provider, tier, owner or lifecycle")
+        return None

@@ -4,13 +4,15 @@ Uses Debian's ``chromium`` (installed by .ci/run when missing): no browser
 download, no driver binary. The page is reached through the browser's
 remote-debugging websocket (websocket-client), which is all the test needs:
 navigate, evaluate JavaScript, watch console messages, exceptions, dialogs
-and network requests, and take a screenshot.
+and network requests, take a screenshot, print to PDF, and emulate print
+media and colour vision deficiencies.
 """
 from __future__ import annotations
 
 import base64
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -22,6 +24,20 @@ from typing import Any, Optional
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check",
          "--disable-extensions", "--remote-debugging-port=0", "--remote-allow-origins=*"]
+
+
+# Elements wider than the viewport, except inside a box that scrolls on its own (a wide table).
+OVERFLOW = """(() => { const W = document.documentElement.clientWidth, out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && (r.right > W + 0.5 || r.left < -0.5) && !el.closest('.scroll'))
+      out.push(el.tagName + '.' + el.className + ': ' + (el.textContent || '').slice(0, 40));
+  } return out; })()"""
+
+
+def pages(pdf: bytes) -> int:
+    """The number of pages of a PDF that Chromium printed (its page objects)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
 def find_chromium() -> Optional[str]:
@@ -90,10 +106,29 @@ class Browser:
             raise RuntimeError(f"page script failed: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def screenshot(self, path: Path) -> None:
-        data = self.call("Page.captureScreenshot", format="png")["data"]
+    def screenshot(self, path: Path, selector: str = "") -> None:
+        """The viewport, or the whole element ``selector`` (even beyond the viewport)."""
+        params: dict = {"format": "png"}
+        if selector:
+            box = self.js(f"(r => ({{x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}}))"
+                          f"(document.querySelector({json.dumps(selector)}).getBoundingClientRect())")
+            params.update(clip={**box, "scale": 1}, captureBeyondViewport=True)
+        data = self.call("Page.captureScreenshot", **params)["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))
+
+    def print_pdf(self) -> bytes:
+        """The page printed by Chromium (what --print-to-pdf writes), on the page size its CSS asks for."""
+        data = self.call("Page.printToPDF", preferCSSPageSize=True, printBackground=True)["data"]
+        return base64.b64decode(data)
+
+    def media(self, media: str) -> None:
+        """Lay the page out for ``print`` (or back to ``screen`` with "")."""
+        self.call("Emulation.setEmulatedMedia", media=media)
+
+    def vision(self, deficiency: str) -> None:
+        """Render as someone with ``deficiency`` sees it (deuteranopia, protanopia, ...; none)."""
+        self.call("Emulation.setEmulatedVisionDeficiency", type=deficiency)
 
     def seen(self, method: str) -> list:
         return [e["params"] for e in self.events if e.get("method") == method]

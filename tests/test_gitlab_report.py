@@ -1,11 +1,12 @@
-"""The HTML report of a real catalog (GitLab.com, 55 services): complete, offline, one screen per service."""
+"""The HTML report of a real catalog (GitLab.com, 55 services): complete, offline, one screen per
+service, nothing wider than a phone, and a short executive print."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from browser import Browser, find_chromium
+from browser import OVERFLOW, Browser, find_chromium, pages
 from conftest import AS_OF, ROOT, SAMPLE
 from gitlab_sample import CATALOG
 
@@ -50,5 +51,17 @@ def test_each_service_fits_one_screen(cli, gitlab_html, tmp_path, which):
         if which == "gitlab":
             browser.js("document.getElementById('service-1').scrollIntoView()")
             browser.screenshot(ROOT / "tests" / "artifacts" / "gitlab-report.png")
+    finally:
+        browser.close()
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="browser check of the GitLab report skipped: chromium not installed")
+def test_gitlab_report_fits_a_phone_and_prints_short(gitlab_html, tmp_path):
+    browser = Browser(find_chromium(), tmp_path / "profile")
+    try:
+        browser.open(gitlab_html.as_uri(), width=390, height=900)
+        assert browser.js("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        assert browser.js(OVERFLOW) == []
+        assert pages(browser.print_pdf()) <= 15  # was 173 when every collapsed block opened
     finally:
         browser.close()

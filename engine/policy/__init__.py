@@ -53,7 +53,8 @@ class LoadedPolicy:
         return RunInfo(TOOL, VERSION, tuple(p.name for p in self.packs), self.digest, day, self.params(),
                        self.rules, inputs, digests, self.waivers.waivers if self.waivers else None,
                        self.spec.waiver_warning_days,
-                       (self.profile.name, self.profile.files) if self.profile else None)
+                       (self.profile.name, self.profile.files) if self.profile else None,
+                       str(self.spec.waivers) if self.spec.waivers else None)
 
 
 def load_policy(spec: Policy, packs: Optional[list] = None) -> LoadedPolicy:

@@ -1,16 +1,20 @@
 """The HTML report's section for one service: the explanation tree.
 
-verdict -> utility / warranty (four dimensions) / value (the balance with its
-arithmetic) -> rules -> conditions with their values, thresholds and where
-each value came from; what would make it pass; advisory findings apart,
-waived findings marked. Every piece of catalog text goes through ``e``.
+verdict (with its symbol; "valuable (waived)" has its own chip) -> owner,
+provider, tier and budget in money -> the waivers that apply, with reason,
+approver and expiry -> utility / warranty (four dimensions) / value (the
+balance with its arithmetic, each effect by its description) -> rules ->
+conditions with their values, thresholds and where each value came from;
+what would make it pass; advisory findings apart. A print-only list gives
+the reasons in short, since the executive print leaves the tree out. Every
+piece of catalog text goes through ``e``.
 """
 from __future__ import annotations
 
 from html import escape
 
-from ..model import ServiceResult
-from . import view
+from ..model import MET, ServiceResult
+from . import board, view
 
 
 def e(text) -> str:
@@ -21,8 +25,19 @@ def badge(status: str, text: str = "") -> str:
     return f'<span class="badge s-{e(status)}">{e(text or status.replace("_", " "))}</span>'
 
 
-def verdict_badge(verdict: str) -> str:
-    return f'<span class="badge v-{e(verdict)}">{e(view.VERDICT_WORDS[verdict])}</span>'
+def verdict_badge(key: str) -> str:
+    """A verdict chip: symbol and words, so it never rests on colour (key: a verdict or 'waived')."""
+    return (f'<span class="badge v-{e(key)}"><i class="sym" aria-hidden="true">{view.verdict_symbol(key)}</i> '
+            f"{e(view.verdict_text(key))}</span>")
+
+
+def rid(rules: str) -> str:
+    return f' <code class="rid">{e(rules)}</code>' if rules else ""
+
+
+def source_span(r: ServiceResult, short: bool = False) -> str:
+    shown, full = view.source_paths(r, short)
+    return f'<span class="src" title="{e(full)}">{e(shown)}</span>' if shown else ""
 
 
 def service_id(result: ServiceResult) -> str:
@@ -31,21 +46,54 @@ def service_id(result: ServiceResult) -> str:
 
 def section(r: ServiceResult) -> str:
     attrs = f'class="svc" id="{service_id(r)}" data-verdict="{e(r.verdict)}"'
-    head = (f"<header><h3>{verdict_badge(r.verdict)} <span>{e(view.title(r))}</span></h3>"
-            + (f'<div class="src">{e(view.source(r))}</div>' if r.source else "") + "</header>")
+    title = f"<h3>{verdict_badge(view.verdict_key(r))} <span>{e(view.title(r))}</span></h3>"
     if view.errors(r):
         items = "".join(f"<li>{e(x)}</li>" for x in view.errors(r))
-        return f'<section {attrs}>{head}<ul class="errors">{items}</ul></section>'
-    parts = [head, _criteria_strip(r), _to_pass(r), _tree(r), _advisory(r)]
+        return (f'<section {attrs}><header>{title}{_line([source_span(r)])}</header>'
+                f'<ul class="errors">{items}</ul></section>')
+    head = f"<header>{title}{_line([e(board.who(r)), e(board.budget_line(r)), source_span(r)])}</header>"
+    parts = [head, _criteria_strip(r), _waivers(r), _reasons(r), _to_pass(r), _tree(r), _advisory(r)]
     return f"<section {attrs}>" + "".join(parts) + "</section>"
 
 
+def _line(parts: list) -> str:
+    return '<div class="facts">' + " · ".join(p for p in parts if p) + "</div>"
+
+
+def _waivers(r: ServiceResult) -> str:
+    """The waivers that apply or have lapsed, in full: they change what the verdict means."""
+    items = []
+    for f in r.findings:
+        w = f.waiver
+        if w is None:
+            continue
+        state = (f"waived until {w.expires} ({w.when()})" if f.waived else
+                 f"waiver expired on {w.expires} ({w.when()}), no longer applies")
+        items.append(f'<li class="{"wv-active" if f.waived else "wv-expired"}"><b>{e(state)}</b>{rid(f.rule)} '
+                     f"({e(view.label_of(f))}): {e(w.reason)} — approved by {e(w.approved_by)} "
+                     f'<span class="note">{e(w.source)}</span></li>')
+    return f'<ul class="waivers">{"".join(items)}</ul>' if items else ""
+
+
+def _reasons(r: ServiceResult) -> str:
+    """Why it is not valuable, one line per criterion: printed in place of the tree."""
+    lines = view.reason_lines(r)
+    items = "".join(f"<li>{e(text)}{rid(rules)}</li>" for text, rules in lines)
+    return f'<ul class="reasons print-only">{items}</ul>' if items else ""
+
+
 def _criteria_strip(r: ServiceResult) -> str:
+    waived = {view.label_of(f) for f in view.waived_findings(r)}
+
+    def chip(name: str, status: str) -> str:
+        mark = " (waived)" if view.LABELS.get(name, name) in waived else ""
+        return f'<span class="t-{e(status)}">{view.symbol(status)} {e(name)}{mark}</span>'
+
     spans = []
     for c in r.criteria:
-        spans.append(f'<span class="t-{e(c.status)}">{view.symbol(c.status)} {e(c.name)}</span>')
+        spans.append(chip(c.name, c.status))
         if c.name == "warranty":
-            spans += [f'<span class="t-{e(s)}">{view.symbol(s)} {e(d)}</span>' for d, s in c.dimensions]
+            spans += [chip(d, s) for d, s in c.dimensions]
     return f'<div class="crit">{"".join(spans)}</div>'
 
 
@@ -115,7 +163,7 @@ def _evidence(f, r: ServiceResult) -> str:
     """Where each value came from: the catalog record, a derived fact, or a pack parameter."""
     if not f.evidence:
         return ""
-    where = view.source(r) or "the catalog"
+    where = view.source_paths(r)[0] or "the catalog"
     parts = []
     for path, value in f.evidence:
         origin = ("pack parameter" if path.startswith("param.") else
@@ -134,13 +182,19 @@ def _balance(r: ServiceResult) -> str:
     value = r.criterion("value")
     if value is None:
         return ""
+    amounts = [board.amount(r, t) for t in value.balance]
+    money = any(a is not None for a in amounts)
     rows = "".join(
-        f"<tr><td>{e(t.side)}</td><td><code>{e(t.list)}[{t.index}]</code></td><td>{e(t.description or '')}</td>"
-        f'<td class="num">{e(view.show(t.impact))}</td><td class="num">{e(view.show(t.weight))}</td>'
-        f'<td class="num">{e(view.show(t.points))}</td></tr>' for t in value.balance)
-    table = ('<table class="balance"><thead><tr><th>side</th><th>list</th><th>effect</th><th class="num">impact</th>'
-             f'<th class="num">weight</th><th class="num">points</th></tr></thead><tbody>{rows}</tbody></table>'
-             if rows else "")
+        f'<tr><td>{e(t.side)}</td><td title="{e(t.list)}[{t.index}]">{e(t.description or view.effect_kind(t))}</td>'
+        f"<td>{e(view.effect_kind(t))}</td>"
+        + (f'<td class="num">{e(board.money(a, board.fact_at(r, "budget.currency")) if a is not None else "")}</td>'
+           if money else "")
+        + f'<td class="num">{e(view.show(t.impact))}</td><td class="num">{e(view.show(t.weight))}</td>'
+        f'<td class="num">{e(view.show(t.points))}</td></tr>' for t, a in zip(value.balance, amounts))
+    table = ('<div class="scroll"><table class="balance"><thead><tr><th>side</th><th>effect</th><th>kind</th>'
+             + ('<th class="num">amount</th>' if money else "")
+             + '<th class="num">impact</th><th class="num">weight</th><th class="num">points</th></tr></thead>'
+             f"<tbody>{rows}</tbody></table></div>" if rows else "")
     return (f"value balance: positives {e(view.arithmetic(r, 'positive'))}; "
             f"negatives {e(view.arithmetic(r, 'negative'))}{table}")
 

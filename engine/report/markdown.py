@@ -1,19 +1,21 @@
 """``--format markdown``: the review-board report for a wiki page or a pull request.
 
-The same content as the HTML report: a summary (counts per verdict and per
-criterion), a table of services linking to a section per service with the
-explanation tree, the value balance arithmetic, what would make it pass,
-and the advisory findings apart (in a collapsed ``<details>`` block, which
-GitHub and GitLab render). All catalog text is escaped, so a service name
-cannot inject markup, links or HTML.
+The same content as the HTML report: the board summary (markdown_board.py:
+counts and what they mean, the needs-a-decision list, waivers, the value x
+warranty grid, verdicts by group, spend), data coverage, a table of services
+with the reason each is not valuable, linking to a section per service with
+the explanation tree, the value balance (each effect by its description),
+what would make it pass, and the advisory findings apart (in a collapsed
+``<details>`` block, which GitHub and GitLab render). All catalog text is
+escaped, so a service name cannot inject markup, links or HTML.
 """
 from __future__ import annotations
 
 import re
 from typing import TextIO
 
-from ..model import CRITERIA, STATUSES, Report, ServiceResult
-from . import view
+from ..model import CRITERIA, Report, ServiceResult
+from . import board, view
 from .base import CollectingWriter
 
 # Catalog text never starts a line here (it follows "- ", "| ", "### "), so only
@@ -32,24 +34,17 @@ def anchor(result: ServiceResult) -> str:
     return f"service-{result.position}"
 
 
-def _summary(report: Report) -> list[str]:
-    s = report.summary
-    lines = ["## Summary", "", "| verdict | services |", "| --- | ---: |"]
-    lines += [f"| {view.VERDICT_WORDS[v]} | {n} |" for v, n in s.verdicts.items()]
-    lines += [f"| **all** | **{s.services}** |", "",
-              "| criterion | " + " | ".join(x.replace("_", " ") for x in STATUSES) + " |",
-              "| --- |" + " ---: |" * len(STATUSES)]
-    lines += [f"| {c} | " + " | ".join(str(s.criteria[c][x]) for x in STATUSES) + " |" for c in CRITERIA]
-    return lines + [""]
-
-
 def _table(report: Report) -> list[str]:
-    lines = ["## Services", "", "| # | service | verdict | utility | warranty | value | source |",
-             "| ---: | --- | --- | --- | --- | --- | --- |"]
+    lines = ["## Services", "", "| # | service | verdict | utility | warranty | value | reason | source |",
+             "| ---: | --- | --- | --- | --- | --- | --- | --- |"]
     for r in report.services:
         crit = {c.name: f"{view.symbol(c.status)} {c.status}" for c in r.criteria}
-        lines.append(f"| {r.position} | [{md(view.title(r))}](#{anchor(r)}) | **{view.VERDICT_WORDS[r.verdict]}** | "
-                     + " | ".join(crit.get(c, "—") for c in CRITERIA) + f" | {md(view.source(r))} |")
+        key = view.verdict_key(r)
+        reason = "; ".join(md(text) + (f" ({md(rules)})" if rules else "") for text, rules in view.reason_lines(r))
+        lines.append(f"| {r.position} | [{md(view.title(r))}](#{anchor(r)}) | "
+                     f"**{view.verdict_symbol(key)} {view.verdict_text(key)}** | "
+                     + " | ".join(crit.get(c, "—") for c in CRITERIA)
+                     + f" | {reason} | {md(view.source_paths(r)[0])} |")
     return lines + [""]
 
 
@@ -64,10 +59,14 @@ def _finding(f, indent: str = "") -> list[str]:
 
 
 def _service(r: ServiceResult) -> list[str]:
+    key = view.verdict_key(r)
     lines = [f'<a id="{anchor(r)}"></a>', "", f"### {md(view.title(r))}", "",
-             f"**Verdict: {view.VERDICT_WORDS[r.verdict]}**" + (f" · {md(view.source(r))}" if r.source else ""), ""]
+             f"**Verdict: {view.verdict_symbol(key)} {view.verdict_text(key)}**"
+             + (f" · {md(view.source_paths(r)[0])}" if r.source else ""), ""]
     if view.errors(r):
         return lines + [f"- ✗ {md(e)}" for e in view.errors(r)] + [""]
+    facts = " · ".join(md(x) for x in (board.who(r), board.budget_line(r)) if x)
+    lines += [facts, ""] + _waivers(r)
     findings = {f.rule: f for f in r.findings}
     for c in r.criteria:
         lines.append(f"- {view.symbol(c.status)} **{c.name}**: `{c.status}`")
@@ -97,11 +96,24 @@ def _balance(r: ServiceResult) -> list[str]:
     value = r.criterion("value")
     if value is None or not value.balance:
         return []
-    lines = ["| value balance | list | effect | impact | weight | points |", "| --- | --- | --- | ---: | ---: | ---: |"]
+    lines = ["| value balance | effect | kind | impact | weight | points |", "| --- | --- | --- | ---: | ---: | ---: |"]
     for t in value.balance:
-        lines.append(f"| {t.side} | {md(t.list)}\\[{t.index}\\] | {md(t.description or '')} | "
+        lines.append(f"| {t.side} | {md(t.description or view.effect_kind(t))} | {view.effect_kind(t)} | "
                      f"{view.show(t.impact)} | {view.show(t.weight)} | {view.show(t.points)} |")
     return lines + [""]
+
+
+def _waivers(r: ServiceResult) -> list[str]:
+    """The waivers that apply or have lapsed, with reason, approver and expiry."""
+    lines = []
+    for f in r.findings:
+        w = f.waiver
+        if w is not None:
+            state = (f"Waived until {w.expires} ({w.when()})" if f.waived else
+                     f"Waiver expired on {w.expires} ({w.when()}), no longer applies")
+            lines.append(f"> **{state}**: {md(f.rule)} ({md(view.label_of(f))}): {md(w.reason)} — approved by "
+                         f"{md(w.approved_by)} ({md(w.source)})  ")
+    return lines + [""] if lines else []
 
 
 def _to_pass(r: ServiceResult) -> list[str]:
@@ -134,16 +146,31 @@ def _coverage(report: Report) -> list:
     return lines + ([""] if report.summary.coverage.notes else [])
 
 
+def _digest(value) -> str:
+    return f" `{value[:19]}…`" if value else ""  # "sha256:" and hex digits: nothing to escape
+
+
+def _header(run) -> list[str]:
+    """What produced the report: packs, profile, waiver file and catalogs, with their digests."""
+    digests = dict(run.digests)
+    profile = f"{md(run.profile[0])} ({md(', '.join(run.profile[1]))})" if run.profile else "none"
+    parts = [f"{md(run.tool)} {md(run.version)} · as of {run.as_of}",
+             f"rules {md(', '.join(run.packs))}{_digest(run.digest)}",
+             f"profile {profile}{_digest(digests.get('profile'))}",
+             f"waivers {md(run.waiver_file) if run.waiver_file else 'none'}{_digest(digests.get('waivers'))}"]
+    if run.inputs:
+        catalogs = ", ".join(view.path_pair(f)[0] for f in run.inputs)
+        parts.append(f"catalog {md(catalogs)}{_digest(digests.get('facts'))}")
+    return ["# valuate report", "", " · ".join(parts), ""]
+
+
 class MarkdownWriter(CollectingWriter):
     needs_conditions = True  # the explanation tree shows every rule's conditions
 
     def render(self, report: Report, out: TextIO) -> None:
-        run = report.run
-        lines = ["# valuate report", "",
-                 f"{md(run.tool)} {md(run.version)} · rules {md(', '.join(run.packs))} · "
-                 f"`{run.digest[:19]}…` · as of {run.as_of}"
-                 + (f" · {md(', '.join(run.inputs))}" if run.inputs else ""), ""]
-        lines += _summary(report) + _coverage(report) + _table(report)
+        from .markdown_board import board_summary  # it builds on this module's escaping
+
+        lines = _header(report.run) + board_summary(report) + _coverage(report) + _table(report)
         for r in report.services:
             lines += _service(r)
         out.write("\n".join(lines).rstrip("\n") + "\n")

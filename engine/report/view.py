@@ -2,22 +2,40 @@
 
 Reports see only engine/model.py records; this module turns one
 ``ServiceResult`` into the pieces the HTML and Markdown reports lay out, so
-both show the same thing: the verdict, the criteria with warranty's four
-dimensions, the value balance with its arithmetic, the deciding findings
-with their condition trees, the advisory findings apart, waived findings
-marked, and what would make the service pass.
+both show the same thing: the verdict (with its symbol; "valuable (waived)"
+when only a waiver makes it valuable), the criteria with warranty's four
+dimensions, one plain-English reason per failed criterion, the value balance
+with its arithmetic and each effect by kind, the deciding findings with
+their condition trees, the advisory findings apart, waived findings marked,
+what would make the service pass, and where a record is (relative to the
+working directory, with the full path for a tooltip).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from .explanation import NOT_APPLICABLE, SYMBOL, condition_line
-from ..model import ERROR, ConditionResult, Finding, ServiceResult
+from ..model import ERROR, MET, NOT_MET, UNKNOWN, VALUABLE, ConditionResult, Finding, ServiceResult
 from ..model import format_value
 
 VERDICT_WORDS = {"valuable": "valuable", "not_valuable": "not valuable",
                  "indeterminate": "indeterminate", "error": "error"}
+# A verdict never rests on colour alone: each has its own symbol, in every format.
+VERDICT_SYMBOL = {"valuable": "✓", "not_valuable": "✗", "indeterminate": "?", "error": "!"}
+WAIVED = "waived"  # the chip of a service that is valuable only because a waiver covers a failure
+LEGEND = (
+    ("valuable", "utility, warranty (all four dimensions) and the value balance are met."),
+    ("waived", "only because an approved, time-limited waiver covers a failing rule: the waiver panel "
+               "says which, why, who approved it and until when."),
+    ("not_valuable", "at least one criterion is not met: the board decides (fix, fund, waive or retire)."),
+    ("indeterminate", "nothing failed, but a criterion could not be judged because facts it needs are not "
+                      "recorded: record them to decide (it is neither a pass nor a fail)."),
+    ("error", "the record itself is invalid (a field of the wrong type, a duplicate id): fix the catalog."),
+)
+# What a criterion or warranty dimension is called where a board reads it.
+LABELS = {"utility": "utility", "warranty": "warranty", "value": "value balance", "advisory": "advisory"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,53 @@ def title(result: ServiceResult) -> str:
 
 def where(f: Finding) -> str:
     return f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
+
+
+def label_of(f: Finding) -> str:
+    """The criterion a finding decides, in words: a warranty dimension, or 'value balance'."""
+    return f.dimension or LABELS.get(f.criterion, f.criterion)
+
+
+def waived_findings(result: ServiceResult) -> list:
+    """Deciding findings that a waiver kept from counting against the verdict."""
+    return [f for f in result.findings if f.waived and f.counts]
+
+
+def verdict_key(result: ServiceResult) -> str:
+    """The verdict, or ``waived`` for a service that is valuable only thanks to a waiver."""
+    return WAIVED if result.verdict == VALUABLE and waived_findings(result) else result.verdict
+
+
+def verdict_text(key: str) -> str:
+    return "valuable (waived)" if key == WAIVED else VERDICT_WORDS[key]
+
+
+def verdict_symbol(key: str) -> str:
+    return VERDICT_SYMBOL["valuable" if key == WAIVED else key]
+
+
+def reasons(result: ServiceResult, status: str = NOT_MET) -> list:
+    """(criterion label, plain-English reason, rule ids) per criterion or warranty dimension
+    whose counting findings have ``status``: one line per failed criterion for the board."""
+    groups: dict = {}
+    for f in deciding(result):
+        if f.status == status and f.counts and not f.waived:
+            groups.setdefault(label_of(f), []).append(f)
+    return [(label, "; ".join(f.message for f in fs), ", ".join(f.rule for f in fs)) for label, fs in groups.items()]
+
+
+def reason_lines(result: ServiceResult) -> list:
+    """(text, rule ids) for a services table: each failure with its reason, the criteria
+    that could not be judged named in one line (their details are in the service's card)."""
+    if result.verdict == ERROR:
+        return [(text, "") for text in errors(result)[:1]]
+    out = [(f"{label}: {text}", rules) for label, text, rules in reasons(result)]
+    unknown = reasons(result, UNKNOWN)
+    if unknown:
+        out.append(("not judged, facts missing: " + ", ".join(label for label, _, _ in unknown),
+                    ", ".join(rules for _, _, rules in unknown)))
+    out += [(f"waived: {label_of(f)} until {f.waiver.expires}", f.rule) for f in waived_findings(result)]
+    return out
 
 
 def waiver(f: Finding) -> Optional[str]:
@@ -125,6 +190,17 @@ def balance_sum(result: ServiceResult, side: str) -> tuple[list, Any]:
     return terms, value.positives if side == "positive" else value.negatives
 
 
+EFFECT_KINDS = {"costs.removed": "cost removed", "costs.imposed": "cost imposed",
+                "risks.removed": "risk removed", "risks.imposed": "risk imposed"}
+
+
+def effect_kind(term) -> str:
+    """What a value-balance effect is, in words ('cost removed', 'negative outcome'), not its path."""
+    if term.list == "outcomes":
+        return f"{term.side} outcome"
+    return EFFECT_KINDS.get(term.list, term.list)
+
+
 def arithmetic(result: ServiceResult, side: str) -> str:
     terms, total = balance_sum(result, side)
     parts = " + ".join(f"{show(t.impact)}×{show(t.weight)}" for t in terms) or "0"
@@ -137,3 +213,32 @@ def errors(result: ServiceResult) -> list[str]:
 
 def source(result: ServiceResult) -> str:
     return str(result.source) if result.source else ""
+
+
+def _is_file(name: str) -> bool:
+    return not (name.startswith("(") or name == "-")  # "(records)" in memory, "-" standard input
+
+
+def path_pair(file: str) -> tuple:
+    """(shown, full) of a file path: shown relative to the working directory when that is
+    shorter, full as an absolute path (for a tooltip). Not a file (records in memory): as given."""
+    if not _is_file(file):
+        return file, file
+    try:
+        rel = os.path.relpath(file)
+    except ValueError:  # another drive (Windows): no relative path exists
+        rel = file
+    return min(rel, file, key=len), os.path.abspath(file)
+
+
+def source_paths(result: ServiceResult, short: bool = False) -> tuple:
+    """(shown, full) of where a record is (path_pair with its line); ``short`` shows only the
+    file name, for a table column (the header names the catalogs)."""
+    src = result.source
+    if src is None:
+        return "", ""
+    shown, full = path_pair(src.file)
+    if short and _is_file(src.file):
+        shown = os.path.basename(src.file)
+    at = f":{src.line}" if src.line is not None else f" record {src.record}"
+    return shown + at, full + at

@@ -1,4 +1,6 @@
-// Sorting and filtering of the services table; opening every <details> for printing.
+// Sorting and filtering of the services table; the filter also hides the services' cards and
+// their entries in the board summary, and says "filtered: N of M services" at the top (printed
+// too). The executive print keeps collapsed blocks closed; "full print" opens every <details>.
 (function () {
   "use strict";
   var table = document.getElementById("services");
@@ -9,6 +11,13 @@
   var criterion = document.getElementById("f-criterion");
   var search = document.getElementById("f-search");
   var count = document.getElementById("f-count");
+  var banner = document.getElementById("f-banner");
+  var full = document.getElementById("f-print-full");
+  var related = {};  // service id -> the elements of the board summary that name it
+  Array.prototype.forEach.call(document.querySelectorAll("#board [data-target]"), function (el) {
+    var id = el.getAttribute("data-target");
+    (related[id] = related[id] || []).push(el);
+  });
 
   function matches(row) {
     var c = criterion.value.split(":");
@@ -18,16 +27,34 @@
       (!q || row.textContent.toLowerCase().indexOf(q) >= 0);
   }
 
+  function describe() {
+    var parts = [];
+    [verdict, criterion].forEach(function (s) {
+      if (s.value) { parts.push(s.options[s.selectedIndex].textContent); }
+    });
+    if (search.value.trim()) { parts.push("\u201c" + search.value.trim() + "\u201d"); }
+    return parts.join(", ");
+  }
+
   function filter() {
     var shown = 0;
     rows.forEach(function (row) {
       var ok = matches(row);
+      var id = row.getAttribute("data-target");
       row.hidden = !ok;
-      var section = document.getElementById(row.getAttribute("data-target"));
+      var section = document.getElementById(id);
       if (section) { section.hidden = !ok; }
+      (related[id] || []).forEach(function (el) { el.hidden = !ok; });
       if (ok) { shown += 1; }
     });
+    // a "waiting for data" line whose services are all filtered out goes too
+    Array.prototype.forEach.call(document.querySelectorAll("#board ul.waiting > li"), function (li) {
+      li.hidden = !li.querySelector("[data-target]:not([hidden])");
+    });
     count.textContent = shown + " of " + rows.length + " services shown";
+    banner.hidden = shown === rows.length;
+    banner.textContent = "filtered: " + shown + " of " + rows.length + " services (" + describe() +
+      "); the counts of the summary are for all " + rows.length;
   }
 
   function key(row, column) {
@@ -54,12 +81,17 @@
   });
   [verdict, criterion].forEach(function (el) { el.addEventListener("change", filter); });
   search.addEventListener("input", filter);
+  full.addEventListener("change", function () { document.body.classList.toggle("print-full", full.checked); });
   filter();
 
   var closed = [];
   window.addEventListener("beforeprint", function () {
+    if (!full.checked) { return; }
     closed = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) { return !d.open; });
     closed.forEach(function (d) { d.open = true; });
   });
-  window.addEventListener("afterprint", function () { closed.forEach(function (d) { d.open = false; }); });
+  window.addEventListener("afterprint", function () {
+    closed.forEach(function (d) { d.open = false; });
+    closed = [];
+  });
 }());

@@ -1,0 +1,244 @@
+"""The board summary's figures, computed once from the model records for HTML and Markdown.
+
+A review board reads the catalog as a portfolio: which services need a
+decision and why (one plain-English reason per failed criterion, with the
+owner, provider and waiver state), verdicts by provider, tier or any fact
+path (``--group-by``), every service against the criteria (a heatmap), the
+value x warranty grid (keep / fix / invest / retire), spend by verdict in
+money, and the waivers. Everything comes from ``ServiceResult`` records:
+catalog facts such as owner, tier and budget are read from ``facts``, the
+validated canonical fact, at their canonical paths.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ..model import DIMENSIONS, ERROR, MET, NOT_MET, UNKNOWN, VERDICTS, RunInfo, ServiceResult, format_value
+from . import view
+
+GROUP_BY = ("provider", "tier")  # always shown; --group-by adds more
+NOT_RECORDED = "(not recorded)"
+INVALID = "(invalid record)"
+HEAT_COLUMNS = ("utility", *DIMENSIONS, "value")  # each column's label is view.LABELS or the dimension
+
+
+def fact_at(result: ServiceResult, path: str) -> Any:
+    """The value at a dotted canonical path of the service's fact, or None."""
+    node = result.facts
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def owner(result: ServiceResult) -> str:
+    """Who answers for the service: its owner, else its relationship manager, in words."""
+    if fact_at(result, "owner"):
+        return f"owner {fact_at(result, 'owner')}"
+    manager = fact_at(result, "relationship.manager")
+    return f"relationship manager {manager}" if manager else "owner not recorded"
+
+
+def who(result: ServiceResult) -> str:
+    """Owner, provider and tier in one line, as the needs-a-decision list shows them."""
+    parts = [owner(result), f"provider {fact_at(result, 'provider') or 'not recorded'}"]
+    if fact_at(result, "tier") is not None:
+        parts.append(f"tier {fact_at(result, 'tier')}")
+    return " · ".join(parts)
+
+
+def money(amount: Any, currency: Optional[str]) -> str:
+    whole = isinstance(amount, int) or float(amount).is_integer()
+    text = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
+    return f"{currency} {text}" if currency else text
+
+
+def variance(planned: Any, actual: Any, currency: Optional[str]) -> str:
+    """'21,000 over (+14%)', '4,000 under (-4%)' or 'on budget'."""
+    diff = actual - planned
+    if diff == 0:
+        return "on budget"
+    share = f" ({diff / planned:+.0%})" if planned else ""
+    return f"{money(abs(diff), currency)} {'over' if diff > 0 else 'under'}{share}"
+
+
+def amount(result: ServiceResult, term) -> Any:
+    """The money a value-balance effect records (costs carry ``amount``), or None."""
+    items = fact_at(result, term.list)
+    item = items[term.index] if isinstance(items, list) and term.index < len(items) else None
+    return item.get("amount") if isinstance(item, dict) else None
+
+
+def budget_line(result: ServiceResult) -> str:
+    """The service's budget in money, or '' when none is recorded."""
+    planned, actual = fact_at(result, "budget.planned"), fact_at(result, "budget.actual")
+    currency = fact_at(result, "budget.currency")
+    parts = []
+    if planned is not None:
+        parts.append(f"planned {money(planned, currency)}")
+    if actual is not None:
+        parts.append(f"actual {money(actual, currency)}")
+    if planned is not None and actual is not None:
+        parts.append(variance(planned, actual, currency))
+    return ("budget " + ", ".join(parts) + ("" if currency else " (currency not recorded)")) if parts else ""
+
+
+def waiver_state(result: ServiceResult) -> str:
+    """What waivers do for a service, in words: 'no waiver' when none applies."""
+    parts = [f"{f.rule} waived until {f.waiver.expires}" for f in result.findings if f.waived]
+    parts += [f"waiver for {f.rule} expired on {f.waiver.expires}" for f in result.findings
+              if f.waiver is not None and not f.waiver.active]
+    return "; ".join(parts) or "no waiver"
+
+
+def needs_decision(services) -> list:
+    """Not-valuable services, each with its reasons (view.reasons)."""
+    return [r for r in services if r.verdict == "not_valuable"]
+
+
+def waiting(services) -> list:
+    """(criteria labels not judged, [services]) for the indeterminate services, those that wait
+    for the same criteria together (a catalog that records no warranty reads as one line)."""
+    out: dict = {}
+    for r in services:
+        if r.verdict == "indeterminate":
+            out.setdefault(tuple(label for label, _, _ in view.reasons(r, UNKNOWN)), []).append(r)
+    return list(out.items())
+
+
+def statuses(result: ServiceResult) -> dict:
+    """Status per criterion and warranty dimension of a judged service."""
+    out = {c.name: c.status for c in result.criteria}
+    warranty = result.criterion("warranty")
+    out.update(dict(warranty.dimensions) if warranty is not None else {})
+    return out
+
+
+def heat(result: ServiceResult) -> list:
+    """(column, status, waived) per heatmap column; empty for an invalid record."""
+    if result.verdict == ERROR:
+        return []
+    status = statuses(result)
+    waived = {view.label_of(f) for f in view.waived_findings(result)}
+    return [(col, status.get(col, UNKNOWN), view.LABELS.get(col, col) in waived) for col in HEAT_COLUMNS]
+
+
+def criteria_counts(services) -> list:
+    """(label, {status: n}) for utility, warranty, its four dimensions and value, over judged services."""
+    judged = [statuses(r) for r in services if r.verdict != ERROR]
+    rows = []
+    for name in ("utility", "warranty", *DIMENSIONS, "value"):
+        counts = {MET: 0, NOT_MET: 0, UNKNOWN: 0}
+        for status in judged:
+            key = status.get(name, UNKNOWN)
+            counts[key] = counts.get(key, 0) + 1
+        rows.append((view.LABELS.get(name, name), counts))
+    return rows
+
+
+def _both(statuses) -> str:
+    """Three-valued 'and' (CONTRACT.md section 2)."""
+    statuses = list(statuses)
+    return NOT_MET if NOT_MET in statuses else UNKNOWN if UNKNOWN in statuses else MET
+
+
+# (key, name, value axis, warranty axis, what it means for the board)
+QUADRANTS = (("fix", "Fix", MET, NOT_MET, "worth having, not fit for use: fix the warranty"),
+             ("keep", "Keep", MET, MET, "brings value and is fit for use"),
+             ("retire", "Retire", NOT_MET, NOT_MET, "neither brings value nor is fit for use"),
+             ("invest", "Invest", NOT_MET, MET, "fit for use, its value falls short: invest in it or rethink it"))
+
+
+def quadrant_of(result: ServiceResult) -> Optional[str]:
+    """keep / fix / invest / retire, or None when an axis is unknown or the record invalid.
+    The value axis is utility and the value balance; the warranty axis is warranty."""
+    if result.verdict == ERROR:
+        return None
+    status = statuses(result)
+    value = _both(status.get(name, UNKNOWN) for name in ("utility", "value"))
+    warranty = status.get("warranty", UNKNOWN)
+    return next((key for key, _, v, w, _ in QUADRANTS if (v, w) == (value, warranty)), None)
+
+
+def grid(services) -> tuple:
+    """({quadrant: [services]}, [services not placed: an axis unknown], invalid records)."""
+    placed: dict = {q[0]: [] for q in QUADRANTS}
+    unplaced, invalid = [], 0
+    for r in services:
+        key = quadrant_of(r)
+        if key is not None:
+            placed[key].append(r)
+        elif r.verdict == ERROR:
+            invalid += 1
+        else:
+            unplaced.append(r)
+    return placed, unplaced, invalid
+
+
+def group_label(path: str, value: Any) -> str:
+    if value is None:
+        return NOT_RECORDED
+    return f"tier {value}" if path == "tier" else format_value(value)
+
+
+def groups(services, path: str) -> list:
+    """(group label, {verdict: n}, total) per value of a fact path, sorted by value."""
+    found: dict = {}
+    for r in services:
+        value = fact_at(r, path) if r.verdict != ERROR else None
+        key = (r.verdict == ERROR, value is None, type(value).__name__, value if value is not None else "")
+        label = INVALID if r.verdict == ERROR else group_label(path, value)
+        found.setdefault(key, (label, {v: 0 for v in VERDICTS}))[1][r.verdict] += 1
+    return [(label, counts, sum(counts.values())) for _, (label, counts) in sorted(found.items())]
+
+
+def group_paths(run: RunInfo) -> tuple:
+    return tuple(dict.fromkeys(GROUP_BY + tuple(run.group_by)))
+
+
+@dataclass(frozen=True)
+class Spend:
+    """Recorded budgets of the services of one verdict, in one currency."""
+
+    verdict: str
+    currency: Optional[str]
+    services: int
+    planned: Any
+    actual: Any
+
+
+def spend(services) -> tuple:
+    """([Spend] per verdict and currency, services without a budget): planned and actual
+    are summed over services recording both, so the variance compares like with like."""
+    sums: dict = {}
+    without = 0
+    for r in services:
+        planned, actual = fact_at(r, "budget.planned"), fact_at(r, "budget.actual")
+        if planned is None or actual is None:
+            without += 1
+            continue
+        key = (VERDICTS.index(r.verdict), fact_at(r, "budget.currency") or "")
+        n, p, a = sums.get(key, (0, 0, 0))
+        sums[key] = (n + 1, p + planned, a + actual)
+    rows = [Spend(VERDICTS[v], cur or None, n, p, a) for (v, cur), (n, p, a) in sorted(sums.items())]
+    return rows, without
+
+
+def waiver_state_of(run: RunInfo, waiver, unused: list) -> str:
+    if not waiver.active:
+        return "expired"
+    if waiver in unused:
+        return "unused"
+    return f"expiring within {run.waiver_warning_days} days" if waiver.expiring else "active"
+
+
+PANEL_ORDER = ("expired", "unused", "expiring", "active")  # the most urgent first
+
+
+def waiver_panel(run: RunInfo, unused: list) -> list:
+    """(state, waiver) for every waiver of the file, each once, the most urgent state first:
+    expired, unused (waived nothing), expiring within the warning window, active."""
+    rows = [(waiver_state_of(run, w, unused), w) for w in run.waivers or ()]
+    return sorted(rows, key=lambda row: PANEL_ORDER.index(row[0].split()[0]))

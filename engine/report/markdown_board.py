@@ -1,0 +1,136 @@
+"""The Markdown report's board summary: the same figures as the HTML one (engine/report/board.py).
+
+Counts per verdict with what each verdict means, the needs-a-decision list
+(one reason per failed criterion, owner, provider, waiver state), what the
+indeterminate services wait for, the waiver panel, the value x warranty
+grid, criteria across the catalog, verdicts by provider, tier and
+``--group-by`` paths, and spend by verdict. Catalog text goes through ``md``.
+"""
+from __future__ import annotations
+
+from ..model import MET, NOT_MET, UNKNOWN, VERDICTS, Report
+from . import board, view
+from .markdown import anchor, md
+
+STATUSES = ((MET, "met"), (NOT_MET, "not met"), (UNKNOWN, "unknown"))
+
+
+def _link(r, text: str = "") -> str:
+    return f"[{md(text or view.title(r))}](#{anchor(r)})"
+
+
+def _counts(report: Report) -> list:
+    s = report.summary
+    waived = sum(1 for r in report.services if view.verdict_key(r) == view.WAIVED)
+    lines = ["| verdict | services |", "| --- | ---: |"]
+    for v in VERDICTS:
+        extra = f" ({waived} waived)" if v == "valuable" and waived else ""
+        lines.append(f"| {view.VERDICT_SYMBOL[v]} {view.VERDICT_WORDS[v]} | {s.verdicts[v]}{extra} |")
+    lines += [f"| **all** | **{s.services}** |", "", "What the verdicts mean:", ""]
+    lines += [f"- {view.verdict_symbol(k)} **{view.verdict_text(k)}**: {text}" for k, text in view.LEGEND]
+    return lines + [""]
+
+
+def _decisions(report: Report) -> list:
+    services = board.needs_decision(report.services)
+    lines = [f"### Needs a decision ({len(services)} not valuable)", ""]
+    if not services:
+        return lines + ["None: no service is judged not valuable.", ""]
+    for i, r in enumerate(services, 1):
+        lines.append(f"{i}. {_link(r)} — {md(board.who(r))} · waiver: {md(board.waiver_state(r))}")
+        lines += [f"   - **{md(label)}**: {md(text)} ({md(rules)})" for label, text, rules in view.reasons(r)]
+        unknown = [label for label, _, _ in view.reasons(r, UNKNOWN)]
+        if unknown:
+            lines.append(f"   - also not judged (facts missing): {md(', '.join(unknown))}")
+    return lines + [""]
+
+
+def _waiting(report: Report) -> list:
+    groups = board.waiting(report.services)
+    if not groups:
+        return []
+    lines = [f"### Waiting for data ({sum(len(rs) for _, rs in groups)} indeterminate)", ""]
+    lines += [f"- not judged on {md(', '.join(labels))} ({len(rs)}): " + ", ".join(_link(r, view.label(r)) for r in rs)
+              for labels, rs in groups]
+    return lines + [""]
+
+
+def _waivers(report: Report) -> list:
+    run = report.run
+    if run.waivers is None:
+        return []
+    lines = ["### Waivers", "", f"{len(run.waivers)} in {md(run.waiver_file or 'the waiver file')}; "
+             f"{report.summary.waived} findings waived; expiring means within {run.waiver_warning_days} days.", ""]
+    panel = board.waiver_panel(run, report.summary.unused_waivers)
+    if panel:
+        lines += ["| state | service | rule or criterion | reason | approved by | expires | where |",
+                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [f"| {md(state)} | {md(w.service)} | {md(w.target)} | {md(w.reason)} | {md(w.approved_by)} | "
+                  f"{md(w.expires)} ({md(w.when())}) | {md(w.source)} |" for state, w in panel]
+        lines.append("")
+    return lines
+
+
+def _grid(report: Report) -> list:
+    placed, unplaced, invalid = board.grid(report.services)
+
+    def cell(key: str) -> str:
+        _, name, *_ = next(q for q in board.QUADRANTS if q[0] == key)
+        names = ", ".join(_link(r, view.label(r)) for r in placed[key])
+        return f"**{name} {len(placed[key])}**" + (f": {names}" if names else "")
+
+    lines = ["### Value × warranty", "", "Value: utility and the value balance both met. Warranty: all four "
+             "dimensions met. Keep: both; fix: the warranty fails; invest: the value falls short; retire: neither.",
+             "", "| | warranty ✗ not met | warranty ✓ met |", "| --- | --- | --- |",
+             f"| **value ✓** | {cell('fix')} | {cell('keep')} |",
+             f"| **value ✗** | {cell('retire')} | {cell('invest')} |", ""]
+    if unplaced:
+        lines += ["Not placed, value or warranty not judged yet: "
+                  + ", ".join(_link(r, view.label(r)) for r in unplaced) + ".", ""]
+    if invalid:
+        lines += [f"Not placed: {invalid} invalid record{'s' * (invalid != 1)}.", ""]
+    return lines
+
+
+def _criteria(report: Report) -> list:
+    lines = ["### Criteria across the catalog", "",
+             "| criterion | " + " | ".join(f"{view.symbol(s)} {w}" for s, w in STATUSES) + " |",
+             "| --- |" + " ---: |" * len(STATUSES)]
+    lines += [f"| {label} | " + " | ".join(str(c.get(s, 0)) for s, _ in STATUSES) + " |"
+              for label, c in board.criteria_counts(report.services)]
+    return lines + [""]
+
+
+def _groups(report: Report) -> list:
+    lines = []
+    heads = " | ".join(f"{view.VERDICT_SYMBOL[v]} {view.VERDICT_WORDS[v]}" for v in VERDICTS)
+    for path in board.group_paths(report.run):
+        lines += [f"### Verdicts by {md(path)}", "", f"| {md(path)} | services | {heads} |",
+                  "| --- |" + " ---: |" * (len(VERDICTS) + 1)]
+        lines += [f"| {md(label)} | {total} | " + " | ".join(str(c[v]) for v in VERDICTS) + " |"
+                  for label, c, total in board.groups(report.services, path)]
+        lines.append("")
+    return lines
+
+
+def _spend(report: Report) -> list:
+    rows, without = board.spend(report.services)
+    lines = ["### Spend by verdict", ""]
+    if rows:
+        lines += ["| verdict | currency | services | planned | actual | variance |",
+                  "| --- | --- | ---: | ---: | ---: | ---: |"]
+        lines += [f"| {view.VERDICT_WORDS[s.verdict]} | {md(s.currency or 'not recorded')} | {s.services} | "
+                  f"{md(board.money(s.planned, s.currency))} | {md(board.money(s.actual, s.currency))} | "
+                  f"{md(board.variance(s.planned, s.actual, s.currency))} |" for s in rows]
+        lines.append("")
+    if without:
+        lines += [f"{without} service{'s' * (without != 1)} record no budget (both budget.planned and "
+                  "budget.actual are needed).", ""]
+    return lines
+
+
+def board_summary(report: Report) -> list:
+    """The summary in reading order; a comparison with the last review belongs after the
+    needs-a-decision list (see html_summary.board_summary)."""
+    return (["## Board summary", ""] + _counts(report) + _decisions(report) + _waiting(report) + _waivers(report)
+            + _grid(report) + _criteria(report) + _groups(report) + _spend(report))

@@ -1,0 +1,175 @@
+"""The board summary (HTML and Markdown): what needs a decision and why, the portfolio views,
+money, waivers, what produced the report, human labels and relative paths; --group-by."""
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+
+from conftest import AS_OF, ROOT, SAMPLE
+from conftest import check as run_check
+from valuate.engine.report import board, render, view
+
+WAIVERS = "examples/waivers.yaml"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """The bundled sample, evaluated once for the module, from the repository root."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        yield run_check([SAMPLE], as_of=AS_OF, conditions=True)
+
+
+def rendered(fmt: str, report) -> str:
+    out = io.StringIO()
+    render(fmt, report, out)
+    return out.getvalue()
+
+
+def ids(services) -> list:
+    return [r.id for r in services]
+
+
+def test_needs_a_decision_gives_one_reason_per_failed_criterion(sample):
+    assert ids(board.needs_decision(sample.services)) == ["crm", "data-warehouse", "vpn", "legacy-fax", "backup",
+                                                          "print"]
+    fax = next(r for r in sample.services if r.id == "legacy-fax")
+    assert [label for label, _, _ in view.reasons(fax)] == ["utility", "security", "continuity", "value balance"]
+    assert ("continuity", "no continuity plan", "WAR-004") in view.reasons(fax)
+    md = rendered("markdown", sample)
+    section = md.split("### Needs a decision (6 not valuable)", 1)[1].split("###", 1)[0]
+    assert "1. [crm — Customer relationship management](#service-2) — owner not recorded · provider Sales " \
+           "Operations IT · tier 1 · waiver: no waiver" in section
+    assert "   - **availability**: measured availability 99.82% is below the agreed target of 99.9% (WAR-001)" in section
+    assert "   - also not judged (facts missing): value balance" in section  # print: value unknown
+
+
+def test_value_by_warranty_grid(sample):
+    placed, unplaced, invalid = board.grid(sample.services)
+    assert {k: ids(v) for k, v in placed.items()} == {
+        "keep": ["payroll", "email", "service-desk"], "fix": ["crm", "data-warehouse", "vpn", "backup"],
+        "retire": ["legacy-fax"], "invest": []}
+    assert ids(unplaced) == ["hr-portal", "intranet-wiki", "print", "expense-app"] and invalid == 1
+    assert "| **value ✓** | **Fix 4**: [crm](#service-2)" in rendered("markdown", sample)
+
+
+def test_verdicts_by_provider_and_tier_add_up(sample):
+    for path in ("provider", "tier"):
+        rows = board.groups(sample.services, path)
+        assert sum(total for _, _, total in rows) == 13
+    tiers = {label: counts for label, counts, _ in board.groups(sample.services, "tier")}
+    assert list(tiers) == ["tier 1", "tier 2", "tier 3", "tier 4", "(invalid record)"]
+    assert tiers["tier 1"]["valuable"] == 3 and tiers["tier 1"]["not_valuable"] == 3
+
+
+def test_spend_by_verdict_in_money(sample):
+    rows, without = board.spend(sample.services)
+    assert [(s.verdict, s.currency, s.services, s.planned, s.actual) for s in rows] == [
+        ("valuable", None, 1, 450000, 447500), ("valuable", "EUR", 2, 160000, 154200),
+        ("not_valuable", None, 2, 280000, 273000), ("not_valuable", "EUR", 1, 150000, 171000)]
+    assert without == 7
+    page = rendered("html", sample)
+    assert "EUR 21,000 over (+14%)" in page and "budget planned EUR 150,000, actual EUR 171,000" in page
+    assert "| not valuable | EUR | 1 | EUR 150,000 | EUR 171,000 | EUR 21,000 over (+14%) |" in rendered("markdown", sample)
+
+
+def test_heatmap_has_every_service_and_criterion(sample):
+    page = rendered("html", sample)
+    heat = page.split('<table class="heatmap">', 1)[1].split("</table>", 1)[0]
+    assert heat.count('class="hrow"') == 13
+    for col in ("utility", "availability", "capacity", "security", "continuity", "value balance"):
+        assert f"<th>{col}</th>" in heat
+    assert board.heat(next(r for r in sample.services if r.id == "data-warehouse"))[2] == ("capacity", "not_met", False)
+
+
+def test_waivers_are_visible_in_the_summary_and_the_card(repo):
+    report = run_check([SAMPLE], as_of=AS_OF, waivers=WAIVERS, conditions=True)
+    crm = next(r for r in report.services if r.id == "crm")
+    assert view.verdict_key(crm) == "waived" and view.verdict_text("waived") == "valuable (waived)"
+    page = rendered("html", report)
+    assert '<span class="badge v-waived"><i class="sym" aria-hidden="true">✓</i> valuable (waived)</span>' in page
+    panel = [(state, w.service) for state, w in board.waiver_panel(report.run, report.summary.unused_waivers)]
+    assert panel == [("expired", "data-warehouse"), ("expiring within 30 days", "crm"), ("active", "vpn")]
+    assert board.waiver_state(next(r for r in report.services if r.id == "data-warehouse")) == \
+        "waiver for WAR-002 expired on 2026-10-31"
+    md = rendered("markdown", report)
+    assert "**Verdict: ✓ valuable (waived)**" in md
+    assert "> **Waived until 2026-12-15 (in 17 days)**: WAR-001 (availability): Database cluster migration; " \
+           "availability recovers after the cut-over — approved by Change Advisory Board (CAB-2026-114)" in md
+    assert "| expired | data-warehouse | WAR-002 | Extra nodes were on order |" in md
+    assert "waived: availability until 2026-12-15 (WAR-001)" in md  # the services table's reason
+
+
+def written(cli, tmp_path, *args: str) -> str:
+    out = tmp_path / "report"
+    assert cli(*args, "--output", str(out)).exit_code == 0
+    return out.read_text(encoding="utf-8")
+
+
+def test_header_names_packs_profile_and_waiver_file_with_digests(cli, tmp_path):
+    args = ("check", SAMPLE, "--as-of", AS_OF, "--fail-on", "never", "--profile", "examples/profiles/tiered.yaml",
+            "--waivers", WAIVERS)
+    inputs = json.loads(written(cli, tmp_path, *args, "--format", "json"))["inputs"]
+    page = written(cli, tmp_path, *args, "--format", "html")
+    policy = page.split('<dl class="policy">', 1)[1].split("</dl>", 1)[0]
+    for name in ("tiered", "examples/profiles/tiered.yaml", "examples/profiles/corporate.yaml", WAIVERS,
+                 "itil4", SAMPLE):
+        assert name in policy
+    for key in ("rules", "profile", "waivers", "facts", "digest"):
+        assert f'title="{inputs[key]}">{inputs[key][:19]}…' in policy
+    head = written(cli, tmp_path, *args, "--format", "markdown").splitlines()[2]
+    assert f"waivers {WAIVERS} `{inputs['waivers'][:19]}…`" in head and "profile tiered (" in head
+
+
+def test_balance_rows_read_as_effects_not_paths(sample):
+    page = rendered("html", sample)
+    balance = page.split('id="service-1"', 1)[1].split('id="service-2"', 1)[0]
+    assert "<td>in-house payroll clerks</td>" not in balance  # it has a tooltip with its path
+    assert '<td title="costs.removed[0]">in-house payroll clerks</td><td>cost removed</td>' in balance
+    assert ">costs.removed[0]<" not in page
+    assert '<td class="num">EUR 180,000</td>' in balance  # the effect's amount, in the budget's currency
+    assert "| positive | in-house payroll clerks | cost removed | 3 | 1 | 3 |" in rendered("markdown", sample)
+
+
+def test_source_paths_are_relative_with_the_full_path_in_a_tooltip(cli):
+    absolute = str(ROOT / SAMPLE)
+    page = cli("check", absolute, "--as-of", AS_OF, "--format", "html", "--fail-on", "never").output
+    card = page.split('id="service-2"', 1)[1].split("</header>", 1)[0]
+    assert f'<span class="src" title="{absolute}:43">{SAMPLE}:43</span>' in card
+    row = page.split('<table id="services">', 1)[1].split('data-target="service-2"', 1)[1].split("</tr>", 1)[0]
+    assert f'<span class="src" title="{absolute}:43">catalog.yaml:43</span>' in row
+    assert f"| {SAMPLE}:43 |" in cli("check", absolute, "--as-of", AS_OF, "--format", "markdown",
+                                     "--fail-on", "never").output
+
+
+def test_legend_says_what_indeterminate_means(sample):
+    page = rendered("html", sample)
+    legend = page.split('<ul class="legend"', 1)[1].split("</ul>", 1)[0]
+    assert "could not be judged because facts it needs are not recorded" in legend
+    assert re.findall(r'class="badge v-(\w+)"', legend) == ["valuable", "waived", "not_valuable", "indeterminate",
+                                                           "error"]
+
+
+def test_group_by_adds_a_grouping_and_is_checked_against_the_fact_schema(cli):
+    base = ("check", SAMPLE, "--as-of", AS_OF, "--fail-on", "never")
+    page = cli(*base, "--format", "html", "--group-by", "relationship.manager").output
+    assert "<h3>Verdicts by relationship.manager</h3>" in page and "<td>Dana Whitfield</td>" in page
+    assert "### Verdicts by lifecycle" in cli(*base, "--format", "markdown", "--group-by", "lifecycle").output
+    wrong = cli(*base, "--group-by", "ownr")
+    assert wrong.exit_code == 2 and "--group-by 'ownr' is not a fact path of the fact schema (did you mean " \
+                                   "'owner'?)" in wrong.output
+    listed = cli(*base, "--group-by", "tags")
+    assert listed.exit_code == 2 and "'tags' is a list, not a single value" in listed.output
+
+
+def test_markdown_board_summary_sections_in_order(sample):
+    text = rendered("markdown", sample)
+    heads = [line for line in text.splitlines() if line.startswith(("## ", "### "))][:12]
+    assert heads == ["## Board summary", "### Needs a decision (6 not valuable)", "### Waiting for data (3 indeterminate)",
+                     "### Value × warranty", "### Criteria across the catalog", "### Verdicts by provider",
+                     "### Verdicts by tier", "### Spend by verdict", "## Data coverage", "## Services",
+                     "### payroll — Payroll processing", "### crm — Customer relationship management"]
+    assert "| # | service | verdict | utility | warranty | value | reason | source |" in text

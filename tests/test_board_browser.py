@@ -1,0 +1,137 @@
+"""The review-board pack in a real browser: phone width, the executive print, the waived chip,
+verdicts under simulated colour blindness, and screenshots for people to look at.
+
+Needs Debian's chromium (skipped, with the reason, without it). Screenshots go to
+tests/artifacts/: summary-1280.png, summary-390.png, card-1280.png, card-390.png,
+board-1280.png (the whole board summary), summary-deuteranopia.png,
+summary-protanopia.png, and executive-print.pdf.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from browser import OVERFLOW, Browser, find_chromium, pages
+from conftest import AS_OF, ROOT, SAMPLE
+
+CHROMIUM = find_chromium()
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="browser test of the board pack skipped: "
+                                "chromium is not installed (apt-get install chromium; .ci/run does this)")
+ARTIFACTS = ROOT / "tests" / "artifacts"
+WAIVERS = "examples/waivers.yaml"
+PHONE = 390
+
+
+@pytest.fixture
+def browser(tmp_path):
+    b = Browser(CHROMIUM, tmp_path / "profile")
+    yield b
+    b.close()
+
+
+def report(cli, tmp_path, *extra: str) -> str:
+    out = tmp_path / "board.html"
+    result = cli("check", SAMPLE, "--as-of", AS_OF, "--format", "html", "--output", str(out), "--fail-on", "never",
+                 *extra)
+    assert result.exit_code == 0, result.output
+    return out.as_uri()
+
+
+def choose(browser, select: str, value: str) -> None:
+    browser.js(f"(s => {{ s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})"
+               f"(document.getElementById('{select}'))")
+
+
+def test_phone_width_nothing_wider_than_the_viewport(cli, browser, tmp_path):
+    browser.open(report(cli, tmp_path, "--waivers", WAIVERS), width=PHONE, height=900)
+    assert browser.js("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert browser.js(OVERFLOW) == []
+    # the tables scroll inside their own box, the charts scale down to it
+    assert browser.js("document.querySelector('#services').closest('.scroll').getBoundingClientRect().width") <= PHONE
+    widths = browser.js("Array.from(document.querySelectorAll('.chart svg.cbar')).map(s => s.getBoundingClientRect().right)")
+    assert widths and max(widths) <= PHONE
+    browser.screenshot(ARTIFACTS / "summary-390.png")
+    browser.js("document.getElementById('service-2').scrollIntoView()")
+    browser.screenshot(ARTIFACTS / "card-390.png")
+
+
+def test_executive_print_fits_six_a4_pages(cli, browser, tmp_path):
+    browser.open(report(cli, tmp_path))
+    pdf = browser.print_pdf()
+    (ARTIFACTS / "executive-print.pdf").write_bytes(pdf)
+    assert 1 < pages(pdf) <= 6
+    browser.media("print")
+    shown = "(s => getComputedStyle(document.querySelector(s)).display !== 'none')"
+    assert browser.js(f"{shown}('#board')") and not browser.js(f"{shown}('#services-part')")
+    assert not browser.js(f"{shown}('#service-1')")  # valuable: in the heatmap, no block of its own
+    assert browser.js(f"{shown}('#service-2')") and browser.js(f"{shown}('#service-2 ul.reasons')")
+    assert not browser.js(f"{shown}('#service-2 details.why')")  # evidence stays out, nothing opened
+    # badges never wrap, rule ids never break
+    assert browser.js("Array.from(document.querySelectorAll('.badge, code.rid'))"
+                      ".filter(b => b.getClientRects().length > 1).length") == 0
+    assert browser.js("Array.from(document.querySelectorAll('.badge'))"
+                      ".every(b => b.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(b).fontSize))")
+
+
+def test_filtered_print_says_so_at_the_top(cli, browser, tmp_path):
+    browser.open(report(cli, tmp_path))
+    assert browser.js("document.getElementById('f-banner').hidden")
+    choose(browser, "f-verdict", "not_valuable")
+    banner = browser.js("document.getElementById('f-banner').textContent")
+    assert banner.startswith("filtered: 6 of 13 services (not valuable)")
+    browser.media("print")
+    assert browser.js("getComputedStyle(document.getElementById('f-banner')).display") != "none"
+    top = browser.js("document.getElementById('f-banner').getBoundingClientRect().top")
+    assert top < browser.js("document.getElementById('board').getBoundingClientRect().top")
+    hidden = browser.js("Array.from(document.querySelectorAll('#board .hrow')).filter(r => r.hidden).length")
+    assert hidden == 7  # the heatmap follows the filter too
+    assert pages(browser.print_pdf()) <= 6
+
+
+def test_waived_service_shows_the_waived_chip_and_its_waiver(cli, browser, tmp_path):
+    browser.open(report(cli, tmp_path, "--waivers", WAIVERS))
+    chip = browser.js("(b => [b.className, b.textContent])(document.querySelector('#service-2 h3 .badge'))")
+    assert chip == ["badge v-waived", "✓ valuable (waived)"]
+    plain = browser.js("document.querySelector('#service-1 h3 .badge').className")
+    assert plain == "badge v-valuable"
+    assert browser.js("getComputedStyle(document.querySelector('#service-2 h3 .badge')).borderStyle") == "dashed"
+    card = browser.js("document.querySelector('#service-2 ul.waivers').textContent")
+    assert "waived until 2026-12-15 (in 17 days)" in card and "Change Advisory Board (CAB-2026-114)" in card
+    assert "Database cluster migration" in card
+    states = browser.js("Array.from(document.querySelectorAll('#board table.waiver-panel tbody tr'))"
+                        ".map(r => r.cells[0].textContent + ' ' + r.cells[1].textContent)")
+    assert states == ["expired data-warehouse", "expiring within 30 days crm", "active vpn"]
+    policy = browser.js("document.querySelector('dl.policy').textContent")
+    assert "examples/waivers.yaml" in policy and "sha256:" in policy
+    browser.js("document.getElementById('service-2').scrollIntoView()")
+    browser.screenshot(ARTIFACTS / "card-1280.png")
+
+
+@pytest.mark.parametrize("deficiency", ["deuteranopia", "protanopia"])
+def test_verdicts_stay_distinguishable_without_colour(cli, browser, tmp_path, deficiency):
+    browser.open(report(cli, tmp_path, "--waivers", WAIVERS))
+    browser.vision(deficiency)
+    # every verdict carries its own symbol and words, in the legend, the chips and the heatmap
+    legend = browser.js("Array.from(document.querySelectorAll('ul.legend .badge')).map(b => b.textContent)")
+    assert len(legend) == 5 and len(set(legend)) == 5 and len({x.split()[0] for x in legend}) == 4
+    cells = browser.js("Object.fromEntries(['met', 'not_met', 'unknown'].map(s => [s, Array.from("
+                       "document.querySelectorAll('td.h-' + s + ':not(.hw)')).map(c => c.textContent)]))")
+    assert {k: set(v) for k, v in cells.items()} == {"met": {"✓"}, "not_met": {"✗"}, "unknown": {"?"}}
+    # chart segments: a different fill pattern per status, and every segment listed in words
+    fills = browser.js("['met', 'not_met', 'unknown', 'error'].map(k => "
+                       "document.getElementById('p-' + k).innerHTML)")
+    assert len(set(fills)) == 4
+    for row in browser.js("Array.from(document.querySelectorAll('.crow')).map(r => "
+                          "[r.querySelectorAll('svg.cbar rect').length, r.querySelector('.clist').textContent])"):
+        assert row[0] <= len(re.findall(r"\d+ ", row[1]))  # each drawn segment has its count in words
+    browser.screenshot(ARTIFACTS / f"summary-{deficiency}.png", "#board")
+
+
+def test_summary_screenshots_at_1280(cli, browser, tmp_path):
+    browser.open(report(cli, tmp_path, "--waivers", WAIVERS), height=1000)
+    assert browser.js(OVERFLOW) == []
+    browser.screenshot(ARTIFACTS / "summary-1280.png")
+    browser.screenshot(ARTIFACTS / "board-1280.png", "#board")
+    assert (ARTIFACTS / "board-1280.png").stat().st_size > 50_000

@@ -20,7 +20,9 @@ Every command goes through here (check, explain, diff, tune, rules test;
 4. account: the later of two records with one id becomes an ``error``, the
    summary is counted and the waivers that applied are noted; against a
    baseline (``RunOptions.baseline``) each open finding is marked new or
-   known (engine/compare), in this process, before any output sees it.
+   known, and against an earlier report (``RunOptions.compare``) each
+   result gets what changed since (engine/compare), in this process,
+   before any output sees it.
 
 Records stream through: only a bounded window is in memory at any time.
 """
@@ -30,7 +32,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Callable, Iterable, Iterator, Optional
 
-from .compare import Baseline, BaselineTally, Snapshot, load_snapshot
+from .compare import Baseline, BaselineTally, Review, Snapshot, load_previous, load_snapshot
 from .evaluate import EvalSpec, Outcome, outcomes
 from .evaluate.batch import PENDING, DuplicateGuard, SeenIds, judge_pending, label_of, record_id
 from .evaluate.coverage import CoverageProbe, deciding_paths
@@ -66,11 +68,13 @@ class Run:
         self.request = request
         self.policy = policy
         self.baseline = _baseline(request.options.baseline)
-        # Baseline states are set here, in this process, so records cannot be
-        # rendered in the workers that evaluated them.
-        self.render = render if self.baseline is None else None
         self.on_warning = on_warning
         self.info = replace(policy.run_info(request.inputs.catalogs), group_by=tuple(request.options.group_by))
+        given = request.options.compare
+        self.previous = load_previous(given) if given is not None else None
+        # Baseline states and comparisons are set here, in this process, so
+        # records cannot be rendered in the workers that evaluated them.
+        self.render = render if self.baseline is None and self.previous is None else None
         self.summary = Summary()
         self.stats = ReadStats()
         self.warnings = 0  # records' warnings (unknown keys), each also passed to on_warning
@@ -92,11 +96,14 @@ class Run:
         account = _Accounting(spec, render)
         coverage = CoverageCount(deciding_paths(self.policy.program))
         tally = BaselineTally(self.baseline) if self.baseline is not None else None
+        review = Review(self.previous, self.info.as_of) if self.previous is not None else None
         try:
             for outcome in outcomes(spec, _mark_repeats(records), options.jobs, render):
                 outcome = account.checked(outcome)
                 if tally is not None:
                     outcome = _against(self.baseline, tally, outcome)
+                if review is not None and outcome.result is not None:
+                    outcome = replace(outcome, result=review.mark(outcome.result))
                 self._warn(outcome)
                 self.summary.count(outcome.verdict, outcome.criteria, outcome.waived, outcome.not_applicable)
                 self._used.update(outcome.waivers_used)
@@ -109,6 +116,8 @@ class Run:
         self.summary.coverage = coverage.result(sources)
         if tally is not None:
             self.summary.baseline = tally.summary()
+        if review is not None:
+            self.summary.comparison = review.finish()
 
     def _warn(self, outcome: Outcome) -> None:
         for w in outcome.warnings:

@@ -67,6 +67,10 @@ class RunOptions:
     # fact paths the human-facing reports also group verdicts by, besides provider and tier
     # (``valuate check --group-by``); checked against the fact schema when the run starts
     group_by: tuple = ()
+    # An earlier report to compare with (check --compare): a JSON or JSON Lines report
+    # of `valuate check`, or a loaded compare.Snapshot. Every report then carries the
+    # comparison, and each open finding the date it was first seen failing.
+    compare: Any = None
 
 
 @dataclass(frozen=True)

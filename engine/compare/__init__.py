@@ -8,16 +8,19 @@
   (new, fixed, still failing since when, changed reasons, added and removed
   services, verdict counts then and now);
 - ``baseline``: ``check --baseline``, the delta kept per finding so that
-  ``--fail-on`` counts only what is new.
+  ``--fail-on`` counts only what is new;
+- ``review``: ``check --compare``, the delta of every service and the whole
+  comparison, with "failing since" carried forward from report to report.
 
 It sees only the result model: the pipeline applies a baseline as it runs.
 """
 from .baseline import Baseline, BaselineTally, new_findings, new_levels
 from .delta import NEW, UNCHANGED, UPDATED, Comparer, Comparison, ServiceDelta, delta_of, state
 from .files import baseline_document, dump_baseline, load_snapshot
+from .review import Review, load_previous
 from .snapshot import RECORD_RULE, FindingMark, ServiceMark, Snapshot, fingerprint, marks_of, snapshot_of
 
 __all__ = ["Baseline", "BaselineTally", "new_findings", "new_levels", "NEW", "UNCHANGED", "UPDATED",
            "Comparer", "Comparison", "ServiceDelta", "delta_of", "state", "baseline_document",
-           "dump_baseline", "load_snapshot", "RECORD_RULE", "FindingMark", "ServiceMark", "Snapshot",
+           "dump_baseline", "load_snapshot", "Review", "load_previous", "RECORD_RULE", "FindingMark", "ServiceMark", "Snapshot",
            "fingerprint", "marks_of", "snapshot_of"]

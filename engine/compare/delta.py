@@ -15,11 +15,10 @@ whole comparison as a report block (``Comparison.to_dict``).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Optional
 
-from ..model import VERDICTS, ServiceResult
-from .snapshot import FindingMark, Snapshot, mark_service
+from ..model import VERDICTS, Comparison, FindingMark, ServiceDelta, ServiceResult
+from .snapshot import Snapshot, mark_service
 
 NEW, UNCHANGED, UPDATED = "new", "unchanged", "updated"  # SARIF baselineState words
 
@@ -29,31 +28,6 @@ def state(previous: Optional[FindingMark], current: FindingMark) -> str:
     if previous is None or previous.status != current.status:
         return NEW
     return UNCHANGED if previous.fingerprint == current.fingerprint else UPDATED
-
-
-@dataclass(frozen=True)
-class ServiceDelta:
-    id: str
-    name: Optional[str]
-    verdict: tuple  # (then, now); then is None for a service the previous run did not have
-    new: tuple = ()  # FindingMark of now
-    fixed: tuple = ()  # FindingMark of then, no longer open (or open with another status)
-    still: tuple = ()  # (then, now) FindingMark pairs, same key and status
-
-    @property
-    def added(self) -> bool:
-        return self.verdict[0] is None
-
-    @property
-    def changed(self) -> tuple:
-        """Still failing, but for other values: (then, now) pairs whose fingerprints differ."""
-        return tuple((a, b) for a, b in self.still if a.fingerprint != b.fingerprint)
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "verdict": {"then": self.verdict[0], "now": self.verdict[1]},
-                "new": [m.to_dict() for m in self.new], "fixed": [m.to_dict() for m in self.fixed],
-                "still": [{**b.to_dict(), "since": a.since, "changed": a.fingerprint != b.fingerprint}
-                          for a, b in self.still]}
 
 
 def delta_of(previous: Snapshot, result: ServiceResult, now_as_of: Optional[str] = None) -> ServiceDelta:
@@ -74,24 +48,6 @@ def delta_of(previous: Snapshot, result: ServiceResult, now_as_of: Optional[str]
     return ServiceDelta(now.id, result.name, verdict, tuple(new), fixed, tuple(still))
 
 
-@dataclass(frozen=True)
-class Comparison:
-    previous: str  # the file compared with
-    then: Optional[str]  # its evaluation date
-    now: Optional[str]
-    changes: tuple = ()  # ServiceDelta of services with anything new or fixed, or added, in input order
-    removed: tuple = ()  # ServiceMark of services the previous run had and this one does not
-    verdicts: tuple = ()  # ((verdict, then, now), ...)
-    counts: dict = field(default_factory=dict)  # new, fixed, still, changed: findings
-
-    def to_dict(self) -> dict:
-        return {"previous": self.previous, "then": self.then, "now": self.now, **self.counts,
-                "verdicts": {v: {"then": a, "now": b} for v, a, b in self.verdicts},
-                "added": [d.id for d in self.changes if d.added],
-                "removed": [{"id": s.id, "name": s.name, "verdict": s.verdict} for s in self.removed],
-                "services": [d.to_dict() for d in self.changes]}
-
-
 class Comparer:
     """Streams: ``add`` each result of this run in order, then ``finish``."""
 
@@ -108,7 +64,7 @@ class Comparer:
         self.verdicts_now[result.verdict] += 1
         self.counts.update(new=len(delta.new), fixed=len(delta.fixed), still=len(delta.still),
                            changed=len(delta.changed))
-        if delta.new or delta.fixed or delta.added or delta.changed:
+        if delta.moved:
             self.changes.append(delta)
         return delta
 

@@ -18,54 +18,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Optional
 
-from ..model import ERROR, NOT_MET, UNKNOWN, ServiceResult
+from ..model import ERROR, NOT_MET, RECORD_RULE, UNKNOWN, FindingMark, ServiceMark, ServiceResult
 
-RECORD_RULE = "valuate.record"  # the "finding" of an invalid record: its errors
 OPEN = (NOT_MET, UNKNOWN)  # statuses a snapshot keeps (met and not_applicable decide nothing)
-
-
-@dataclass(frozen=True)
-class FindingMark:
-    """One open finding of one service: its key (service, rule) and what it found."""
-
-    service: str
-    rule: str
-    status: str  # not_met | unknown, or "error" for RECORD_RULE
-    fingerprint: str
-    counts: bool = True  # decides a verdict (deciding, severity error); advisory findings do not
-    message: str = ""
-    since: Optional[str] = None  # the evaluation date it was first seen, when known
-
-    @property
-    def key(self) -> tuple:
-        return (self.service, self.rule)
-
-    @property
-    def level(self) -> str:
-        """The verdict this finding pushes a service towards (advisory: none)."""
-        if self.rule == RECORD_RULE:
-            return ERROR
-        if not self.counts:
-            return "advisory"
-        return "not_valuable" if self.status == NOT_MET else "indeterminate"
-
-    def to_dict(self) -> dict:
-        out = {"service": self.service, "rule": self.rule, "status": self.status,
-               "fingerprint": self.fingerprint}
-        if not self.counts:
-            out["counts"] = False
-        if self.since is not None:
-            out["since"] = self.since
-        out["message"] = self.message
-        return out
-
-
-@dataclass(frozen=True)
-class ServiceMark:
-    id: str
-    name: Optional[str]
-    verdict: str
-    findings: tuple = ()  # FindingMark, in report order
 
 
 @dataclass(frozen=True)

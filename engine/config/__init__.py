@@ -62,7 +62,7 @@ class Resolved:
         """The typed request; ``jobs`` is used when the settings give none, ``options`` override."""
         given = {"conditions": conditions, "suggest": self.values.get("suggestions", True),
                  "jobs": self.values.get("jobs") or jobs, "strict": self.values.get("strict", False),
-                 "baseline": self.values.get("baseline"),
+                 "baseline": self.values.get("baseline"), "compare": self.values.get("compare"),
                  "group_by": tuple(self.values.get("group_by") or ())}
         return RunRequest(self.policy(), self.inputs(catalogs), RunOptions(**{**given, **options}))
 

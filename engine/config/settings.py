@@ -87,6 +87,8 @@ SETTINGS = (
             "(comma-separated).", choices=WAIVER_GATES, metavar="expired,unused"),
     Setting("baseline", "path", None, "Baseline file (valuate baseline create) or a previous JSON report: "
             "report everything, fail only on what is new.", metavar="FILE"),
+    Setting("compare", "path", None, "A previous JSON or JSON Lines report: every report also says what "
+            "changed since (new failures, fixed, still failing since when, added, removed).", metavar="FILE"),
     Setting("group-by", "texts", (), "Also group verdicts by this fact path in the board summary of html "
             "and markdown (repeatable; provider and tier always), e.g. owner or lifecycle.", metavar="PATH"),
     Setting("sarif-include", "choices", (), "Also put these in SARIF (default: failed findings only): "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from ..model import ERROR, ServiceResult, provenance_for
+from ..model import ERROR, RECORD_RULE, ServiceResult, provenance_for
 
 LIMIT = 8192  # pieces kept per cache; past it the cache starts afresh
 
@@ -33,6 +33,8 @@ class ServiceEncoder:
             parts.append(f'"message"{key}{enc("; ".join(str(e) for e in result.errors))}')
             if result.baseline is not None:
                 parts.append(f'"baseline"{key}{enc(result.baseline)}')
+            if result.change is not None:
+                parts.append(f'"since"{key}{enc(result.change.since(RECORD_RULE))}')
         else:
             parts.append(f'"criteria"{key}' + self._block(result.criteria, lambda: {
                 c.name: c.to_dict() for c in result.criteria}))
@@ -45,6 +47,8 @@ class ServiceEncoder:
             parts.append(f'"to_pass"{key}{enc(result.to_pass.to_dict())}')
         if result.warnings:
             parts.append(f'"warnings"{key}{enc([e.to_dict() for e in result.warnings])}')
+        if result.change is not None:
+            parts.append(f'"change"{key}{enc(result.change.brief())}')
         if result.source is not None:
             parts.append(f'"source"{key}{enc(result.source.to_dict())}')
         return "{" + item.join(parts) + "}"

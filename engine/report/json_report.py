@@ -46,6 +46,8 @@ class JsonWriter(Writer):
             self.out.write(f'  "coverage": {_encode(summary.coverage.to_dict())},\n')
         if summary.baseline is not None:
             self.out.write(f'  "baseline": {_encode(summary.baseline.to_dict())},\n')
+        if summary.comparison is not None:
+            self.out.write(f'  "comparison": {_encode(summary.comparison.to_dict())},\n')
         self.out.write('  "services": [')
         if self._count:
             self.out.write("\n")

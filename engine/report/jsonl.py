@@ -46,4 +46,6 @@ class JsonlWriter(Writer):
         extra = {"coverage": summary.coverage.to_dict()} if summary.coverage is not None else {}
         if summary.baseline is not None:
             extra["baseline"] = summary.baseline.to_dict()
+        if summary.comparison is not None:
+            extra["comparison"] = summary.comparison.to_dict()
         self.out.write(_line({"type": "summary", **summary.to_dict(), **extra}))

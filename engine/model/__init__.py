@@ -1,0 +1,27 @@
+"""Frozen result records: what an evaluation produced, and nothing else.
+
+Reports see only these. Every output format renders from
+``ServiceResult.to_dict()`` (one record per input record) plus ``RunInfo``
+and ``Summary``, so the formats cannot drift apart.
+
+- ``values``: statuses, verdicts, criteria, and how a value reads;
+- ``findings``: what one rule found (condition tree, waiver, criterion, balance);
+- ``service``: one record's result, what would make it pass, provenance;
+- ``run``: the run's rules and inputs, the summary, coverage, the report;
+- ``compare``: a run set beside an earlier one (baseline, ``--compare``).
+"""
+from .values import (CRITERIA, DIMENSIONS, ERROR, FAILING, FINDING_STATUSES, INDETERMINATE, MET,
+    NOT_APPLICABLE, NOT_MET, NOT_VALUABLE, STATUSES, UNKNOWN, VALUABLE, VERDICTS, format_value)
+from .findings import BalanceTerm, ConditionResult, CriterionResult, Finding, Waiver
+from .service import (CHANGE, RECORD, FactChange, Provenance, RecordError, ServiceResult, Source, ToPass,
+    provenance_for)
+from .run import BaselineSummary, Coverage, CoverageRow, Report, RuleInfo, RunInfo, Summary, not_applicable
+from .compare import RECORD_RULE, Comparison, FindingMark, ServiceDelta, ServiceMark
+
+__all__ = ["CRITERIA", "DIMENSIONS", "ERROR", "FAILING", "FINDING_STATUSES", "INDETERMINATE", "MET",
+           "NOT_APPLICABLE", "NOT_MET", "NOT_VALUABLE", "STATUSES", "UNKNOWN", "VALUABLE", "VERDICTS",
+           "format_value", "BalanceTerm", "ConditionResult", "CriterionResult", "Finding", "Waiver", "CHANGE",
+           "RECORD", "FactChange", "Provenance", "RecordError", "ServiceResult", "Source", "ToPass",
+           "provenance_for", "BaselineSummary", "Coverage", "CoverageRow", "Report", "RuleInfo", "RunInfo",
+           "Summary", "not_applicable", "RECORD_RULE", "Comparison", "FindingMark", "ServiceDelta",
+           "ServiceMark"]

@@ -1,0 +1,173 @@
+"""What one rule found on one service: the finding, its condition tree, its waiver, the criterion."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from .values import FAILING
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    """One node of a rule's condition, with the values it saw."""
+
+    description: str
+    status: str
+    kind: str  # all | any | not | eq | ge | is | any_item ...
+    values: tuple = ()  # ((fact path, actual value or None), ...)
+    expected: Any = None  # threshold, literal or other path, as shown to people
+    missing: tuple = ()  # fact paths whose absence made this unknown
+    children: tuple = ()
+    found: str = ""  # not met or unknown: what was found instead, in words ("no continuity plan")
+    applies: bool = True  # False: an alternative of a met "any" that did not matter
+
+    def to_dict(self) -> dict:
+        out: dict = {"condition": self.description, "status": self.status, "kind": self.kind}
+        if self.found:
+            out["found"] = self.found
+        if not self.applies:
+            out["applies"] = False
+        if self.values:
+            out["values"] = dict(self.values)
+        if self.expected is not None:
+            out["expected"] = self.expected
+        if self.missing:
+            out["missing"] = list(self.missing)
+        if self.children:
+            out["children"] = [c.to_dict() for c in self.children]
+        return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The outcome of one rule on one service."""
+
+    rule: str
+    criterion: str  # utility | warranty | value | advisory
+    dimension: Optional[str]
+    status: str
+    severity: str
+    title: str
+    message: str
+    evidence: tuple = ()  # ((path, value), ...) facts, derived facts and param.* read
+    missing: tuple = ()
+    condition: Optional[ConditionResult] = None
+    pack: str = ""
+    waiver: Optional["Waiver"] = None  # a waiver for this service and rule, active or expired
+    # Against a baseline (check --baseline): new | unchanged | updated (SARIF's
+    # baselineState words; updated: same status, other evidence). None: no baseline.
+    baseline: Optional[str] = None
+    # Compared with an earlier report (check --compare): the evaluation date this
+    # open finding was first seen failing, carried forward from report to report.
+    since: Optional[str] = None
+
+    @property
+    def deciding(self) -> bool:
+        return self.criterion != "advisory"
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding takes part in its criterion: deciding and of severity error."""
+        return self.deciding and self.severity == "error"
+
+    @property
+    def failing(self) -> bool:
+        """Not met or unknown: met and not applicable findings are not failing."""
+        return self.status in FAILING
+
+    @property
+    def waived(self) -> bool:
+        """Not met or unknown, but covered by an active waiver: counts as met."""
+        return self.waiver is not None and self.waiver.active and self.status in FAILING
+
+    def to_dict(self, conditions: bool = False) -> dict:
+        out: dict = {"rule": self.rule, "criterion": self.criterion}
+        if self.dimension:
+            out["dimension"] = self.dimension
+        out.update(status=self.status, severity=self.severity, title=self.title,
+                   message=self.message, evidence=dict(self.evidence))
+        if self.missing:
+            out["missing"] = list(self.missing)
+        if self.waiver is not None:
+            out["waived" if self.waiver.active else "waiver_expired"] = self.waiver.to_dict()
+        if self.baseline is not None:
+            out["baseline"] = self.baseline
+        if self.since is not None:
+            out["since"] = self.since
+        if conditions and self.condition is not None:
+            out["conditions"] = self.condition.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An approved, time-limited exception for one service's rule or criterion."""
+
+    service: str
+    target: str  # a rule id, or a criterion (utility, warranty, warranty.capacity, value, advisory)
+    reason: str
+    approved_by: str
+    expires: str  # ISO date; the waiver applies up to and including this day
+    state: str = "active"  # active | expired (as of the evaluation date)
+    days_left: int = 0  # days from the evaluation date to the expiry (negative: expired)
+    expiring: bool = False  # active and within the warning window
+    source: str = ""  # file:line of the waiver
+
+    @property
+    def active(self) -> bool:
+        return self.state == "active"
+
+    def when(self) -> str:
+        """The expiry relative to the evaluation date: 'in 17 days', 'today', '1 day ago'."""
+        n = abs(self.days_left)
+        span = f"{n} day{'s' * (n != 1)}"
+        return "today" if n == 0 else f"in {span}" if self.days_left > 0 else f"{span} ago"
+
+    def to_dict(self) -> dict:
+        return {"reason": self.reason, "approved_by": self.approved_by, "expires": self.expires,
+                "source": self.source}
+
+    def notice(self) -> dict:
+        return {"service": self.service, "target": self.target, "expires": self.expires,
+                "days_left": self.days_left, "reason": self.reason, "approved_by": self.approved_by,
+                "source": self.source}
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    name: str  # utility | warranty | value
+    status: str
+    findings: tuple = ()  # rule ids
+    dimensions: tuple = ()  # ((dimension, status), ...) for warranty
+    positives: Any = None  # value balance totals, for value
+    negatives: Any = None
+    # BalanceTerm per counted effect, for value; serialised as the service's "balance"
+    # key so the criterion keeps exactly the shape CONTRACT.md section 3 shows.
+    balance: tuple = ()
+
+    def to_dict(self) -> dict:
+        out: dict = {"status": self.status, "findings": list(self.findings)}
+        if self.name == "warranty":
+            out["dimensions"] = dict(self.dimensions)
+        if self.name == "value":
+            out["positives"] = self.positives
+            out["negatives"] = self.negatives
+        return out
+
+
+@dataclass(frozen=True)
+class BalanceTerm:
+    """One listed effect counted in the value balance: impact x weight = points."""
+
+    side: str  # positive | negative
+    list: str  # fact path of the list, e.g. costs.removed
+    index: int  # position in that list
+    description: Optional[str]
+    impact: Any  # as counted (the default when the item gives none)
+    weight: Any
+    points: Any
+
+    def to_dict(self) -> dict:
+        return {"side": self.side, "list": self.list, "index": self.index,
+                "description": self.description, "impact": self.impact,
+                "weight": self.weight, "points": self.points}

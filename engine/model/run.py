@@ -1,0 +1,183 @@
+"""A run's frame: the rules and inputs it used, the summary counted as results stream, the report."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .compare import Comparison
+from .service import ServiceResult
+from .values import CRITERIA, NOT_APPLICABLE, STATUSES, VERDICTS
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule's fixed metadata, for reports that describe rules (SARIF, HTML)."""
+
+    id: str
+    pack: str
+    title: str
+    criterion: str
+    severity: str
+    rationale: str
+    remediation: str
+    condition: str
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    tool: str
+    version: str
+    packs: tuple  # pack names
+    digest: str
+    as_of: str
+    params: tuple = ()  # ((pack, name, value), ...)
+    rules: tuple = ()  # RuleInfo
+    inputs: tuple = ()  # catalog files
+    digests: tuple = ()  # ((input, "sha256:..." or None), ...): rules, profile, waivers, facts, all
+    waivers: Optional[tuple] = None  # Waiver records of the waiver file, when one is used
+    waiver_warning_days: int = 30
+    profile: Optional[tuple] = None  # (name, (file, ...)) of the profile in use, bases first
+    waiver_file: Optional[str] = None  # the waiver file in use, as given
+    # Fact paths (checked against the fact schema) the board summary also groups verdicts by
+    # (--group-by), besides provider and tier.
+    group_by: tuple = ()
+
+    def header(self, summary: Optional["Summary"] = None) -> dict:
+        """The report's head; given the final summary it also lists unused waivers."""
+        out = {"tool": {"name": self.tool, "version": self.version},
+               "rules": {"packs": list(self.packs), "digest": self.digest},
+               "as_of": self.as_of}
+        if self.digests:
+            out["inputs"] = dict(self.digests)
+        if self.profile is not None:
+            out["profile"] = {"name": self.profile[0], "files": list(self.profile[1])}
+        if self.waivers is not None:
+            out["waivers"] = {
+                "total": len(self.waivers), "warning_days": self.waiver_warning_days,
+                "expired": [w.notice() for w in self.waivers if not w.active],
+                "expiring": [w.notice() for w in self.waivers if w.expiring]}
+            if summary is not None:
+                out["waivers"]["unused"] = [w.notice() for w in summary.unused_waivers]
+        return out
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """One fact path a deciding rule reads, across the services a run judged."""
+
+    path: str
+    criterion: str  # what it decides: utility, warranty.availability, ..., value
+    recorded: int  # services that record it
+    empty: int  # services whose export had the field but left it empty (read through a mapping)
+    blocks: int  # indeterminate services whose unknown criteria lack it
+    source: Optional[str] = None  # the export field feeding it, "no source in this mapping", or None (no mapping)
+
+    def to_dict(self) -> dict:
+        out = {"path": self.path, "criterion": self.criterion, "recorded": self.recorded,
+               "empty": self.empty, "blocks": self.blocks}
+        if self.source is not None:
+            out["source"] = self.source
+        return out
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Catalog-level data coverage: which facts the deciding rules read are recorded, and
+    what the gaps cost (``notes`` say it in words, per criterion)."""
+
+    services: int  # services judged (records in error excluded)
+    rows: tuple = ()  # CoverageRow, in rule order
+    notes: tuple = ()  # str
+
+    @property
+    def gaps(self) -> tuple:
+        return tuple(r for r in self.rows if r.recorded < self.services)
+
+    def to_dict(self) -> dict:
+        return {"services": self.services, "facts": [r.to_dict() for r in self.rows], "notes": list(self.notes)}
+
+
+@dataclass(frozen=True)
+class BaselineSummary:
+    """A run against a baseline file: what is new, and which entries no longer occur.
+
+    ``new`` counts new findings by the verdict they push towards (not_met:
+    not_valuable, unknown: indeterminate, an invalid record: error;
+    advisory findings never fail a run); ``fixed`` holds the baseline
+    entries the run did not see again, as (service, rule, status, since)."""
+
+    file: str
+    entries: int
+    new: tuple = ()  # ((level, count), ...) for level in not_valuable, indeterminate, error, advisory
+    known: int = 0  # findings of this run that the baseline holds
+    fixed: tuple = ()
+
+    def new_at(self, levels) -> int:
+        return sum(n for level, n in self.new if level in levels)
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "entries": self.entries, "new": dict(self.new), "known": self.known,
+                "fixed": [{"service": s, "rule": r, "status": st, "since": since}
+                          for s, r, st, since in self.fixed]}
+
+
+@dataclass
+class Summary:
+    """Counts accumulated as results stream past (mutable on purpose)."""
+
+    services: int = 0
+    verdicts: dict = field(default_factory=lambda: {v: 0 for v in VERDICTS})
+    criteria: dict = field(default_factory=lambda: {c: {s: 0 for s in STATUSES} for c in CRITERIA})
+    waived: int = 0  # findings that did not count against their verdict because of a waiver
+    not_applicable: int = 0  # findings of rules that do not apply to their service (counted apart)
+    unused_waivers: list = field(default_factory=list)  # active waivers that waived nothing
+    coverage: Optional[Coverage] = None  # set when the run ends
+    baseline: Optional[BaselineSummary] = None  # set when the run ends, with --baseline
+    comparison: Optional[Comparison] = None  # set when the run ends, with --compare
+
+    def add(self, result: ServiceResult) -> None:
+        self.count(result.verdict, ((c.name, c.status) for c in result.criteria),
+                   sum(1 for f in result.findings if f.waived), not_applicable(result))
+
+    def count(self, verdict: str, criteria, waived: int = 0, inapplicable: int = 0) -> None:
+        """Count one service from its verdict, (criterion, status) pairs, waived and
+        not applicable findings."""
+        self.services += 1
+        self.verdicts[verdict] += 1
+        for name, status in criteria:
+            self.criteria[name][status] += 1
+        self.waived += waived
+        self.not_applicable += inapplicable
+
+    def to_dict(self) -> dict:
+        out = {"services": self.services, **self.verdicts, "waived": self.waived}
+        if self.not_applicable:  # only packs with applies_when rules have any
+            out["not_applicable"] = self.not_applicable
+        return out
+
+
+def not_applicable(result: ServiceResult) -> int:
+    """How many of a service's findings are of rules that do not apply to it."""
+    return sum(1 for f in result.findings if f.status == NOT_APPLICABLE)
+
+
+@dataclass(frozen=True)
+class Report:
+    run: RunInfo
+    services: tuple
+    summary: Summary
+
+    def to_dict(self, conditions: bool = False) -> dict:
+        out = self.run.header(self.summary)
+        out["summary"] = self.summary.to_dict()
+        if self.summary.coverage is not None:
+            out["coverage"] = self.summary.coverage.to_dict()
+        if self.summary.baseline is not None:
+            out["baseline"] = self.summary.baseline.to_dict()
+        if self.summary.comparison is not None:
+            out["comparison"] = self.summary.comparison.to_dict()
+        out["services"] = [s.to_dict(conditions) for s in self.services]
+        return out

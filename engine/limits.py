@@ -20,6 +20,7 @@ class Limits:
     max_yaml_values: int = 5_000_000  # values a YAML document expands to (aliases counted)
     max_pack_bytes: int = 8 << 20  # one rule-pack or test file: 8 MiB
     max_rules: int = 5000  # rules across all packs of a run
+    max_xlsx_bytes: int = 512 << 20  # what an XLSX workbook's zipped parts unpack to: 512 MiB
 
     def with_overrides(self, overrides: dict) -> "Limits":
         known = {f.name for f in fields(self)}

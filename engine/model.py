@@ -415,6 +415,7 @@ class Summary:
     criteria: dict = field(default_factory=lambda: {c: {s: 0 for s in STATUSES} for c in CRITERIA})
     waived: int = 0  # findings that did not count against their verdict because of a waiver
     unused_waivers: list = field(default_factory=list)  # active waivers that waived nothing
+    blank_rows: int = 0  # fully empty CSV/XLSX rows: not records, but not dropped unseen either
 
     def add(self, result: ServiceResult) -> None:
         self.count(result.verdict, ((c.name, c.status) for c in result.criteria),
@@ -429,7 +430,15 @@ class Summary:
         self.waived += waived
 
     def to_dict(self) -> dict:
-        return {"services": self.services, **self.verdicts, "waived": self.waived}
+        out = {"services": self.services, **self.verdicts, "waived": self.waived}
+        if self.blank_rows:
+            out["blank_rows_skipped"] = self.blank_rows
+        return out
+
+    def blank_note(self) -> str:
+        """'; 2 blank rows skipped' for summary lines, or nothing."""
+        n = self.blank_rows
+        return f"; {n} blank row{'s' * (n != 1)} skipped" if n else ""
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,7 @@ class Run:
             self.summary.count(outcome.verdict, outcome.criteria, outcome.waived)
             self._used.update(outcome.waivers_used)
             yield outcome
+        self.summary.blank_rows = self.stats.blank_rows
         if waivers is not None:
             self.summary.unused_waivers = waivers.unused(self._used)
 
@@ -123,11 +124,13 @@ def read_inputs(inputs: Inputs, limits: Limits = DEFAULT_LIMITS, stats: Optional
     them needs them (workers decode in parallel)."""
     if inputs.records is not None:
         return _in_memory(inputs.records)
-    if inputs.mapping is None and not inputs.joins:
-        return (r for path in inputs.catalogs for r in read_catalog(str(path), inputs.input_format, limits, lazy))
-    mapping, extra = prepare_mapping(inputs.mapping, inputs.joins)
     stats = stats if stats is not None else ReadStats()
-    return (r for path in inputs.catalogs for r in read_mapped(str(path), mapping, inputs.input_format, stats, extra))
+    if inputs.mapping is None and not inputs.joins:
+        return (r for path in inputs.catalogs
+                for r in read_catalog(str(path), inputs.input_format, limits, lazy, stats))
+    mapping, extra = prepare_mapping(inputs.mapping, inputs.joins)
+    return (r for path in inputs.catalogs
+            for r in read_mapped(str(path), mapping, inputs.input_format, stats, extra, limits))
 
 
 def facts_document(inputs: Inputs, limits: Limits = DEFAULT_LIMITS) -> dict:

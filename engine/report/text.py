@@ -81,7 +81,7 @@ class TextWriter(Writer):
         self.write_rendered("")
         counts = ", ".join(f"{summary.verdicts[v]} {v.replace('_', ' ')}" for v in summary.verdicts)
         waived = f"; {summary.waived} waived findings" if self.run.waivers is not None else ""
-        self.out.write(f"\n{summary.services} services: {counts}{waived}\n")
+        self.out.write(f"\n{summary.services} services: {counts}{waived}{summary.blank_note()}\n")
         for w in summary.unused_waivers:
             self.out.write(f"waiver {w.service} / {w.target} waived nothing (no such service, or nothing "
                            f"to waive) ({w.source})\n")

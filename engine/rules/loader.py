@@ -87,7 +87,7 @@ class _PackBuilder:
                     "(--limit max_pack_bytes=...)", Location(file=str(file)), code="limit")
             return None
         try:
-            return load_single(read_text(str(file)), str(file))
+            return load_single(read_text(str(file), self.limits.max_pack_bytes), str(file))
         except UserError as err:
             r.error(err.message, err.location or Location(file=str(file)), code="yaml")
             return None

@@ -55,15 +55,30 @@ class DateType(click.ParamType):
             self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
 
 
-def _parse_sets(values: tuple) -> dict:
+def _parse_sets(values: tuple, option: str = "--set") -> dict:
     """--set name=value: the value is read as YAML scalar (0.2, 365, true, text)."""
     out = {}
     for item in values:
         name, sep, raw = item.partition("=")
         if not sep or not name.strip():
-            raise UserError(f"--set expects NAME=VALUE, got {item!r}")
-        out[name.strip()] = yaml.safe_load(raw) if raw.strip() else raw
+            raise UserError(f"{option} expects NAME=VALUE, got {item!r}")
+        out[name.strip()] = _value(raw, f"{option} {name.strip()}")
     return out
+
+
+def _value(raw: str, what: str) -> Any:
+    """A command-line value read as one YAML scalar; what does not parse is a usage error."""
+    if not raw.strip():
+        return raw
+    try:
+        value = yaml.safe_load(raw)
+    except (yaml.YAMLError, ValueError, OverflowError) as err:  # [unclosed; !!int abc; 2026-02-30
+        problem = " ".join(str(getattr(err, "problem", None) or err).split())
+        raise UserError(f"{what}: cannot read the value {raw!r} ({problem}); quote text, or give a number, "
+                        "true/false or a date") from None
+    if isinstance(value, (list, dict)):
+        raise UserError(f"{what}: expected one value (a number, true/false, a date or text), got {raw!r}")
+    return value
 
 
 def _run(fn, *args, **kwargs) -> int:
@@ -97,7 +112,7 @@ def _policy(opts: dict) -> Policy:
     return Policy(rules=tuple(opts.get("rules") or ()), params=_parse_sets(opts.get("sets") or ()),
                   profile=opts.get("profile"), waivers=opts.get("waivers"),
                   waiver_warning_days=opts.get("waiver_warning_days", 30), as_of=opts.get("as_of"),
-                  limits=DEFAULT_LIMITS.with_overrides(_parse_sets(limits)) if limits else DEFAULT_LIMITS)
+                  limits=DEFAULT_LIMITS.with_overrides(_parse_sets(limits, "--limit")) if limits else DEFAULT_LIMITS)
 
 
 def _inputs(catalogs, opts: dict) -> Inputs:
@@ -376,7 +391,7 @@ def tune(catalogs, param, values, fmt, debug, **opts) -> None:
     """For each value of a parameter: verdict counts and the services that change versus the current value."""
 
     def go() -> int:
-        tried = [yaml.safe_load(v) if v.strip() else v for v in values.split(",")]
+        tried = [_value(v, f"--values {param}") for v in values.split(",")]
         report = run_tune(_inputs(catalogs, opts), param, tried, _policy(opts))
         click.echo(_dumps(report.to_dict()) if fmt == "json" else tune_text(report), nl=fmt == "json")
         return EXIT_OK

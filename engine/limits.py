@@ -12,6 +12,9 @@ from .errors import UserError
 from .errors import did_you_mean
 
 
+MAX_LIMIT = 1 << 50  # any limit: 1 PiB, far above anything a run could read
+
+
 @dataclass(frozen=True)
 class Limits:
     max_file_bytes: int = 1 << 30  # a catalog read whole (YAML, JSON, XLSX): 1 GiB
@@ -30,6 +33,8 @@ class Limits:
                                 f"known: {', '.join(sorted(known))}")
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise UserError(f"limit {name} must be a positive whole number, got {value!r}")
+            if value > MAX_LIMIT:  # a read of more bytes than an index holds would crash, not read
+                raise UserError(f"limit {name} must be at most {MAX_LIMIT:,}, got {value:,}")
         return replace(self, **overrides)
 
 

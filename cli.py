@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import signal
 import sys
 from typing import Any
 
 import click
 import yaml
 
-from .engine.atomic import atomic_output
+from .engine.atomic import WRITE_ERRORS, atomic_output
 from .engine.errors import Location, UserError
 from .engine.evaluate import default_jobs
 from .engine.governance.diff import diff_text, run_diff
@@ -33,11 +34,13 @@ from .engine.policy.waivers import waiver_warnings
 from .engine.progress import Progress
 from .engine.report import FORMATS, writer_for
 from .engine.report.explanation import explain_json, explain_text
+from .engine.report.terminal import safe
 from .engine.request import Inputs, Policy, RunOptions, RunRequest
 from .engine.version import VERSION
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader closed the pipe
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 # --fail-on LEVEL fails the run when a service's verdict is at or above LEVEL.
 FAIL_LEVELS = {"never": (), "not_valuable": ("not_valuable", "error"),
                "indeterminate": ("indeterminate", "not_valuable", "error")}
@@ -81,29 +84,87 @@ def _value(raw: str, what: str) -> Any:
     return value
 
 
+class Terminated(BaseException):
+    """SIGTERM (what ``timeout`` and ``kill`` send) or SIGHUP: stop as Ctrl-C does."""
+
+
+def _terminate(signum, frame) -> None:
+    # Once: the cleanup this starts (removing the temporary output file,
+    # stopping the workers) must not be cut short by the next signal.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null: what is still buffered for a closed pipe
+    or a full disk must not fail again when Python flushes it at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _run(fn, *args, **kwargs) -> int:
     """Call into the library, mapping errors to one line and an exit code."""
     debug = kwargs.pop("debug", False)
+    previous = {s: signal.signal(s, _terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
+    # File names that are not UTF-8 arrive as surrogate escapes (PEP 383): shown as \udcXX.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
-        return fn(*args, **kwargs)
+        return _call(fn, debug, *args, **kwargs)
+    finally:  # the library may be driven again in this process (tests, a caller of main)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _call(fn, debug: bool, *args, **kwargs) -> int:
+    try:
+        code = fn(*args, **kwargs)
+        sys.stdout.flush()  # a full disk must fail here, not in Python's exit
+        return code
     except UserError as err:
-        click.echo(f"valuate: error: {err}", err=True)
+        _error(f"valuate: error: {err}")
         return EXIT_USAGE
     except KeyboardInterrupt:
         click.echo("valuate: interrupted", err=True)
         return EXIT_INTERRUPTED
+    except Terminated:
+        click.echo("valuate: terminated", err=True)
+        return EXIT_TERMINATED
     except BrokenPipeError:
         # The reader went away (`valuate check ... | head`): stop quietly, as
         # shell tools do; later flushes must not fail on the closed pipe.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_BROKEN_PIPE
     except Exception as err:  # a bug in valuate, not in the input
+        if isinstance(err, OSError) and err.errno in WRITE_ERRORS:
+            # Writing standard output failed (a full disk, /dev/full): the machine's problem.
+            _silence_stdout()
+            _error(f"valuate: error: cannot write to standard output: {err.strerror}")
+            return EXIT_USAGE
         if debug:
             raise
-        click.echo(f"valuate: internal error: {type(err).__name__}: {err}\n"
+        click.echo(f"valuate: internal error: {type(err).__name__}: {safe(str(err))}\n"
                    "This is a bug in valuate; please report it with the command you ran "
                    "(rerun with --debug for the traceback).", err=True)
         return EXIT_INTERNAL
+
+
+def _text(text: str) -> str:
+    """A text output made line by line of pack and catalog text: each line shown safe."""
+    return "\n".join(safe(line) for line in text.split("\n"))
+
+
+def _error(text: str) -> None:
+    """An error on standard error, each line with catalog text shown escaped."""
+    click.echo("\n".join(safe(line) for line in text.split("\n")), err=True)
+
+
+def _inputs_of(catalogs, opts: dict) -> list:
+    """Every file a run reads that the user named: ``--output`` may overwrite none of them."""
+    named = list(catalogs) + list(opts.get("rules") or ())
+    named += [opts[k] for k in ("profile", "waivers", "mapping") if opts.get(k)]
+    named += [j.partition("=")[2] for j in opts.get("joins") or ()]
+    return named
 
 
 def _policy(opts: dict) -> Policy:
@@ -194,12 +255,14 @@ def check(catalogs, fmt, output, fail_on, jobs, suggestions, debug, **opts) -> N
             if current.stats.skipped:
                 click.echo(f"valuate: note: the mapping's where: skipped {current.stats.skipped} record(s) "
                            "that are not services (valuate facts lists what was kept)", err=True)
+            if summary.blank_rows:
+                click.echo(f"valuate: note: {summary.blank_note()[2:]} (empty rows are not records)", err=True)
             return summary
 
         if output:
-            with atomic_output(output) as fh:
+            with atomic_output(output, _inputs_of(catalogs, opts)) as fh:
                 summary = write(fh)
-            click.echo(f"valuate: wrote {output} ({summary.services} services)", err=True)
+            click.echo(safe(f"valuate: wrote {output} ({summary.services} services)"), err=True)
         else:
             summary = write(sys.stdout)
         failing = FAIL_LEVELS[fail_on]
@@ -211,7 +274,7 @@ def check(catalogs, fmt, output, fail_on, jobs, suggestions, debug, **opts) -> N
 def _warn_waivers(waivers, unused) -> None:
     """Expired, expiring and unused waivers also go to standard error: they need action."""
     for line in waiver_warnings(waivers, unused):
-        click.echo(f"valuate: warning: {line}", err=True)
+        click.echo(safe(f"valuate: warning: {line}"), err=True)
 
 
 @main.command()
@@ -261,7 +324,7 @@ def facts(catalogs, fmt, output, debug, **opts) -> None:
     def go() -> int:
         doc = facts_document(_inputs(catalogs, opts))
         if output:
-            with atomic_output(output) as fh:
+            with atomic_output(output, _inputs_of(catalogs, opts)) as fh:
                 render_facts(doc, fmt, fh)
         else:
             render_facts(doc, fmt, sys.stdout)
@@ -288,7 +351,7 @@ def rules_list(fmt, debug, **opts) -> None:
             click.echo(json.dumps([r.to_dict() for r in policy.rules], ensure_ascii=False, indent=2))
             return EXIT_OK
         for r in policy.rules:
-            click.echo(f"{r.id:<9} {r.criterion:<22} {r.severity:<8} {r.title}")
+            click.echo(safe(f"{r.id:<9} {r.criterion:<22} {r.severity:<8} {r.title}"))
         click.echo(f"\n{len(policy.rules)} rules in {', '.join(p.name for p in policy.packs)}")
         return EXIT_OK
 
@@ -313,7 +376,7 @@ def rules_lint(paths, profile, waivers, as_of, waiver_warning_days, fmt, debug) 
         if fmt == "json":
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         else:
-            click.echo(result.text(), nl=False)
+            click.echo(_text(result.text()), nl=False)
         return EXIT_USAGE if result.errors else EXIT_OK
 
     sys.exit(_run(go, debug=debug))
@@ -338,7 +401,7 @@ def rules_test(paths, case_files, min_coverage, fmt, debug) -> None:
         if fmt == "json":
             click.echo(json.dumps(tests_json(runs, min_coverage), ensure_ascii=False, indent=2))
         else:
-            click.echo(tests_text(runs), nl=False)
+            click.echo(_text(tests_text(runs)), nl=False)
         failed = sum(len(r.failed) for r in runs)
         low = min_coverage is not None and covered < min_coverage
         if low:
@@ -369,7 +432,7 @@ def diff(catalogs, base, head, fmt, fail_on_change, debug, **opts) -> None:
         if base is None and head is None:
             raise UserError("diff needs --base and/or --head (a rule pack or a profile)")
         report = run_diff(_inputs(catalogs, opts), base, head, _policy(opts))
-        click.echo(_dumps(report.to_dict()) if fmt == "json" else diff_text(report), nl=fmt == "json")
+        click.echo(_dumps(report.to_dict()) if fmt == "json" else _text(diff_text(report)), nl=fmt == "json")
         return EXIT_FINDINGS if fail_on_change and report.changes else EXIT_OK
 
     sys.exit(_run(go, debug=debug))
@@ -393,7 +456,7 @@ def tune(catalogs, param, values, fmt, debug, **opts) -> None:
     def go() -> int:
         tried = [_value(v, f"--values {param}") for v in values.split(",")]
         report = run_tune(_inputs(catalogs, opts), param, tried, _policy(opts))
-        click.echo(_dumps(report.to_dict()) if fmt == "json" else tune_text(report), nl=fmt == "json")
+        click.echo(_dumps(report.to_dict()) if fmt == "json" else _text(tune_text(report)), nl=fmt == "json")
         return EXIT_OK
 
     sys.exit(_run(go, debug=debug))

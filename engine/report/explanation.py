@@ -1,7 +1,8 @@
 """``valuate explain``: the explanation tree of one service, as text (and as JSON).
 
     verdict -> criteria -> rules -> conditions, each with its status, the
-    values it saw, and for what failed or was unknown, why not.
+    values it saw, and for what failed or was unknown, why not. Each line of
+    the text passes through ``terminal.safe`` (catalog text shown escaped).
 """
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from typing import Any, Optional
 
 from ..model import MET, NOT_MET, UNKNOWN, ConditionResult, RunInfo, ServiceResult
 from ..model import format_value
+from .terminal import safe_lines
 
 SYMBOL = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?"}
 
 
 def explain_json(run: RunInfo, result: ServiceResult) -> str:
     """``valuate explain --format json``: the report header and the service with its trees."""
-    return json.dumps({**run.header(), "service": result.to_dict(conditions=True)}, ensure_ascii=False, indent=2)
+    return json.dumps({**run.header(), "service": result.to_dict(conditions=True)}, ensure_ascii=False, indent=2,
+                      allow_nan=False)
 
 
 def explain_text(run: RunInfo, result: ServiceResult) -> str:
@@ -26,7 +29,7 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
     if result.errors:
         lines += [f"  ✗ {e}" for e in result.errors]
         lines += [f"    ↳ from {e.provenance}" for e in result.errors if getattr(e, "provenance", None)]
-        return "\n".join(lines) + "\n"
+        return "\n".join(safe_lines(lines)) + "\n"
     findings = {f.rule: f for f in result.findings}
     for crit in result.criteria:
         extra = ""
@@ -51,7 +54,7 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
             lines += _finding(f, "   ", result.provenance)
     if result.to_pass is not None:
         lines += ["", *to_pass_lines(result.to_pass)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(safe_lines(lines)) + "\n"
 
 
 def balance_lines(crit) -> list[str]:

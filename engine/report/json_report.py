@@ -15,7 +15,8 @@ from typing import TextIO
 from ..model import RunInfo, ServiceResult, Summary
 from .base import Writer
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+# allow_nan=False: a NaN reaching a report is a bug to stop on, never a bare NaN token.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
 SPOOL_IN_MEMORY = 16 * 1024 * 1024
 
 
@@ -39,7 +40,7 @@ class JsonWriter(Writer):
         head = self.run.header(summary)
         self.out.write("{\n")
         for key, value in head.items():
-            self.out.write(f"  {json.dumps(key)}: {_encode(value)},\n")
+            self.out.write(f"  {_encode(key)}: {_encode(value)},\n")
         self.out.write(f'  "summary": {_encode(summary.to_dict())},\n  "services": [')
         if self._count:
             self.out.write("\n")

@@ -72,12 +72,13 @@ class JunitWriter(CollectingWriter):
         s, run = report.summary, report.run
         counts = {"tests": str(s.services), "failures": str(s.verdicts[NOT_VALUABLE]),
                   "errors": str(s.verdicts[ERROR]), "skipped": str(s.verdicts[INDETERMINATE])}
-        root = ET.Element("testsuites", {"name": run.tool, **counts})
-        suite = ET.SubElement(root, "testsuite", {"name": f"{run.tool}: {', '.join(run.packs)}", **counts})
+        # Pack names are text from a YAML file: every string goes through _x.
+        root = ET.Element("testsuites", {"name": _x(run.tool), **counts})
+        suite = ET.SubElement(root, "testsuite", {"name": _x(f"{run.tool}: {', '.join(run.packs)}"), **counts})
         props = ET.SubElement(suite, "properties")
         for name, value in (("version", run.version), ("rules", ", ".join(run.packs)),
                             ("digest", run.digest), ("as_of", run.as_of)):
-            ET.SubElement(props, "property", {"name": name, "value": value})
+            ET.SubElement(props, "property", {"name": name, "value": _x(value)})
         for result in report.services:
             _case(suite, result)
         ET.indent(root)

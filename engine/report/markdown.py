@@ -19,12 +19,21 @@ from .base import CollectingWriter
 # Catalog text never starts a line here (it follows "- ", "| ", "### "), so only
 # the inline syntax needs escaping; "@" becomes an entity so no one is mentioned.
 _SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+# GitHub and GitLab turn bare URLs, www. names and e-mail addresses into links
+# (the GFM autolink extension) even in escaped text, and some renderers join
+# an entity back into the text before looking. An invisible WORD JOINER
+# (U+2060) after the scheme, after "www" and after "@" breaks every such
+# pattern in every renderer while the text reads the same.
+_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*(?=://)|\bwww(?=\.)|\b(?:mailto|xmpp)(?=:))")
 
 
 def md(text) -> str:
-    """Catalog text as literal Markdown: entities for HTML, backslashes for Markdown syntax."""
+    """Catalog text as literal Markdown: entities for HTML, backslashes for Markdown
+    syntax, no autolinks and no mentions."""
     s = _SPECIAL.sub(r"\\\1", str(text))
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;")
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;" + _JOINER)
+    s = _AUTOLINK.sub(lambda m: m.group() + _JOINER, s)
     return " ".join(s.split())  # newlines would end a table row or a list item
 
 

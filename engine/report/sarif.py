@@ -121,5 +121,5 @@ class SarifWriter(CollectingWriter):
             "results": results,
             "properties": {"summary": report.summary.to_dict()},
         }]}
-        json.dump(doc, out, ensure_ascii=False, indent=2)
+        json.dump(doc, out, ensure_ascii=False, indent=2, allow_nan=False)
         out.write("\n")

@@ -1,20 +1,26 @@
-"""``--format text``: a verdict line per service, the reasons under it, a summary."""
+"""``--format text``: a verdict line per service, the reasons under it, a summary.
+
+Every line is passed through ``terminal.safe``: catalog text that holds a
+newline, an escape sequence or a bidirectional override is shown escaped, so
+one record is always the lines it should be and a terminal obeys nothing.
+"""
 from __future__ import annotations
 
 from typing import TextIO
 
 from ..model import ERROR, MET, VALUABLE, RunInfo, ServiceResult, Summary
 from .base import Writer
+from .terminal import safe, safe_lines
 
 MARKS = {"valuable": "ok ", "not_valuable": "NO ", "indeterminate": "?? ", "error": "ERR"}
 
 
 def _header(run: RunInfo) -> str:
     inputs = dict(run.digests).get("digest")
-    return (f"{run.tool} {run.version} · rules {', '.join(run.packs)} ({run.digest[:19]}…) · "
-            + (f"profile {run.profile[0]} · " if run.profile else "")
-            + f"as of {run.as_of}" + (f" · inputs {inputs[:19]}…" if inputs else "")
-            + "".join(f"\n{line}" for line in _waiver_notices(run)))
+    return (safe(f"{run.tool} {run.version} · rules {', '.join(run.packs)} ({run.digest[:19]}…) · "
+                 + (f"profile {run.profile[0]} · " if run.profile else "")
+                 + f"as of {run.as_of}" + (f" · inputs {inputs[:19]}…" if inputs else ""))
+            + "".join(f"\n{line}" for line in safe_lines(_waiver_notices(run))))
 
 
 def _waiver_notices(run: RunInfo) -> list[str]:
@@ -75,7 +81,7 @@ class TextWriter(Writer):
 
     @staticmethod
     def render_record(result: ServiceResult, run: RunInfo) -> str:
-        return "\n".join(_service(result)) + "\n"
+        return "\n".join(safe_lines(_service(result))) + "\n"
 
     def close(self, summary: Summary) -> None:
         self.write_rendered("")
@@ -83,5 +89,5 @@ class TextWriter(Writer):
         waived = f"; {summary.waived} waived findings" if self.run.waivers is not None else ""
         self.out.write(f"\n{summary.services} services: {counts}{waived}{summary.blank_note()}\n")
         for w in summary.unused_waivers:
-            self.out.write(f"waiver {w.service} / {w.target} waived nothing (no such service, or nothing "
-                           f"to waive) ({w.source})\n")
+            self.out.write(safe(f"waiver {w.service} / {w.target} waived nothing (no such service, or nothing "
+                                f"to waive) ({w.source})") + "\n")

@@ -24,11 +24,13 @@ Records stream through: only a bounded window is in memory at any time.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Callable, Iterable, Iterator, Optional
 
 from .evaluate import EvalSpec, Outcome, outcomes
-from .evaluate.batch import DuplicateGuard, label_of
+from .evaluate.batch import PENDING, DuplicateGuard, RepeatMarker, evaluate_one, label_of
+from .evaluate.parallel import outcome_of
 from .ingest import read_catalog
 from .ingest.fastcheck import set_max_depth
 from .ingest.mapping import ReadStats, read_mapped
@@ -67,14 +69,21 @@ class Run:
         records = read_inputs(self.request.inputs, self.request.policy.limits, self.stats, lazy)
         if options.only is not None:
             records = _first_with_id(records, options.only)
+        else:
+            marker = RepeatMarker()
+            records = (marker.mark(raw) for raw in records)
         spec = EvalSpec(self.policy.program, self.info.as_of, options.conditions, options.suggest, waivers)
         render = partial(self.render, run=self.info) if self.render is not None else None
         guard = DuplicateGuard()
-        for outcome in outcomes(spec, records, options.jobs, render):
-            outcome = _checked(outcome, guard)
-            self.summary.count(outcome.verdict, outcome.criteria, outcome.waived)
-            self._used.update(outcome.waivers_used)
-            yield outcome
+        settle = _Settler(spec, render)
+        try:
+            for outcome in outcomes(spec, records, options.jobs, render):
+                outcome = settle(outcome, guard) if outcome.verdict == PENDING else _checked(outcome, guard)
+                self.summary.count(outcome.verdict, outcome.criteria, outcome.waived)
+                self._used.update(outcome.waivers_used)
+                yield outcome
+        finally:
+            settle.close()
         self.summary.blank_rows = self.stats.blank_rows
         if waivers is not None:
             self.summary.unused_waivers = waivers.unused(self._used)
@@ -155,6 +164,31 @@ def _first_with_id(records: Iterable[RawRecord], wanted: str) -> Iterator[RawRec
         if raw.problem is None and label_of(raw.data, "id") == wanted:
             yield raw
             return
+
+
+class _Settler:
+    """Settles a PENDING outcome (a valid record whose id an earlier one seemed to have):
+    a duplicate error when an earlier valid record holds the id, else judged here
+    after all (the earlier ones were all invalid), with an evaluator made on demand."""
+
+    def __init__(self, spec: EvalSpec, render: Optional[Callable]):
+        self.spec, self.render = spec, render
+        self.evaluator = None
+
+    def __call__(self, outcome: Outcome, guard: DuplicateGuard) -> Outcome:
+        probe = ServiceResult(outcome.position, outcome.id, outcome.name, PENDING, source=outcome.source)
+        duplicate = guard.check(probe)  # registers the id when it stands
+        if duplicate is not None:
+            return Outcome(duplicate.position, duplicate.id, duplicate.name, duplicate.source, ERROR, (),
+                           result=duplicate)
+        if self.evaluator is None:
+            self.evaluator = self.spec.evaluator()
+        raw = replace(outcome.raw, repeat=False)
+        return outcome_of(evaluate_one(raw, outcome.position, self.evaluator), self.render, self.evaluator.waivers)
+
+    def close(self) -> None:
+        if self.evaluator is not None:
+            self.evaluator.close()
 
 
 def _checked(outcome: Outcome, guard: DuplicateGuard) -> Outcome:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from array import array
+from dataclasses import replace
 from typing import Optional
 
 from ..ingest.mapping.combine import combine
@@ -28,8 +30,17 @@ def error_result(position: int, raw: RawRecord, errors: tuple) -> ServiceResult:
                          errors=errors, source=raw.source, provenance=raw.provenance)
 
 
+#: The verdict of a valid record that repeats an earlier id: the main process
+#: decides (DuplicateGuard) whether it is a duplicate or must be judged after all.
+PENDING = "pending"
+
+
 def evaluate_one(raw: RawRecord, position: int, evaluator: Evaluator) -> ServiceResult:
-    """Validate and evaluate one record; a bad record becomes an ``error`` result."""
+    """Validate and evaluate one record; a bad record becomes an ``error`` result.
+
+    A valid record marked ``repeat`` is not judged (10,000 records with one id
+    would otherwise cost 10,000 evaluations thrown away): it comes back
+    ``PENDING`` for the main process to settle."""
     raw = materialize(raw)
     if raw.problem is not None:
         return ServiceResult(position, None, None, ERROR, errors=(RecordError("", raw.problem),),
@@ -39,6 +50,9 @@ def evaluate_one(raw: RawRecord, position: int, evaluator: Evaluator) -> Service
         fact, errors = combine(raw, fact, errors)
     if fact is None:
         return error_result(position, raw, tuple(errors))
+    if raw.repeat:
+        return ServiceResult(position, fact["id"], fact.get("name"), PENDING, source=raw.source,
+                             provenance=raw.provenance)
     criteria, verdict, findings = evaluator.judge(fact)
     result = ServiceResult(position, fact["id"], fact.get("name"), verdict, criteria, findings,
                            source=raw.source, facts=fact, provenance=raw.provenance)
@@ -85,6 +99,38 @@ class _DigestTable:
         for k, v in old:
             if k:
                 self.put(k, v)
+
+
+class RepeatMarker:
+    """Marks records whose id an earlier record seems to have, before they are judged.
+
+    A cheap look at the id (the decoded record's, or the start of a JSON Lines
+    line not decoded yet): a hint only. A marked record is validated but not
+    judged; the guard then either makes it a duplicate error or, when no
+    earlier *valid* record had the id after all, it is judged in the main
+    process. Unmarked duplicates are still caught by the guard."""
+
+    _LEADING_ID = re.compile(rb'^\s*\{\s*"id"\s*:\s*"([^"\\]*)"')
+
+    def __init__(self) -> None:
+        self.seen = _DigestTable()
+
+    def mark(self, raw: RawRecord) -> RawRecord:
+        if raw.problem is not None:
+            return raw
+        if raw.text is not None:
+            found = self._LEADING_ID.match(raw.text)
+            hint = found.group(1) if found else None
+        else:
+            hint = label_of(raw.data, "id")
+            hint = hint.encode("utf-8", "surrogatepass") if hint is not None else None
+        if hint is None:
+            return raw
+        key = int.from_bytes(hashlib.blake2b(hint, digest_size=8).digest(), "big") or 1
+        if self.seen.get(key) is not None:
+            return replace(raw, repeat=True)
+        self.seen.put(key, 1)
+        return raw
 
 
 class DuplicateGuard:

@@ -32,7 +32,7 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from ..model import ERROR, RecordError, ServiceResult, Source
 from ..ingest.records import materialize
-from .batch import error_result, evaluate_one
+from .batch import PENDING, error_result, evaluate_one
 from .evaluator import Evaluator
 
 CHUNK = 256
@@ -52,6 +52,7 @@ class Outcome:
     result: Optional[ServiceResult] = None  # otherwise the whole record
     waived: int = 0  # findings a waiver kept from counting
     waivers_used: tuple = ()  # indices of the waivers that applied
+    raw: object = None  # a PENDING record, for the main process to judge if it stands
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,9 @@ class EvalSpec:
                          suggest=self.suggest, waivers=self.waivers)
 
 
-def outcome_of(result: ServiceResult, render: Optional[Callable], waivers=None) -> Outcome:
+def outcome_of(result: ServiceResult, render: Optional[Callable], waivers=None, raw=None) -> Outcome:
+    if result.verdict == PENDING:
+        return Outcome(result.position, result.id, result.name, result.source, PENDING, (), raw=raw)
     return Outcome(result.position, result.id, result.name, result.source, result.verdict,
                    tuple((c.name, c.status) for c in result.criteria),
                    render(result) if render is not None else None,
@@ -114,7 +117,7 @@ def _run_chunk(chunk: list) -> list:
     if os.getppid() != _worker["parent"]:  # orphaned (where PR_SET_PDEATHSIG does not exist)
         os._exit(1)
     evaluator, render = _worker["evaluator"], _worker["render"]
-    return [outcome_of(evaluate_one(raw, position, evaluator), render, evaluator.waivers)
+    return [outcome_of(evaluate_one(raw, position, evaluator), render, evaluator.waivers, raw)
             for position, raw in chunk]
 
 
@@ -200,7 +203,7 @@ def outcomes(spec: EvalSpec, records: Iterable, jobs: int, render: Optional[Call
         evaluator = spec.evaluator()
         try:
             for position, raw in (head or numbered):
-                yield outcome_of(evaluate_one(raw, position, evaluator), render, evaluator.waivers)
+                yield outcome_of(evaluate_one(raw, position, evaluator), render, evaluator.waivers, raw)
         finally:
             evaluator.close()
         return

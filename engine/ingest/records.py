@@ -1,7 +1,7 @@
 """The unit that flows from readers to the evaluator: one raw record."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 from ..model import Source
@@ -26,6 +26,9 @@ class RawRecord:
     # A JSON Lines record not decoded yet (bytes of its line): worker processes
     # decode it, which is cheaper than decoding here and pickling the result.
     text: Optional[bytes] = None
+    # An earlier record seemed to have the same id (a cheap look, before
+    # validation): it is validated but judged only if it turns out to stand.
+    repeat: bool = False
 
 
 def materialize(raw: RawRecord) -> RawRecord:
@@ -33,4 +36,5 @@ def materialize(raw: RawRecord) -> RawRecord:
     if raw.text is None:
         return raw
     from .jsonl_reader import decode_line
-    return decode_line(raw.source, raw.text)
+    decoded = decode_line(raw.source, raw.text)
+    return replace(decoded, repeat=True) if raw.repeat else decoded

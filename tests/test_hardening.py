@@ -105,6 +105,8 @@ def test_a_catalog_that_would_lose_records_is_refused_at_its_line(work, name, li
     proc = valuate("check", CORPUS / name, "--as-of", AS_OF, "--output", work / "out.json", cwd=work)
     refused(proc, f"{name}:{line}", fragment)
     assert list(work.iterdir()) == []  # no output, no temporary file
+    streamed = valuate("check", CORPUS / name, "--as-of", AS_OF, "--jobs", "1", cwd=work)
+    assert streamed.returncode == 2 and streamed.stdout == ""  # refused before any record went out
 
 
 def test_duplicate_keys_in_mapped_exports_are_errors(work):

@@ -12,11 +12,14 @@ Nothing is dropped without a word:
   an ``error`` record naming the row, and the batch goes on; physical lines
   are read with that bound, so one enormous line costs no memory;
 - a quote that is never closed would swallow every row after it into one
-  cell: the file is refused, naming the line where the quote opened.
+  cell: the file is refused, naming the line where the quote opened. A file
+  of up to ``CHECK_FIRST_BYTES`` is read to its end before its first row is
+  handed on, so such a file produces no output at all.
 """
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
@@ -25,6 +28,7 @@ from ..limits import DEFAULT, Limits
 from ..yamlio import check_regular
 
 SNIFF_BYTES = 64 * 1024
+CHECK_FIRST_BYTES = 16 << 20
 DELIMITERS = ",;\t|"
 # Fed to the csv parser after the last line: inside an unclosed quoted cell it
 # ends up in the cell, anywhere else it is a row of its own. (A noncharacter,
@@ -172,6 +176,12 @@ class CsvExport:
         return names
 
     def rows(self) -> Iterator[Row]:
+        rows = self._data_rows()
+        if os.path.getsize(self.path) <= CHECK_FIRST_BYTES:
+            rows = iter(list(rows))  # an unclosed quote at the end refuses the file before any output
+        yield from rows
+
+    def _data_rows(self) -> Iterator[Row]:
         self.blank_rows = 0
         with self._open() as fh:
             number = 0

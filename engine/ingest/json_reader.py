@@ -6,7 +6,9 @@ read to its end: after the catalog's closing ``]`` or ``}`` only whitespace
 may follow (two arrays one after the other, a second ``services`` member or
 a truncated tail would otherwise lose records without a word), and the
 object's own keys must be distinct. Either every record is read or the file
-is refused with its line.
+is refused with its line. A catalog of up to ``CHECK_FIRST_BYTES`` is read
+to its end before its first record is handed on, so a refused file produces
+no output at all; a bigger one streams, and is refused when its end is reached.
 """
 from __future__ import annotations
 
@@ -74,8 +76,18 @@ def _array_items(text: str, pos: int, path: str, ends: list = None) -> Iterator[
                            Location(file=path, line=line_at(text, pos)))
 
 
+CHECK_FIRST_BYTES = 64 << 20  # decoded whole first: a few hundred MB of objects at most
+
+
 def read(path: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
     text = read_text(path, limits.max_file_bytes, "max_file_bytes")
+    records = _records(path, text, limits)
+    if len(text) <= CHECK_FIRST_BYTES:
+        records = iter(list(records))  # the whole document checked before the first record goes out
+    yield from records
+
+
+def _records(path: str, text: str, limits: Limits) -> Iterator[RawRecord]:
     pos = _skip_ws(text, 0)
     if pos == len(text):
         raise CatalogError("the catalog is empty", Location(file=path))

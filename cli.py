@@ -11,17 +11,17 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import signal
 import sys
 from typing import Any
 
 import click
-import yaml
 from click.core import ParameterSource
 
-from .engine.atomic import atomic_output
+from .engine.atomic import WRITE_ERRORS, atomic_output
 from .engine.checkjob import CheckJob
 from .engine.compare import dump_baseline
-from .engine.config import BY_NAME, for_command, resolve
+from .engine.config import BY_NAME, for_command, resolve, scalar
 from .engine.config.settings import BASELINE, CHECK, DIFF, EXPLAIN, FACTS, SERVE, TUNE
 from .engine.config.show import show_json, show_text
 from .engine.errors import Location, UserError, did_you_mean
@@ -39,10 +39,12 @@ from .engine.pipeline import facts_document, run
 from .engine.policy import load_policy
 from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import RunOptions, RunRequest
+from .engine.report.terminal import safe
 from .engine.version import VERSION
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader closed the pipe
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
 class DateType(click.ParamType):
@@ -57,30 +59,80 @@ class DateType(click.ParamType):
             self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
 
 
+class Terminated(BaseException):
+    """SIGTERM (what ``timeout`` and ``kill`` send) or SIGHUP: stop as Ctrl-C does."""
+
+
+def _terminate(signum, frame) -> None:
+    # Once: the cleanup this starts (removing the temporary output file,
+    # stopping the workers) must not be cut short by the next signal.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null: what is still buffered for a closed pipe
+    or a full disk must not fail again when Python flushes it at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _run(fn, *args, **kwargs) -> int:
     """Call into the library, mapping errors to one line and an exit code."""
     debug = kwargs.pop("debug", False)
+    previous = {s: signal.signal(s, _terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
+    # File names that are not UTF-8 arrive as surrogate escapes (PEP 383): shown as \udcXX.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
-        return fn(*args, **kwargs)
+        return _call(fn, debug, *args, **kwargs)
+    finally:  # the library may be driven again in this process (tests, a caller of main)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _call(fn, debug: bool, *args, **kwargs) -> int:
+    try:
+        code = fn(*args, **kwargs)
+        sys.stdout.flush()  # a full disk must fail here, not in Python's exit
+        return code
     except UserError as err:
         for line in err.lines():
-            click.echo(f"valuate: error: {line}", err=True)
+            _error(f"valuate: error: {line}")
         return EXIT_USAGE
     except KeyboardInterrupt:
         click.echo("valuate: interrupted", err=True)
         return EXIT_INTERRUPTED
+    except Terminated:
+        click.echo("valuate: terminated", err=True)
+        return EXIT_TERMINATED
     except BrokenPipeError:
         # The reader went away (`valuate check ... | head`): stop quietly, as
         # shell tools do; later flushes must not fail on the closed pipe.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_BROKEN_PIPE
     except Exception as err:  # a bug in valuate, not in the input
+        if isinstance(err, OSError) and err.errno in WRITE_ERRORS:
+            # Writing standard output failed (a full disk, /dev/full): the machine's problem.
+            _silence_stdout()
+            _error(f"valuate: error: cannot write to standard output: {err.strerror}")
+            return EXIT_USAGE
         if debug:
             raise
-        click.echo(f"valuate: internal error: {type(err).__name__}: {err}\n"
+        click.echo(f"valuate: internal error: {type(err).__name__}: {safe(str(err))}\n"
                    "This is a bug in valuate; please report it with the command you ran "
                    "(rerun with --debug for the traceback).", err=True)
         return EXIT_INTERNAL
+
+
+def _text(text: str) -> str:
+    """A text output made line by line of pack and catalog text: each line shown safe."""
+    return "\n".join(safe(line) for line in text.split("\n"))
+
+
+def _error(text: str) -> None:
+    """An error on standard error, each line with catalog text shown escaped."""
+    click.echo("\n".join(safe(line) for line in text.split("\n")), err=True)
 
 
 # --- options from the settings table (engine/config/settings.py) ----------
@@ -122,12 +174,12 @@ def _resolved(ctx, command: str, opts: dict, catalogs=()):
         given["catalogs"] = tuple(catalogs)
     resolved = resolve(command, given, config, no_config)
     for line in resolved.warnings:
-        click.echo(f"valuate: warning: {line}", err=True)
+        _warn(line)
     return resolved
 
 
 def _warn(line: str) -> None:
-    click.echo(f"valuate: warning: {line}", err=True)
+    _error(f"valuate: warning: {line}")
 
 
 def _dumps(doc: Any) -> str:
@@ -168,7 +220,7 @@ def check(ctx, catalogs, watch, **opts) -> None:
         job = CheckJob(_resolved(ctx, CHECK, opts, catalogs))
         summary = job.execute(on_warning=_warn)
         for kind, line in job.notices(summary):
-            click.echo(f"valuate: {kind + ': ' if kind == 'warning' else ''}{line}", err=True)
+            _error(f"valuate: {kind + ': ' if kind == 'warning' else ''}{line}")
         return EXIT_FINDINGS if job.failed(summary) else EXIT_OK
 
     if not watch:
@@ -223,9 +275,10 @@ def facts(ctx, catalogs, fmt, output, **opts) -> None:
     Runs no rules: for checking a mapping. Exit 1 when a record has errors.
     The output is itself a catalog: valuate check reads it as it is."""
     def go() -> int:
-        doc = facts_document(_resolved(ctx, FACTS, opts, catalogs).inputs())
+        resolved = _resolved(ctx, FACTS, opts, catalogs)
+        doc = facts_document(resolved.inputs())
         if output and output != "-":
-            with atomic_output(output) as fh:
+            with atomic_output(output, resolved.files_read()) as fh:
                 render_facts(doc, fmt, fh)
         else:
             render_facts(doc, fmt, sys.stdout)
@@ -250,9 +303,10 @@ def baseline_create(ctx, catalogs, output, **opts) -> None:
     def go() -> int:
         resolved = _resolved(ctx, BASELINE, opts, catalogs)
         doc, summary = create_baseline(resolved.request(suggest=False), output)
-        with atomic_output(output) as fh:
+        # the earlier baseline at OUTPUT is read (for its dates) and replaced, as intended
+        with atomic_output(output, [f for f in resolved.files_read() if f != output]) as fh:
             dump_baseline(doc, fh)
-        click.echo(f"valuate: wrote {output}: {doc['entries']} findings of {summary.services} services", err=True)
+        _error(f"valuate: wrote {output}: {doc['entries']} findings of {summary.services} services")
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
@@ -318,7 +372,7 @@ def rules_list(rules, fmt, debug) -> None:
             click.echo(json.dumps([r.to_dict() for r in policy.rules], ensure_ascii=False, indent=2))
             return EXIT_OK
         for r in policy.rules:
-            click.echo(f"{r.id:<9} {r.criterion:<22} {r.severity:<8} {r.title}")
+            click.echo(safe(f"{r.id:<9} {r.criterion:<22} {r.severity:<8} {r.title}"))
         click.echo(f"\n{len(policy.rules)} rules in {', '.join(p.name for p in policy.packs)}")
         return EXIT_OK
 
@@ -348,7 +402,7 @@ def rules_lint(paths, profile, waivers, as_of, waiver_warning_days, fmt, debug) 
         if fmt == "json":
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         else:
-            click.echo(result.text(), nl=False)
+            click.echo(_text(result.text()), nl=False)
         return EXIT_USAGE if result.errors else EXIT_OK
 
     sys.exit(_run(go, debug=debug))
@@ -378,7 +432,7 @@ def rules_test(paths, case_files, min_coverage, profile, rules_of, fmt, watch, d
         if fmt == "json":
             click.echo(json.dumps(tests_json(runs, min_coverage), ensure_ascii=False, indent=2))
         else:
-            click.echo(tests_text(runs), nl=False)
+            click.echo(_text(tests_text(runs)), nl=False)
         failed = sum(len(r.failed) for r in runs)
         low = min_coverage is not None and covered < min_coverage
         if low:
@@ -406,7 +460,7 @@ def diff(ctx, catalogs, base, head, fmt, fail_on_change, **opts) -> None:
             raise UserError("diff needs --base and/or --head (rule packs and/or a profile)")
         resolved = _resolved(ctx, DIFF, opts, catalogs)
         report = run_diff(resolved.inputs(), base, head, resolved.policy())
-        click.echo(_dumps(report.to_dict()) if fmt == "json" else diff_text(report), nl=fmt == "json")
+        click.echo(_dumps(report.to_dict()) if fmt == "json" else _text(diff_text(report)), nl=fmt == "json")
         return EXIT_FINDINGS if fail_on_change and report.changes else EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
@@ -425,10 +479,10 @@ def tune(ctx, catalogs, param, values, case, fmt, **opts) -> None:
     """For each value of a parameter: verdict counts and the services that change versus the current value."""
 
     def go() -> int:
-        tried = [yaml.safe_load(v) if v.strip() else v for v in values.split(",")]
+        tried = [scalar(v, f"--values {param}") for v in values.split(",")]
         resolved = _resolved(ctx, TUNE, opts, catalogs)
         report = run_tune(resolved.inputs(), param, tried, resolved.policy(), case)
-        click.echo(_dumps(report.to_dict()) if fmt == "json" else tune_text(report), nl=fmt == "json")
+        click.echo(_dumps(report.to_dict()) if fmt == "json" else _text(tune_text(report)), nl=fmt == "json")
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))

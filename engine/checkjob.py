@@ -70,7 +70,7 @@ class CheckJob:
         render = worker_render(self.specs, self.options[0])
         current = run(self.request, render=render, on_warning=warn)
         self.waivers = current.info.waivers
-        with opened(self.specs, current.info, self.options, self.stdout) as tee:
+        with opened(self.specs, current.info, self.options, self.stdout, self.settings.files_read()) as tee:
             if self.new is not None:
                 tee.writers.append(self.new)
             summary = current.write_to(tee, self._progress())
@@ -102,6 +102,8 @@ class CheckJob:
         if self.skipped:
             out.append(("note", f"the mapping's where: skipped {self.skipped} record(s) that are not services "
                                 "(valuate facts lists what was kept)"))
+        if summary.blank_rows:
+            out.append(("note", f"{summary.blank_note()[2:]} (empty rows are not records)"))
         out += self._baseline_notices(summary)
         if not self.settings["quiet"]:
             out += [("note", f"wrote {s.file} ({plural(summary.services)})") for s in self.specs if s.file]

@@ -12,6 +12,9 @@ from .errors import UserError
 from .errors import did_you_mean
 
 
+MAX_LIMIT = 1 << 50  # any limit: 1 PiB, far above anything a run could read
+
+
 @dataclass(frozen=True)
 class Limits:
     max_file_bytes: int = 1 << 30  # a catalog read whole (YAML, JSON, XLSX): 1 GiB
@@ -20,6 +23,7 @@ class Limits:
     max_yaml_values: int = 5_000_000  # values a YAML document expands to (aliases counted)
     max_pack_bytes: int = 8 << 20  # one rule-pack or test file: 8 MiB
     max_rules: int = 5000  # rules across all packs of a run
+    max_xlsx_bytes: int = 512 << 20  # what an XLSX workbook's zipped parts unpack to: 512 MiB
 
     def with_overrides(self, overrides: dict) -> "Limits":
         known = {f.name for f in fields(self)}
@@ -29,6 +33,8 @@ class Limits:
                                 f"known: {', '.join(sorted(known))}")
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise UserError(f"limit {name} must be a positive whole number, got {value!r}")
+            if value > MAX_LIMIT:  # a read of more bytes than an index holds would crash, not read
+                raise UserError(f"limit {name} must be at most {MAX_LIMIT:,}, got {value:,}")
         return replace(self, **overrides)
 
 

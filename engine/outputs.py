@@ -17,7 +17,7 @@ import os
 import sys
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Iterator, Optional, TextIO
+from typing import Iterable, Iterator, Optional, TextIO
 
 from .atomic import atomic_output
 from .errors import UserError, did_you_mean
@@ -89,13 +89,14 @@ def worker_render(specs, options: WriterOptions):
 
 
 @contextlib.contextmanager
-def opened(specs, run: RunInfo, options: list, stdout: Optional[TextIO] = None) -> Iterator[Tee]:
+def opened(specs, run: RunInfo, options: list, stdout: Optional[TextIO] = None,
+           inputs: Iterable[str] = ()) -> Iterator[Tee]:
     """A Tee of one writer per spec (with ``options[i]``); files are renamed into place only
-    if the run completes."""
+    if the run completes, and never over one of ``inputs`` (the files the run reads)."""
     stdout = stdout if stdout is not None else sys.stdout
     with contextlib.ExitStack() as stack:
         writers = []
         for spec, opts in zip(specs, options):
-            out = stdout if spec.to_stdout else stack.enter_context(atomic_output(spec.file))
+            out = stdout if spec.to_stdout else stack.enter_context(atomic_output(spec.file, inputs))
             writers.append(writer_for(spec.format, out, run, opts))
         yield Tee(writers)

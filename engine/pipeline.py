@@ -111,6 +111,7 @@ class Run:
                 yield outcome
         finally:
             account.close()
+        self.summary.blank_rows = self.stats.blank_rows
         if waivers is not None:
             self.summary.unused_waivers = waivers.unused(self._used)
         self.summary.coverage = coverage.result(sources)
@@ -206,11 +207,13 @@ def read_inputs(inputs: Inputs, limits: Limits = DEFAULT_LIMITS, stats: Optional
     extra joins already loaded (``_prepared``)."""
     if inputs.records is not None:
         return _in_memory(inputs.records)
-    if inputs.mapping is None and not inputs.joins:
-        return (r for path in inputs.catalogs for r in read_catalog(str(path), inputs.input_format, limits, lazy))
-    mapping, extra = prepared or prepare_mapping(inputs.mapping, inputs.joins)
     stats = stats if stats is not None else ReadStats()
-    return (r for path in inputs.catalogs for r in read_mapped(str(path), mapping, inputs.input_format, stats, extra))
+    if inputs.mapping is None and not inputs.joins:
+        return (r for path in inputs.catalogs
+                for r in read_catalog(str(path), inputs.input_format, limits, lazy, stats))
+    mapping, extra = prepared or prepare_mapping(inputs.mapping, inputs.joins)
+    return (r for path in inputs.catalogs
+            for r in read_mapped(str(path), mapping, inputs.input_format, stats, extra, limits))
 
 
 def facts_document(inputs: Inputs, limits: Limits = DEFAULT_LIMITS) -> dict:

@@ -8,12 +8,15 @@ message naming the file, instead of exhausting memory later.
 """
 from __future__ import annotations
 
+import os
+import stat
 from typing import Any, Iterator, Optional
 
 import yaml
 
 from .errors import Location, UserError
 from .stdio import real_path
+from .values import HugeInt
 from .yamlwords import in_words
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -83,8 +86,34 @@ class _LocatingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         data.extend(self.construct_object(child, deep=True) for child in node.value)
 
 
+    def construct_yaml_timestamp(self, node):  # noqa: D401 - PyYAML hook
+        # PyYAML builds a date from anything shaped like one and raises a bare
+        # ValueError for 2026-02-30, year 0 or a +25:00 offset. Such a value
+        # stays the text it was written as, so whoever reads it (the fact
+        # validator, a pack's date literal, a waiver's expiry) refuses it with
+        # its own message, on its own field, at its own line.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+    def construct_yaml_int(self, node):  # noqa: D401 - PyYAML hook
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:
+            # More digits than Python converts (4,300): kept as a marker that
+            # validation refuses as too large; anything else tagged !!int is wrong.
+            text = str(self.construct_scalar(node)).replace("_", "")
+            if text.lstrip("+-").isdigit():
+                return HugeInt.of(text)
+            raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not an integer",
+                                                    node.start_mark) from None
+
+
 _LocatingLoader.add_constructor("tag:yaml.org,2002:map", _LocatingLoader.construct_yaml_map)
 _LocatingLoader.add_constructor("tag:yaml.org,2002:seq", _LocatingLoader.construct_yaml_seq)
+_LocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", _LocatingLoader.construct_yaml_timestamp)
+_LocatingLoader.add_constructor("tag:yaml.org,2002:int", _LocatingLoader.construct_yaml_int)
 
 
 def _measure(node: yaml.Node, max_nodes: int, max_depth: int) -> None:
@@ -182,13 +211,17 @@ def load_single(text: str, file: str, **limits: int) -> Any:
     return docs[0] if docs else None
 
 
-def read_text(path: str) -> str:
-    """Read a UTF-8 text file (a BOM is allowed) with a clear error."""
-    try:
-        with open(real_path(path), "rb") as fh:
-            raw = fh.read()
-    except OSError as err:
-        raise UserError(f"cannot read file: {err.strerror or err}", Location(file=str(path))) from None
+#: What a configuration file (mapping, profile, waivers, rule tests) may weigh
+#: when no limit is given: the rule-pack limit's default.
+TEXT_LIMIT = 8 << 20
+
+
+def read_text(path: str, max_bytes: int = TEXT_LIMIT, limit_name: str = "max_pack_bytes") -> str:
+    """Read a UTF-8 text file (a BOM is allowed) with a clear error.
+
+    Only regular files are read, and at most ``max_bytes``: a FIFO, a device
+    such as /dev/zero or a directory would otherwise be read forever."""
+    raw = read_bytes(path, max_bytes, limit_name)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -196,3 +229,34 @@ def read_text(path: str) -> str:
         raise UserError(f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at offset {err.start})",
                         Location(file=str(path), line=line)) from None
     return text
+
+
+def read_bytes(path: str, max_bytes: int, limit_name: str = "max_file_bytes") -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``, or a UserError naming it."""
+    where = Location(file=str(path))
+    try:
+        check_regular(path)  # before opening: opening a FIFO blocks until someone writes to it
+        with open(real_path(path), "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as err:
+        raise UserError(f"cannot read file: {err.strerror or err}", where) from None
+    if len(raw) > max_bytes:
+        raise UserError(f"the file is over the limit of {max_bytes:,} bytes (--limit {limit_name}=...)", where)
+    return raw
+
+
+def check_regular(path: str) -> os.stat_result:
+    """The file's stat, or a UserError when it is a FIFO, a device, a directory..."""
+    info = os.stat(real_path(path))  # standard input is read from its spooled copy
+    if not stat.S_ISREG(info.st_mode):
+        raise UserError(f"not a regular file ({file_kind(info.st_mode)})", Location(file=str(path)))
+    return info
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    for test, word in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return word
+    return "something other than a file"

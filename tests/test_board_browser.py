@@ -4,7 +4,8 @@ verdicts under simulated colour blindness, and screenshots for people to look at
 Needs Debian's chromium (skipped, with the reason, without it). Screenshots go to
 tests/artifacts/: summary-1280.png, summary-390.png, card-1280.png, card-390.png,
 board-1280.png (the whole board summary), summary-deuteranopia.png,
-summary-protanopia.png, and executive-print.pdf.
+summary-protanopia.png, comparison-1280.png and comparison-390.png (since the
+last review, with --compare), and executive-print.pdf.
 """
 from __future__ import annotations
 
@@ -135,3 +136,31 @@ def test_summary_screenshots_at_1280(cli, browser, tmp_path):
     browser.screenshot(ARTIFACTS / "summary-1280.png")
     browser.screenshot(ARTIFACTS / "board-1280.png", "#board")
     assert (ARTIFACTS / "board-1280.png").stat().st_size > 50_000
+
+
+def test_the_comparison_with_the_last_review_reads_on_screen_and_phone(cli, browser, tmp_path):
+    yesterday = tmp_path / "yesterday.json"
+    done = cli("check", SAMPLE, "--as-of", AS_OF, "-f", f"json:{yesterday}", "--fail-on", "never")
+    assert done.exit_code == 0, done.output
+    text = (ROOT / SAMPLE).read_text(encoding="utf-8")
+    today = tmp_path / "today.yaml"
+    today.write_text(text.replace("open_critical_findings: 2}", "open_critical_findings: 0}")
+                     .replace("measured: 99.99}", "measured: 99.5}"), encoding="utf-8")
+    out = tmp_path / "compared.html"
+    done = cli("check", str(today), "--as-of", AS_OF, "--compare", str(yesterday), "-f", f"html:{out}",
+               "--fail-on", "never")
+    assert done.exit_code == 0, done.output
+    for width, name in ((1280, "comparison-1280.png"), (PHONE, "comparison-390.png")):
+        browser.open(out.as_uri(), width=width, height=1100)
+        assert browser.js("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        assert browser.js(OVERFLOW) == []
+        browser.js("document.getElementById('since-last-review').scrollIntoView()")
+        browser.screenshot(ARTIFACTS / name)
+    heads = browser.js("Array.from(document.querySelectorAll('#board h4')).map(h => h.textContent)")
+    assert heads[:2] == ["Newly failing (1)", "Fixed (1)"]
+    # the rows follow the filter: showing only valuable services hides email's row, keeps vpn's
+    choose(browser, "f-verdict", "valuable")
+    shown = ("Array.from(document.querySelectorAll('table.changes tr[data-target]'))"
+             ".filter(r => r.offsetParent !== null).map(r => r.querySelector('a').textContent)")
+    visible = browser.js(shown)
+    assert any(v.startswith("vpn") for v in visible) and not any(v.startswith("email") for v in visible)

@@ -55,6 +55,7 @@ class Comparer:
         self.previous, self.now = previous, now
         self.seen: set = set()
         self.changes: list = []
+        self.persisting: list = []
         self.verdicts_now: Counter = Counter()
         self.counts: Counter = Counter()
 
@@ -66,6 +67,8 @@ class Comparer:
                            changed=len(delta.changed))
         if delta.moved:
             self.changes.append(delta)
+        elif delta.failing_still:
+            self.persisting.append(delta)
         return delta
 
     def finish(self) -> Comparison:
@@ -75,4 +78,4 @@ class Comparer:
         verdicts = tuple((v, then[v], self.verdicts_now[v]) for v in VERDICTS)
         counts = {k: self.counts[k] for k in ("new", "fixed", "still", "changed")}
         return Comparison(self.previous.source, self.previous.as_of, self.now, tuple(self.changes), removed,
-                          verdicts, counts)
+                          verdicts, counts, tuple(self.persisting))

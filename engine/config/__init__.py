@@ -40,9 +40,9 @@ class Resolved:
         return self.values[dest]
 
     def policy(self) -> Policy:
-        limits = dict((k, _scalar(v)) for k, v in self.values.get("limit", ()))
+        limits = dict((k, scalar(v, f"--limit {k}")) for k, v in self.values.get("limit", ()))
         return Policy(rules=tuple(self.values.get("rules", ())),
-                      params={k: _scalar(v) for k, v in self.values.get("set", ())},
+                      params={k: scalar(v, f"--set {k}") for k, v in self.values.get("set", ())},
                       profile=self.values.get("profile"), waivers=self.values.get("waivers"),
                       waiver_warning_days=self.values.get("waiver_warning_days", 30),
                       as_of=self.values.get("as_of"),
@@ -65,6 +65,14 @@ class Resolved:
                  "baseline": self.values.get("baseline"), "compare": self.values.get("compare"),
                  "group_by": tuple(self.values.get("group_by") or ())}
         return RunRequest(self.policy(), self.inputs(catalogs), RunOptions(**{**given, **options}))
+
+    def files_read(self) -> list:
+        """Every file the settings name for reading: ``--output`` may replace none of them."""
+        named = list(self.values.get("catalogs", ())) + list(self.values.get("rules", ()))
+        named += [self.values[k] for k in ("profile", "waivers", "mapping", "baseline", "compare")
+                  if self.values.get(k)]
+        named += [j.partition("=")[2] for j in self.values.get("join", ())]
+        return named
 
     def rows(self) -> list:
         """(setting, value, origin) for ``config show``, in the table's order."""
@@ -93,11 +101,20 @@ def resolve(command: str, explicit: Mapping, config: Optional[str] = None, no_co
     return Resolved(command, values, origins, found.path if found else None, tuple(warnings))
 
 
-def _scalar(value: Any) -> Any:
-    """A NAME=VALUE value given as text is read as a YAML scalar (0.2, 365, true, text)."""
-    if isinstance(value, str):
-        return yaml.safe_load(value) if value.strip() else value
-    return value
+def scalar(value: Any, what: str) -> Any:
+    """A NAME=VALUE value given as text is read as one YAML scalar (0.2, 365, true, a date,
+    text); what does not parse, or is a list or a mapping, is a UserError naming ``what``."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    try:
+        read = yaml.safe_load(value)
+    except (yaml.YAMLError, ValueError, OverflowError) as err:  # [unclosed; !!int abc; 2026-02-30
+        problem = " ".join(str(getattr(err, "problem", None) or err).split())
+        raise UserError(f"{what}: cannot read the value {value!r} ({problem}); quote text, or give a number, "
+                        "true/false or a date") from None
+    if isinstance(read, (list, dict)):
+        raise UserError(f"{what}: expected one value (a number, true/false, a date or text), got {value!r}")
+    return read
 
 
 def _rebased(s: Setting, value: Any, base: Path) -> Any:
@@ -146,4 +163,4 @@ def _format_under(base: Path, value: str) -> str:
     return f"{fmt}:{_under(base, file)}" if sep and file else value
 
 
-__all__ = ["Resolved", "resolve", "SETTINGS", "BY_NAME", "Setting", "for_command", "COMMAND_LINE", "DEFAULT"]
+__all__ = ["Resolved", "resolve", "scalar", "SETTINGS", "BY_NAME", "Setting", "for_command", "COMMAND_LINE", "DEFAULT"]

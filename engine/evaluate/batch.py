@@ -9,15 +9,17 @@ from ..ingest.mapping.combine import combine
 from ..ingest.records import RawRecord, materialize
 from ..ingest.validate import validate_record
 from ..model import ERROR, RecordError, ServiceResult
+from ..values import printable
 from .evaluator import Evaluator
 
 
 def label_of(data, key: str):
-    """A record's id or name as text, when it has a usable one (even an invalid record)."""
+    """A record's id or name as text, when it has a usable one (even an invalid record);
+    half characters (unpaired surrogates) written as \\udXXX so every output can show it."""
     if isinstance(data, dict):
         value = data.get(key)
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
+            return printable(str(value))
     return None
 
 

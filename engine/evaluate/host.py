@@ -22,6 +22,7 @@ import durable_rules_engine as dre
 
 from ..compile.program import Program
 from ..errors import EngineError
+from .payload import encode
 
 _OK, _NOT_HANDLED = 0, 1
 _PRIME = json.dumps({"id": "valuate-prime"})
@@ -43,7 +44,10 @@ class DurableHost:
 
     @classmethod
     def _register(cls, name: str, definition: dict) -> int:
-        text = json.dumps(definition, ensure_ascii=False)
+        # Spelled like the facts (payload.encode): durable-rules' parser refuses a
+        # float written with an exponent and no decimal point (1e-05, 1e+300),
+        # which is how Python writes --set min_headroom=0.00001 (error 204).
+        text = encode(definition)
         handle = _REGISTERED.get(text)
         if handle is None:
             try:

@@ -8,13 +8,21 @@ the record already rendered by a streaming output format or the whole
 ServiceResult. A worker that dies is replaced; the records of its chunk are
 re-run one by one, and the one that kills a worker again is reported as an
 error against that record. No record is dropped.
+
+Workers never outlive the main process: on Linux each asks the kernel to
+kill it when its parent dies (``PR_SET_PDEATHSIG``, so even ``kill -9`` of
+the main process leaves no orphan computing), elsewhere it checks its parent
+before each chunk; and when the main process stops early (Ctrl-C, SIGTERM,
+an error) it kills its workers instead of waiting for their chunks.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import multiprocessing
 import os
 import signal
+import sys
 from collections import OrderedDict, deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -99,17 +107,40 @@ def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Eva
 
 
 _worker: dict = {}
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _start_worker(spec: EvalSpec, render) -> None:
+def die_with_parent(parent: int) -> None:
+    """Have the kernel SIGKILL this worker when the main process dies (Linux)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl: the parent check below still holds
+            pass
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _start_worker(spec: EvalSpec, render, parent: int) -> None:
     # Ctrl-C is the main process's to handle: it stops feeding and shuts the
     # pool down; workers printing their own KeyboardInterrupt would be noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # SIGTERM (the pool's own terminate(), timeout's signal to the group) ends a
+    # worker at once: the main process's handler, inherited by fork, would
+    # raise inside the worker's result loop and leave it blocked on a pipe.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    die_with_parent(parent)
+    _worker["parent"] = parent
     _worker["evaluator"] = spec.evaluator()
     _worker["render"] = render
 
 
 def _run_chunk(chunk: list) -> list:
+    if os.getppid() != _worker["parent"]:  # orphaned (where PR_SET_PDEATHSIG does not exist)
+        os._exit(1)
     evaluator, render = _worker["evaluator"], _worker["render"]
     return [outcome_of(evaluate_one(raw, position, evaluator), render, evaluator)
             for position, raw in chunk]
@@ -126,7 +157,7 @@ class ParallelRun:
     """Feeds numbered records to a pool and yields Outcomes in input order."""
 
     def __init__(self, spec: EvalSpec, render, jobs: int):
-        self.args = (spec, render)
+        self.args = (spec, render, os.getpid())
         self.jobs = jobs
         self.pool = self._new_pool()
 
@@ -137,6 +168,7 @@ class ParallelRun:
     def run(self, numbered: Iterator) -> Iterator[Outcome]:
         pending: deque = deque()
         chunks = iter(lambda: list(islice(numbered, CHUNK)), [])
+        finished = False
         try:
             for chunk in chunks:
                 pending.append((chunk, self.pool.submit(_run_chunk, chunk)))
@@ -144,8 +176,20 @@ class ParallelRun:
                     yield from self._collect(pending)
             while pending:
                 yield from self._collect(pending)
+            finished = True
         finally:
+            if not finished:
+                self._kill_workers()  # stopped early: their chunks are of no use any more
             self.pool.shutdown(cancel_futures=True)
+
+    def _kill_workers(self) -> None:
+        # The executor keeps its processes by pid (CPython 3.10-3.13); killing
+        # them breaks the pool, so shutdown() returns at once instead of
+        # waiting for chunks nobody will read.
+        processes = getattr(self.pool, "_processes", None) or {}
+        for process in list(processes.values()):
+            with contextlib.suppress(Exception):
+                process.kill()
 
     def _collect(self, pending: deque) -> Iterator[Outcome]:
         chunk, future = pending.popleft()

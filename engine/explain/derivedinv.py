@@ -29,6 +29,11 @@ from ..values import exact, plain
 from ..rules.language import Leaf, Term
 from .inverse import PLACEHOLDER, Context, Edit, boundary, step_for, threshold
 
+# A suggestion adds at most this many items: a tiny weight (1e-7) or a huge
+# threshold would otherwise build a list sized by 1/weight, and no review
+# board acts on "add 10 million outcomes".
+MAX_ADDED_ITEMS = 100
+
 _HOLDS = {"ge": lambda a, b: a >= b, "gt": lambda a, b: a > b,
           "le": lambda a, b: a <= b, "lt": lambda a, b: a < b, "eq": lambda a, b: a == b}
 
@@ -58,7 +63,10 @@ def _days(derived, op, t, ctx) -> Optional[list]:
     if n is None:
         return None
     since = derived.function == "days_since"
-    day = ctx.as_of - _dt.timedelta(days=n) if since else ctx.as_of + _dt.timedelta(days=n)
+    try:
+        day = ctx.as_of - _dt.timedelta(days=n) if since else ctx.as_of + _dt.timedelta(days=n)
+    except OverflowError:  # before 0001-01-01 or after 9999-12-31: no date to suggest
+        return None
     later = (op in ("le", "lt")) == since  # a smaller age / a larger countdown needs a later date
     relation = "exactly" if op == "eq" else ("on or after" if later else "on or before")
     return [Edit(derived.args["date"], "set", day.isoformat(), relation)]
@@ -136,7 +144,7 @@ def _count(derived, op, t, ctx) -> Optional[list]:
         return None  # removing items, or making up amounts, is not a suggestion we can stand behind
     current = ctx.values(derived.outputs[0]) or 0
     wanted = _nearest_int(op, t)
-    if wanted is None or wanted <= current:
+    if wanted is None or wanted <= current or wanted - current > MAX_ADDED_ITEMS:
         return None
     items = [_item(term, None, ctx) for _ in range(wanted - int(current))]
     return [Edit(term.list, "add", items, noun=_noun(term))]

@@ -209,7 +209,10 @@ def boundary(op: str, limit: Any, kind: str, integer: bool = False) -> Any:
     if kind == "date" or isinstance(limit, _dt.date):
         day = limit if isinstance(limit, _dt.date) else _dt.date.fromisoformat(str(limit))
         shift = {"ge": 0, "le": 0, "eq": 0, "gt": 1, "lt": -1}.get(op)
-        return None if shift is None else (day + _dt.timedelta(days=shift)).isoformat()
+        try:
+            return None if shift is None else (day + _dt.timedelta(days=shift)).isoformat()
+        except OverflowError:  # the day after 9999-12-31 (or before 0001-01-01) does not exist
+            return None
     if isinstance(limit, bool):
         return {"eq": limit, "ne": not limit}.get(op)
     if isinstance(limit, (int, float)):

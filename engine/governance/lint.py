@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from ..compile import compile_packs
-from ..errors import Location, Problem, RulePackError, UserError
+from ..errors import EngineError, Location, Problem, RulePackError, UserError
+from ..policy.days import check_day_windows
 from ..schema import FactSchema
 from ..rules import read_pack
 from ..rules.requires import ordered
@@ -80,14 +81,28 @@ def lint(paths: list, profile: Optional[str] = None, waivers: Optional[str] = No
         except UserError as err:
             result.problems.append(Problem(err.message, err.location, "error", "profile"))
     if packs:  # rules that did parse: would durable-rules take them?
-        try:
-            compile_packs(packs, params, schema)
-        except RulePackError as err:
-            result.problems.extend(err.problems)
+        result.problems.extend(_compiled(packs, params, schema, as_of or _dt.date.today()))
     if waivers and packs:
         result.problems.extend(_waivers(waivers, packs, as_of or _dt.date.today(), warning_days))
     result.problems = _unique(result.problems)
     return result
+
+
+def _compiled(packs: list, params: dict, schema: FactSchema, day: _dt.date) -> list:
+    """What ``check`` would refuse after loading: day windows outside the calendar,
+    the compiler's limits, and durable-rules itself (the rulesets are registered)."""
+    from ..evaluate.host import DurableHost  # durable-rules is only ever driven by the host
+    try:
+        check_day_windows(packs, params, day)
+        program = compile_packs(packs, params, schema)
+        DurableHost(program).close()
+    except RulePackError as err:
+        return list(err.problems)
+    except EngineError as err:
+        return [Problem(str(err), Location(file=packs[0].source), "error", "limit")]
+    except UserError as err:
+        return [Problem(err.message, err.location, "error", "param")]
+    return []
 
 
 def _across_packs(packs: list) -> list:

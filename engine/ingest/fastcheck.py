@@ -23,6 +23,7 @@ from typing import Any, Callable, Optional
 from ..documents import kind_of
 from ..errors import did_you_mean
 from ..model import RecordError
+from ..values import HugeInt, printable, surrogate_in
 
 Check = Callable[[Any, list, list], Any]  # (value, path parts, errors) -> cleaned value
 MAX_DEPTH = 32  # nesting allowed in parts of a record the schema does not describe (set_max_depth)
@@ -138,7 +139,10 @@ class Compiler:
             if isinstance(value, float) and not math.isfinite(value):
                 errors.append(RecordError(path_text(path), f"expected a finite number, got {value}"))
             elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_INT:
-                errors.append(RecordError(path_text(path), "number too large (more than 64 bits)"))
+                written = f": {value}" if isinstance(value, HugeInt) else ""
+                errors.append(RecordError(path_text(path), f"number too large (more than 64 bits){written}"))
+            elif isinstance(value, str) and surrogate_in(value):
+                errors.append(_not_unicode(path, value))
             elif not _is_type(value, kind):
                 errors.append(RecordError(path_text(path), f"expected {_TYPE_WORDS[kind]}, got {kind_of(value)}"))
             return value
@@ -237,6 +241,9 @@ def _all(checks: list, gate_on_type: Optional[str]) -> Check:
             # A value of the wrong type gets one error (the type), as a person expects.
             if not _is_type(value, gate_on_type):
                 return first(clean_any(value, path, errors), path, errors)
+            if isinstance(value, str) and surrogate_in(value):
+                errors.append(_not_unicode(path, value))
+                return value
             for c in rest:
                 value = c(value, path, errors)
             return value
@@ -247,6 +254,13 @@ def _all(checks: list, gate_on_type: Optional[str]) -> Check:
             value = c(value, path, errors)
         return value
     return check_all
+
+
+def _not_unicode(path: list, text: str) -> RecordError:
+    """A string holding an unpaired surrogate (JSON's "\\ud800" alone): half a character,
+    which no output can write."""
+    return RecordError(path_text(path), f"not valid Unicode text: it holds the unpaired surrogate "
+                                        f"\\u{ord(surrogate_in(text)):04x} (half of a character)")
 
 
 def _duplicates(value: dict, path: list, errors: list) -> None:
@@ -266,6 +280,9 @@ def _members(value: dict, path: list, errors: list, checks: dict) -> dict:
             continue
         if not isinstance(name, str):
             errors.append(RecordError(path_text(path), f"field names must be strings, got {kind_of(name)}"))
+            continue
+        if surrogate_in(name):
+            errors.append(_not_unicode(path + [printable(name)], name))
             continue
         path.append(name)
         out[name] = checks.get(name, clean_any)(sub, path, errors)
@@ -300,6 +317,8 @@ def clean_any(value: Any, path: list, errors: list) -> Any:
         return _elements(value, path, errors, clean_any)
     if isinstance(value, float) and not math.isfinite(value):
         errors.append(RecordError(path_text(path), f"expected a finite number, got {value}"))
+    elif isinstance(value, str) and surrogate_in(value):
+        errors.append(_not_unicode(path, value))
     elif isinstance(value, _dt.datetime):
         return value.date().isoformat()
     elif isinstance(value, _dt.date):

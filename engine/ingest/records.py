@@ -26,8 +26,8 @@ class RawRecord:
     # A JSON Lines record not decoded yet (bytes of its line): worker processes
     # decode it, which is cheaper than decoding here and pickling the result.
     text: Optional[bytes] = None
-    # An earlier record of the run has the same id: this one is only validated
-    # (the pipeline decides, in input order, whether it is a duplicate).
+    # An earlier record seemed to have the same id (a cheap look, before
+    # validation): it is validated but judged only if it turns out to stand.
     repeat: bool = False
 
 

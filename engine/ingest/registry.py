@@ -39,9 +39,10 @@ def format_for(path: str, explicit: Optional[str] = None) -> str:
 
 
 def read_catalog(path: str, explicit: Optional[str] = None, limits: Limits = DEFAULT,
-                 lazy: bool = False) -> Iterator[RawRecord]:
+                 lazy: bool = False, stats=None) -> Iterator[RawRecord]:
     """Records of one catalog; ``lazy``: JSON Lines records are decoded later,
-    by the process that evaluates them (see records.materialize)."""
+    by the process that evaluates them (see records.materialize); ``stats``
+    (a mapping ReadStats) counts what tables skip (blank rows)."""
     file = Path(real_path(path))
     if not file.exists():
         raise CatalogError("no such catalog file", Location(file=path))
@@ -55,6 +56,8 @@ def read_catalog(path: str, explicit: Optional[str] = None, limits: Limits = DEF
                            Location(file=path))
     if fmt == "jsonl":
         return READERS[fmt](path, limits, lazy=lazy)
+    if fmt in ("csv", "xlsx"):
+        return READERS[fmt](path, limits, stats)
     return READERS[fmt](path, limits)
 
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..limits import DEFAULT, Limits
 from .records import RawRecord
 
 
-def read_csv(path: str, limits=None) -> Iterator[RawRecord]:
+def read_csv(path: str, limits: Limits = DEFAULT, stats=None) -> Iterator[RawRecord]:
     from .mapping.identity import read_table
-    return read_table(path, "csv")
+    return read_table(path, "csv", limits, stats)
 
 
-def read_xlsx(path: str, limits=None) -> Iterator[RawRecord]:
+def read_xlsx(path: str, limits: Limits = DEFAULT, stats=None) -> Iterator[RawRecord]:
     from .mapping.identity import read_table
-    return read_table(path, "xlsx")
+    return read_table(path, "xlsx", limits, stats)

@@ -2,57 +2,153 @@
 
 The first sheet is read unless the mapping names ``sheet`` (a name or a
 1-based number); the header is row ``header_row`` (default 1). Cells keep
-their types: numbers stay numbers and date cells arrive as dates, so the
-parsers see what Excel stored rather than what it displayed. Each record's
-``line`` is its sheet row number.
+their types: numbers stay numbers and date cells arrive as dates (durations
+as timedeltas, times of day as times), so the parsers see what Excel stored
+rather than what it displayed. Each record's ``line`` is its sheet row number.
+
+A workbook is a zip of XML parts, and a small file can unpack to gigabytes or
+claim a million rows. Before openpyxl parses anything the zip's members are
+measured (their unpacked sizes against ``max_xlsx_bytes``) and the sheet's
+rows are counted at C speed (at most Excel's 1,048,576); the sheet's own
+``dimension`` is ignored (it may claim the whole sheet), rows are padded
+only to their last cell, and at most ``MAX_CELLS`` cells are read. XML is
+parsed by openpyxl with defusedxml, which refuses DTDs and entities (no
+external entity is ever fetched, no entity bomb expands). Anything broken
+inside the workbook is an error naming the file, never a crash.
 """
 from __future__ import annotations
 
+import os
+import re
 import zipfile
+import zlib
 from typing import Any, Iterator
 
-from ..errors import CatalogError, Location
+from ..errors import CatalogError, Location, did_you_mean
+from ..limits import DEFAULT, Limits
 from ..stdio import real_path
+from ..yamlio import check_regular
 from .csv_reader import Row
+
+MAX_ROWS = 1_048_576  # Excel's own last row: a sheet claiming more is not a workbook Excel wrote
+MAX_CELLS = 50_000_000  # cells read from one sheet, padding included (about 1M rows x 50 columns)
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.I)
+# What a broken or hostile workbook raises from inside openpyxl, zipfile and the XML parser
+# (defusedxml's refusals are ValueErrors; ElementTree's ParseError is a SyntaxError).
+_BROKEN = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, IndexError, ValueError, TypeError,
+           SyntaxError, OSError, AttributeError, NotImplementedError)
 
 
 class XlsxExport:
-    def __init__(self, path: str, sheet: Any = None, header_row: int = 1):
+    def __init__(self, path: str, sheet: Any = None, header_row: int = 1, limits: Limits = DEFAULT):
         self.path, self.sheet_wanted, self.header_row = path, sheet, header_row
+        self.limits = limits
+        self.blank_rows = 0  # fully empty rows seen by the last rows() pass
+        self._measure()
         wb = self._open()
         try:
             ws = self._sheet(wb)
             self.sheet_name = ws.title
-            self.header = self._header(ws)
+            self.header = self._guarded(lambda: self._header(ws))
         finally:
             wb.close()
 
-    def _open(self):
-        import openpyxl  # imported here: only XLSX users pay for it
-        from openpyxl.utils.exceptions import InvalidFileException
+    def _fail(self, err: BaseException) -> CatalogError:
+        while (err.__cause__ or err.__context__) is not None:  # openpyxl wraps the parser's error
+            err = err.__cause__ or err.__context__
+        if type(err).__module__.startswith("defusedxml"):
+            return CatalogError("not a readable XLSX workbook: its XML declares a DTD or entities, which no "
+                                f"workbook needs and valuate refuses ({type(err).__name__})", Location(file=self.path))
+        detail = " ".join(str(err).split())[:200]  # openpyxl's messages run over several lines
+        return CatalogError(f"not a readable XLSX workbook ({type(err).__name__}: {detail})",
+                            Location(file=self.path))
 
+    def _guarded(self, fn):
         try:
-            return openpyxl.load_workbook(real_path(self.path), read_only=True, data_only=True)
+            return fn()
+        except CatalogError:
+            raise
+        except _BROKEN as err:
+            raise self._fail(err) from None
+
+    def _measure(self) -> None:
+        """Before openpyxl opens it (which already parses each sheet looking for its size):
+        refuse a workbook whose parts unpack to more than ``max_xlsx_bytes`` (a zip
+        bomb), or a sheet with more rows than a worksheet can have."""
+        try:
+            check_regular(self.path)
+            with zipfile.ZipFile(real_path(self.path)) as archive:
+                members = archive.infolist()
+                unpacked = sum(info.file_size for info in members)
+                limit = self.limits.max_xlsx_bytes
+                if unpacked > limit:
+                    raise CatalogError(f"the workbook unpacks to {unpacked:,} bytes, over the limit of {limit:,} "
+                                       "(--limit max_xlsx_bytes=...)", Location(file=self.path))
+                for info in members:
+                    if _SHEET_PART.fullmatch(info.filename):
+                        with archive.open(info) as src:
+                            self._count_rows(src, info.filename)
         except FileNotFoundError:
             raise CatalogError("no such file", Location(file=self.path)) from None
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
-            raise CatalogError(f"not a readable XLSX workbook ({type(err).__name__}: {err})",
-                               Location(file=self.path)) from None
+        except CatalogError:
+            raise
+        except _BROKEN as err:
+            raise self._fail(err) from None
+
+    def _count_rows(self, src, part: str) -> None:
+        """Count a sheet's <row> elements at C speed (openpyxl parses about 60,000 a second)."""
+        rows, tail = 0, b""
+        while rows <= MAX_ROWS:
+            chunk = src.read(1 << 20)
+            text = tail + chunk
+            cut = len(text) - 16 if chunk else len(text)  # a tag may straddle two chunks
+            for found in _ROW_TAG.finditer(text):
+                if found.start() >= cut:
+                    break
+                rows += 1
+            if not chunk:
+                break
+            tail = text[cut:]
+        if rows > MAX_ROWS:
+            raise CatalogError(f"worksheet {part} has more than {MAX_ROWS:,} rows, the most a worksheet "
+                               "can have", Location(file=self.path))
+
+    def _open(self):
+        os.environ.setdefault("OPENPYXL_DEFUSEDXML", "True")  # read before openpyxl is imported
+        import openpyxl  # imported here: only XLSX users pay for it
+
+        if not openpyxl.DEFUSEDXML:
+            raise CatalogError("XLSX is read only with defusedxml's protections, and openpyxl is not using "
+                               "them (is OPENPYXL_DEFUSEDXML=False set, or defusedxml missing?)",
+                               Location(file=self.path))
+        try:
+            return openpyxl.load_workbook(real_path(self.path), read_only=True, data_only=True, keep_links=False)
+        except FileNotFoundError:
+            raise CatalogError("no such file", Location(file=self.path)) from None
+        except _BROKEN as err:
+            raise self._fail(err) from None
 
     def _sheet(self, wb):
         names = wb.sheetnames
         want = self.sheet_wanted
+        if not names:
+            raise CatalogError("the workbook has no sheets", Location(file=self.path))
         if want is None:
-            return wb[names[0]]
-        if isinstance(want, int):
-            if 1 <= want <= len(names):
-                return wb[names[want - 1]]
-            raise CatalogError(f"the workbook has {len(names)} sheets, not {want}", Location(file=self.path))
-        if want in names:
-            return wb[want]
-        from ..errors import did_you_mean
-        raise CatalogError(f"no sheet named {want!r}; sheets: {', '.join(names)}{did_you_mean(want, names)}",
-                           Location(file=self.path))
+            ws = wb[names[0]]
+        elif isinstance(want, int):
+            if not 1 <= want <= len(names):
+                raise CatalogError(f"the workbook has {len(names)} sheets, not {want}", Location(file=self.path))
+            ws = wb[names[want - 1]]
+        elif want in names:
+            ws = wb[want]
+        else:
+            raise CatalogError(f"no sheet named {want!r}; sheets: {', '.join(names)}{did_you_mean(want, names)}",
+                               Location(file=self.path))
+        if not hasattr(ws, "reset_dimensions"):
+            raise CatalogError(f"sheet {ws.title!r} is not a worksheet (a chart sheet?)", Location(file=self.path))
+        ws.reset_dimensions()  # its dimension may claim the whole sheet: pad rows to their own cells only
+        return ws
 
     def _header(self, ws) -> list:
         for values in ws.iter_rows(min_row=self.header_row, max_row=self.header_row, values_only=True):
@@ -74,13 +170,26 @@ class XlsxExport:
                            Location(file=self.path))
 
     def rows(self) -> Iterator[Row]:
+        self.blank_rows = 0
         wb = self._open()
         try:
             ws = self._sheet(wb)
-            number = 0
-            for line, values in enumerate(ws.iter_rows(min_row=self.header_row + 1, values_only=True),
-                                          start=self.header_row + 1):
+            values_of = iter(self._guarded(lambda: ws.iter_rows(min_row=self.header_row + 1, values_only=True)))
+            number, cells, line = 0, 0, self.header_row
+            while True:
+                values = self._guarded(lambda: next(values_of, None))
+                if values is None:
+                    return
+                line += 1
+                cells += len(values)
+                if line > MAX_ROWS:
+                    raise CatalogError(f"sheet {ws.title!r} has a row past {MAX_ROWS:,}, the last row a "
+                                       "worksheet can have", Location(file=self.path))
+                if cells > MAX_CELLS:
+                    raise CatalogError(f"sheet {ws.title!r} has more than {MAX_CELLS:,} cells (rows count up to "
+                                       "their last cell); split it or export CSV", Location(file=self.path, line=line))
                 if all(v is None or isinstance(v, str) and not v.strip() for v in values):
+                    self.blank_rows += 1
                     continue
                 number += 1
                 extra = [v for v in values[len(self.header):] if v not in (None, "")]

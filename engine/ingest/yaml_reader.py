@@ -16,7 +16,7 @@ from .shape import is_facts_entry, records_of, unwrap_facts_entry
 
 
 def read(path: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
-    text = read_text(path)
+    text = read_text(path, limits.max_file_bytes, "max_file_bytes")
     count = 0
     for doc in load_documents(text, path, max_nodes=limits.max_yaml_values, max_depth=limits.max_depth + 4):
         if doc is None:

@@ -84,6 +84,16 @@ class ServiceDelta:
         """Whether anything changed: a finding new or fixed, other reasons, another verdict, added."""
         return bool(self.new or self.fixed or self.added or self.changed or self.verdict[0] != self.verdict[1])
 
+    @property
+    def failing_still(self) -> tuple:
+        """(then, now) pairs of deciding findings that failed then and still fail."""
+        return tuple((a, b) for a, b in self.still if b.counts)
+
+    def first_failed(self) -> Optional[str]:
+        """The earliest date a deciding finding open now was first seen failing."""
+        dates = [a.since or b.since for a, b in self.failing_still] + [m.since for m in self.new if m.counts]
+        return min((d for d in dates if d), default=None)
+
     def since(self, rule: str) -> Optional[str]:
         """When ``rule`` (open now) was first seen failing: carried from the earlier run when it
         failed there too with the same status, else the date of this run."""
@@ -113,6 +123,8 @@ class Comparison:
     removed: tuple = ()  # ServiceMark of services the previous run had and this one does not
     verdicts: tuple = ()  # ((verdict, then, now), ...)
     counts: dict = field(default_factory=dict)  # new, fixed, still, changed: findings
+    # ServiceDelta of the services where nothing moved but deciding findings still fail
+    persisting: tuple = ()
 
     @property
     def added(self) -> tuple:
@@ -127,4 +139,7 @@ class Comparison:
                 "verdicts": {v: {"then": a, "now": b} for v, a, b in self.verdicts},
                 "added": [d.id for d in self.added],
                 "removed": [{"id": s.id, "name": s.name, "verdict": s.verdict} for s in self.removed],
-                "services": [d.to_dict() for d in self.changes]}
+                "services": [d.to_dict() for d in self.changes],
+                "still_failing": [{"id": d.id, "name": d.name, "verdict": d.verdict[1],
+                                   "rules": [{"rule": b.rule, "status": b.status, "since": a.since or b.since}
+                                             for a, b in d.still if b.counts]} for d in self.persisting]}

@@ -134,6 +134,7 @@ class Summary:
     waived: int = 0  # findings that did not count against their verdict because of a waiver
     not_applicable: int = 0  # findings of rules that do not apply to their service (counted apart)
     unused_waivers: list = field(default_factory=list)  # active waivers that waived nothing
+    blank_rows: int = 0  # fully empty CSV/XLSX rows: not records, but not dropped unseen either
     coverage: Optional[Coverage] = None  # set when the run ends
     baseline: Optional[BaselineSummary] = None  # set when the run ends, with --baseline
     comparison: Optional[Comparison] = None  # set when the run ends, with --compare
@@ -156,7 +157,14 @@ class Summary:
         out = {"services": self.services, **self.verdicts, "waived": self.waived}
         if self.not_applicable:  # only packs with applies_when rules have any
             out["not_applicable"] = self.not_applicable
+        if self.blank_rows:
+            out["blank_rows_skipped"] = self.blank_rows
         return out
+
+    def blank_note(self) -> str:
+        """'; 2 blank rows skipped' for summary lines, or nothing."""
+        n = self.blank_rows
+        return f"; {n} blank row{'s' * (n != 1)} skipped" if n else ""
 
 
 def not_applicable(result: ServiceResult) -> int:

@@ -18,6 +18,7 @@ from ..model import RuleInfo, RunInfo
 from ..request import Policy
 from ..rules import load_packs
 from ..version import TOOL, VERSION
+from .days import check_day_windows
 from .digests import file_digest, input_digests
 from .params import resolve_params, rules_digest
 from .profiles import Profile, apply_profile, load_profile
@@ -71,6 +72,7 @@ def load_policy(spec: Policy, packs: Optional[list] = None) -> LoadedPolicy:
         params = list(profile.overrides().items()) + params  # --set (and a case's params) refine the profile
     waivers = load_waivers(spec.waivers, packs, day, spec.waiver_warning_days) if spec.waivers else None
     resolved = resolve_params(packs, params)
+    check_day_windows(packs, resolved, day)
     program = compile_packs(packs, resolved)
     infos = tuple(RuleInfo(r.id, r.pack, r.title, r.criterion, r.severity, r.rationale, r.remediation,
                            r.describe()) for p in packs for r in p.rules)

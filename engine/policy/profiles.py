@@ -54,18 +54,41 @@ class Profile:
 
 @dataclass
 class _Layers:
+    """One profile file resolved with everything it extends (its bases applied first)."""
+
     files: list = field(default_factory=list)
-    params: dict = field(default_factory=dict)
+    # (file, (pack, parameter)) -> (value as written, the pack's default), in the order the
+    # layers apply: partial cases refine what lies below, so values are settled at the end
+    laid: dict = field(default_factory=dict)
     rules: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     name: Optional[str] = None
 
+    def add(self, later: "_Layers") -> None:
+        """Apply ``later`` on top: it wins per parameter and per rule setting."""
+        self.files.extend(f for f in later.files if f not in self.files)
+        for key, value in later.laid.items():
+            self.laid.pop(key, None)  # re-insert: the later layer is applied later (once per file)
+            self.laid[key] = value
+        for rid, settings in later.rules.items():
+            self.rules[rid] = {**self.rules.get(rid, {}), **settings}
+        self.name = later.name or self.name
+
+    @property
+    def params(self) -> dict:
+        """(pack, parameter) -> value: each file's value laid over those below it."""
+        out: dict = {}
+        for (_, key), (value, default) in self.laid.items():
+            below = out.pop(key, None)
+            out[key] = settle(value, below, default)
+        return out
+
 
 def load_profile(path: str, packs: list, schema: Optional[FactSchema] = None) -> Profile:
     """Read a profile (and what it extends) against the loaded ``packs``."""
-    layers = _Layers()
-    _load(Path(path), packs, schema or FactSchema.default(), layers, [])
-    errors = [p for p in layers.problems if p.severity == "error"]
+    problems: list = []
+    layers = _resolve(Path(path), packs, schema or FactSchema.default(), {}, [], problems)
+    errors = [p for p in dict.fromkeys(problems) if p.severity == "error"]
     if errors:
         raise RulePackError(errors)
     h = hashlib.sha256()
@@ -75,36 +98,51 @@ def load_profile(path: str, packs: list, schema: Optional[FactSchema] = None) ->
                    dict(layers.rules), "sha256:" + h.hexdigest())
 
 
-def _load(path: Path, packs: list, schema: FactSchema, layers: _Layers, chain: list) -> None:
-    file = str(path)
-    r = Reader(file)
+def _resolve(path: Path, packs: list, schema: FactSchema, done: dict, chain: list, problems: list) -> _Layers:
+    """The file with its bases applied, each file read and resolved once (``done``):
+    five files extending each other forty times over would otherwise be read
+    millions of times."""
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in chain + [resolved])
-        layers.problems.append(Problem(f"profiles extend each other in a circle: {cycle}", Location(file=file)))
-        return
+        problems.append(Problem(f"profiles extend each other in a circle: {cycle}", Location(file=str(path))))
+        return _Layers()
+    if resolved not in done:
+        out = _Layers()
+        own = _own(path, packs, schema, problems)
+        for base in own.pop("extends", ()):
+            out.add(_resolve(path.parent / base, packs, schema, done, chain + [resolved], problems))
+        out.add(own["layer"])
+        done[resolved] = out
+    return done[resolved]
+
+
+def _own(path: Path, packs: list, schema: FactSchema, problems: list) -> dict:
+    """What one file says by itself: its bases, and its layer."""
+    file = str(path)
+    r = Reader(file)
+    layer = _Layers()
     try:
         doc = load_single(read_text(file), file)
     except UserError as err:
-        layers.problems.append(Problem(err.message, err.location or Location(file=file), "error", "yaml"))
-        return
+        problems.append(Problem(err.message, err.location or Location(file=file), "error", "yaml"))
+        return {"layer": layer}
     if doc is None:
         doc = {}
     if not r.mapping(doc, r.at(doc), "a profile"):
-        layers.problems.extend(r.problems)
-        return
+        problems.extend(r.problems)
+        return {"layer": layer}
     r.keys(doc, "", (), PROFILE_KEYS, "a profile")
-    for base in _extends(r, doc):
-        _load(path.parent / base, packs, schema, layers, chain + [resolved])
-    layers.files.append(file)
+    bases = _extends(r, doc)
+    layer.files.append(file)
     if "profile" in doc:
-        name = r.string(doc, "profile", "profile", "the profile name")
-        layers.name = name or layers.name
+        layer.name = r.string(doc, "profile", "profile", "the profile name")
     if doc.get("parameters") is not None:
-        _parameters(r, doc["parameters"], packs, schema, layers)
+        _parameters(r, doc["parameters"], packs, schema, layer)
     if doc.get("rules") is not None:
-        _rules(r, doc["rules"], packs, layers)
-    layers.problems.extend(r.problems)
+        _rules(r, doc["rules"], packs, layer)
+    problems.extend(r.problems)
+    return {"layer": layer, "extends": bases}
 
 
 def _extends(r: Reader, doc: dict) -> list:
@@ -151,9 +189,8 @@ def _parameters(r: Reader, node: Any, packs: list, schema: FactSchema, layers: _
             if problem:
                 r.error(f"parameter {key!r}: {problem}", r.at(node, key, path), code="type")
                 continue
-        for pack in found:  # re-inserted: the later layer is applied later
-            below = layers.params.pop((pack.name, name), None)
-            layers.params[(pack.name, name)] = settle(value, below, pack.parameters[name].default)
+        for pack in found:
+            layers.laid[(r.file, (pack.name, name))] = (value, pack.parameters[name].default)
 
 
 def _rules(r: Reader, node: Any, packs: list, layers: _Layers) -> None:

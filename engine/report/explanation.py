@@ -1,7 +1,8 @@
 """``valuate explain``: the explanation tree of one service, as text (and as JSON).
 
     verdict -> criteria -> rules -> conditions, each with its status, the
-    values it saw, and for what failed or was unknown, why not.
+    values it saw, and for what failed or was unknown, why not. Each line of
+    the text passes through ``terminal.safe`` (catalog text shown escaped).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any, Optional
 from ..model import MET, NOT_MET, UNKNOWN, ConditionResult, RunInfo, ServiceResult
 from ..model import NOT_APPLICABLE as NOT_APPLICABLE_STATUS
 from ..model import format_value
+from .terminal import safe_lines
 
 NOT_APPLICABLE = "–"  # an alternative that did not matter, or a rule that does not apply
 SYMBOL = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?", NOT_APPLICABLE_STATUS: NOT_APPLICABLE}
@@ -18,7 +20,8 @@ SYMBOL = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?", NOT_APPLICABLE_STATUS: NOT_A
 
 def explain_json(run: RunInfo, result: ServiceResult) -> str:
     """``valuate explain --format json``: the report header and the service with its trees."""
-    return json.dumps({**run.header(), "service": result.to_dict(conditions=True)}, ensure_ascii=False, indent=2)
+    return json.dumps({**run.header(), "service": result.to_dict(conditions=True)}, ensure_ascii=False, indent=2,
+                      allow_nan=False)
 
 
 def explain_text(run: RunInfo, result: ServiceResult) -> str:
@@ -28,7 +31,7 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
     if result.errors:
         lines += [f"  ✗ {e}" for e in result.errors]
         lines += [f"    ↳ from {e.provenance}" for e in result.errors if getattr(e, "provenance", None)]
-        return "\n".join(lines) + "\n"
+        return "\n".join(safe_lines(lines)) + "\n"
     findings = {f.rule: f for f in result.findings}
     for crit in result.criteria:
         extra = ""
@@ -53,7 +56,7 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
             lines += _finding(f, "   ", result.provenance)
     if result.to_pass is not None:
         lines += ["", *to_pass_lines(result.to_pass)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(safe_lines(lines)) + "\n"
 
 
 def explain_rule(run: RunInfo, result: ServiceResult, rule_id: str, fmt: str = "text") -> str:

@@ -16,7 +16,7 @@ toolkit does (``%``, CR, LF; in properties also ``:`` and ``,``).
 from __future__ import annotations
 
 from ..model import ERROR, INDETERMINATE, VALUABLE, RunInfo, ServiceResult, Summary
-from . import view
+from . import changes, view
 from .base import PLAIN, Writer, WriterOptions
 
 
@@ -46,7 +46,9 @@ def _kind(result: ServiceResult) -> str:
 def _message(result: ServiceResult) -> str:
     if result.verdict == ERROR:
         return "invalid record: " + "; ".join(view.errors(result))
-    lines = [f"{f.rule} {f.status}: {f.message}" + (" [new]" if f.baseline == "new" else "")
+    new = {m.rule for m in result.change.new} if result.change is not None else set()
+    lines = [f"{f.rule} {f.status}: {f.message}"
+             + (" [new]" if f.baseline == "new" else " [new since the last review]" if f.rule in new else "")
              for f in view.failing(result)]
     tp = result.to_pass
     if tp is not None and tp.verified and tp.changes:
@@ -74,4 +76,6 @@ class GithubWriter(Writer):
         b = summary.baseline
         if b is not None:
             text += f"; {b.new_at([lv for lv, _ in b.new])} new findings, {len(b.fixed)} baseline entries fixed"
+        if summary.comparison is not None:
+            text += "; " + changes.headline(summary.comparison)
         self.out.write(_command("notice", text, title="valuate"))

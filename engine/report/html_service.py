@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..model import MET, ServiceResult
-from . import board, view
+from ..model import ServiceResult
+from . import board, changes, view
 
 
 def e(text) -> str:
@@ -51,7 +51,9 @@ def section(r: ServiceResult) -> str:
         items = "".join(f"<li>{e(x)}</li>" for x in view.errors(r))
         return (f'<section {attrs}><header>{title}{_line([source_span(r)])}</header>'
                 f'<ul class="errors">{items}</ul></section>')
-    head = f"<header>{title}{_line([e(board.who(r)), e(board.budget_line(r)), source_span(r)])}</header>"
+    head = f"<header>{title}{_line([e(board.who(r)), e(board.budget_line(r)), source_span(r)])}"
+    note = changes.service_note(r.change)
+    head += (f'<div class="facts since">since the last review: {e(note)}</div>' if note else "") + "</header>"
     parts = [head, _criteria_strip(r), _waivers(r), _reasons(r), _to_pass(r), _tree(r), _advisory(r)]
     return f"<section {attrs}>" + "".join(parts) + "</section>"
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ..model import MET, NOT_MET, UNKNOWN, VERDICTS, Report
 from . import board, view
+from .html_changes import since_last_review
 from .html_service import e, rid, service_id, verdict_badge
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown"}
@@ -90,8 +91,10 @@ def decisions(report: Report) -> str:
         unknown = [label for label, _, _ in view.reasons(r, UNKNOWN)]
         if unknown:
             why += f'<li class="note">also not judged (facts missing): {e(", ".join(unknown))}</li>'
+        since = r.change.first_failed() if r.change is not None else None
         items.append(f'<li data-target="{service_id(r)}">{_link(r)} <span class="note">{e(board.who(r))} · '
-                     f"waiver: {e(board.waiver_state(r))}</span><ul>{why}</ul></li>")
+                     f"waiver: {e(board.waiver_state(r))}" + (f" · failing since {e(since)}" if since else "")
+                     + f"</span><ul>{why}</ul></li>")
     body = (f'<ol class="decisions">{"".join(items)}</ol>' if items else
             '<p class="note">None: no service is judged not valuable.</p>')
     return f'<h3 id="needs-decision">Needs a decision ({len(items)} not valuable)</h3>{body}'
@@ -231,8 +234,8 @@ def coverage(report: Report) -> str:
 
 
 def board_summary(report: Report) -> str:
-    """The summary in reading order. A comparison with the last review (a later issue) belongs
-    after the needs-a-decision list: what changed is the board's second question."""
-    parts = [counts(report), legend(), decisions(report), waiting(report), waivers(report), grid(report),
+    """The summary in reading order; what changed since the last review (with --compare)
+    comes after the needs-a-decision list: it is the board's second question."""
+    parts = [counts(report), legend(), decisions(report), since_last_review(report), waiting(report), waivers(report), grid(report),
              criteria(report), heatmap(report), groups(report), spend(report), coverage(report)]
     return f'<section id="board" class="board"><h2>Board summary</h2>{"".join(parts)}</section>'

@@ -16,7 +16,8 @@ from ..model import RunInfo, ServiceResult, Summary
 from .base import PLAIN, Writer, WriterOptions
 from .encode import encode_service
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+# allow_nan=False: a NaN reaching a report is a bug to stop on, never a bare NaN token.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
 SPOOL_IN_MEMORY = 16 * 1024 * 1024
 
 
@@ -40,7 +41,7 @@ class JsonWriter(Writer):
         head = self.run.header(summary)
         self.out.write("{\n")
         for key, value in head.items():
-            self.out.write(f"  {json.dumps(key)}: {_encode(value)},\n")
+            self.out.write(f"  {_encode(key)}: {_encode(value)},\n")
         self.out.write(f'  "summary": {_encode(summary.to_dict())},\n')
         if summary.coverage is not None:
             self.out.write(f'  "coverage": {_encode(summary.coverage.to_dict())},\n')

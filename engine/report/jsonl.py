@@ -21,7 +21,7 @@ from .encode import encode_service
 
 
 def _line(obj: dict) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
 
 
 class JsonlWriter(Writer):

@@ -24,7 +24,7 @@ from typing import TextIO
 from xml.etree import ElementTree as ET
 
 from ..model import ERROR, INDETERMINATE, NOT_VALUABLE, Report, ServiceResult
-from . import view
+from . import changes, view
 from .base import CollectingWriter
 
 
@@ -70,6 +70,9 @@ def _where(result: ServiceResult) -> str:
     lines = [view.title(result)]
     if result.source:
         lines.append(f"at {result.source}")
+    note = changes.service_note(result.change)
+    if note:
+        lines.append(f"since the last review: {note}")
     return "\n".join(lines)
 
 
@@ -102,7 +105,10 @@ def _properties(suite: ET.Element, report: Report) -> None:
     props = ET.SubElement(suite, "properties")
     for name, value in (("version", run.version), ("rules", ", ".join(run.packs)),
                         ("digest", run.digest), ("as_of", run.as_of)):
-        ET.SubElement(props, "property", {"name": name, "value": value})
+        ET.SubElement(props, "property", {"name": name, "value": _x(value)})
+    if s.comparison is not None:  # what changed since the last review, in words
+        for i, line in enumerate(changes.lines(s.comparison), 1):
+            ET.SubElement(props, "property", {"name": f"comparison.{i}", "value": _x(line.strip())})
     if s.coverage is not None:  # what the catalog lacks, in words (data coverage)
         for i, note in enumerate(s.coverage.notes, 1):
             ET.SubElement(props, "property", {"name": f"coverage.{i}", "value": _x(note)})
@@ -111,7 +117,7 @@ def _properties(suite: ET.Element, report: Report) -> None:
 class JunitWriter(CollectingWriter):
     def render(self, report: Report, out: TextIO) -> None:
         run = report.run
-        root = ET.Element("testsuites", {"name": run.tool, **_counts(report.services)})
+        root = ET.Element("testsuites", {"name": _x(run.tool), **_counts(report.services)})
         by_file: dict = {}
         for result, name in zip(report.services, _names(report.services)):
             by_file.setdefault(result.source.file if result.source else "catalog", []).append((result, name))

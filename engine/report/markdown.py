@@ -15,18 +15,27 @@ import re
 from typing import TextIO
 
 from ..model import CRITERIA, Report, ServiceResult
-from . import board, view
+from . import board, changes, view
 from .base import CollectingWriter
 
 # Catalog text never starts a line here (it follows "- ", "| ", "### "), so only
 # the inline syntax needs escaping; "@" becomes an entity so no one is mentioned.
 _SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+# GitHub and GitLab turn bare URLs, www. names and e-mail addresses into links
+# (the GFM autolink extension) even in escaped text, and some renderers join
+# an entity back into the text before looking. An invisible WORD JOINER
+# (U+2060) after the scheme, after "www" and after "@" breaks every such
+# pattern in every renderer while the text reads the same.
+_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*(?=://)|\bwww(?=\.)|\b(?:mailto|xmpp)(?=:))")
 
 
 def md(text) -> str:
-    """Catalog text as literal Markdown: entities for HTML, backslashes for Markdown syntax."""
+    """Catalog text as literal Markdown: entities for HTML, backslashes for Markdown
+    syntax, no autolinks and no mentions."""
     s = _SPECIAL.sub(r"\\\1", str(text))
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;")
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;" + _JOINER)
+    s = _AUTOLINK.sub(lambda m: m.group() + _JOINER, s)
     return " ".join(s.split())  # newlines would end a table row or a list item
 
 
@@ -67,6 +76,9 @@ def _service(r: ServiceResult) -> list[str]:
         return lines + [f"- ✗ {md(e)}" for e in view.errors(r)] + [""]
     facts = " · ".join(md(x) for x in (board.who(r), board.budget_line(r)) if x)
     lines += [facts, ""] + _waivers(r)
+    note = changes.service_note(r.change)
+    if note:
+        lines += [f"*Since the last review: {md(note)}*", ""]
     findings = {f.rule: f for f in r.findings}
     for c in r.criteria:
         lines.append(f"- {view.symbol(c.status)} **{c.name}**: `{c.status}`")

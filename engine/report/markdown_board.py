@@ -9,7 +9,7 @@ grid, criteria across the catalog, verdicts by provider, tier and
 from __future__ import annotations
 
 from ..model import MET, NOT_MET, UNKNOWN, VERDICTS, Report
-from . import board, view
+from . import board, changes, view
 from .markdown import anchor, md
 
 STATUSES = ((MET, "met"), (NOT_MET, "not met"), (UNKNOWN, "unknown"))
@@ -37,11 +37,35 @@ def _decisions(report: Report) -> list:
     if not services:
         return lines + ["None: no service is judged not valuable.", ""]
     for i, r in enumerate(services, 1):
-        lines.append(f"{i}. {_link(r)} — {md(board.who(r))} · waiver: {md(board.waiver_state(r))}")
+        since = r.change.first_failed() if r.change is not None else None
+        lines.append(f"{i}. {_link(r)} — {md(board.who(r))} · waiver: {md(board.waiver_state(r))}"
+                     + (f" · failing since {md(since)}" if since else ""))
         lines += [f"   - **{md(label)}**: {md(text)} ({md(rules)})" for label, text, rules in view.reasons(r)]
         unknown = [label for label, _, _ in view.reasons(r, UNKNOWN)]
         if unknown:
             lines.append(f"   - also not judged (facts missing): {md(', '.join(unknown))}")
+    return lines + [""]
+
+
+def _since(report: Report) -> list:
+    """What changed since the last review (--compare), group by group."""
+    c = report.summary.comparison
+    if c is None:
+        return []
+    then = f" (as of {md(c.then)})" if c.then else ""
+    lines = ["### Since the last review", "", f"Compared with {md(c.previous)}{then}; the findings that decide "
+             "verdicts (the JSON report has every finding).", "", "| verdict | then | now | change |",
+             "| --- | ---: | ---: | ---: |"]
+    lines += [f"| {changes.WORDS[v]} | {a} | {b} | {b - a:+d} |" for v, a, b in c.verdicts]
+    by_id = {r.id: r for r in report.services if r.id is not None}
+    for key, heading, items in changes.groups(c):
+        lines += ["", f"**{heading}** ({len(items)})", ""]
+        if items:
+            lines += ["| service | verdict | rules |", "| --- | --- | --- |"]
+        for ch in items:
+            r = by_id.get(ch.id) if key != "removed" else None
+            name = _link(r, ch.title) if r is not None else md(ch.title)
+            lines.append(f"| {name} | {md(ch.verdict)} | {md(changes.rules_text(ch, key == 'still'))} |")
     return lines + [""]
 
 
@@ -130,7 +154,7 @@ def _spend(report: Report) -> list:
 
 
 def board_summary(report: Report) -> list:
-    """The summary in reading order; a comparison with the last review belongs after the
-    needs-a-decision list (see html_summary.board_summary)."""
-    return (["## Board summary", ""] + _counts(report) + _decisions(report) + _waiting(report) + _waivers(report)
+    """The summary in reading order; what changed since the last review (with --compare)
+    comes after the needs-a-decision list, as in html_summary.board_summary."""
+    return (["## Board summary", ""] + _counts(report) + _decisions(report) + _since(report) + _waiting(report) + _waivers(report)
             + _grid(report) + _criteria(report) + _groups(report) + _spend(report))

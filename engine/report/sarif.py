@@ -120,7 +120,22 @@ def _results(result: ServiceResult, index: dict, verdict_index: int, baselined: 
         verdict["baselineState"] = "new" if new else "unchanged"
         for f, out in found:
             out["baselineState"] = f.baseline or "unchanged"
+    elif result.change is not None:  # --compare: the last review is the baseline run
+        d = result.change
+        states = {m.rule: "new" for m in d.new}
+        states.update({b.rule: "unchanged" if a.fingerprint == b.fingerprint else "updated" for a, b in d.still})
+        verdict["baselineState"] = "unchanged" if d.verdict[0] == d.verdict[1] else "new"
+        for f, out in found:
+            out["baselineState"] = states.get(f.rule, "new")
     return [verdict] + [out for _, out in found]
+
+
+def _comparison(report: Report) -> dict:
+    """With --compare, the comparison's counts (the per-service detail is in each result's state)."""
+    c = report.summary.comparison
+    if c is None:
+        return {}
+    return {"comparison": {k: v for k, v in c.to_dict().items() if k not in ("services", "still_failing")}}
 
 
 def _capped(results: list, limit: int) -> tuple[list, int]:
@@ -155,7 +170,8 @@ class SarifWriter(CollectingWriter):
             "results": results,
             "properties": {"summary": report.summary.to_dict(),
                            **({"coverage": report.summary.coverage.to_dict()}
-                              if report.summary.coverage is not None else {})},
+                              if report.summary.coverage is not None else {}),
+                           **_comparison(report)},
         }]}
-        json.dump(doc, out, ensure_ascii=False, indent=2)
+        json.dump(doc, out, ensure_ascii=False, indent=2, allow_nan=False)
         out.write("\n")

@@ -4,6 +4,10 @@ With ``WriterOptions.color`` the verdict marks are coloured (ANSI); with
 ``keep`` (``--quiet``) only the services it accepts are listed, then the
 summary without the coverage table. Against a baseline each listed finding
 says whether it is new.
+
+Every line is passed through ``terminal.safe``: catalog text that holds a
+newline, an escape sequence or a bidirectional override is shown escaped, so
+one record is always the lines it should be and a terminal obeys nothing.
 """
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from typing import TextIO
 from ..model import ERROR, VALUABLE, RunInfo, ServiceResult, Summary
 from .base import PLAIN, Writer, WriterOptions
 from .view import coverage_heading, coverage_rows, to_pass_groups
+from . import changes
+from .terminal import safe, safe_lines
 
 MARKS = {"valuable": "ok ", "not_valuable": "NO ", "indeterminate": "?? ", "error": "ERR"}
 # ANSI SGR codes per verdict: green, red, yellow, bold red.
@@ -26,10 +32,10 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 def _header(run: RunInfo) -> str:
     inputs = dict(run.digests).get("digest")
-    return (f"{run.tool} {run.version} · rules {', '.join(run.packs)} ({run.digest[:19]}…) · "
-            + (f"profile {run.profile[0]} · " if run.profile else "")
-            + f"as of {run.as_of}" + (f" · inputs {inputs[:19]}…" if inputs else "")
-            + "".join(f"\n{line}" for line in _waiver_notices(run)))
+    return (safe(f"{run.tool} {run.version} · rules {', '.join(run.packs)} ({run.digest[:19]}…) · "
+                 + (f"profile {run.profile[0]} · " if run.profile else "")
+                 + f"as of {run.as_of}" + (f" · inputs {inputs[:19]}…" if inputs else ""))
+            + "".join(f"\n{line}" for line in safe_lines(_waiver_notices(run))))
 
 
 def _waiver_notices(run: RunInfo) -> list[str]:
@@ -45,10 +51,18 @@ def _waiver_notices(run: RunInfo) -> list[str]:
 
 
 def _service(result: ServiceResult, color: bool = False) -> list[str]:
+    """The service's lines, made safe first and coloured after (the colour codes are ours)."""
+    lines = safe_lines(_lines(result))
+    if color:
+        mark = f"{MARKS[result.verdict]} {result.verdict:<13}"
+        lines[0] = _paint(mark, COLORS[result.verdict], True) + lines[0][len(mark):]
+    return lines
+
+
+def _lines(result: ServiceResult) -> list[str]:
     label = result.id if result.id is not None else f"(record {result.position})"
     name = f" — {result.name}" if result.name and result.name != result.id else ""
-    mark = _paint(f"{MARKS[result.verdict]} {result.verdict:<13}", COLORS[result.verdict], color)
-    lines = [f"{mark} {label}{name}"]
+    lines = [f"{MARKS[result.verdict]} {result.verdict:<13} {label}{name}"]
     if result.verdict == ERROR:
         where = f" ({result.source})" if result.source else ""
         lines += [f"      {e}{where}{BASELINE_MARKS.get(result.baseline, '')}" for e in result.errors]
@@ -58,6 +72,9 @@ def _service(result: ServiceResult, color: bool = False) -> list[str]:
             crit = f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
             lines.append(f"      {crit:<22} {f.status:<8} {f.rule}  {f.message}{_waiver(f)}"
                          f"{BASELINE_MARKS.get(f.baseline, '')}")
+    note = changes.service_note(result.change)
+    if note:
+        lines.append(f"      since the last review: {note}")
     tp = result.to_pass
     if tp is not None:
         if not tp.verified:
@@ -106,11 +123,13 @@ class TextWriter(Writer):
         counts = ", ".join(f"{summary.verdicts[v]} {v.replace('_', ' ')}" for v in summary.verdicts)
         waived = f"; {summary.waived} waived findings" if self.run.waivers is not None else ""
         waived += f"; {summary.not_applicable} not applicable findings" if summary.not_applicable else ""
-        self.out.write(f"\n{plural(summary.services, 'service')}: {counts}{waived}\n")
+        self.out.write(f"\n{plural(summary.services, 'service')}: {counts}{waived}{summary.blank_note()}\n")
         for w in summary.unused_waivers:
-            self.out.write(f"waiver {w.service} / {w.target} waived nothing (no such service, or nothing "
-                           f"to waive) ({w.source})\n")
+            self.out.write(safe(f"waiver {w.service} / {w.target} waived nothing (no such service, or nothing "
+                                f"to waive) ({w.source})") + "\n")
         self.out.write(_baseline(summary))
+        if summary.comparison is not None:
+            self.out.write("\n".join(safe_lines(changes.lines(summary.comparison))) + "\n")
         if self.options.keep is None:
             self.out.write(_coverage(summary))
 
@@ -134,7 +153,7 @@ def _baseline(summary: Summary) -> str:
         lines.append(f"  ... and {len(b.fixed) - FIXED_SHOWN} more (the JSON report lists them all)")
     if b.fixed:
         lines.append("  (run valuate baseline create again to drop them from the file)")
-    return "\n".join(lines) + "\n"
+    return "\n".join(safe_lines(lines)) + "\n"
 
 
 def _coverage(summary: Summary) -> str:
@@ -151,4 +170,4 @@ def _coverage(summary: Summary) -> str:
         lines += [f"  {path:<{width}}  {held:>10}  {blocks:>6}" + (f"  {source}" if sourced else "")
                   for path, held, blocks, source in rows]
     lines += [f"  - {note}" for note in summary.coverage.notes]
-    return "\n".join(lines) + "\n"
+    return "\n".join(safe_lines(lines)) + "\n"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .explanation import NOT_APPLICABLE, SYMBOL, condition_line
-from ..model import ERROR, MET, NOT_MET, UNKNOWN, VALUABLE, ConditionResult, Finding, ServiceResult
+from ..model import ERROR, NOT_MET, UNKNOWN, VALUABLE, ConditionResult, Finding, ServiceResult
 from ..model import format_value
 
 VERDICT_WORDS = {"valuable": "valuable", "not_valuable": "not valuable",

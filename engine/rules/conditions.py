@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 from ..schema import FactSchema, FieldType
 from ..errors import did_you_mean
-from .language import COMPARE_OPS, CONTAINS, QUANTIFIERS, SET_OPS, TESTS, Condition, Group, Leaf, Operand
+from .language import COMPARE_OPS, CONTAINS, MAX_NUMBER, QUANTIFIERS, SET_OPS, TESTS, Condition, Group, Leaf, Operand
 from ..documents import Reader, join, kind_of
 from .matching import case_of, contains_leaf, enum_any_case
 
@@ -269,6 +269,10 @@ def literal(r: Reader, value: Any, ftype: FieldType, fpath: str, loc) -> Any:
     if kind == "number":
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
             and value not in (float("inf"), float("-inf"))
+        if ok and abs(value) > MAX_NUMBER:
+            r.error(f"{fpath}: the number {value:g} is out of range (at most {MAX_NUMBER:.0e} in magnitude)",
+                    loc, code="type")
+            return None
     elif kind == "boolean":
         ok = isinstance(value, bool)
     elif kind == "string":
@@ -278,8 +282,12 @@ def literal(r: Reader, value: Any, ftype: FieldType, fpath: str, loc) -> Any:
                     f"{did_you_mean(value, list(ftype.enum))}", loc, code="type")
             return None
     elif kind == "date":
-        value = as_date(value)
-        ok = value is not None
+        day = as_date(value)
+        ok = day is not None
+        if ok and not _dt.date.min < day < _dt.date.max:  # a day before or after it must exist
+            r.error(f"{fpath}: the date {day} is out of range (from 0001-01-02 to 9999-12-30)", loc, code="type")
+            return None
+        value = day if ok else value
     if not ok:
         r.error(f"{fpath} is {ftype.describe()}, but the value is {kind_of(value)}", loc, code="type")
         return None

@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 from ..schema import FactSchema, FieldType
 from .conditions import literal
-from .language import Derived, Operand, Term
+from .language import MAX_NUMBER, Derived, Operand, Term
 from ..documents import Reader, join, kind_of
 
 #: function -> (argument keys required, optional, what it yields)
@@ -153,8 +153,9 @@ def _term(r, node, container, key, path, schema, params, counting=False) -> Opti
                     r.at(node, "field", join(path, "field")), code="fact-path")
             return None
     default = node.get("default", 1)
-    if isinstance(default, bool) or not isinstance(default, (int, float)):
-        r.error(f"'default' must be a number, got {kind_of(default)}", r.at(node, "default", join(path, "default")))
+    if isinstance(default, bool) or not isinstance(default, (int, float)) or not abs(default) <= MAX_NUMBER:
+        r.error(f"'default' must be a number of at most {MAX_NUMBER:.0e} in magnitude, got {kind_of(default)}",
+                r.at(node, "default", join(path, "default")))
         return None
     weight = _weight(r, node, path, params)
     where = _where(r, node.get("where"), node, join(path, "where"), lst.item, schema)
@@ -173,8 +174,9 @@ def _weight(r, node, path, params):
             r.error(f"weight names unknown or non-numeric parameter {w['param']!r}", loc, code="param")
             return False
         return Operand("param", w["param"])
-    if isinstance(w, bool) or not isinstance(w, (int, float)):
-        r.error(f"'weight' must be a number or {{param: NAME}}, got {kind_of(w)}", loc)
+    if isinstance(w, bool) or not isinstance(w, (int, float)) or not abs(w) <= MAX_NUMBER:
+        r.error(f"'weight' must be a number of at most {MAX_NUMBER:.0e} in magnitude or {{param: NAME}}, "
+                f"got {kind_of(w)}", loc)
         return False
     return Operand("value", w)
 

@@ -23,6 +23,12 @@ OP_SYMBOLS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">
 CONTAINS = "contains"  # a list of strings has an entry equal to the value
 INSENSITIVE = "insensitive"  # case: insensitive, on eq / ne / in / not_in / contains of strings
 
+#: The largest magnitude of a number written in a pack, a profile or --set
+#: (literals, parameter values and bounds, weights, defaults). Far above any
+#: threshold, it keeps sums and products of them exact in durable-rules'
+#: 64-bit numbers and "what would make it pass" finite.
+MAX_NUMBER = 10 ** 15
+
 CRITERIA = ("utility", "warranty.availability", "warranty.capacity", "warranty.security",
             "warranty.continuity", "value", "advisory")
 SEVERITIES = ("error", "warning", "info")

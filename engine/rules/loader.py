@@ -19,7 +19,7 @@ from ..yamlio import load_single, read_text
 from .param_cases import ParamCases
 from .conditions import Scope, parse_condition
 from .derived import output_types, parse_derived
-from .language import CRITERIA, RULE_STATUSES, SEVERITIES, STATUSES, Pack, Parameter, Rule, walk
+from .language import CRITERIA, MAX_NUMBER, RULE_STATUSES, SEVERITIES, STATUSES, Pack, Parameter, Rule, walk
 from ..documents import Reader, join, kind_of
 from .requires import ordered, requirements, resolve
 from .templates import parse_template, unknown_placeholders
@@ -90,7 +90,7 @@ class _PackBuilder:
                     "(--limit max_pack_bytes=...)", Location(file=str(file)), code="limit")
             return None
         try:
-            return load_single(read_text(str(file)), str(file))
+            return load_single(read_text(str(file), self.limits.max_pack_bytes), str(file))
         except UserError as err:
             r.error(err.message, err.location or Location(file=str(file)), code="yaml")
             return None
@@ -169,8 +169,15 @@ class _PackBuilder:
                 if "type" in body else None
             if kind is None or "default" not in body:
                 continue
+            bounds = [_bound(r, body, key, kind, join(path, key)) for key in ("minimum", "maximum")]
+            if any(b is False for b in bounds):
+                continue
+            if None not in bounds and bounds[0] > bounds[1]:
+                r.error(f"parameter {name!r}: minimum {bounds[0]} is above maximum {bounds[1]}",
+                        r.at(body, "minimum", join(path, "minimum")), code="type")
+                continue
             param = Parameter(name, kind, body["default"], str(body.get("description", "")).strip(),
-                              body.get("minimum"), body.get("maximum"), loc)
+                              bounds[0], bounds[1], loc)
             problem = check_param_value(param, param.default)
             if problem:
                 r.error(f"default of parameter {name!r}: {problem}", r.at(body, "default", join(path, "default")),
@@ -261,6 +268,26 @@ class _PackBuilder:
         return out
 
 
+def _bound(r: Reader, body: dict, key: str, kind: str, path: str):
+    """A parameter's minimum or maximum: None when absent, False (reported) when unusable."""
+    if key not in body:
+        return None
+    value, loc = body[key], r.at(body, key, path)
+    if kind not in ("number", "integer"):
+        r.error(f"{key} applies to number and integer parameters, not {kind}", loc)
+        return False
+    if not _finite_number(value):
+        r.error(f"{key} must be a number of at most {MAX_NUMBER:.0e} in magnitude, got {kind_of(value)}",
+                loc, code="type")
+        return False
+    return value
+
+
+def _finite_number(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+            and abs(value) <= MAX_NUMBER)
+
+
 def check_param_value(param: Parameter, value: Any) -> Optional[str]:
     """Why ``value`` is not acceptable for ``param`` (None if it is)."""
     if isinstance(value, ParamCases):  # fact-dependent: every case's value must fit
@@ -269,6 +296,8 @@ def check_param_value(param: Parameter, value: Any) -> Optional[str]:
     if kind in ("number", "integer"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
             return f"expected {'an integer' if kind == 'integer' else 'a number'}, got {kind_of(value)}"
+        if abs(value) > MAX_NUMBER:  # .inf too
+            return f"expected a number of at most {MAX_NUMBER:.0e} in magnitude, got {value:g}"
         if kind == "integer" and value != int(value):
             return f"expected an integer, got {value}"
         if param.minimum is not None and value < param.minimum:

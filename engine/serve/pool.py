@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable
 
@@ -21,7 +22,7 @@ class EvaluationPool:
     def __init__(self, spec: Policy, policy: LoadedPolicy, workers: int, generation: int = 1):
         self.spec, self.policy, self.workers, self.generation = spec, policy, workers, generation
         self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=worker.start, initargs=(spec,))
+                                            initializer=worker.start, initargs=(spec, os.getpid()))
 
     async def call(self, fn: Callable, *args, timeout: float):
         loop = asyncio.get_running_loop()

@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Optional
 
 from ..ingest.records import RawRecord
+from ..evaluate.parallel import die_with_parent
 from ..model import Source
 from ..pipeline import run
 from ..policy import LoadedPolicy, load_policy
@@ -29,9 +30,10 @@ _state: dict = {"spec": None, "policies": OrderedDict()}
 KEEP_DATES = 4  # policies kept per evaluation date asked for
 
 
-def start(spec: Policy) -> None:
+def start(spec: Policy, parent: int) -> None:
     """Pool initializer: load the policy now, so the first request finds it ready."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    die_with_parent(parent)  # a server killed with -9 must not leave its workers behind
     _state["spec"] = spec
     _policy(None)
 

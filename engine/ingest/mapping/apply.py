@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ...model import Provenance, RecordError, Source
+from ...values import showable
 from .definition import FieldSpec, Mapping
 from .parsers import ParseError, is_reference, is_unknown, parse, unwrap
 from .sourcepath import resolve
@@ -214,14 +215,9 @@ def _set(target: dict, dotted: str, value: Any) -> None:
 
 
 def _plain(raw: Any) -> Any:
-    """The raw value as JSON can show it (dates as ISO text)."""
-    if hasattr(raw, "isoformat"):
-        return raw.isoformat()
-    if isinstance(raw, dict):
-        return {str(k): _plain(v) for k, v in raw.items()}
-    if isinstance(raw, list):
-        return [_plain(v) for v in raw]
-    return raw
+    """The raw value as every output can show it (values.showable: dates as ISO text,
+    Excel durations as hours, NaN as text, bytes described...)."""
+    return showable(raw)
 
 
 def _short(raw: Any) -> str:

@@ -5,6 +5,11 @@ set of field paths it has, so a mapping that names a field the export lacks
 is caught before anything is evaluated. CSV, XLSX and JSON Lines are read as
 streams; YAML and JSON documents are parsed whole (as every YAML/JSON parser
 does) and the ``records:`` path picks the records out of each document.
+
+Duplicate keys are errors here as in canonical catalogs: JSON would keep the
+last value without a word. A record holding one is an error record; one
+outside the records (the document's own keys) refuses the file. YAML refuses
+them while parsing.
 """
 from __future__ import annotations
 
@@ -13,11 +18,14 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 from ...errors import CatalogError, Location
+from ...limits import DEFAULT, Limits
 from ...model import Source
-from ...yamlio import load_documents, read_text
+from ...yamlio import check_regular, load_documents, read_text
 from ..csv_reader import CsvExport
 from .. import jsonl_reader
 from ..json_reader import _array_items, _skip_ws, member
+from ..jsontools import decode, duplicates
+from ..records import RawRecord
 from ..xlsx_reader import XlsxExport
 from .definition import Mapping
 from .sourcepath import WILDCARD, SourcePath, select, shapes
@@ -33,8 +41,12 @@ class ExportRecord:
 class Export:
     unit = "record"
 
-    def __init__(self, path: str, mapping: Mapping):
-        self.path, self.mapping = path, mapping
+    def __init__(self, path: str, mapping: Mapping, limits: Limits = DEFAULT):
+        self.path, self.mapping, self.limits = path, mapping, limits
+
+    def blank_rows(self) -> int:
+        """Empty rows skipped by the last pass over the records (tables only)."""
+        return 0
 
     def fields(self) -> set:
         """Every field path shape present in some record."""
@@ -53,8 +65,8 @@ class TableExport(Export):
 
     unit = "row"
 
-    def __init__(self, path: str, mapping: Mapping, table):
-        super().__init__(path, mapping)
+    def __init__(self, path: str, mapping: Mapping, table, limits: Limits = DEFAULT):
+        super().__init__(path, mapping, limits)
         self.table = table
         if mapping.records is not None and not mapping.records.is_self:
             raise CatalogError(f"records: {mapping.records.text!r} does not apply to a table "
@@ -67,31 +79,43 @@ class TableExport(Export):
         for row in self.table.rows():
             yield ExportRecord(Source(self.path, row.number, row.line), row.cells, row.problem)
 
+    def blank_rows(self) -> int:
+        return self.table.blank_rows
+
 
 class DocumentExport(Export):
     """YAML (every document) and JSON: records picked out by ``records:``."""
 
-    def __init__(self, path: str, mapping: Mapping, fmt: str):
-        super().__init__(path, mapping)
+    def __init__(self, path: str, mapping: Mapping, fmt: str, limits: Limits = DEFAULT):
+        super().__init__(path, mapping, limits)
         self.fmt = fmt
         self._records = list(self._read())
 
     def _read(self) -> Iterator[ExportRecord]:
-        text = read_text(self.path)
+        text = read_text(self.path, self.limits.max_file_bytes, "max_file_bytes")
         if not text.strip():
             raise CatalogError("the export is empty", Location(file=self.path))
-        docs = _json_docs(text, self.path) if self.fmt == "json" else load_documents(text, self.path)
+        docs = _json_docs(text, self.path) if self.fmt == "json" else load_documents(
+            text, self.path, max_nodes=self.limits.max_yaml_values)
         number = 0
         for doc in docs:
             if doc is None:
                 continue
             path = _default_records(doc, self.mapping.records)
             lines = _json_lines(text, path) if self.fmt == "json" else None
+            inside: set = set()
             for i, (item, line) in enumerate(select(doc, path)):
                 number += 1
                 if lines is not None and i < len(lines):
                     line = lines[i]
-                yield ExportRecord(Source(self.path, number, line), item)
+                found = duplicates(item) if self.fmt == "json" else []
+                inside.update(id(node) for node in _objects(item))
+                if found:
+                    yield ExportRecord(Source(self.path, number, line), problem=_keyed_twice(found))
+                else:
+                    yield ExportRecord(Source(self.path, number, line), plain_sets(item))
+            if self.fmt == "json":
+                _document_keys(doc, inside, self.path)
 
     def fields(self) -> set:
         out: set = set()
@@ -108,28 +132,83 @@ class LinesExport(Export):
 
     def records(self) -> Iterator[ExportRecord]:
         number = 0
-        for lineno, raw in jsonl_reader.lines(self.path):
-            line = jsonl_reader.decode_line(Source(self.path, number + 1, lineno), raw)
-            if line.problem is not None:
+        for lineno, raw in jsonl_reader.lines(self.path, self.limits.max_record_bytes):
+            source = Source(self.path, number + 1, lineno)
+            if isinstance(raw, jsonl_reader.Overlong) or len(raw) > self.limits.max_record_bytes:
+                line = RawRecord(source, problem=jsonl_reader.overlong(lineno, raw, self.limits))
+            else:
+                line = jsonl_reader.decode_line(source, raw)
+            found = duplicates(line.data) if line.problem is None else []
+            if line.problem is not None or found:
                 number += 1
-                yield ExportRecord(line.source, problem=line.problem)
+                yield ExportRecord(line.source, problem=line.problem or f"line {lineno}: {_keyed_twice(found)}")
                 continue
             for item, _ in select(line.data, self.mapping.records):
                 number += 1
                 yield ExportRecord(Source(self.path, number, lineno), item)
 
 
-def open_export(path: str, fmt: str, mapping: Mapping) -> Export:
+def open_export(path: str, fmt: str, mapping: Mapping, limits: Limits = DEFAULT) -> Export:
+    """The export at ``path`` in format ``fmt``; it must be a regular file (a FIFO or
+    /dev/zero would be read forever), of at most the limits' sizes."""
+    try:
+        check_regular(path)
+    except OSError as err:
+        raise CatalogError(f"cannot read file: {err.strerror or err}", Location(file=path)) from None
     opts = mapping.input
     if fmt == "csv":
-        return TableExport(path, mapping, CsvExport(path, opts.encoding, opts.delimiter, opts.header_row))
+        return TableExport(path, mapping, CsvExport(path, opts.encoding, opts.delimiter, opts.header_row, limits),
+                           limits)
     if fmt == "xlsx":
-        return TableExport(path, mapping, XlsxExport(path, opts.sheet, opts.header_row))
+        return TableExport(path, mapping, XlsxExport(path, opts.sheet, opts.header_row, limits), limits)
     if fmt == "jsonl":
-        return LinesExport(path, mapping)
+        return LinesExport(path, mapping, limits)
     if fmt in ("yaml", "json"):
-        return DocumentExport(path, mapping, fmt)
+        return DocumentExport(path, mapping, fmt, limits)
     raise CatalogError(f"no export reader for format {fmt!r}", Location(file=path))
+
+
+def _keyed_twice(found: list) -> str:
+    where, keys = found[0]
+    return (f"duplicate key {', '.join(map(repr, keys))} in one object{f' at {where}' if where else ''}: "
+            "JSON keeps only the last value, so none is trusted")
+
+
+def _objects(value: Any) -> Iterator[Any]:
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            yield node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _document_keys(doc: Any, inside: set, path: str) -> None:
+    """A duplicate key outside every record refuses the file: which value held the records?"""
+    for node in _objects(doc):
+        if id(node) not in inside and getattr(node, "duplicate_keys", None):
+            raise CatalogError(f"duplicate key {', '.join(map(repr, node.duplicate_keys))} in the document, "
+                               "outside the records: JSON keeps only the last value, so the file is refused",
+                               Location(file=path))
+
+
+def plain_sets(value: Any) -> Any:
+    """YAML ``!!set`` values as sorted lists: a list is what a mapping reads, and a set's
+    order changes from run to run."""
+    if isinstance(value, (set, frozenset)):
+        return sorted((plain_sets(v) for v in value), key=repr)
+    if isinstance(value, dict):
+        if any(isinstance(v, (set, frozenset, dict, list)) for v in value.values()):
+            for key, sub in value.items():
+                value[key] = plain_sets(sub)
+        return value
+    if isinstance(value, list):
+        if any(isinstance(v, (set, frozenset, dict, list)) for v in value):
+            value[:] = [plain_sets(v) for v in value]
+        return value
+    return value
 
 
 def _default_records(doc: Any, records: Optional[SourcePath]) -> Optional[SourcePath]:
@@ -145,7 +224,7 @@ def _default_records(doc: Any, records: Optional[SourcePath]) -> Optional[Source
 
 def _json_docs(text: str, path: str) -> list:
     try:
-        return [json.loads(text)]
+        return [decode(text)]
     except json.JSONDecodeError as err:
         raise CatalogError(f"invalid JSON: {err.msg}", Location(file=path, line=err.lineno, column=err.colno)) from None
     except RecursionError:

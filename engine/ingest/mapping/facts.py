@@ -12,6 +12,7 @@ from typing import Iterable, TextIO
 
 import yaml
 
+from ...values import showable
 from ..records import RawRecord
 from ..validate import validate
 from .combine import combine
@@ -43,6 +44,8 @@ def document(records: Iterable[RawRecord], stats: ReadStats, mapping_name: str |
     doc: dict = {"mapping": mapping_name, "services": services,
                  "summary": {"records": len(services), "errors": sum(1 for s in services if "errors" in s),
                              "skipped_by_where": stats.skipped}}
+    if stats.blank_rows:
+        doc["summary"]["blank_rows_skipped"] = stats.blank_rows
     if any(stats.unmapped.values()):
         doc["unmapped_fields"] = {f: fields for f, fields in stats.unmapped.items() if fields}
     if stats.joins:
@@ -52,18 +55,13 @@ def document(records: Iterable[RawRecord], stats: ReadStats, mapping_name: str |
 
 def render(doc: dict, fmt: str, out: TextIO) -> None:
     if fmt == "json":
-        json.dump(_plain(doc), out, ensure_ascii=False, indent=2)
+        json.dump(_plain(doc), out, ensure_ascii=False, indent=2, allow_nan=False)
         out.write("\n")
     else:
         yaml.safe_dump(_plain(doc), out, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _plain(value):
-    """Plain dicts, lists and text for the writers (yaml.safe_dump refuses LocDict/LocList)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if hasattr(value, "isoformat"):  # YAML dates in canonical catalogs
-        return value.isoformat()
-    return value
+    """Plain dicts, lists and text for the writers (yaml.safe_dump refuses LocDict/LocList;
+    json.dump would write NaN bare and crash on bytes, sets, durations): values.showable."""
+    return showable(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ...errors import CatalogError, Location
+from ...limits import DEFAULT, Limits
 from ...schema import FactSchema
 from ..csv_reader import CsvExport
 from ..records import RawRecord
@@ -30,8 +31,12 @@ def identity_mapping(header: list, path: str) -> Mapping:
                                "or give --mapping", Location(file=path, line=1))
         kind = "list" if ftype.kind == "array" else "scalar"
         scalar = ftype.item if kind == "list" else ftype
+        parser, options = default_parser(scalar, name), {}
+        if name.endswith("_hours") and parser == "number":
+            # a duration in hours: 4, 4h, PT4H, and Excel duration or time cells alike
+            parser, options = "duration", {"default_unit": "hours"}
         specs.append(FieldSpec(name, kind, sources=(SourcePath(name, (name,)),),
-                               parser=default_parser(scalar, name), unknown=unknown,
+                               parser=parser, options=options, unknown=unknown,
                                split=(LIST_SEPARATOR,) if kind == "list" else ()))
     if "id" not in header:
         raise CatalogError("the table has no 'id' column; name columns by canonical fact path "
@@ -39,6 +44,6 @@ def identity_mapping(header: list, path: str) -> Mapping:
     return Mapping(file=path, name="(columns)", fields=tuple(specs), unknown=unknown)
 
 
-def read_table(path: str, fmt: str) -> Iterator[RawRecord]:
-    table = CsvExport(path) if fmt == "csv" else XlsxExport(path)
-    yield from read_mapped(path, identity_mapping(table.header, path), fmt)
+def read_table(path: str, fmt: str, limits: Limits = DEFAULT, stats=None) -> Iterator[RawRecord]:
+    table = CsvExport(path, limits=limits) if fmt == "csv" else XlsxExport(path, limits=limits)
+    yield from read_mapped(path, identity_mapping(table.header, path), fmt, stats, limits=limits)

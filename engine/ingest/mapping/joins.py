@@ -17,13 +17,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ...errors import CatalogError, Location
+from ...errors import CatalogError, Location, UserError
+from ...limits import DEFAULT, Limits
+from ...yamlio import check_regular
 from ...model import RecordError
 from .apply import Result, Where, apply
 from .definition import JoinSpec
 
 
 def expand(spec: JoinSpec) -> list[str]:
+    """The files of a join, each a regular file (a FIFO or /dev/zero would be read forever).
+
+    A mapping may name any file the user can read: see SECURITY.md."""
     if not spec.files:
         raise CatalogError(f"join {spec.name!r} has no file: give file: in the mapping "
                            f"or --join {spec.name}=FILE", Location(file=spec.mapping.file))
@@ -38,11 +43,16 @@ def expand(spec: JoinSpec) -> list[str]:
             raise CatalogError("no such file (a join of the mapping)", Location(file=pattern))
         else:
             out.append(pattern)
+    for file in out:
+        try:
+            check_regular(file)
+        except UserError as err:
+            raise CatalogError(f"{err.message} (a join of the mapping)", err.location) from None
     return out
 
 
 class JoinIndex:
-    def __init__(self, spec: JoinSpec, stats):
+    def __init__(self, spec: JoinSpec, stats, limits: Limits = DEFAULT):
         from .checks import check_present, unmapped
         from .exports import open_export
         from .reader import export_format
@@ -52,7 +62,7 @@ class JoinIndex:
         self.index: dict = {}
         self.records = 0
         for file in self.files:
-            export = open_export(file, export_format(file, spec.mapping, spec.format), spec.mapping)
+            export = open_export(file, export_format(file, spec.mapping, spec.format), spec.mapping, limits)
             known = export.fields()
             check_present(spec.mapping, known, file)
             stats.unmapped[file] = unmapped(spec.mapping, known)

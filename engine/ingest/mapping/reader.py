@@ -16,6 +16,7 @@ from typing import Iterator, Optional
 
 from ...errors import CatalogError, Location
 from ...stdio import real_path
+from ...limits import DEFAULT, Limits
 from ..records import RawRecord
 from .apply import Where, apply
 from .checks import check_present, unmapped
@@ -30,6 +31,7 @@ class ReadStats:
     """What a mapped read saw besides its records (for ``valuate facts``)."""
 
     skipped: int = 0
+    blank_rows: int = 0  # fully empty CSV/XLSX rows (not records, but counted)
     unmapped: dict = field(default_factory=dict)  # export file -> [field paths]
     joins: list = field(default_factory=list)  # dicts: name, file, records, matched, unmatched
 
@@ -40,15 +42,16 @@ def export_format(path: str, mapping: Mapping, explicit: Optional[str]) -> str:
 
 
 def read_mapped(path: str, mapping: Mapping, input_format: Optional[str] = None,
-                stats: Optional[ReadStats] = None, extra_joins: tuple = ()) -> Iterator[RawRecord]:
+                stats: Optional[ReadStats] = None, extra_joins: tuple = (),
+                limits: Limits = DEFAULT) -> Iterator[RawRecord]:
     stats = stats if stats is not None else ReadStats()
     if not Path(real_path(path)).exists():
         raise CatalogError("no such catalog file", Location(file=path))
-    export = open_export(path, export_format(path, mapping, input_format), mapping)
+    export = open_export(path, export_format(path, mapping, input_format), mapping, limits)
     known = export.fields()
     check_present(mapping, known, path)
     stats.unmapped[path] = unmapped(mapping, known)
-    joins = [JoinIndex(j, stats) for j in mapping.joins + tuple(extra_joins)]
+    joins = [JoinIndex(j, stats, limits) for j in mapping.joins + tuple(extra_joins)]
     for rec in export.records():
         if rec.problem is not None:
             yield RawRecord(rec.source, problem=rec.problem)
@@ -60,6 +63,7 @@ def read_mapped(path: str, mapping: Mapping, input_format: Optional[str] = None,
         for join in joins:
             join.merge(result)
         yield RawRecord(rec.source, result.fact, provenance=result.provenance, errors=tuple(result.errors))
+    stats.blank_rows += export.blank_rows()
     for join in joins:
         join.finish()
 

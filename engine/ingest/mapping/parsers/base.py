@@ -65,8 +65,16 @@ def text_of(raw: Any, what: str) -> str:
     if isinstance(raw, dict):
         keys = ", ".join(map(str, list(raw)[:5]))
         raise ParseError(f"expected {what}, got a mapping with keys {keys}")
-    if isinstance(raw, (_dt.date, _dt.datetime, _dt.time)):
+    if isinstance(raw, (_dt.date, _dt.datetime)):
         raise ParseError(f"expected {what}, got a date ({raw.isoformat()})")
+    if isinstance(raw, _dt.time):
+        raise ParseError(f"expected {what}, got a time of day ({raw.isoformat()})")
+    if isinstance(raw, _dt.timedelta):
+        raise ParseError(f"expected {what}, got a duration ({raw})")
+    if isinstance(raw, (bytes, bytearray)):
+        raise ParseError(f"expected {what}, got binary data ({len(raw):,} bytes)")
+    if isinstance(raw, (set, frozenset)):
+        raise ParseError(f"expected {what}, got a set of {len(raw)}")
     raise ParseError(f"expected {what}, got {type(raw).__name__}")
 
 

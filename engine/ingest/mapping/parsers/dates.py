@@ -42,6 +42,8 @@ def parse_date(raw: Any, opts: dict) -> Any:
             raise ParseError(f"{raw} is not an Excel date serial number")
         return (_EXCEL_EPOCH + _dt.timedelta(days=int(raw))).isoformat()
     text = text_of(raw, "a date")
+    if len(text) > 64:  # no date is longer; and the patterns below need not meet long text
+        raise ParseError(f"expected a date, got {len(text)} characters of text")
     for fmt in opts.get("formats") or ():
         try:
             return _dt.datetime.strptime(text, fmt).date().isoformat()

@@ -9,6 +9,7 @@ length); a business day is ``business_day_hours`` hours (default 8).
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from decimal import Decimal
 from typing import Any
@@ -41,6 +42,10 @@ def seconds_of(raw: Any, opts: dict) -> Decimal:
     """The duration in ``raw`` in seconds."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return _bare(to_decimal(raw), opts)
+    if isinstance(raw, _dt.timedelta):  # an Excel duration cell ([h]:mm)
+        return Decimal(int(raw.total_seconds() * 1_000_000)) / 1_000_000
+    if isinstance(raw, _dt.time):  # an Excel time cell (h:mm) in a duration field: time since midnight
+        return Decimal(raw.hour * 3600 + raw.minute * 60 + raw.second) + Decimal(raw.microsecond) / 1_000_000
     text = text_of(raw, "a duration")
     if len(text) > 100:
         raise ParseError(f"expected a duration, got {len(text)} characters of text")

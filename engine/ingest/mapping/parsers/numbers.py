@@ -7,6 +7,7 @@ either, so it is refused until the mapping says ``decimal: "."`` or ``","``).
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional
@@ -24,6 +25,8 @@ def to_decimal(raw: Any, decimal: str = "auto", what: str = "a number", whole: b
     """The number in ``raw`` (already stripped of units), or ParseError."""
     if isinstance(raw, bool):
         raise ParseError(f"expected {what}, got a boolean ({str(raw).lower()})")
+    if isinstance(raw, _dt.timedelta):  # an Excel duration cell ([h]:mm): a number of hours
+        return Decimal(int(raw.total_seconds() * 1_000_000)) / Decimal(3_600_000_000)
     if isinstance(raw, (int, float)):
         if isinstance(raw, int) and abs(raw) > 10 ** 30:
             raise ParseError(f"expected {what}, got a number out of range")
@@ -31,7 +34,7 @@ def to_decimal(raw: Any, decimal: str = "auto", what: str = "a number", whole: b
             raise ParseError(f"expected {what}, got {raw}")
         return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
     text = text_of(raw, what)
-    if len(text) > 64:
+    if len(text) > MAX_TEXT:
         raise ParseError(f"expected {what}, got {len(text)} characters of text")
     if _SCIENTIFIC.match(text):
         value = Decimal(text)
@@ -110,6 +113,8 @@ def percent_value(raw: Any, opts: dict) -> Decimal:
     marked = False
     if isinstance(raw, str):
         text = raw.strip()
+        if len(text) > MAX_TEXT:  # before the suffix search, which is quadratic in long blank runs
+            raise ParseError(f"expected a percent or ratio, got {len(text)} characters of text")
         stripped = _PERCENT_SUFFIX.sub("", text)
         marked = stripped != text
         raw = stripped
@@ -142,10 +147,14 @@ def parse_ratio(raw: Any, opts: dict) -> Any:
 
 
 _SYMBOLS = {"£": "GBP", "$": "USD", "€": "EUR", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB"}
+# Written so that every character has one way to match: no two quantifiers may
+# take the same run of spaces, and the amount starts and ends with a digit or a
+# separator. (An earlier form let "USD" + 140 spaces + "x" backtrack for 76 s.)
 _MONEY = re.compile(
-    r"^(?P<sign>[+-])?\s*(?:(?P<code1>[A-Za-z]{3})\s*[;:]?\s*|(?P<sym1>[£$€¥₹₩₽]))?\s*"
-    r"(?P<sign2>[+-])?(?P<num>[\d.,\u00a0\u202f\u2009' ’_]+)\s*"
+    r"^(?P<sign>[+-])?\s*(?:(?P<code1>[A-Za-z]{3})\s*(?:[;:]\s*)?|(?P<sym1>[£$€¥₹₩₽])\s*)?"
+    r"(?P<sign2>[+-])?(?P<num>[\d.,](?:[\d.,\u00a0\u202f\u2009' ’_]*[\d.,])?)\s*"
     r"(?:(?P<sym2>[£$€¥₹₩₽])|(?P<code2>[A-Za-z]{3}))?$")
+MAX_TEXT = 64  # characters of a number, percent or amount: longer text is not one
 
 
 def money_value(raw: Any, opts: dict) -> tuple[Decimal, Optional[str]]:
@@ -153,6 +162,8 @@ def money_value(raw: Any, opts: dict) -> tuple[Decimal, Optional[str]]:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return to_decimal(raw), None
     text = text_of(raw, "an amount of money")
+    if len(text) > MAX_TEXT:
+        raise ParseError(f"expected an amount of money, got {len(text)} characters of text")
     m = _MONEY.match(text)
     if not m:
         raise ParseError(f"expected an amount of money (e.g. £345.89, USD;699.99, 1 200,50 €), got {text!r}")

@@ -38,8 +38,10 @@ def parse_string(raw: Any, opts: dict) -> Any:
         return "true" if raw else "false"
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))  # XLSX numeric cells: 1001.0 is the id 1001
-    if isinstance(raw, (_dt.date, _dt.datetime)):
+    if isinstance(raw, (_dt.date, _dt.datetime, _dt.time)):
         return raw.isoformat()
+    if isinstance(raw, _dt.timedelta):
+        return str(raw)  # 2:00:00, 1 day, 4:00:00
     text = text_of(raw, "text")
     if opts.get("collapse"):
         text = " ".join(text.split())  # wrapped YAML/CSV text becomes one line

@@ -1,0 +1,122 @@
+"""What changed since the last review (``check --compare``), in the words every format shares.
+
+The comparison record (engine/model/compare.py) counts every open finding,
+advisory ones too, as a program wants them. A review board reads the
+findings that decide verdicts: this module picks those out and groups them
+the same way for the text, Markdown, HTML, JUnit and GitHub reports:
+services newly failing, fixed, failing for other values (same rule, other
+figures), added, removed, and still failing with the date each first failed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..model import Comparison, ServiceDelta
+
+SHOWN = 20  # services listed per group in line-based formats; the JSON report has them all
+WORDS = {"valuable": "valuable", "not_valuable": "not valuable", "indeterminate": "indeterminate",
+         "error": "error", None: "not in the last review"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One service in one group: its verdict then and now and the deciding rules concerned."""
+
+    id: str
+    name: Optional[str]
+    then: Optional[str]
+    now: Optional[str]
+    rules: tuple = ()  # (rule, text, since): the finding's message (then -> now for other values)
+
+    @property
+    def verdict(self) -> str:
+        """'valuable → not valuable', or the one verdict when it did not change."""
+        if self.then == self.now:
+            return WORDS[self.now]
+        return f"{WORDS[self.then]} → {WORDS[self.now]}"
+
+    @property
+    def title(self) -> str:
+        return self.id + (f" — {self.name}" if self.name and self.name != self.id else "")
+
+
+# (key, heading) in the order every format shows the groups
+GROUPS = (("new", "Newly failing"), ("fixed", "Fixed"), ("changed", "Failing for other values"),
+          ("added", "Added"), ("removed", "Removed"), ("still", "Still failing"))
+
+
+def groups(c: Comparison) -> list[tuple[str, str, list]]:
+    """(key, heading, [Change]) for each group, empty groups included (so counts read 0)."""
+    moved = [d for d in c.changes if not d.added]
+    found = {
+        "new": [_change(d, [(m.rule, m.message, m.since) for m in d.new if m.counts]) for d in moved],
+        "fixed": [_change(d, [(m.rule, m.message, m.since) for m in d.fixed if m.counts]) for d in moved],
+        "changed": [_change(d, [(b.rule, f"{a.message} → {b.message}", a.since or b.since)
+                                for a, b in d.changed if b.counts]) for d in moved],
+        "added": [_change(d, [(m.rule, m.message, m.since) for m in d.new if m.counts], keep=True)
+                  for d in c.added],
+        "removed": [Change(s.id, s.name, s.verdict, None, tuple((m.rule, m.message, m.since)
+                                                                for m in s.findings if m.counts))
+                    for s in c.removed],
+        "still": [_change(d, [(b.rule, b.message, a.since or b.since) for a, b in d.failing_still])
+                  for d in (*c.changes, *c.persisting)],
+    }
+    return [(key, heading, [ch for ch in found[key] if ch is not None]) for key, heading in GROUPS]
+
+
+def _change(d: ServiceDelta, rules: list, keep: bool = False) -> Optional[Change]:
+    if not rules and not keep:
+        return None
+    return Change(d.id, d.name, d.verdict[0], d.verdict[1], tuple(rules))
+
+
+def headline(c: Comparison) -> str:
+    """One line: the file compared with, its date, and how many services are in each group."""
+    counts = ", ".join(f"{len(items)} {heading.lower()}" for _, heading, items in groups(c))
+    then = f", as of {c.then}" if c.then else ""
+    return f"since the last review ({c.previous}{then}): {counts}"
+
+
+def verdict_line(c: Comparison) -> str:
+    return "verdicts then → now: " + ", ".join(f"{WORDS[v]} {a} → {b}" for v, a, b in c.verdicts)
+
+
+def rules_text(change: Change, since_only: bool = False) -> str:
+    """'WAR-001 measured availability ...' joined with '; '; ``since_only`` (still failing, whose
+    messages the service's own lines give): 'WAR-001 since 2026-10-01'."""
+    if since_only:
+        return "; ".join(f"{rule} since {since}" if since else rule for rule, _, since in change.rules)
+    return "; ".join(f"{rule} {text}" for rule, text, _ in change.rules)
+
+
+def lines(c: Comparison) -> list[str]:
+    """The comparison as plain lines (text and JUnit): the headline, verdicts, then each group."""
+    out = [headline(c), f"  {verdict_line(c)}"]
+    for key, heading, items in groups(c):
+        for ch in items[:SHOWN]:
+            detail = rules_text(ch, since_only=key == "still")
+            out.append(f"  {heading.lower()}: {ch.title} ({ch.verdict})" + (f": {detail}" if detail else ""))
+        if len(items) > SHOWN:
+            out.append(f"  {heading.lower()}: ... and {len(items) - SHOWN} more (the JSON report lists them all)")
+    return out
+
+
+def service_note(d: Optional[ServiceDelta]) -> str:
+    """What changed for one service, in a few words ('' when nothing did)."""
+    if d is None:
+        return ""
+    if d.added:
+        return "new since the last review"
+    parts = []
+    if d.verdict[0] != d.verdict[1]:
+        parts.append(f"was {WORDS[d.verdict[0]]}")
+    for word, marks in (("newly failing", [m.rule for m in d.new if m.counts]),
+                        ("fixed", [m.rule for m in d.fixed if m.counts]),
+                        ("other values", [b.rule for _, b in d.changed if b.counts])):
+        if marks:
+            parts.append(f"{word}: {', '.join(marks)}")
+    since = d.first_failed()
+    if since and d.failing_still:
+        parts.append(f"failing since {since}")
+    return "; ".join(parts)

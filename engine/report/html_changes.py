@@ -1,0 +1,48 @@
+"""The HTML board summary's "Since the last review" section (``check --compare``).
+
+After the needs-a-decision list, since what changed is the board's second
+question: verdict counts then and now, then one table per group (newly
+failing, fixed, failing for other values, added, removed, still failing with
+the date each rule first failed), each row linking to the service's card
+and following the page's filter. The groups come from ``changes.groups``,
+the same as every other format's.
+"""
+from __future__ import annotations
+
+from ..model import Report
+from . import changes
+from .html_service import e, rid
+
+SINCE = "since-last-review"
+
+
+def since_last_review(report: Report) -> str:
+    c = report.summary.comparison
+    if c is None:
+        return ""
+    by_id = {r.id: f"service-{r.position}" for r in report.services if r.id is not None}
+    verdicts = "".join(f"<tr><td>{e(changes.WORDS[v])}</td><td class=\"num\">{a}</td><td class=\"num\">{b}</td>"
+                       f'<td class="num">{b - a:+d}</td></tr>' for v, a, b in c.verdicts)
+    parts = [f'<h3 id="{SINCE}">Since the last review</h3>',
+             f'<p class="note">Compared with {e(c.previous)}' + (f" (as of {e(c.then)})" if c.then else "")
+             + "; the findings that decide verdicts (the JSON report has every finding).</p>",
+             '<div class="scroll"><table class="then-now"><thead><tr><th>verdict</th><th class="num">then</th>'
+             f'<th class="num">now</th><th class="num">change</th></tr></thead><tbody>{verdicts}</tbody></table></div>']
+    for key, heading, items in changes.groups(c):
+        parts.append(f'<h4 class="change-{key}">{e(heading)} ({len(items)})</h4>')
+        if items:
+            rows = "".join(_row(ch, key, by_id) for ch in items)
+            parts.append('<div class="scroll"><table class="changes"><thead><tr><th>service</th><th>verdict</th>'
+                         f"<th>rules</th></tr></thead><tbody>{rows}</tbody></table></div>")
+    return "".join(parts)
+
+
+def _row(ch: changes.Change, key: str, by_id: dict) -> str:
+    target = by_id.get(ch.id) if key != "removed" else None
+    name = f'<a href="#{target}">{e(ch.title)}</a>' if target else e(ch.title)
+    rules = "".join(f"<li>{rid(rule)} {e(text)}"
+                    + (f' <span class="note">failing since {e(since)}</span>' if key == "still" and since else "")
+                    + "</li>" for rule, text, since in ch.rules)
+    attr = f' data-target="{target}"' if target else ""
+    return (f"<tr{attr}><td>{name}</td><td>{e(ch.verdict)}</td>"
+            f'<td><ul class="rules">{rules}</ul></td></tr>')

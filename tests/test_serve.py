@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -297,3 +298,43 @@ def test_the_server_refuses_to_start_on_a_broken_pack(tmp_path):
     done = subprocess.run([sys.executable, "-m", "valuate", "serve", "--port", str(free_port()), "--rules",
                            str(tmp_path / "pack.yaml")], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "pack.yaml" in done.stderr and os.linesep in done.stderr
+
+
+def _children(pid: int) -> list:
+    """Processes whose parent is ``pid`` (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _gone(pids: list, timeout: float = 20) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not any(Path(f"/proc/{p}").exists() and "zombie" not in _state(p) for p in pids):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _state(pid: int) -> str:
+    try:
+        return "zombie" if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z" else "alive"
+    except OSError:
+        return "gone"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the workers")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
+def test_workers_never_outlive_the_server(tmp_path, signum):
+    srv = Server(tmp_path, "--workers", "1")
+    workers = _children(srv.proc.pid)
+    assert workers, "the server has no worker process"
+    srv.proc.send_signal(signum)
+    srv.proc.wait(timeout=30)
+    assert _gone(workers), f"workers {workers} outlived the server (signal {signum.name})"

@@ -17,6 +17,8 @@ fire for it. Priming absorbs those firings before any service is asserted.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 
 import durable_rules_engine as dre
 
@@ -33,6 +35,15 @@ _PRIME = json.dumps({"id": "valuate-prime"})
 # That is safe because every service is asserted and retracted before the
 # next, and only one thread drives the engine.
 _REGISTERED: dict = {}
+
+
+def _keep(name: str, text: str) -> str:
+    """Save a ruleset durable-rules refused (seen once, not reproduced: error 102 on a ruleset
+    that loads in every other run), so the report of it carries what was refused."""
+    fd, path = tempfile.mkstemp(prefix=f"valuate-{name}-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    return path
 
 
 class DurableHost:
@@ -53,7 +64,8 @@ class DurableHost:
             try:
                 handle = dre.create_ruleset(name, text)
             except dre.error as err:
-                raise EngineError(f"durable-rules refused a compiled ruleset: {err}") from None
+                raise EngineError(f"durable-rules refused a compiled ruleset: {err}; the ruleset "
+                                  f"is saved in {_keep(name, text)} for the bug report") from None
             cls._prime(handle)
             _REGISTERED[text] = handle
         return handle

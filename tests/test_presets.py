@@ -7,7 +7,8 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import DATA, sample
+import yaml
+from conftest import DATA, ROOT, sample
 from conftest import check as run_check
 from conftest import facts as run_facts
 
@@ -207,3 +208,13 @@ def test_slo_samples_joined_onto_services(tmp_path):
     assert by_id["k8s-apiserver"].finding("WAR-001").status == "met"
     assert by_id["web-shop"].finding("WAR-001").status == "not_met"  # 98.7 < 99 from two agreeing SLOs
     assert by_id["web-shop"].provenance["warranty.availability.target"].file.endswith(".yaml")
+
+
+def test_the_slo_hint_names_what_the_slo_presets_record():
+    """Coverage notes suggest an SLO join only for facts an SLO preset can fill."""
+    from valuate.engine.explain.coverage import SLO_FACTS
+    recorded = set()
+    for name in ("sloth", "openslo"):
+        fields = yaml.safe_load((ROOT / "facts" / "mappings" / f"{name}.yaml").read_text())["fields"]
+        recorded |= {path for path in fields if path.startswith("warranty.")}
+    assert recorded == SLO_FACTS

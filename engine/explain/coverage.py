@@ -54,9 +54,11 @@ def notes(rows: tuple, services: int, mapped: bool) -> tuple:
         parts = [_said(r, services) for r in gaps if r.source != NO_SOURCE]
         unsourced = [r.path for r in gaps if r.source == NO_SOURCE]
         if unsourced:
-            hint = JOIN_HINT + (SLO_HINT if criterion.startswith("warranty.") else "")
             parts.append(f"no source in this mapping for {', '.join(unsourced)}: merge an export that has "
-                         f"{'it' if len(unsourced) == 1 else 'them'} with {hint}")
+                         f"{'it' if len(unsourced) == 1 else 'them'} with {JOIN_HINT}")
+        slo = [r.path for r in gaps if r.path in SLO_FACTS]
+        if slo:
+            parts.append(f"SLO data records {', '.join(slo)}: --join sloth=FILE or --join openslo=FILE")
         blocked = max(r.blocks for r in gaps)
         if blocked:
             parts.append(f"{blocked} verdict{'s wait' if blocked != 1 else ' waits'} for it")
@@ -65,7 +67,10 @@ def notes(rows: tuple, services: int, mapped: bool) -> tuple:
 
 
 JOIN_HINT = "--join MAPPING=FILE"
-SLO_HINT = " (SLO data, for instance: --join sloth=FILE or --join openslo=FILE)"
+# What the shipped SLO presets (sloth, openslo) record. The hint names them only
+# for these facts: an SLO file says nothing of capacity, security or continuity,
+# nor of measured availability. A test keeps this in step with the presets.
+SLO_FACTS = frozenset({"warranty.availability.target"})
 
 
 def _said(row: CoverageRow, services: int) -> str:

@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 # Harmless on 3.10-3.12, where the headers still define it (the same macro).
 export CPPFLAGS := $(CPPFLAGS) -DPyEval_CallObject=PyObject_CallObject
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench bench-peers clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "valuate needs Python 3.10 or later; set PYTHON=python3.12 or similar")'
@@ -33,5 +33,24 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# `make bench-peers`: valuate against zen-engine, OPA Rego (regopy) and
+# json-rules-engine (bench/peers/). The peers are not valuate's dependencies:
+# they go into a venv of their own and bench/peers/node_modules, never .venv.
+PEERS_VENV  := .venv-peers
+PEERS_STAMP := $(PEERS_VENV)/.installed
+
+$(PEERS_STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "valuate needs Python 3.10 or later; set PYTHON=python3.12 or similar")'
+	test -x $(PEERS_VENV)/bin/python || $(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PEERS_VENV)/bin/python -m pip install --quiet -e . zen-engine regopy
+	@touch $(PEERS_STAMP)
+
+bench-peers: $(PEERS_STAMP)
+	@command -v node >/dev/null || { echo "make bench-peers needs node and npm (json-rules-engine runs under node)"; exit 1; }
+	if [ -f bench/peers/package-lock.json ]; then npm ci --prefix bench/peers --no-audit --no-fund; \
+	else npm install --prefix bench/peers --no-audit --no-fund; fi
+	$(PEERS_VENV)/bin/python -m bench.peers
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info
+	rm -rf $(VENV) .venv-peers bench/peers/node_modules .pytest_cache .hypothesis build dist *.egg-info

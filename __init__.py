@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .engine.version import VERSION as __version__
-
+# No import at the top, not even the version: pytest imports this file as a plain
+# module when the checkout's folder name is not an identifier (valuate-main/), and
+# a relative import there would fail every test of that clone.
 _API = {
+    "__version__": "engine.version",
     "run": "engine.pipeline", "Run": "engine.pipeline", "read_inputs": "engine.pipeline",
     "RunRequest": "engine.request", "Policy": "engine.request", "Inputs": "engine.request",
     "RunOptions": "engine.request", "load_policy": "engine.policy", "LoadedPolicy": "engine.policy",
@@ -30,13 +32,13 @@ _API = {
     "Report": "engine.model", "RunInfo": "engine.model", "Summary": "engine.model",
 }
 
-__all__ = ["__version__", *_API]
+__all__ = list(_API)
 
 
 def __getattr__(name: str):
     module = _API.get(name)
     if module is None:
         raise AttributeError(f"module 'valuate' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
+    value = getattr(import_module(f".{module}", __name__), "VERSION" if name == "__version__" else name)
     globals()[name] = value
     return value

@@ -192,3 +192,20 @@ def test_init_outside_the_repository_passes_lint_and_test(venv, outside):
     tests = sh(venv, outside, "valuate", "rules", "test", "policy/team", "--min-coverage", "100")
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert (outside / "policy" / "schemas" / "rule-file.schema.json").is_file()
+
+
+def test_the_suite_runs_in_a_clone_whose_folder_name_is_no_identifier(tmp_path):
+    """pytest imports the root __init__.py as a plain module when the checkout's folder
+    is not an identifier (valuate-main/): it must import nothing relative at its top."""
+    listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout: " + listed.stderr.strip())
+    clone = tmp_path / "valuate-main"
+    for name in listed.stdout.splitlines():
+        if (ROOT / name).is_file() and not name.startswith(("tests/adversarial/", "tests/golden/")):
+            (clone / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, clone / name)
+    done = subprocess.run([sys.executable, "-c", "import pytest, sys; sys.exit(pytest.main(sys.argv[1:]))",
+                           "-q", "-p", "no:cacheprovider", "tests/test_encode.py"],
+                          cwd=clone, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]

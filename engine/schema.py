@@ -27,12 +27,22 @@ class FieldType:
 
     def describe(self) -> str:
         if self.kind == "array" and self.item is not None:
-            return f"a list of {self.item.describe()}s"
+            return "a list of " + self.item.plural()
         if self.enum:
             return "one of " + ", ".join(map(str, self.enum))
         return "an integer" if self.integer else {
             "number": "a number", "string": "a string", "boolean": "a boolean",
             "date": "a date", "object": "an object"}.get(self.kind, self.kind)
+
+    def plural(self) -> str:
+        """What many of these are called: 'strings', 'lists of integers', 'values among a, b'."""
+        if self.kind == "array" and self.item is not None:
+            return "lists of " + self.item.plural()
+        if self.enum:
+            return "values among " + ", ".join(map(str, self.enum))
+        return "integers" if self.integer else {
+            "number": "numbers", "string": "strings", "boolean": "booleans",
+            "date": "dates", "object": "objects"}.get(self.kind, self.kind)
 
 
 def _resolve(node: dict, root: dict) -> dict:

@@ -1,6 +1,7 @@
 """Write an output file all at once: a temporary file in the same directory,
 renamed over the target only when complete, so an interrupted or failing run
-never leaves a half-written report behind.
+never leaves a half-written report behind (after ``kill -9``, which no handler
+sees, the next run writing the same target removes the dead writer's file).
 
 The target is checked first, so that ``--output`` can only ever create or
 replace a report:
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
+import socket
 import stat
 import tempfile
 from pathlib import Path
@@ -68,8 +71,9 @@ def atomic_output(path: str, inputs: Iterable[str] = ()) -> Iterator[TextIO]:
     shown = Location(file=str(path))
     target = resolve_target(path, inputs)
     directory = target.parent if str(target.parent) else Path(".")
+    _sweep(directory, target.name)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f"{_prefix(target.name)}{os.getpid()}.", suffix=".tmp", dir=directory)
     except OSError as err:
         raise UserError(f"cannot write output: {err.strerror or err}", shown) from None
     try:
@@ -93,3 +97,37 @@ def atomic_output(path: str, inputs: Iterable[str] = ()) -> Iterator[TextIO]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+# The temporary file's name carries the writer's host and pid, so that what a writer
+# killed with SIGKILL left behind (no handler runs then) is removed by the next run
+# writing the same target, and only if that writer is gone: a live writer's file, or
+# one from another host sharing the directory, is never touched.
+_HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "surrogateescape")).hexdigest()[:8]
+
+
+def _prefix(name: str) -> str:
+    return f".{name}.{_HOST}-"
+
+
+def _sweep(directory: Path, name: str) -> None:
+    prefix = _prefix(name)
+    try:
+        entries = [e for e in os.scandir(directory) if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)) and entry.is_file(follow_symlinks=False):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True

@@ -451,6 +451,30 @@ def test_workers_never_outlive_the_main_process(work, big_jsonl, signum):
     assert proc.returncode == (143 if signum == signal.SIGTERM else -signal.SIGKILL)
 
 
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_what_kill_9_leaves_is_removed_by_the_next_run(work, big_jsonl):
+    """SIGKILL runs no handler, so the temporary file stays; the next run writing the same
+    target removes it (its writer is dead), and never a live writer's."""
+    cmd = [sys.executable, "-m", "valuate", "check", str(big_jsonl), "--jobs", "2", "--format", "jsonl",
+           "--output", "out.jsonl", "--as-of", AS_OF, "--fail-on", "never"]
+    proc = subprocess.Popen(cmd, cwd=work, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while not list(work.glob(".out.jsonl.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=TIMEOUT)
+    (left,) = work.glob(".out.jsonl.*.tmp")
+    live = work / left.name.replace(f"-{proc.pid}.", f"-{os.getpid()}.")  # as if this process wrote it
+    live.write_text("")
+    done = valuate("check", SAMPLE, "--format", "jsonl", "--output", "out.jsonl", "--as-of", AS_OF,
+                   "--fail-on", "never", cwd=work)
+    assert done.returncode == 0, done.stderr
+    assert not left.exists() and live.exists()
+    assert (work / "out.jsonl").read_text().count("\n") == 15  # header, the 13 services, summary
+    live.unlink()
+
 # -- Injection --------------------------------------------------------------------------
 
 def test_text_output_keeps_one_line_per_line_and_obeys_no_escape(work):

@@ -88,6 +88,11 @@ def test_filtered_print_says_so_at_the_top(cli, browser, tmp_path):
     assert top < browser.js("document.getElementById('board').getBoundingClientRect().top")
     hidden = browser.js("Array.from(document.querySelectorAll('#board .hrow')).filter(r => r.hidden).length")
     assert hidden == 7  # the heatmap follows the filter too
+    # no indeterminate service is left, so "Waiting for data" goes, heading and all
+    assert browser.js("document.querySelector('#board .waiting-block').hidden")
+    choose(browser, "f-verdict", "indeterminate")
+    assert not browser.js("document.querySelector('#board .waiting-block').hidden")
+    choose(browser, "f-verdict", "not_valuable")
     assert pages(browser.print_pdf()) <= 6
 
 

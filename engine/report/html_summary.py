@@ -108,8 +108,10 @@ def waiting(report: Report) -> str:
                     + "".join(f'<li data-target="{service_id(r)}">{_link(r, view.label(r))}</li>' for r in rs)
                     + "</ul></li>" for labels, rs in groups)
     n = sum(len(rs) for _, rs in groups)
-    return (f"<h3>Waiting for data ({n} indeterminate)</h3><p class=\"note\">Record the facts each card's "
-            f'"what would make it pass" names; then they can be judged.</p><ul class="waiting">{items}</ul>')
+    # in one block, so that a filter leaving none of its services hides the heading too
+    return (f'<div class="waiting-block"><h3>Waiting for data ({n} indeterminate)</h3><p class="note">Record the '
+            f"facts each card's \"what would make it pass\" names; then they can be judged.</p>"
+            f'<ul class="waiting">{items}</ul></div>')
 
 
 def waivers(report: Report) -> str:

@@ -51,6 +51,10 @@
     Array.prototype.forEach.call(document.querySelectorAll("#board ul.waiting > li"), function (li) {
       li.hidden = !li.querySelector("[data-target]:not([hidden])");
     });
+    // and the whole block, heading included, when none of its lines is left
+    Array.prototype.forEach.call(document.querySelectorAll("#board .waiting-block"), function (block) {
+      block.hidden = !block.querySelector("ul.waiting > li:not([hidden])");
+    });
     count.textContent = shown + " of " + rows.length + " services shown";
     banner.hidden = shown === rows.length;
     banner.textContent = "filtered: " + shown + " of " + rows.length + " services (" + describe() +

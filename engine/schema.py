@@ -30,9 +30,10 @@ class FieldType:
             return "a list of " + self.item.plural()
         if self.enum:
             return "one of " + ", ".join(map(str, self.enum))
-        return "an integer" if self.integer else {
-            "number": "a number", "string": "a string", "boolean": "a boolean",
-            "date": "a date", "object": "an object"}.get(self.kind, self.kind)
+        noun = self._noun()
+        if noun not in _NOUNS:  # an array whose items the schema leaves open
+            return noun
+        return ("an " if noun[0] in "aeiou" else "a ") + noun
 
     def plural(self) -> str:
         """What many of these are called: 'strings', 'lists of integers', 'values among a, b'."""
@@ -40,9 +41,13 @@ class FieldType:
             return "lists of " + self.item.plural()
         if self.enum:
             return "values among " + ", ".join(map(str, self.enum))
-        return "integers" if self.integer else {
-            "number": "numbers", "string": "strings", "boolean": "booleans",
-            "date": "dates", "object": "objects"}.get(self.kind, self.kind)
+        return self._noun() + "s"
+
+    def _noun(self) -> str:
+        return "integer" if self.integer else self.kind
+
+
+_NOUNS = frozenset({"integer", "number", "string", "boolean", "date", "object"})
 
 
 def _resolve(node: dict, root: dict) -> dict:

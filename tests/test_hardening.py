@@ -451,7 +451,6 @@ def test_workers_never_outlive_the_main_process(work, big_jsonl, signum):
     assert proc.returncode == (143 if signum == signal.SIGTERM else -signal.SIGKILL)
 
 
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_what_kill_9_leaves_is_removed_by_the_next_run(work, big_jsonl):
     """SIGKILL runs no handler, so the temporary file stays; the next run writing the same
@@ -474,6 +473,7 @@ def test_what_kill_9_leaves_is_removed_by_the_next_run(work, big_jsonl):
     assert not left.exists() and live.exists()
     assert (work / "out.jsonl").read_text().count("\n") == 15  # header, the 13 services, summary
     live.unlink()
+
 
 # -- Injection --------------------------------------------------------------------------
 

@@ -65,7 +65,6 @@ def test_wrong_typed_literal(tmp_path):
     assert ":4:" in msg and "is an integer, but the value is a string ('none')" in msg
 
 
-
 def test_a_list_type_reads_in_plain_words(tmp_path):
     path = pack_file(tmp_path, f"""\
         pack: p
@@ -75,6 +74,7 @@ def test_a_list_type_reads_in_plain_words(tmp_path):
         """)
     (msg,) = problems(path)
     assert "cannot compare warranty.security.controls (a list of strings) with eq" in msg, msg
+
 
 def test_yaml_syntax_error_has_position(tmp_path):
     path = pack_file(tmp_path, "pack: p\nrules: [\n  {metadata: x\n")

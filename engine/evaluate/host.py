@@ -39,11 +39,14 @@ _REGISTERED: dict = {}
 
 def _keep(name: str, text: str) -> str:
     """Save a ruleset durable-rules refused (seen once, not reproduced: error 102 on a ruleset
-    that loads in every other run), so the report of it carries what was refused."""
-    fd, path = tempfile.mkstemp(prefix=f"valuate-{name}-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    return path
+    that loads in every other run), so the report of it carries what was refused; says where."""
+    try:
+        fd, path = tempfile.mkstemp(prefix=f"valuate-{name}-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as err:  # never hide durable-rules' error behind our own
+        return f"could not be saved for the bug report ({err.strerror or err})"
+    return f"is saved in {path} for the bug report"
 
 
 class DurableHost:
@@ -65,7 +68,7 @@ class DurableHost:
                 handle = dre.create_ruleset(name, text)
             except dre.error as err:
                 raise EngineError(f"durable-rules refused a compiled ruleset: {err}; the ruleset "
-                                  f"is saved in {_keep(name, text)} for the bug report") from None
+                                  f"{_keep(name, text)}") from None
             cls._prime(handle)
             _REGISTERED[text] = handle
         return handle

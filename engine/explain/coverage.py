@@ -56,7 +56,7 @@ def notes(rows: tuple, services: int, mapped: bool) -> tuple:
         if unsourced:
             parts.append(f"no source in this mapping for {', '.join(unsourced)}: merge an export that has "
                          f"{'it' if len(unsourced) == 1 else 'them'} with {JOIN_HINT}")
-        slo = [r.path for r in gaps if r.path in SLO_FACTS and r.source is not None]  # joins need a mapping
+        slo = [r.path for r in gaps if r.path in SLO_FACTS] if mapped else []  # joins need a mapping
         if slo:
             parts.append(f"SLO data records {', '.join(slo)}: --join sloth=FILE or --join openslo=FILE")
         blocked = max(r.blocks for r in gaps)

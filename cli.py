@@ -503,7 +503,7 @@ def tune(ctx, catalogs, param, values, case, fmt, **opts) -> None:
 @click.option("--max-pending", type=click.IntRange(min=1), default=None,
               help="Requests evaluated at once at most; beyond, 503 (default: 4 per worker).")
 def serve(ctx, host, port, workers, token_file, decision_log, timeout, max_pending, **opts) -> None:
-    """Evaluate services on request over HTTP (see README, "valuate serve").
+    """Evaluate services on request over HTTP (docs/guides/serve.md).
 
     --mapping is the mapping /v1/evaluate/raw uses when a request names none
     (presets are always allowed)."""

@@ -1,5 +1,5 @@
-"""Each preset on its real sample (when ../shared/samples is here) and on the
-trimmed excerpt in tests/data (always)."""
+"""Each preset on its real sample (tests/data/samples, or the full sets under VALUATE_SAMPLES)
+and on the smaller excerpts in tests/data."""
 from __future__ import annotations
 
 import csv

@@ -90,7 +90,7 @@ def snapshot_of(results: Iterable[ServiceResult], as_of: Optional[str], source: 
 
 
 def marks_from_dict(service: dict, position: int, since: Optional[str]) -> ServiceMark:
-    """A service object of a JSON/JSONL report (CONTRACT.md section 3) as a ServiceMark."""
+    """A service object of a JSON/JSONL report (docs/specification.md#the-json-report) as a ServiceMark."""
     key = service_key(service.get("id"), position)
     verdict = service.get("verdict", "")
     if verdict == ERROR:

@@ -67,7 +67,7 @@ SETTINGS = (
     Setting("as-of", "date", None, "Evaluation date, YYYY-MM-DD (default: today).", JUDGING | SERVING),
     Setting("set", "pairs", (), "Override a rule-pack parameter for this run (repeatable).", JUDGING | SERVING,
             metavar="NAME=VALUE"),
-    Setting("limit", "pairs", (), "Change an input limit, e.g. max_record_bytes=8388608 (see README).",
+    Setting("limit", "pairs", (), "Change an input limit, e.g. max_record_bytes=8388608 (docs/reference/limits.md).",
             frozenset({CHECK, BASELINE, SERVE}), metavar="NAME=VALUE"),
     Setting("input-format", "choice", None, "Catalog format, when the extension does not say (needed for -).",
             READING, choices=tuple(sorted(READERS))),

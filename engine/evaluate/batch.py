@@ -143,7 +143,7 @@ def record_id(raw: RawRecord) -> Optional[str]:
 
 
 class DuplicateGuard:
-    """The later of two valid records with one id becomes an error (CONTRACT.md §2).
+    """The later of two valid records with one id becomes an error (docs/specification.md#verdict-composition).
 
     Applied in input order to evaluated results, so it works the same whether
     records were evaluated here or in worker processes. Ids are kept as 64-bit

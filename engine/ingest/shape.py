@@ -1,4 +1,4 @@
-"""Where the records are in a parsed catalog document (CONTRACT.md section 1)."""
+"""Where the records are in a parsed catalog document (docs/specification.md#facts)."""
 from __future__ import annotations
 
 from typing import Any

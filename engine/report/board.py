@@ -139,7 +139,7 @@ def criteria_counts(services) -> list:
 
 
 def _both(statuses) -> str:
-    """Three-valued 'and' (CONTRACT.md section 2)."""
+    """Three-valued 'and' (docs/specification.md#three-valued-criteria)."""
     statuses = list(statuses)
     return NOT_MET if NOT_MET in statuses else UNKNOWN if UNKNOWN in statuses else MET
 

@@ -171,7 +171,7 @@ class Derived:
         A ``balance`` side sums the lists that are recorded; a list that is not
         recorded (absent; ``[]`` is recorded) may hold more effects, so the sum
         is only a lower bound until every list of that side is recorded
-        (CONTRACT.md section 2, revision 2). Comparisons on such outputs are
+        (docs/specification.md#value-balance-with-bounds). Comparisons on such outputs are
         compiled to decide only what the bounds prove (compile/conditions.py).
         """
         if self.function != "balance":

@@ -74,7 +74,7 @@ class FieldReader:
             return None
         if "[" in target:
             self.r.error(f"{target!r}: write list items with items: or each: on the list field "
-                         "(see README, Mapping files)", loc)
+                         "(see docs/guides/catalogs.md, Mapping file reference)", loc)
             return None
         ftype = self.schema.lookup(target, base)
         if ftype is None:

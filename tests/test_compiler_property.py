@@ -19,7 +19,7 @@ from valuate.engine.evaluate.findings import RuleLayout
 from valuate.engine.ingest.validate import validate
 from valuate.engine.schema import FactSchema
 from valuate.engine.rules.conditions import Scope, parse_condition
-from valuate.engine.rules.language import Group, Pack, Parameter, Rule, leaves, walk
+from valuate.engine.rules.language import Group, Pack, Parameter, Rule, walk
 from valuate.engine.documents import Reader
 
 SCHEMA = FactSchema.default()
@@ -192,42 +192,36 @@ def test_durable_rules_agrees_with_reference(docs, fact_list):
         evaluator.close()
 
 
-def test_generated_conditions_exercise_every_kind():
-    """A guard on the generator itself: it reaches quantifiers, groups and params."""
+def kinds_reached(strategy, tree_of) -> set:
+    """Every node kind, operator, operand kind, case-insensitive operator and test the trees
+    that ``tree_of(generated)`` picks reach over 200 examples."""
     seen = set()
 
     @settings(max_examples=200, deadline=None)
-    @given(conditions)
+    @given(strategy)
     def collect(doc):
-        cond = _pack([doc]).rules[0].condition
-        for node in walk(cond):
-            seen.add(node.kind if isinstance(node, Group) else node.op)
-        for leaf in leaves(cond):
-            if leaf.operand is not None:
-                seen.add(f"operand:{leaf.operand.kind}")
-            if leaf.case:
-                seen.add(f"case:{leaf.op}")
+        tree = tree_of(_pack([doc]).rules[0])
+        for node in walk(tree) if tree is not None else ():
+            if isinstance(node, Group):
+                seen.add(node.kind)
+                continue
+            seen.update({node.op, f"is:{node.test}" if node.op == "is" else node.op})
+            if node.operand is not None:
+                seen.add(f"operand:{node.operand.kind}")
+            if node.case:
+                seen.add(f"case:{node.op}")
 
     collect()
+    return seen
+
+
+def test_generated_conditions_exercise_every_kind():
+    """A guard on the generator itself: it reaches quantifiers, groups and params."""
     assert {"all", "any", "not", "is", "any_item", "all_items", "eq", "contains", "operand:param", "operand:fact",
-            "case:eq", "case:in", "case:contains"} <= seen
+            "case:eq", "case:in", "case:contains"} <= kinds_reached(conditions, lambda rule: rule.condition)
 
 
 def test_generated_applies_when_exercise_every_kind():
     """applies_when trees reach negations, alternatives, quantifiers and absence tests too."""
-    seen = set()
-
-    @settings(max_examples=200, deadline=None)
-    @given(rules)
-    def collect(doc):
-        when = _pack([doc]).rules[0].applies_when
-        for node in walk(when) if when is not None else ():
-            seen.add(node.kind if isinstance(node, Group) else node.op)
-            if not isinstance(node, Group) and node.op == "is":
-                seen.add(f"is:{node.test}")
-            if not isinstance(node, Group) and node.operand is not None:
-                seen.add(f"operand:{node.operand.kind}")
-
-    collect()
     assert {"all", "any", "not", "is:absent", "any_item", "all_items", "contains", "operand:param",
-            "operand:fact"} <= seen
+            "operand:fact"} <= kinds_reached(rules, lambda rule: rule.applies_when)

@@ -5,16 +5,15 @@ and "c" in a table) are one id; every record appears exactly once in every outpu
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 
 import pytest
 
 from conftest import AS_OF, ROOT
+from test_parallel import run as run_formatted
 from valuate.engine import pipeline
 from valuate.engine.evaluate import parallel
 from valuate.engine.model import Source
-from valuate.engine.report import FORMATS, writer_for
 from valuate.engine.request import Inputs, Policy, RunOptions, RunRequest
 
 CORPUS = ROOT / "tests" / "adversarial"
@@ -110,14 +109,9 @@ def test_worker_processes_decide_alike(tmp_path, monkeypatch, fmt):
     path.write_bytes((CORPUS / "duplicate-after-invalid.jsonl").read_bytes() * 3)
     outputs = []
     for jobs in (1, 2):
-        writer_cls = FORMATS[fmt]
-        request = RunRequest(Policy(as_of=dt.date.fromisoformat(AS_OF)), Inputs((str(path),)),
-                             RunOptions(conditions=writer_cls.needs_conditions, jobs=jobs))
-        current = pipeline.run(request, render=writer_cls.render_record if writer_cls.streams else None)
-        out = io.StringIO()
-        summary = current.write_to(writer_for(fmt, out, current.info))
+        out, summary = run_formatted(path, fmt, jobs)
         assert summary.services == 33 and summary.verdicts["error"] == 31  # only the first b and c stand
-        outputs.append(out.getvalue())
+        outputs.append(out)
     assert outputs[0] == outputs[1]
 
 

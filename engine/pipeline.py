@@ -34,12 +34,13 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from .compare import Baseline, BaselineTally, Review, Snapshot, load_previous, load_snapshot
 from .evaluate import EvalSpec, Outcome, outcomes
-from .evaluate.batch import PENDING, DuplicateGuard, SeenIds, judge_pending, label_of, record_id
+from .evaluate.batch import PENDING, DuplicateGuard, finish_pending
 from .evaluate.coverage import CoverageProbe, deciding_paths
 from .evaluate.parallel import outcome_of
 from .explain.coverage import CoverageCount
 from .ingest import expand_catalogs, read_catalog
 from .ingest.fastcheck import set_max_depth
+from .ingest.ids import SeenIds, label_of, record_id
 from .ingest.mapping import ReadStats, read_mapped
 from .ingest.mapping.session import prepare_mapping
 from .ingest.mapping.sources import fact_sources
@@ -226,18 +227,19 @@ def facts_document(inputs: Inputs, limits: Limits = DEFAULT_LIMITS) -> dict:
     records = list(read_inputs(inputs, limits, stats, prepared=prepared))
     name = getattr(inputs.mapping, "name", inputs.mapping)
     doc = document(records, stats, None if name is None else str(name))
-    doc["coverage"] = _facts_coverage(records, prepared).to_dict()
+    doc["coverage"] = _facts_coverage(records, doc["services"], prepared).to_dict()
     return doc
 
 
-def _facts_coverage(records: list, prepared: Optional[tuple]):
+def _facts_coverage(records: list, entries: list, prepared: Optional[tuple]):
     """Data coverage of the facts alone: what the bundled ITIL 4 pack's deciding rules
-    would read, recorded by how many valid records (no rules run, so nothing blocks)."""
+    would read, recorded by how many valid records (no rules run, so nothing blocks);
+    ``entries``: the document's, which say which records are errors (duplicates too)."""
     probe = CoverageProbe(load_policy(Policy()).program)
     count = CoverageCount(probe.paths)
-    for raw in records:
-        fact, errors = validate(raw.data) if raw.problem is None else (None, ())
-        if fact is not None and not raw.errors:
+    for raw, listed in zip(records, entries):
+        fact, errors = validate(raw.data) if "errors" not in listed else (None, ())
+        if fact is not None:
             count.add(probe.masks(ServiceResult(0, fact["id"], None, "", facts=fact, provenance=raw.provenance)))
     return count.result(fact_sources(*prepared) if prepared is not None else None)
 
@@ -265,7 +267,7 @@ def _first_with_id(records: Iterable[RawRecord], wanted: str) -> Iterator[RawRec
 
 def _mark_repeats(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
     """Mark each record whose id an earlier record had: it is validated, not evaluated,
-    until the run knows (in input order) whether it is a duplicate (see _Accounting)."""
+    and the run makes it a duplicate in input order (see _Accounting)."""
     seen = SeenIds()
     for raw in records:
         rid = record_id(raw)
@@ -275,10 +277,11 @@ def _mark_repeats(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
 
 
 class _Accounting:
-    """In input order: the later of two valid records with one id becomes an error.
+    """In input order: a record whose id an earlier record had, valid or not, becomes an error.
 
-    A repeat (see _mark_repeats) that turns out not to be a duplicate, because
-    the earlier record was invalid, is judged here, as it would have been."""
+    Every record claims its id (DuplicateGuard); a repeat (see _mark_repeats)
+    comes back unrendered, so its duplicate error joins its own errors. One
+    that stands after all (the cheap look at its id was wrong) is finished here."""
 
     def __init__(self, spec: EvalSpec, render: Optional[Callable]):
         self.spec, self.render = spec, render
@@ -286,9 +289,10 @@ class _Accounting:
         self.evaluator = None
 
     def checked(self, outcome: Outcome) -> Outcome:
-        if outcome.verdict == ERROR or outcome.id is None:
+        if outcome.id is None and outcome.verdict != PENDING:
             return outcome
-        probe = ServiceResult(outcome.position, outcome.id, outcome.name, outcome.verdict, source=outcome.source)
+        probe = outcome.result if outcome.result is not None else \
+            ServiceResult(outcome.position, outcome.id, outcome.name, outcome.verdict, source=outcome.source)
         duplicate = self.guard.check(probe)
         if duplicate is not None:
             return Outcome(duplicate.position, duplicate.id, duplicate.name, duplicate.source, ERROR, (),
@@ -297,7 +301,7 @@ class _Accounting:
             return outcome
         if self.evaluator is None:
             self.evaluator = self.spec.evaluator()
-        return outcome_of(judge_pending(outcome.result, self.evaluator), self.render, self.evaluator)
+        return outcome_of(finish_pending(outcome.result, self.evaluator), self.render, self.evaluator)
 
     def close(self) -> None:
         self.evaluator = None  # the spec's evaluator stays with the process (EvalSpec.evaluator)

@@ -19,7 +19,7 @@ from valuate.engine.evaluate.findings import RuleLayout
 from valuate.engine.ingest.validate import validate
 from valuate.engine.schema import FactSchema
 from valuate.engine.rules.conditions import Scope, parse_condition
-from valuate.engine.rules.language import Group, Pack, Parameter, Rule, leaves, walk
+from valuate.engine.rules.language import Group, Pack, Parameter, Rule, walk
 from valuate.engine.documents import Reader
 
 SCHEMA = FactSchema.default()
@@ -127,8 +127,9 @@ facts = st.fixed_dictionaries({"id": st.just("s")}, optional={
         "impact": st.sampled_from([1, 2, 3, 5]), "enabled_by": st.lists(STR_VALUES, max_size=2),
         "description": STR_VALUES}), max_size=3),
 })
-# A rule's condition, with an applies_when half of the time.
-rules = st.tuples(conditions, st.one_of(st.none(), groups(top_leaf, 3)))
+# A rule's condition, with an applies_when half of the time: any tree a condition can be
+# (groups, negations, list quantifiers, parameters, is: absent ...), since both compile alike.
+rules = st.tuples(conditions, st.one_of(st.none(), groups(st.one_of(top_leaf, quantified), 4)))
 
 
 def _parse(reader, doc, path):
@@ -159,12 +160,13 @@ def test_durable_rules_agrees_with_reference(docs, fact_list):
         assume(all(word not in str(err) for word in ("alternative paths", "nodes", "expression entries")))
         raise
     evaluator = Evaluator(program, dt.date(2026, 11, 28))
+    layouts = [RuleLayout(compiled, {}) for compiled in program.rules]
     try:
         for raw in fact_list:
             fact, errors = validate(raw)
             assert fact is not None, errors
             decided = evaluator.statuses(fact, {})
-            for compiled in program.rules:
+            for compiled, layout in zip(program.rules, layouts):
                 expect_root = reference.evaluate(compiled.rule.condition, fact, PARAMS)
                 got = decided[compiled.index].get(0, "unknown")
                 assert got == expect_root, (compiled.rule.condition.describe(), fact)
@@ -172,28 +174,54 @@ def test_durable_rules_agrees_with_reference(docs, fact_list):
                     node = compiled.nodes[idx]
                     want = reference.evaluate(node, fact, PARAMS)
                     assert decided[compiled.index].get(idx, "unknown") == want, (node.describe(), fact)
-                status = RuleLayout(compiled, {}).status(decided[compiled.index])
+                # every node, groups included, of the condition and of applies_when, as the
+                # findings compose them from durable-rules' decisions
+                statuses = layout.statuses(decided[compiled.index])
+                for idx, node in enumerate(compiled.nodes):
+                    assert statuses[idx] == reference.evaluate(node, fact, PARAMS), (node.describe(), fact)
+                status = layout.status(decided[compiled.index])
                 assert status == reference.rule_status(compiled.rule, fact, PARAMS), (compiled.rule.describe(), fact)
+            # the findings as every output builds them, explanation trees and messages included
+            findings, _ = evaluator.findings(fact, explain=True)
+            for finding in findings:
+                rule = program.rule(finding.rule).rule
+                assert finding.status == reference.rule_status(rule, fact, PARAMS), (rule.describe(), fact)
+                if finding.status == "unknown":  # names a fact that is really not recorded
+                    assert finding.missing, (rule.describe(), fact)
     finally:
         evaluator.close()
 
 
-def test_generated_conditions_exercise_every_kind():
-    """A guard on the generator itself: it reaches quantifiers, groups and params."""
+def kinds_reached(strategy, tree_of) -> set:
+    """Every node kind, operator, operand kind, case-insensitive operator and test the trees
+    that ``tree_of(generated)`` picks reach over 200 examples."""
     seen = set()
 
     @settings(max_examples=200, deadline=None)
-    @given(conditions)
+    @given(strategy)
     def collect(doc):
-        cond = _pack([doc]).rules[0].condition
-        for node in walk(cond):
-            seen.add(node.kind if isinstance(node, Group) else node.op)
-        for leaf in leaves(cond):
-            if leaf.operand is not None:
-                seen.add(f"operand:{leaf.operand.kind}")
-            if leaf.case:
-                seen.add(f"case:{leaf.op}")
+        tree = tree_of(_pack([doc]).rules[0])
+        for node in walk(tree) if tree is not None else ():
+            if isinstance(node, Group):
+                seen.add(node.kind)
+                continue
+            seen.update({node.op, f"is:{node.test}" if node.op == "is" else node.op})
+            if node.operand is not None:
+                seen.add(f"operand:{node.operand.kind}")
+            if node.case:
+                seen.add(f"case:{node.op}")
 
     collect()
+    return seen
+
+
+def test_generated_conditions_exercise_every_kind():
+    """A guard on the generator itself: it reaches quantifiers, groups and params."""
     assert {"all", "any", "not", "is", "any_item", "all_items", "eq", "contains", "operand:param", "operand:fact",
-            "case:eq", "case:in", "case:contains"} <= seen
+            "case:eq", "case:in", "case:contains"} <= kinds_reached(conditions, lambda rule: rule.condition)
+
+
+def test_generated_applies_when_exercise_every_kind():
+    """applies_when trees reach negations, alternatives, quantifiers and absence tests too."""
+    assert {"all", "any", "not", "is:absent", "any_item", "all_items", "contains", "operand:param",
+            "operand:fact"} <= kinds_reached(rules, lambda rule: rule.applies_when)

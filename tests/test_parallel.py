@@ -84,7 +84,7 @@ def test_a_crashing_record_is_reported_not_lost(tmp_path, small_chunks, monkeypa
 
 
 def test_digest_table_keeps_every_key_through_growth_and_collisions():
-    from valuate.engine.evaluate.batch import _DigestTable
+    from valuate.engine.ingest.ids import _DigestTable
     table = _DigestTable(capacity=4)
     keys = [k << 20 for k in range(1, 3000)]  # equal low bits: every key starts at the same slot
     for i, k in enumerate(keys):

@@ -110,9 +110,9 @@ class RuleLayout:
         out = [decided.get(i, UNKNOWN) for i in range(len(self.kinds))]
         for i in self.groups:
             composed = kleene(self.kinds[i], [out[c] for c in self.children[i]])
-            if i in self.roots:
-                if composed != out[0]:
-                    raise EngineError(f"rule {self.rule.id}: durable-rules decided {out[0]} but its "
+            if i in self.roots:  # each root (the condition's, applies_when's) against its own decision
+                if composed != out[i]:
+                    raise EngineError(f"rule {self.rule.id}: durable-rules decided {out[i]} but its "
                                       f"conditions compose to {composed}")
             else:
                 out[i] = composed
@@ -138,12 +138,20 @@ class RuleLayout:
         # Only unknown leaves under unknown parents count: an unknown branch of
         # an ``any`` that is met anyway is not why the rule is unknown.
         nodes = self.compiled.nodes
-        gaps = [m for i in self.reasons(statuses, UNKNOWN, root) if i in self.leaf_paths
+        gaps = [m for i in self._unknown_leaves(statuses, root) if i in self.leaf_paths
                 for m in facts.gaps(nodes[i])]
         if not gaps:  # unknown inside list items: name the item fields that are absent
             tree = build(nodes[root], self._decided(statuses), [root], facts)
             return tree.missing
         return tuple(dict.fromkeys(gaps))
+
+    def _unknown_leaves(self, statuses: list, index: int) -> list:
+        """The leaves that make node ``index`` unknown: ``not`` is unknown exactly when what
+        it negates is, so the search goes on below it (a reason in itself only for met / not met)."""
+        out = []
+        for i in self.reasons(statuses, UNKNOWN, index):
+            out.extend(self._unknown_leaves(statuses, self.children[i][0]) if self.kinds[i] == "not" else [i])
+        return out
 
     def tree(self, decided: dict, facts: Facts, root: int) -> ConditionResult:
         """The explanation tree: the condition's, or why the rule does not (or may not) apply."""

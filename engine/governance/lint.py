@@ -133,11 +133,27 @@ def _conditions(pack, schema: FactSchema) -> list:
     for rule in pack.rules:
         for f in analyse(rule.condition, type_of):
             out.append(_problem(rule, f))
+        # applies_when is compiled and run like the condition, so it is reasoned about alike
+        for f in analyse(rule.applies_when, type_of) if rule.applies_when is not None else ():
+            out.append(_applies_problem(rule, f) if f.root else _problem(rule, f))
     return out
 
 
 def _shown(leaf) -> str:
     return replace(leaf, label=None).describe()
+
+
+def _applies_problem(rule, f) -> Problem:
+    """A proof about a whole applies_when: the rule never applies, or applies wherever recorded."""
+    loc = getattr(f.origin, "location", None) or rule.location
+    if f.kind == "never":
+        what = " and ".join(_shown(a) for a in f.atoms)
+        return Problem(f"rule {rule.id} never applies: its applies_when needs {what}, which cannot all hold",
+                       loc, "warning", "never-applies")
+    paths = sorted({a.path for a in f.atoms})
+    return Problem(f"rule {rule.id} applies to every service that records {', '.join(paths)}: its "
+                   f"applies_when ({' or '.join(_shown(a) for a in f.atoms)}) always holds", loc, "warning",
+                   "always-applies")
 
 
 def _problem(rule, f) -> Problem:

@@ -65,7 +65,9 @@ def _lines(result: ServiceResult) -> list[str]:
     lines = [f"{MARKS[result.verdict]} {result.verdict:<13} {label}{name}"]
     if result.verdict == ERROR:
         where = f" ({result.source})" if result.source else ""
-        lines += [f"      {e}{where}{BASELINE_MARKS.get(result.baseline, '')}" for e in result.errors]
+        # an error from a mapped field names its export record already (its provenance)
+        lines += [f"      {e}{where if e.provenance is None else ''}{BASELINE_MARKS.get(result.baseline, '')}"
+                  for e in result.errors]
         return lines
     for f in result.findings:
         if f.counts and f.failing and (result.verdict != VALUABLE or f.waived):

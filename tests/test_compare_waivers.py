@@ -219,5 +219,7 @@ def test_waived_is_its_own_count_where_met_is_counted(cli, repo):
     assert "3 valuable, 2 valuable under a waiver, 4 not valuable" in github.splitlines()[-1]
     doc = _json(cli, SAMPLE, "--as-of", AS_OF, "--waivers", WAIVERS)
     assert doc["summary"]["valuable"] == 5 and doc["summary"]["valuable_waived"] == 2
+    explained = cli("explain", SAMPLE, "crm", "--as-of", AS_OF, "--waivers", WAIVERS).stdout
+    assert "├─ ⚑ warranty: waived\n│  ├─ ⚑ availability: waived\n" in explained
     junit = ET.fromstring(_out(cli, "junit", SAMPLE, "--as-of", AS_OF, "--waivers", WAIVERS))
     assert junit.get("failures") == "4"  # a waived service passes its test

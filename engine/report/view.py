@@ -25,7 +25,7 @@ VERDICT_WORDS = {"valuable": "valuable", "not_valuable": "not valuable",
 # A verdict never rests on colour alone: each has its own symbol, in every format.
 VERDICT_SYMBOL = {"valuable": "✓", "not_valuable": "✗", "indeterminate": "?", "error": "!"}
 # WAIVED (model.values) is also the chip of a service valuable only because a waiver covers a failure
-WAIVED_SYMBOL = "⚑"  # a criterion met only under a waiver: neither ✓ nor ✗
+WAIVED_SYMBOL = SYMBOL[WAIVED]  # a criterion met only under a waiver: neither ✓ nor ✗
 # Where a count of met or of valuable is shown, waived is counted apart; in that order.
 STATUS_KEYS = (MET, WAIVED, NOT_MET, UNKNOWN)
 VERDICT_KEYS = (VERDICTS[0], WAIVED) + VERDICTS[1:]
@@ -216,7 +216,7 @@ def rows(c: Optional[ConditionResult], depth: int = 0) -> list:
 
 
 def symbol(status: str) -> str:
-    return WAIVED_SYMBOL if status == WAIVED else SYMBOL.get(status, NOT_APPLICABLE)
+    return SYMBOL.get(status, NOT_APPLICABLE)
 
 
 def show(value: Any) -> str:

@@ -306,7 +306,9 @@ def baseline_create(ctx, catalogs, output, **opts) -> None:
         # the earlier baseline at OUTPUT is read (for its dates) and replaced, as intended
         with atomic_output(output, [f for f in resolved.files_read() if f != output]) as fh:
             dump_baseline(doc, fh)
-        _error(f"valuate: wrote {output}: {doc['entries']} findings of {summary.services} services")
+        left_out = (f"; {summary.waived} waived findings left out (each is new once its waiver ends)"
+                    if summary.waived else "")
+        _error(f"valuate: wrote {output}: {doc['entries']} findings of {summary.services} services{left_out}")
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))

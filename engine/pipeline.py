@@ -106,7 +106,8 @@ class Run:
                 if review is not None and outcome.result is not None:
                     outcome = replace(outcome, result=review.mark(outcome.result))
                 self._warn(outcome)
-                self.summary.count(outcome.verdict, outcome.criteria, outcome.waived, outcome.not_applicable)
+                self.summary.count(outcome.verdict, outcome.criteria, outcome.waived, outcome.not_applicable,
+                                   outcome.valuable_by_waiver)
                 self._used.update(outcome.waivers_used)
                 coverage.add(outcome.coverage)
                 yield outcome

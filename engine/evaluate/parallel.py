@@ -55,6 +55,7 @@ class Outcome:
     waivers_used: tuple = ()  # indices of the waivers that applied
     coverage: tuple = ()  # the coverage probe's masks (evaluate/coverage.py), for a judged service
     warnings: tuple = ()  # RecordError: the record's unknown keys (not errors without --strict)
+    valuable_by_waiver: bool = False  # valuable only because a waiver covers a deciding failure
 
 
 @dataclass(frozen=True)
@@ -98,12 +99,12 @@ def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Eva
                        warnings=result.warnings)
     waivers = evaluator.waivers
     return Outcome(result.position, result.id, result.name, result.source, result.verdict,
-                   tuple((c.name, c.status) for c in result.criteria),
+                   tuple((c.name, result.status_of(c.name)) for c in result.criteria),
                    render(result) if render is not None else None,
                    None if render is not None else result,
                    sum(1 for f in result.findings if f.waived), not_applicable(result),
                    waivers.used_in(result) if waivers is not None else (),
-                   evaluator.coverage.masks(result), result.warnings)
+                   evaluator.coverage.masks(result), result.warnings, result.valuable_by_waiver)
 
 
 _worker: dict = {}

@@ -21,12 +21,12 @@ place, a new one goes before the default (``settle``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Optional
 
 from ..errors import Location
 from .conditions import Scope, parse_condition
-from .language import Condition, leaves
+from .language import Condition, Group, leaves
 from ..documents import Reader, join, kind_of
 
 
@@ -88,6 +88,7 @@ def parse_cases(r: Reader, node: dict, path: str, scope: Scope,
         r.error("'cases' needs at least one case", loc)
         return None
     cases, ok = [], True
+    seen: dict = {}  # the 'when', labels aside -> (case number, its location)
     for i, raw in enumerate(body):
         cpath = join(sub, i)
         cloc = r.at(body, i, cpath)
@@ -107,6 +108,7 @@ def parse_cases(r: Reader, node: dict, path: str, scope: Scope,
         if "when" in raw:
             when = parse_condition(r, raw["when"], raw, "when", join(cpath, "when"), scope)
             ok = ok and when is not None
+            ok = _once(r, when, i, cloc, seen) and ok
         elif not last:
             r.error(f"only the last case may omit 'when' (case {i + 1} of {len(body)} has none)", cloc)
             ok = False
@@ -116,6 +118,29 @@ def parse_cases(r: Reader, node: dict, path: str, scope: Scope,
     if len(cases) == 1 and cases[0].when is None:
         return cases[0].value  # a default alone is a plain value
     return ParamCases(tuple(cases), r.at(node, None, path), partial=cases[-1].when is not None)
+
+
+def _once(r: Reader, when: Optional[Condition], i: int, loc: Location, seen: dict) -> bool:
+    """A 'when' given twice in one list is an error naming both cases: of a refining list
+    the later would silently replace the earlier (settle), of a full one never apply."""
+    if when is None:
+        return True
+    key = unlabelled(when)
+    if key not in seen:
+        seen[key] = (i, loc)
+        return True
+    first, where = seen[key]
+    r.error(f"cases {first + 1} and {i + 1} have the same 'when' ({key.describe()}), at line "
+            f"{where.line} and line {loc.line}: one value per 'when'; keep one of them", loc, code="param")
+    return False
+
+
+def unlabelled(cond: Condition) -> Condition:
+    """The condition without its labels and messages: two 'when's that test the same are the same."""
+    if isinstance(cond, Group):
+        return replace(cond, label=None, messages=None, children=tuple(unlabelled(c) for c in cond.children))
+    inner = unlabelled(cond.inner) if cond.inner is not None else None
+    return replace(cond, label=None, messages=None, inner=inner)
 
 
 def settle(value: Any, below: Any, default: Any) -> Any:

@@ -9,10 +9,12 @@ A profile may give a parameter one value per kind of service::
         - value: 99.5              # the last case has no 'when': everything else
 
 The first case whose ``when`` is met applies. If a ``when`` before the one
-that applies is unknown (its fact is missing), the value is unknown, and so
-is every comparison with it: unknown is never silently the default. The
-compiler turns ``x >= {param: p}`` into durable-rules conditions that encode
-this selection (``engine/compile/conditions.py``); nothing is decided here.
+that applies is unknown (its fact is missing), the value is unknown: unknown
+is never silently the default. A comparison with it is then met only if it
+holds for the value of every case (whichever applies, it holds), not met only
+if it fails for every one, and unknown otherwise. The compiler turns
+``x >= {param: p}`` into durable-rules conditions that encode this
+(``engine/compile/conditions.py``); nothing is decided here.
 
 ``value: default`` is the pack's default. A list whose last case has a
 ``when`` refines the value it is laid over (the profile it extends, or the
@@ -47,6 +49,10 @@ class ParamCases:
     cases: tuple  # Case, the last one without 'when' (unless partial)
     location: Optional[Location] = field(default=None, compare=False, repr=False)
     partial: bool = False  # no default of its own: refines the value below it (settle)
+    # Decide a comparison where every case gives the same status, whichever applies
+    # (compile/conditions.select); the compiler turns it off for a rule that would
+    # pass durable-rules' limits with it (compile/program.py), never otherwise.
+    agree: bool = field(default=True, compare=False, repr=False)
 
     def values(self) -> list:
         return [c.value for c in self.cases]

@@ -57,9 +57,8 @@ class LintResult:
 
     def text(self) -> str:
         lines = [str(p) for p in self.problems]
-        notes = f", {len(self.notes)} note{'s' * (len(self.notes) != 1)}" if self.notes else ""
         lines.append(f"{len(self.errors)} error{'s' * (len(self.errors) != 1)}, "
-                     f"{len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}{notes} "
+                     f"{len(self.warnings)} warning{'s' * (len(self.warnings) != 1)} "
                      f"in {len(self.packs)} pack{'s' * (len(self.packs) != 1)}")
         return "\n".join(lines) + "\n"
 

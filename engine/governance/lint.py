@@ -22,9 +22,8 @@ from ..policy.days import check_day_windows
 from ..schema import FactSchema
 from ..rules import read_pack
 from ..rules.requires import ordered
-from ..rules.derived import output_types
 from ..policy.profiles import apply_profile, load_profile
-from .satisfiable import analyse, statuses
+from .satisfiable import analyse, statuses, types_of
 from ..model import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN
 from ..rules.language import RULE_STATUSES, STATUSES
 from ..rules.reach import Reads
@@ -134,11 +133,7 @@ def _across_packs(packs: list) -> list:
 
 
 def _conditions(pack, schema: FactSchema) -> list:
-    derived = output_types(pack.derived)
-
-    def type_of(path: str):
-        return derived.get(path) if path.startswith("derived.") else schema.lookup(path)
-
+    type_of = types_of([pack], schema)
     out = []
     for rule in pack.rules:
         for f in analyse(rule.condition, type_of):
@@ -160,14 +155,9 @@ _NEVER = {MET: ("error", "never-holds", "can never be met"),
 def _unreachable(packs: list, params: dict, schema: FactSchema) -> list:
     """Which statuses each rule can never give (satisfiable.statuses), beyond what the
     condition checks above already said."""
-    reads = Reads.of(packs, params)
-    out = []
+    reads, out = Reads.of(packs, params), []
     for pack in packs:
-        derived = output_types(pack.derived)
-
-        def type_of(path: str):
-            return derived.get(path) if path.startswith("derived.") else schema.lookup(path)
-
+        type_of = types_of([pack], schema)
         for rule in pack.rules:
             said = {MET if f.kind == "never" else NOT_MET for f in analyse(rule.condition, type_of) if f.root}
             wanted = RULE_STATUSES if rule.applies_when is not None else STATUSES

@@ -38,10 +38,9 @@ from ..model import ERROR, FINDING_STATUSES, NOT_APPLICABLE, VERDICTS
 from ..pipeline import run
 from ..policy import LoadedPolicy, load_policy
 from ..request import Inputs, Policy, RunOptions, RunRequest
-from ..rules.derived import output_types
 from ..rules.language import Pack
 from ..rules.reach import Reads
-from .satisfiable import statuses
+from .satisfiable import statuses, types_of
 from ..yamlio import load_single, read_text
 
 DEFAULT_AS_OF = _dt.date(2026, 11, 28)
@@ -90,11 +89,7 @@ def possible_statuses(rule, program) -> set:
     """The statuses ``rule`` can give under the compiled ``program``: the satisfiability
     checker's (satisfiable.statuses), so that no test is asked of a status that cannot
     occur, such as unknown for ``owner is present and owner != ""``."""
-    derived = {path: t for p in program.packs for path, t in output_types(p.derived).items()}
-
-    def type_of(path: str):
-        return derived.get(path) if path.startswith("derived.") else FactSchema.default().lookup(path)
-
+    type_of = types_of(program.packs, FactSchema.default())
     return set(statuses(rule, Reads.of(program.packs, program.params), type_of))
 
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from ..model import MET, NOT_APPLICABLE, NOT_MET
-from ..schema import FieldType
+from ..schema import FactSchema, FieldType
+from ..rules.derived import output_types
 from ..rules.language import COMPARE_OPS, QUANTIFIERS, SET_OPS, TESTS, Group, Leaf
 from ..rules.reach import reachable
 
@@ -77,6 +78,12 @@ def analyse(cond, type_of: Callable[[str], Optional[FieldType]]) -> list[Finding
     can_meet, can_fail = _possible(root, type_of)
     return [Finding(f.kind, f.origin, f.atoms, (f.kind == "never" and not can_meet)
                     or (f.kind == "always" and not can_fail)) for f in found]
+
+
+def types_of(packs, schema: FactSchema) -> Callable[[str], Optional[FieldType]]:
+    """The type of a fact path or of a derived fact of ``packs``, for the checks here."""
+    derived = {path: t for p in packs for path, t in output_types(p.derived).items()}
+    return lambda path: derived.get(path) if path.startswith("derived.") else schema.lookup(path)
 
 
 def possible(cond, type_of: Callable[[str], Optional[FieldType]]) -> tuple[bool, bool]:

@@ -34,7 +34,7 @@ from ..rules import check_param_value
 from ..rules.param_cases import data_of, is_cases, parse_cases
 from ..rules.conditions import Scope
 from ..documents import Reader
-from ..model import ERROR, FINDING_STATUSES, NOT_APPLICABLE, VERDICTS
+from ..model import ERROR, FINDING_STATUSES, VERDICTS
 from ..pipeline import run
 from ..policy import LoadedPolicy, load_policy
 from ..request import Inputs, Policy, RunOptions, RunRequest

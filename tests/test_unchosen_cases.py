@@ -143,3 +143,16 @@ def test_the_every_case_branch_yields_to_durable_rules_limits():
         assert decided[1].get(0) == "met"  # ONE: 20 >= 10, 5 and 1 alike
     finally:
         evaluator.close()
+
+
+def test_cases_of_one_value_need_no_case_chosen(cli, tmp_path):
+    """Found by the differential test: every case giving the same value decides the comparison."""
+    profile = tmp_path / "p.yaml"
+    profile.write_text("parameters:\n  min_headroom:\n    cases:\n      - {when: {fact: tier, eq: 1}, value: 0.2}\n"
+                       "      - {value: 0.2}\n")
+    catalog = tmp_path / "c.yaml"
+    catalog.write_text("- {id: x, warranty: {capacity: {peak_demand: 50, max_capacity: 100}}}\n")
+    doc = json.loads(cli("check", str(catalog), "--profile", str(profile), "--as-of", AS_OF, "--format", "json",
+                         "--fail-on", "never").output)
+    war = next(f for f in doc["services"][0]["findings"] if f["rule"] == "WAR-002")
+    assert war["status"] == "met" and war["message"].endswith("(at least 0.2 required)")

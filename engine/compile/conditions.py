@@ -199,9 +199,8 @@ def select(cases: ParamCases, body) -> dict:
         met, not_met = both(case.when, {})
         branches.append(conj(before + [met, body(case.value)]))
         before.append(not_met)
-    values = list(dict.fromkeys(c.value for c in cases.cases))
-    if cases.agree and cases.cases[-1].when is None and len(values) > 1:
-        branches.append(conj([body(v) for v in values]))
+    if cases.agree and cases.cases[-1].when is None:  # (cases of one value: that value, plainly)
+        branches.append(conj([body(v) for v in dict.fromkeys(c.value for c in cases.cases)]))
     return disj(branches)
 
 

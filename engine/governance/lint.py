@@ -159,13 +159,23 @@ def _unreachable(packs: list, params: dict, schema: FactSchema) -> list:
     for pack in packs:
         type_of = types_of([pack], schema)
         for rule in pack.rules:
-            said = {MET if f.kind == "never" else NOT_MET for f in analyse(rule.condition, type_of) if f.root}
+            said = _said(rule, type_of)
             wanted = RULE_STATUSES if rule.applies_when is not None else STATUSES
             can = statuses(rule, reads, type_of)
             for status in (s for s in wanted if s not in can and s not in said):
                 severity, code, text = _NEVER[status]
                 out.append(Problem(f"rule {rule.id} {text}", rule.location, severity, code))
     return out
+
+
+def _said(rule, type_of) -> set:
+    """The statuses the proofs about whole conditions already rule out (never met, never
+    not met; for applies_when, never applies or always applies), so as not to say them twice."""
+    said = {MET if f.kind == "never" else NOT_MET for f in analyse(rule.condition, type_of) if f.root}
+    for f in analyse(rule.applies_when, type_of) if rule.applies_when is not None else ():
+        if f.root:
+            said |= {MET, NOT_MET} if f.kind == "never" else {NOT_APPLICABLE}
+    return said
 
 
 def _shown(leaf) -> str:

@@ -35,7 +35,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from .compare import Baseline, BaselineTally, Review, Snapshot, load_previous, load_snapshot
 from .evaluate import EvalSpec, Outcome, outcomes
 from .evaluate.batch import PENDING, DuplicateGuard, finish_pending
-from .evaluate.coverage import CoverageProbe, deciding_paths
+from .evaluate.coverage import CoverageProbe, coverage_plan
 from .evaluate.parallel import outcome_of
 from .explain.coverage import CoverageCount
 from .ingest import expand_catalogs, read_catalog
@@ -95,7 +95,7 @@ class Run:
                         sources, options.strict)
         render = partial(self.render, run=self.info) if self.render is not None else None
         account = _Accounting(spec, render)
-        coverage = CoverageCount(deciding_paths(self.policy.program))
+        coverage = CoverageCount(coverage_plan(self.policy.program))
         tally = BaselineTally(self.baseline) if self.baseline is not None else None
         review = Review(self.previous, self.info.as_of) if self.previous is not None else None
         try:
@@ -237,7 +237,7 @@ def _facts_coverage(records: list, entries: list, prepared: Optional[tuple]):
     would read, recorded by how many valid records (no rules run, so nothing blocks);
     ``entries``: the document's, which say which records are errors (duplicates too)."""
     probe = CoverageProbe(load_policy(Policy()).program)
-    count = CoverageCount(probe.paths)
+    count = CoverageCount(probe.plan, judged=False)
     for raw, listed in zip(records, entries):
         fact, errors = validate(raw.data) if "errors" not in listed else (None, ())
         if fact is not None:

@@ -17,7 +17,7 @@ from valuate.engine.ingest.validate import validate
 from valuate.engine.schema import FactSchema
 from valuate.engine.rules.param_cases import Case, ParamCases
 from valuate.engine.rules.conditions import Scope, parse_condition
-from valuate.engine.rules.language import Pack, Parameter, Rule, leaves
+from valuate.engine.rules.language import Group, Pack, Parameter, Rule, leaves
 from valuate.engine.documents import Reader
 
 SCHEMA = FactSchema.default()
@@ -98,7 +98,11 @@ def test_fact_dependent_parameters_agree_with_reference(docs, raw_cases, fact_li
             for compiled in program.rules:
                 for idx in compiled.decided:
                     node = compiled.nodes[idx]
-                    want = reference.evaluate(node, fact, params)
+                    want = reference.evaluate(node, fact, params, agree=compiled.agree)
+                    if want != "unknown" and not isinstance(node, Group) and node.operand is not None \
+                            and node.operand.kind == "param" \
+                            and reference.select(params["p"], fact, params) is reference.UNKNOWN_VALUE:
+                        event("no case chosen, every case agrees")
                     assert decided[compiled.index].get(idx, "unknown") == want, (node.describe(), fact)
                 layout = RuleLayout(compiled, {})
                 statuses = layout.statuses(decided[compiled.index])

@@ -184,8 +184,12 @@ def select(cases: ParamCases, body) -> dict:
 
     (T(w1) and body(v1)) or (F(w1) and T(w2) and body(v2)) or ... or
     (F(w1) and ... and F(wn-1) and body(vn)). The branches exclude each other,
-    so at most one fires; when a ``when`` that comes first is unknown, no
-    branch fires and the comparison is unknown.
+    so at most one of them fires; when a ``when`` that comes first is unknown,
+    none does. Since some case always applies (the last has no ``when``), one
+    more branch, body(v1) and ... and body(vn), holds whichever case applies:
+    a comparison every case's value meets is met, one every value fails is not
+    met, without the facts that choose the case. Only where the values
+    disagree does a missing ``when`` fact leave the comparison unknown.
     """
     branches, before = [], []
     for case in cases.cases:
@@ -195,6 +199,8 @@ def select(cases: ParamCases, body) -> dict:
         met, not_met = both(case.when, {})
         branches.append(conj(before + [met, body(case.value)]))
         before.append(not_met)
+    if cases.agree and cases.cases[-1].when is None:  # (cases of one value: that value, plainly)
+        branches.append(conj([body(v) for v in dict.fromkeys(c.value for c in cases.cases)]))
     return disj(branches)
 
 

@@ -230,7 +230,7 @@ def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, miss
         if name in _REASONS:
             want = NOT_MET if status == NOT_APPLICABLE else _REASONS[name]
             return _reason_text(layout, statuses, want, facts, decided, root) or None
-        return facts.value(name)
+        return facts.said(name)
 
     return render(template, lookup)
 

@@ -97,6 +97,10 @@ def _leaf_edits(leaf: Leaf, want: str, ctx: Context) -> Optional[list]:
     if leaf.op == "is":
         test = leaf.test if want == MET else TESTS[leaf.test]
         return _test(leaf.path, test, ctx)
+    from .caseinv import by_case, unchosen
+    cases = unchosen(leaf, ctx)
+    if cases is not None:  # a threshold by case, none chosen: record what chooses one (caseinv.py)
+        return by_case(leaf, want, cases, ctx)
     if leaf.op == CONTAINS:  # add the entry; which entry to drop to make it fail is not ours to pick
         value = leaf.operand.value if leaf.operand.kind == "value" else ctx.params.get(leaf.operand.value)
         if want != MET or value is None:

@@ -14,7 +14,7 @@ from typing import Any, Optional
 from ..logic import kleene
 from ..model import MET, UNKNOWN, ConditionResult, format_value
 from ..rules.language import Group, Leaf
-from .words import leaf_failure, own_message
+from .words import leaf_failure, own_message, unchosen
 
 _PARTS: dict = {}  # path -> how to read it: ("derived",), ("param", name) or its parts
 
@@ -26,15 +26,25 @@ class Facts:
     rules' evidence, messages and explanations of one service.
     """
 
-    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen", "param_inputs", "bounds")
+    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen", "param_inputs", "bounds", "cases")
 
     def __init__(self, fact: dict, derived: dict, params: dict, derived_inputs: dict,
-                 param_inputs: Optional[dict] = None, bounds: Optional[dict] = None):
+                 param_inputs: Optional[dict] = None, bounds: Optional[dict] = None,
+                 cases: Optional[dict] = None):
         self.fact, self.derived, self.params = fact, derived, params
         self.derived_inputs = derived_inputs  # derived path -> input fact paths
         self._seen: dict = {}
         self.param_inputs = param_inputs or {}  # fact-dependent param -> fact paths its cases read
         self.bounds = bounds or {}  # lower-bound derived path -> the lists that make it exact
+        self.cases = cases or {}  # fact-dependent param -> its ParamCases (params: the value chosen, or None)
+
+    def said(self, path: str) -> Any:
+        """A value as a message names it: a fact-dependent parameter whose case is not
+        chosen reads as the values its cases give ("180 or 365"), not as unrecorded."""
+        value = self.value(path)
+        if value is None and path.startswith("param.") and path[6:] in self.cases:
+            return " or ".join(dict.fromkeys(format_value(c.value) for c in self.cases[path[6:]].cases))
+        return value
 
     def read_paths(self, leaf: Leaf) -> list:
         """Fact paths a leaf depends on, including those choosing a parameter's case."""
@@ -138,6 +148,8 @@ def _leaf(leaf: Leaf, status: str, facts: Facts) -> ConditionResult:
             missing = _item_gaps(leaf, facts)
     found = "" if status == MET else (own_message(leaf, status, facts, missing)
                                       or leaf_failure(leaf, status, facts, missing))
+    if status == UNKNOWN:
+        found = unchosen(leaf, facts, missing, found)
     kind = leaf.test if leaf.op == "is" else leaf.op
     return ConditionResult(leaf.describe(), status, kind, values, expected, missing, found=found)
 
@@ -147,7 +159,10 @@ def _expected(leaf: Leaf, facts: Facts) -> Optional[Any]:
     if op is None:
         return None
     if op.kind == "param":
-        return {"param": op.value, "value": facts.params.get(op.value)}
+        value = facts.params.get(op.value)
+        if value is None and op.value in facts.cases:  # no case chosen: what each one gives
+            return {"param": op.value, "value": None, "cases": facts.cases[op.value].describe()}
+        return {"param": op.value, "value": value}
     if op.kind == "fact":
         return {"fact": op.value, "value": _shown(facts.value(op.value))}
     return _shown(list(op.value) if isinstance(op.value, tuple) else op.value)

@@ -32,9 +32,30 @@ def own_message(node, status: str, facts, missing: tuple) -> Optional[str]:
             return list(missing) or None
         if name == "status":
             return status
-        return facts.value(name)
+        return facts.said(name)
 
     return render(template, lookup)
+
+
+def unchosen(leaf: Leaf, facts, missing: tuple, found: str) -> str:
+    """An unknown comparison with a fact-dependent parameter whose case cannot be chosen:
+    say which facts the case depends on and what each case gives. When the leaf's own
+    facts are recorded, that is all it lacks: its own words (written for its own facts
+    being absent) would name the wrong fact."""
+    op = leaf.operand
+    cases = facts.cases.get(op.value) if op is not None and op.kind == "param" else None
+    if cases is None or facts.params.get(op.value) is not None:
+        return found
+    choosing = cases.fact_paths()
+    absent = [p for p in choosing if p in missing]
+    if not absent:
+        return found
+    which = "which is" if len(absent) == 1 else "which are"
+    depends = f"{op.value} depends on {', '.join(absent)}, {which} not recorded: {cases.describe()}"
+    if all(m in choosing for m in missing):
+        seen = "; ".join(f"{p} = {format_value(_show(facts.value(p)))}" for p in leaf.fact_paths())
+        return f"{depends} ({seen})"
+    return f"{found}; {depends}"
 
 
 def leaf_failure(leaf: Leaf, status: str, facts, missing: tuple) -> str:
@@ -92,4 +113,4 @@ def _count(value: Any) -> str:
     return f"{n} entr{'y' if n == 1 else 'ies'}"
 
 
-__all__ = ["own_message", "leaf_failure", "group_failure", "MET"]
+__all__ = ["own_message", "leaf_failure", "group_failure", "unchosen", "MET"]

@@ -19,8 +19,11 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from ..schema import FieldType
+from ..model import MET, NOT_APPLICABLE, NOT_MET
+from ..schema import FactSchema, FieldType
+from ..rules.derived import output_types
 from ..rules.language import COMPARE_OPS, QUANTIFIERS, SET_OPS, TESTS, Group, Leaf
+from ..rules.reach import reachable
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,35 @@ def analyse(cond, type_of: Callable[[str], Optional[FieldType]]) -> list[Finding
     can_meet, can_fail = _possible(root, type_of)
     return [Finding(f.kind, f.origin, f.atoms, (f.kind == "never" and not can_meet)
                     or (f.kind == "always" and not can_fail)) for f in found]
+
+
+def types_of(packs, schema: FactSchema) -> Callable[[str], Optional[FieldType]]:
+    """The type of a fact path or of a derived fact of ``packs``, for the checks here."""
+    derived = {path: t for p in packs for path, t in output_types(p.derived).items()}
+    return lambda path: derived.get(path) if path.startswith("derived.") else schema.lookup(path)
+
+
+def possible(cond, type_of: Callable[[str], Optional[FieldType]]) -> tuple[bool, bool]:
+    """(can be met, can be not met) on values alone, each False only when proven."""
+    return _possible(nnf(cond), type_of)
+
+
+def statuses(rule, reads, type_of: Callable[[str], Optional[FieldType]]) -> frozenset:
+    """Every status ``rule`` can give: those its facts being recorded or absent allow
+    (rules/reach.py, ``reads`` a reach.Reads), less met / not met where the values
+    its conditions require cannot hold together (a proof, as everywhere here)."""
+    out = set(reachable(rule, reads))
+    meet, fail = possible(rule.condition, type_of)
+    if rule.applies_when is not None:
+        applies, skips = possible(rule.applies_when, type_of)
+        meet, fail = meet and applies, fail and applies
+        if not skips:
+            out.discard(NOT_APPLICABLE)
+    if not meet:
+        out.discard(MET)
+    if not fail:
+        out.discard(NOT_MET)
+    return frozenset(out)
 
 
 def _flat(node: Node, kind: str) -> list:

@@ -161,7 +161,9 @@ def _detail(c: ConditionResult) -> str:
         return ""
     seen = ", ".join(f"{p} = {_show(v)}" for p, v in c.values)
     expected = ""
-    if isinstance(c.expected, dict) and "param" in c.expected:
+    if isinstance(c.expected, dict) and "cases" in c.expected:  # which case applies is not known
+        expected = f" (threshold {c.expected['param']}: {c.expected['cases']}, whichever applies)"
+    elif isinstance(c.expected, dict) and "param" in c.expected:
         expected = f" (threshold {c.expected['param']} = {_show(c.expected['value'])})"
     elif c.expected is not None and not isinstance(c.expected, dict):
         expected = f" (expected {_show(c.expected)})"

@@ -106,8 +106,8 @@ def test_fact_dependent_parameters_agree_with_reference(docs, raw_cases, fact_li
                     assert decided[compiled.index].get(idx, "unknown") == want, (node.describe(), fact)
                 layout = RuleLayout(compiled, {})
                 statuses = layout.statuses(decided[compiled.index])
-                assert statuses == [reference.evaluate(n, fact, params) for n in compiled.nodes], fact
-                assert layout.status(decided[compiled.index]) == reference.rule_status(compiled.rule, fact, params)
+                assert statuses == [reference.evaluate(n, fact, params, agree=compiled.agree) for n in compiled.nodes], fact
+                assert layout.status(decided[compiled.index]) == reference.rule_status(compiled.rule, fact, params, agree=compiled.agree)
             if reads_p:  # durable-rules also says which case applied, for explanations
                 chosen = reference.select(params["p"], fact, params)
                 expected = None if chosen is reference.UNKNOWN_VALUE else chosen

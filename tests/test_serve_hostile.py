@@ -272,3 +272,67 @@ def test_the_policy_names_every_file_by_its_name(server):
     assert doc["packs"][0]["source"] == "itil4" or not doc["packs"][0]["source"].startswith("/")
     assert doc["waivers"]["file"] == "waivers.yaml" and doc["profile"]["files"] == ["profile.yaml"]
     assert doc["mapping"] == "own" and doc["digest"].startswith("sha256:")
+
+
+DEEP = b"[" * 600 + b'"v"' + b"]" * 600
+RAW_CASES = [  # (mapping, content type, body, status, error entries in a 200)
+    (None, "application/json", b'{"result": [{"sys_id": "a", "x": ' + DEEP + b'}, {"sys_id": "b"}]}', 200, 1),
+    (None, "application/json", b'{"result": [{"sys_id": "a"}], "result": [{"sys_id": "b"}]}', 422, 0),
+    (None, "application/json", b'{"result": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", 422, 0),
+    (None, "application/json", b'{"result": [{"sys_id": "a\\ud800"}, {"sys_id": "b"}]}', 200, 1),
+    (None, "application/json", b'{"result": [{"sys_id": "a", "x": NaN}, {"sys_id": ' + b"9" * 5000 + b"}]}", 200, 0),
+    (None, "application/json", b"\xff\xfe", 422, 0),
+    (None, "application/json", b"", 422, 0),
+    (None, "application/x-ndjson", b'{"result": [{"sys_id": "a", "x": ' + DEEP + b'}]}\n{"result": [{"sys_id": "b"}]}\n',
+     200, 1),
+    (None, "application/x-ndjson", b'{"result": [{"sys_id": "a"}]}\n' + b"[" * 100_000 + b"]" * 100_000 + b"\n",
+     200, 1),
+    ("gitlab", "application/yaml", b"services:\n  - name: a\n    name: b\n", 422, 0),
+    ("gitlab", "application/yaml", b"a: &a [1,2,3,4,5,6,7,8,9]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+                                   b"c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+                                   b"e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+                                   b"g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n", 422, 0),
+    ("gitlab", "application/yaml", b"!!python/object:os.system {}\n", 422, 0),
+    ("gitlab", "application/yaml", b"[" * 10_000 + b"]" * 10_000, 422, 0),
+    ("servicenow-csv", "text/csv", b'sys_id,name\n"a,b\n', 422, 0),
+    ("servicenow-csv", "text/csv", b"sys_id,name\na,\xff\n", 422, 0),
+    ("servicenow-csv", "text/csv", b"sys_id,name\n" + b"a,b\n" * 10_001, 413, 0),
+    ("gcloud", "application/json", b'{"services": [{"id": 1}], "services": []}', 422, 0),
+]
+
+
+@pytest.fixture(scope="module")
+def lenient(tmp_path_factory):
+    """A server whose own mapping takes any record with a sys_id."""
+    tmp = tmp_path_factory.mktemp("lenient")
+    (tmp / "tiny.yaml").write_text('records: "result[*]"\nfields:\n  id: sys_id\n  name: {from: x, optional: true}\n')
+    srv = Server(tmp, "--workers", "1", "--mapping", str(tmp / "tiny.yaml"))
+    srv.tmp = tmp
+    yield srv
+    srv.stop()
+
+
+@pytest.mark.parametrize("mapping, kind, body, status, errors", RAW_CASES)
+def test_hostile_raw_exports_get_a_4xx_or_error_records(lenient, mapping, kind, body, status, errors):
+    params = {"mapping": mapping} if mapping else {}
+    got = httpx.post(f"{lenient.url}/v1/evaluate/raw", params=params, content=body,
+                     headers={"Content-Type": kind}, timeout=60)
+    assert got.status_code == status, got.text[:500]
+    no_server_path(lenient, got)
+    if status == 200:
+        services = got.json()["services"]
+        assert len(services) == 2 and [s["verdict"] for s in services].count("error") == errors, services
+    assert "Traceback" not in lenient.stderr()
+
+
+def test_check_reads_a_mapped_export_nested_deep(tmp_path):
+    """Found through /v1/evaluate/raw: a mapped record 600 deep crashed check too (RecursionError)."""
+    (tmp_path / "m.yaml").write_text('records: "result[*]"\nfields:\n  id: sys_id\n')
+    (tmp_path / "e.json").write_bytes(b'{"result": [{"sys_id": "a", "x": ' + DEEP + b'}, {"sys_id": "b"}]}')
+    done = subprocess.run([sys.executable, "-m", "valuate", "check", str(tmp_path / "e.json"), "--mapping",
+                           str(tmp_path / "m.yaml"), "--format", "json", "--fail-on", "never"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    services = json.loads(done.stdout)["services"]
+    assert [s["verdict"] for s in services] == ["error", "indeterminate"]
+    assert "nested deeper than 32 levels" in services[0]["message"]

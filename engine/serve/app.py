@@ -217,15 +217,13 @@ def _as_of(request: Request):
 
 def _mapping(request: Request, snapshot: Snapshot):
     """A preset name, or the server's own mapping by its name: never a path from the request."""
-    from ..ingest.mapping.spec import presets
-
-    name, own = request.query_params.get("mapping"), snapshot.mapping_name
+    name, own, presets = request.query_params.get("mapping"), snapshot.mapping_name, snapshot.presets
     if name is None:
         if own is None:
-            raise Refused(400, "name a mapping: ?mapping=PRESET (" + ", ".join(presets()) + ")")
+            raise Refused(400, "name a mapping: ?mapping=PRESET (" + ", ".join(presets) + ")")
         return own
-    if name != own and name not in presets():
-        raise Refused(400, f"unknown mapping {name[:80]!r}; presets: {', '.join(presets())}"
+    if name != own and name not in presets:
+        raise Refused(400, f"unknown mapping {name[:80]!r}; presets: {', '.join(presets)}"
                       + (f"; this server's own: {own}" if own else ""))
     return name
 

@@ -54,6 +54,7 @@ class Snapshot:
     policy_doc: dict  # GET /v1/policy
     inputs: tuple  # every file or directory read: never an output
     mapping_name: Optional[str]  # the server's own mapping, by name
+    presets: tuple  # the preset names a request may give as ?mapping=
     redactor: Redactor
     payload: bytes
     loaded_at: str
@@ -91,8 +92,8 @@ def build(config: ServeConfig, generation: int, lint: bool = False) -> Snapshot:
     loaded_at = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     doc = describe(config, policy, generation, digest, loaded_at)
     doc = json.loads(redactor.text(json.dumps(doc, ensure_ascii=False)))
-    return Snapshot(generation, digest, policy.digest, headers, rules_json, doc, tuple(inputs), own, redactor,
-                    pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL), loaded_at)
+    return Snapshot(generation, digest, policy.digest, headers, rules_json, doc, tuple(inputs), own,
+                    tuple(presets()), redactor, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL), loaded_at)
 
 
 def build_refusing(config: ServeConfig, generation: int) -> Snapshot:

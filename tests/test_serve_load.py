@@ -196,3 +196,30 @@ def test_a_reload_does_not_stop_the_server(tmp_path):
         assert during.count("1") > 10 and during[-1] == "2" and {s for s, _ in answered} == {200}
     finally:
         srv.stop()
+
+
+def test_a_small_request_waiting_for_a_worker_goes_before_big_ones(tmp_path):
+    srv = Server(tmp_path, "--workers", "1", "--timeout", "60")
+    try:
+        finished, lock = [], threading.Lock()
+
+        def send(name: str, body: str) -> None:
+            explain = {"explain": "true"} if name == "big-0" else {}  # condition trees: it holds the worker longer
+            status = httpx.post(f"{srv.url}/v1/evaluate", params=explain, content=body, timeout=120).status_code
+            with lock:
+                finished.append((name, status))
+
+        big = json.dumps([{"id": f"s{i}", "outcomes": [{"effect": "positive"}]} for i in range(800)])
+        threads = [threading.Thread(target=send, args=("big-0", big))]
+        threads[0].start()
+        time.sleep(0.3)  # the first holds the worker
+        for name, body in (("big-1", big), ("big-2", big), ("small", '{"id": "small"}')):
+            threads.append(threading.Thread(target=send, args=(name, body)))
+            threads[-1].start()
+            time.sleep(0.1)  # the small one arrives last
+        for t in threads:
+            t.join()
+        names = [n for n, _ in finished]
+        assert {s for _, s in finished} == {200} and names.index("small") < names.index("big-1"), finished
+    finally:
+        srv.stop()

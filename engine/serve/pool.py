@@ -2,7 +2,9 @@
 
 Each worker is a child process (``child.py``) started with the snapshot's
 payload, talking over pipes: the loop never blocks on it. A request takes an
-idle worker, or waits for one until its deadline. A worker whose request
+idle worker, or waits for one until its deadline; when several wait, the
+smallest body goes first (a one-service request is not held behind a
+megabyte one, which keeps its own deadline). A worker whose request
 passes its deadline is killed at once and replaced, so timed-out work never
 piles up behind the next request; a worker that dies, busy or idle, is
 noticed (its exit is awaited) and replaced. A pool being retired after a
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import os
 import sys
 from collections import deque
@@ -86,7 +90,8 @@ class WorkerPool:
     def __init__(self, snapshot: Snapshot, size: int):
         self.snapshot, self.size = snapshot, size
         self.idle: deque = deque()
-        self.waiters: deque = deque()
+        self.waiters: list = []  # a heap of (body size, arrival, future): smallest first
+        self._arrivals = itertools.count()
         self.workers: set = set()
         self.closing = False
         self._tasks: set = set()
@@ -106,7 +111,7 @@ class WorkerPool:
     async def run(self, message: tuple, body: list, deadline: float) -> tuple:
         """The worker's (reply, answer bytes); TimeoutError past ``deadline`` (loop time), its worker
         then replaced."""
-        worker = await self._acquire(deadline)
+        worker = await self._acquire(deadline, sum(len(chunk) for chunk in body))
         try:
             reply = await asyncio.wait_for(worker.call(message, body), max(0.0, deadline - _now()))
         except BaseException:  # timed out, died, or the request was cancelled: the worker's state is unknown
@@ -115,14 +120,14 @@ class WorkerPool:
         self._release(worker)
         return reply
 
-    async def _acquire(self, deadline: float) -> Worker:
+    async def _acquire(self, deadline: float, size: int) -> Worker:
         while self.idle:
             worker = self.idle.popleft()
             if worker.alive:
                 return worker
             self._discard(worker)
         waiter = asyncio.get_running_loop().create_future()
-        self.waiters.append(waiter)
+        heapq.heappush(self.waiters, (size, next(self._arrivals), waiter))
         try:
             done, _ = await asyncio.wait({waiter}, timeout=max(0.0, deadline - _now()))
         except asyncio.CancelledError:
@@ -137,15 +142,17 @@ class WorkerPool:
 
     def _forget(self, waiter: asyncio.Future) -> None:
         waiter.cancel()
-        with contextlib.suppress(ValueError):
-            self.waiters.remove(waiter)
+        kept = [entry for entry in self.waiters if entry[2] is not waiter]
+        if len(kept) != len(self.waiters):
+            self.waiters[:] = kept
+            heapq.heapify(self.waiters)
 
     def _release(self, worker: Worker) -> None:
         if not worker.alive:
             self._discard(worker)
             return
         while self.waiters:
-            waiter = self.waiters.popleft()
+            waiter = heapq.heappop(self.waiters)[2]
             if not waiter.done():
                 waiter.set_result(worker)
                 return

@@ -504,24 +504,33 @@ def tune(ctx, catalogs, param, values, case, fmt, **opts) -> None:
               help="Seconds an evaluation may take before the request gets a 504.")
 @click.option("--max-pending", type=click.IntRange(min=1), default=None,
               help="Requests evaluated at once at most; beyond, 503 (default: 4 per worker).")
-def serve(ctx, host, port, workers, token_file, decision_log, timeout, max_pending, **opts) -> None:
+@click.option("--max-services", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Services (or export records) in one request at most; beyond, 413.")
+@click.option("--max-body-bytes", type=click.IntRange(min=1), default=8 << 20, show_default=True,
+              help="Bytes in one request body at most, checked while it arrives; beyond, 413.")
+@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a request's head, then its body, may take to arrive; beyond, 408.")
+@click.option("--max-connections", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Open connections at most; one more is answered 503 and closed.")
+def serve(ctx, host, port, workers, token_file, decision_log, timeout, max_pending, max_services, max_body_bytes,
+          read_timeout, max_connections, **opts) -> None:
     """Evaluate services on request over HTTP (docs/guides/serve.md).
 
     --mapping is the mapping /v1/evaluate/raw uses when a request names none
     (presets are always allowed)."""
 
     def go() -> int:
-        from .engine.serve import ServeConfig
+        from .engine.serve import ServeConfig, read_token
         from .engine.serve.run import serve_forever
 
         resolved = _resolved(ctx, SERVE, opts)
-        token = None
-        if token_file:
-            token = open(token_file, encoding="utf-8").read().strip()
-            if not token:
-                raise UserError("the token file is empty", Location(file=token_file))
+        token = read_token(token_file) if token_file else None
+        inputs = tuple(str(p) for p in (token_file, resolved.file) if p)
         serve_forever(ServeConfig(resolved.policy(), host, port, workers or default_jobs(),
-                                  resolved.values.get("mapping"), token, decision_log, timeout, max_pending or 0))
+                                  mapping=resolved.values.get("mapping"), token=token, decision_log=decision_log,
+                                  timeout=timeout, max_pending=max_pending or 0, max_services=max_services,
+                                  max_body_bytes=max_body_bytes, read_timeout=read_timeout,
+                                  max_connections=max_connections, inputs=inputs))
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))

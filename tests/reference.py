@@ -14,6 +14,11 @@ from valuate.engine.rules.language import Group, Leaf
 
 MET, NOT_MET, UNKNOWN, NOT_APPLICABLE = "met", "not_met", "unknown", "not_applicable"
 
+#: The operators and tests this interpreter evaluates, written out by hand (not read from the
+#: operator table): tests/test_operators.py checks that they are the table's, one by one.
+OPERATORS = {"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "is", "any_item", "all_items", "contains"}
+TESTS = {"present", "absent", "empty", "not_empty"}
+
 
 def rule_status(rule, fact: dict, params: dict, values: dict | None = None, agree: bool = True) -> str:
     """A rule with applies_when: not applicable where it is not met, unknown where it is

@@ -14,6 +14,7 @@ from typing import Any, Optional
 from ..logic import kleene
 from ..model import MET, UNKNOWN, ConditionResult, format_value
 from ..rules.language import Group, Leaf
+from ..rules.operators import LOWER, OPERATORS, TEST, UPPER
 from .words import leaf_failure, own_message, unchosen
 
 _PARTS: dict = {}  # path -> how to read it: ("derived",), ("param", name) or its parts
@@ -48,10 +49,7 @@ class Facts:
 
     def read_paths(self, leaf: Leaf) -> list:
         """Fact paths a leaf depends on, including those choosing a parameter's case."""
-        paths = leaf.fact_paths()
-        if leaf.operand is not None and leaf.operand.kind == "param":
-            paths = paths + list(self.param_inputs.get(leaf.operand.value, ()))
-        return paths
+        return leaf.fact_paths() + [p for name in leaf.params() for p in self.param_inputs.get(name, ())]
 
     def value(self, path: str) -> Any:
         seen = self._seen
@@ -102,14 +100,12 @@ class Facts:
         y = self.value(right) if right else (self.params.get(leaf.operand.value)
                                               if leaf.operand.kind == "param" else leaf.operand.value)
         sides = [p for p in (leaf.path, right) if p in self.bounds]
-        if leaf.op not in _ORDER or not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
+        op = OPERATORS[leaf.op]
+        if op.sense not in (LOWER, UPPER) or not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
             return sides
-        holds = _ORDER[leaf.op](x, y)
-        wanted = (right if holds else leaf.path) if leaf.op in ("gt", "ge") else (leaf.path if holds else right)
+        holds = op.holds(x, y)
+        wanted = (right if holds else leaf.path) if op.sense == LOWER else (leaf.path if holds else right)
         return [p for p in (wanted,) if p in self.bounds] or sides
-
-
-_ORDER = {"gt": lambda a, b: a > b, "ge": lambda a, b: a >= b, "lt": lambda a, b: a < b, "le": lambda a, b: a <= b}
 
 
 def _parts(path: str) -> tuple:
@@ -150,7 +146,7 @@ def _leaf(leaf: Leaf, status: str, facts: Facts) -> ConditionResult:
                                       or leaf_failure(leaf, status, facts, missing))
     if status == UNKNOWN:
         found = unchosen(leaf, facts, missing, found)
-    kind = leaf.test if leaf.op == "is" else leaf.op
+    kind = leaf.test if OPERATORS[leaf.op].operand == TEST else leaf.op
     return ConditionResult(leaf.describe(), status, kind, values, expected, missing, found=found)
 
 

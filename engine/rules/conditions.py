@@ -22,11 +22,12 @@ from typing import Any, Optional
 
 from ..schema import FactSchema, FieldType
 from ..errors import did_you_mean
-from .language import COMPARE_OPS, CONTAINS, MAX_NUMBER, QUANTIFIERS, SET_OPS, TESTS, Condition, Group, Leaf, Operand
+from .language import MAX_NUMBER, Condition, Group, Leaf, Operand
 from ..documents import Reader, join, kind_of
 from .matching import case_of, contains_leaf, enum_any_case
+from .operators import CONDITION, ENTRY, EQUAL, OPERATORS, UNEQUAL, TEST, TESTS, VALUE, VALUES, by_shape
+from .templates import parse_template, unknown_placeholders
 
-OPERATORS = tuple(COMPARE_OPS) + tuple(SET_OPS) + ("is",) + QUANTIFIERS + (CONTAINS,)
 GROUPS = ("all", "any", "not")
 
 
@@ -68,7 +69,6 @@ def parse_condition(r: Reader, node: Any, container: Any, key: Any, path: str,
 
 def _node_messages(r, node, path, scope) -> Optional[dict]:
     """A node's own messages: used for the rule when this node alone explains its status."""
-    from .templates import parse_template, unknown_placeholders
     if "messages" not in node:
         return None
     body, sub = node["messages"], join(path, "messages")
@@ -145,33 +145,59 @@ def _leaf(r, node, path, scope, label, loc) -> Optional[Leaf]:
 
 
 def _typed_leaf(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
-    sub, arg = join(path, op), node[op]
-    arg_loc = r.at(node, op, sub)
-    if op == CONTAINS:
-        return contains_leaf(r, node, sub, fpath, ftype, label, loc,
-                             lambda item: _operand(r, node, CONTAINS, sub, scope, fpath, item))
-    if op == "is":
-        return _test(r, fpath, ftype, arg, arg_loc, label, loc)
-    if op in QUANTIFIERS:
-        if ftype.kind != "array":
-            r.error(f"{op} needs a list, but {fpath} is {ftype.describe()}", arg_loc)
-            return None
-        item_scope = Scope(scope.schema, ftype.item, scope.params, {}, _abs(scope, fpath))
-        inner = parse_condition(r, arg, node, op, sub, item_scope)
-        return Leaf(fpath, op, inner=inner, label=label, location=loc, kind="array") if inner is not None else None
-    if ftype.kind not in ("number", "string", "boolean", "date"):
-        r.error(f"cannot compare {fpath} ({ftype.describe()}) with {op}; "
-                "use 'is: empty' / 'is: not_empty' or any_item / all_items for lists", arg_loc)
+    """The leaf of operator ``op`` on a field of type ``ftype``, parsed by its operand's shape."""
+    return _SHAPES[OPERATORS[op].operand](r, node, path, scope, label, loc, op, fpath, ftype)
+
+
+def _entry(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
+    sub = join(path, op)
+    return contains_leaf(r, node, op, sub, fpath, ftype, label, loc,
+                         lambda item: _operand(r, node, op, sub, scope, fpath, item))
+
+
+def _is(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
+    return _test(r, op, fpath, ftype, node[op], r.at(node, op, join(path, op)), label, loc)
+
+
+def _quantified(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
+    sub = join(path, op)
+    if ftype.kind != "array":
+        r.error(f"{op} needs a list, but {fpath} is {ftype.describe()}", r.at(node, op, sub))
         return None
-    if op in SET_OPS:
-        return _set(r, fpath, ftype, op, arg, arg_loc, label, loc)
+    item_scope = Scope(scope.schema, ftype.item, scope.params, {}, _abs(scope, fpath))
+    inner = parse_condition(r, node[op], node, op, sub, item_scope)
+    return Leaf(fpath, op, inner=inner, label=label, location=loc, kind="array") if inner is not None else None
+
+
+def _scalar(r, node, path, op, fpath, ftype) -> bool:
+    if ftype.kind in ("number", "string", "boolean", "date"):
+        return True
+    r.error(f"cannot compare {fpath} ({ftype.describe()}) with {op}; "
+            "use 'is: empty' / 'is: not_empty' or any_item / all_items for lists", r.at(node, op, join(path, op)))
+    return False
+
+
+def _members(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
+    if not _scalar(r, node, path, op, fpath, ftype):
+        return None
+    return _set(r, fpath, ftype, op, node[op], r.at(node, op, join(path, op)), label, loc)
+
+
+def _compared(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
+    if not _scalar(r, node, path, op, fpath, ftype):
+        return None
+    sub = join(path, op)
     operand = _operand(r, node, op, sub, scope, fpath, ftype)
     if operand is None:
         return None
-    if op not in ("eq", "ne") and ftype.kind == "boolean":
-        r.error(f"{op} does not order booleans; use eq or ne on {fpath}", arg_loc)
+    if OPERATORS[op].ordered and ftype.kind == "boolean":
+        r.error(f"{op} does not order booleans; use eq or ne on {fpath}", r.at(node, op, sub))
         return None
     return Leaf(fpath, op, operand=operand, label=label, location=loc, kind=ftype.kind)
+
+
+_SHAPES = by_shape({VALUE: _compared, VALUES: _members, TEST: _is, CONDITION: _quantified, ENTRY: _entry},
+                   "the condition parser (engine/rules/conditions.py)")
 
 
 def _abs(scope: Scope, path: str) -> str:
@@ -200,15 +226,15 @@ def _fact_type(r, node, path, scope, fpath) -> Optional[FieldType]:
     return ftype
 
 
-def _test(r, fpath, ftype, arg, arg_loc, label, loc) -> Optional[Leaf]:
-    if arg not in TESTS:
+def _test(r, op, fpath, ftype, arg, arg_loc, label, loc) -> Optional[Leaf]:
+    if not isinstance(arg, str) or arg not in TESTS:
         r.error(f"'is' must be one of {', '.join(TESTS)}; got {kind_of(arg)}"
                 f"{did_you_mean(str(arg), list(TESTS))}", arg_loc)
         return None
-    if arg in ("empty", "not_empty") and ftype.kind != "array":
+    if TESTS[arg].needs_list and ftype.kind != "array":
         r.error(f"'is: {arg}' needs a list, but {fpath} is {ftype.describe()}", arg_loc)
         return None
-    return Leaf(fpath, "is", test=arg, label=label, location=loc, kind=ftype.kind)
+    return Leaf(fpath, op, test=arg, label=label, location=loc, kind=ftype.kind)
 
 
 def _set(r, fpath, ftype, op, arg, arg_loc, label, loc) -> Optional[Leaf]:
@@ -241,7 +267,7 @@ def _operand(r, node, op, sub, scope, fpath, ftype) -> Optional[Operand]:
     value = literal(r, arg, ftype, fpath, loc)
     if value is None:
         return None
-    if ftype.enum and op not in ("eq", "ne"):
+    if ftype.enum and OPERATORS[op].sense not in (EQUAL, UNEQUAL):  # in / not_in take lists: _set
         r.error(f"{fpath} is one of {', '.join(ftype.enum)}; only eq/ne/in make sense", loc, code="type")
         return None
     return Operand("value", value)

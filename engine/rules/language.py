@@ -12,15 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Optional, Union
 
 from ..errors import Location
+from .operators import CONDITION, OPERATORS, TEST
 
-#: Binary comparison operators and their negations (valid on validated, typed facts).
-COMPARE_OPS = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
-SET_OPS = {"in": "not_in", "not_in": "in"}
-TESTS = {"present": "absent", "absent": "present", "empty": "not_empty", "not_empty": "empty"}
-QUANTIFIERS = ("any_item", "all_items")
-OP_SYMBOLS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
-              "in": "in", "not_in": "not in", "contains": "contains"}
-CONTAINS = "contains"  # a list of strings has an entry equal to the value
 INSENSITIVE = "insensitive"  # case: insensitive, on eq / ne / in / not_in / contains of strings
 
 #: The largest magnitude of a number written in a pack, a profile or --set
@@ -79,18 +72,24 @@ class Leaf:
             return self.label
         if self.case:
             return f"{replace(self, case='').describe()} (any case)"
-        if self.op == "is":
-            return f"{self.path} is {self.test.replace('_', ' ')}"
-        if self.op in QUANTIFIERS:
-            word = "some item" if self.op == "any_item" else "every item"
-            return f"{word} of {self.path}: {self.inner.describe()}"
-        return f"{self.path} {OP_SYMBOLS[self.op]} {self.operand.describe()}"
+        op = OPERATORS[self.op]
+        if op.operand == TEST:
+            return f"{self.path} {op.symbol} {self.test.replace('_', ' ')}"
+        if op.operand == CONDITION:
+            return f"{op.symbol} of {self.path}: {self.inner.describe()}"
+        return f"{self.path} {op.symbol} {self.operand.describe()}"
+
+    def operands(self) -> tuple:
+        """The operands the leaf compares its fact with (none for tests and quantifiers)."""
+        return () if self.operand is None else (self.operand,)
 
     def fact_paths(self) -> list[str]:
-        paths = [self.path]
-        if self.operand is not None and self.operand.kind == "fact":
-            paths.append(self.operand.value)
-        return paths
+        """Its own path, then the facts it is compared with."""
+        return [self.path] + [o.value for o in self.operands() if o.kind == "fact"]
+
+    def params(self) -> list[str]:
+        """The parameters it is compared with."""
+        return [o.value for o in self.operands() if o.kind == "param"]
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,10 @@ from .engine.policy import load_policy
 from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import RunOptions, RunRequest
 from .engine.report.terminal import safe
+from .engine.serve import ServeConfig
+from .engine.serve.run import serve_forever
 from .engine.version import VERSION
+from .engine.watch import watch_and_run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader closed the pipe
@@ -197,7 +200,6 @@ debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of in
 
 def _watching(paths, once) -> int:
     """Run ``once`` now and again on every change under ``paths`` (engine/watch.py)."""
-    from .engine.watch import watch_and_run
     return watch_and_run([p for p in paths if p], once, lambda line: click.echo(line, err=True))
 
 
@@ -511,9 +513,6 @@ def serve(ctx, host, port, workers, token_file, decision_log, timeout, max_pendi
     (presets are always allowed)."""
 
     def go() -> int:
-        from .engine.serve import ServeConfig
-        from .engine.serve.run import serve_forever
-
         resolved = _resolved(ctx, SERVE, opts)
         token = None
         if token_file:

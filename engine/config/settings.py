@@ -13,7 +13,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..errors import UserError, did_you_mean
+from ..errors import Location, UserError, did_you_mean
 from ..ingest import READERS
 from ..policy.waivers import WAIVER_GATES
 from ..report import FORMATS
@@ -118,7 +118,6 @@ def parse(setting: Setting, value: Any, where: str) -> Any:
 
 
 def _location(where: str):
-    from ..errors import Location
     file, _, line = where.rpartition(":")
     if file and line.isdigit():
         return Location(file=file, line=int(line))

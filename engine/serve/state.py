@@ -9,6 +9,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from ..data import DEFAULT_PACK
 from ..errors import RulePackError, UserError
+from ..governance.lint import lint  # the same checks as `valuate rules lint`
 from ..policy import load_policy
 from .config import ServeConfig
 from .pool import EvaluationPool
@@ -106,8 +107,6 @@ class Policies:
 
 
 def _lint(config: ServeConfig) -> list:
-    from ..governance.lint import lint  # the same checks as `valuate rules lint`
-
     spec = config.policy
     result = lint([str(r) for r in (spec.rules or (DEFAULT_PACK,))], spec.profile, spec.waivers, spec.as_of,
                   spec.waiver_warning_days)

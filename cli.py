@@ -22,13 +22,14 @@ from .engine.atomic import WRITE_ERRORS, atomic_output
 from .engine.checkjob import CheckJob
 from .engine.compare import dump_baseline
 from .engine.config import BY_NAME, for_command, resolve, scalar
-from .engine.config.settings import BASELINE, CHECK, DIFF, EXPLAIN, FACTS, SERVE, TUNE
+from .engine.config.settings import BASELINE, CHECK, DIFF, EXPLAIN, FACTS, RULES_SHOW, SERVE, TUNE
 from .engine.config.show import show_json, show_text
 from .engine.errors import Location, UserError, did_you_mean
 from .engine.evaluate import default_jobs
 from .engine.governance.baseline import create_baseline
 from .engine.governance.diff import diff_text, run_diff
 from .engine.governance.lint import lint
+from .engine.governance import show as rule_view
 from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
@@ -381,6 +382,31 @@ def rules_list(rules, fmt, debug) -> None:
         return EXIT_OK
 
     sys.exit(_run(go, debug=debug))
+
+
+@rules_group.command("show")
+@click.argument("rule_id", metavar="RULE")
+@settings(RULES_SHOW)
+@click.option("--compiled", is_flag=True,
+              help="Print the durable-rules rules it compiles into, with the ruleset that holds them.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_show(ctx, rule_id, compiled, fmt, **opts) -> None:
+    """Print one rule as loaded: its metadata, its condition in the rule language and the
+    parameters it reads (under --profile and --set); with --compiled, the durable-rules
+    rules it becomes, as durable-rules registers them."""
+
+    def go() -> int:
+        policy = load_policy(_resolved(ctx, RULES_SHOW, opts).policy())
+        if compiled:
+            view = rule_view.compiled(policy, rule_id)
+            text, doc = (rule_view.compiled_text(view), None) if fmt == "text" else ("", view.to_dict())
+        else:
+            doc = rule_view.loaded(policy, rule_id)
+            text, doc = (rule_view.loaded_text(doc), None) if fmt == "text" else ("", doc)
+        click.echo(_dumps(doc) if doc is not None else _text(text), nl=doc is not None)
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
 
 
 as_of_option = click.option("--as-of", type=DateType(), default=None,

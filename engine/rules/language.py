@@ -43,6 +43,18 @@ class Operand:
             return str(self.value)
         return _literal(self.value)
 
+    def to_data(self) -> Any:
+        """As a rule file writes it: a literal (dates ISO), {param: NAME} or {fact: PATH}."""
+        if self.kind in ("param", "fact"):
+            return {self.kind: self.value}
+        return _data(self.value)
+
+
+def _data(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_data(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
 
 def _literal(value: Any) -> str:
     if isinstance(value, (list, tuple)):
@@ -79,6 +91,18 @@ class Leaf:
             return f"{op.symbol} of {self.path}: {self.inner.describe()}"
         return f"{self.path} {op.symbol} {self.operand.describe()}"
 
+    def to_data(self) -> dict:
+        """The leaf as a rule file writes it, once parsed (dates ISO, enumerations checked)."""
+        op = OPERATORS[self.op]
+        if op.operand == TEST:
+            body: Any = self.test
+        elif op.operand == CONDITION:
+            body = self.inner.to_data()
+        else:
+            body = self.operand.to_data()
+        return {"fact": self.path, self.op: body, **({"case": self.case} if self.case else {}),
+                **_described(self.label, self.messages)}
+
     def operands(self) -> tuple:
         """The operands the leaf compares its fact with (none for tests and quantifiers)."""
         return () if self.operand is None else (self.operand,)
@@ -102,6 +126,10 @@ class Group:
     location: Optional[Location] = field(default=None, compare=False)
     messages: Optional[dict] = field(default=None, compare=False)  # status -> Template, see evaluator
 
+    def to_data(self) -> dict:
+        body = self.children[0].to_data() if self.kind == "not" else [c.to_data() for c in self.children]
+        return {self.kind: body, **_described(self.label, self.messages)}
+
     def describe(self) -> str:
         if self.label:
             return self.label
@@ -113,6 +141,14 @@ class Group:
 
 
 Condition = Union[Leaf, Group]
+
+
+def _described(label: Optional[str], messages: Optional[dict]) -> dict:
+    """A node's label and own messages, as written."""
+    out: dict = {"label": label} if label else {}
+    if messages:
+        out["messages"] = {status: t.text for status, t in messages.items()}
+    return out
 
 
 def walk(cond: Condition):

@@ -6,6 +6,7 @@ operator fails when it is imported (registry), and an operator nobody knows is n
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 
 import jsonschema
@@ -55,6 +56,8 @@ EXAMPLES = {
                   [({"id": "s", "outputs": ["a", "b"]}, MET), ({"id": "s", "outputs": ["a", "x"]}, NOT_MET)]),
     "contains": ({"fact": "outputs", "contains": "payslips"},
                  [({"id": "s", "outputs": ["payslips"]}, MET), ({"id": "s", "outputs": []}, NOT_MET)]),
+    "between": ({"fact": M, "between": [99, {"param": "p"}]},
+                [(measured(99), MET), (measured(99.9), MET), (measured(99.95), NOT_MET), (measured(98.9), NOT_MET)]),
 }
 UNRECORDED = {"id": "s"}  # unknown for every example but "is" (absence decides it)
 
@@ -129,11 +132,13 @@ def _lint(leaf, op):
     """What the table says lint knows: a negation and a bound make ``x and not x`` provably
     never hold; an operator without them is opaque (nothing is claimed)."""
     type_of = satisfiable.types_of([], SCHEMA)
-    if leaf.operand is not None and leaf.operand.kind == "param":  # lint reasons on literals only
-        leaf = replace(leaf, operand=Operand("value", PARAMS[leaf.operand.value]))
+    leaf = replace(leaf, operand=_literal(leaf.operand))  # lint reasons on literals only
     both = Group("all", (leaf, Group("not", (leaf,))))
+    if op.parts:  # a compound: one of its parts' negation beside it never holds
+        first = leaf.parts().children[0]
+        both = Group("all", (leaf, replace(first, op=OPERATORS[first.op].negation)))
     found = satisfiable.analyse(both, type_of)
-    comparable = op.sense is not None or op.operand == TEST
+    comparable = op.sense is not None or op.operand == TEST or bool(op.parts)
     assert bool(found) == comparable and all(f.kind == "never" for f in found), (leaf.op, found)
     assert satisfiable.possible(leaf, type_of) == (True, True)
 
@@ -157,6 +162,14 @@ def test_a_consumer_missing_an_operator_fails_on_import():
         registry(partial, lambda op: op.lowering, "a consumer")
 
 
+def _literal(operand):
+    if operand is None or operand.kind == "param":
+        return operand if operand is None else Operand("value", PARAMS[operand.value])
+    if operand.kind == "range":
+        return Operand("range", tuple(_literal(o) for o in operand.value))
+    return operand
+
+
 def _value(fact, path):
     node = fact
     for part in path.split("."):
@@ -166,3 +179,52 @@ def _value(fact, path):
 
 def _recorded(fact, path) -> bool:
     return _value(fact, path) is not None
+
+
+@pytest.mark.parametrize("doc,words", [
+    ({"fact": M, "between": [99]}, "between needs [LOW, HIGH], a list of two bounds; got a list of 1"),
+    ({"fact": M, "between": 99}, "got a number (99)"),
+    ({"fact": "owner", "between": ["a", "b"]}, "between needs a number or a date, but owner is a string"),
+    ({"fact": "warranty.continuity.last_tested", "between": ["2026-01-01", {"param": "p"}]},
+     "parameter 'p' is number but warranty.continuity.last_tested is a date"),
+    ({"fact": M, "between": [99, {"fact": "owner"}]}, "cannot compare warranty.availability.measured"),
+    ({"fact": M, "between": [99, "high"]}, "warranty.availability.measured is a number"),
+])
+def test_between_refuses_what_it_cannot_compare(doc, words):
+    reader = Reader("bad.yaml")
+    assert parse_condition(reader, doc, {"c": doc}, "c", "c", Scope(SCHEMA, None, PARAM_DEFS, {})) is None
+    assert any(words in str(p) for p in reader.problems), [str(p) for p in reader.problems]
+
+
+def test_between_bounds_in_the_wrong_order_never_hold():
+    leaf = parsed({"fact": M, "between": [99.9, 99]})
+    (found,) = satisfiable.analyse(leaf, satisfiable.types_of([], SCHEMA))
+    assert found.kind == "never" and found.root
+
+
+@pytest.mark.parametrize("value,edits", [
+    (98, [("set", 99, "at least", False)]),  # below: up to the low bound
+    (99.95, [("set", 99.9, "at most", False)]),  # above: down to the high bound
+    (None, [("set", 99, "at least", True)]),  # unrecorded: a value within, standing in
+])
+def test_what_would_make_between_pass(value, edits):
+    leaf = parsed({"fact": M, "between": [99, {"param": "p"}]})
+    fact = measured(value) if value is not None else {"id": "s"}
+    (_, finding), = decided(leaf, [fact])
+    ctx = Context(fact, lambda p: _value(fact, p), {}, PARAMS, DAY)
+    got = plan(leaf, finding.condition, MET, ctx)
+    assert [(e.action, e.value, e.relation, e.example) for e in got] == edits
+    if value is None:
+        assert got[0].requirement == f"{M} between 99 and param p"
+
+
+def test_between_end_to_end(cli):
+    """tests/data/between-pack.yaml through check: bounds included, unknown when unrecorded; --set
+    moves the parameter bound."""
+    args = ["check", "tests/data/between-services.yaml", "--rules", "tests/data/between-pack.yaml",
+            "--as-of", "2026-11-28", "--fail-on", "never", "-f", "json"]
+    got = {s["id"]: s["findings"][0]["status"] for s in json.loads(cli(*args).output)["services"]}
+    assert got == {"inside": MET, "on-the-bound": MET, "below": NOT_MET, "above": NOT_MET, "unrecorded": UNKNOWN}
+    raised = {s["id"]: s["findings"][0]["status"]
+              for s in json.loads(cli(*args, "--set", "ceiling=99.9999").output)["services"]}
+    assert raised["above"] == MET

@@ -42,6 +42,7 @@ list (or its folded copy), not met when the list is empty or no entry equals.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from typing import Any, Optional
 
 from ..rules.param_cases import ParamCases
@@ -288,9 +289,19 @@ def disj(parts: list) -> dict:
     return flat[0] if len(flat) == 1 else {"$or": flat}
 
 
+def _parts(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, dict]:
+    """A compound (``between``: ``>= low and <= high``): met when every part is, not met when
+    one is not. The parts' shared existence guards are asked once."""
+    met, not_met = both(leaf.parts(), params, in_item, bounds)
+    if set(met) == {"$and"}:
+        unique = list({json.dumps(p, sort_keys=True): p for p in met["$and"]}.values())
+        met = conj(unique)
+    return met, not_met
+
+
 #: Each operator's lowering, by the name its declaration gives (engine/rules/operators.py).
 LOWERINGS = registry({"compare": _comparison, "member": _member, "test": _is, "some_item": _some_item,
-                      "every_item": _every_item, "contains": _contains},
+                      "every_item": _every_item, "contains": _contains, "parts": _parts},
                      lambda op: op.lowering, "the compiler (engine/compile/conditions.py)")
 
 

@@ -16,12 +16,13 @@ engine before anything is shown.
 """
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import replace
 from typing import Optional
 
 from ..model import MET, NOT_MET, ConditionResult
 from ..rules.language import Group, Leaf
-from ..rules.operators import (CONDITION, ENTRY, MEMBER, OPERATORS, TEST, TESTS, VALUE, VALUES, by_shape,
+from ..rules.operators import (CONDITION, ENTRY, MEMBER, OPERATORS, RANGE, TEST, TESTS, VALUE, VALUES, by_shape,
                                tests_registry)
 from .caseinv import by_case, unchosen
 from .derivedinv import compare_derived
@@ -132,6 +133,44 @@ def _compare(leaf: Leaf, op: str, ctx: Context) -> Optional[list]:
             Edit(leaf.path, "set", value, relation(op, kind), example=True, requirement=requirement)]
 
 
+def _parts(leaf: Leaf, want: str, ctx: Context) -> Optional[list]:
+    """A compound (``between``): to meet it, meet the parts the recorded value fails (an
+    unrecorded one: a value meeting every part, which only stands in); to fail it, fail
+    its cheapest part."""
+    parts = leaf.parts().children
+    if want != MET:
+        options = [o for o in (leaf_edits(p, want, ctx) for p in parts) if o is not None]
+        return min(options, key=cost) if options else None
+    value = ctx.values(leaf.path)
+    failing = [p for p in parts if not _holds(p, value, ctx)]
+    if not failing:  # every part seems to hold: nothing to propose that we could stand behind
+        return None
+    edits = [leaf_edits(p, MET, ctx) for p in failing]
+    if any(e is None for e in edits):
+        return None
+    if value is not None:
+        return [e for found in edits for e in found]
+    for found in edits:  # unrecorded: the first boundary that meets every part
+        candidate = [e for e in found if e.path == leaf.path]
+        if candidate and all(_holds(p, _typed(candidate[0].value, leaf), ctx) for p in parts):
+            return [replace(e, example=True, requirement=replace(leaf, label=None).describe()) for e in found]
+    return None
+
+
+def _holds(leaf: Leaf, value, ctx: Context) -> bool:
+    """Whether a recorded value meets one comparison (a guess for choosing edits, never a verdict)."""
+    limit = threshold(leaf, ctx)
+    holds = OPERATORS[leaf.op].holds
+    try:
+        return value is not None and limit is not None and holds is not None and bool(holds(value, limit))
+    except TypeError:
+        return False
+
+
+def _typed(value, leaf: Leaf):
+    return _dt.date.fromisoformat(value) if leaf.kind == "date" and isinstance(value, str) else value
+
+
 def _integer(path: str, ctx: Context) -> bool:
     ftype = ctx.ftype(path)
     return bool(ftype and ftype.integer)
@@ -162,7 +201,8 @@ def _not_empty(path: str, ctx: Context) -> Optional[list]:
     return None if item is None else [Edit(path, "add", [item], noun="entry")]
 
 
-_BY_SHAPE = by_shape({VALUE: _value, VALUES: _member, TEST: _is, CONDITION: _quantified, ENTRY: _entry},
+_BY_SHAPE = by_shape({VALUE: _value, VALUES: _member, TEST: _is, CONDITION: _quantified, ENTRY: _entry,
+                      RANGE: _parts},
                      "what would make it pass (engine/explain/inverse.py)")
 _TESTS = tests_registry({"present": _present, "absent": _absent, "empty": _empty, "not_empty": _not_empty},
                         "what would make it pass (engine/explain/inverse.py)")

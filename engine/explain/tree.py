@@ -151,9 +151,14 @@ def _leaf(leaf: Leaf, status: str, facts: Facts) -> ConditionResult:
 
 
 def _expected(leaf: Leaf, facts: Facts) -> Optional[Any]:
-    op = leaf.operand
-    if op is None:
+    if leaf.operand is None:
         return None
+    if leaf.operand.kind == "range":  # [low, high], each as a single operand shows
+        return [_expected_one(op, facts) for op in leaf.operands()]
+    return _expected_one(leaf.operand, facts)
+
+
+def _expected_one(op, facts: Facts) -> Any:
     if op.kind == "param":
         value = facts.params.get(op.value)
         if value is None and op.value in facts.cases:  # no case chosen: what each one gives
@@ -197,8 +202,9 @@ def describe_with_values(c: ConditionResult) -> str:
         if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
             value = f"{len(value)} items"
         shown.append(f"{path} = {format_value(value)}")
-    if isinstance(c.expected, dict) and "param" in c.expected:
-        shown.append(f"{c.expected['param']} = {format_value(c.expected['value'])}")
+    for expected in c.expected if isinstance(c.expected, list) else [c.expected]:
+        if isinstance(expected, dict) and "param" in expected:
+            shown.append(f"{expected['param']} = {format_value(expected['value'])}")
     return f"{c.description} ({'; '.join(shown)})" if shown else c.description
 
 

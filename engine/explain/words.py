@@ -81,7 +81,10 @@ def group_failure(node: Group, status: str, children: tuple) -> str:
 
 
 def _threshold(leaf: Leaf, facts) -> str:
-    op = leaf.operand
+    return " and ".join(_said(op, facts) for op in leaf.operands())
+
+
+def _said(op, facts) -> str:
     if op.kind == "param":
         return f"{_show(facts.params.get(op.value))} ({op.value})"
     if op.kind == "fact":

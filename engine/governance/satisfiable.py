@@ -52,6 +52,10 @@ def nnf(cond, negate: bool = False) -> Node:
             return nnf(cond.children[0], not negate)
         kind = {"all": "any", "any": "all"}[cond.kind] if negate else cond.kind
         return Node(kind, tuple(nnf(c, negate) for c in cond.children), origin=cond)
+    parts = cond.parts()
+    if parts is not None:  # a compound operator is reasoned about as its parts, found at its place
+        node = nnf(parts, negate)
+        return Node(node.kind, node.children, origin=cond)
     if negate and _negate(cond) is None:
         return Node("atom", atom=cond, origin=cond, negated=True)
     return Node("atom", atom=_negate(cond) if negate else cond, origin=cond)

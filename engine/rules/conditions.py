@@ -8,6 +8,7 @@ Grammar (each node is a mapping; ``label`` is allowed everywhere)::
     {fact: PATH, is: present|absent|empty|not_empty}
     {fact: LIST, any_item|all_items: COND}        inner paths are relative to the item; "." is the item
     {fact: LIST, contains: VALUE}                 a list of strings has an entry equal to VALUE
+    {fact: PATH, between: [OPERAND, OPERAND]}     LOW <= PATH <= HIGH, on numbers or dates
     case: insensitive                             beside eq / ne / in / not_in / contains on strings
 
 Paths are checked against the fact schema (or the list's item schema), with
@@ -25,7 +26,7 @@ from ..errors import did_you_mean
 from .language import MAX_NUMBER, Condition, Group, Leaf, Operand
 from ..documents import Reader, join, kind_of
 from .matching import case_of, contains_leaf, enum_any_case
-from .operators import CONDITION, ENTRY, EQUAL, OPERATORS, UNEQUAL, TEST, TESTS, VALUE, VALUES, by_shape
+from .operators import CONDITION, ENTRY, EQUAL, OPERATORS, RANGE, UNEQUAL, TEST, TESTS, VALUE, VALUES, by_shape
 from .templates import parse_template, unknown_placeholders
 
 GROUPS = ("all", "any", "not")
@@ -196,7 +197,26 @@ def _compared(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Le
     return Leaf(fpath, op, operand=operand, label=label, location=loc, kind=ftype.kind)
 
 
-_SHAPES = by_shape({VALUE: _compared, VALUES: _members, TEST: _is, CONDITION: _quantified, ENTRY: _entry},
+def _range(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
+    """``[LOW, HIGH]``: two operands, each what a comparison takes, on the kinds the operator orders."""
+    sub, arg = join(path, op), node[op]
+    arg_loc = r.at(node, op, sub)
+    if ftype.kind not in OPERATORS[op].kinds:
+        r.error(f"{op} needs {' or '.join('a ' + k for k in OPERATORS[op].kinds)}, but {fpath} is "
+                f"{ftype.describe()}", arg_loc, code="type")
+        return None
+    if not isinstance(arg, list) or len(arg) != 2:
+        got = f"a list of {len(arg)}" if isinstance(arg, list) else kind_of(arg)
+        r.error(f"{op} needs [LOW, HIGH], a list of two bounds; got {got}", arg_loc)
+        return None
+    bounds = [_operand(r, arg, i, join(sub, i), scope, fpath, ftype, op) for i in range(2)]
+    if any(b is None for b in bounds):
+        return None
+    return Leaf(fpath, op, operand=Operand("range", tuple(bounds)), label=label, location=loc, kind=ftype.kind)
+
+
+_SHAPES = by_shape({VALUE: _compared, VALUES: _members, TEST: _is, CONDITION: _quantified, ENTRY: _entry,
+                    RANGE: _range},
                    "the condition parser (engine/rules/conditions.py)")
 
 
@@ -247,8 +267,9 @@ def _set(r, fpath, ftype, op, arg, arg_loc, label, loc) -> Optional[Leaf]:
     return Leaf(fpath, op, operand=Operand("value", tuple(values)), label=label, location=loc, kind=ftype.kind)
 
 
-def _operand(r, node, op, sub, scope, fpath, ftype) -> Optional[Operand]:
-    arg, loc = node[op], r.at(node, op, sub)
+def _operand(r, node, key, sub, scope, fpath, ftype, op=None) -> Optional[Operand]:
+    """The operand at ``node[key]`` of operator ``op`` (default: the key itself)."""
+    arg, loc, op = node[key], r.at(node, key, sub), op if op is not None else key
     if isinstance(arg, dict):
         if set(arg) == {"param"}:
             return _param_operand(r, arg["param"], scope, fpath, ftype, loc)

@@ -33,10 +33,12 @@ RULE_STATUSES = STATUSES + ("not_applicable",)  # a rule with applies_when may a
 class Operand:
     """Right-hand side of a comparison."""
 
-    kind: str  # value | param | fact
-    value: Any = None  # the literal (kind == value), or the param name / fact path
+    kind: str  # value | param | fact | range
+    value: Any = None  # the literal (kind == value), the param name / fact path, (low, high) Operands
 
     def describe(self) -> str:
+        if self.kind == "range":
+            return " and ".join(o.describe() for o in self.value)
         if self.kind == "param":
             return f"param {self.value}"
         if self.kind == "fact":
@@ -47,6 +49,8 @@ class Operand:
         """As a rule file writes it: a literal (dates ISO), {param: NAME} or {fact: PATH}."""
         if self.kind in ("param", "fact"):
             return {self.kind: self.value}
+        if self.kind == "range":
+            return [o.to_data() for o in self.value]
         return _data(self.value)
 
 
@@ -105,7 +109,19 @@ class Leaf:
 
     def operands(self) -> tuple:
         """The operands the leaf compares its fact with (none for tests and quantifiers)."""
-        return () if self.operand is None else (self.operand,)
+        if self.operand is None:
+            return ()
+        return self.operand.value if self.operand.kind == "range" else (self.operand,)
+
+    def parts(self) -> Optional["Group"]:
+        """A compound operator's leaf as the ``all`` of its parts (``x between [a, b]``:
+        ``x >= a and x <= b``), or None: what lint, reach and inversion reason about."""
+        op = OPERATORS.get(self.op)  # lint may ask of an operator it does not know: none
+        names = op.parts if op is not None else ()
+        if not names:
+            return None
+        return Group("all", tuple(Leaf(self.path, name, operand=o, location=self.location, kind=self.kind)
+                                  for name, o in zip(names, self.operands())), location=self.location)
 
     def fact_paths(self) -> list[str]:
         """Its own path, then the facts it is compared with."""

@@ -26,7 +26,8 @@ VALUES = "values"  # a non-empty list of literals
 TEST = "test"  # present | absent | empty | not_empty (Operator "is")
 CONDITION = "condition"  # a condition on each item of a list
 ENTRY = "entry"  # a literal or {param: NAME} looked for among a list's entries
-SHAPES = (VALUE, VALUES, TEST, CONDITION, ENTRY)
+RANGE = "range"  # [LOW, HIGH], each what a VALUE operator takes
+SHAPES = (VALUE, VALUES, TEST, CONDITION, ENTRY, RANGE)
 
 # How a comparison bounds the value on its left (Operator.sense): what the
 # satisfiability check, the lower bounds of the value balance and "what would
@@ -58,6 +59,9 @@ class Operator:
     case: bool = False  # accepts case: insensitive on strings
     # on two plain values, for explanations and candidate changes only: durable-rules decides rules
     holds: Optional[Callable[[Any, Any], bool]] = None
+    # a compound: met where each part (an operator of its own, on the operand of the same
+    # position) is met, so reasoning about it is reasoning about its parts (Leaf.parts)
+    parts: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,9 @@ _VALUE_SCHEMA = {"description": "A literal, {param: NAME} (PACK.NAME for a requi
                  "anyOf": [_LITERAL, _PARAM, _FACT]}
 _VALUES_SCHEMA = {"type": "array", "minItems": 1, "items": _LITERAL}
 _CONDITION_SCHEMA = {"$ref": "#/$defs/condition"}
+_RANGE_SCHEMA = {"description": "[LOW, HIGH], inclusive: numbers or dates, each also {param: NAME} or {fact: PATH}.",
+                 "type": "array", "minItems": 2, "maxItems": 2,
+                 "items": {"anyOf": [{"type": ["number", "string"]}, _PARAM, _FACT]}}
 
 
 def _compare(name, symbol, words, negation, reverse, sense, holds, durable="", strict=False, ordered=True):
@@ -113,6 +120,8 @@ _TABLE = (
     Operator("contains", ENTRY, "contains", "no entry of {path} is {threshold}{any_case} ({value})",
              {"description": "A list of strings has this entry.", "anyOf": [{"type": "string"}, _PARAM]},
              "contains", kinds=("array",), case=True),
+    Operator("between", RANGE, "parts", "{path} is {value} (between {threshold} required)", _RANGE_SCHEMA,
+             "between", kinds=("number", "date"), ordered=True, parts=("ge", "le")),
 )
 
 #: Every operator by name, in the order error messages and the schema list them.

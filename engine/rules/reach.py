@@ -90,6 +90,9 @@ class Reads:
 
 def leaf_statuses(leaf: Leaf, recorded: Recorded, reads: Reads) -> frozenset:
     """The statuses one leaf can have, given which facts are recorded."""
+    parts = leaf.parts()
+    if parts is not None:  # a compound: what its parts allow, composed (sound, maybe not sharp)
+        return statuses(parts, lambda x: leaf_statuses(x, recorded, reads))
     state = reads.state(leaf.path, recorded)
     shape = OPERATORS[leaf.op].operand
     if shape == TEST:

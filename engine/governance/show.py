@@ -77,6 +77,7 @@ def loaded(policy: LoadedPolicy, rule_id: str) -> dict:
             "condition": rule.condition.to_data(),
             "applies_when": rule.applies_when.to_data() if rule.applies_when is not None else None,
             "reads_parameters": {name: _param(params, name, policy) for name in read},
+            "reads_derived": _derived(policy, rule),
             "describe": rule.describe()}
 
 
@@ -109,6 +110,14 @@ def _nodes(cond):
             yield from _nodes(child)
     elif cond.inner is not None:
         yield from _nodes(cond.inner)
+
+
+def _derived(policy: LoadedPolicy, rule) -> dict:
+    """The derived facts the rule reads: the function computing each, and the facts it reads."""
+    outputs = {out: d for p in policy.packs for d in p.derived.values() for out in d.outputs}
+    read = dict.fromkeys(path for cond in rule.conditions() for node in _nodes(cond)
+                         if not isinstance(node, Group) for path in node.fact_paths() if path in outputs)
+    return {path: {"function": outputs[path].function, "inputs": list(outputs[path].inputs)} for path in read}
 
 
 def _param(params: dict, name: str, policy: LoadedPolicy):
@@ -156,6 +165,9 @@ def loaded_text(doc: dict) -> str:
         out += ["applies_when:"] + ["  " + line for line in _yaml(doc["applies_when"]).splitlines()]
     if doc["reads_parameters"]:
         out += ["", "parameters read:"] + [f"  {k} = {_json(v)}" for k, v in doc["reads_parameters"].items()]
+    if doc["reads_derived"]:
+        out += ["", "derived facts read (computed before the rules run):"]
+        out += [f"  {k} = {d['function']} of {', '.join(d['inputs'])}" for k, d in doc["reads_derived"].items()]
     out += ["", f"rationale: {doc['rationale']}", f"remediation: {doc['remediation']}"]
     return "\n".join(out) + "\n"
 

@@ -13,7 +13,7 @@ from conftest import ROOT, golden
 from test_compiler_property import _pack, conditions
 from valuate import Policy
 from valuate.engine.documents import Reader
-from valuate.engine.governance.show import compiled, loaded
+from valuate.engine.governance.show import compiled
 from valuate.engine.policy import load_policy
 from valuate.engine.rules.conditions import Scope, parse_condition
 from valuate.engine.schema import FactSchema

@@ -170,15 +170,19 @@ def _expected_one(op, facts: Facts) -> Any:
 
 
 def _item_gaps(leaf: Leaf, facts: Facts) -> tuple:
-    """Item fields the inner condition reads that some items lack."""
-    items = facts.value(leaf.path) or []
-    inner_paths = [p for n in _walk(leaf.inner) for p in n.fact_paths() if p != "."]
-    gaps = []
+    """Item fields the inner condition reads that some items lack, in lists of lists too."""
+    return tuple(dict.fromkeys(_gaps_in(leaf.path, leaf.inner, facts.value(leaf.path) or [])))
+
+
+def _gaps_in(prefix: str, inner, items: list):
     for i, item in enumerate(items):
-        for p in inner_paths:
-            if not isinstance(item, dict) or item.get(p) is None:
-                gaps.append(f"{leaf.path}[{i}].{p}")
-    return tuple(dict.fromkeys(gaps))
+        for node in _walk(inner):
+            for p in (p for p in node.fact_paths() if p != "."):
+                value = item.get(p) if isinstance(item, dict) else None
+                if value is None:
+                    yield f"{prefix}[{i}].{p}"
+                elif node.inner is not None and p == node.path and isinstance(value, list):
+                    yield from _gaps_in(f"{prefix}[{i}].{p}", node.inner, value)
 
 
 def _walk(node):

@@ -36,12 +36,14 @@ DURABLE = ("durable_rules_engine", "durable")
 OPTIONAL = {
     "uvicorn": "serve: the 'serve' extra",
     "starlette": "serve: the 'serve' extra",
+    "h11": "serve: uvicorn's HTTP parser (the 'serve' extra)",
     "openpyxl": "XLSX catalogs and exports: only their readers pay for loading it",
     "watchfiles": "--watch: only watching pays for it",
 }
 #: (file, module of this package) a function may import, and why.
 LATE_IMPORTS = {
     ("engine/serve/run.py", "valuate.engine.serve.app"): "the app imports starlette (the 'serve' extra)",
+    ("engine/serve/run.py", "valuate.engine.serve.protocol"): "the protocol subclasses uvicorn's (the 'serve' extra)",
     # removed by the board branch
     ("engine/report/explanation.py", "valuate.engine.report.view"): "removed by the board branch",
     ("engine/report/markdown.py", "valuate.engine.report.markdown_board"): "removed by the board branch",

@@ -482,14 +482,17 @@ def rules_test(paths, case_files, min_coverage, profile, rules_of, fmt, watch, d
 @settings(DIFF)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--fail-on-change", is_flag=True, help="Exit 1 when any service changed.")
-def diff(ctx, catalogs, base, head, fmt, fail_on_change, **opts) -> None:
+@click.option("--head-as-of", "head_as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="DATE",
+              help="Judge the head side as of DATE: what flips when rules come into force.")
+def diff(ctx, catalogs, base, head, fmt, fail_on_change, head_as_of, **opts) -> None:
     """Evaluate CATALOG under two policies and list every service whose verdict, criteria or findings changed."""
 
     def go() -> int:
-        if not base and not head:
-            raise UserError("diff needs --base and/or --head (rule packs and/or a profile)")
+        if not base and not head and head_as_of is None:
+            raise UserError("diff needs --base and/or --head (rule packs and/or a profile), or --head-as-of")
         resolved = _resolved(ctx, DIFF, opts, catalogs)
-        report = run_diff(resolved.inputs(), base, head, resolved.policy())
+        report = run_diff(resolved.inputs(), base, head, resolved.policy(),
+                          head_as_of.date() if head_as_of is not None else None)
         click.echo(_dumps(report.to_dict()) if fmt == "json" else _text(diff_text(report)), nl=fmt == "json")
         return EXIT_FINDINGS if fail_on_change and report.changes else EXIT_OK
 

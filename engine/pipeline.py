@@ -49,7 +49,7 @@ from .ingest.jsonl_reader import materialize
 from .ingest.records import RawRecord
 from .limits import DEFAULT as DEFAULT_LIMITS
 from .limits import Limits
-from .model import ERROR, Report, ServiceResult, Source, Summary
+from .model import ERROR, NO_LEVEL, Report, ServiceResult, Source, Summary
 from .policy import LoadedPolicy, load_policy
 from .ingest.validate import validate
 from .request import Inputs, Policy, RunRequest
@@ -78,7 +78,7 @@ class Run:
         # Baseline states and comparisons are set here, in this process, so
         # records cannot be rendered in the workers that evaluated them.
         self.render = render if self.baseline is None and self.previous is None else None
-        self.summary = Summary()
+        self.summary = Summary(levels=dict.fromkeys((NO_LEVEL,) + self.info.levels, 0) if self.info.levels else None)
         self.stats = ReadStats()
         self.warnings = 0  # records' warnings (unknown keys), each also passed to on_warning
         self._used: set = set()
@@ -110,6 +110,7 @@ class Run:
                 self._warn(outcome)
                 self.summary.count(outcome.verdict, outcome.criteria, outcome.waived, outcome.not_applicable,
                                    outcome.valuable_by_waiver)
+                self.summary.grade(outcome.verdict, outcome.level, outcome.upcoming)
                 self._used.update(outcome.waivers_used)
                 coverage.add(outcome.coverage)
                 yield outcome

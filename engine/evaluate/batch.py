@@ -10,6 +10,8 @@ from ..ingest.jsonl_reader import materialize
 from ..ingest.records import RawRecord
 from ..ingest.validate import validate_record
 from ..model import ERROR, RecordError, ServiceResult
+from ..levels import grade
+from .schedule import upcoming
 from .evaluator import Evaluator
 
 
@@ -55,8 +57,9 @@ def judge_pending(pending: ServiceResult, evaluator: Evaluator) -> ServiceResult
     criteria, verdict, findings = evaluator.judge(pending.facts)
     result = ServiceResult(pending.position, pending.id, pending.name, verdict, criteria, findings,
                            source=pending.source, facts=pending.facts, provenance=pending.provenance,
-                           warnings=pending.warnings)
-    return evaluator.enrich(result)
+                           warnings=pending.warnings, upcoming=upcoming(findings, verdict, evaluator.exempt))
+    result = evaluator.enrich(result)
+    return replace(result, level=grade(evaluator.ladder, result)) if evaluator.ladder is not None else result
 
 
 class DuplicateGuard:

@@ -7,7 +7,7 @@ utility, warranty and value. Advisory rules are reported but never counted,
 and neither are rules of severity warning or info (a profile may downgrade a
 rule). A finding under an active waiver keeps its status but counts as met.
 A finding of a rule that does not apply to the service (``not_applicable``)
-is left out. A criterion whose every counting rule a profile disabled or
+is left out, and so is one whose rule is not yet in force (``effective``). A criterion whose every counting rule a profile disabled or
 downgraded, or whose every counting rule does not apply, is no longer
 required: it counts as met.
 """
@@ -45,7 +45,9 @@ def compose(findings: list, totals: tuple, exempt: frozenset = frozenset()) -> t
         # a rule that does not apply to the service is left out; when none of the
         # criterion's rules applies, nothing is required of it: met, like an exempt one
         counted = [MET if f.waived else f.status for f in counting if f.status != NOT_APPLICABLE]
-        if not counted and (key in exempt or counting):
+        # a criterion whose every rule is yet to come into force requires nothing today
+        scheduled = any(getattr(f, "scheduled", False) for f in by_criterion.get(key, []))
+        if not counted and (key in exempt or counting or scheduled):
             return MET
         return _and(counted)
 

@@ -11,6 +11,7 @@ from ..explain.enrich import Enricher
 from ..explain.tree import Facts
 from ..model import MET, NOT_MET
 from ..rules.param_cases import ParamCases
+from ..levels import ladder_of
 from .compose import compose, exempt_keys, sort_key
 from .coverage import CoverageProbe
 from .derived import compute
@@ -53,8 +54,9 @@ class Evaluator:
         self._params.update({name: None for name in self._param_inputs})
         self.selected: dict = {}  # param name -> value chosen for the last service
         self._exempt = exempt_keys(program.packs)
+        self.ladder = ladder_of(program.packs)[0]  # the maturity levels services are graded on, if any
         self._balance = _balance_paths(program)
-        layouts = [RuleLayout(c, self._derived_inputs, self._param_inputs) for c in program.rules]
+        layouts = [RuleLayout(c, self._derived_inputs, self._param_inputs, as_of) for c in program.rules]
         # Findings come out in report order (criterion, then pack order).
         self._layouts = sorted(layouts, key=lambda lay: sort_key(lay.rule))
         # The value balance item by item, and (with suggest) what would make a failing
@@ -62,6 +64,11 @@ class Evaluator:
         self.coverage = CoverageProbe(program)  # what each service records of the deciding facts
         self.last: Optional[Decision] = None  # the decision judge() made last
         self.enrich = Enricher(program, as_of, suggest, self, sources)
+
+    @property
+    def exempt(self) -> frozenset:
+        """Criteria left without counting rules (compose's ``exempt``)."""
+        return self._exempt
 
     def close(self) -> None:
         self.host.close()
@@ -149,7 +156,8 @@ class Evaluator:
         where only the verdict matters (waivers are not applied)."""
         decided = decision.decided
         light = [_Decided(lay.rule.id, lay.rule.top_criterion, lay.rule.dimension,
-                          lay.status(decided[lay.compiled.index]), lay.rule.severity == "error")
+                          lay.status(decided[lay.compiled.index]), lay.in_force and lay.rule.severity == "error",
+                          scheduled=not lay.in_force and lay.rule.severity == "error")
                  for lay in self._layouts if lay.rule.deciding]
         return compose(light, (None, None), self._exempt)[1]
 
@@ -157,7 +165,7 @@ class Evaluator:
         """Ids of the deciding rules the decision did not find met."""
         decided = decision.decided
         return {lay.rule.id for lay in self._layouts
-                if lay.rule.deciding and decided[lay.compiled.index].get(0) != MET}
+                if lay.deciding and decided[lay.compiled.index].get(0) != MET}
 
     def verdict(self, fact: dict) -> str:
         return self.verdict_of(self.decide(fact))
@@ -180,6 +188,7 @@ class _Decided(NamedTuple):
     status: str
     counts: bool
     waived: bool = False
+    scheduled: bool = False  # not yet in force (see Finding.scheduled)
 
 
 def _balance_paths(program: Program) -> tuple:

@@ -35,10 +35,14 @@ _REASONS = {"failed": NOT_MET, "held": MET}
 class RuleLayout:
     """What a rule's findings need, computed once per compiled rule."""
 
-    def __init__(self, compiled: CompiledRule, derived_inputs: dict, param_inputs: Optional[dict] = None):
+    def __init__(self, compiled: CompiledRule, derived_inputs: dict, param_inputs: Optional[dict] = None,
+                 as_of=None):
         param_inputs = param_inputs or {}  # fact-dependent parameter -> fact paths choosing its case
         self.compiled = compiled
         self.rule = rule = compiled.rule
+        # a rule with a date decides from that day on; before it, it is reported only
+        self.in_force = as_of is None or rule.in_force(as_of)
+        self.effective = rule.effective.isoformat() if rule.effective is not None else None
         self.applies_at = compiled.applies_at  # root of applies_when among the nodes, if any
         self.roots = (0,) if self.applies_at is None else (0, self.applies_at)
         nodes, children = compiled.nodes, compiled.children
@@ -75,6 +79,11 @@ class RuleLayout:
                                          and (p not in self.evidence_paths or p in self.item_plans)))
         self.shown = tuple(dict.fromkeys(p for i in self.leaves for p in nodes[i].fact_paths()))
         self.memo: dict = {}
+
+    @property
+    def deciding(self) -> bool:
+        """The rule takes part in the verdict on this evaluation date."""
+        return self.rule.deciding and self.in_force
 
     def key(self, decided: dict, evidence: tuple, facts: Facts, with_tree: bool) -> tuple:
         """Everything a finding depends on (see the module doc)."""
@@ -188,7 +197,8 @@ def _finding(layout: RuleLayout, decided: dict, facts: Facts, with_tree: bool, e
     tree = layout.tree(decided, facts, root) if with_tree else None
     message = _message(layout, statuses, status, facts, missing, decided, root)
     return Finding(rule.id, rule.top_criterion, rule.dimension, status, rule.severity, rule.title,
-                   message, evidence, missing, tree, rule.pack)
+                   message, evidence, missing, tree, rule.pack, effective=layout.effective,
+                   in_force=layout.in_force)
 
 
 def _own_reasons(layout: RuleLayout, statuses: list, status: str, root: int = 0) -> list:

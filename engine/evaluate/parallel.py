@@ -57,6 +57,8 @@ class Outcome:
     coverage: tuple = ()  # the coverage probe's masks (evaluate/coverage.py), for a judged service
     warnings: tuple = ()  # RecordError: the record's unknown keys (not errors without --strict)
     valuable_by_waiver: bool = False  # valuable only because a waiver covers a deciding failure
+    level: object = None  # LevelResult, when the policy declares levels
+    upcoming: tuple = ()  # Upcoming, per day scheduled rules come into force
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,8 @@ def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Eva
                    None if render is not None else result,
                    sum(1 for f in result.findings if f.waived), not_applicable(result),
                    waivers.used_in(result) if waivers is not None else (),
-                   evaluator.coverage.masks(result), result.warnings, result.valuable_by_waiver)
+                   evaluator.coverage.masks(result), result.warnings, result.valuable_by_waiver,
+                   result.level, result.upcoming)
 
 
 _worker: dict = {}

@@ -188,7 +188,10 @@ class DiffReport:
                             "unchanged": self.services - len(self.changes), "flips": len(self.flips),
                             "finding_changes": len(self.changes) - len(self.flips),
                             "transitions": self.transitions()},
-                "changes": [c.to_dict() for c in self.changes]}
+                "changes": [c.to_dict() for c in self.changes],
+                **({"head_as_of": self.head.info.as_of,
+                    "in_force_on_head": [s.to_dict() for s in _in_force_between(self)]}
+                   if self.head.info.as_of != run.as_of else {})}
 
 
 def _key(value):
@@ -205,11 +208,12 @@ def verdicts(inputs: Inputs, policy: LoadedPolicy) -> list:
     return list(run(request, policy).results())
 
 
-def run_diff(inputs: Inputs, base, head, policy: Policy) -> DiffReport:
-    """``policy`` (rules, --set, waivers, as-of) is shared; ``base`` and ``head`` tune it per side."""
+def run_diff(inputs: Inputs, base, head, policy: Policy, head_as_of=None) -> DiffReport:
+    """``policy`` (rules, --set, waivers, as-of) is shared; ``base`` and ``head`` tune it per side.
+    ``head_as_of``: judge the head side on another day (what flips when rules come into force)."""
     read = replace(inputs, records=tuple(read_inputs(inputs, policy.limits)))  # read once, judged twice
     b = prepare_side(base, policy, inputs.catalogs)
-    h = prepare_side(head, policy, inputs.catalogs)
+    h = prepare_side(head, replace(policy, as_of=head_as_of) if head_as_of else policy, inputs.catalogs)
     return DiffReport(b, h, len(read.records), compare(verdicts(read, b.policy), verdicts(read, h.policy)))
 
 
@@ -220,7 +224,10 @@ def diff_text(report: DiffReport) -> str:
         packs = ", ".join(p.name for p in side.policy.packs)
         named = (f" (packs {packs} · profile {side.policy.profile.name})" if side.kind == "stack"
                  else f" (profile {side.policy.profile.name})" if side.policy.profile is not None else f" ({side.kind})")
-        lines.append(f"{label}: {side.source}{named} · rules {side.info.digest[:19]}…")
+        dated = f" · as of {side.info.as_of}" if report.head.info.as_of != run.as_of else ""
+        lines.append(f"{label}: {side.source}{named} · rules {side.info.digest[:19]}…{dated}")
+    for s in _in_force_between(report):
+        lines.append(f"in force on the head's day: {s.text().split(' comes into force')[0]} (from {s.effective})")
     for name, b, h in report.parameters():
         lines.append(f"parameter {name}: {_shown(b)} → {_shown(h)}")
     rules = report.rules()
@@ -237,6 +244,12 @@ def diff_text(report: DiffReport) -> str:
             lines += [heading, *(line for c in group for line in _change(c)), ""]
     lines.append(f"{len(report.changes)} of {report.services} services changed" + _counts(report))
     return "\n".join(lines) + "\n"
+
+
+def _in_force_between(report: DiffReport) -> list:
+    """What the base's run lists as scheduled that is in force on the head's day."""
+    later = {(s.rule, s.parameter, s.case) for s in report.head.info.scheduled}
+    return [s for s in report.base.info.scheduled if (s.rule, s.parameter, s.case) not in later]
 
 
 def _change(c: ServiceChange) -> list:

@@ -60,10 +60,20 @@ class Finding:
     # Compared with an earlier report (check --compare): the evaluation date this
     # open finding was first seen failing, carried forward from report to report.
     since: Optional[str] = None
+    # The ISO day the rule comes into force, when it has one; before it (``in_force``
+    # False) the finding is reported ("enforced from ...") but decides nothing.
+    effective: Optional[str] = None
+    in_force: bool = True
 
     @property
     def deciding(self) -> bool:
-        return self.criterion != "advisory"
+        """Whether it takes part in the verdict: not advisory, and its rule in force."""
+        return self.criterion != "advisory" and self.in_force
+
+    @property
+    def scheduled(self) -> bool:
+        """Would decide once its rule comes into force (a deciding rule of severity error)."""
+        return not self.in_force and self.criterion != "advisory" and self.severity == "error"
 
     @property
     def counts(self) -> bool:
@@ -94,6 +104,9 @@ class Finding:
             out["baseline"] = self.baseline
         if self.since is not None:
             out["since"] = self.since
+        if self.effective is not None:
+            out["effective"] = self.effective
+            out["in_force"] = self.in_force
         if conditions and self.condition is not None:
             out["conditions"] = self.condition.to_dict()
         return out

@@ -44,6 +44,9 @@ class RunInfo:
     # Fact paths (checked against the fact schema) the board summary also groups verdicts by
     # (--group-by), besides provider and tier.
     group_by: tuple = ()
+    levels: tuple = ()  # the maturity levels services are graded on, lowest first (names)
+    ladder: tuple = ()  # ((level, (requirement, ...)), ...): what each level requires on top of the one below
+    scheduled: tuple = ()  # Scheduled: rules and parameter cases not yet in force on the evaluation date
 
     def header(self, summary: Optional["Summary"] = None) -> dict:
         """The report's head; given the final summary it also lists unused waivers."""
@@ -61,7 +64,34 @@ class RunInfo:
                 "expiring": [w.notice() for w in self.waivers if w.expiring]}
             if summary is not None:
                 out["waivers"]["unused"] = [w.notice() for w in summary.unused_waivers]
+        if self.ladder:
+            out["levels"] = [{"name": name, "requires": list(reqs)} for name, reqs in self.ladder]
+        if self.scheduled:
+            out["scheduled"] = [s.to_dict() for s in self.scheduled]
         return out
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A rule, or a parameter's case, that comes into force after the evaluation date."""
+
+    effective: str  # ISO day
+    rule: Optional[str] = None  # the rule, or
+    parameter: Optional[str] = None  # PACK.NAME of the parameter whose case it is
+    case: str = ""  # the case: its 'when' and value, in words
+    days_left: int = 0
+
+    def to_dict(self) -> dict:
+        out: dict = {"effective": self.effective, "days_left": self.days_left}
+        if self.rule is not None:
+            out["rule"] = self.rule
+        if self.parameter is not None:
+            out.update(parameter=self.parameter, case=self.case)
+        return out
+
+    def text(self) -> str:
+        what = f"rule {self.rule}" if self.rule is not None else f"parameter {self.parameter} ({self.case})"
+        return f"{what} comes into force on {self.effective} (in {self.days_left} days)"
 
 
 @dataclass(frozen=True)
@@ -146,10 +176,16 @@ class Summary:
     coverage: Optional[Coverage] = None  # set when the run ends
     baseline: Optional[BaselineSummary] = None  # set when the run ends, with --baseline
     comparison: Optional[Comparison] = None  # set when the run ends, with --compare
+    # services per level (NO_LEVEL: below the first), lowest first; None: the policy declares none
+    levels: Optional[dict] = None
+    short: int = 0  # services one requirement short of their next level
+    # per day rules come into force: [services some fail for, services whose verdict changes, {rule: n}]
+    upcoming: dict = field(default_factory=dict)
 
     def add(self, result: ServiceResult) -> None:
         self.count(result.verdict, ((c.name, result.status_of(c.name)) for c in result.criteria),
                    sum(1 for f in result.findings if f.waived), not_applicable(result), result.valuable_by_waiver)
+        self.grade(result.verdict, result.level, result.upcoming)
 
     def count(self, verdict: str, criteria, waived: int = 0, inapplicable: int = 0, by_waiver: bool = False) -> None:
         """Count one service from its verdict, (criterion, status) pairs, waived and
@@ -162,8 +198,29 @@ class Summary:
         self.valuable_waived += by_waiver
         self.not_applicable += inapplicable
 
+    def grade(self, verdict: str, level, upcoming: tuple = ()) -> None:
+        """Count one service's level and what comes into force for it (``Upcoming``)."""
+        if self.levels is not None and level is not None:
+            self.levels[level.level or NO_LEVEL] += 1
+            self.short += level.one_step_short
+        for u in upcoming:
+            day = self.upcoming.setdefault(u.effective, [0, 0, {}])
+            day[0] += bool(u.rules)
+            day[1] += u.verdict != verdict
+            for rule in u.rules:
+                day[2][rule] = day[2].get(rule, 0) + 1
+
+    def coming_into_force(self) -> list:
+        return [{"effective": day, "services_failing": n, "verdict_changes": changed, "rules": rules}
+                for day, (n, changed, rules) in sorted(self.upcoming.items())]
+
     def to_dict(self) -> dict:
         out = {"services": self.services, **self.verdicts, "waived": self.waived}
+        if self.levels is not None:
+            out["levels"] = dict(self.levels)
+            out["one_step_short"] = self.short
+        if self.upcoming:
+            out["coming_into_force"] = self.coming_into_force()
         if self.valuable_waived:  # of the valuable services, those valuable only under a waiver
             out["valuable_waived"] = self.valuable_waived
         if self.not_applicable:  # only packs with applies_when rules have any
@@ -176,6 +233,9 @@ class Summary:
         """'; 2 blank rows skipped' for summary lines, or nothing."""
         n = self.blank_rows
         return f"; {n} blank row{'s' * (n != 1)} skipped" if n else ""
+
+
+NO_LEVEL = "none"  # the summary's key for services below the first level
 
 
 def not_applicable(result: ServiceResult) -> int:

@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from .compare import RECORD_RULE, ServiceDelta
 from .findings import CriterionResult, Finding
+from .levels import LevelResult
 from .values import ERROR, MET, VALUABLE, WAIVED
 
 RECORD, CHANGE = "record", "change"  # the two kinds of "what would make it pass"
@@ -176,6 +177,8 @@ class ServiceResult:
     warnings: tuple = ()  # RecordError: unknown keys, reported but not counted (without --strict)
     # Compared with an earlier report (check --compare): this service then and now.
     change: Optional[ServiceDelta] = None
+    level: Optional[LevelResult] = None  # its maturity level, when the policy declares levels
+    upcoming: tuple = ()  # Upcoming: the verdict on each day rules come into force that fail for it
 
     def criterion(self, name: str) -> Optional[CriterionResult]:
         return next((c for c in self.criteria if c.name == name), None)
@@ -222,6 +225,10 @@ class ServiceResult:
         out["findings"] = [f.to_dict(conditions) for f in self.findings]
         if self.to_pass is not None:
             out["to_pass"] = self.to_pass.to_dict()
+        if self.level is not None:
+            out["level"] = self.level.to_dict()
+        if self.upcoming:
+            out["coming_into_force"] = [u.to_dict() for u in self.upcoming]
         if self.provenance:
             for finding, data in zip(self.findings, out["findings"]):
                 found = provenance_for(self.provenance, [p for p, _ in finding.evidence] + list(finding.missing))

@@ -23,6 +23,8 @@ from .digests import file_digest, input_digests
 from .params import resolve_params, rules_digest
 from .profiles import Profile, apply_profile, load_profile
 from .waivers import WaiverSet, load_waivers
+from .schedule import checked_ladder, has_dated_cases, scheduled_cases, scheduled_rules
+from ..levels import Ladder
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ class LoadedPolicy:
     rules: tuple  # RuleInfo per rule, in pack order
     waivers: Optional[WaiverSet] = None
     profile: Optional[Profile] = None
+    ladder: Optional[Ladder] = None  # the maturity levels services are graded on
+    scheduled: tuple = ()  # Scheduled: rules and parameter cases coming into force after as_of
+    dated_cases: bool = False  # some parameter case carries 'effective' (in force or not)
 
     @property
     def packs(self) -> tuple:
@@ -51,9 +56,12 @@ class LoadedPolicy:
         A server derives each request's evaluation date from the snapshot it loaded."""
         if day == self.as_of:
             return self
+        if self.dated_cases:  # which cases are in force is compiled into the rules: compile anew
+            return load_policy(replace(self.spec, as_of=day))
         check_day_windows(self.packs, self.program.params, day)
         waivers = self.waivers.dated(day, self.spec.waiver_warning_days) if self.waivers is not None else None
-        return replace(self, spec=replace(self.spec, as_of=day), as_of=day, waivers=waivers)
+        return replace(self, spec=replace(self.spec, as_of=day), as_of=day, waivers=waivers,
+                       scheduled=scheduled_rules(self.packs, day))
 
     def run_info(self, inputs: Iterable[str] = ()) -> RunInfo:
         """The report header of one run of this policy over ``inputs`` (catalog files)."""
@@ -65,7 +73,10 @@ class LoadedPolicy:
                        self.rules, inputs, digests, self.waivers.waivers if self.waivers else None,
                        self.spec.waiver_warning_days,
                        (self.profile.name, self.profile.files) if self.profile else None,
-                       str(self.spec.waivers) if self.spec.waivers else None)
+                       str(self.spec.waivers) if self.spec.waivers else None,
+                       levels=self.ladder.names if self.ladder else (),
+                       ladder=tuple((lv.name, lv.requires) for lv in self.ladder.levels) if self.ladder else (),
+                       scheduled=self.scheduled)
 
 
 def load_policy(spec: Policy, packs: Optional[list] = None) -> LoadedPolicy:
@@ -82,11 +93,15 @@ def load_policy(spec: Policy, packs: Optional[list] = None) -> LoadedPolicy:
         params = list(profile.overrides().items()) + params  # --set (and a case's params) refine the profile
     waivers = load_waivers(spec.waivers, packs, day, spec.waiver_warning_days) if spec.waivers else None
     resolved = resolve_params(packs, params)
+    digest = rules_digest(packs, resolved)  # with every case, those not yet in force too
+    dated = has_dated_cases(resolved)
+    resolved, scheduled = scheduled_cases(resolved, day)
     check_day_windows(packs, resolved, day)
     program = compile_packs(packs, resolved)
     infos = tuple(RuleInfo(r.id, r.pack, r.title, r.criterion, r.severity, r.rationale, r.remediation,
                            r.describe()) for p in packs for r in p.rules)
-    return LoadedPolicy(spec, program, day, rules_digest(packs, resolved), infos, waivers, profile)
+    return LoadedPolicy(spec, program, day, digest, infos, waivers, profile,
+                        checked_ladder(packs), scheduled_rules(packs, day) + scheduled, dated)
 
 
 __all__ = ["LoadedPolicy", "load_policy", "resolve_params"]

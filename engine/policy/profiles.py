@@ -11,6 +11,9 @@
     rules:
       ADV-011: {enabled: false}        # switched off
       ADV-001: {severity: info}        # error | warning | info
+      WAR-003: {effective: 2027-03-01} # decides from that day on; reported before it
+    levels:                            # maturity levels: they replace the packs' (engine/levels)
+      - {name: bronze, requires: [utility]}
 
 Layers apply in order (an ``extends`` chain first, the file itself last), so
 the later layer wins per parameter and per rule setting; ``--set`` wins over
@@ -31,12 +34,14 @@ from ..errors import did_you_mean
 from ..rules import check_param_value
 from ..rules.param_cases import DEFAULT, is_cases, parse_cases, settle
 from ..rules.conditions import Scope
+from ..rules.operands import effective_date
+from ..levels import Ladder, parse_levels
 from ..rules.language import SEVERITIES, Pack
 from ..documents import Reader, join, kind_of
 from ..yamlio import load_single, read_text
 
-PROFILE_KEYS = ("profile", "description", "extends", "parameters", "rules")
-RULE_SETTINGS = ("enabled", "severity")
+PROFILE_KEYS = ("profile", "description", "extends", "parameters", "rules", "levels")
+RULE_SETTINGS = ("enabled", "severity", "effective")
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,9 @@ class Profile:
     name: str
     files: tuple  # every file read, bases first (for the digest)
     params: dict  # (pack, parameter) -> value (ParamCases for fact-dependent ones)
-    rules: dict  # rule id -> {"enabled": bool, "severity": str}, merged over the layers
+    rules: dict  # rule id -> {"enabled": bool, "severity": str, "effective": date}, merged over the layers
     digest: str = ""
+    levels: Optional[Ladder] = None  # the profile's maturity levels: they replace the packs'
 
     def overrides(self) -> dict:
         """Parameter overrides in the form ``api.resolve_params`` takes."""
@@ -63,6 +69,7 @@ class _Layers:
     rules: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     name: Optional[str] = None
+    levels: Optional[Ladder] = None
 
     def add(self, later: "_Layers") -> None:
         """Apply ``later`` on top: it wins per parameter and per rule setting."""
@@ -73,6 +80,7 @@ class _Layers:
         for rid, settings in later.rules.items():
             self.rules[rid] = {**self.rules.get(rid, {}), **settings}
         self.name = later.name or self.name
+        self.levels = later.levels or self.levels  # a ladder is replaced whole, never merged
 
     @property
     def params(self) -> dict:
@@ -95,7 +103,7 @@ def load_profile(path: str, packs: list, schema: Optional[FactSchema] = None) ->
     for file in layers.files:
         h.update(Path(file).read_bytes() + b"\0")
     return Profile(layers.name or Path(path).stem, tuple(layers.files), dict(layers.params),
-                   dict(layers.rules), "sha256:" + h.hexdigest())
+                   dict(layers.rules), "sha256:" + h.hexdigest(), layers.levels)
 
 
 def _resolve(path: Path, packs: list, schema: FactSchema, done: dict, chain: list, problems: list) -> _Layers:
@@ -141,6 +149,9 @@ def _own(path: Path, packs: list, schema: FactSchema, problems: list) -> dict:
         _parameters(r, doc["parameters"], packs, schema, layer)
     if doc.get("rules") is not None:
         _rules(r, doc["rules"], packs, layer)
+    if "levels" in doc:
+        levels = parse_levels(r, doc["levels"])
+        layer.levels = Ladder(levels, file) if levels else None
     problems.extend(r.problems)
     return {"layer": layer, "extends": bases}
 
@@ -217,6 +228,10 @@ def _rules(r: Reader, node: Any, packs: list, layers: _Layers) -> None:
             severity = r.string(body, "severity", join(path, "severity"), "the severity", SEVERITIES)
             if severity is not None:
                 settings["severity"] = severity
+        if "effective" in body:  # the profile schedules the rule: it decides from that day on
+            day = effective_date(r, body, join(path, "effective"))
+            if day is not False:
+                settings["effective"] = day
         layers.rules[rid] = settings
 
 
@@ -232,10 +247,14 @@ def apply_profile(packs: list, profile: Profile) -> list[Pack]:
                 continue
             if "severity" in settings and settings["severity"] != rule.severity:
                 rule = dataclasses.replace(rule, severity=settings["severity"])
+            if "effective" in settings:
+                rule = dataclasses.replace(rule, effective=settings["effective"])
             rules.append(rule)
         before = _counting(pack.rules)
         exempt = tuple(sorted((before - _counting(rules)) | set(pack.exempt)))
         out.append(dataclasses.replace(pack, rules=tuple(rules), disabled=tuple(disabled), exempt=exempt))
+    if profile.levels is not None:  # one ladder per run: the profile's, held by the first pack
+        out = [dataclasses.replace(p, levels=profile.levels.levels if i == 0 else ()) for i, p in enumerate(out)]
     return out
 
 

@@ -45,6 +45,10 @@ class ServiceEncoder:
         parts.append(f'"findings"{key}[' + item.join(self._finding(f, result) for f in result.findings) + "]")
         if result.to_pass is not None:
             parts.append(f'"to_pass"{key}{enc(result.to_pass.to_dict())}')
+        if result.level is not None:
+            parts.append(f'"level"{key}{enc(result.level.to_dict())}')
+        if result.upcoming:
+            parts.append(f'"coming_into_force"{key}{enc([u.to_dict() for u in result.upcoming])}')
         if result.warnings:
             parts.append(f'"warnings"{key}{enc([e.to_dict() for e in result.warnings])}')
         if result.change is not None:

@@ -19,6 +19,7 @@ from .base import PLAIN, Writer, WriterOptions
 from .view import counts_line, coverage_heading, coverage_rows, to_pass_groups
 from . import changes
 from .terminal import safe, safe_lines
+from .levels import level_lines, scheduled_lines, summary_lines
 
 MARKS = {"valuable": "ok ", "not_valuable": "NO ", "indeterminate": "?? ", "error": "ERR"}
 # ANSI SGR codes per verdict: green, red, yellow, bold red.
@@ -36,7 +37,7 @@ def _header(run: RunInfo) -> str:
     return (safe(f"{run.tool} {run.version} · rules {', '.join(run.packs)} ({run.digest[:19]}…) · "
                  + (f"profile {run.profile[0]} · " if run.profile else "")
                  + f"as of {run.as_of}" + (f" · inputs {inputs[:19]}…" if inputs else ""))
-            + "".join(f"\n{line}" for line in safe_lines(_waiver_notices(run))))
+            + "".join(f"\n{line}" for line in safe_lines(_waiver_notices(run) + scheduled_lines(run))))
 
 
 def _waiver_notices(run: RunInfo) -> list[str]:
@@ -75,6 +76,10 @@ def _lines(result: ServiceResult) -> list[str]:
             crit = f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
             lines.append(f"      {crit:<22} {f.status:<8} {f.rule}  {f.message}{_waiver(f)}"
                          f"{BASELINE_MARKS.get(f.baseline, '')}")
+        elif f.scheduled and f.failing:  # reported ahead, decides nothing yet
+            crit = f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
+            lines.append(f"      {crit:<22} {f.status:<8} {f.rule}  enforced from {f.effective}: {f.message}")
+    lines += level_lines(result)
     note = changes.service_note(result.change)
     if note:
         lines.append(f"      since the last review: {note}")
@@ -130,6 +135,7 @@ class TextWriter(Writer):
         for w in summary.unused_waivers:
             self.out.write(safe(f"waiver {w.service} / {w.target} waived nothing (no such service, or nothing "
                                 f"to waive) ({w.source})") + "\n")
+        self.out.write("".join(line + "\n" for line in safe_lines(summary_lines(self.run, summary))))
         self.out.write(_baseline(summary))
         if summary.comparison is not None:
             self.out.write("\n".join(safe_lines(changes.lines(summary.comparison))) + "\n")

@@ -253,6 +253,13 @@ class Rule:
     location: Optional[Location] = field(default=None, compare=False)
     # Where the rule applies; elsewhere its status is not_applicable (logic.applicable).
     applies_when: Optional[Condition] = None
+    # The day the rule comes into force: before it the rule is evaluated and reported
+    # ("enforced from ...") but decides nothing (evaluate/findings.py, Finding.in_force).
+    effective: Optional[Any] = None  # datetime.date
+
+    def in_force(self, day) -> bool:
+        """Whether the rule decides on ``day`` (a rule without a date always does)."""
+        return self.effective is None or self.effective <= day
 
     @property
     def top_criterion(self) -> str:
@@ -291,6 +298,7 @@ class Pack:
     disabled: tuple = ()  # rule ids a profile switched off
     exempt: tuple = ()  # criteria a profile left without counting rules (they count as met)
     requires: tuple = ()  # names of the packs whose parameters this one reads (PACK.NAME)
+    levels: tuple = ()  # levels.Level, lowest first: the maturity ladder the pack declares
 
     def rule(self, rule_id: str) -> Optional[Rule]:
         return next((r for r in self.rules if r.id == rule_id), None)

@@ -18,13 +18,15 @@ from ..schema import FactSchema
 from ..yamlio import load_single, read_text
 from .param_cases import ParamCases
 from .conditions import Scope, parse_condition
+from .operands import effective_date
 from .derived import output_types, parse_derived
 from .language import CRITERIA, MAX_NUMBER, RULE_STATUSES, SEVERITIES, STATUSES, Pack, Parameter, Rule, walk
 from ..documents import Reader, join, kind_of
+from ..levels import parse_levels
 from .requires import ordered, requirements, resolve
 from .templates import parse_template, unknown_placeholders
 
-PACK_KEYS = ("pack", "version", "title", "description", "requires", "parameters", "derived", "rules")
+PACK_KEYS = ("pack", "version", "title", "description", "requires", "parameters", "derived", "rules", "levels")
 RULE_FILE_KEYS = ("rules",)
 METADATA_KEYS = ("id", "title", "criterion", "severity", "rationale", "remediation")
 PARAM_KINDS = ("number", "integer", "string", "boolean")
@@ -128,13 +130,15 @@ class _PackBuilder:
         if not rules and not any(p.severity == "error" for p in r.problems + self.problems):
             r.warn("the pack has no rules", r.at(doc))
         self.problems.extend(_duplicate_ids(rules))
+        levels = parse_levels(r, doc["levels"]) if "levels" in doc else ()
         if name is None:
             return None
         return Pack(name=name, version=str(doc.get("version", "0")), title=str(doc.get("title", name)),
                     description=str(doc.get("description", "")).strip(), parameters=params,
                     derived=derived, rules=tuple(rules), source=str(source),
                     files=tuple(str(f) for f in [main, *extra]),
-                    tests_dir=str(tests) if tests is not None and tests.is_dir() else None, requires=requires)
+                    tests_dir=str(tests) if tests is not None and tests.is_dir() else None, requires=requires,
+                    levels=levels)
 
     def _requires(self, r: Reader, doc: dict) -> tuple:
         node = doc.get("requires")
@@ -202,7 +206,7 @@ class _PackBuilder:
         loc = r.at(container, i, path)
         if not r.mapping(body, loc, "a rule"):
             return None
-        r.keys(body, path, ("metadata", "condition"), ("applies_when", "messages"), "a rule")
+        r.keys(body, path, ("metadata", "condition"), ("applies_when", "messages", "effective"), "a rule")
         meta = body.get("metadata")
         mpath = join(path, "metadata")
         if not isinstance(meta, dict):
@@ -226,14 +230,16 @@ class _PackBuilder:
         applies = parse_condition(r, body["applies_when"], body, "applies_when", join(path, "applies_when"),
                                   scope) if "applies_when" in body else None
         messages = self._messages(r, body, path, scope, cond, "applies_when" in body)
+        effective = effective_date(r, body, join(path, "effective")) if "effective" in body else None
         if None in (rid, criterion, severity, cond, messages) or None in fields.values() \
-                or ("applies_when" in body and applies is None):
+                or ("applies_when" in body and applies is None) or effective is False:
             return None
         if criterion != "advisory" and severity != "error":
             r.warn(f"rule {rid} decides {criterion} but has severity {severity}; deciding rules are "
                    "usually 'error' (advisory rules never change the verdict)", r.at(meta, "severity"))
         return Rule(rid, fields["title"], criterion, severity, fields["rationale"], fields["remediation"],
-                    cond, messages, pack, Location(file=r.file, line=loc.line, column=loc.column), applies)
+                    cond, messages, pack, Location(file=r.file, line=loc.line, column=loc.column), applies,
+                    effective)
 
     def _known(self, derived: dict, params: dict) -> set:
         return set(self.schema.all_paths()) | set(derived) | {f"param.{p}" for p in params}

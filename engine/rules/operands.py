@@ -138,3 +138,13 @@ def as_date(value: Any) -> Optional[_dt.date]:
         except ValueError:
             return None
     return None
+
+
+def effective_date(r: Reader, body: dict, path: str):
+    """``effective: 2027-03-01`` (a rule's, a parameter case's): the date, or False (reported)."""
+    day = as_date(body["effective"])
+    if day is None:
+        r.error(f"'effective' must be a date (YYYY-MM-DD), got {kind_of(body['effective'])} "
+                f"{body['effective']!r}", r.at(body, "effective", path), code="type")
+        return False
+    return day

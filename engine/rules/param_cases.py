@@ -28,6 +28,7 @@ from typing import Any, Callable, Optional
 
 from ..errors import Location
 from .conditions import Scope, parse_condition
+from .operands import effective_date
 from .language import Condition, Group, leaves
 from ..documents import Reader, join, kind_of
 
@@ -36,6 +37,8 @@ from ..documents import Reader, join, kind_of
 class Case:
     when: Optional[Condition]  # None: the default, always last
     value: Any
+    # the day the case comes into force; before it the case is left out (in_force)
+    effective: Optional[Any] = None
 
 
 #: ``value: default`` in a case (or as a parameter's value): the pack's default.
@@ -68,7 +71,8 @@ class ParamCases:
 
     def to_data(self) -> list:
         """A stable, content-only form (digests, JSON)."""
-        return [{"when": c.when.describe(), "value": c.value} if c.when is not None else {"value": c.value}
+        return [{**({"when": c.when.describe()} if c.when is not None else {}), "value": c.value,
+                 **({"effective": c.effective.isoformat()} if c.effective is not None else {})}
                 for c in self.cases]
 
     def describe(self) -> str:
@@ -102,7 +106,7 @@ def parse_cases(r: Reader, node: dict, path: str, scope: Scope,
         if not r.mapping(raw, cloc, "a case"):
             ok = False
             continue
-        r.keys(raw, cpath, ("value",), ("when",), "a case")
+        r.keys(raw, cpath, ("value",), ("when", "effective"), "a case")
         if "value" not in raw:
             ok = False
             continue
@@ -118,7 +122,15 @@ def parse_cases(r: Reader, node: dict, path: str, scope: Scope,
         elif not last:
             r.error(f"only the last case may omit 'when' (case {i + 1} of {len(body)} has none)", cloc)
             ok = False
-        cases.append(Case(when, raw.get("value")))
+        effective = None
+        if "effective" in raw:
+            effective = effective_date(r, raw, join(cpath, "effective"))
+            if when is None and effective is not False:
+                r.error("the default case (no 'when') cannot carry 'effective': schedule a case with a "
+                        "'when', and the default applies until it comes into force", cloc)
+                effective = False
+            ok = ok and effective is not False
+        cases.append(Case(when, raw.get("value"), effective or None))
     if not ok:
         return None
     if len(cases) == 1 and cases[0].when is None:
@@ -156,18 +168,35 @@ def settle(value: Any, below: Any, default: Any) -> Any:
         return default
     if not isinstance(value, ParamCases):
         return value
-    own = [Case(c.when, default if c.value == DEFAULT else c.value) for c in value.cases]
+    own = [Case(c.when, default if c.value == DEFAULT else c.value, c.effective) for c in value.cases]
     if not value.partial:
         return ParamCases(tuple(own), value.location)
     below = default if below is None else below
     merged = list(below.cases) if isinstance(below, ParamCases) else [Case(None, below)]
     for case in own:
         at = next((i for i, c in enumerate(merged) if c.when is not None and c.when == case.when), None)
-        if at is not None:
+        if at is not None and case.effective is not None:
+            merged.insert(at, case)  # first match wins from its day on; until then the one below applies
+        elif at is not None:
             merged[at] = Case(merged[at].when, case.value)
         else:
             merged.insert(len(merged) - 1, case)  # before the default, which stays last
     return ParamCases(tuple(merged), value.location)
+
+
+def in_force(value: Any, day) -> tuple:
+    """(the value as it applies on ``day``, the cases left out because they come into force later)."""
+    if not isinstance(value, ParamCases) or all(c.effective is None for c in value.cases):
+        return value, ()
+    later = tuple(c for c in value.cases if c.effective is not None and c.effective > day)
+    kept = tuple(c for c in value.cases if c not in later)
+    if len(kept) == 1 and kept[0].when is None:
+        return kept[0].value, later
+    return replace(value, cases=kept), later
+
+
+def describe_case(case: Case) -> str:
+    return f"{case.value} when {case.when.describe()}" if case.when is not None else f"{case.value} otherwise"
 
 
 def describe_value(value: Any) -> str:
@@ -186,5 +215,6 @@ def data_of(value: Any) -> Any:
     return str(value)
 
 
-__all__ = ["Case", "ParamCases", "DEFAULT", "parse_cases", "is_cases", "settle", "describe_value", "data_of",
+__all__ = ["Case", "ParamCases", "DEFAULT", "parse_cases", "is_cases", "settle", "in_force", "describe_case",
+           "describe_value", "data_of",
            "kind_of"]

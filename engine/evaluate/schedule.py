@@ -1,0 +1,28 @@
+"""What comes into force later: a service's verdict on each day scheduled rules start to decide.
+
+A rule with ``effective: DAY`` after the evaluation date is decided by
+durable-rules like any other, but its finding does not count yet
+(``Finding.in_force``). Here the same findings are composed again as they
+will count on each such day (every rule due by then in force, the rest as
+today), so a report can say which services would fail on which date.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..model import Upcoming
+from .compose import compose
+
+
+def upcoming(findings: tuple, verdict: str, exempt: frozenset = frozenset()) -> tuple:
+    """Upcoming per day some scheduled rule fails for the service, or the verdict changes."""
+    days = sorted({f.effective for f in findings if f.scheduled})
+    out = []
+    for day in days:
+        due = [replace(f, in_force=True) if not f.in_force and f.effective <= day else f for f in findings]
+        then = compose(due, (None, None), exempt)[1]
+        failing = tuple(f.rule for f in findings if f.scheduled and f.effective == day and f.failing
+                        and not f.waived)
+        if failing or then != verdict:
+            out.append(Upcoming(day, then, failing))
+    return tuple(out)

@@ -1,0 +1,58 @@
+"""Levels and dates in words, shared by the text, Markdown and HTML reports.
+
+A service's level and what keeps it from the next; the policy's rules and
+parameter cases coming into force later; the distribution of levels and, per
+day, how many services would fail once those rules decide.
+"""
+from __future__ import annotations
+
+from ..model import NO_LEVEL, RunInfo, ServiceResult, Summary
+
+
+def level_name(name) -> str:
+    return name if name else "no level"
+
+
+def level_lines(result: ServiceResult) -> list:
+    """'level bronze; short of silver: ...' and what comes into force, under a service."""
+    out = []
+    lv = result.level
+    if lv is not None:
+        line = f"      level {level_name(lv.level)}"
+        if lv.next is not None:
+            line += f"; short of {lv.next}: " + "; ".join(s.text() for s in lv.short)
+        out.append(line)
+    for u in result.upcoming:
+        failing = f"{', '.join(u.rules)} fail{'s' * (len(u.rules) == 1)}" if u.rules else "nothing new fails"
+        out.append(f"      from {u.effective}: {failing}; the verdict would be {u.verdict}")
+    return out
+
+
+def scheduled_lines(run: RunInfo) -> list:
+    return [f"coming into force: {s.text()}" for s in run.scheduled]
+
+
+def distribution(run: RunInfo, summary: Summary) -> list:
+    """(level, services) lowest first, 'no level' first of all."""
+    if summary.levels is None:
+        return []
+    return [(level_name(None if name == NO_LEVEL else name), summary.levels.get(name, 0))
+            for name in (NO_LEVEL,) + tuple(run.levels)]
+
+
+def upcoming_lines(summary: Summary) -> list:
+    out = []
+    for day in summary.coming_into_force():
+        rules = ", ".join(f"{rule} {n}" for rule, n in day["rules"].items())
+        out.append(f"from {day['effective']}: {day['services_failing']} services fail rules coming into force"
+                   + (f" ({rules})" if rules else "") + f"; {day['verdict_changes']} verdicts would change")
+    return out
+
+
+def summary_lines(run: RunInfo, summary: Summary) -> list:
+    out = []
+    rows = distribution(run, summary)
+    if rows:
+        out.append("levels: " + " · ".join(f"{name} {n}" for name, n in rows)
+                   + f" ({summary.short} one requirement short of the next)")
+    return out + upcoming_lines(summary)

@@ -7,7 +7,9 @@ placeholders that name nothing, a rule that can never be met, and packs past
 durable-rules' limits. Warnings (exit 0): a condition inside a rule that can
 never hold or always holds, a rule that can never be not met, a deciding rule
 of severity other than error, a pack without rules, and waivers that have
-expired or expire soon. Notes (exit 0): a rule that can never be unknown, or
+expired or expire soon. Levels: a requirement naming no rule or criterion is
+an error; a level that adds nothing, repeats a lower level's requirement or
+requires a rule that can never be met (unreachable) is a warning. Notes (exit 0): a rule that can never be unknown, or
 always applies, so that its rule tests need not (and cannot) cover that status.
 """
 from __future__ import annotations
@@ -30,6 +32,7 @@ from ..rules.language import RULE_STATUSES, STATUSES
 from ..rules.operators import TESTS
 from ..rules.reach import Reads
 from ..policy.waivers import load_waivers
+from ..levels import check_ladder, ladder_of
 from ..yamlio import YamlSyntaxError
 
 
@@ -93,10 +96,33 @@ def lint(paths: list, profile: Optional[str] = None, waivers: Optional[str] = No
     if packs:  # rules that did parse: would durable-rules take them?
         result.problems.extend(_compiled(packs, params, schema, as_of or _dt.date.today()))
         result.problems.extend(_unreachable(packs, params, schema))
+    if packs:
+        result.problems.extend(_levels(packs, result.problems, as_of or _dt.date.today()))
     if waivers and packs:
         result.problems.extend(_waivers(waivers, packs, as_of or _dt.date.today(), warning_days))
     result.problems = _unique(result.problems)
     return result
+
+
+def _levels(packs: list, found: list, day: _dt.date) -> list:
+    """The ladder of levels: one per run, ordered, each requirement an existing rule or
+    criterion, each level adding one and reachable (no rule it requires can never be met);
+    and a level that requires a rule not yet in force on ``day`` (a note)."""
+    ladder, out = ladder_of(packs)
+    if ladder is None:
+        return out
+    rules = {r.id: r for p in packs for r in p.rules}
+    never = [rid for rid in rules if any(p.code == "never-holds" and p.severity == "error"
+                                         and p.message.startswith(f"rule {rid} can never be met") for p in found)]
+    out += check_ladder(ladder, list(rules) + [rid for p in packs for rid in p.disabled], never)
+    for level in ladder.levels:
+        for req in level.requires:
+            rule = rules.get(req)
+            if rule is not None and not rule.in_force(day):
+                out.append(Problem(f"level {level.name!r} requires {req}, which comes into force on "
+                                   f"{rule.effective}: it counts toward the level before it decides the "
+                                   "verdict", level.location, "note", "level"))
+    return out
 
 
 def _compiled(packs: list, params: dict, schema: FactSchema, day: _dt.date) -> list:

@@ -125,6 +125,7 @@ class Waiver:
     days_left: int = 0  # days from the evaluation date to the expiry (negative: expired)
     expiring: bool = False  # active and within the warning window
     source: str = ""  # file:line of the waiver
+    levels: tuple = ()  # maturity levels the waived finding still counts toward (none unless named)
 
     @property
     def active(self) -> bool:
@@ -137,8 +138,11 @@ class Waiver:
         return "today" if n == 0 else f"in {span}" if self.days_left > 0 else f"{span} ago"
 
     def to_dict(self) -> dict:
-        return {"reason": self.reason, "approved_by": self.approved_by, "expires": self.expires,
-                "source": self.source}
+        out = {"reason": self.reason, "approved_by": self.approved_by, "expires": self.expires,
+               "source": self.source}
+        if self.levels:
+            out["levels"] = list(self.levels)
+        return out
 
     def notice(self) -> dict:
         return {"service": self.service, "target": self.target, "expires": self.expires,

@@ -6,6 +6,7 @@
         reason: Cluster migration; availability recovers after cut-over
         approved_by: Change Advisory Board (CAB-2026-114)
         expires: 2027-01-31              # applies up to and including this day
+        levels: [bronze]                 # optional: the levels the waived finding still counts toward
 
 A waived finding keeps its real status and carries the waiver; it counts as
 met when its criterion is composed, so it no longer counts against the
@@ -28,6 +29,7 @@ from ..errors import did_you_mean
 from ..rules.operands import as_date
 from ..rules.language import CRITERIA
 from ..documents import Reader, join, kind_of
+from ..levels import ladder_of
 from ..yamlio import load_single, read_text
 
 WAIVABLE_CRITERIA = tuple(dict.fromkeys(("warranty",) + CRITERIA))
@@ -138,9 +140,11 @@ def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30
         raise UserError("a waiver file is a list of waivers, or a mapping with a 'waivers' list",
                         Location(file=file))
     rule_ids = [rid for p in packs for rid in [x.id for x in p.rules] + list(p.disabled)]
+    ladder = ladder_of(packs)[0]
+    level_names = ladder.names if ladder is not None else ()
     waivers, seen = [], {}
     for i, node in enumerate(items):
-        w = _waiver(r, items, i, node, rule_ids, as_of, warning_days)
+        w = _waiver(r, items, i, node, rule_ids, as_of, warning_days, level_names)
         if w is None:
             continue
         key = (w.service, w.target)
@@ -157,12 +161,13 @@ def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30
     return WaiverSet(tuple(waivers), digest)
 
 
-def _waiver(r: Reader, items, i, node, rule_ids, as_of, warning_days) -> Optional[Waiver]:
+def _waiver(r: Reader, items, i, node, rule_ids, as_of, warning_days, level_names=()) -> Optional[Waiver]:
     path = f"waivers[{i}]"
     loc = r.at(items, i, path)
     if not r.mapping(node, loc, "a waiver"):
         return None
-    ok = r.keys(node, path, ("service", "reason", "approved_by", "expires"), ("rule", "criterion"), "a waiver")
+    ok = r.keys(node, path, ("service", "reason", "approved_by", "expires"), ("rule", "criterion", "levels"),
+                "a waiver")
     service = node.get("service")
     if isinstance(service, (int, float)) and not isinstance(service, bool):
         service = str(service)  # ids are matched as text, as the catalog reader labels them
@@ -178,10 +183,25 @@ def _waiver(r: Reader, items, i, node, rule_ids, as_of, warning_days) -> Optiona
     if "expires" in node and expires is None:
         r.error(f"'expires' must be a date YYYY-MM-DD, got {kind_of(node.get('expires'))}",
                 r.at(node, "expires", join(path, "expires")), code="type")
-    if not ok or None in (reason, approved, target, expires):
+    levels = _levels(r, node, join(path, "levels"), level_names) if "levels" in node else ()
+    if not ok or None in (reason, approved, target, expires, levels):
         return None
     return _dated(Waiver(service.strip(), target, reason, approved, expires.isoformat(),
-                         source=f"{loc.file}:{loc.line}"), as_of, warning_days)
+                         source=f"{loc.file}:{loc.line}", levels=levels), as_of, warning_days)
+
+
+def _levels(r: Reader, node: dict, path: str, names: tuple) -> Optional[tuple]:
+    """``levels: [silver]``: the maturity levels the waived finding still counts toward."""
+    value, loc = node["levels"], r.at(node, "levels", path)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        r.error(f"'levels' lists the levels the waiver counts toward, got {kind_of(value)}", loc, code="type")
+        return None
+    unknown = [v for v in value if v not in names]
+    if unknown:
+        known = f"; the levels are {', '.join(names)}" if names else "; the policy declares no levels"
+        r.error(f"unknown level {unknown[0]!r}{did_you_mean(unknown[0], list(names))}{known}", loc, code="level")
+        return None
+    return tuple(value)
 
 
 def _dated(w: Waiver, as_of: _dt.date, warning_days: int) -> Waiver:

@@ -24,6 +24,7 @@ from . import view
 from .base import CollectingWriter
 from .html_service import badge, e, rid, section, service_id, source_span, verdict_badge
 from .html_summary import board_summary, pattern_defs
+from .html_levels import levels_section
 
 VERDICT_RANK = {"valuable": 0, "waived": 1, "indeterminate": 2, "not_valuable": 3, "error": 4}
 STATUS_RANK = {"met": 0, "waived": 1, "unknown": 2, "not_met": 3}
@@ -115,7 +116,7 @@ def document(report: Report) -> str:
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>valuate report — as of {e(run.as_of)}</title><style>{css}</style></head>\n<body>"
-            f"{header(report)}\n{board_summary(report)}\n{services_table(report)}\n"
+            f"{header(report)}\n{board_summary(report)}\n{levels_section(report)}{services_table(report)}\n"
             f'<section id="cards"><h2>Service by service</h2>\n{body}</section>\n'
             f"{pattern_defs()}<script>{js}</script></body></html>\n")
 

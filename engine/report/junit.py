@@ -25,6 +25,7 @@ from xml.etree import ElementTree as ET
 
 from ..model import ERROR, INDETERMINATE, NOT_VALUABLE, Report, ServiceResult
 from . import changes, view
+from .levels import distribution, level_lines, scheduled_lines, upcoming_lines
 from .base import CollectingWriter
 
 
@@ -73,6 +74,7 @@ def _where(result: ServiceResult) -> str:
     note = changes.service_note(result.change)
     if note:
         lines.append(f"since the last review: {note}")
+    lines += [line.strip() for line in level_lines(result)]  # its level, and what comes into force
     return "\n".join(lines)
 
 
@@ -109,6 +111,11 @@ def _properties(suite: ET.Element, report: Report) -> None:
     if s.comparison is not None:  # what changed since the last review, in words
         for i, line in enumerate(changes.lines(s.comparison), 1):
             ET.SubElement(props, "property", {"name": f"comparison.{i}", "value": _x(line.strip())})
+    rows = distribution(run, s)
+    if rows:  # services per level, lowest first
+        ET.SubElement(props, "property", {"name": "levels", "value": _x(", ".join(f"{n} {c}" for n, c in rows))})
+    for i, line in enumerate(scheduled_lines(run) + upcoming_lines(s), 1):
+        ET.SubElement(props, "property", {"name": f"coming_into_force.{i}", "value": _x(line)})
     if s.coverage is not None:  # what the catalog lacks, in words (data coverage)
         for i, note in enumerate(s.coverage.notes, 1):
             ET.SubElement(props, "property", {"name": f"coverage.{i}", "value": _x(note)})

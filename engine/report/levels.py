@@ -56,3 +56,22 @@ def summary_lines(run: RunInfo, summary: Summary) -> list:
         out.append("levels: " + " · ".join(f"{name} {n}" for name, n in rows)
                    + f" ({summary.short} one requirement short of the next)")
     return out + upcoming_lines(summary)
+
+
+def one_step_short(services) -> list:
+    """(service, next level, the one requirement missing), for services one step short."""
+    return [(r, r.level.next, r.level.short[0]) for r in services
+            if r.level is not None and r.level.one_step_short]
+
+
+def coming_into_force(run: RunInfo, services) -> list:
+    """(day, [(service, rule ids failing that day, the verdict from that day, what to do)]),
+    what to do being each failing rule's remediation."""
+    fix = {r.id: r.remediation for r in run.rules}
+    days: dict = {}
+    for r in services:
+        for u in r.upcoming:
+            if u.rules or u.verdict != r.verdict:
+                todo = "; ".join(dict.fromkeys(fix.get(rule, "") for rule in u.rules if fix.get(rule)))
+                days.setdefault(u.effective, []).append((r, u.rules, u.verdict, todo))
+    return sorted(days.items())

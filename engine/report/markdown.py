@@ -16,6 +16,7 @@ from typing import TextIO
 
 from ..model import CRITERIA, Report, ServiceResult
 from . import board, changes, view
+from .markdown_levels import levels_board
 from .base import CollectingWriter
 
 # Catalog text never starts a line here (it follows "- ", "| ", "### "), so only
@@ -184,7 +185,7 @@ class MarkdownWriter(CollectingWriter):
     def render(self, report: Report, out: TextIO) -> None:
         from .markdown_board import board_summary  # it builds on this module's escaping
 
-        lines = _header(report.run) + board_summary(report) + _coverage(report) + _table(report)
+        lines = _header(report.run) + board_summary(report) + levels_board(report, md, anchor) + _coverage(report) + _table(report)
         for r in report.services:
             lines += _service(r)
         out.write("\n".join(lines).rstrip("\n") + "\n")

@@ -95,6 +95,10 @@ def _verdict(result: ServiceResult, index: int) -> dict:
         props["record"] = result.source.record
     if result.to_pass is not None:
         props["to_pass"] = result.to_pass.to_dict()
+    if result.level is not None:
+        props["level"] = result.level.to_dict()
+    if result.upcoming:
+        props["coming_into_force"] = [u.to_dict() for u in result.upcoming]
     return {"ruleId": VERDICT_RULE, "ruleIndex": index, "kind": kind, "level": level,
             "message": {"text": text}, "locations": _locations(result), "properties": props}
 
@@ -107,6 +111,10 @@ def _finding(result: ServiceResult, f, index: int) -> dict:
            "locations": _locations(result),
            "properties": {"service": result.id, "status": f.status, "criterion": view.where(f),
                           "evidence": dict(f.evidence)}}
+    if f.effective is not None:  # before its day, reported as a note: it decides nothing yet
+        out["properties"].update(effective=f.effective, in_force=f.in_force)
+        if not f.in_force:
+            out["level"] = "note"
     if view.waiver(f):
         out["suppressions"] = [{"kind": "external", "justification": view.waiver(f)}]
     return out

@@ -19,6 +19,7 @@ from .config import Resolved
 from .evaluate import default_jobs
 from .gate import failed, fails
 from .ingest.registry import count_hint
+from .levels import missed
 from .model import ServiceResult, Summary
 from .outputs import conditions_needed, opened, options_for, output_specs, worker_render
 from .pipeline import run
@@ -85,7 +86,11 @@ class CheckJob:
         return Progress(total, self.stderr, show)
 
     def failed(self, summary: Summary) -> bool:
-        return failed(summary, self.settings["fail_on"]) or bool(self._waiver_gate(summary))
+        return failed(summary, self.settings["fail_on"]) or bool(self._waiver_gate(summary)) \
+            or bool(self._target_gate(summary))
+
+    def _target_gate(self, summary: Summary) -> list:
+        return missed(summary.targets, self.settings.values.get("fail_on_target", "never"))
 
     def _waiver_gate(self, summary: Summary) -> list:
         return waiver_failures(self.waivers, summary.unused_waivers, self.settings["fail_on_waiver"])
@@ -99,6 +104,7 @@ class CheckJob:
                                    "(--strict makes unknown keys errors)"))
         out += [("warning", line) for line in waiver_warnings(self.waivers, summary.unused_waivers)]
         out += [("note", f"--fail-on-waiver: {line}") for line in self._waiver_gate(summary)]
+        out += [("note", f"--fail-on-target: {p.text()}") for p in self._target_gate(summary)]
         if self.skipped:
             out.append(("note", f"the mapping's where: skipped {self.skipped} record(s) that are not services "
                                 "(valuate facts lists what was kept)"))

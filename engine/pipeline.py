@@ -47,6 +47,7 @@ from .ingest.mapping.session import prepare_mapping
 from .ingest.mapping.sources import fact_sources
 from .ingest.jsonl_reader import materialize
 from .ingest.records import RawRecord
+from .levels import TargetTally
 from .limits import DEFAULT as DEFAULT_LIMITS
 from .limits import Limits
 from .model import ERROR, NO_LEVEL, Report, ServiceResult, Source, Summary
@@ -94,11 +95,12 @@ class Run:
             records = _first_with_id(records, options.only)
         sources = fact_sources(*mapping) if mapping is not None else None
         spec = EvalSpec(self.policy.program, self.info.as_of, options.conditions, options.suggest, waivers,
-                        sources, options.strict)
+                        sources, options.strict, self.policy.targets)
         render = partial(self.render, run=self.info) if self.render is not None else None
         account = _Accounting(spec, render)
         coverage = CoverageCount(coverage_plan(self.policy.program))
         tally = BaselineTally(self.baseline) if self.baseline is not None else None
+        progress = TargetTally(self.policy.targets, self.policy.as_of) if self.policy.targets else None
         review = Review(self.previous, self.info.as_of) if self.previous is not None else None
         try:
             for outcome in outcomes(spec, _mark_repeats(records), options.jobs, render):
@@ -111,6 +113,8 @@ class Run:
                 self.summary.count(outcome.verdict, outcome.criteria, outcome.waived, outcome.not_applicable,
                                    outcome.valuable_by_waiver)
                 self.summary.grade(outcome.verdict, outcome.level, outcome.upcoming)
+                if progress is not None:
+                    progress.add(outcome.id, outcome.level)
                 self._used.update(outcome.waivers_used)
                 coverage.add(outcome.coverage)
                 yield outcome
@@ -122,6 +126,8 @@ class Run:
         self.summary.coverage = coverage.result(sources)
         if tally is not None:
             self.summary.baseline = tally.summary()
+        if progress is not None:
+            self.summary.targets = progress.result()
         if review is not None:
             self.summary.comparison = review.finish()
 

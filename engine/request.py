@@ -31,6 +31,7 @@ class Policy:
     params: Mapping[str, Any] = field(default_factory=dict)  # "name" or "pack.name" -> value (--set)
     profile: Optional[str] = None  # profile YAML: parameter overrides, rules disabled or re-graded
     waivers: Optional[str] = None  # waiver YAML
+    targets: Optional[str] = None  # targets YAML: services in scope, a level, a date (engine/levels)
     waiver_warning_days: int = 30  # waivers expiring within this many days are reported
     as_of: Optional[_dt.date] = None  # evaluation date; None is today
     limits: Limits = DEFAULT_LIMITS

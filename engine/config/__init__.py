@@ -44,6 +44,7 @@ class Resolved:
         return Policy(rules=tuple(self.values.get("rules", ())),
                       params={k: scalar(v, f"--set {k}") for k, v in self.values.get("set", ())},
                       profile=self.values.get("profile"), waivers=self.values.get("waivers"),
+                      targets=self.values.get("targets"),
                       waiver_warning_days=self.values.get("waiver_warning_days", 30),
                       as_of=self.values.get("as_of"),
                       limits=DEFAULT_LIMITS.with_overrides(limits) if limits else DEFAULT_LIMITS)
@@ -69,7 +70,7 @@ class Resolved:
     def files_read(self) -> list:
         """Every file the settings name for reading: ``--output`` may replace none of them."""
         named = list(self.values.get("catalogs", ())) + list(self.values.get("rules", ()))
-        named += [self.values[k] for k in ("profile", "waivers", "mapping", "baseline", "compare")
+        named += [self.values[k] for k in ("profile", "waivers", "targets", "mapping", "baseline", "compare")
                   if self.values.get(k)]
         named += [j.partition("=")[2] for j in self.values.get("join", ())]
         return named

@@ -16,6 +16,7 @@ from typing import Any, Optional
 from ..errors import Location, UserError, did_you_mean
 from ..ingest import READERS
 from ..policy.waivers import WAIVER_GATES
+from ..levels import FAIL_ON_TARGET
 from ..report import FORMATS
 
 CHECK, EXPLAIN, FACTS, DIFF, TUNE, BASELINE = "check", "explain", "facts", "diff", "tune", "baseline create"
@@ -63,6 +64,8 @@ SETTINGS = (
             JUDGING | SERVING | {RULES_SHOW}, short="-p"),
     Setting("waivers", "path", None, "Waiver YAML: approved, time-limited exceptions per service.",
             JUDGING | SERVING),
+    Setting("targets", "path", None, "Targets YAML: services in scope, the level they should reach, by when "
+            "(progress in the reports).", frozenset({CHECK, SERVE})),
     Setting("waiver-warning-days", "int", 30, "Warn about waivers expiring within this many days.",
             frozenset({CHECK, EXPLAIN, BASELINE, SERVE}), minimum=0),
     Setting("as-of", "date", None, "Evaluation date, YYYY-MM-DD (default: today).", JUDGING | SERVING),
@@ -86,6 +89,9 @@ SETTINGS = (
             "(error counts highest); with --baseline, only for findings not in the baseline.", choices=FAIL_ON),
     Setting("fail-on-waiver", "choices", (), "Also exit 1 when a waiver has expired or waived nothing "
             "(comma-separated).", choices=WAIVER_GATES, metavar="expired,unused"),
+    Setting("fail-on-target", "choice", "never", "Exit 1 when a target is missed (its date passed, not "
+            "every service in scope at its level), or with 'open' when any is not yet reached.",
+            choices=FAIL_ON_TARGET),
     Setting("baseline", "path", None, "Baseline file (valuate baseline create) or a previous JSON report: "
             "report everything, fail only on what is new.", metavar="FILE"),
     Setting("compare", "path", None, "A previous JSON or JSON Lines report: every report also says what "

@@ -10,7 +10,7 @@ from ..ingest.jsonl_reader import materialize
 from ..ingest.records import RawRecord
 from ..ingest.validate import validate_record
 from ..model import ERROR, RecordError, ServiceResult
-from ..levels import grade
+from ..levels import grade, reached
 from .schedule import upcoming
 from .evaluator import Evaluator
 
@@ -59,7 +59,13 @@ def judge_pending(pending: ServiceResult, evaluator: Evaluator) -> ServiceResult
                            source=pending.source, facts=pending.facts, provenance=pending.provenance,
                            warnings=pending.warnings, upcoming=upcoming(findings, verdict, evaluator.exempt))
     result = evaluator.enrich(result)
-    return replace(result, level=grade(evaluator.ladder, result)) if evaluator.ladder is not None else result
+    if evaluator.ladder is None:
+        return result
+    level = grade(evaluator.ladder, result)
+    if evaluator.targets:  # which targets the service is in scope of, and whether it has reached each
+        level = replace(level, targets=tuple((t.name, reached(evaluator.ladder, level.level, t.level))
+                                             for t in evaluator.targets if t.in_scope(pending.facts)))
+    return replace(result, level=level)
 
 
 class DuplicateGuard:

@@ -31,6 +31,7 @@ class Evaluator:
     """
 
     strict = False
+    targets: tuple = ()  # levels.Target the graded services are placed in scope of (batch.judge_pending)
 
     def __init__(self, program: Program, as_of: _dt.date, explain: bool = True, suggest: bool = False,
                  waivers=None, sources: Optional[dict] = None):

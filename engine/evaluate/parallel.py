@@ -72,12 +72,13 @@ class EvalSpec:
     waivers: object = None  # a policy WaiverSet, or None
     sources: Optional[dict] = None  # canonical path -> export field feeding it (mapped inputs)
     strict: bool = False  # unknown keys in a record are errors (check --strict)
+    targets: tuple = ()  # levels.Target: each graded service notes the targets it is in scope of
 
     def evaluator(self) -> Evaluator:
         """This process's evaluator for the spec: kept for the next run of the same spec
         (a server or a rules test runs many small ones; building one costs milliseconds)."""
         key = (id(self.program), self.as_of, self.conditions, self.suggest, id(self.waivers), id(self.sources),
-               self.strict)
+               self.strict, self.targets)
         kept = _EVALUATORS.get(key)
         if kept is not None and kept[0] is self.program:
             _EVALUATORS.move_to_end(key)
@@ -85,6 +86,7 @@ class EvalSpec:
         evaluator = Evaluator(self.program, _dt.date.fromisoformat(self.as_of), explain=self.conditions,
                               suggest=self.suggest, waivers=self.waivers, sources=self.sources)
         evaluator.strict = self.strict
+        evaluator.targets = self.targets
         # the program is kept with it, so its id cannot be reused while the entry lives
         _EVALUATORS[key] = (self.program, evaluator)
         if len(_EVALUATORS) > KEEP_EVALUATORS:

@@ -8,5 +8,7 @@
 """
 from .ladder import CRITERIA, VERDICT, Ladder, Level, check_ladder, ladder_of, parse_levels
 from .grade import grade
+from .targets import FAIL_ON_TARGET, TargetTally, load_targets, missed, reached
 
-__all__ = ["CRITERIA", "VERDICT", "Ladder", "Level", "check_ladder", "ladder_of", "parse_levels", "grade"]
+__all__ = ["CRITERIA", "VERDICT", "Ladder", "Level", "check_ladder", "ladder_of", "parse_levels", "grade",
+           "FAIL_ON_TARGET", "TargetTally", "load_targets", "missed", "reached"]

@@ -181,6 +181,7 @@ class Summary:
     short: int = 0  # services one requirement short of their next level
     # per day rules come into force: [services some fail for, services whose verdict changes, {rule: n}]
     upcoming: dict = field(default_factory=dict)
+    targets: tuple = ()  # TargetProgress per target of the targets file, set when the run ends
 
     def add(self, result: ServiceResult) -> None:
         self.count(result.verdict, ((c.name, result.status_of(c.name)) for c in result.criteria),
@@ -258,5 +259,7 @@ class Report:
             out["baseline"] = self.summary.baseline.to_dict()
         if self.summary.comparison is not None:
             out["comparison"] = self.summary.comparison.to_dict()
+        if self.summary.targets:
+            out["targets"] = [t.to_dict() for t in self.summary.targets]
         out["services"] = [s.to_dict(conditions) for s in self.services]
         return out

@@ -24,7 +24,7 @@ from .params import resolve_params, rules_digest
 from .profiles import Profile, apply_profile, load_profile
 from .waivers import WaiverSet, load_waivers
 from .schedule import checked_ladder, has_dated_cases, scheduled_cases, scheduled_rules
-from ..levels import Ladder
+from ..levels import Ladder, load_targets
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class LoadedPolicy:
     waivers: Optional[WaiverSet] = None
     profile: Optional[Profile] = None
     ladder: Optional[Ladder] = None  # the maturity levels services are graded on
+    targets: tuple = ()  # levels.Target, from the targets file
     scheduled: tuple = ()  # Scheduled: rules and parameter cases coming into force after as_of
     dated_cases: bool = False  # some parameter case carries 'effective' (in force or not)
 
@@ -100,8 +101,11 @@ def load_policy(spec: Policy, packs: Optional[list] = None) -> LoadedPolicy:
     program = compile_packs(packs, resolved)
     infos = tuple(RuleInfo(r.id, r.pack, r.title, r.criterion, r.severity, r.rationale, r.remediation,
                            r.describe()) for p in packs for r in p.rules)
+    ladder = checked_ladder(packs)
+    targets = load_targets(spec.targets, ladder) if spec.targets else ()
     return LoadedPolicy(spec, program, day, digest, infos, waivers, profile,
-                        checked_ladder(packs), scheduled_rules(packs, day) + scheduled, dated)
+                        ladder=ladder, targets=targets, scheduled=scheduled_rules(packs, day) + scheduled,
+                        dated_cases=dated)
 
 
 __all__ = ["LoadedPolicy", "load_policy", "resolve_params"]

@@ -14,7 +14,7 @@ from .levels import coming_into_force, distribution, level_name, one_step_short
 
 
 def levels_section(report: Report) -> str:
-    parts = [_levels(report), _coming(report)]
+    parts = [_levels(report), _targets(report), _coming(report)]
     if not any(parts):
         return ""
     return f'<section id="levels" class="board"><h2>Levels and dates</h2>{"".join(parts)}</section>'
@@ -37,6 +37,22 @@ def _levels(report: Report) -> str:
             f'below: {ladder}.</p><div class="scroll"><table class="groups"><thead><tr><th>level</th>'
             f'<th>services</th></tr></thead><tbody>{body}</tbody></table></div>'
             f'<h3 id="one-step-short">One step short of the next level ({len(short)})</h3><ul>{items}</ul>')
+
+
+def _targets(report: Report) -> str:
+    if not report.summary.targets:
+        return ""
+    rows = []
+    for p in report.summary.targets:
+        t = p.target
+        pct = 100 * p.reached / p.services if p.services else 100
+        rows.append(f"<tr><td>{e(t.name)}</td><td>{e(t.scope_text())}</td><td>{e(t.level)}</td><td>{e(t.by)}</td>"
+                    f'<td class="num">{p.days_left}</td><td><progress max="100" value="{pct:.0f}"></progress> '
+                    f"{p.reached} of {p.services}</td><td><b>{e(p.state)}</b></td>"
+                    f"<td>{e(', '.join(p.not_reached))}</td></tr>")
+    return ('<h3 id="targets">Targets</h3><div class="scroll"><table class="groups"><thead><tr><th>target</th>'
+            "<th>services in scope</th><th>level</th><th>by</th><th>days left</th><th>reached</th><th>state</th>"
+            f"<th>not yet</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def _coming(report: Report) -> str:

@@ -49,6 +49,8 @@ class JsonWriter(Writer):
             self.out.write(f'  "baseline": {_encode(summary.baseline.to_dict())},\n')
         if summary.comparison is not None:
             self.out.write(f'  "comparison": {_encode(summary.comparison.to_dict())},\n')
+        if summary.targets:
+            self.out.write(f'  "targets": {_encode([t.to_dict() for t in summary.targets])},\n')
         self.out.write('  "services": [')
         if self._count:
             self.out.write("\n")

@@ -55,7 +55,7 @@ def summary_lines(run: RunInfo, summary: Summary) -> list:
     if rows:
         out.append("levels: " + " · ".join(f"{name} {n}" for name, n in rows)
                    + f" ({summary.short} one requirement short of the next)")
-    return out + upcoming_lines(summary)
+    return out + upcoming_lines(summary) + [t.text() for t in summary.targets]
 
 
 def one_step_short(services) -> list:

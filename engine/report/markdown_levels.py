@@ -10,7 +10,19 @@ from .levels import coming_into_force, distribution, level_name, one_step_short
 
 
 def levels_board(report: Report, md, anchor) -> list:
-    return _levels(report, md, anchor) + _coming(report, md, anchor)
+    return _levels(report, md, anchor) + _targets(report, md) + _coming(report, md, anchor)
+
+
+def _targets(report: Report, md) -> list:
+    if not report.summary.targets:
+        return []
+    lines = ["### Targets", "", "| target | services in scope | level | by | days left | reached | state | not yet |",
+             "| --- | --- | --- | --- | ---: | ---: | --- | --- |"]
+    for p in report.summary.targets:
+        t = p.target
+        lines.append(f"| {md(t.name)} | {md(t.scope_text())} | {md(t.level)} | {md(t.by)} | {p.days_left} | "
+                     f"{p.reached} of {p.services} | **{md(p.state)}** | {md(', '.join(p.not_reached))} |")
+    return lines + [""]
 
 
 def _levels(report: Report, md, anchor) -> list:

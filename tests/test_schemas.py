@@ -34,7 +34,8 @@ def validate(doc, schema: str) -> None:
 def shipped() -> list:
     """(file, schema) for every YAML file valuate ships or shows as an example."""
     out = []
-    for pack in [ROOT / "rules" / "itil4", ROOT / "examples" / "team" / "team", ROOT / "tests" / "data" / "team-pack"]:
+    for pack in [ROOT / "rules" / "itil4", ROOT / "examples" / "team" / "team", ROOT / "tests" / "data" / "team-pack",
+                 ROOT / "examples" / "levels" / "governance"]:
         out.append((pack / "pack.yaml", "pack.schema.json"))
         out += [(f, "rule-file.schema.json") for f in sorted((pack / "rules").glob("*.yaml"))]
         out += [(f, "rule-tests.schema.json") for f in sorted((pack / "tests").glob("*.yaml"))]

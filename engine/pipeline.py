@@ -101,7 +101,7 @@ class Run:
         coverage = CoverageCount(coverage_plan(self.policy.program))
         tally = BaselineTally(self.baseline) if self.baseline is not None else None
         progress = TargetTally(self.policy.targets, self.policy.as_of) if self.policy.targets else None
-        review = Review(self.previous, self.info.as_of) if self.previous is not None else None
+        review = Review(self.previous, self.info.as_of, self.info.levels) if self.previous is not None else None
         try:
             for outcome in outcomes(spec, _mark_repeats(records), options.jobs, render):
                 outcome = account.checked(outcome)

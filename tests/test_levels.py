@@ -352,3 +352,46 @@ def test_rule_tests_assert_levels_and_the_verdict_from_a_date(cli, tmp_path):
     cases.write_text("cases:\n  - facts: {}\n    expect: {level: platinum}\n")
     out = cli("rules", "test", str(GOVERNANCE), "--cases", str(cases))
     assert out.exit_code == 2 and "expected level 'platinum' is not one of none, bronze, silver, gold" in out.output
+
+
+# --- compare and serve -----------------------------------------------------------------------------
+
+
+def test_compare_says_who_moved_up_or_down_a_level(cli, tmp_path):
+    then = write(tmp_path, [svc("up", tier=2, utility=None), svc("down", tier=1, warranty__continuity__rto_hours=6),
+                            svc("same", tier=2)])
+    args = ["--rules", "itil4", "--rules", str(GOVERNANCE), "--fail-on", "never"]
+    previous = tmp_path / "then.json"
+    assert cli("check", str(then), *args, "--as-of", "2027-02-01", "--format", "json", "-o", str(previous)).exit_code == 0
+    now = tmp_path / "now.json"
+    now.write_text(json.dumps([svc("up", tier=2), svc("down", tier=1, warranty__continuity__rto_hours=6),
+                               svc("same", tier=2)]))
+    out = cli("check", str(now), *args, "--as-of", "2027-03-01", "--compare", str(previous))
+    assert "since the last review, 1 moved up a level: up (none → silver)" in out.output
+    assert "since the last review, 1 moved down a level: down (silver → bronze)" in out.output
+    doc = json.loads(cli("check", str(now), *args, "--as-of", "2027-03-01", "--compare", str(previous),
+                         "--format", "json").output)
+    assert doc["comparison"]["levels"] == {"up": [{"id": "up", "name": None, "then": "none", "now": "silver"}],
+                                           "down": [{"id": "down", "name": None, "then": "silver", "now": "bronze"}]}
+
+
+def test_serve_answers_carry_levels_dates_and_targets(tmp_path):
+    pytest.importorskip("uvicorn")
+    httpx = pytest.importorskip("httpx")
+    from serving import Server
+
+    (tmp_path / "token").write_text("levels-token\n")
+    srv = Server(tmp_path, "--workers", "1", "--rules", "itil4", "--rules", str(GOVERNANCE), "--targets",
+                 str(TARGETS), "--token-file", str(tmp_path / "token"), as_of="2027-02-01")
+    try:
+        got = httpx.post(f"{srv.url}/v1/evaluate", headers={"Authorization": "Bearer levels-token"}, timeout=60,
+                         content=json.dumps({"services": [svc("t1", tier=1, warranty__continuity__rto_hours=6)]}))
+        assert got.status_code == 200, got.text
+        body = got.json()
+        (service,) = body["services"]
+        assert service["level"]["level"] == "silver"
+        assert service["coming_into_force"] == [{"effective": "2027-03-01", "verdict": "not_valuable",
+                                                 "failing": ["GOV-RTO"]}]
+        assert body["summary"]["levels"]["silver"] == 1 and body["targets"][0]["reached"] == 1
+    finally:
+        srv.stop()

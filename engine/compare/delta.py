@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Optional
 
-from ..model import COUNT_KEYS, ERROR, VERDICTS, Comparison, FindingMark, ServiceDelta, ServiceResult, differs
+from ..model import COUNT_KEYS, ERROR, NO_LEVEL, VERDICTS, Comparison, FindingMark, ServiceDelta, ServiceResult, differs
 from .snapshot import Snapshot, mark_service
 
 NEW, UNCHANGED, UPDATED = "new", "unchanged", "updated"  # SARIF baselineState words
@@ -66,8 +66,10 @@ def _kind(old: Optional[FindingMark], now: FindingMark) -> str:
 class Comparer:
     """Streams: ``add`` each result of this run in order, then ``finish``."""
 
-    def __init__(self, previous: Snapshot, now: Optional[str] = None):
+    def __init__(self, previous: Snapshot, now: Optional[str] = None, levels: tuple = ()):
         self.previous, self.now = previous, now
+        self.order = (NO_LEVEL,) + tuple(levels)  # this run's levels, lowest first
+        self.levels: list = []  # services that moved up or down a level
         self.seen: set = set()
         self.changes: list = []
         self.persisting: list = []
@@ -79,11 +81,22 @@ class Comparer:
         self.seen.add(delta.id)
         self.verdicts_now[result.verdict] += 1
         self.counts.update({key: len(getattr(delta, key)) for key in COUNT_KEYS})
+        self._level(result)
         if delta.moved:
             self.changes.append(delta)
         elif delta.persists:
             self.persisting.append(delta)
         return delta
+
+    def _level(self, result: ServiceResult) -> None:
+        """A move up or down the ladder; a level the other run did not have is not a move."""
+        before = self.previous.service(mark_service(result).id) if result.level is not None else None
+        if before is None or before.level not in self.order:
+            return
+        now = result.level.level or NO_LEVEL
+        then, at = self.order.index(before.level), self.order.index(now)
+        if then != at:
+            self.levels.append((result.id, result.name, before.level, now, "up" if at > then else "down"))
 
     def finish(self) -> Comparison:
         removed = tuple(s for s in self.previous.services if s.id not in self.seen)
@@ -91,4 +104,4 @@ class Comparer:
         verdicts = tuple((v, then[v], self.verdicts_now[v]) for v in VERDICTS)
         counts = {k: self.counts[k] for k in COUNT_KEYS}
         return Comparison(self.previous.source, self.previous.as_of, self.now, tuple(self.changes), removed,
-                          verdicts, counts, tuple(self.persisting))
+                          verdicts, counts, tuple(self.persisting), tuple(self.levels))

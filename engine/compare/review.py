@@ -35,8 +35,8 @@ def load_previous(given) -> Snapshot:
 class Review:
     """Marks each result with what changed since the previous report; stateful, in input order."""
 
-    def __init__(self, previous: Snapshot, now: Optional[str]):
-        self.comparer = Comparer(previous, now)
+    def __init__(self, previous: Snapshot, now: Optional[str], levels: tuple = ()):
+        self.comparer = Comparer(previous, now, levels)
 
     def mark(self, result: ServiceResult) -> ServiceResult:
         delta = self.comparer.add(result)

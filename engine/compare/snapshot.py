@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Optional
 
-from ..model import ERROR, NOT_MET, RECORD_RULE, UNKNOWN, FindingMark, ServiceMark, ServiceResult
+from ..model import ERROR, NO_LEVEL, NOT_MET, RECORD_RULE, UNKNOWN, FindingMark, ServiceMark, ServiceResult
 
 OPEN = (NOT_MET, UNKNOWN)  # statuses a snapshot keeps (met and not_applicable decide nothing)
 
@@ -61,7 +61,7 @@ class Snapshot:
 
     def unwaived(self) -> "Snapshot":
         """The snapshot without its waived findings (what a baseline holds: a waiver's expiry must bite)."""
-        services = (ServiceMark(s.id, s.name, s.verdict, tuple(f for f in s.findings if not f.waived))
+        services = (ServiceMark(s.id, s.name, s.verdict, tuple(f for f in s.findings if not f.waived), s.level)
                     for s in self.services)
         return Snapshot.of(self.source, self.kind, self.as_of, services)
 
@@ -95,8 +95,9 @@ def marks_of(result: ServiceResult, since: Optional[str] = None) -> tuple:
 
 
 def mark_service(result: ServiceResult, since: Optional[str] = None) -> ServiceMark:
+    level = (result.level.level or NO_LEVEL) if result.level is not None else None
     return ServiceMark(service_key(result.id, result.position), result.name, result.verdict,
-                       marks_of(result, since))
+                       marks_of(result, since), level)
 
 
 def snapshot_of(results: Iterable[ServiceResult], as_of: Optional[str], source: str = "(this run)",
@@ -118,7 +119,9 @@ def marks_from_dict(service: dict, position: int, since: Optional[str]) -> Servi
                         f.get("criterion") != "advisory" and f.get("severity") == "error",
                         f.get("message", ""), f.get("since", since), "waived" in f, _expiry(f))
             for f in service.get("findings") or () if f.get("status") in OPEN)
-    return ServiceMark(key, service.get("name"), verdict, found)
+    graded = service.get("level")
+    level = (graded.get("level") or NO_LEVEL) if isinstance(graded, dict) else None
+    return ServiceMark(key, service.get("name"), verdict, found, level)
 
 
 def _expiry(finding: dict) -> Optional[str]:

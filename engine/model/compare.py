@@ -86,6 +86,7 @@ class ServiceMark:
     name: Optional[str]
     verdict: str
     findings: tuple = ()  # FindingMark, in report order
+    level: Optional[str] = None  # its maturity level ("none": below the first); None: not graded
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,11 @@ class Comparison:
     counts: dict = field(default_factory=dict)  # COUNT_KEYS: findings
     # ServiceDelta of the services where nothing moved but deciding findings still fail (or stay waived)
     persisting: tuple = ()
+    # ((id, name, level then, level now, "up" | "down"), ...): services that moved up or down a level
+    levels: tuple = ()
+
+    def moved(self, way: str) -> tuple:
+        return tuple(m for m in self.levels if m[4] == way)
 
     DETAIL_KEYS = ("services",) + tuple(key for key, _ in PERSISTING)  # the per-service lists of to_dict
 
@@ -216,6 +222,9 @@ class Comparison:
                "added": [d.id for d in self.added],
                "removed": [{"id": s.id, "name": s.name, "verdict": s.verdict} for s in self.removed],
                "services": [d.to_dict() for d in self.changes]}
+        if self.levels:
+            out["levels"] = {way: [{"id": i, "name": n, "then": a, "now": b} for i, n, a, b, w in self.levels
+                                   if w == way] for way in ("up", "down")}
         for key, pairs in PERSISTING:
             out[key] = [{"id": d.id, "name": d.name, "verdict": d.verdict[1],
                          "rules": [{"rule": b.rule, "status": b.status, "since": a.since or b.since}

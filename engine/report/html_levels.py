@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..model import Report
 from . import view
 from .html_service import e, service_id
-from .levels import coming_into_force, distribution, level_name, one_step_short
+from .levels import coming_into_force, distribution, level_name, moved_lines, one_step_short
 
 
 def levels_section(report: Report) -> str:
@@ -33,8 +33,9 @@ def _levels(report: Report) -> str:
     short = one_step_short(report.services)
     items = "".join(f"<li>{_link(r)}: {e(level_name(r.level.level))} → <b>{e(nxt)}</b>: {e(s.text())}</li>"
                     for r, nxt, s in short) or "<li>None.</li>"
+    moved = "".join(f"<p>{e(line)}</p>" for line in moved_lines(report.summary))
     return (f'<h3 id="levels-distribution">Levels</h3><p class="note">Each level requires, on top of the one '
-            f'below: {ladder}.</p><div class="scroll"><table class="groups"><thead><tr><th>level</th>'
+            f'below: {ladder}.</p>{moved}<div class="scroll"><table class="groups"><thead><tr><th>level</th>'
             f'<th>services</th></tr></thead><tbody>{body}</tbody></table></div>'
             f'<h3 id="one-step-short">One step short of the next level ({len(short)})</h3><ul>{items}</ul>')
 

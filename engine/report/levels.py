@@ -55,7 +55,25 @@ def summary_lines(run: RunInfo, summary: Summary) -> list:
     if rows:
         out.append("levels: " + " · ".join(f"{name} {n}" for name, n in rows)
                    + f" ({summary.short} one requirement short of the next)")
-    return out + upcoming_lines(summary) + [t.text() for t in summary.targets]
+    return out + moved_lines(summary) + upcoming_lines(summary) + [t.text() for t in summary.targets]
+
+
+MOVES_SHOWN = 20  # services listed one by one per direction; the JSON report lists them all
+
+
+def moved_lines(summary: Summary) -> list:
+    """Since the last review (--compare): the services that moved up or down a level."""
+    c = summary.comparison
+    if c is None or not c.levels:
+        return []
+    out = []
+    for way in ("up", "down"):
+        moves = c.moved(way)
+        if moves:
+            out.append(f"since the last review, {len(moves)} moved {way} a level: "
+                       + "; ".join(f"{sid} ({then} → {now})" for sid, _, then, now, _ in moves[:MOVES_SHOWN])
+                       + (f"; ... and {len(moves) - MOVES_SHOWN} more" if len(moves) > MOVES_SHOWN else ""))
+    return out
 
 
 def one_step_short(services) -> list:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..model import Report
 from . import view
-from .levels import coming_into_force, distribution, level_name, one_step_short
+from .levels import coming_into_force, distribution, level_name, moved_lines, one_step_short
 
 
 def levels_board(report: Report, md, anchor) -> list:
@@ -33,6 +33,7 @@ def _levels(report: Report, md, anchor) -> list:
     lines += [f"| {md(name)} | {n} |" for name, n in rows]
     lines += ["", "Each level requires, on top of the one below: "
               + "; ".join(f"**{md(name)}** {md(', '.join(reqs))}" for name, reqs in report.run.ladder) + ".", ""]
+    lines += [f"- {md(line)}" for line in moved_lines(report.summary)] + ([""] if moved_lines(report.summary) else [])
     short = one_step_short(report.services)
     lines += [f"#### One step short of the next level ({len(short)})", ""]
     lines += [f"- [{md(view.title(r))}](#{anchor(r)}) — {md(level_name(r.level.level))} → **{md(nxt)}**: "

@@ -170,8 +170,11 @@ class Worker:
 
 def _document(current, texts: list) -> bytes:
     services = ",\n    ".join(texts)
-    head = json.dumps({"rules": {"digest": current.info.digest}, "as_of": current.info.as_of,
-                       "summary": current.summary.to_dict()}, ensure_ascii=False)
+    head = {"rules": {"digest": current.info.digest}, "as_of": current.info.as_of,
+            "summary": current.summary.to_dict()}
+    if current.summary.targets:  # progress toward the targets file's targets (--targets)
+        head["targets"] = [t.to_dict() for t in current.summary.targets]
+    head = json.dumps(head, ensure_ascii=False)
     return _utf8(f'{head[:-1]}, "services": [\n    {services}\n  ]}}\n')
 
 

@@ -9,6 +9,8 @@ the editor finds them offline and wherever valuate is installed.
 """
 from __future__ import annotations
 
+import datetime as _dt
+
 import re
 import shutil
 from pathlib import Path
@@ -39,14 +41,24 @@ def scaffold(target: str, pack: str = "team", force: bool = False) -> list[str]:
     if existing and not force:
         raise UserError(f"would overwrite {', '.join(existing)} (--force to overwrite)", Location(file=str(root)))
     prefix = pack.upper().replace("-", "_")[:8]
+    today = _dt.date.today()
     for path, source in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(source, Path):
             shutil.copyfile(source, path)
             continue
         text = (TEMPLATES / source).read_text(encoding="utf-8")
-        path.write_text(text.replace("{pack}", pack).replace("{prefix}", prefix), encoding="utf-8")
+        for word, value in (("{pack}", pack), ("{prefix}", prefix), ("{today}", today.isoformat()),
+                            ("{next_quarter}", next_quarter(today).isoformat())):
+            text = text.replace(word, value)
+        path.write_text(text, encoding="utf-8")
     return [str(f) for f in files]
+
+
+def next_quarter(day: _dt.date) -> _dt.date:
+    """The first day of the quarter after ``day``: when the template's scheduled rule comes into force."""
+    month = (day.month - 1) // 3 * 3 + 4
+    return _dt.date(day.year + (month > 12), (month - 1) % 12 + 1, 1)
 
 
 def next_steps(target: str, pack: str) -> list[str]:

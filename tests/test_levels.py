@@ -395,3 +395,28 @@ def test_serve_answers_carry_levels_dates_and_targets(tmp_path):
         assert body["summary"]["levels"]["silver"] == 1 and body["targets"][0]["reached"] == 1
     finally:
         srv.stop()
+
+
+def test_the_levels_section_in_a_real_browser(cli, tmp_path):
+    """The worked example's board (docs/guides/governance.md) at desktop and phone width: the levels,
+    targets and coming-into-force tables fit (wide tables scroll in their own box), no script error.
+    Screenshots go to tests/artifacts/levels-1280.png and levels-390.png."""
+    from browser import OVERFLOW, Browser, find_chromium
+
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("browser test of the levels section skipped: chromium is not installed")
+    out, part = tmp_path / "board.html", tmp_path / "part.jsonl"  # 60 of the 300 services: a quick page
+    part.write_text("".join((ROOT / "examples/levels/portfolio.jsonl").read_text().splitlines(True)[:60]))
+    cli("check", str(part), "--rules", "itil4", "--rules", str(GOVERNANCE),
+        "--targets", str(TARGETS), "--as-of", "2026-12-01", "--format", "html", "-o", str(out), "--fail-on", "never")
+    browser = Browser(chromium, tmp_path / "profile")
+    try:
+        for width in (1280, 390):
+            browser.open(out.as_uri(), width=width, height=1000)
+            assert browser.js("!!document.querySelector('#levels #targets')")
+            assert browser.js(OVERFLOW.replace("'body *'", "'#levels *'")) == [], width
+            assert not [e for e in browser.events if e.get("method") == "Runtime.exceptionThrown"]
+            browser.screenshot(ROOT / "tests" / "artifacts" / f"levels-{width}.png", "#levels")
+    finally:
+        browser.close()

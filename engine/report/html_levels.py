@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..model import Report
 from . import view
 from .html_service import e, service_id
-from .levels import coming_into_force, distribution, level_name, moved_lines, one_step_short
+from .levels import SHOWN, coming_into_force, distribution, level_name, moved_lines, one_step_short
 
 
 def levels_section(report: Report) -> str:
@@ -32,7 +32,9 @@ def _levels(report: Report) -> str:
     ladder = "; ".join(f"<b>{e(name)}</b> {e(', '.join(reqs))}" for name, reqs in report.run.ladder)
     short = one_step_short(report.services)
     items = "".join(f"<li>{_link(r)}: {e(level_name(r.level.level))} → <b>{e(nxt)}</b>: {e(s.text())}</li>"
-                    for r, nxt, s in short) or "<li>None.</li>"
+                    for r, nxt, s in short[:SHOWN]) or "<li>None.</li>"
+    if len(short) > SHOWN:
+        items += f"<li>... and {len(short) - SHOWN} more (the JSON report has every service's level)</li>"
     moved = "".join(f"<p>{e(line)}</p>" for line in moved_lines(report.summary))
     return (f'<h3 id="levels-distribution">Levels</h3><p class="note">Each level requires, on top of the one '
             f'below: {ladder}.</p>{moved}<div class="scroll"><table class="groups"><thead><tr><th>level</th>'
@@ -64,7 +66,10 @@ def _coming(report: Report) -> str:
            + "".join(f"<li>{e(s.text())}</li>" for s in run.scheduled) + "</ul>"]
     for day, rows in coming_into_force(run, report.services):
         body = "".join(f"<tr><td>{_link(r)}</td><td>{e(r.verdict)}</td><td>{e(then)}</td>"
-                       f"<td>{e(', '.join(rules))}</td><td>{e(todo)}</td></tr>" for r, rules, then, todo in rows)
+                       f"<td>{e(', '.join(rules))}</td><td>{e(todo)}</td></tr>" for r, rules, then, todo in rows[:SHOWN])
+        if len(rows) > SHOWN:
+            body += f'<tr><td colspan="5">... and {len(rows) - SHOWN} more (the JSON report lists them all)</td></tr>'
+
         out.append(f"<h4>From {e(day)}: {len(rows)} services would fail</h4><div class=\"scroll\">"
                    '<table class="groups"><thead><tr><th>service</th><th>verdict now</th><th>from then</th>'
                    f"<th>failing</th><th>to pass</th></tr></thead><tbody>{body}</tbody></table></div>")

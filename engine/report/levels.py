@@ -76,6 +76,9 @@ def moved_lines(summary: Summary) -> list:
     return out
 
 
+SHOWN = 20  # services a board lists one by one per list; the JSON report has them all
+
+
 def one_step_short(services) -> list:
     """(service, next level, the one requirement missing), for services one step short."""
     return [(r, r.level.next, r.level.short[0]) for r in services

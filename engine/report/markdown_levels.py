@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..model import Report
 from . import view
-from .levels import coming_into_force, distribution, level_name, moved_lines, one_step_short
+from .levels import SHOWN, coming_into_force, distribution, level_name, moved_lines, one_step_short
 
 
 def levels_board(report: Report, md, anchor) -> list:
@@ -37,7 +37,9 @@ def _levels(report: Report, md, anchor) -> list:
     short = one_step_short(report.services)
     lines += [f"#### One step short of the next level ({len(short)})", ""]
     lines += [f"- [{md(view.title(r))}](#{anchor(r)}) — {md(level_name(r.level.level))} → **{md(nxt)}**: "
-              f"{md(s.text())}" for r, nxt, s in short] or ["None."]
+              f"{md(s.text())}" for r, nxt, s in short[:SHOWN]] or ["None."]
+    if len(short) > SHOWN:
+        lines.append(f"- ... and {len(short) - SHOWN} more (the JSON report has every service's level)")
     return lines + [""]
 
 
@@ -50,5 +52,7 @@ def _coming(report: Report, md, anchor) -> list:
         lines += ["", f"#### From {md(day)}: {len(rows)} services would fail", "",
                   "| service | verdict now | from then | failing | to pass |", "| --- | --- | --- | --- | --- |"]
         lines += [f"| [{md(view.title(r))}](#{anchor(r)}) | {md(r.verdict)} | {md(then)} | "
-                  f"{md(', '.join(rules))} | {md(todo)} |" for r, rules, then, todo in rows]
+                  f"{md(', '.join(rules))} | {md(todo)} |" for r, rules, then, todo in rows[:SHOWN]]
+        if len(rows) > SHOWN:
+            lines.append(f"| ... and {len(rows) - SHOWN} more (the JSON report lists them all) | | | | |")
     return lines + [""]

@@ -105,7 +105,7 @@ def test_before_its_day_a_scheduled_rule_never_fails_ci(cli, tmp_path, ladder):
     args = ["check", str(catalog), "--rules", "rules/itil4", "--rules", str(ladder)]
     before = cli(*args, "--as-of", "2027-02-28")
     assert before.exit_code == 0, before.output
-    assert "coming into force: rule SEC-MFA comes into force on 2027-03-01 (in 1 days)" in before.output
+    assert "coming into force: rule SEC-MFA comes into force on 2027-03-01 (in 1 day)" in before.output
     assert "SEC-MFA  enforced from 2027-03-01: " in before.output
     assert "from 2027-03-01: SEC-MFA fails; the verdict would be not_valuable" in before.output
     assert cli(*args, "--as-of", "2027-03-01").exit_code == 1

@@ -111,10 +111,14 @@ class TargetProgress:
                 "reached": self.reached, "not_reached": list(self.not_reached), "source": t.source}
 
     def text(self) -> str:
-        when = f"{self.days_left} days left" if self.days_left >= 0 else f"{-self.days_left} days past"
+        when = f"{_days(self.days_left)} left" if self.days_left >= 0 else f"{_days(-self.days_left)} past"
         return (f"target {self.target.name}: {self.reached} of {self.services} services "
                 f"({self.target.scope_text()}) at {self.target.level} or above by {self.target.by} "
                 f"({when}): {self.state}")
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' * (n != 1)}"
 
 
 def _value(fact: dict, path: str) -> Any:

@@ -91,7 +91,8 @@ class Scheduled:
 
     def text(self) -> str:
         what = f"rule {self.rule}" if self.rule is not None else f"parameter {self.parameter} ({self.case})"
-        return f"{what} comes into force on {self.effective} (in {self.days_left} days)"
+        days = f"{self.days_left} day{'s' * (self.days_left != 1)}"
+        return f"{what} comes into force on {self.effective} (in {days})"
 
 
 @dataclass(frozen=True)

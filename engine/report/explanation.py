@@ -12,6 +12,7 @@ from typing import Any, Optional
 from ..model import MET, NOT_MET, UNKNOWN, WAIVED, ConditionResult, RunInfo, ServiceResult
 from ..model import NOT_APPLICABLE as NOT_APPLICABLE_STATUS
 from ..model import format_value
+from .levels import level_lines
 from .terminal import safe_lines
 
 NOT_APPLICABLE = "–"  # an alternative that did not matter, or a rule that does not apply
@@ -52,13 +53,16 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
                 lines += _finding(findings[rid], "│  ", result.provenance)
         if crit.name == "value" and crit.balance:
             lines += [f"│  │    {line}" for line in balance_lines(crit)]
-    advisory = [f for f in result.findings if not f.deciding]
+    advisory = [f for f in result.findings if f.criterion == "advisory"]  # a rule not yet in force stays in place
     if advisory:
         lines.append("└─ advisory (never changes the verdict)")
         for f in advisory:
             lines += _finding(f, "   ", result.provenance)
     if result.to_pass is not None:
         lines += ["", *to_pass_lines(result.to_pass)]
+    graded = level_lines(result)
+    if graded:
+        lines += ["", *(line.strip() for line in graded)]
     return "\n".join(safe_lines(lines)) + "\n"
 
 
@@ -107,7 +111,9 @@ def finding_lines(f, indent: str = "") -> list[str]:
 
 def _finding(f, indent: str, provenance: Optional[dict] = None) -> list[str]:
     note = ""
-    if f.deciding and not f.counts:
+    if not f.in_force:
+        note = f" (enforced from {f.effective}: does not count yet)"
+    elif f.deciding and not f.counts:
         note = f" (severity {f.severity}: does not count)"
     lines = [f"{indent}├─ {SYMBOL[f.status]} {f.rule} {f.title} [{f.status}]{note}",
              f"{indent}│    {f.message}"]

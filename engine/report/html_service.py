@@ -151,6 +151,8 @@ def _finding(f, r: ServiceResult, dimension: str = "") -> str:
     click away, opened for printing) its conditions with values, thresholds and evidence."""
     waived = view.waiver(f)
     mark = f' <span class="badge waived" title="{e(waived)}">waived</span>' if waived else ""
+    if not f.in_force:  # decided, reported, not counted until its day
+        mark += f' <span class="badge">enforced from {e(f.effective)}</span>'
     is_open = " open" if f.failing and f.deciding else ""
     conds = "".join(_row(row) for row in view.rows(f.condition))
     dim = f'<b>{e(dimension)}</b> · ' if dimension else ""

@@ -39,6 +39,7 @@ from ..rules.conditions import Scope
 from ..documents import Reader
 from ..errors import did_you_mean
 from ..levels import ladder_of
+from .case_levels import dated_verdicts, graded
 from ..model import ERROR, FINDING_STATUSES, NO_LEVEL, VERDICTS
 from ..pipeline import run
 from ..policy import LoadedPolicy, load_policy
@@ -181,7 +182,7 @@ def _expect(raw: Any, default_rule: Optional[str], pack: _Rules, loc: Location, 
                                 loc))
     expect = {"rules": dict(raw.get("rules") or {}), "criteria": dict(raw.get("criteria") or {}),
               "verdict": raw.get("verdict"), "level": raw.get("level"),
-              "verdict_from": _dated_verdicts(raw.get("verdict_from"), loc, problems)}
+              "verdict_from": dated_verdicts(raw.get("verdict_from"), loc, problems)}
     ladder = ladder_of(pack.packs)[0]
     names = (NO_LEVEL,) + (ladder.names if ladder is not None else ())
     if expect["level"] is not None and expect["level"] not in names:
@@ -195,26 +196,6 @@ def _expect(raw: Any, default_rule: Optional[str], pack: _Rules, loc: Location, 
     if expect["verdict"] is not None and expect["verdict"] not in VERDICTS:
         problems.append(Problem(f"expected verdict {expect['verdict']!r} is not one of {', '.join(VERDICTS)}", loc))
     return expect
-
-
-def _dated_verdicts(raw: Any, loc: Location, problems: list) -> dict:
-    """``verdict_from: {2027-03-01: not_valuable}``: ISO day -> the verdict expected from that day on."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        problems.append(Problem("'verdict_from' maps a date to the verdict expected from that day on", loc))
-        return {}
-    out = {}
-    for day, verdict in raw.items():
-        try:
-            day = day if isinstance(day, _dt.date) else _dt.date.fromisoformat(str(day))
-        except ValueError:
-            problems.append(Problem(f"'verdict_from' keys are dates YYYY-MM-DD, got {day!r}", loc))
-            continue
-        if verdict not in VERDICTS:
-            problems.append(Problem(f"expected verdict {verdict!r} is not one of {', '.join(VERDICTS)}", loc))
-        out[day] = verdict
-    return out
 
 
 def targets(cases: list) -> list:
@@ -277,36 +258,10 @@ def _run(policy: LoadedPolicy, case: Case, coverage: Coverage) -> CaseResult:
     if case.expect["verdict"] is not None and verdict != case.expect["verdict"]:
         failures.append(f"verdict: expected {case.expect['verdict']}, got {verdict}")
         explain.extend(f for f in findings if f.counts and f.status != "met")
-    failures += _graded(case, result)
+    failures += graded(case.expect, result)
     shown = list({id(f): f for f in explain}.values())
     text = "\n".join(line for f in shown for line in finding_lines(f))
     return CaseResult(case, tuple(failures), statuses, text)
-
-
-def _graded(case: Case, result) -> list:
-    """What a case asserts of the level and of the verdict on later days."""
-    out = []
-    want = case.expect.get("level")
-    if want is not None:
-        got = (result.level.level or NO_LEVEL) if result.level is not None else "nothing (no levels declared)"
-        if got != want:
-            short = "; ".join(s.text() for s in result.level.short) if result.level is not None else ""
-            out.append(f"level: expected {want}, got {got}" + (f" (short of {result.level.next}: {short})"
-                                                              if short else ""))
-    for day, verdict in case.expect.get("verdict_from", {}).items():
-        got = verdict_on(result, day)
-        if got != verdict:
-            out.append(f"verdict from {day}: expected {verdict}, got {got}")
-    return out
-
-
-def verdict_on(result, day: _dt.date) -> str:
-    """The verdict from ``day`` on: that of the latest date some scheduled rule decides by then."""
-    got = result.verdict
-    for u in result.upcoming:
-        if _dt.date.fromisoformat(u.effective) <= day:
-            got = u.verdict
-    return got
 
 
 def _in_criterion(finding, name: str) -> bool:

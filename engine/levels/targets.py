@@ -29,15 +29,6 @@ from .ladder import Ladder
 FAIL_ON_TARGET = ("never", "missed", "open")  # open: any target not yet reached fails too
 
 
-def _value(fact: dict, path: str) -> Any:
-    node: Any = fact
-    for part in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
-
-
 def load_targets(path: str, ladder: Optional[Ladder], schema: Optional[FactSchema] = None) -> tuple:
     """The targets of a file, each checked: its scope's paths (single-value facts), its level
     (one of the ladder's), its date. Every problem is reported at once."""

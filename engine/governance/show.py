@@ -72,6 +72,7 @@ def loaded(policy: LoadedPolicy, rule_id: str) -> dict:
                          if not isinstance(node, Group) for name in node.params())
     return {"id": rule.id, "pack": rule.pack, "title": rule.title, "criterion": rule.criterion,
             "severity": rule.severity, "location": str(rule.location) if rule.location else None,
+            **({"effective": rule.effective.isoformat()} if rule.effective is not None else {}),
             "rationale": rule.rationale, "remediation": rule.remediation,
             "messages": {status: t.text for status, t in rule.messages.items()},
             "condition": rule.condition.to_data(),
@@ -158,6 +159,8 @@ def loaded_text(doc: dict) -> str:
     """The loaded rule in words, its conditions in the rule language."""
     out = [f"{doc['id']} ({doc['pack']}): {doc['title']}", f"  criterion: {doc['criterion']}",
            f"  severity:  {doc['severity']}"]
+    if doc.get("effective"):
+        out.append(f"  effective: {doc['effective']} (decides from that day on)")
     if doc["location"]:
         out.append(f"  defined at {doc['location']}")
     out += ["", "condition:"] + ["  " + line for line in _yaml(doc["condition"]).splitlines()]

@@ -420,3 +420,25 @@ def test_the_levels_section_in_a_real_browser(cli, tmp_path):
             browser.screenshot(ROOT / "tests" / "artifacts" / f"levels-{width}.png", "#levels")
     finally:
         browser.close()
+
+
+def test_a_scheduled_case_is_evaluated_ahead_by_a_shadow_of_each_rule_reading_it(cli, tmp_path):
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("parameters:\n  min_availability_target:\n    cases:\n"
+                       "      - {when: {fact: tier, eq: 1}, value: 99.9, effective: 2027-03-01}\n"
+                       "      - {value: 0}\n")
+    catalog = write(tmp_path, [svc("t1", tier=1, warranty__availability={"target": 99, "measured": 99.5}),
+                               svc("t2", tier=2, warranty__availability={"target": 99, "measured": 99.5})])
+    got = by_id(check([catalog], profile=profile, as_of="2026-12-01"))
+    shadow = got["t1"].finding("WAR-001@2027-03-01")  # decided by durable-rules with the value of that day
+    assert (shadow.status, shadow.in_force) == (NOT_MET, False) and "policy minimum of 99.9%" in shadow.message
+    assert got["t1"].verdict == "valuable" and got["t1"].finding("WAR-001").status == "met"
+    assert [(u.effective, u.verdict) for u in got["t1"].upcoming] == [("2027-03-01", "not_valuable")]
+    assert got["t2"].finding("WAR-001@2027-03-01").status == "met" and got["t2"].upcoming == ()
+    on = by_id(check([catalog], profile=profile, as_of="2027-03-01"))
+    assert on["t1"].verdict == "not_valuable" and on["t1"].finding("WAR-001@2027-03-01") is None
+    text = cli("check", str(catalog), "--profile", str(profile), "--as-of", "2026-12-01").output
+    assert "coming into force: parameter itil4.min_availability_target (99.9 when tier == 1) comes into force " \
+           "on 2027-03-01 (in 90 days)" in text
+    assert "WAR-001@2027-03-01  enforced from 2027-03-01: measured availability 99.5% is below the policy " \
+           "minimum of 99.9%" in text

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model import Upcoming
+from ..rules.language import SHADOW
 from .compose import compose
 
 
@@ -19,10 +20,25 @@ def upcoming(findings: tuple, verdict: str, exempt: frozenset = frozenset()) -> 
     days = sorted({f.effective for f in findings if f.scheduled})
     out = []
     for day in days:
-        due = [replace(f, in_force=True) if not f.in_force and f.effective <= day else f for f in findings]
+        due = [replace(f, in_force=True) if not f.in_force and f.effective <= day else f
+               for f in standing(findings, day)]
         then = compose(due, (None, None), exempt)[1]
         failing = tuple(f.rule for f in findings if f.scheduled and f.effective == day and f.failing
                         and not f.waived)
         if failing or then != verdict:
             out.append(Upcoming(day, then, failing))
     return tuple(out)
+
+
+def standing(findings, day: str) -> list:
+    """The findings as they count on ``day``: a shadow of a rule (RULE@DAY, policy/shadows.py)
+    due by then stands in for the rule, the latest one due when a parameter changes twice."""
+    latest: dict = {}
+    for f in findings:
+        base, _, when = f.rule.partition(SHADOW)
+        if when and when <= day:
+            latest[base] = max(latest.get(base, ""), when)
+    if not latest:
+        return list(findings)
+    return [f for f in findings if f.rule.partition(SHADOW)[0] not in latest
+            or f.rule.partition(SHADOW)[2] == latest[f.rule.partition(SHADOW)[0]]]

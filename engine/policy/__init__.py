@@ -23,6 +23,7 @@ from .digests import file_digest, input_digests
 from .params import resolve_params, rules_digest
 from .profiles import Profile, apply_profile, load_profile
 from .waivers import WaiverSet, load_waivers
+from .shadows import shadow_packs
 from .schedule import checked_ladder, has_dated_cases, scheduled_cases, scheduled_rules
 from ..levels import Ladder, load_targets
 
@@ -96,6 +97,7 @@ def load_policy(spec: Policy, packs: Optional[list] = None) -> LoadedPolicy:
     resolved = resolve_params(packs, params)
     digest = rules_digest(packs, resolved)  # with every case, those not yet in force too
     dated = has_dated_cases(resolved)
+    packs, resolved = shadow_packs(packs, resolved, scheduled_cases(resolved, day)[1])  # RULE@DAY
     resolved, scheduled = scheduled_cases(resolved, day)
     check_day_windows(packs, resolved, day)
     program = compile_packs(packs, resolved)

@@ -13,13 +13,14 @@ import datetime as _dt
 from ..errors import RulePackError
 from ..levels import Ladder, check_ladder, ladder_of
 from ..model import Scheduled
+from ..rules.language import SHADOW
 from ..rules.param_cases import describe_case, in_force
 from typing import Optional
 
 
 def scheduled_rules(packs, day: _dt.date) -> tuple:
     return tuple(Scheduled(r.effective.isoformat(), rule=r.id, days_left=(r.effective - day).days)
-                 for p in packs for r in p.rules if not r.in_force(day))
+                 for p in packs for r in p.rules if not r.in_force(day) and SHADOW not in r.id)
 
 
 def scheduled_cases(params: dict, day: _dt.date) -> tuple[dict, tuple]:

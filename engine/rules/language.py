@@ -27,6 +27,9 @@ CRITERIA = ("utility", "warranty.availability", "warranty.capacity", "warranty.s
 SEVERITIES = ("error", "warning", "info")
 STATUSES = ("met", "not_met", "unknown")
 RULE_STATUSES = STATUSES + ("not_applicable",)  # a rule with applies_when may also not apply
+# RULE@DAY: the shadow of a rule as a parameter case scheduled for DAY will make it decide
+# (policy/shadows.py); no rule id of a pack holds it (rules/loader.py RULE_ID)
+SHADOW = "@"
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ def mapping_name(config: ServeConfig) -> Optional[str]:
 
 def given_paths(config: ServeConfig) -> Redactor:
     spec = config.policy
-    return shown_as([*(spec.rules or (DEFAULT_PACK,)), spec.profile, spec.waivers, config.mapping,
+    return shown_as([*(spec.rules or (DEFAULT_PACK,)), spec.profile, spec.waivers, spec.targets, config.mapping,
                      str(PRESETS_DIR), str(ROOT), *config.inputs])
 
 
@@ -134,6 +134,10 @@ def describe(config: ServeConfig, policy: LoadedPolicy, generation: int, digest:
                           "expiring": [w.notice() for w in policy.waivers.waivers if w.expiring]}
     if config.mapping is not None:
         out["mapping"] = mapping_name(config)
+    if policy.ladder is not None:
+        out["levels"] = list(policy.ladder.names)
+    if policy.targets:
+        out["targets"] = {"file": config.policy.targets, "total": len(policy.targets)}
     return out
 
 
@@ -155,6 +159,7 @@ def _inputs(config: ServeConfig, policy: LoadedPolicy, mapping, join_files: list
     out = [str(r) for r in (spec.rules or (DEFAULT_PACK,))]
     out += list(policy.profile.files) if policy.profile is not None else []
     out += [spec.waivers] if spec.waivers else []
+    out += [spec.targets] if spec.targets else []
     if mapping is not None:
         out += [mapping.file] + [j.mapping.file for j in mapping.joins] + join_files
     out += [str(RULES_DIR), str(FACTS_DIR)]  # valuate's own data: packs, schemas, every preset
@@ -168,6 +173,8 @@ def _digest(config: ServeConfig, policy: LoadedPolicy, mapping, join_files: list
                         ("limits", repr(config.policy.limits)), ("as_of", str(config.policy.as_of or "")),
                         ("max_services", str(config.max_services)), ("version", VERSION)):
         h.update(f"{name}={value}\n".encode())
+    if config.policy.targets:
+        h.update(b"targets=" + _file_hash(str(config.policy.targets)) + b"\n")
     if mapping is not None:
         for file in [mapping.file] + [j.mapping.file for j in mapping.joins] + join_files:
             h.update(b"mapping=" + _file_hash(file) + b"\n")

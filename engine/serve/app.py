@@ -26,7 +26,7 @@ from ..errors import UserError
 from ..ingest.jsontools import DECODER
 from ..ingest.mapping.spec import presets
 from ..request import RunOptions
-from . import worker
+from . import history, worker
 from .config import ServeConfig
 from .openapi import document
 from .state import Policies, Refused
@@ -48,6 +48,7 @@ def build_app(config: ServeConfig) -> Starlette:
         Route("/v1/evaluate", _handled(config, policies, _evaluate), methods=["POST"]),
         Route("/v1/evaluate/raw", _handled(config, policies, _evaluate_raw), methods=["POST"]),
         Route("/v1/reload", _handled(config, policies, _reload), methods=["POST"]),
+        *history.routes(config, policies, _handled),  # the run store, read-only (--store)
     ], lifespan=_lifespan(policies))
     app.state.policies = policies
     return app

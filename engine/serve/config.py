@@ -19,6 +19,7 @@ class ServeConfig:
     timeout: float = 30.0  # seconds a request may take before it gets a 504
     max_pending: int = 0  # requests in flight at most (0: 4 per worker); beyond: 503
     max_services: int = 10_000  # services in one request body at most
+    store: Optional[str] = None  # a run store read by /v1/history/* (never written)
 
     @property
     def pending_limit(self) -> int:

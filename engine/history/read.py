@@ -41,6 +41,7 @@ class StoredRun:
     services: int
     verdicts: tuple  # ((verdict, count), ...) in VERDICTS order
     waived: int
+    findings: int  # of every status
     criteria: tuple  # ((criterion, ((status, count), ...)), ...)
 
     @property
@@ -52,13 +53,13 @@ class StoredRun:
                 "rules_digest": self.rules_digest, "inputs_digest": self.inputs_digest, "inputs": dict(self.digests),
                 "packs": list(self.packs), "profile": self.profile, "waiver_file": self.waiver_file,
                 "catalogs": list(self.catalogs), "services": self.services, **dict(self.verdicts),
-                "waived": self.waived, "criteria": {c: dict(s) for c, s in self.criteria}}
+                "waived": self.waived, "findings": self.findings, "criteria": {c: dict(s) for c, s in self.criteria}}
 
 
 EMPTY = "the store {shown} holds no runs yet (valuate check --store {shown} ... records one)"
 _RUN_COLUMNS = [runs.c[n] for n in ("id", "recorded_at", "as_of", "tool_version", "rules_digest", "inputs_digest",
                                     "digests", "packs", "profile", "waiver_file", "catalogs", "services",
-                                    *VERDICTS, "waived", "criteria")]
+                                    *VERDICTS, "waived", "findings", "criteria")]
 
 
 def _run(row) -> StoredRun:
@@ -67,7 +68,7 @@ def _run(row) -> StoredRun:
     return StoredRun(m["id"], m["recorded_at"], m["as_of"], m["tool_version"], m["rules_digest"], m["inputs_digest"],
                      tuple(json.loads(m["digests"]).items()), tuple(json.loads(m["packs"])), m["profile"],
                      m["waiver_file"], tuple(json.loads(m["catalogs"])), m["services"],
-                     tuple((v, m[v]) for v in VERDICTS), m["waived"],
+                     tuple((v, m[v]) for v in VERDICTS), m["waived"], m["findings"],
                      tuple((c, tuple(s.items())) for c, s in criteria.items()))
 
 
@@ -136,6 +137,7 @@ class LoadedRun:
     def _service(self, line: str, pieces: dict) -> ServiceResult:
         _, shell, facts = line.split("\t", 2)
         fields = self.decoder.text(shell)
+        fields["criteria"] = tuple(pieces[k] for k in fields.get("criteria", ()))
         found = [pieces[k] for k in fields.pop("findings")]
         for i, since, baseline in fields.pop("marks", ()):
             found[i] = replace(found[i], since=since, baseline=baseline)

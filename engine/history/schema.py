@@ -84,6 +84,7 @@ runs = sa.Table(
     sa.Column("indeterminate", sa.Integer, nullable=False),
     sa.Column("error", sa.Integer, nullable=False),
     sa.Column("waived", sa.Integer, nullable=False),
+    sa.Column("findings", sa.Integer, nullable=False),  # of every status, over all services
     sa.Column("criteria", sa.Text, nullable=False),  # JSON: {criterion: {status: count}}
     sa.Column("codec", sa.Integer, nullable=False),
     sa.Column("head", sa.LargeBinary, nullable=False),

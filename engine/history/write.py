@@ -45,7 +45,9 @@ def insert_runs(conn, recorder: Recorder, info: RunInfo, summary: Summary) -> in
     """Write the run (the caller holds the transaction and the write lock); its id."""
     previous = conn.execute(sa.select(sa.func.max(runs.c.id))).scalar()
     streaks = _streaks(conn, previous) if previous is not None else {}
-    run_id = conn.execute(runs.insert().values(**_run_row(info, summary))).inserted_primary_key[0]
+    row = _run_row(info, summary)
+    row["findings"] = recorder.findings
+    run_id = conn.execute(runs.insert().values(**row)).inserted_primary_key[0]
     bulk(conn, run_chunks.insert(), ("run_id", "seq", "data"),
          ((run_id, i, data) for i, data in enumerate(recorder.chunks)))
     bulk(conn, run_services.insert(), ("run_id", *SERVICE_COLUMNS), ((run_id, *r) for r in recorder.services))
@@ -74,11 +76,24 @@ def _run_row(info: RunInfo, summary: Summary) -> dict:
 
 
 def _streaks(conn, previous: int) -> dict:
-    """(service, rule, status) -> since, for the open findings of the run before this one."""
+    """(service, rule, status) -> since, for the open findings of the run before this one.
+
+    Its finding ids (64 bits, a digest of service, rule, status, fingerprint, counts and message)
+    say nothing of the streak alone: a finding failing now for other values is the same streak."""
     query = (sa.select(findings.c.service, findings.c.rule, findings.c.status, run_findings.c.since)
              .join(findings, findings.c.id == run_findings.c.finding)
              .where(run_findings.c.run_id == previous, run_findings.c.waived == sa.false()))
-    return {(s, r, st): since for s, r, st, since in conn.execute(query)}
+    # the driver's rows as they are (hundreds of thousands): escaped service/rule text stays
+    # escaped on both sides of the lookup, since _findings compares with rows escaped the same way
+    rows = conn.exec_driver_sql(str(query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})),
+                                _params(query, conn)).fetchall()
+    return {(s, r, st): since for s, r, st, since in rows}
+
+
+def _params(query, conn):
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    return tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
 
 
 class FindingRows:
@@ -111,8 +126,10 @@ class FindingRows:
 
 def _findings(conn, run_id: int, recorder: Recorder, streaks: dict, as_of: str) -> None:
     rows = FindingRows(conn)
+    pg = conn.dialect.name == "postgresql"
     for position, seq, fid, service, rule, status, fp, counts, message, waived in recorder.failing:
-        since = as_of if waived else streaks.get((service, rule, status), as_of)
+        key = (escape_nul(service), escape_nul(rule), status) if pg else (service, rule, status)
+        since = as_of if waived else streaks.get(key, as_of)
         rows.add(run_id, position, seq, fid, service, rule, status, fp, counts, message, waived, since)
     rows.flush()
 

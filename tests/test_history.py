@@ -103,7 +103,7 @@ def test_compare_last_says_what_a_compared_file_says(cli, store_url, tmp_path):
        "--format", f"json:{tmp_path / 'from-file.json'}")
     stored = json.loads((tmp_path / "from-store.json").read_text())
     filed = json.loads((tmp_path / "from-file.json").read_text())
-    assert stored["comparison"]["previous"] == "run 1 (as of 2026-10-28)"
+    assert stored["comparison"]["previous"] == f"run 1 of {store_url.replace('s3cret-Pw', '***')}"
     assert filed["comparison"]["previous"] == str(first)
     stored["comparison"]["previous"] = filed["comparison"]["previous"]
     assert stored == filed

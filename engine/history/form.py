@@ -30,7 +30,8 @@ from ..compare import fingerprint, marks_of
 from ..model import ERROR, FAILING, ServiceResult
 from .codec import FIELDS, Encoder, dumps, plain_json
 
-SHELL = tuple(f for f in FIELDS[ServiceResult] if f not in ("findings", "criteria", "facts", "change", "baseline"))
+SHELL = tuple(f for f in FIELDS[ServiceResult]
+              if f not in ("findings", "criteria", "to_pass", "facts", "change", "baseline"))
 # fields a shell may leave out: those whose default is None or () (an unset value reads back as it)
 OPTIONAL = frozenset(f.name for f in dataclasses.fields(ServiceResult) if f.default in (None, ()))
 KEEP = 8192  # findings remembered per process; past it the memory starts afresh
@@ -50,11 +51,20 @@ def piece_key(text: str) -> str:
     return base64.urlsafe_b64encode(digest).decode("ascii")
 
 
-def finding_id(service: str, rule: str, status: str, fingerprint: str, counts: bool, message: str) -> int:
-    """A finding's key in the findings table: a digest of everything it holds (64 bits, signed)."""
-    text = "\x00".join((service, rule, status, fingerprint, "1" if counts else "0", message))
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+def key64(*parts: str) -> int:
+    """A 64-bit signed digest of ``parts``: the same in every process and every run."""
+    digest = hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+def finding_id(service: str, rule: str, status: str, fingerprint: str, counts: bool, message: str) -> int:
+    """A finding's key in the findings table: a digest of everything it holds."""
+    return key64(service, rule, status, fingerprint, "1" if counts else "0", message)
+
+
+def streak_key(service: str, rule: str, status: str) -> int:
+    """What a streak of failing follows from run to run: one service failing one rule one way."""
+    return key64(service, rule, status)
 
 
 class ServiceForm:
@@ -93,6 +103,10 @@ class ServiceForm:
                 hit = self._remember(f, pieces)
             hits.append(hit)
         shell = {"findings": [hit[1] for hit in hits], "criteria": [self._criterion(c, pieces) for c in result.criteria]}
+        if result.to_pass is not None:  # a piece too, so the C encoder writes it (rarely shared)
+            text = enc.fast_text(result.to_pass)
+            shell["to_pass"] = key = piece_key(text)
+            pieces.append((key, text))
         for name in SHELL:
             v = getattr(result, name)
             if name not in OPTIONAL or (v is not None and v != ()):
@@ -107,7 +121,7 @@ class ServiceForm:
     def _criterion(self, c, pieces: list) -> str:
         key = self._criteria.get(c)
         if key is None:
-            text = self._encoder.text(c)
+            text = self._encoder.fast_text(c)
             key = piece_key(text)
             pieces.append((key, text))
             if len(self._criteria) >= KEEP:
@@ -117,7 +131,7 @@ class ServiceForm:
 
     def _remember(self, f, pieces: list) -> tuple:
         bare = replace(f, since=None, baseline=None) if f.since is not None or f.baseline is not None else f
-        text = self._encoder.text(bare)
+        text = self._encoder.fast_text(bare)
         key = piece_key(text)
         pieces.append((key, text))
         fp = fingerprint(f.status, f.evidence) if f.status in FAILING else None
@@ -128,15 +142,16 @@ class ServiceForm:
 
 
 def failing(result: ServiceResult, key: str, hits: list) -> tuple:
-    """(position, seq, finding id, service, rule, status, fingerprint, counts, message, waived)
-    of each failing finding (seq: its place among the service's findings)."""
+    """(position, seq, finding id, streak key, service, rule, status, fingerprint, counts, message,
+    waived) of each failing finding (seq: its place among the service's findings)."""
     if result.verdict == ERROR:
         rows = [(0, m.rule, m.status, m.fingerprint, m.counts, m.message, False) for m in marks_of(result)]
     else:
         rows = [(i, f.rule, f.status, fp, f.counts, f.message, f.waived)
                 for i, (f, (_, _, fp)) in enumerate(zip(result.findings, hits)) if f.status in FAILING]
-    return tuple((result.position, seq, finding_id(key, rule, status, fp, counts, message), key, rule, status, fp,
-                  counts, message, waived) for seq, rule, status, fp, counts, message, waived in rows)
+    return tuple((result.position, seq, finding_id(key, rule, status, fp, counts, message),
+                  streak_key(key, rule, status), key, rule, status, fp, counts, message, waived)
+                 for seq, rule, status, fp, counts, message, waived in rows)
 
 
 def _marks(result: ServiceResult) -> list:

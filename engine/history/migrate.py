@@ -14,8 +14,8 @@ upgrade leaves the store as it was.
 """
 from __future__ import annotations
 
-from .schema import SCHEMA, findings, run_findings
-from .form import finding_id
+from .schema import SCHEMA, findings, run_findings, unescape_nul
+from .form import finding_id, streak_key
 from .write import FindingRows
 
 
@@ -36,9 +36,12 @@ def _v1_to_v2(conn) -> None:
         "f.waived, f.since FROM findings_v1 f JOIN run_services s ON s.run_id = f.run_id "
         "AND s.position = f.position ORDER BY f.run_id, f.position, f.seq").all()
     rows = FindingRows(conn)
+    raw = unescape_nul if conn.dialect.name == "postgresql" else (lambda text: text)  # driver rows, as stored
     for run_id, position, seq, service, rule, status, fp, counts, message, waived, since in old:
+        service, rule, message = raw(service), raw(rule), raw(message)
         fid = finding_id(service, rule, status, fp, bool(counts), message)
-        rows.add(run_id, position, seq, fid, service, rule, status, fp, counts, message, waived, since)
+        rows.add(run_id, position, seq, fid, streak_key(service, rule, status), service, rule, status, fp, counts,
+                 message, waived, since)
     rows.flush()
     conn.exec_driver_sql("DROP TABLE findings_v1")
 

@@ -46,7 +46,7 @@ class StoredRun:
 
     @property
     def label(self) -> str:
-        return f"run {self.id} (as of {self.as_of})"
+        return f"run {self.id}, as of {self.as_of}"
 
     def to_dict(self) -> dict:
         return {"id": self.id, "recorded_at": self.recorded_at, "as_of": self.as_of, "tool_version": self.tool_version,
@@ -138,6 +138,8 @@ class LoadedRun:
         _, shell, facts = line.split("\t", 2)
         fields = self.decoder.text(shell)
         fields["criteria"] = tuple(pieces[k] for k in fields.get("criteria", ()))
+        if "to_pass" in fields:
+            fields["to_pass"] = pieces[fields["to_pass"]]
         found = [pieces[k] for k in fields.pop("findings")]
         for i, since, baseline in fields.pop("marks", ()):
             found[i] = replace(found[i], since=since, baseline=baseline)
@@ -165,7 +167,7 @@ def load_run(conn, run: StoredRun) -> LoadedRun:
         raise damaged(run, f"its head: {type(err).__name__}: {err}") from None
 
 
-def snapshot(conn, run: StoredRun) -> Snapshot:
+def snapshot(conn, run: StoredRun, shown: str) -> Snapshot:
     """A stored run as ``--compare`` sees it: its services and open findings, each with the date
     it has been failing since (the first run of its unbroken streak)."""
     open_ = (sa.select(run_findings.c.position, findings.c.service, findings.c.rule, findings.c.status,
@@ -181,4 +183,5 @@ def snapshot(conn, run: StoredRun) -> Snapshot:
                         .order_by(run_services.c.position))
     services = (ServiceMark(key, name, verdict, tuple(by_position.get(position, ())))
                 for position, key, name, verdict in rows)
-    return Snapshot.of(run.label, "report", run.as_of, services)
+    # the comparison's "previous": reports print its date beside it
+    return Snapshot.of(f"run {run.id} of {shown}", "report", run.as_of, services)

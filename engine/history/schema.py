@@ -137,6 +137,8 @@ run_findings = sa.Table(
     sa.Column("seq", sa.Integer, primary_key=True),  # its place among the service's findings
     # no foreign key: deleting a finding would then scan this table for each; see maintain.prune
     sa.Column("finding", sa.BigInteger, nullable=False),
+    # the next run's "failing since" looks this up (form.streak_key: service, rule and status)
+    sa.Column("streak", sa.BigInteger, nullable=False),
     sa.Column("waived", sa.Boolean, nullable=False),  # an active waiver covers it: not open
     sa.Column("since", sa.String(10), nullable=False),  # first run of its unbroken failing streak
     **_NO_ROWID)

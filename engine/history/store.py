@@ -178,7 +178,7 @@ class History:
                 if name == "last":
                     return None
                 raise UserError(read.EMPTY.format(shown=self.shown))
-            return read.snapshot(conn, read.find_run(conn, name, self.shown))
+            return read.snapshot(conn, read.find_run(conn, name, self.shown), self.shown)
 
     def board_trend(self):
         from ..model import Trend

@@ -26,7 +26,7 @@ from .schema import CatalogText, escape_nul, findings, run_chunks, run_findings,
 
 BATCH = 5000  # rows per executemany
 FINDING_COLUMNS = ("id", "service", "rule", "status", "fingerprint", "counts", "message")
-RUN_FINDING_COLUMNS = ("run_id", "position", "seq", "finding", "waived", "since")
+RUN_FINDING_COLUMNS = ("run_id", "position", "seq", "finding", "streak", "waived", "since")
 WAIVER_COLUMNS = ("run_id", "seq", "service", "target", "state", "expires", "approved_by", "reason", "source", "used")
 SERVICE_COLUMNS = ("position", "service", "name", "verdict", "utility", "warranty", "value", "availability",
                    "capacity", "security", "continuity", "budget_planned", "budget_actual", "currency",
@@ -76,24 +76,11 @@ def _run_row(info: RunInfo, summary: Summary) -> dict:
 
 
 def _streaks(conn, previous: int) -> dict:
-    """(service, rule, status) -> since, for the open findings of the run before this one.
-
-    Its finding ids (64 bits, a digest of service, rule, status, fingerprint, counts and message)
-    say nothing of the streak alone: a finding failing now for other values is the same streak."""
-    query = (sa.select(findings.c.service, findings.c.rule, findings.c.status, run_findings.c.since)
-             .join(findings, findings.c.id == run_findings.c.finding)
+    """Streak key -> since, for the open findings of the run before this one (a finding failing
+    now for other values, so with another finding id, goes on with the same streak)."""
+    query = (sa.select(run_findings.c.streak, run_findings.c.since)
              .where(run_findings.c.run_id == previous, run_findings.c.waived == sa.false()))
-    # the driver's rows as they are (hundreds of thousands): escaped service/rule text stays
-    # escaped on both sides of the lookup, since _findings compares with rows escaped the same way
-    rows = conn.exec_driver_sql(str(query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})),
-                                _params(query, conn)).fetchall()
-    return {(s, r, st): since for s, r, st, since in rows}
-
-
-def _params(query, conn):
-    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    return tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+    return dict(conn.execute(query).all())
 
 
 class FindingRows:
@@ -108,12 +95,12 @@ class FindingRows:
         self.new: list = []
         self.seen: list = []
 
-    def add(self, run_id: int, position: int, seq: int, fid: int, service: str, rule: str, status: str, fp: str,
-            counts: bool, message: str, waived: bool, since: str) -> None:
+    def add(self, run_id: int, position: int, seq: int, fid: int, streak: int, service: str, rule: str, status: str,
+            fp: str, counts: bool, message: str, waived: bool, since: str) -> None:
         if fid not in self.known:
             self.known.add(fid)
             self.new.append((fid, service, rule, status, fp, bool(counts), message))
-        self.seen.append((run_id, position, seq, fid, bool(waived), since))
+        self.seen.append((run_id, position, seq, fid, streak, bool(waived), since))
         if len(self.seen) >= BATCH:
             self.flush()
 
@@ -126,11 +113,9 @@ class FindingRows:
 
 def _findings(conn, run_id: int, recorder: Recorder, streaks: dict, as_of: str) -> None:
     rows = FindingRows(conn)
-    pg = conn.dialect.name == "postgresql"
-    for position, seq, fid, service, rule, status, fp, counts, message, waived in recorder.failing:
-        key = (escape_nul(service), escape_nul(rule), status) if pg else (service, rule, status)
-        since = as_of if waived else streaks.get(key, as_of)
-        rows.add(run_id, position, seq, fid, service, rule, status, fp, counts, message, waived, since)
+    for position, seq, fid, streak, service, rule, status, fp, counts, message, waived in recorder.failing:
+        since = as_of if waived else streaks.get(streak, as_of)
+        rows.add(run_id, position, seq, fid, streak, service, rule, status, fp, counts, message, waived, since)
     rows.flush()
 
 

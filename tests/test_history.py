@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from conftest import AS_OF, ROOT, SAMPLE
 
 FORMATS = ("text", "json", "jsonl", "markdown", "html", "junit", "sarif", "github", "gitlab-codequality")

@@ -45,7 +45,7 @@ def test_check_upgrades_a_version_1_store_and_carries_its_history_on(cli, v1_sto
     store, reports = v1_store
     refused = ok(cli, "history", "list", "--store", store, code=2).output
     assert "has schema version 1, older than this valuate's (2)" in refused
-    assert f"run 'valuate history migrate --store " in refused and schema_version(store) == "1"  # left as it was
+    assert "run 'valuate history migrate --store " in refused and schema_version(store) == "1"  # left as it was
     done = ok(cli, "check", SAMPLE, "--as-of", AS_OF, "--store", store, "--compare", "last", "--fail-on", "never",
               "--format", f"json:{tmp_path / 'run-4.json'}")
     assert "upgraded the store" in done.output and "from schema version 1 to 2" in done.output

@@ -68,7 +68,7 @@ def test_a_writer_waits_for_the_one_holding_the_store(store_url, tmp_path):
     from valuate.engine.history import open_history
     assert subprocess.run(record(store_url), cwd=ROOT, capture_output=True, timeout=TIMEOUT).returncode == 0
     history = open_history(store_url, write=True)
-    with history.store.connect() as conn:  # BEGIN IMMEDIATE / the advisory lock, as write.commit takes it
+    with history.store.connect(writing=True) as conn:  # BEGIN IMMEDIATE / the advisory lock, as a commit
         conn.execute(sa.text("SELECT count(*) FROM runs")).scalar()
         waiting = subprocess.Popen(record(store_url, "--compare", "last", day="2026-12-28"), cwd=ROOT,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -261,3 +261,18 @@ def test_a_store_from_a_newer_valuate_is_refused(store_url):
         done = valuate(*args)
         assert done.returncode == 2, done.stderr
         assert "has schema version 99, made by a newer valuate" in done.stderr and "upgrade valuate" in done.stderr
+
+
+def test_a_damaged_run_is_an_error_naming_it_not_a_crash(tmp_path):
+    store = tmp_path / "reviews.db"
+    assert subprocess.run(record(f"sqlite:///{store}"), cwd=ROOT, capture_output=True, timeout=TIMEOUT).returncode == 0
+    db = sqlite3.connect(store)
+    db.execute("UPDATE run_chunks SET data = X'789c4b4c4a0600024d0127'")  # valid zlib, not the codec's lines
+    db.execute("UPDATE runs SET head = X'00'")
+    db.commit()
+    db.close()
+    done = valuate("history", "show", "last", "--store", store, "-f", "json")
+    assert done.returncode == 2 and "run 1 cannot be read back from the store" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    listed = valuate("history", "list", "--store", store)
+    assert listed.returncode == 0 and "1 run in" in listed.stdout  # what is not damaged still reads

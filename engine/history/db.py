@@ -4,7 +4,8 @@ SQLite (the embedded default: one file, nothing to set up) runs in WAL mode,
 so readers never wait for a writer, with a busy timeout, so a second writer
 waits for the first instead of failing; a writing transaction starts with
 ``BEGIN IMMEDIATE`` (it takes the write lock at once, so two writers queue
-up rather than both reading and then one failing to upgrade). PostgreSQL is
+up rather than both reading and then one failing to upgrade); a reading one,
+even a writer's, with a plain ``BEGIN``. PostgreSQL is
 reached through psycopg 3; writers serialise on a transaction-scoped advisory
 lock, readers use REPEATABLE READ (one snapshot across their queries) and a
 read-only session. Every message that shows the URL shows it with the
@@ -27,6 +28,7 @@ from .names import sqlite_file
 BUSY_TIMEOUT_S = 60.0  # how long a writer waits for another writer's transaction (SQLite)
 CONNECT_TIMEOUT_S = 10  # how long to wait for a PostgreSQL server to answer
 WRITE_LOCK = 0x76616C7561746531  # PostgreSQL advisory lock key of the writers ("valuate1")
+WRITING = "valuate_writing"  # the execution option a writing transaction is begun with (Store.connect)
 PRAGMAS = ("PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON")
 KINDS = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql",
          "postgresql+psycopg": "postgresql"}
@@ -87,7 +89,8 @@ def create_engine(store: StoreUrl, write: bool) -> Engine:
     if write:
         @event.listens_for(engine, "begin")
         def _lock(conn):  # one writer at a time: the run's id and "failing since" follow the last run
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            if conn.get_execution_options().get(WRITING):
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
     return engine
 
 
@@ -109,8 +112,8 @@ def _sqlite(store: StoreUrl, write: bool) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    def _begin(conn):  # a writing transaction takes the write lock at once; a reader a snapshot
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITING) else "BEGIN")
     return engine
 
 

@@ -115,7 +115,7 @@ class ServiceForm:
         if marks:
             shell["marks"] = marks
         key = result.id if result.id is not None else f"(record {result.position})"
-        return Stored(tuple(pieces), dumps(shell), _facts(result.facts, enc), row(result, key),
+        return Stored(tuple(pieces), dumps(shell), facts_text(result.facts, enc), row(result, key),
                       failing(result, key, hits), len(result.findings))
 
     def _criterion(self, c, pieces: list) -> str:
@@ -176,7 +176,7 @@ def overlay(stored: Stored, result: ServiceResult) -> Stored:
     return stored._replace(shell=stored.shell[:-1] + "," + dumps(extra)[1:])
 
 
-def _facts(facts: Any, enc: Encoder) -> str:
+def facts_text(facts: Any, enc: Encoder) -> str:
     if facts is None:
         return ""
     text = plain_json(facts)

@@ -144,9 +144,15 @@ class LoadedRun:
         for i, since, baseline in fields.pop("marks", ()):
             found[i] = replace(found[i], since=since, baseline=baseline)
         fields["findings"] = tuple(found)
-        fields["facts"] = None if not facts else json.loads(facts[1:]) if facts[0] == "=" else \
-            self.decoder.text(facts[1:])
+        fields["facts"] = facts_of(facts, self.decoder)
         return ServiceResult(**fields)
+
+
+def facts_of(text: str, decoder: Decoder):
+    """A service's facts as form.py wrote them: '' none, '=' plain JSON, '~' the codec's JSON."""
+    if not text:
+        return None
+    return json.loads(text[1:]) if text[0] == "=" else decoder.text(text[1:])
 
 
 def damaged(run: StoredRun, why: str) -> UserError:

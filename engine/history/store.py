@@ -2,7 +2,7 @@
 
     store = Store.open("sqlite:///reviews.db", write=True)
     run_id = store.record(recorder, info, summary)      # one transaction
-    for run in store.runs(): ...                        # read.py has the rest
+    History(store).runs()                               # what commands ask (read.py, trend.py)
 
 A store made by an older valuate is migrated when it is opened for writing
 (``migrate.py``), and refused for reading until then (``valuate history
@@ -52,14 +52,18 @@ class Store:
         """Database errors inside become one UserError naming the store and ``doing``."""
         try:
             yield
-        except sa.exc.DBAPIError as err:
-            raise db.failure(self.url, err, doing) from None
-        except sa.exc.SQLAlchemyError as err:
+        except sa.exc.SQLAlchemyError as err:  # a driver's error (DBAPIError) among them
             raise db.failure(self.url, err, doing) from None
 
-    def connect(self) -> contextlib.AbstractContextManager:
-        """A transaction: BEGIN IMMEDIATE / the advisory lock for writers, a snapshot for readers."""
-        return self.engine.begin()
+    @contextlib.contextmanager
+    def connect(self, writing: bool = False) -> Iterator:
+        """A transaction: ``writing``, with the store's write lock (BEGIN IMMEDIATE, the advisory
+        lock) held to its end; otherwise a snapshot that never waits for a writer."""
+        with self.engine.connect() as conn:
+            if writing:
+                conn.execution_options(**{db.WRITING: True})
+            with conn.begin():
+                yield conn
 
     def _check(self) -> None:
         with self.engine.connect() as conn:
@@ -78,7 +82,7 @@ class Store:
 
     def migrate(self) -> Optional[int]:
         """Bring the store to this valuate's schema; the version it had (None: it was already there)."""
-        with self.guard("migrate"), self.connect() as conn:
+        with self.guard("migrate"), self.connect(writing=True) as conn:
             version = schema_version(conn, self.shown)
             if version is None or version == SCHEMA:
                 return None
@@ -89,16 +93,12 @@ class Store:
 
     def record(self, recorder, info, summary) -> int:
         """Record one run in one transaction; its id."""
-        with self.guard("record the run in"), self.connect() as conn:
+        with self.guard("record the run in"), self.connect(writing=True) as conn:
             if schema_version(conn, self.shown) is None:
                 create(conn)
             run_id = insert_runs(conn, recorder, info, summary)
         self.exists = True
         return run_id
-
-    def reading(self):
-        """A read transaction, or None when the store holds nothing yet (a file not created)."""
-        return self.connect() if self.exists else None
 
 
 def _has_content(path: str) -> bool:
@@ -205,7 +205,7 @@ class History:
 
     def prune(self, keep: Optional[int], before: Optional[str]) -> tuple:
         """(runs removed, findings no run refers to any more, removed)."""
-        with self.store.guard("prune"), self.store.connect() as conn:
+        with self.store.guard("prune"), self.store.connect(writing=True) as conn:
             if schema_version(conn, self.shown) is None:
                 return [], 0
             victims = maintain.doomed(conn, keep, before)

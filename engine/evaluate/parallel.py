@@ -107,7 +107,7 @@ def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Eva
                    sum(1 for f in result.findings if f.waived), not_applicable(result),
                    waivers.used_in(result) if waivers is not None else (),
                    evaluator.coverage.masks(result), result.warnings,
-                   record(result) if record is not None else None)
+                   stored=record(result) if record is not None else None)
 
 
 _worker: dict = {}

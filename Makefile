@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 # Harmless on 3.10-3.12, where the headers still define it (the same macro).
 export CPPFLAGS := $(CPPFLAGS) -DPyEval_CallObject=PyObject_CallObject
 
-.PHONY: demo test bench bench-peers clean
+.PHONY: demo test docs bench bench-peers clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "valuate needs Python 3.10 or later; set PYTHON=python3.12 or similar")'
@@ -29,6 +29,14 @@ demo: $(STAMP)
 # on sys.path, where engine/ and cli.py would import as top-level modules.
 test: $(STAMP)
 	$(BIN)/pytest -rs  # -rs: say which tests were skipped, and why
+
+# `make docs`: regenerate docs/reference/ from the code, then build the site into site/ with
+# MkDocs and the Material theme (the `docs` extra, installed into .venv when missing);
+# --strict makes every warning, a broken link or anchor among them, an error.
+docs: $(STAMP)
+	@$(BIN)/python -c 'import mkdocs, material' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[docs]'
+	$(BIN)/python docs/tools/gen_reference.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
@@ -53,4 +61,4 @@ bench-peers: $(PEERS_STAMP)
 	$(PEERS_VENV)/bin/python -m bench.peers
 
 clean:
-	rm -rf $(VENV) .venv-peers bench/peers/node_modules .pytest_cache .hypothesis build dist *.egg-info
+	rm -rf $(VENV) .venv-peers site bench/peers/node_modules .pytest_cache .hypothesis build dist *.egg-info

@@ -23,17 +23,23 @@ from .engine.checkjob import CheckJob
 from .engine.compare import dump_baseline
 from .engine.config import BY_NAME, for_command, resolve, scalar
 from .engine.config.settings import (BASELINE, CHECK, DIFF, EXPLAIN, FACTS, HISTORY_EXPORT, HISTORY_LIST,
-                                     HISTORY_MIGRATE, HISTORY_PRUNE, HISTORY_SHOW, HISTORY_TREND, SERVE, TUNE)
+                                     HISTORY_MIGRATE, HISTORY_PRUNE, HISTORY_SHOW, HISTORY_TREND, RULES_SHOW, SERVE,
+                                     TUNE)
 from .engine.config.show import show_json, show_text
 from .engine.errors import Location, UserError, did_you_mean
 from .engine.evaluate import default_jobs
 from .engine.governance.baseline import create_baseline
 from .engine.governance.diff import diff_text, run_diff
 from .engine.governance.lint import lint
+from .engine.governance import show as rule_view
 from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
 from .engine.governance.tune import run_tune, tune_text
+from .engine.history import SCHEMA, open_history
+from .engine.history import text as history_text
+from .engine.history.show import ShowOptions
+from .engine.history.show import show as show_run
 from .engine.ingest.mapping.facts import FACT_FORMATS
 from .engine.ingest.mapping.facts import render as render_facts
 from .engine.pipeline import facts_document, run
@@ -41,7 +47,10 @@ from .engine.policy import load_policy
 from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import RunOptions, RunRequest
 from .engine.report.terminal import safe
+from .engine.serve import ServeConfig, read_token
+from .engine.serve.run import serve_forever
 from .engine.version import VERSION
+from .engine.watch import watch_and_run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader closed the pipe
@@ -198,7 +207,6 @@ debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of in
 
 def _watching(paths, once) -> int:
     """Run ``once`` now and again on every change under ``paths`` (engine/watch.py)."""
-    from .engine.watch import watch_and_run
     return watch_and_run([p for p in paths if p], once, lambda line: click.echo(line, err=True))
 
 
@@ -309,7 +317,9 @@ def baseline_create(ctx, catalogs, output, **opts) -> None:
         # the earlier baseline at OUTPUT is read (for its dates) and replaced, as intended
         with atomic_output(output, [f for f in resolved.files_read() if f != output]) as fh:
             dump_baseline(doc, fh)
-        _error(f"valuate: wrote {output}: {doc['entries']} findings of {summary.services} services")
+        left_out = (f"; {summary.waived} waived findings left out (each is new once its waiver ends)"
+                    if summary.waived else "")
+        _error(f"valuate: wrote {output}: {doc['entries']} findings of {summary.services} services{left_out}")
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
@@ -380,6 +390,31 @@ def rules_list(rules, fmt, debug) -> None:
         return EXIT_OK
 
     sys.exit(_run(go, debug=debug))
+
+
+@rules_group.command("show")
+@click.argument("rule_id", metavar="RULE")
+@settings(RULES_SHOW)
+@click.option("--compiled", is_flag=True,
+              help="Print the durable-rules rules it compiles into, with the ruleset that holds them.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_show(ctx, rule_id, compiled, fmt, **opts) -> None:
+    """Print one rule as loaded: its metadata, its condition in the rule language and the
+    parameters it reads (under --profile and --set); with --compiled, the durable-rules
+    rules it becomes, as durable-rules registers them."""
+
+    def go() -> int:
+        policy = load_policy(_resolved(ctx, RULES_SHOW, opts).policy())
+        if compiled:
+            view = rule_view.compiled(policy, rule_id)
+            text, doc = (rule_view.compiled_text(view), None) if fmt == "text" else ("", view.to_dict())
+        else:
+            doc = rule_view.loaded(policy, rule_id)
+            text, doc = (rule_view.loaded_text(doc), None) if fmt == "text" else ("", doc)
+        click.echo(_dumps(doc) if doc is not None else _text(text), nl=doc is not None)
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
 
 
 as_of_option = click.option("--as-of", type=DateType(), default=None,
@@ -505,28 +540,32 @@ def tune(ctx, catalogs, param, values, case, fmt, **opts) -> None:
               help="Seconds an evaluation may take before the request gets a 504.")
 @click.option("--max-pending", type=click.IntRange(min=1), default=None,
               help="Requests evaluated at once at most; beyond, 503 (default: 4 per worker).")
-def serve(ctx, host, port, workers, token_file, decision_log, timeout, max_pending, **opts) -> None:
-    """Evaluate services on request over HTTP (see README, "valuate serve").
+@click.option("--max-services", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Services (or export records) in one request at most; beyond, 413.")
+@click.option("--max-body-bytes", type=click.IntRange(min=1), default=8 << 20, show_default=True,
+              help="Bytes in one request body at most, checked while it arrives; beyond, 413.")
+@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds a request's head, then its body, may take to arrive; beyond, 408.")
+@click.option("--max-connections", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Open connections at most; one more is answered 503 and closed.")
+def serve(ctx, host, port, workers, token_file, decision_log, timeout, max_pending, max_services, max_body_bytes,
+          read_timeout, max_connections, **opts) -> None:
+    """Evaluate services on request over HTTP (docs/guides/serve.md).
 
     --mapping is the mapping /v1/evaluate/raw uses when a request names none
     (presets are always allowed)."""
 
     def go() -> int:
-        from .engine.serve import ServeConfig
-        from .engine.serve.history import check as check_store
-        from .engine.serve.run import serve_forever
-
         resolved = _resolved(ctx, SERVE, opts)
-        token = None
-        if token_file:
-            token = open(token_file, encoding="utf-8").read().strip()
-            if not token:
-                raise UserError("the token file is empty", Location(file=token_file))
         store = resolved.values.get("store")
         check_store(store)
+        token = read_token(token_file) if token_file else None
+        inputs = tuple(str(p) for p in (token_file, resolved.file) if p)
         serve_forever(ServeConfig(resolved.policy(), host, port, workers or default_jobs(),
-                                  resolved.values.get("mapping"), token, decision_log, timeout, max_pending or 0,
-                                  store=store))
+                                  mapping=resolved.values.get("mapping"), token=token, decision_log=decision_log,
+                                  timeout=timeout, max_pending=max_pending or 0, max_services=max_services,
+                                  max_body_bytes=max_body_bytes, read_timeout=read_timeout,
+                                  max_connections=max_connections, inputs=inputs, store=store))
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
@@ -542,7 +581,6 @@ def history_group() -> None:
 
 
 def _history(ctx, command: str, opts: dict, write: bool = False):
-    from .engine.history import open_history
     resolved = _resolved(ctx, command, opts)
     if not resolved["store"]:
         raise UserError(f"{command} needs a run store: --store URL (sqlite:///reviews.db, postgresql://...), "
@@ -563,10 +601,9 @@ json_format = click.option("--format", "-f", "fmt", type=click.Choice(["text", "
 def history_list(ctx, last, fmt, **opts) -> None:
     """List the recorded runs: when, evaluation date, verdict counts, rules and input digests."""
     def go() -> int:
-        from .engine.history.text import runs_json, runs_text
         _, history = _history(ctx, HISTORY_LIST, opts)
         runs = history.runs(last)
-        click.echo(runs_json(runs) if fmt == "json" else runs_text(runs, history.shown), nl=False)
+        click.echo(history_text.runs_json(runs) if fmt == "json" else history_text.runs_text(runs, history.shown), nl=False)
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
@@ -578,11 +615,10 @@ def history_list(ctx, last, fmt, **opts) -> None:
 def history_show(ctx, run_name, **opts) -> None:
     """Print a recorded run's report in any --format, byte for byte what check wrote (or would have)."""
     def go() -> int:
-        from .engine.history.show import ShowOptions, show
         resolved, history = _history(ctx, HISTORY_SHOW, opts)
         options = ShowOptions(resolved["format"], resolved["output"], resolved["quiet"], resolved["fail_on"],
                               resolved["color"], resolved["sarif_include"])
-        shown = show(history, run_name, options, sys.stdout)
+        shown = show_run(history, run_name, options, sys.stdout)
         for line in shown.warnings:
             _warn(line)
         for file in shown.files:
@@ -604,16 +640,15 @@ def history_show(ctx, run_name, **opts) -> None:
 def history_trend(ctx, service, criterion, last, fmt, **opts) -> None:
     """Verdict counts per review (or one criterion's), or one service's timeline (--service)."""
     def go() -> int:
-        from .engine.history import text
         _, history = _history(ctx, HISTORY_TREND, opts)
         if service is not None:
             moments = history.timeline(service, last)
-            out = text.timeline_json(service, moments) if fmt == "json" else \
-                text.timeline_text(service, moments, history.shown)
+            out = history_text.timeline_json(service, moments) if fmt == "json" else \
+                history_text.timeline_text(service, moments, history.shown)
         else:
             columns, rows = history.counts(last, criterion)
-            out = text.counts_json(columns, rows, criterion) if fmt == "json" else \
-                text.counts_text(columns, rows, history.shown, criterion)
+            out = history_text.counts_json(columns, rows, criterion) if fmt == "json" else \
+                history_text.counts_text(columns, rows, history.shown, criterion)
         click.echo(out, nl=False)
         return EXIT_OK
 
@@ -662,7 +697,6 @@ def history_export(ctx, runs, output, **opts) -> None:
 def history_migrate(ctx, **opts) -> None:
     """Upgrade a store made by an older valuate to this valuate's schema (check --store does it too)."""
     def go() -> int:
-        from .engine.history.schema import SCHEMA
         _, history = _history(ctx, HISTORY_MIGRATE, opts, write=True)
         click.echo("\n".join(history.store.notes) or f"the store {history.shown} has schema version {SCHEMA} already")
         return EXIT_OK

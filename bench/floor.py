@@ -1,4 +1,4 @@
-"""The floor: CONTRACT.md section 2 in plain Python, written only for the benchmark.
+"""The floor: the default policy of docs/specification.md#three-valued-criteria in plain Python, written only for the benchmark.
 
 It decides the same verdicts as valuate's ITIL 4 pack with dictionary look-ups
 and comparisons, and nothing else: no durable-rules, no explanations. The
@@ -65,7 +65,7 @@ def verdict(s: dict, as_of: dt.date, min_headroom=Fraction(1, 10), max_age=365) 
     rto, rto_t = c.get("rto_hours"), c.get("rto_target_hours")
     rto_ok = MET if rto is None or rto_t is None else (MET if rto <= rto_t else NOT)
     warranty = _and([avail, capacity, security, _and([plan, age, rto_ok])])
-    # value balance, CONTRACT.md section 2 revision 2: unrecorded lists make a side a lower bound
+    # value balance (docs/specification.md#value-balance-with-bounds): unrecorded lists make a side a lower bound
     outcomes = s.get("outcomes")
     pos = neg = 0
     for o in outcomes or []:

@@ -1,4 +1,4 @@
-"""valuate's engine: one wing per concern (see README, "How it works").
+"""valuate's engine: one wing per concern (see docs/architecture.md).
 
 ingest (readers, mappings, parsers, provenance) · model (frozen results) ·
 rules (pack loading, schema) · compile (packs to durable-rules rulesets) ·

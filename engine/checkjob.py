@@ -143,6 +143,10 @@ class CheckJob:
                 for label, rule, status, message in found[:NEW_SHOWN]]
         if len(found) > NEW_SHOWN:
             out.append(("note", f"  ... and {len(found) - NEW_SHOWN} more (the reports mark each one)"))
+        if b.waived:
+            entries = "1 baseline entry" if len(b.waived) == 1 else f"{len(b.waived):,} baseline entries"
+            out.append(("note", f"{entries} waived now, not fixed: still failing, known again when the "
+                                "waiver ends"))
         if b.fixed:
             entries = "1 baseline entry no longer occurs" if len(b.fixed) == 1 else \
                 f"{len(b.fixed):,} baseline entries no longer occur"

@@ -1,6 +1,6 @@
 """Three-valued logic over status words: met, not met, unknown.
 
-CONTRACT.md section 2 defines how conditions combine: Kleene's strong
+docs/specification.md#three-valued-criteria defines how conditions combine: Kleene's strong
 three-valued logic, where a missing fact is unknown and unknown never turns
 into met or not met by itself. Conditions (explanation trees), rule
 composition and the verdict all use this one definition.
@@ -13,7 +13,7 @@ _KLEENE_NOT = {MET: NOT_MET, NOT_MET: MET, UNKNOWN: UNKNOWN}
 
 
 def kleene(kind: str, statuses: list) -> str:
-    """Three-valued and / or / not, as CONTRACT.md section 2 defines them."""
+    """Three-valued and / or / not, as docs/specification.md#three-valued-criteria defines them."""
     if kind == "not":
         return _KLEENE_NOT[statuses[0]]
     strong, weak = (NOT_MET, MET) if kind == "all" else (MET, NOT_MET)

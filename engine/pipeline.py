@@ -34,16 +34,19 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from .compare import Baseline, BaselineTally, Review, Snapshot, load_previous, load_snapshot
 from .evaluate import EvalSpec, Outcome, outcomes
-from .evaluate.batch import PENDING, DuplicateGuard, SeenIds, judge_pending, label_of, record_id
-from .evaluate.coverage import CoverageProbe, deciding_paths
+from .evaluate.batch import PENDING, DuplicateGuard, finish_pending
+from .evaluate.coverage import CoverageProbe, coverage_plan
 from .evaluate.parallel import outcome_of
 from .explain.coverage import CoverageCount
 from .ingest import expand_catalogs, read_catalog
 from .ingest.fastcheck import set_max_depth
+from .ingest.ids import SeenIds, label_of, record_id
 from .ingest.mapping import ReadStats, read_mapped
+from .ingest.mapping.facts import document
 from .ingest.mapping.session import prepare_mapping
 from .ingest.mapping.sources import fact_sources
-from .ingest.records import RawRecord, materialize
+from .ingest.jsonl_reader import materialize
+from .ingest.records import RawRecord
 from .limits import DEFAULT as DEFAULT_LIMITS
 from .limits import Limits
 from .model import ERROR, Report, ServiceResult, Source, Summary
@@ -95,7 +98,7 @@ class Run:
                         sources, options.strict)
         render = partial(self.render, run=self.info) if self.render is not None else None
         account = _Accounting(spec, render, self.record)
-        coverage = CoverageCount(deciding_paths(self.policy.program))
+        coverage = CoverageCount(coverage_plan(self.policy.program))
         tally = BaselineTally(self.baseline) if self.baseline is not None else None
         review = Review(self.previous, self.info.as_of) if self.previous is not None else None
         try:
@@ -106,7 +109,8 @@ class Run:
                 if review is not None and outcome.result is not None:
                     outcome = replace(outcome, result=review.mark(outcome.result))
                 self._warn(outcome)
-                self.summary.count(outcome.verdict, outcome.criteria, outcome.waived, outcome.not_applicable)
+                self.summary.count(outcome.verdict, outcome.criteria, outcome.waived, outcome.not_applicable,
+                                   outcome.valuable_by_waiver)
                 self._used.update(outcome.waivers_used)
                 coverage.add(outcome.coverage)
                 yield outcome
@@ -225,25 +229,25 @@ def read_inputs(inputs: Inputs, limits: Limits = DEFAULT_LIMITS, stats: Optional
 def facts_document(inputs: Inputs, limits: Limits = DEFAULT_LIMITS) -> dict:
     """``valuate facts``: the read stage alone, each record's canonical fact with provenance
     and errors, plus what the mapping skipped or left unmapped. Runs no rules."""
-    from .ingest.mapping.facts import document
     stats = ReadStats()
     inputs = expanded(inputs)
     prepared = _prepared(inputs)
     records = list(read_inputs(inputs, limits, stats, prepared=prepared))
     name = getattr(inputs.mapping, "name", inputs.mapping)
     doc = document(records, stats, None if name is None else str(name))
-    doc["coverage"] = _facts_coverage(records, prepared).to_dict()
+    doc["coverage"] = _facts_coverage(records, doc["services"], prepared).to_dict()
     return doc
 
 
-def _facts_coverage(records: list, prepared: Optional[tuple]):
+def _facts_coverage(records: list, entries: list, prepared: Optional[tuple]):
     """Data coverage of the facts alone: what the bundled ITIL 4 pack's deciding rules
-    would read, recorded by how many valid records (no rules run, so nothing blocks)."""
+    would read, recorded by how many valid records (no rules run, so nothing blocks);
+    ``entries``: the document's, which say which records are errors (duplicates too)."""
     probe = CoverageProbe(load_policy(Policy()).program)
-    count = CoverageCount(probe.paths)
-    for raw in records:
-        fact, errors = validate(raw.data) if raw.problem is None else (None, ())
-        if fact is not None and not raw.errors:
+    count = CoverageCount(probe.plan, judged=False)
+    for raw, listed in zip(records, entries):
+        fact, errors = validate(raw.data) if "errors" not in listed else (None, ())
+        if fact is not None:
             count.add(probe.masks(ServiceResult(0, fact["id"], None, "", facts=fact, provenance=raw.provenance)))
     return count.result(fact_sources(*prepared) if prepared is not None else None)
 
@@ -271,7 +275,7 @@ def _first_with_id(records: Iterable[RawRecord], wanted: str) -> Iterator[RawRec
 
 def _mark_repeats(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
     """Mark each record whose id an earlier record had: it is validated, not evaluated,
-    until the run knows (in input order) whether it is a duplicate (see _Accounting)."""
+    and the run makes it a duplicate in input order (see _Accounting)."""
     seen = SeenIds()
     for raw in records:
         rid = record_id(raw)
@@ -281,10 +285,11 @@ def _mark_repeats(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
 
 
 class _Accounting:
-    """In input order: the later of two valid records with one id becomes an error.
+    """In input order: a record whose id an earlier record had, valid or not, becomes an error.
 
-    A repeat (see _mark_repeats) that turns out not to be a duplicate, because
-    the earlier record was invalid, is judged here, as it would have been."""
+    Every record claims its id (DuplicateGuard); a repeat (see _mark_repeats)
+    comes back unrendered, so its duplicate error joins its own errors. One
+    that stands after all (the cheap look at its id was wrong) is finished here."""
 
     def __init__(self, spec: EvalSpec, render: Optional[Callable], record: Optional[Callable] = None):
         self.spec, self.render, self.record = spec, render, record
@@ -292,9 +297,10 @@ class _Accounting:
         self.evaluator = None
 
     def checked(self, outcome: Outcome) -> Outcome:
-        if outcome.verdict == ERROR or outcome.id is None:
+        if outcome.id is None and outcome.verdict != PENDING:
             return outcome
-        probe = ServiceResult(outcome.position, outcome.id, outcome.name, outcome.verdict, source=outcome.source)
+        probe = outcome.result if outcome.result is not None else \
+            ServiceResult(outcome.position, outcome.id, outcome.name, outcome.verdict, source=outcome.source)
         duplicate = self.guard.check(probe)
         if duplicate is not None:
             return Outcome(duplicate.position, duplicate.id, duplicate.name, duplicate.source, ERROR, (),
@@ -303,7 +309,7 @@ class _Accounting:
             return outcome
         if self.evaluator is None:
             self.evaluator = self.spec.evaluator()
-        return outcome_of(judge_pending(outcome.result, self.evaluator), self.render, self.evaluator, self.record)
+        return outcome_of(finish_pending(outcome.result, self.evaluator), self.render, self.evaluator, self.record)
 
     def close(self) -> None:
         self.evaluator = None  # the spec's evaluator stays with the process (EvalSpec.evaluator)

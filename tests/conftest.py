@@ -13,7 +13,7 @@ from pg import postgres, store_url  # noqa: F401  (the run store's servers: test
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = "facts/samples/catalog.yaml"
 AS_OF = "2026-11-28"
-SHARED = ROOT.parent / "shared" / "samples"
+VENDORED = ROOT / "tests" / "data" / "samples"  # the excerpts of the public samples (tests/data/SOURCE.md)
 
 
 @pytest.fixture
@@ -45,21 +45,26 @@ def golden(name: str, actual: str) -> None:
     assert actual == expected, f"output differs from tests/golden/{name} (UPDATE_GOLDEN=1 to accept)"
 
 
-def samples_dir() -> Path | None:
-    """The real public samples (../shared/samples), when this checkout has them."""
+def samples_dir() -> Path:
+    """The public samples: the full sets where VALUATE_SAMPLES names them, else the vendored excerpts.
+
+    The excerpts keep every record of the full sets (only fields no preset reads
+    are cut), so the same tests, with the same assertions, run on either."""
     env = os.environ.get("VALUATE_SAMPLES")
-    for candidate in ([env] if env else ["/work/shared/samples", SHARED]):
-        if Path(candidate).is_dir():
-            return Path(candidate)
-    return None
+    if not env:
+        return VENDORED
+    if not Path(env).is_dir():
+        raise pytest.UsageError(f"VALUATE_SAMPLES={env} is not a directory (it names the full public samples)")
+    return Path(env)
 
 
 def sample(relative: str) -> Path:
-    """A file of the real samples, or skip the test saying why."""
-    base = samples_dir()
-    if base is None or not (base / relative).exists():
-        pytest.skip(f"real sample {relative} not present (set VALUATE_SAMPLES to ../shared/samples)")
-    return base / relative
+    """A file of the public samples (see samples_dir); a missing one is a failure, never a skip."""
+    path = samples_dir() / relative
+    if not path.exists():
+        pytest.fail(f"sample {relative} is not in {samples_dir()} (VALUATE_SAMPLES names the full sets; "
+                    "tests/data/samples has the excerpts)")
+    return path
 
 
 DATA = ROOT / "tests" / "data"

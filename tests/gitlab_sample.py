@@ -1,10 +1,8 @@
-"""Where the GitLab.com service catalog sample is (../shared/samples/gitlab-com-service-catalog,
-see its SOURCE.txt): a real 55-service catalog, read with the ``gitlab`` mapping preset."""
+"""Where the GitLab.com service catalog sample is: a real 55-service catalog, read with the
+``gitlab`` mapping preset (tests/data/samples/gitlab-com-service-catalog, or the full file
+under VALUATE_SAMPLES; see tests/data/SOURCE.md)."""
 from __future__ import annotations
 
-from pathlib import Path
+from conftest import samples_dir
 
-from conftest import SHARED, samples_dir
-
-_SAMPLE = Path("gitlab-com-service-catalog") / "service-catalog.yml"
-CATALOG = (samples_dir() or SHARED) / _SAMPLE
+CATALOG = samples_dir() / "gitlab-com-service-catalog" / "service-catalog.yml"

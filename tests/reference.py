@@ -14,15 +14,21 @@ from valuate.engine.rules.language import Group, Leaf
 
 MET, NOT_MET, UNKNOWN, NOT_APPLICABLE = "met", "not_met", "unknown", "not_applicable"
 
+#: The operators and tests this interpreter evaluates, written out by hand (not read from the
+#: operator table): tests/test_operators.py checks that they are the table's, one by one.
+OPERATORS = {"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "is", "any_item", "all_items", "contains",
+             "between"}
+TESTS = {"present", "absent", "empty", "not_empty"}
 
-def rule_status(rule, fact: dict, params: dict, values: dict | None = None) -> str:
+
+def rule_status(rule, fact: dict, params: dict, values: dict | None = None, agree: bool = True) -> str:
     """A rule with applies_when: not applicable where it is not met, unknown where it is
     unknown, else the condition's status."""
     if rule.applies_when is not None:
-        applies = evaluate(rule.applies_when, fact, params, values)
+        applies = evaluate(rule.applies_when, fact, params, values, agree)
         if applies != MET:
             return NOT_APPLICABLE if applies == NOT_MET else UNKNOWN
-    return evaluate(rule.condition, fact, params, values)
+    return evaluate(rule.condition, fact, params, values, agree)
 
 
 UNKNOWN_VALUE = object()
@@ -75,15 +81,29 @@ def _norm(v):
     return v
 
 
-def evaluate(cond, fact: dict, params: dict, values: dict | None = None) -> str:
-    """values: extra flat paths (derived.*) looked up before the fact."""
+def evaluate(cond, fact: dict, params: dict, values: dict | None = None, agree: bool = True) -> str:
+    """values: extra flat paths (derived.*) looked up before the fact. agree: a comparison with
+    a fact-dependent parameter whose case is unknown is decided when every case's value
+    gives the same status (the compiler's CompiledRule.agree says whether it does)."""
     values = values or {}
     if isinstance(cond, Group):
-        parts = [evaluate(c, fact, params, values) for c in cond.children]
+        parts = [evaluate(c, fact, params, values, agree) for c in cond.children]
         if cond.kind == "not":
             return {MET: NOT_MET, NOT_MET: MET, UNKNOWN: UNKNOWN}[parts[0]]
         return _and(parts) if cond.kind == "all" else _or(parts)
-    return _leaf(cond, fact, params, values)
+    if cond.op == "between":  # low <= x <= high, inclusive: met when both bounds hold, not met when one fails
+        low, high = cond.operand.value
+        return _and([evaluate(Leaf(cond.path, "ge", operand=low, kind=cond.kind), fact, params, values, agree),
+                     evaluate(Leaf(cond.path, "le", operand=high, kind=cond.kind), fact, params, values, agree)])
+    status = _leaf(cond, fact, params, values)
+    op = cond.operand
+    if status != UNKNOWN or not agree or op is None or op.kind != "param" \
+            or not isinstance(params[op.value], ParamCases) \
+            or select(params[op.value], fact, params, values) is not UNKNOWN_VALUE:
+        return status
+    # whichever case applies: the status the values of all of them give, if they agree
+    each = {_leaf(cond, fact, {**params, op.value: c.value}, values) for c in params[op.value].cases}
+    return each.pop() if len(each) == 1 else UNKNOWN
 
 
 def _lookup(fact, path, values):

@@ -136,3 +136,51 @@ def test_explain_one_rule(cli, team):
     assert doc["finding"]["status"] == "not_applicable" and doc["finding"]["conditions"]["kind"] == "applies_when"
     wrong = cli(*args[:-1], "SEC-MF")
     assert wrong.exit_code == 2 and "did you mean 'SEC-MFA'" in wrong.output
+
+
+ADVERSARIAL = ROOT / "tests" / "adversarial"
+AW_SERVICES = ADVERSARIAL / "applies-when-services.yaml"
+
+
+@pytest.mark.parametrize("name", ["applies-when-not-pack.yaml", "applies-when-any-pack.yaml",
+                                  "applies-when-shapes-pack.yaml"])
+def test_every_tree_shape_works_in_applies_when(cli, name):
+    """Issue 21 item 4: `not`, `any`, nested groups, is: absent, parameters, quantifiers in
+    applies_when exited 3 ("durable-rules decided met but its conditions compose to not_met")
+    while lint passed the pack. Every status is the reference interpreter's, in every output."""
+    import yaml
+
+    import reference
+    from valuate.engine.ingest.validate import validate
+
+    pack_path = ADVERSARIAL / name
+    args = ["--rules", str(pack_path), "--as-of", "2026-11-28"]
+    lint = cli("rules", "lint", str(pack_path))
+    assert lint.exit_code == 0 and "0 errors" in lint.output, lint.output
+    run = cli("check", str(AW_SERVICES), *args, "--format", "json", "--fail-on", "never")
+    assert run.exit_code == 0, run.output
+    (pack,) = load_packs([str(pack_path)])
+    params = {k: p.default for k, p in pack.parameters.items()}
+    raw = yaml.safe_load(AW_SERVICES.read_text())
+    got = {s["id"]: {f["rule"]: f for f in s["findings"]} for s in json.loads(run.output)["services"]}
+    for record in raw:
+        fact, errors = validate(record)
+        assert fact is not None, errors
+        for rule in pack.rules:
+            finding = got[fact["id"]][rule.id]
+            assert finding["status"] == reference.rule_status(rule, fact, params), (fact["id"], rule.id)
+            if finding["status"] == "unknown":  # names what is really not recorded
+                assert finding["missing"] and all(reference.get(fact, m) is None for m in finding["missing"])
+            explained = cli("explain", str(AW_SERVICES), fact["id"], *args, "--rule", rule.id)
+            assert explained.exit_code == 0, explained.output
+    for fmt in ("html", "markdown", "sarif", "junit"):
+        assert cli("check", str(AW_SERVICES), *args, "--format", fmt, "--fail-on", "never").exit_code == 0, fmt
+
+
+def test_unknown_under_a_negation_names_its_facts(cli):
+    """Every fact an unknown applies_when waits for is named, those under `not` included."""
+    args = ["--rules", str(ADVERSARIAL / "applies-when-shapes-pack.yaml"), "--as-of", "2026-11-28"]
+    doc = json.loads(cli("check", str(AW_SERVICES), *args, "--format", "json", "--fail-on", "never").output)
+    tier1 = {f["rule"]: f for f in doc["services"][0]["findings"]}
+    assert tier1["AW-ITEMS"]["missing"] == ["outcomes", "offerings"]
+    assert tier1["AW-ITEMS"]["message"] == "list quantifiers: cannot be judged, outcomes, offerings not recorded"

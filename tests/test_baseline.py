@@ -9,7 +9,7 @@ import pytest
 
 from conftest import AS_OF, ROOT, SAMPLE
 from conftest import check as run_check
-from valuate.engine.compare import Comparer, load_snapshot, snapshot_of
+from valuate.engine.compare import Comparer, baseline_document, load_snapshot, snapshot_of
 
 
 @pytest.fixture
@@ -107,8 +107,12 @@ def test_bad_baselines_are_one_line_errors(cli, catalog, tmp_path):
 def test_waived_findings_are_not_baselined(repo):
     report = run_check([SAMPLE], as_of=AS_OF, waivers="examples/waivers.yaml")
     snapshot = snapshot_of(report.services, AS_OF)
-    assert snapshot.finding("crm", "WAR-001") is None  # waived: its expiry must still bite
-    assert snapshot.finding("data-warehouse", "WAR-002") is not None  # its waiver expired
+    assert snapshot.finding("crm", "WAR-001").waived  # a waived finding still fails: the snapshot knows it
+    doc = baseline_document(snapshot, report.run)
+    entries = {(e["service"], e["rule"]) for e in doc["findings"]}
+    assert ("crm", "WAR-001") not in entries  # waived: not baselined, so its expiry must still bite
+    assert ("data-warehouse", "WAR-002") in entries  # its waiver expired
+    assert doc["entries"] == len(doc["findings"]) and doc["fingerprints"] == 2
 
 
 def test_the_comparison_says_what_changed_between_two_runs(repo, tmp_path):

@@ -122,13 +122,14 @@ def test_verdicts_stay_distinguishable_without_colour(cli, browser, tmp_path, de
     # every verdict carries its own symbol and words, in the legend, the chips and the heatmap
     legend = browser.js("Array.from(document.querySelectorAll('ul.legend .badge')).map(b => b.textContent)")
     assert len(legend) == 5 and len(set(legend)) == 5 and len({x.split()[0] for x in legend}) == 4
-    cells = browser.js("Object.fromEntries(['met', 'not_met', 'unknown'].map(s => [s, Array.from("
-                       "document.querySelectorAll('td.h-' + s + ':not(.hw)')).map(c => c.textContent)]))")
-    assert {k: set(v) for k, v in cells.items()} == {"met": {"✓"}, "not_met": {"✗"}, "unknown": {"?"}}
+    cells = browser.js("Object.fromEntries(['met', 'waived', 'not_met', 'unknown'].map(s => [s, Array.from("
+                       "document.querySelectorAll('td.h-' + s)).map(c => c.textContent)]))")
+    assert {k: set(v) for k, v in cells.items()} == {"met": {"✓"}, "waived": {"⚑ waived"}, "not_met": {"✗"},
+                                                     "unknown": {"?"}}
     # chart segments: a different fill pattern per status, and every segment listed in words
-    fills = browser.js("['met', 'not_met', 'unknown', 'error'].map(k => "
+    fills = browser.js("['met', 'waived', 'not_met', 'unknown', 'error'].map(k => "
                        "document.getElementById('p-' + k).innerHTML)")
-    assert len(set(fills)) == 4
+    assert len(set(fills)) == 5
     for row in browser.js("Array.from(document.querySelectorAll('.crow')).map(r => "
                           "[r.querySelectorAll('svg.cbar rect').length, r.querySelector('.clist').textContent])"):
         assert row[0] <= len(re.findall(r"\d+ ", row[1]))  # each drawn segment has its count in words
@@ -162,10 +163,49 @@ def test_the_comparison_with_the_last_review_reads_on_screen_and_phone(cli, brow
         browser.js("document.getElementById('since-last-review').scrollIntoView()")
         browser.screenshot(ARTIFACTS / name)
     heads = browser.js("Array.from(document.querySelectorAll('#board h4')).map(h => h.textContent)")
-    assert heads[:2] == ["Newly failing (1)", "Fixed (1)"]
+    assert heads[0] == "Newly failing (1)" and "Fixed (1)" in heads
     # the rows follow the filter: showing only valuable services hides email's row, keeps vpn's
     choose(browser, "f-verdict", "valuable")
     shown = ("Array.from(document.querySelectorAll('table.changes tr[data-target]'))"
              ".filter(r => r.offsetParent !== null).map(r => r.querySelector('a').textContent)")
     visible = browser.js(shown)
     assert any(v.startswith("vpn") for v in visible) and not any(v.startswith("email") for v in visible)
+
+
+def test_a_filtered_page_counts_what_it_shows_in_its_headings(cli, browser, tmp_path):
+    """Issue 21 item 7: the headings of a filtered view give the filtered counts, not the whole catalog's."""
+    october = tmp_path / "october.json"
+    done = cli("check", SAMPLE, "--as-of", "2026-10-28", "-f", f"json:{october}", "--fail-on", "never")
+    assert done.exit_code == 0, done.output
+    text = (ROOT / SAMPLE).read_text(encoding="utf-8")
+    start = text.index("  - id: backup")
+    today = tmp_path / "today.yaml"  # backup is not in this review; email fails now
+    today.write_text((text[:start] + text[text.index("\n  - id:", start + 1) + 1:])
+                     .replace("measured: 99.99}", "measured: 99.5}"), encoding="utf-8")
+    out = tmp_path / "compared.html"
+    done = cli("check", str(today), "--as-of", AS_OF, "--compare", str(october), "-f", f"html:{out}",
+               "--fail-on", "never")
+    assert done.exit_code == 0, done.output
+    browser.open(out.as_uri(), width=1280, height=1000)
+    heads = ("Object.fromEntries(Array.from(document.querySelectorAll('#board h3, #board h4'))"
+             ".filter(h => h.querySelector('.count')).map(h => [h.textContent.split(' (')[0], h.textContent]))")
+    whole = browser.js(heads)
+    assert whole["Newly failing"] == "Newly failing (1)" and whole["Removed"] == "Removed (1)"
+    assert whole["Still waiting for data"] == "Still waiting for data (4)"
+    assert whole["Still invalid"] == "Still invalid (1)"
+    assert whole["Needs a decision"] == "Needs a decision (6 not valuable)"
+    choose(browser, "f-verdict", "indeterminate")
+    part = browser.js(heads)
+    assert part["Newly failing"] == "Newly failing (0 of 1)"  # email is not valuable: filtered out
+    assert part["Removed"] == "Removed (0 of 1)"  # not in this review: no filter chooses it
+    assert part["Still waiting for data"] == "Still waiting for data (3 of 4)"  # print is not valuable
+    assert part["Still invalid"] == "Still invalid (0 of 1)"
+    assert part["Needs a decision"] == "Needs a decision (0 of 6 not valuable)"
+    assert part["Waiting for data"] == "Waiting for data (3 of 3 indeterminate)"
+    rows = browser.js("Array.from(document.querySelectorAll('table.changes tr[data-item]'))"
+                      ".filter(r => r.offsetParent !== null).length")
+    assert rows == 3  # the three still waiting for data, nothing else
+    assert "the headings of lists count what the filter leaves" in browser.js(
+        "document.getElementById('f-banner').textContent")
+    choose(browser, "f-verdict", "")
+    assert browser.js(heads) == whole

@@ -1,4 +1,4 @@
-"""CONTRACT.md section 2 and 3, checked on small catalogs written here."""
+"""The specification (docs/specification.md: the default policy and the JSON report), checked on small catalogs written here."""
 from __future__ import annotations
 
 import datetime as dt

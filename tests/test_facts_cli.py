@@ -52,7 +52,7 @@ def test_gitlab_preset_from_the_command_line(cli):
                  "--as-of", AS_OF, "--fail-on", "never")
     assert result.exit_code == 0
     assert "\n3 services: 0 valuable, 0 not valuable, 3 indeterminate, 0 error\n" in result.output
-    assert "availability is never recorded: 'business.SLA.availability'" in result.output
+    assert "availability waits for data in 3 of 3 services: 'business.SLA.availability'" in result.output
 
 
 def test_mapping_errors_are_exit_2_with_location(cli, tmp_path):

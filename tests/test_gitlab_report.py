@@ -10,7 +10,6 @@ from browser import OVERFLOW, Browser, find_chromium, pages
 from conftest import AS_OF, ROOT, SAMPLE
 from gitlab_sample import CATALOG
 
-pytestmark = pytest.mark.skipif(not CATALOG.exists(), reason=f"shared sample {CATALOG} not present")
 SCREEN = 900  # px: a laptop screen at 1280 px wide
 
 

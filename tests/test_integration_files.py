@@ -1,7 +1,7 @@
 """The files that put valuate into pipelines: pre-commit hooks, the GitHub Action, the GitLab
 CI template and the Dockerfile. Each is parsed, and every valuate option or setting it uses
 must exist, so none of them can drift from the CLI. Nothing is pulled from a registry, and
-the image is not built (no Docker engine here): the README documents the build command."""
+the image is not built (no Docker engine here): docs/guides/ci.md documents the build command."""
 from __future__ import annotations
 
 import re
@@ -107,8 +107,8 @@ def test_dockerfile_builds_durable_rules_in_a_builder_stage():
     assert ".git" in ignored and ".venv*" in ignored
 
 
-def test_readme_documents_the_integration_files():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_ci_guide_documents_the_integration_files():
+    readme = (ROOT / "docs" / "guides" / "ci.md").read_text(encoding="utf-8")
     for needed in ("docker build -t valuate .", ".pre-commit-hooks.yaml", "action.yml",
                    "ci/valuate.gitlab-ci.yml", "upload-sarif"):
         assert needed in readme, needed

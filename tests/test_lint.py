@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from conftest import golden
+from conftest import ROOT, golden
 from valuate.engine.governance.lint import lint
 from valuate.engine.governance.satisfiable import analyse
 from valuate.engine.schema import FactSchema
@@ -43,7 +43,10 @@ def test_broken_pack_one_message_per_planted_problem(cli):
 def test_shipped_pack_is_clean(cli):
     result = cli("rules", "lint", "rules/itil4")
     assert result.exit_code == 0
-    assert result.output == "0 errors, 0 warnings in 1 pack\n"
+    # no errors or warnings; the notes say which rules can never be unknown (existence tests only)
+    lines = result.output.splitlines()
+    assert lines[-1] == "0 errors, 0 warnings in 1 pack"
+    assert [line.split(": note: ")[1].split(" can never")[0] for line in lines[:-1]] == ["rule ADV-001", "rule ADV-002"]
 
 
 def test_warnings_only_exit_0_and_are_printed(cli, tmp_path):
@@ -176,3 +179,17 @@ def test_condition_messages_are_checked(tmp_path):
     assert len(errors) == 2
     assert f"{path}:8:" in errors[0] and "{teir}" in errors[0] and "did you mean 'tier'" in errors[0]
     assert f"{path}:12:" in errors[1] and "inside a list-item condition cannot carry messages" in errors[1]
+
+
+def test_applies_when_is_reasoned_about_like_a_condition(cli):
+    """Issue 21 item 4: lint says what runs: a rule whose applies_when can never hold never applies."""
+    path = ROOT / "tests" / "adversarial" / "applies-when-lint-pack.yaml"
+    result = lint([path])
+    assert not result.errors
+    got = {(p.code, p.location.path) for p in result.warnings}
+    assert got == {("never-applies", "rules[0].applies_when"), ("always-applies", "rules[1].applies_when"),
+                   ("never-holds", "rules[2].applies_when.any[1]"),
+                   # where L-INNER applies (owner present) its condition (owner present) holds
+                   ("always-holds", None)}, got
+    text = cli("rules", "lint", str(path)).output
+    assert "rule L-NEVER never applies: its applies_when needs tier == 1 and tier > 1, which cannot all hold" in text

@@ -361,3 +361,61 @@ def test_records_path_to_a_list_reads_its_items(tmp_path):
     got = facts_of(tmp_path, "e.yaml", "data:\n  services:\n    - {k: a}\n    - {k: b}\n",
                    "records: data.services\nfields:\n  id: k\n")
     assert [(r.data["id"], r.source.line) for r in got] == [("a", 3), ("b", 4)]
+
+
+# --- issue 21 item 10: export paths inside each:, and words that mean "nothing"
+
+def test_values_inside_each_are_named_by_their_export_path():
+    from conftest import ROOT
+    corpus = ROOT / "tests" / "adversarial"
+    doc = facts([corpus / "nested-each.json"], str(corpus / "nested-each.mapping.yaml"))
+    (service,) = doc["services"]
+    fields = {e["path"]: e["provenance"]["field"] for e in service["errors"]}
+    assert fields == {"outcomes[1].description": "benefits[1].text", "outcomes[1].impact": "benefits[1].score",
+                      "outcomes[2].enabled_by": "benefits[2].via", "outcomes[2].impact": "benefits[2].score",
+                      "offerings[0].components[0].ownership_transferred": "offers[0].parts[0].owned",
+                      "offerings[0].components[1].type": "offers[0].parts[1].kind",
+                      "costs.imposed[1].amount": "prices"}
+    messages = " ".join(e["message"] for e in service["errors"])
+    assert "field '.'" not in messages and "(field 'benefits[1].score' = 'high', " in messages
+    assert service["provenance"]["outcomes[0].description"]["field"] == "benefits[0].text"
+    assert service["fact"]["warranty"]["security"]["controls"] == []  # NONE: none at all
+
+
+@pytest.mark.parametrize("cell,controls", [
+    ("None", []), ("none; NONE", []), ("iso 27001; none", ["iso 27001"]), ("n/a", None), ("none; ?", None),
+    ("Nonesuch", ["Nonesuch"]),
+])
+def test_nothing_words_make_an_empty_list(tmp_path, cell, controls):
+    mapping = ("nothing: [None]\nfields:\n  id: id\n  warranty.security.controls: {from: c, split: ';'}\n"
+               "  outcomes: {each: b, split: ';', fields: {description: ., effect: {value: positive}}}\n")
+    (rec,) = facts_of(tmp_path, "e.csv", f"id,c,b\na,{cell},{cell}\n", mapping)
+    assert rec.data.get("warranty", {}).get("security", {}).get("controls") == controls
+    outcomes = rec.data.get("outcomes")
+    assert outcomes == (None if controls is None else [{"description": c, "effect": "positive"} for c in controls])
+
+
+def test_a_field_may_give_its_own_nothing_words_or_read_them_as_unknown(tmp_path):
+    mapping = ("nothing: [None]\nfields:\n  id: id\n  tags: {from: t, nothing: [nil]}\n"
+               "  outputs: {from: o, unknown: [None]}\n")
+    (rec,) = facts_of(tmp_path, "e.csv", "id,t,o\na,nil,None\n", mapping)
+    assert rec.data == {"id": "a", "tags": []}  # outputs: None is unknown there, as the field says
+
+
+@pytest.mark.parametrize("text,where,fragment", [
+    ("nothing: None\nfields:\n  id: id\n", ":1:1", "nothing must be a list of words"),
+    ("nothing: [None, '']\nfields:\n  id: id\n", ":1:1", "an empty value is always unknown"),
+    ("nothing: [None, N/A]\nfields:\n  id: id\n", ":1:1", "'n/a' cannot mean both unknown and nothing"),
+    ("fields:\n  id: id\n  owner: {from: o, nothing: [none]}\n", ":3:20", "applies to list fields; 'owner' holds one"),
+    ("fields:\n  id: id\n  outcomes:\n    items: [{description: d}]\n    nothing: [none]\n", ":5:5",
+     "applies to each:, not to the fixed items of 'outcomes'"),
+    ("fields:\n  id: id\n  tags: {from: t, nothing: [x, '?'], unknown: ['?']}\n", ":3:19",
+     "'?' cannot mean both unknown and nothing"),
+    ("nothing: [none]\nfields:\n  id: id\n  tags: {from: t, nothin: [x]}\n", ":4:19",
+     "unknown key 'nothin' in field 'tags' (parser string) (did you mean 'nothing'?)"),
+])
+def test_nothing_mistakes_name_file_line_column(tmp_path, text, where, fragment):
+    with pytest.raises(MappingError) as err:
+        mapping_from(tmp_path, text)
+    message = str(err.value)
+    assert f"m.yaml{where}" in message and fragment in message, message

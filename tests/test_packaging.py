@@ -174,9 +174,9 @@ def test_the_wheel_on_other_pythons(version, wheel, tmp_path_factory, outside):
     assert tests.returncode == 0 and " 0 failed" in tests.stdout, tests.stdout + tests.stderr
 
 
-def test_the_readme_library_example_runs():
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    example = text.split("### From Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+def test_the_library_example_runs():
+    text = (ROOT / "docs" / "guides" / "python-api.md").read_text(encoding="utf-8")
+    example = text.split("```python\n", 1)[1].split("```", 1)[0]
     done = subprocess.run([sys.executable, "-c", example], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()

@@ -10,7 +10,7 @@ import pytest
 from valuate.engine import pipeline
 from valuate.engine.request import Inputs, Policy, RunOptions, RunRequest
 from valuate.engine.evaluate import parallel
-from valuate.engine.ingest.records import materialize
+from valuate.engine.ingest.jsonl_reader import materialize
 from valuate.engine.report import FORMATS, writer_for
 from conftest import AS_OF
 
@@ -84,7 +84,7 @@ def test_a_crashing_record_is_reported_not_lost(tmp_path, small_chunks, monkeypa
 
 
 def test_digest_table_keeps_every_key_through_growth_and_collisions():
-    from valuate.engine.evaluate.batch import _DigestTable
+    from valuate.engine.ingest.ids import _DigestTable
     table = _DigestTable(capacity=4)
     keys = [k << 20 for k in range(1, 3000)]  # equal low bits: every key starts at the same slot
     for i, k in enumerate(keys):

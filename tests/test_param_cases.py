@@ -12,11 +12,12 @@ import reference
 from valuate.engine.compile import compile_packs
 from valuate.engine.errors import RulePackError
 from valuate.engine.evaluate import Evaluator
+from valuate.engine.evaluate.findings import RuleLayout
 from valuate.engine.ingest.validate import validate
 from valuate.engine.schema import FactSchema
 from valuate.engine.rules.param_cases import Case, ParamCases
 from valuate.engine.rules.conditions import Scope, parse_condition
-from valuate.engine.rules.language import Pack, Parameter, Rule, leaves
+from valuate.engine.rules.language import Group, Pack, Parameter, Rule, leaves
 from valuate.engine.documents import Reader
 
 SCHEMA = FactSchema.default()
@@ -70,11 +71,14 @@ def _cases(raw) -> ParamCases:
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(conditions, min_size=1, max_size=4), case_lists, st.lists(facts, min_size=1, max_size=6))
+@given(st.lists(st.tuples(conditions, st.one_of(st.none(), conditions)), min_size=1, max_size=4), case_lists,
+       st.lists(facts, min_size=1, max_size=6))
 def test_fact_dependent_parameters_agree_with_reference(docs, raw_cases, fact_list):
+    """In a rule's condition and in its applies_when alike."""
     scope = Scope(SCHEMA, None, PARAM_DEFS, {})
-    rules = tuple(Rule(f"R-{i}", "t", "advisory", "info", "r", "m", _parse(d, scope), {}, "gen")
-                  for i, d in enumerate(docs))
+    rules = tuple(Rule(f"R-{i}", "t", "advisory", "info", "r", "m", _parse(d, scope), {}, "gen",
+                       applies_when=None if when is None else _parse(when, scope))
+                  for i, (d, when) in enumerate(docs))
     pack = Pack("gen", "1", "gen", "", PARAM_DEFS, {}, rules, "generated")
     params = {"p": _cases(raw_cases)}
     try:
@@ -84,7 +88,7 @@ def test_fact_dependent_parameters_agree_with_reference(docs, raw_cases, fact_li
                                                     "too complex")))
         raise
     reads_p = any(leaf.operand is not None and leaf.operand.kind == "param"
-                  for r in rules for leaf in leaves(r.condition))
+                  for r in rules for c in r.conditions() for leaf in leaves(c))
     evaluator = Evaluator(program, dt.date(2026, 11, 28))
     try:
         for raw in fact_list:
@@ -94,8 +98,16 @@ def test_fact_dependent_parameters_agree_with_reference(docs, raw_cases, fact_li
             for compiled in program.rules:
                 for idx in compiled.decided:
                     node = compiled.nodes[idx]
-                    want = reference.evaluate(node, fact, params)
+                    want = reference.evaluate(node, fact, params, agree=compiled.agree)
+                    if want != "unknown" and not isinstance(node, Group) and node.operand is not None \
+                            and node.operand.kind == "param" \
+                            and reference.select(params["p"], fact, params) is reference.UNKNOWN_VALUE:
+                        event("no case chosen, every case agrees")
                     assert decided[compiled.index].get(idx, "unknown") == want, (node.describe(), fact)
+                layout = RuleLayout(compiled, {})
+                statuses = layout.statuses(decided[compiled.index])
+                assert statuses == [reference.evaluate(n, fact, params, agree=compiled.agree) for n in compiled.nodes], fact
+                assert layout.status(decided[compiled.index]) == reference.rule_status(compiled.rule, fact, params, agree=compiled.agree)
             if reads_p:  # durable-rules also says which case applied, for explanations
                 chosen = reference.select(params["p"], fact, params)
                 expected = None if chosen is reference.UNKNOWN_VALUE else chosen

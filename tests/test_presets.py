@@ -1,5 +1,5 @@
-"""Each preset on its real sample (when ../shared/samples is here) and on the
-trimmed excerpt in tests/data (always)."""
+"""Each preset on its real sample (tests/data/samples, or the full sets under VALUATE_SAMPLES)
+and on the smaller excerpts in tests/data."""
 from __future__ import annotations
 
 import csv
@@ -218,3 +218,42 @@ def test_the_slo_hint_names_what_the_slo_presets_record():
         fields = yaml.safe_load((ROOT / "facts" / "mappings" / f"{name}.yaml").read_text())["fields"]
         recorded |= {path for path in fields if path.startswith("warranty.")}
     assert recorded == SLO_FACTS
+
+
+ADVERSARIAL = ROOT / "tests" / "adversarial"
+
+
+def test_gcloud_benefits_that_are_an_object_name_the_export_field(cli):
+    """Issue 21 item 10: the error named "field '.'" (the element, relative to nothing)."""
+    result = cli("check", str(ADVERSARIAL / "gcloud-G6-INVALID.json"), "--mapping", "gcloud", "--format", "json",
+                 "--fail-on", "never", "--as-of", "2026-11-28")
+    (service,) = json.loads(result.output)["services"]
+    (error,) = service["errors"]
+    assert error["path"] == "outcomes[0].description"
+    assert error["message"].startswith("expected text, got a mapping with keys value, assurance "
+                                       "(field 'serviceBenefits' = {'value': 'Benefit 1', ")
+    assert error["provenance"]["field"] == "serviceBenefits" and "field '.'" not in error["message"]
+    text = cli("check", str(ADVERSARIAL / "gcloud-G6-INVALID.json"), "--mapping", "gcloud", "--fail-on", "never",
+               "--as-of", "2026-11-28").output
+    assert text.count("gcloud-G6-INVALID.json record 1") == 1  # said once, not again after the message
+
+
+def test_gcloud_none_means_no_certifications():
+    """vendorCertifications: ["None"] is no control at all (an empty list, so WAR-003 fails),
+    never a control named "None"; a benefit "none" is no outcome."""
+    by_id = _gcloud([ADVERSARIAL / "gcloud-none-certifications.json", DATA / "gcloud-G7-SCS.json"])
+    none = by_id["7234567890123499"]
+    assert none["fact"]["warranty"]["security"]["controls"] == []
+    assert none["fact"]["outcomes"] == [{"description": "Good for hard-working people", "effect": "positive"}]
+    assert none["provenance"]["warranty.security.controls"]["raw"] == ["None"]
+    assert by_id["7234567890123456"]["fact"]["warranty"]["security"]["controls"] == ["ISO 27107"]
+    report = check([ADVERSARIAL / "gcloud-none-certifications.json"], "gcloud")
+    assert report.services[0].finding("WAR-003").status == "not_met"
+
+
+def test_gcloud_listings_with_none_in_the_real_samples():
+    """The real listings read as before: none of them says "None"."""
+    base = sample("gcloud-digitalmarketplace-listings/G4.json").parent
+    by_id = _gcloud(sorted(base.glob("G*.json")))
+    controls = {i: s.get("fact", {}).get("warranty", {}).get("security", {}).get("controls") for i, s in by_id.items()}
+    assert controls["7234567890123456"] == ["ISO 27107"] and controls["1234567890123458"] is None

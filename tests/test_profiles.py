@@ -160,3 +160,20 @@ def test_fact_dependent_parameter_refused_in_item_conditions(cli, tmp_path):
     assert result.exit_code == 2
     assert "parameter 'weight_outcomes' weights derived fact 'value_balance'; a weight cannot depend on a fact" \
         in result.output
+
+
+@pytest.mark.parametrize("cases", [
+    # refining (no default of its own): the later would silently replace the earlier
+    "      - {when: {fact: tier, eq: 1}, value: 0.5}\n      - {when: {fact: tier, eq: 1}, value: 0.9}\n",
+    # a full list: the later would never apply; labels do not make two 'when's different
+    "      - {when: {fact: tier, eq: 1}, value: 0.5}\n      - {when: {fact: tier, eq: 1, label: top}, value: 0.9}\n"
+    "      - {value: 0.1}\n",
+])
+def test_two_cases_with_the_same_when_are_an_error_naming_both_lines(cli, tmp_path, cases):
+    """Issue 21, item 8: check and lint refuse it, naming both cases' lines."""
+    profile = write(tmp_path, "p.yaml", "parameters:\n  min_headroom:\n    cases:\n" + cases)
+    for args in (("check", SAMPLE, "--profile", profile), ("rules", "lint", "rules/itil4", "--profile", profile)):
+        result = cli(*args)
+        assert result.exit_code == 2, result.output
+        assert f"{profile}:5:9" in result.output, result.output
+        assert "cases 1 and 2 have the same 'when' (tier == 1), at line 4 and line 5" in result.output

@@ -109,3 +109,67 @@ def test_bad_case_files_are_usage_errors(cli, tmp_path):
     result = cli("rules", "test", str(single))
     assert result.exit_code == 2 and "has no tests/ directory" in result.output
     assert "no such pack loaded" in cli("rules", "test", TEAM, "--rules-of", "tema").output
+
+
+OWNER_PACK = """\
+pack: owners
+rules:
+  - metadata: {id: OWN-1, title: an owner is named, criterion: advisory, severity: warning, rationale: r, remediation: m}
+    condition:
+      all:
+        - {fact: owner, is: present}
+        - {fact: owner, ne: ""}
+  - metadata: {id: OWN-2, title: tier is sane, criterion: advisory, severity: warning, rationale: r, remediation: m}
+    condition:
+      any:
+        - {fact: tier, is: absent}
+        - {fact: tier, ge: 1}
+"""
+OWNER_CASES = """\
+cases:
+  - {name: named, facts: {owner: ann}, expect: {rules: {OWN-1: met}}}
+  - {name: blank, facts: {owner: ""}, expect: {rules: {OWN-1: not_met}}}
+  - {name: none, facts: {}, expect: {rules: {OWN-1: not_met, OWN-2: met}}}
+  - {name: tier 0, facts: {tier: 0}, expect: {rules: {OWN-2: not_met}}}
+"""
+
+
+def test_coverage_counts_only_statuses_a_rule_can_give(cli, tmp_path):
+    """Issue 21, item 6: 'owner is present and owner != ""' is never unknown (without an
+    owner the first part is not met), nor is 'tier is absent or tier >= 1': full coverage
+    is reachable without weakening the rules, and lint says which statuses cannot occur."""
+    (tmp_path / "pack.yaml").write_text(OWNER_PACK)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "owners.yaml").write_text(OWNER_CASES)
+    result = cli("rules", "test", str(tmp_path), "--min-coverage", "100")
+    assert result.exit_code == 0, result.output
+    assert "OWN-1        met ✓  not_met ✓  unknown -\n" in result.output
+    assert "OWN-2        met ✓  not_met ✓  unknown -\n" in result.output
+    assert "100.0% of the reachable statuses asserted" in result.output
+    doc = json.loads(cli("rules", "test", str(tmp_path), "--format", "json").output)
+    assert doc["packs"][0]["coverage"]["rules"]["OWN-1"] == {"met": True, "not_met": True, "unknown": None}
+    lint = cli("rules", "lint", str(tmp_path))
+    assert lint.exit_code == 0, lint.output
+    assert f"{tmp_path}/pack.yaml:3:5: note: rule OWN-1 can never be unknown" in lint.output
+    assert "rule OWN-2 can never be unknown" in lint.output
+
+
+def test_a_profile_threshold_by_tier_makes_a_rule_unknown_where_tier_is_missing(cli, tmp_path):
+    """The reachable statuses follow the policy the cases run under: with a tier-dependent
+    threshold, a rule of existence tests and one comparison can be unknown (no tier)."""
+    (tmp_path / "pack.yaml").write_text(
+        "pack: t\nparameters:\n  floor: {type: number, default: 1}\nrules:\n"
+        "  - metadata: {id: T-1, title: t, criterion: advisory, severity: warning, rationale: r, remediation: m}\n"
+        "    condition:\n      any:\n        - {fact: budget.actual, is: absent}\n"
+        "        - {fact: budget.actual, ge: {param: floor}}\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "t.yaml").write_text(
+        "rule: T-1\ncases:\n  - {name: a, facts: {tier: 2, budget: {actual: 5}}, expect: met}\n"
+        "  - {name: b, facts: {tier: 1, budget: {actual: 0}}, expect: not_met}\n")
+    plain = cli("rules", "test", str(tmp_path))
+    assert "T-1          met ✓  not_met ✓  unknown -\n" in plain.output
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("parameters:\n  floor:\n    cases:\n      - {when: {fact: tier, eq: 1}, value: 3}\n"
+                       "      - {value: 0}\n")
+    tiered = cli("rules", "test", str(tmp_path), "--profile", str(profile))
+    assert "T-1          met ✓  not_met ✓  unknown ✗   missing: unknown\n" in tiered.output, tiered.output

@@ -1,4 +1,4 @@
-"""The value balance of CONTRACT.md section 2, revision 2, decided by durable-rules.
+"""The value balance of docs/specification.md#value-balance-with-bounds, decided by durable-rules.
 
 Two independent checks on random facts:
 - VAL-001 (through the whole pipeline) agrees with the contract's wording,
@@ -55,7 +55,7 @@ def services(draw):
 
 
 def contract_value(lists: dict) -> str:
-    """Revision 2 as CONTRACT.md words it (weights 1.0)."""
+    """The value balance as the specification words it (weights 1.0)."""
     def impact(e):
         return e.get("impact", 1)
     outs = lists["outcomes"] or []

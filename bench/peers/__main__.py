@@ -4,7 +4,7 @@
 
 On one seeded "varied" synthetic catalog (bench/synth.py), each of these
 decides every service's verdict, and each verdict must equal bench/floor.py's
-(the reference policy, CONTRACT.md section 2) or the run fails, naming the
+(the reference policy, docs/specification.md#three-valued-criteria) or the run fails, naming the
 first services that differ:
 
 - valuate's verdict path: valuate.run() with RunOptions(suggest=False), no

@@ -24,7 +24,7 @@ const maxAge = Number(maxAgeText || 365);
 
 const present = (v) => v !== undefined && v !== null;
 const list = (v) => (Array.isArray(v) ? v : []);
-const impact = (e) => (e.impact === undefined ? 1 : e.impact); // CONTRACT.md: impact defaults to 1
+const impact = (e) => (e.impact === undefined ? 1 : e.impact); // docs/specification.md#facts: impact defaults to 1
 const total = (items) => list(items).reduce((sum, e) => sum + impact(e), 0);
 const get = (obj, ...keys) => keys.reduce((o, k) => (present(o) && typeof o === 'object' ? o[k] : undefined), obj);
 

@@ -1,4 +1,4 @@
-# CONTRACT.md section 2 (the default ITIL 4 policy) in Rego, for make bench-peers.
+# The default ITIL 4 policy (docs/specification.md#three-valued-criteria) in Rego, for make bench-peers.
 # The same decisions as bench/floor.py, written for rego-cpp (regopy).
 # Statuses are the strings "met", "not_met", "unknown" (three-valued logic);
 # an absent or null fact is unknown, as in the floor's _g().

@@ -1,12 +1,15 @@
 """Comparing a run with an earlier one: snapshots, per-service deltas, the baseline.
 
-- ``snapshot``: a run reduced to its open findings, each keyed by (service
-  id, rule id) with a fingerprint of its status and evidence;
+- ``snapshot``: a run reduced to its failing findings (waived ones marked),
+  each keyed by (service id, rule id) with a fingerprint of its status and
+  of the recorded facts it read;
 - ``files``: snapshots loaded from a baseline file or a previous JSON / JSON
   Lines report, and baseline files written;
 - ``delta``: this run against a previous snapshot, service by service
-  (new, fixed, still failing since when, changed reasons, added and removed
-  services, verdict counts then and now);
+  (new, fixed, still failing since when, changed reasons, newly waived,
+  still waived, failing again once a waiver ended, added and removed
+  services, verdict counts then and now); only a finding that no longer
+  fails is fixed;
 - ``baseline``: ``check --baseline``, the delta kept per finding so that
   ``--fail-on`` counts only what is new;
 - ``review``: ``check --compare``, the delta of every service and the whole

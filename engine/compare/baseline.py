@@ -5,9 +5,12 @@ of a run. Against it each finding of this run is ``new`` (not in the
 baseline with this status), ``unchanged`` or ``updated`` (same status,
 other evidence); the state is written on the finding, so every report
 shows it. ``--fail-on`` then counts only new findings (``BaselineTally``),
-and baseline entries that no longer occur are listed as fixed, so the file
-can shrink. Waived findings are never baselined: a waiver's expiry must
-still bite.
+and baseline entries whose finding no longer fails are listed as fixed, so
+the file can shrink. A waived finding still fails: its entry is "waived
+now", never fixed, and a waived finding not in the baseline is new but
+does not count (it counts once the waiver ends). Waived findings are never
+baselined, and a baseline's own waived entries (a report used as one) are
+not held: a waiver's expiry must still bite.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ class Baseline:
     """A loaded baseline, applied to one result at a time (stateless: see BaselineTally)."""
 
     def __init__(self, snapshot: Snapshot):
-        self.snapshot = snapshot
+        self.snapshot = snapshot.unwaived()
 
     def apply(self, result: ServiceResult) -> tuple[ServiceResult, tuple]:
         """(the result with each open finding's baseline state, its FindingMarks with their states)."""
@@ -44,7 +47,7 @@ def new_levels(result: ServiceResult) -> set:
     """The levels of a marked result's new findings (what --fail-on counts under a baseline)."""
     if result.verdict == ERROR:
         return {ERROR} if result.baseline == NEW else set()
-    return {mark.level for mark in marks_of(result) if _state_of(result, mark) == NEW}
+    return {mark.level for mark in marks_of(result) if not mark.waived and _state_of(result, mark) == NEW}
 
 
 def _state_of(result: ServiceResult, mark: FindingMark):
@@ -59,25 +62,38 @@ class BaselineTally:
         self.baseline = baseline
         self.new: Counter = Counter()
         self.known = 0
-        self.seen: set = set()
+        self.seen: set = set()  # keys of the findings failing now, waived or not
+        self.waived: set = set()  # keys of the baseline entries a waiver covers now
+        self.invalid: set = set()  # services whose record is invalid now: judged on nothing, so none fixed
 
     def add(self, states: Iterable[tuple]) -> None:
         for mark, st in states:
-            if st == NEW:
+            self.seen.add(mark.key)
+            if mark.rule == RECORD_RULE:
+                self.invalid.add(mark.service)
+            if mark.waived:
+                if st != NEW:
+                    self.waived.add(mark.key)
+            elif st == NEW:
                 self.new[mark.level] += 1
             else:
                 self.known += 1
-                self.seen.add(mark.key)
 
     def summary(self) -> BaselineSummary:
         snapshot = self.baseline.snapshot
-        fixed = tuple((m.service, m.rule, m.status, m.since) for m in snapshot.findings() if m.key not in self.seen)
+        fixed = tuple(_entry(m) for m in snapshot.findings()
+                      if m.key not in self.seen and m.service not in self.invalid)
+        waived = tuple(_entry(m) for m in snapshot.findings() if m.key in self.waived)
         return BaselineSummary(snapshot.source, len(snapshot), tuple((lv, self.new[lv]) for lv in LEVELS),
-                               self.known, fixed)
+                               self.known, fixed, waived)
+
+
+def _entry(mark: FindingMark) -> tuple:
+    return (mark.service, mark.rule, mark.status, mark.since)
 
 
 def new_findings(result: ServiceResult) -> list:
     """(rule, status, message) of each new finding of a marked result, for people."""
     if result.verdict == ERROR:
         return [(RECORD_RULE, ERROR, "; ".join(str(e) for e in result.errors))] if result.baseline == NEW else []
-    return [(f.rule, f.status, f.message) for f in result.findings if f.baseline == NEW]
+    return [(f.rule, f.status, f.message) for f in result.findings if f.baseline == NEW and not f.waived]

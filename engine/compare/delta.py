@@ -3,10 +3,17 @@
 ``Comparer`` is fed this run's results in input order (``add`` returns the
 ``ServiceDelta`` of each) and ``finish`` gives the whole ``Comparison``:
 new failures, fixed findings, findings still failing (since when, and
-whether their evidence changed: "changed reasons"), services added and
-removed, and the verdict counts then and now. Findings are matched by
-(service id, rule id) and their status; ``FindingMark.fingerprint`` tells
-a changed reason from the same one.
+whether their recorded facts changed: "changed reasons"), the waiver states
+(newly waived, still waived, failing again once the waiver expired or went),
+services added and removed, and the verdict counts then and now. Findings
+are matched by (service id, rule id) and their status;
+``model.compare.differs`` tells a changed reason from the same one.
+
+Only a finding that no longer fails is fixed: a waiver does not fix it, a
+finding unknown then and not met now still fails (it is new with its new
+status), and neither are the findings of a service that is not in this
+review (it is listed as removed) or whose record is invalid now (it is
+judged on nothing).
 
 The baseline (``baseline.py``) is this comparison against a baseline
 snapshot, kept per finding; ``check --compare`` (review boards) is the
@@ -17,17 +24,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import Optional
 
-from ..model import VERDICTS, Comparison, FindingMark, ServiceDelta, ServiceResult
+from ..model import COUNT_KEYS, ERROR, VERDICTS, Comparison, FindingMark, ServiceDelta, ServiceResult, differs
 from .snapshot import Snapshot, mark_service
 
 NEW, UNCHANGED, UPDATED = "new", "unchanged", "updated"  # SARIF baselineState words
 
 
 def state(previous: Optional[FindingMark], current: FindingMark) -> str:
-    """new: not there before (or with another status); updated: same status, other evidence."""
+    """new: not there before (or with another status); updated: same status, other reasons."""
     if previous is None or previous.status != current.status:
         return NEW
-    return UNCHANGED if previous.fingerprint == current.fingerprint else UPDATED
+    return UPDATED if differs(previous, current) else UNCHANGED
 
 
 def delta_of(previous: Snapshot, result: ServiceResult, now_as_of: Optional[str] = None) -> ServiceDelta:
@@ -35,17 +42,25 @@ def delta_of(previous: Snapshot, result: ServiceResult, now_as_of: Optional[str]
     now = mark_service(result, now_as_of)
     before = previous.service(now.id)
     then = {f.rule: f for f in before.findings} if before is not None else {}
-    new, still = [], []
+    found: dict = {"new": [], "still": [], "newly_waived": [], "still_waived": [], "waiver_ended": []}
     for mark in now.findings:
         old = then.get(mark.rule)
-        if old is None or old.status != mark.status:
-            new.append(mark)
-        else:
-            still.append((old, mark))
-    kept = {b.rule for _, b in still}
-    fixed = tuple(f for rule, f in then.items() if rule not in kept)
+        kind = _kind(old, mark)
+        found[kind].append(mark if kind == "new" else (old, mark))
+    failing = {m.rule for m in now.findings}
+    # an invalid record is judged on nothing: what failed then is not known to pass now
+    fixed = () if result.verdict == ERROR else tuple(f for rule, f in then.items() if rule not in failing)
     verdict = (before.verdict if before is not None else None, result.verdict)
-    return ServiceDelta(now.id, result.name, verdict, tuple(new), fixed, tuple(still))
+    return ServiceDelta(now.id, result.name, verdict, fixed=fixed, **{k: tuple(v) for k, v in found.items()})
+
+
+def _kind(old: Optional[FindingMark], now: FindingMark) -> str:
+    """Which list of a ServiceDelta a finding failing now goes to, given how it was then."""
+    if now.waived:
+        return "still_waived" if old is not None and old.waived else "newly_waived"
+    if old is not None and old.waived:
+        return "waiver_ended"
+    return "still" if old is not None and old.status == now.status else "new"
 
 
 class Comparer:
@@ -63,19 +78,17 @@ class Comparer:
         delta = delta_of(self.previous, result, self.now)
         self.seen.add(delta.id)
         self.verdicts_now[result.verdict] += 1
-        self.counts.update(new=len(delta.new), fixed=len(delta.fixed), still=len(delta.still),
-                           changed=len(delta.changed))
+        self.counts.update({key: len(getattr(delta, key)) for key in COUNT_KEYS})
         if delta.moved:
             self.changes.append(delta)
-        elif delta.failing_still:
+        elif delta.persists:
             self.persisting.append(delta)
         return delta
 
     def finish(self) -> Comparison:
         removed = tuple(s for s in self.previous.services if s.id not in self.seen)
-        self.counts.update(fixed=sum(len(s.findings) for s in removed))
         then = Counter(s.verdict for s in self.previous.services)
         verdicts = tuple((v, then[v], self.verdicts_now[v]) for v in VERDICTS)
-        counts = {k: self.counts[k] for k in ("new", "fixed", "still", "changed")}
+        counts = {k: self.counts[k] for k in COUNT_KEYS}
         return Comparison(self.previous.source, self.previous.as_of, self.now, tuple(self.changes), removed,
                           verdicts, counts, tuple(self.persisting))

@@ -2,10 +2,15 @@
 
 A baseline file is JSON (small diffs in review, sorted by service and rule):
 
-    {"valuate_baseline": 1, "tool": {...}, "as_of": "2026-11-28", "rules": {...},
+    {"valuate_baseline": 1, "fingerprints": 2, "tool": {...}, "as_of": "2026-11-28", "rules": {...},
      "catalogs": [...], "entries": 12,
      "findings": [{"service": "crm", "rule": "WAR-001", "status": "not_met",
                    "fingerprint": "3f1c...", "since": "2026-11-28", "message": "..."}]}
+
+Waived findings are never written (a waiver's expiry must still bite).
+``fingerprints: 2``: the fingerprints are of the recorded facts only; an
+older file's (of the whole evidence, ages derived from the evaluation date
+included) are not compared, the messages are instead.
 
 ``load_snapshot`` reads that, or a report written by ``check --format json``
 or ``--format jsonl``; anything else is a UserError naming the file (and
@@ -14,6 +19,7 @@ line, for JSON Lines).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -23,6 +29,7 @@ from .snapshot import FindingMark, ServiceMark, Snapshot, marks_from_dict
 
 BASELINE_KEY = "valuate_baseline"
 BASELINE_VERSION = 1
+FINGERPRINTS = 2  # fingerprints of the recorded facts only (see snapshot.fingerprint)
 
 
 def load_snapshot(path: str) -> Snapshot:
@@ -56,8 +63,10 @@ def _from_baseline(doc: dict, path: str) -> Snapshot:
     if not isinstance(findings, list):
         raise UserError("'findings' must be a list", Location(file=path, path="findings"))
     by_service: dict = {}
+    comparable = doc.get("fingerprints") == FINGERPRINTS
     for i, entry in enumerate(findings):
         mark = _entry(entry, path, i)
+        mark = mark if comparable else replace(mark, fingerprint="")
         by_service.setdefault(mark.service, []).append(mark)
     services = (ServiceMark(sid, None, "", tuple(marks)) for sid, marks in by_service.items())
     return Snapshot.of(path, "baseline", doc.get("as_of"), services)
@@ -108,14 +117,14 @@ def _lines(path: str) -> Iterator[tuple[int, dict]]:
 def baseline_document(snapshot: Snapshot, info: RunInfo, previous: Optional[Snapshot] = None) -> dict:
     """A baseline file's content. Entries also in ``previous`` keep the date they were first seen."""
     entries = []
-    for mark in sorted(snapshot.findings(), key=lambda m: m.key):
+    for mark in sorted((m for m in snapshot.findings() if not m.waived), key=lambda m: m.key):
         before = previous.finding(*mark.key) if previous is not None else None
         since = before.since if before is not None and before.since and before.status == mark.status else mark.since
         entries.append(FindingMark(mark.service, mark.rule, mark.status, mark.fingerprint, mark.counts,
                                    mark.message, since).to_dict())
     head = info.header()
-    return {BASELINE_KEY: BASELINE_VERSION, "tool": head["tool"], "as_of": info.as_of, "rules": head["rules"],
-            "catalogs": list(info.inputs), "entries": len(entries), "findings": entries}
+    return {BASELINE_KEY: BASELINE_VERSION, "fingerprints": FINGERPRINTS, "tool": head["tool"], "as_of": info.as_of,
+            "rules": head["rules"], "catalogs": list(info.inputs), "entries": len(entries), "findings": entries}
 
 
 def dump_baseline(doc: dict, out) -> None:

@@ -2,8 +2,9 @@
 
 Each result is compared with the same service (by id) of the earlier JSON or
 JSON Lines report as it streams past: it gets its ``change`` (verdict then
-and now, findings new, fixed, failing for other reasons) and each open
-finding the date it was first seen failing (``since``), carried from the
+and now, findings new, fixed, failing for other reasons, newly waived,
+still waived, failing again) and each failing finding (waived or not) the
+date it was first seen failing (``since``), carried from the
 earlier report when it failed there with the same status, else this run's
 date. Since the report written now carries those dates, the next review's
 comparison knows them too: "failing since" survives any number of reviews.
@@ -41,7 +42,8 @@ class Review:
         delta = self.comparer.add(result)
         if result.verdict == ERROR:
             return replace(result, change=delta)
-        findings = tuple(replace(f, since=delta.since(f.rule)) if f.failing and not f.waived else f
+        # a waived finding fails too: its date carries over to when the waiver ends
+        findings = tuple(replace(f, since=delta.since(f.rule)) if f.failing else f
                          for f in result.findings)
         return replace(result, findings=findings, change=delta)
 

@@ -1,11 +1,15 @@
 """What a run found, reduced to what another run can be compared with.
 
-A ``Snapshot`` is a run's services (id, name, verdict) and their open
-findings: every finding not met or unknown that no active waiver covers,
-plus one entry per invalid record (rule ``valuate.record``). A finding is
-known by its service id and rule id, and carries a fingerprint of its
-status and evidence, so a later run can tell "still failing, same reason"
-from "still failing, other values" (``updated``).
+A ``Snapshot`` is a run's services (id, name, verdict) and their failing
+findings: every finding not met or unknown, those an active waiver covers
+marked ``waived`` (a waiver does not make a finding pass), plus one entry
+per invalid record (rule ``valuate.record``). A finding is known by its
+service id and rule id, and carries a fingerprint of its status and of the
+recorded facts it read, so a later run can tell "still failing, same
+reason" from "still failing, other values" (``updated``). Derived facts
+and parameters are left out of the fingerprint: an age derived from the
+evaluation date grows every day while the catalog stays the same, and the
+recorded facts a derived fact comes from are in the evidence beside it.
 
 Snapshots are made from live results (``snapshot_of``) or loaded from a
 previous ``--format json`` / ``--format jsonl`` report or a baseline file
@@ -55,10 +59,20 @@ class Snapshot:
     def __len__(self) -> int:
         return len(self._findings)
 
+    def unwaived(self) -> "Snapshot":
+        """The snapshot without its waived findings (what a baseline holds: a waiver's expiry must bite)."""
+        services = (ServiceMark(s.id, s.name, s.verdict, tuple(f for f in s.findings if not f.waived))
+                    for s in self.services)
+        return Snapshot.of(self.source, self.kind, self.as_of, services)
+
+
+NOT_RECORDED = ("derived.", "param.")  # evidence that is not a recorded fact
+
 
 def fingerprint(status: str, evidence) -> str:
-    """16 hex digits of sha256 over the status and the evidence, order-independent."""
-    items = sorted((str(k), v) for k, v in (evidence.items() if isinstance(evidence, dict) else evidence))
+    """16 hex digits of sha256 over the status and the recorded facts of the evidence, order-independent."""
+    pairs = evidence.items() if isinstance(evidence, dict) else evidence
+    items = sorted((str(k), v) for k, v in pairs if not str(k).startswith(NOT_RECORDED))
     text = json.dumps([status, items], sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
@@ -69,14 +83,15 @@ def service_key(service_id: Optional[str], position: int) -> str:
 
 
 def marks_of(result: ServiceResult, since: Optional[str] = None) -> tuple:
-    """The open findings of one live result (what a baseline would record of it)."""
+    """The failing findings of one live result, waived ones marked so."""
     key = service_key(result.id, result.position)
     if result.verdict == ERROR:
         errors = [(e.path, e.message) for e in result.errors]
         text = "; ".join(str(e) for e in result.errors)
         return (FindingMark(key, RECORD_RULE, ERROR, fingerprint(ERROR, errors), True, text, since),)
-    return tuple(FindingMark(key, f.rule, f.status, fingerprint(f.status, f.evidence), f.counts, f.message, since)
-                 for f in result.findings if f.status in OPEN and not f.waived)
+    return tuple(FindingMark(key, f.rule, f.status, fingerprint(f.status, f.evidence), f.counts, f.message, since,
+                             f.waived, f.waiver.expires if f.waiver is not None else None)
+                 for f in result.findings if f.status in OPEN)
 
 
 def mark_service(result: ServiceResult, since: Optional[str] = None) -> ServiceMark:
@@ -90,7 +105,7 @@ def snapshot_of(results: Iterable[ServiceResult], as_of: Optional[str], source: 
 
 
 def marks_from_dict(service: dict, position: int, since: Optional[str]) -> ServiceMark:
-    """A service object of a JSON/JSONL report (CONTRACT.md section 3) as a ServiceMark."""
+    """A service object of a JSON/JSONL report (docs/specification.md#the-json-report) as a ServiceMark."""
     key = service_key(service.get("id"), position)
     verdict = service.get("verdict", "")
     if verdict == ERROR:
@@ -101,9 +116,15 @@ def marks_from_dict(service: dict, position: int, since: Optional[str]) -> Servi
         found = tuple(
             FindingMark(key, f["rule"], f["status"], fingerprint(f["status"], f.get("evidence") or {}),
                         f.get("criterion") != "advisory" and f.get("severity") == "error",
-                        f.get("message", ""), f.get("since", since))
-            for f in service.get("findings") or () if f.get("status") in OPEN and "waived" not in f)
+                        f.get("message", ""), f.get("since", since), "waived" in f, _expiry(f))
+            for f in service.get("findings") or () if f.get("status") in OPEN)
     return ServiceMark(key, service.get("name"), verdict, found)
+
+
+def _expiry(finding: dict) -> Optional[str]:
+    """The expiry date of a reported finding's waiver, active (``waived``) or not (``waiver_expired``)."""
+    waiver = finding.get("waived") or finding.get("waiver_expired")
+    return waiver.get("expires") if isinstance(waiver, dict) else None
 
 
 __all__ = ["RECORD_RULE", "FindingMark", "ServiceMark", "Snapshot", "fingerprint", "marks_of",

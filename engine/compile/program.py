@@ -10,13 +10,14 @@ at compile time, with the rule's file and line in the message.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from ..errors import Problem, RulePackError
 from ..schema import FactSchema
 from ..rules.param_cases import ParamCases
-from ..rules.language import EXACT_SUFFIX, QUANTIFIERS, Condition, Group, Leaf, Pack, Rule, Term
+from ..rules.operators import QUANTIFIERS
+from ..rules.language import EXACT_SUFFIX, Condition, Group, Leaf, Pack, Rule, Term
 from .conditions import both, payload_keys, selectors
 from .limits import alpha_nodes, alternatives, expression_count, node_count
 from .plan import MAX_PROPERTIES, PayloadPlan, build_plan, derived_paths_read
@@ -37,6 +38,9 @@ class CompiledRule:
     children: tuple  # per node, the indices of its children
     decided: tuple  # node indices durable-rules decides (both roots and the leaves)
     applies_at: Optional[int] = None  # index of the applies_when root in nodes
+    # comparisons with a fact-dependent parameter are decided where every case agrees
+    # (conditions.select); False only for a rule past durable-rules' limits with it
+    agree: bool = True
 
 
 @dataclass(frozen=True)
@@ -92,15 +96,21 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
             if applies_at is not None:
                 number_nodes(rule.applies_when, nodes, children)
             decided = tuple(i for i, n in enumerate(nodes) if i in (0, applies_at) or isinstance(n, Leaf))
-            compiled.append(CompiledRule(index, rule, tuple(nodes), tuple(children), decided, applies_at))
             readable = scoped_params(pack, params)
-            for node_index in decided:
-                met, not_met = both(nodes[node_index], readable, bounds=bounds)
-                for flag, expr in ((True, met), (False, not_met)):
-                    name = f"r{index}n{node_index}{'t' if flag else 'f'}"
-                    problems.extend(_check_expr(rule, node_index, expr))
-                    definitions.append((index, name, {"all": [{"m": expr}]}, node_count(expr)))
-                    names[name] = (index, node_index, flag)
+            found, trouble = _rule_definitions(rule, index, nodes, decided, readable, bounds)
+            agree = True
+            if trouble and any(isinstance(v, ParamCases) for v in readable.values()):
+                # past durable-rules' limits with the every-case branch of a fact-dependent
+                # parameter (conditions.select): without it, for every node of the rule alike
+                agree = False
+                readable = {k: replace(v, agree=False) if isinstance(v, ParamCases) else v
+                            for k, v in readable.items()}
+                found, trouble = _rule_definitions(rule, index, nodes, decided, readable, bounds)
+            problems.extend(trouble)
+            for name, node_index, flag, expr in found:
+                definitions.append((index, name, {"all": [{"m": expr}]}, node_count(expr)))
+                names[name] = (index, node_index, flag)
+            compiled.append(CompiledRule(index, rule, tuple(nodes), tuple(children), decided, applies_at, agree))
     chosen, when = _selectors(packs, params, definitions, problems)
     conditions = [c for p in packs for r in p.rules for c in r.conditions()]
     read = [d for c in conditions for d in derived_paths_read(c)]
@@ -115,6 +125,19 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
     keys = tuple(frozenset({"id"}) | {k for body in rs.values() for k in payload_keys(body["all"][0]["m"])}
                  for _, rs in rulesets)
     return Program(tuple(packs), params, tuple(compiled), rulesets, names, plan, chosen, keys)
+
+
+def _rule_definitions(rule: Rule, index: int, nodes: list, decided: tuple, readable: dict,
+                      bounds: dict) -> tuple[list, list]:
+    """(name, node, met?, durable expression) for each decided node of one rule, and the
+    limits they break."""
+    found, problems = [], []
+    for node_index in decided:
+        met, not_met = both(nodes[node_index], readable, bounds=bounds)
+        for flag, expr in ((True, met), (False, not_met)):
+            problems.extend(_check_expr(rule, node_index, expr))
+            found.append((f"r{index}n{node_index}{'t' if flag else 'f'}", node_index, flag, expr))
+    return found, problems
 
 
 def scoped_params(pack: Pack, params: dict) -> dict:
@@ -139,8 +162,8 @@ def _params_read(cond: Condition, inside_item: bool = False):
         if isinstance(node, Group):
             stack.extend((c, inside) for c in node.children)
             continue
-        if node.operand is not None and node.operand.kind == "param":
-            yield node.operand.value, inside
+        for name in node.params():
+            yield name, inside
         if node.op in QUANTIFIERS:
             stack.append((node.inner, True))
 

@@ -1,7 +1,7 @@
 """Three-valued composition: rule statuses into criteria, criteria into a verdict.
 
 durable-rules decides each rule (met, not met, or neither: unknown). Here,
-per CONTRACT.md section 2, rules of one criterion combine with Kleene "and";
+per docs/specification.md#three-valued-criteria, rules of one criterion combine with Kleene "and";
 warranty is the "and" of its four dimensions; the verdict follows from
 utility, warranty and value. Advisory rules are reported but never counted,
 and neither are rules of severity warning or info (a profile may downgrade a

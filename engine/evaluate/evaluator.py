@@ -48,7 +48,8 @@ class Evaluator:
                              for name, value in program.params[p.name].items()})
         # Fact-dependent parameters have no one value: per service, the case
         # durable-rules selected (None when unknown) is shown in explanations.
-        self._param_inputs = {name: v.fact_paths() for name, v in self._params.items() if isinstance(v, ParamCases)}
+        self._cases = {name: v for name, v in self._params.items() if isinstance(v, ParamCases)}
+        self._param_inputs = {name: v.fact_paths() for name, v in self._cases.items()}
         self._params.update({name: None for name in self._param_inputs})
         self.selected: dict = {}  # param name -> value chosen for the last service
         self._exempt = exempt_keys(program.packs)
@@ -98,7 +99,7 @@ class Evaluator:
         decided = self.statuses(fact, derived)
         params = {**self._params, **self.selected} if self._param_inputs else self._params
         return Decision(fact, decided, Facts(fact, derived, params, self._derived_inputs, self._param_inputs,
-                                             self._bounds))
+                                             self._bounds, self._cases))
 
     def findings_of(self, decision: "Decision", explain: Optional[bool] = None, only=None) -> tuple[list, tuple]:
         """Findings (memoised, see findings.py) and the value balance totals of a decision;

@@ -46,7 +46,8 @@ class RuleLayout:
         self.leaves = [i for i, n in enumerate(nodes) if not isinstance(n, Group)]
         self.kinds = [n.kind if isinstance(n, Group) else None for n in nodes]
         self.children = children
-        self.leaf_paths = {i: nodes[i].fact_paths() + list(param_inputs.get(_param(nodes[i]), ()))
+        self.leaf_paths = {i: nodes[i].fact_paths() + [p for name in nodes[i].params()
+                                                       for p in param_inputs.get(name, ())]
                            for i in self.leaves}
         paths: list = []
         for i in self.leaves:
@@ -55,9 +56,9 @@ class RuleLayout:
                 if p.startswith("derived."):
                     paths.extend(derived_inputs.get(p, ()))
                 paths.append(p)
-            if node.operand is not None and node.operand.kind == "param":
-                paths.extend(param_inputs.get(node.operand.value, ()))
-                paths.append(f"param.{node.operand.value}")
+            for name in node.params():
+                paths.extend(param_inputs.get(name, ()))
+                paths.append(f"param.{name}")
         self.evidence_paths = tuple(dict.fromkeys(paths))
         # Lists of objects are shown cut down to the item fields the rule reads.
         plan: dict = {}
@@ -110,9 +111,9 @@ class RuleLayout:
         out = [decided.get(i, UNKNOWN) for i in range(len(self.kinds))]
         for i in self.groups:
             composed = kleene(self.kinds[i], [out[c] for c in self.children[i]])
-            if i in self.roots:
-                if composed != out[0]:
-                    raise EngineError(f"rule {self.rule.id}: durable-rules decided {out[0]} but its "
+            if i in self.roots:  # each root (the condition's, applies_when's) against its own decision
+                if composed != out[i]:
+                    raise EngineError(f"rule {self.rule.id}: durable-rules decided {out[i]} but its "
                                       f"conditions compose to {composed}")
             else:
                 out[i] = composed
@@ -138,12 +139,20 @@ class RuleLayout:
         # Only unknown leaves under unknown parents count: an unknown branch of
         # an ``any`` that is met anyway is not why the rule is unknown.
         nodes = self.compiled.nodes
-        gaps = [m for i in self.reasons(statuses, UNKNOWN, root) if i in self.leaf_paths
+        gaps = [m for i in self._unknown_leaves(statuses, root) if i in self.leaf_paths
                 for m in facts.gaps(nodes[i])]
         if not gaps:  # unknown inside list items: name the item fields that are absent
             tree = build(nodes[root], self._decided(statuses), [root], facts)
             return tree.missing
         return tuple(dict.fromkeys(gaps))
+
+    def _unknown_leaves(self, statuses: list, index: int) -> list:
+        """The leaves that make node ``index`` unknown: ``not`` is unknown exactly when what
+        it negates is, so the search goes on below it (a reason in itself only for met / not met)."""
+        out = []
+        for i in self.reasons(statuses, UNKNOWN, index):
+            out.extend(self._unknown_leaves(statuses, self.children[i][0]) if self.kinds[i] == "not" else [i])
+        return out
 
     def tree(self, decided: dict, facts: Facts, root: int) -> ConditionResult:
         """The explanation tree: the condition's, or why the rule does not (or may not) apply."""
@@ -222,7 +231,7 @@ def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, miss
         if name in _REASONS:
             want = NOT_MET if status == NOT_APPLICABLE else _REASONS[name]
             return _reason_text(layout, statuses, want, facts, decided, root) or None
-        return facts.value(name)
+        return facts.said(name)
 
     return render(template, lookup)
 
@@ -244,11 +253,6 @@ def _reason_text(layout: RuleLayout, statuses: list, want: str, facts: Facts, de
         else:
             parts.append(tree.found or group_failure(layout.compiled.nodes[i], want, tree.children))
     return "; ".join(parts)
-
-
-def _param(node) -> Optional[str]:
-    op = getattr(node, "operand", None)
-    return op.value if op is not None and op.kind == "param" else None
 
 
 def _jsonable(value: Any) -> Any:

@@ -18,6 +18,7 @@ an error) it kills its workers instead of waiting for their chunks.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as _dt
 import multiprocessing
 import os
@@ -31,7 +32,7 @@ from itertools import chain, islice
 from typing import Callable, Iterable, Iterator, Optional
 
 from ..model import ERROR, RecordError, ServiceResult, Source, not_applicable
-from ..ingest.records import materialize
+from ..ingest.jsonl_reader import materialize
 from .batch import PENDING, error_result, evaluate_one
 from .evaluator import Evaluator
 
@@ -55,6 +56,7 @@ class Outcome:
     waivers_used: tuple = ()  # indices of the waivers that applied
     coverage: tuple = ()  # the coverage probe's masks (evaluate/coverage.py), for a judged service
     warnings: tuple = ()  # RecordError: the record's unknown keys (not errors without --strict)
+    valuable_by_waiver: bool = False  # valuable only because a waiver covers a deciding failure
     stored: object = None  # what ``record`` made of the result (a run store's form), when one is given
 
 
@@ -101,12 +103,12 @@ def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Eva
                        warnings=result.warnings)
     waivers = evaluator.waivers
     return Outcome(result.position, result.id, result.name, result.source, result.verdict,
-                   tuple((c.name, c.status) for c in result.criteria),
+                   tuple((c.name, result.status_of(c.name)) for c in result.criteria),
                    render(result) if render is not None else None,
                    None if render is not None else result,
                    sum(1 for f in result.findings if f.waived), not_applicable(result),
                    waivers.used_in(result) if waivers is not None else (),
-                   evaluator.coverage.masks(result), result.warnings,
+                   evaluator.coverage.masks(result), result.warnings, result.valuable_by_waiver,
                    stored=record(result) if record is not None else None)
 
 
@@ -118,7 +120,6 @@ def die_with_parent(parent: int) -> None:
     """Have the kernel SIGKILL this worker when the main process dies (Linux)."""
     if sys.platform.startswith("linux"):
         try:
-            import ctypes
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):  # no prctl: the parent check below still holds

@@ -2,7 +2,8 @@
 
 The baseline is written from one ordinary run (engine/pipeline) reduced to
 its open findings (engine/compare): each not-met or unknown finding that no
-waiver covers, and each invalid record, by service id and rule id with a
+active waiver covers (a waived one is left out, so it is new once the waiver
+ends), and each invalid record, by service id and rule id with a
 fingerprint of its evidence. Re-creating a baseline over an older one keeps
 the date each entry was first seen (``since``).
 """

@@ -7,7 +7,8 @@ placeholders that name nothing, a rule that can never be met, and packs past
 durable-rules' limits. Warnings (exit 0): a condition inside a rule that can
 never hold or always holds, a rule that can never be not met, a deciding rule
 of severity other than error, a pack without rules, and waivers that have
-expired or expire soon.
+expired or expire soon. Notes (exit 0): a rule that can never be unknown, or
+always applies, so that its rule tests need not (and cannot) cover that status.
 """
 from __future__ import annotations
 
@@ -17,13 +18,17 @@ from typing import Optional
 
 from ..compile import compile_packs
 from ..errors import EngineError, Location, Problem, RulePackError, UserError
+from ..evaluate.host import DurableHost  # durable-rules is only ever driven by the host
 from ..policy.days import check_day_windows
 from ..schema import FactSchema
 from ..rules import read_pack
 from ..rules.requires import ordered
-from ..rules.derived import output_types
 from ..policy.profiles import apply_profile, load_profile
-from .satisfiable import analyse
+from .satisfiable import analyse, statuses, types_of
+from ..model import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN
+from ..rules.language import RULE_STATUSES, STATUSES
+from ..rules.operators import TESTS
+from ..rules.reach import Reads
 from ..policy.waivers import load_waivers
 from ..yamlio import YamlSyntaxError
 
@@ -41,8 +46,13 @@ class LintResult:
     def warnings(self) -> list:
         return [p for p in self.problems if p.severity == "warning"]
 
+    @property
+    def notes(self) -> list:
+        return [p for p in self.problems if p.severity == "note"]
+
     def to_dict(self) -> dict:
         return {"packs": [p.name for p in self.packs], "errors": len(self.errors), "warnings": len(self.warnings),
+                "notes": len(self.notes),
                 "problems": [{"severity": p.severity, "code": p.code, "message": p.message,
                               **(p.location.to_dict() if p.location else {})} for p in self.problems]}
 
@@ -82,6 +92,7 @@ def lint(paths: list, profile: Optional[str] = None, waivers: Optional[str] = No
             result.problems.append(Problem(err.message, err.location, "error", "profile"))
     if packs:  # rules that did parse: would durable-rules take them?
         result.problems.extend(_compiled(packs, params, schema, as_of or _dt.date.today()))
+        result.problems.extend(_unreachable(packs, params, schema))
     if waivers and packs:
         result.problems.extend(_waivers(waivers, packs, as_of or _dt.date.today(), warning_days))
     result.problems = _unique(result.problems)
@@ -91,7 +102,6 @@ def lint(paths: list, profile: Optional[str] = None, waivers: Optional[str] = No
 def _compiled(packs: list, params: dict, schema: FactSchema, day: _dt.date) -> list:
     """What ``check`` would refuse after loading: day windows outside the calendar,
     the compiler's limits, and durable-rules itself (the rulesets are registered)."""
-    from ..evaluate.host import DurableHost  # durable-rules is only ever driven by the host
     try:
         check_day_windows(packs, params, day)
         program = compile_packs(packs, params, schema)
@@ -124,26 +134,75 @@ def _across_packs(packs: list) -> list:
 
 
 def _conditions(pack, schema: FactSchema) -> list:
-    derived = output_types(pack.derived)
-
-    def type_of(path: str):
-        return derived.get(path) if path.startswith("derived.") else schema.lookup(path)
-
+    type_of = types_of([pack], schema)
     out = []
     for rule in pack.rules:
         for f in analyse(rule.condition, type_of):
             out.append(_problem(rule, f))
+        # applies_when is compiled and run like the condition, so it is reasoned about alike
+        for f in analyse(rule.applies_when, type_of) if rule.applies_when is not None else ():
+            out.append(_applies_problem(rule, f) if f.root else _problem(rule, f))
     return out
+
+
+# How a status no combination of facts can give is reported: never met is the
+# error and never not met the warning that conditions which never / always hold
+# are; never unknown or always applying is worth knowing (its rule tests need not
+# cover it), not a fault.
+_NEVER = {MET: ("error", "never-holds", "can never be met"),
+          NOT_MET: ("warning", "always-holds", "can never be not met"),
+          UNKNOWN: ("note", "never-unknown", "can never be unknown: wherever a fact it reads is absent, "
+                                             "its conditions are decided anyway"),
+          NOT_APPLICABLE: ("note", "always-applies", "always applies: its applies_when can never be not met")}
+
+
+def _unreachable(packs: list, params: dict, schema: FactSchema) -> list:
+    """Which statuses each rule can never give (satisfiable.statuses), beyond what the
+    condition checks above already said."""
+    reads, out = Reads.of(packs, params), []
+    for pack in packs:
+        type_of = types_of([pack], schema)
+        for rule in pack.rules:
+            said = _said(rule, type_of)
+            wanted = RULE_STATUSES if rule.applies_when is not None else STATUSES
+            can = statuses(rule, reads, type_of)
+            for status in (s for s in wanted if s not in can and s not in said):
+                severity, code, text = _NEVER[status]
+                out.append(Problem(f"rule {rule.id} {text}", rule.location, severity, code))
+    return out
+
+
+def _said(rule, type_of) -> set:
+    """The statuses the proofs about whole conditions already rule out (never met, never
+    not met; for applies_when, never applies or always applies), so as not to say them twice."""
+    said = {MET if f.kind == "never" else NOT_MET for f in analyse(rule.condition, type_of) if f.root}
+    for f in analyse(rule.applies_when, type_of) if rule.applies_when is not None else ():
+        if f.root:
+            said |= {MET, NOT_MET} if f.kind == "never" else {NOT_APPLICABLE}
+    return said
 
 
 def _shown(leaf) -> str:
     return replace(leaf, label=None).describe()
 
 
+def _applies_problem(rule, f) -> Problem:
+    """A proof about a whole applies_when: the rule never applies, or applies wherever recorded."""
+    loc = getattr(f.origin, "location", None) or rule.location
+    if f.kind == "never":
+        what = " and ".join(_shown(a) for a in f.atoms)
+        return Problem(f"rule {rule.id} never applies: its applies_when needs {what}, which cannot all hold",
+                       loc, "warning", "never-applies")
+    paths = sorted({a.path for a in f.atoms})
+    return Problem(f"rule {rule.id} applies to every service that records {', '.join(paths)}: its "
+                   f"applies_when ({' or '.join(_shown(a) for a in f.atoms)}) always holds", loc, "warning",
+                   "always-applies")
+
+
 def _problem(rule, f) -> Problem:
     loc = getattr(f.origin, "location", None) or rule.location
     paths = sorted({a.path for a in f.atoms})
-    tests_only = all(a.op == "is" and a.test in ("present", "absent") for a in f.atoms)
+    tests_only = all(a.test is not None and TESTS[a.test].recorded for a in f.atoms)
     if f.kind == "never":
         what = " and ".join(_shown(a) for a in f.atoms)
         if f.root:

@@ -34,11 +34,13 @@ from ..rules import check_param_value
 from ..rules.param_cases import data_of, is_cases, parse_cases
 from ..rules.conditions import Scope
 from ..documents import Reader
-from ..model import ERROR, FINDING_STATUSES, NOT_APPLICABLE, VERDICTS
+from ..model import ERROR, FINDING_STATUSES, VERDICTS
 from ..pipeline import run
 from ..policy import LoadedPolicy, load_policy
 from ..request import Inputs, Policy, RunOptions, RunRequest
-from ..rules.language import Pack, leaves
+from ..rules.language import Pack
+from ..rules.reach import Reads
+from .satisfiable import statuses, types_of
 from ..yamlio import load_single, read_text
 
 DEFAULT_AS_OF = _dt.date(2026, 11, 28)
@@ -83,13 +85,12 @@ class Coverage:
         return 100.0 * hit / total if total else 100.0
 
 
-def possible_statuses(rule) -> set:
-    """A rule can be unknown only if some leaf can be: existence tests never are. A rule
-    with applies_when can also not apply."""
-    can_be_unknown = any(not (leaf.op == "is" and leaf.test in ("present", "absent"))
-                         for cond in rule.conditions() for leaf in leaves(cond))
-    out = {"met", "not_met", "unknown"} if can_be_unknown else {"met", "not_met"}
-    return out | {NOT_APPLICABLE} if rule.applies_when is not None else out
+def possible_statuses(rule, program) -> set:
+    """The statuses ``rule`` can give under the compiled ``program``: the satisfiability
+    checker's (satisfiable.statuses), so that no test is asked of a status that cannot
+    occur, such as unknown for ``owner is present and owner != ""``."""
+    type_of = types_of(program.packs, FactSchema.default())
+    return set(statuses(rule, Reads.of(program.packs, program.params), type_of))
 
 
 def load_cases(pack: Pack, files: Optional[list] = None, packs: Optional[list] = None) -> list[Case]:
@@ -193,7 +194,7 @@ def run_cases(packs, cases: list[Case], profile: Optional[str] = None,
     packs = list(packs) if isinstance(packs, (list, tuple)) else [packs]
     rules = {r.id: r for p in packs for r in p.rules}
     ids = covered if covered is not None else [r.id for r in packs[-1].rules]
-    coverage = Coverage({rid: possible_statuses(rules[rid]) for rid in ids if rid in rules})
+    coverage = Coverage()
     policies: dict = {}
     results = []
     for case in cases:
@@ -203,6 +204,10 @@ def run_cases(packs, cases: list[Case], profile: Optional[str] = None,
                           profile=profile)
             policies[key] = load_policy(spec, packs=packs)
         results.append(_run(policies[key], case, coverage))
+    # a status counts where some policy the cases ran under can give it (a case's
+    # params may make a threshold depend on a fact, and so the rule unknown)
+    for rid in (r for r in ids if r in rules):
+        coverage.possible[rid] = set().union(*(possible_statuses(rules[rid], p.program) for p in policies.values()))
     return results, coverage
 
 

@@ -17,12 +17,7 @@ package costs nothing: SQLAlchemy is imported when a store is opened.
 """
 from __future__ import annotations
 
-from ..errors import UserError
-from .names import RUN_NAMES, is_run_name, run_name, sqlite_file
-
-
-class NotFound(UserError):
-    """A run or service the store does not hold (serve answers 404)."""
+from .names import RUN_NAMES, SCHEMA, NotFound, is_run_name, run_name, sqlite_file
 
 
 def parse_store(given: str):
@@ -43,5 +38,5 @@ def recording(given: str, compare=None):
     return Recording(given, compare)
 
 
-__all__ = ["RUN_NAMES", "NotFound", "is_run_name", "run_name", "sqlite_file", "parse_store", "open_history",
+__all__ = ["RUN_NAMES", "SCHEMA", "NotFound", "is_run_name", "run_name", "sqlite_file", "parse_store", "open_history",
            "recording"]

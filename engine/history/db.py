@@ -17,6 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 from typing import Optional
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -118,7 +119,6 @@ def _sqlite(store: StoreUrl, write: bool) -> Engine:
 
 
 def _uri_path(path: str) -> str:
-    from urllib.parse import quote
     return quote(os.path.abspath(path))
 
 

@@ -14,9 +14,16 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from ..errors import UserError
+
+SCHEMA = 2  # this valuate's store schema version (schema.py defines its tables)
 RUN_NAMES = "last, first, a run id (7) or an evaluation date (2026-05-28)"
 SQLITE = "sqlite:///"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class NotFound(UserError):
+    """A run or service the store does not hold (serve answers 404)."""
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,9 @@ import sqlalchemy as sa
 
 from ..compare import Snapshot
 from ..errors import UserError, did_you_mean
-from . import NotFound
 from ..model import VERDICTS, FindingMark, RunInfo, ServiceMark, ServiceResult, Summary
 from .codec import CODEC, Decoder
-from .names import RUN_NAMES, RunName, run_name
+from .names import RUN_NAMES, NotFound, RunName, run_name
 from .schema import findings, run_chunks, run_findings, run_services, runs
 
 

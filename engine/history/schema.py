@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA = 2  # this valuate's schema version
+from .names import SCHEMA
+
 ESC = "\u2400"  # ␀: stands for NUL in PostgreSQL text, which cannot hold NUL
 
 

@@ -20,7 +20,9 @@ import sqlalchemy as sa
 
 from ..errors import UserError, did_you_mean
 from ..version import VERSION
-from . import NotFound, db, maintain, migrate, read, trend
+from ..model import Trend
+from . import db, maintain, migrate, read, trend
+from .names import NotFound
 from .schema import FIRST, SCHEMA, metadata, store_info
 from .write import insert_runs
 
@@ -181,7 +183,6 @@ class History:
             return read.snapshot(conn, read.find_run(conn, name, self.shown), self.shown)
 
     def board_trend(self):
-        from ..model import Trend
         with self._reading() as conn:
             return Trend(self.shown) if conn is None else trend.board_trend(conn, self.shown)
 

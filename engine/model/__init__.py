@@ -12,18 +12,18 @@ and ``Summary``, so the formats cannot drift apart.
 - ``trend``: the reviews before this one, from a run store (``check --store``).
 """
 from .values import (CRITERIA, DIMENSIONS, ERROR, FAILING, FINDING_STATUSES, INDETERMINATE, MET,
-    NOT_APPLICABLE, NOT_MET, NOT_VALUABLE, STATUSES, UNKNOWN, VALUABLE, VERDICTS, format_value)
+    NOT_APPLICABLE, NOT_MET, NOT_VALUABLE, STATUSES, UNKNOWN, VALUABLE, VERDICTS, WAIVED, format_value)
 from .findings import BalanceTerm, ConditionResult, CriterionResult, Finding, Waiver
 from .service import (CHANGE, RECORD, FactChange, Provenance, RecordError, ServiceResult, Source, ToPass,
     provenance_for)
 from .run import BaselineSummary, Coverage, CoverageRow, Report, RuleInfo, RunInfo, Summary, not_applicable
-from .compare import RECORD_RULE, Comparison, FindingMark, ServiceDelta, ServiceMark
+from .compare import COUNT_KEYS, RECORD_RULE, Comparison, FindingMark, ServiceDelta, ServiceMark, differs
 from .trend import Trend, TrendPoint
 
 __all__ = ["CRITERIA", "DIMENSIONS", "ERROR", "FAILING", "FINDING_STATUSES", "INDETERMINATE", "MET",
-           "NOT_APPLICABLE", "NOT_MET", "NOT_VALUABLE", "STATUSES", "UNKNOWN", "VALUABLE", "VERDICTS",
+           "NOT_APPLICABLE", "NOT_MET", "NOT_VALUABLE", "STATUSES", "UNKNOWN", "VALUABLE", "VERDICTS", "WAIVED",
            "format_value", "BalanceTerm", "ConditionResult", "CriterionResult", "Finding", "Waiver", "CHANGE",
            "RECORD", "FactChange", "Provenance", "RecordError", "ServiceResult", "Source", "ToPass",
            "provenance_for", "BaselineSummary", "Coverage", "CoverageRow", "Report", "RuleInfo", "RunInfo",
-           "Summary", "not_applicable", "RECORD_RULE", "Comparison", "FindingMark", "ServiceDelta",
-           "ServiceMark", "Trend", "TrendPoint"]
+           "Summary", "not_applicable", "COUNT_KEYS", "RECORD_RULE", "Comparison", "FindingMark", "ServiceDelta",
+           "ServiceMark", "differs", "Trend", "TrendPoint"]

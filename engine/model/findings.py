@@ -142,7 +142,7 @@ class CriterionResult:
     positives: Any = None  # value balance totals, for value
     negatives: Any = None
     # BalanceTerm per counted effect, for value; serialised as the service's "balance"
-    # key so the criterion keeps exactly the shape CONTRACT.md section 3 shows.
+    # key so the criterion keeps exactly the shape docs/specification.md#the-json-report shows.
     balance: tuple = ()
 
     def to_dict(self) -> dict:

@@ -7,7 +7,7 @@ from typing import Optional
 from .compare import Comparison
 from .service import ServiceResult
 from .trend import Trend
-from .values import CRITERIA, NOT_APPLICABLE, STATUSES, VERDICTS
+from .values import CRITERIA, NOT_APPLICABLE, STATUSES, VERDICTS, WAIVED
 
 
 @dataclass(frozen=True)
@@ -108,21 +108,27 @@ class BaselineSummary:
     ``new`` counts new findings by the verdict they push towards (not_met:
     not_valuable, unknown: indeterminate, an invalid record: error;
     advisory findings never fail a run); ``fixed`` holds the baseline
-    entries the run did not see again, as (service, rule, status, since)."""
+    entries whose finding no longer fails, as (service, rule, status, since);
+    ``waived`` the entries whose finding fails still under an active waiver
+    (not fixed: it counts again when the waiver ends)."""
 
     file: str
     entries: int
     new: tuple = ()  # ((level, count), ...) for level in not_valuable, indeterminate, error, advisory
-    known: int = 0  # findings of this run that the baseline holds
+    known: int = 0  # findings of this run that the baseline holds (not waived)
     fixed: tuple = ()
+    waived: tuple = ()
 
     def new_at(self, levels) -> int:
         return sum(n for level, n in self.new if level in levels)
 
     def to_dict(self) -> dict:
         return {"file": self.file, "entries": self.entries, "new": dict(self.new), "known": self.known,
-                "fixed": [{"service": s, "rule": r, "status": st, "since": since}
-                          for s, r, st, since in self.fixed]}
+                "fixed": _entries(self.fixed), "waived": _entries(self.waived)}
+
+
+def _entries(items: tuple) -> list:
+    return [{"service": s, "rule": r, "status": st, "since": since} for s, r, st, since in items]
 
 
 @dataclass
@@ -131,8 +137,10 @@ class Summary:
 
     services: int = 0
     verdicts: dict = field(default_factory=lambda: {v: 0 for v in VERDICTS})
-    criteria: dict = field(default_factory=lambda: {c: {s: 0 for s in STATUSES} for c in CRITERIA})
+    # per criterion, its statuses as people read them: waived (met only by a waiver) apart from met
+    criteria: dict = field(default_factory=lambda: {c: {s: 0 for s in STATUSES + (WAIVED,)} for c in CRITERIA})
     waived: int = 0  # findings that did not count against their verdict because of a waiver
+    valuable_waived: int = 0  # valuable services that are so only because a waiver covers a failure
     not_applicable: int = 0  # findings of rules that do not apply to their service (counted apart)
     unused_waivers: list = field(default_factory=list)  # active waivers that waived nothing
     blank_rows: int = 0  # fully empty CSV/XLSX rows: not records, but not dropped unseen either
@@ -142,21 +150,24 @@ class Summary:
     trend: Optional[Trend] = None  # the earlier reviews of a run store (check --store), set as the run starts
 
     def add(self, result: ServiceResult) -> None:
-        self.count(result.verdict, ((c.name, c.status) for c in result.criteria),
-                   sum(1 for f in result.findings if f.waived), not_applicable(result))
+        self.count(result.verdict, ((c.name, result.status_of(c.name)) for c in result.criteria),
+                   sum(1 for f in result.findings if f.waived), not_applicable(result), result.valuable_by_waiver)
 
-    def count(self, verdict: str, criteria, waived: int = 0, inapplicable: int = 0) -> None:
+    def count(self, verdict: str, criteria, waived: int = 0, inapplicable: int = 0, by_waiver: bool = False) -> None:
         """Count one service from its verdict, (criterion, status) pairs, waived and
-        not applicable findings."""
+        not applicable findings, and whether only a waiver makes it valuable."""
         self.services += 1
         self.verdicts[verdict] += 1
         for name, status in criteria:
             self.criteria[name][status] += 1
         self.waived += waived
+        self.valuable_waived += by_waiver
         self.not_applicable += inapplicable
 
     def to_dict(self) -> dict:
         out = {"services": self.services, **self.verdicts, "waived": self.waived}
+        if self.valuable_waived:  # of the valuable services, those valuable only under a waiver
+            out["valuable_waived"] = self.valuable_waived
         if self.not_applicable:  # only packs with applies_when rules have any
             out["not_applicable"] = self.not_applicable
         if self.blank_rows:

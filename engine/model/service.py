@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 from .compare import RECORD_RULE, ServiceDelta
 from .findings import CriterionResult, Finding
-from .values import ERROR
+from .values import ERROR, MET, VALUABLE, WAIVED
 
 RECORD, CHANGE = "record", "change"  # the two kinds of "what would make it pass"
 
@@ -182,6 +182,28 @@ class ServiceResult:
 
     def finding(self, rule_id: str) -> Optional[Finding]:
         return next((f for f in self.findings if f.rule == rule_id), None)
+
+    def waived_keys(self) -> frozenset:
+        """The criteria and warranty dimensions with a deciding failure an active waiver covers."""
+        keys: set = set()
+        for f in self.findings:
+            if f.waived and f.counts:
+                keys.update(k for k in (f.criterion, f.dimension) if k)
+        return frozenset(keys)
+
+    def status_of(self, name: str) -> Optional[str]:
+        """The status of a criterion or warranty dimension as people read it: ``waived`` when it
+        is met only because a waiver covers a failure of it (model.values.WAIVED)."""
+        criterion = self.criterion(name)
+        warranty = self.criterion("warranty")
+        status = criterion.status if criterion is not None else \
+            dict(warranty.dimensions).get(name) if warranty is not None else None
+        return WAIVED if status == MET and name in self.waived_keys() else status
+
+    @property
+    def valuable_by_waiver(self) -> bool:
+        """Valuable only because a waiver covers a deciding failure."""
+        return self.verdict == VALUABLE and any(f.waived and f.counts for f in self.findings)
 
     def to_dict(self, conditions: bool = False) -> dict:
         out: dict = {"id": self.id, "name": self.name, "verdict": self.verdict}

@@ -10,6 +10,11 @@ STATUSES = (MET, NOT_MET, UNKNOWN)  # what a criterion or a condition can be
 NOT_APPLICABLE = "not_applicable"
 FINDING_STATUSES = STATUSES + (NOT_APPLICABLE,)
 FAILING = (NOT_MET, UNKNOWN)
+# A criterion or warranty dimension met only because an active waiver covers a
+# failing finding of it. Reports for people count it apart from met wherever
+# they count met ("10 met · 1 waived"); the JSON keeps the status met, and the
+# waived findings say so.
+WAIVED = "waived"
 VALUABLE, NOT_VALUABLE, INDETERMINATE, ERROR = "valuable", "not_valuable", "indeterminate", "error"
 VERDICTS = (VALUABLE, NOT_VALUABLE, INDETERMINATE, ERROR)
 CRITERIA = ("utility", "warranty", "value")

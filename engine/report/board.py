@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..model import DIMENSIONS, ERROR, MET, NOT_MET, UNKNOWN, VERDICTS, RunInfo, ServiceResult, format_value
+from ..model import DIMENSIONS, ERROR, MET, NOT_MET, UNKNOWN, WAIVED, RunInfo, ServiceResult, format_value
 from . import view
 
 GROUP_BY = ("provider", "tier")  # always shown; --group-by adds more
@@ -109,7 +109,7 @@ def waiting(services) -> list:
 
 
 def statuses(result: ServiceResult) -> dict:
-    """Status per criterion and warranty dimension of a judged service."""
+    """Status per criterion and warranty dimension of a judged service (a waived one: met)."""
     out = {c.name: c.status for c in result.criteria}
     warranty = result.criterion("warranty")
     out.update(dict(warranty.dimensions) if warranty is not None else {})
@@ -117,29 +117,28 @@ def statuses(result: ServiceResult) -> dict:
 
 
 def heat(result: ServiceResult) -> list:
-    """(column, status, waived) per heatmap column; empty for an invalid record."""
+    """(column, status, waived) per heatmap column, a waived one ``waived`` (met only under a
+    waiver); empty for an invalid record."""
     if result.verdict == ERROR:
         return []
-    status = statuses(result)
-    waived = {view.label_of(f) for f in view.waived_findings(result)}
-    return [(col, status.get(col, UNKNOWN), view.LABELS.get(col, col) in waived) for col in HEAT_COLUMNS]
+    return [(col, view.status_of(result, col), view.status_of(result, col) == WAIVED) for col in HEAT_COLUMNS]
 
 
 def criteria_counts(services) -> list:
-    """(label, {status: n}) for utility, warranty, its four dimensions and value, over judged services."""
-    judged = [statuses(r) for r in services if r.verdict != ERROR]
+    """(label, {status: n}) for utility, warranty, its four dimensions and value, over judged
+    services: waived (met only under a waiver) counted apart from met."""
+    judged = [r for r in services if r.verdict != ERROR]
     rows = []
     for name in ("utility", "warranty", *DIMENSIONS, "value"):
-        counts = {MET: 0, NOT_MET: 0, UNKNOWN: 0}
-        for status in judged:
-            key = status.get(name, UNKNOWN)
-            counts[key] = counts.get(key, 0) + 1
+        counts = {key: 0 for key in view.STATUS_KEYS}
+        for r in judged:
+            counts[view.status_of(r, name)] += 1
         rows.append((view.LABELS.get(name, name), counts))
     return rows
 
 
 def _both(statuses) -> str:
-    """Three-valued 'and' (CONTRACT.md section 2)."""
+    """Three-valued 'and' (docs/specification.md#three-valued-criteria)."""
     statuses = list(statuses)
     return NOT_MET if NOT_MET in statuses else UNKNOWN if UNKNOWN in statuses else MET
 
@@ -184,13 +183,14 @@ def group_label(path: str, value: Any) -> str:
 
 
 def groups(services, path: str) -> list:
-    """(group label, {verdict: n}, total) per value of a fact path, sorted by value."""
+    """(group label, {verdict key: n}, total) per value of a fact path, sorted by value
+    (valuable under a waiver counted apart: view.VERDICT_KEYS)."""
     found: dict = {}
     for r in services:
         value = fact_at(r, path) if r.verdict != ERROR else None
         key = (r.verdict == ERROR, value is None, type(value).__name__, value if value is not None else "")
         label = INVALID if r.verdict == ERROR else group_label(path, value)
-        found.setdefault(key, (label, {v: 0 for v in VERDICTS}))[1][r.verdict] += 1
+        found.setdefault(key, (label, {v: 0 for v in view.VERDICT_KEYS}))[1][view.verdict_key(r)] += 1
     return [(label, counts, sum(counts.values())) for _, (label, counts) in sorted(found.items())]
 
 
@@ -202,7 +202,7 @@ def group_paths(run: RunInfo) -> tuple:
 class Spend:
     """Recorded budgets of the services of one verdict, in one currency."""
 
-    verdict: str
+    verdict: str  # a verdict key: 'waived' for the services valuable only under a waiver
     currency: Optional[str]
     services: int
     planned: Any
@@ -219,10 +219,10 @@ def spend(services) -> tuple:
         if planned is None or actual is None:
             without += 1
             continue
-        key = (VERDICTS.index(r.verdict), fact_at(r, "budget.currency") or "")
+        key = (view.VERDICT_KEYS.index(view.verdict_key(r)), fact_at(r, "budget.currency") or "")
         n, p, a = sums.get(key, (0, 0, 0))
         sums[key] = (n + 1, p + planned, a + actual)
-    rows = [Spend(VERDICTS[v], cur or None, n, p, a) for (v, cur), (n, p, a) in sorted(sums.items())]
+    rows = [Spend(view.VERDICT_KEYS[v], cur or None, n, p, a) for (v, cur), (n, p, a) in sorted(sums.items())]
     return rows, without
 
 

@@ -1,22 +1,26 @@
 """What changed since the last review (``check --compare``), in the words every format shares.
 
-The comparison record (engine/model/compare.py) counts every open finding,
-advisory ones too, as a program wants them. A review board reads the
-findings that decide verdicts: this module picks those out and groups them
-the same way for the text, Markdown, HTML, JUnit and GitHub reports:
-services newly failing, fixed, failing for other values (same rule, other
-figures), added, removed, and still failing with the date each first failed.
+The comparison record (engine/model/compare.py) counts every failing
+finding, advisory ones too, as a program wants them. A review board reads
+the findings that decide verdicts: this module picks those out and groups
+them the same way for the text, Markdown, HTML, JUnit and GitHub reports:
+services newly failing, failing again (their waiver expired or was
+removed), fixed (no longer failing at all), failing for other values (same
+rule, other recorded facts), newly waived, added, removed (not in this
+review), and, with the date each first failed, still failing (not met),
+still waiting for data (unknown), still invalid and still waived.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Optional
 
-from ..model import Comparison, ServiceDelta
+from ..model import ERROR, NOT_MET, UNKNOWN, Comparison, ServiceDelta
 
 SHOWN = 20  # services listed per group in line-based formats; the JSON report has them all
 WORDS = {"valuable": "valuable", "not_valuable": "not valuable", "indeterminate": "indeterminate",
          "error": "error", None: "not in the last review"}
+GONE = "not in this review"  # the verdict now of a service the earlier report had
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class Change:
         """'valuable → not valuable', or the one verdict when it did not change."""
         if self.then == self.now:
             return WORDS[self.now]
-        return f"{WORDS[self.then]} → {WORDS[self.now]}"
+        return f"{WORDS[self.then]} → {WORDS[self.now] if self.now is not None else GONE}"
 
     @property
     def title(self) -> str:
@@ -42,26 +46,41 @@ class Change:
 
 
 # (key, heading) in the order every format shows the groups
-GROUPS = (("new", "Newly failing"), ("fixed", "Fixed"), ("changed", "Failing for other values"),
-          ("added", "Added"), ("removed", "Removed"), ("still", "Still failing"))
+GROUPS = (("new", "Newly failing"), ("waiver_ended", "Failing again (waiver expired or removed)"),
+          ("fixed", "Fixed"), ("changed", "Failing for other values"), ("newly_waived", "Newly waived"),
+          ("added", "Added"), ("removed", "Removed"), ("still", "Still failing"),
+          ("still_waiting", "Still waiting for data"), ("still_invalid", "Still invalid"),
+          ("still_waived", "Still waived"))
+STILL = {"still": NOT_MET, "still_waiting": UNKNOWN, "still_invalid": ERROR}  # the status each lists
+
+
+def _waived(d: ServiceDelta, key: str) -> list:
+    """(rule, 'message (waived until ...)', since) of the deciding findings of a waiver group."""
+    return [(b.rule, f"{b.message} ({b.waiver_words})", d.since(b.rule)) for _, b in getattr(d, key) if b.counts]
+
+
+def _rules(d: ServiceDelta, key: str) -> list:
+    """(rule, text, since) of the deciding findings of one delta in one group."""
+    if key in ("new", "fixed"):
+        return [(m.rule, m.message, m.since) for m in getattr(d, key) if m.counts]
+    if key == "changed":
+        return [(b.rule, f"{a.message} → {b.message}", a.since or b.since) for a, b in d.changed if b.counts]
+    if key in STILL:
+        return [(b.rule, b.message, a.since or b.since) for a, b in d.still_with(STILL[key])]
+    return _waived(d, key)
 
 
 def groups(c: Comparison) -> list[tuple[str, str, list]]:
     """(key, heading, [Change]) for each group, empty groups included (so counts read 0)."""
     moved = [d for d in c.changes if not d.added]
-    found = {
-        "new": [_change(d, [(m.rule, m.message, m.since) for m in d.new if m.counts]) for d in moved],
-        "fixed": [_change(d, [(m.rule, m.message, m.since) for m in d.fixed if m.counts]) for d in moved],
-        "changed": [_change(d, [(b.rule, f"{a.message} → {b.message}", a.since or b.since)
-                                for a, b in d.changed if b.counts]) for d in moved],
-        "added": [_change(d, [(m.rule, m.message, m.since) for m in d.new if m.counts], keep=True)
-                  for d in c.added],
-        "removed": [Change(s.id, s.name, s.verdict, None, tuple((m.rule, m.message, m.since)
-                                                                for m in s.findings if m.counts))
-                    for s in c.removed],
-        "still": [_change(d, [(b.rule, b.message, a.since or b.since) for a, b in d.failing_still])
-                  for d in (*c.changes, *c.persisting)],
-    }
+    found = {key: [_change(d, _rules(d, key)) for d in moved]
+             for key in ("new", "waiver_ended", "fixed", "changed", "newly_waived")}
+    found["added"] = [_change(d, _rules(d, "new") + _rules(d, "newly_waived"), keep=True) for d in c.added]
+    found["removed"] = [Change(s.id, s.name, s.verdict, None, tuple((m.rule, m.message, m.since)
+                                                                    for m in s.findings if m.counts))
+                        for s in c.removed]
+    for key in (*STILL, "still_waived"):
+        found[key] = [_change(d, _rules(d, key)) for d in (*c.changes, *c.persisting)]
     return [(key, heading, [ch for ch in found[key] if ch is not None]) for key, heading in GROUPS]
 
 
@@ -95,7 +114,7 @@ def lines(c: Comparison) -> list[str]:
     out = [headline(c), f"  {verdict_line(c)}"]
     for key, heading, items in groups(c):
         for ch in items[:SHOWN]:
-            detail = rules_text(ch, since_only=key == "still")
+            detail = rules_text(ch, since_only=key.startswith("still"))
             out.append(f"  {heading.lower()}: {ch.title} ({ch.verdict})" + (f": {detail}" if detail else ""))
         if len(items) > SHOWN:
             out.append(f"  {heading.lower()}: ... and {len(items) - SHOWN} more (the JSON report lists them all)")
@@ -112,8 +131,10 @@ def service_note(d: Optional[ServiceDelta]) -> str:
     if d.verdict[0] != d.verdict[1]:
         parts.append(f"was {WORDS[d.verdict[0]]}")
     for word, marks in (("newly failing", [m.rule for m in d.new if m.counts]),
+                        ("failing again, waiver ended", [b.rule for _, b in d.waiver_ended if b.counts]),
                         ("fixed", [m.rule for m in d.fixed if m.counts]),
-                        ("other values", [b.rule for _, b in d.changed if b.counts])):
+                        ("other values", [b.rule for _, b in d.changed if b.counts]),
+                        ("newly waived", [b.rule for _, b in d.newly_waived if b.counts])):
         if marks:
             parts.append(f"{word}: {', '.join(marks)}")
     since = d.first_failed()

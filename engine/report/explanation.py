@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from ..model import MET, NOT_MET, UNKNOWN, ConditionResult, RunInfo, ServiceResult
+from ..model import MET, NOT_MET, UNKNOWN, WAIVED, ConditionResult, RunInfo, ServiceResult
 from ..model import NOT_APPLICABLE as NOT_APPLICABLE_STATUS
 from ..model import format_value
 from .terminal import safe_lines
 
 NOT_APPLICABLE = "–"  # an alternative that did not matter, or a rule that does not apply
-SYMBOL = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?", NOT_APPLICABLE_STATUS: NOT_APPLICABLE}
+# waived: a criterion met only because a waiver covers a failure of it (neither ✓ nor ✗)
+SYMBOL = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?", NOT_APPLICABLE_STATUS: NOT_APPLICABLE, WAIVED: "⚑"}
 
 
 def explain_json(run: RunInfo, result: ServiceResult) -> str:
@@ -37,9 +38,11 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
         extra = ""
         if crit.name == "value":
             extra = f"  (positives {format_value(crit.positives)} vs negatives {format_value(crit.negatives)})"
-        lines.append(f"├─ {SYMBOL[crit.status]} {crit.name}: {crit.status}{extra}")
+        status = result.status_of(crit.name)  # waived: met only under a waiver
+        lines.append(f"├─ {SYMBOL[status]} {crit.name}: {status}{extra}")
         if crit.name == "warranty":
-            for dim, status in crit.dimensions:
+            for dim, _ in crit.dimensions:
+                status = result.status_of(dim)
                 lines.append(f"│  ├─ {SYMBOL[status]} {dim}: {status}")
                 for rid in crit.findings:
                     if findings[rid].dimension == dim:
@@ -158,7 +161,9 @@ def _detail(c: ConditionResult) -> str:
         return ""
     seen = ", ".join(f"{p} = {_show(v)}" for p, v in c.values)
     expected = ""
-    if isinstance(c.expected, dict) and "param" in c.expected:
+    if isinstance(c.expected, dict) and "cases" in c.expected:  # which case applies is not known
+        expected = f" (threshold {c.expected['param']}: {c.expected['cases']}, whichever applies)"
+    elif isinstance(c.expected, dict) and "param" in c.expected:
         expected = f" (threshold {c.expected['param']} = {_show(c.expected['value'])})"
     elif c.expected is not None and not isinstance(c.expected, dict):
         expected = f" (expected {_show(c.expected)})"

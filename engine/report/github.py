@@ -37,7 +37,7 @@ def _kind(result: ServiceResult) -> str:
     if result.verdict == VALUABLE:
         return "debug"
     baselined = result.baseline is not None or any(f.baseline is not None for f in result.findings)
-    new = result.baseline == "new" or any(f.baseline == "new" for f in result.findings)
+    new = result.baseline == "new" or any(f.baseline == "new" and not f.waived for f in result.findings)
     if baselined and not new:
         return "notice"
     return "warning" if result.verdict == INDETERMINATE else "error"
@@ -71,11 +71,12 @@ class GithubWriter(Writer):
                         line=src.line if src else None, title=title)
 
     def close(self, summary: Summary) -> None:
-        counts = ", ".join(f"{summary.verdicts[v]} {view.VERDICT_WORDS[v]}" for v in summary.verdicts)
+        counts = view.counts_line(summary)
         text = f"{summary.services} services: {counts}"
         b = summary.baseline
         if b is not None:
             text += f"; {b.new_at([lv for lv, _ in b.new])} new findings, {len(b.fixed)} baseline entries fixed"
+            text += f", {len(b.waived)} waived now" if b.waived else ""
         if summary.comparison is not None:
             text += "; " + changes.headline(summary.comparison)
         self.out.write(_command("notice", text, title="valuate"))

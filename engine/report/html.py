@@ -25,8 +25,8 @@ from .base import CollectingWriter
 from .html_service import badge, e, rid, section, service_id, source_span, verdict_badge
 from .html_summary import board_summary, pattern_defs
 
-VERDICT_RANK = {"valuable": 0, "indeterminate": 1, "not_valuable": 2, "error": 3}
-STATUS_RANK = {"met": 0, "unknown": 1, "not_met": 2}
+VERDICT_RANK = {"valuable": 0, "waived": 1, "indeterminate": 2, "not_valuable": 3, "error": 4}
+STATUS_RANK = {"met": 0, "waived": 1, "unknown": 2, "not_met": 3}
 
 
 def _asset(name: str) -> str:
@@ -37,10 +37,12 @@ def _hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def controls() -> str:
-    verdicts = "".join(f'<option value="{v}">{e(view.VERDICT_WORDS[v])}</option>' for v in VERDICTS)
+def controls(report: Report) -> str:
+    """The filter: by verdict and criterion status (waived apart from met with a waiver file), and text."""
+    verdicts = "".join(f'<option value="{v}">{e(view.verdict_text(v))}</option>'
+                       for v in view.verdict_keys(report.run))
     crits = "".join(f'<option value="{c}:{st}">{e(c)} {e(st.replace("_", " "))}</option>'
-                    for c in CRITERIA for st in STATUSES)
+                    for c in CRITERIA for st in view.status_keys(report.run))
     return ('<div class="controls"><label>verdict <select id="f-verdict"><option value="">all</option>'
             f'{verdicts}</select></label><label>criterion <select id="f-criterion"><option value="">any</option>'
             f'{crits}</select></label><label>search <input id="f-search" type="search"></label>'
@@ -50,24 +52,25 @@ def controls() -> str:
 
 
 def _row(r: ServiceResult) -> str:
-    crit = {c.name: c.status for c in r.criteria}
+    crit = {c.name: view.status_of(r, c.name) for c in r.criteria}
     data = "".join(f' data-{c}="{e(crit[c])}"' for c in CRITERIA if c in crit)
     cells = [f'<td class="num">{r.position}</td>',
              f'<td><a href="#{service_id(r)}">{e(view.title(r))}</a></td>',
-             f'<td data-sort="{VERDICT_RANK[r.verdict]}">{verdict_badge(view.verdict_key(r))}</td>']
+             f'<td data-sort="{VERDICT_RANK[view.verdict_key(r)]}">{verdict_badge(view.verdict_key(r))}</td>']
     cells += [f'<td data-sort="{STATUS_RANK[crit[c]]}">{badge(crit[c])}</td>' if c in crit
               else '<td data-sort="9">—</td>' for c in CRITERIA]
     reasons = "".join(f"<li>{e(text)}{rid(rules)}</li>" for text, rules in view.reason_lines(r))
     cells += [f'<td class="reason"><ul class="reasons">{reasons}</ul></td>' if reasons else "<td></td>",
               f"<td>{source_span(r, short=True)}</td>"]
-    return (f'<tr data-verdict="{e(r.verdict)}"{data} data-target="{service_id(r)}">' + "".join(cells) + "</tr>")
+    return (f'<tr data-verdict="{e(view.verdict_key(r))}"{data} data-target="{service_id(r)}">' + "".join(cells)
+            + "</tr>")
 
 
 def services_table(report: Report) -> str:
     heads = ["#", "service", "verdict", "utility", "warranty", "value", "reason", "source"]
     ths = "".join(f'<th><button type="button">{e(h)}</button></th>' for h in heads)
     rows = "".join(_row(r) for r in report.services)
-    return (f'<section id="services-part"><h2>Services</h2>{controls()}<div class="scroll"><table id="services">'
+    return (f'<section id="services-part"><h2>Services</h2>{controls(report)}<div class="scroll"><table id="services">'
             f"<thead><tr>{ths}</tr></thead><tbody>{rows}</tbody></table></div></section>")
 
 

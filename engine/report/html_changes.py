@@ -2,16 +2,19 @@
 
 After the needs-a-decision list, since what changed is the board's second
 question: verdict counts then and now, then one table per group (newly
-failing, fixed, failing for other values, added, removed, still failing with
-the date each rule first failed), each row linking to the service's card
-and following the page's filter. The groups come from ``changes.groups``,
-the same as every other format's.
+failing, failing again, fixed, failing for other values, newly waived,
+added, removed, and the "still" groups with the date each rule first
+failed), each row linking to the service's card and following the page's
+filter: a filtered page's headings count the rows it leaves ("1 of 3"), and
+a removed service (not in this review, so no filter can choose it) is left
+out. The groups come from ``changes.groups``, the same as every other
+format's.
 """
 from __future__ import annotations
 
 from ..model import Report
 from . import changes
-from .html_service import e, rid
+from .html_service import counted, e, rid
 
 SINCE = "since-last-review"
 
@@ -29,11 +32,13 @@ def since_last_review(report: Report) -> str:
              '<div class="scroll"><table class="then-now"><thead><tr><th>verdict</th><th class="num">then</th>'
              f'<th class="num">now</th><th class="num">change</th></tr></thead><tbody>{verdicts}</tbody></table></div>']
     for key, heading, items in changes.groups(c):
-        parts.append(f'<h4 class="change-{key}">{e(heading)} ({len(items)})</h4>')
+        table = ""
         if items:
             rows = "".join(_row(ch, key, by_id) for ch in items)
-            parts.append('<div class="scroll"><table class="changes"><thead><tr><th>service</th><th>verdict</th>'
-                         f"<th>rules</th></tr></thead><tbody>{rows}</tbody></table></div>")
+            table = ('<div class="scroll"><table class="changes"><thead><tr><th>service</th><th>verdict</th>'
+                     f"<th>rules</th></tr></thead><tbody>{rows}</tbody></table></div>")
+        parts.append(f'<div class="count-block"><h4 class="change-{key}">{counted(e(heading), len(items))}</h4>'
+                     f"{table}</div>")
     return "".join(parts)
 
 
@@ -41,8 +46,9 @@ def _row(ch: changes.Change, key: str, by_id: dict) -> str:
     target = by_id.get(ch.id) if key != "removed" else None
     name = f'<a href="#{target}">{e(ch.title)}</a>' if target else e(ch.title)
     rules = "".join(f"<li>{rid(rule)} {e(text)}"
-                    + (f' <span class="note">failing since {e(since)}</span>' if key == "still" and since else "")
+                    + (f' <span class="note">failing since {e(since)}</span>' if key.startswith("still") and since
+                       else "")
                     + "</li>" for rule, text, since in ch.rules)
-    attr = f' data-target="{target}"' if target else ""
+    attr = f' data-target="{target}" data-item' if target else " data-item data-untargeted"
     return (f"<tr{attr}><td>{name}</td><td>{e(ch.verdict)}</td>"
             f'<td><ul class="rules">{rules}</ul></td></tr>')

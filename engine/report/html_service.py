@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..model import ServiceResult
+from ..model import WAIVED, ServiceResult
 from . import board, changes, view
 
 
@@ -23,6 +23,12 @@ def e(text) -> str:
 
 def badge(status: str, text: str = "") -> str:
     return f'<span class="badge s-{e(status)}">{e(text or status.replace("_", " "))}</span>'
+
+
+def counted(heading: str, n: int, unit: str = "") -> str:
+    """A heading's count (``heading`` is HTML) that a filter of the page rewrites to 'shown of n'
+    (report.js counts the ``data-item`` elements of the heading's ``count-block`` left shown)."""
+    return f'{heading} (<span class="count" data-total="{n}">{n}</span>{" " + unit if unit else ""})'
 
 
 def verdict_badge(key: str) -> str:
@@ -86,17 +92,16 @@ def _reasons(r: ServiceResult) -> str:
 
 
 def _criteria_strip(r: ServiceResult) -> str:
-    waived = {view.label_of(f) for f in view.waived_findings(r)}
-
-    def chip(name: str, status: str) -> str:
-        mark = " (waived)" if view.LABELS.get(name, name) in waived else ""
+    def chip(name: str) -> str:
+        status = view.status_of(r, name)  # waived: met only under a waiver, its own status
+        mark = " (waived)" if status == WAIVED else ""
         return f'<span class="t-{e(status)}">{view.symbol(status)} {e(name)}{mark}</span>'
 
     spans = []
     for c in r.criteria:
-        spans.append(chip(c.name, c.status))
+        spans.append(chip(c.name))
         if c.name == "warranty":
-            spans += [chip(d, s) for d, s in c.dimensions]
+            spans += [chip(d) for d, _ in c.dimensions]
     return f'<div class="crit">{"".join(spans)}</div>'
 
 

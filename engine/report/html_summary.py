@@ -14,18 +14,19 @@ every segment is listed in words beside its bar.
 """
 from __future__ import annotations
 
-from ..model import MET, NOT_MET, UNKNOWN, VERDICTS, Report
+from ..model import MET, NOT_MET, UNKNOWN, WAIVED, Report
 from . import board, view
 from .html_changes import since_last_review
-from .html_service import e, rid, service_id, verdict_badge
+from .html_service import counted, e, rid, service_id, verdict_badge
 
-STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown"}
-# Segment patterns: solid, hatched, dotted, cross-hatched; the same for a verdict and its status.
-PATTERNS = (("met", ""), ("not_met", '<path d="M0 6L6 0M-1 1L1 -1M5 7L7 5" class="ink"/>'),
+STATUS_WORDS = {MET: "met", WAIVED: "waived", NOT_MET: "not met", UNKNOWN: "unknown"}
+# Segment patterns: solid, striped, hatched, dotted, cross-hatched; the same for a verdict and its status.
+PATTERNS = (("met", ""), ("waived", '<path d="M3 0V6" class="ink"/>'),
+            ("not_met", '<path d="M0 6L6 0M-1 1L1 -1M5 7L7 5" class="ink"/>'),
             ("unknown", '<circle cx="3" cy="3" r="1.2" class="dot"/>'),
             ("error", '<path d="M0 0L6 6M6 0L0 6" class="ink"/>'))
-SEGMENT = {"valuable": "met", "not_valuable": "not_met", "indeterminate": "unknown", "error": "error",
-           MET: "met", NOT_MET: "not_met", UNKNOWN: "unknown"}
+SEGMENT = {"valuable": "met", WAIVED: "waived", "not_valuable": "not_met", "indeterminate": "unknown",
+           "error": "error", MET: "met", NOT_MET: "not_met", UNKNOWN: "unknown"}
 
 
 def pattern_defs() -> str:
@@ -56,12 +57,14 @@ def bar(label: str, segments: list) -> str:
             f'role="img" aria-label="{e(label)}">{"".join(rects)}</svg><div class="clist">{listed}</div></div>')
 
 
-def verdict_segments(counts: dict) -> list:
-    return [(v, view.VERDICT_WORDS[v], view.VERDICT_SYMBOL[v], counts.get(v, 0)) for v in VERDICTS]
+def verdict_segments(counts: dict, keys: tuple) -> list:
+    return [(v, view.verdict_text(v), view.verdict_symbol(v), counts.get(v, 0)) for v in keys]
 
 
-def status_segments(counts: dict) -> list:
-    return [(s, STATUS_WORDS[s], view.symbol(s), counts.get(s, 0)) for s in (MET, NOT_MET, UNKNOWN)]
+def status_segments(counts: dict, keys: tuple) -> list:
+    """A bar's segments: met, waived (with a waiver file), not met, unknown."""
+    return [(s, STATUS_WORDS[s], view.symbol(s), counts.get(s, 0)) for s in keys]
+
 
 
 def _link(r, text: str = "") -> str:
@@ -69,13 +72,11 @@ def _link(r, text: str = "") -> str:
 
 
 def counts(report: Report) -> str:
-    s = report.summary
-    waived = sum(1 for r in report.services if view.verdict_key(r) == view.WAIVED)
-    cards = "".join(
-        f'<div class="card">{verdict_badge(v)}<b>{s.verdicts[v]}</b>'
-        + (f'<span class="note">{waived} waived</span>' if v == "valuable" and waived else "") + "</div>"
-        for v in VERDICTS)
-    return f'<div class="cards"><div class="card">services<b>{s.services}</b></div>{cards}</div>'
+    """A card per verdict; with a waiver file, the services valuable only under a waiver apart."""
+    found = view.verdict_counts(report.services)
+    cards = "".join(f'<div class="card">{verdict_badge(v)}<b>{found[v]}</b></div>'
+                    for v in view.verdict_keys(report.run))
+    return f'<div class="cards"><div class="card">services<b>{report.summary.services}</b></div>{cards}</div>'
 
 
 def legend() -> str:
@@ -92,12 +93,13 @@ def decisions(report: Report) -> str:
         if unknown:
             why += f'<li class="note">also not judged (facts missing): {e(", ".join(unknown))}</li>'
         since = r.change.first_failed() if r.change is not None else None
-        items.append(f'<li data-target="{service_id(r)}">{_link(r)} <span class="note">{e(board.who(r))} · '
+        items.append(f'<li data-target="{service_id(r)}" data-item>{_link(r)} <span class="note">{e(board.who(r))} · '
                      f"waiver: {e(board.waiver_state(r))}" + (f" · failing since {e(since)}" if since else "")
                      + f"</span><ul>{why}</ul></li>")
     body = (f'<ol class="decisions">{"".join(items)}</ol>' if items else
             '<p class="note">None: no service is judged not valuable.</p>')
-    return f'<h3 id="needs-decision">Needs a decision ({len(items)} not valuable)</h3>{body}'
+    heading = counted("Needs a decision", len(items), "not valuable")
+    return f'<div class="count-block"><h3 id="needs-decision">{heading}</h3>{body}</div>'
 
 
 def waiting(report: Report) -> str:
@@ -105,11 +107,12 @@ def waiting(report: Report) -> str:
     if not groups:
         return ""
     items = "".join(f"<li>not judged on {e(', '.join(labels))} ({len(rs)}): <ul class=\"names inline\">"
-                    + "".join(f'<li data-target="{service_id(r)}">{_link(r, view.label(r))}</li>' for r in rs)
+                    + "".join(f'<li data-target="{service_id(r)}" data-item>{_link(r, view.label(r))}</li>' for r in rs)
                     + "</ul></li>" for labels, rs in groups)
     n = sum(len(rs) for _, rs in groups)
     # in one block, so that a filter leaving none of its services hides the heading too
-    return (f'<div class="waiting-block"><h3>Waiting for data ({n} indeterminate)</h3><p class="note">Record the '
+    return (f'<div class="waiting-block count-block"><h3>{counted("Waiting for data", n, "indeterminate")}</h3>'
+            '<p class="note">Record the '
             f"facts each card's \"what would make it pass\" names; then they can be judged.</p>"
             f'<ul class="waiting">{items}</ul></div>')
 
@@ -136,8 +139,11 @@ def grid(report: Report) -> str:
     placed, unplaced, invalid = board.grid(report.services)
     cells = []
     for key, name, value, warranty, meaning in board.QUADRANTS:
-        names = "".join(f'<li data-target="{service_id(r)}">{_link(r, view.label(r))}</li>' for r in placed[key])
-        cells.append(f'<div class="q q-{key}"><b>{e(name)}</b> <span class="n">{len(placed[key])}</span>'
+        names = "".join(f'<li data-target="{service_id(r)}" data-item>{_link(r, view.label(r))}</li>'
+                        for r in placed[key])
+        n = len(placed[key])
+        cells.append(f'<div class="q q-{key} count-block"><b>{e(name)}</b> '
+                     f'<span class="n count" data-total="{n}">{n}</span>'
                      f'<div class="note">{e(meaning)}</div><ul class="names">{names}</ul></div>')
     fix, keep, retire, invest = cells
     axis = '<div class="axis">{}</div>'.format
@@ -154,14 +160,18 @@ def grid(report: Report) -> str:
 
 
 def criteria(report: Report) -> str:
-    rows = [bar("verdicts", verdict_segments(report.summary.verdicts))]
-    rows += [bar(label, status_segments(c)) for label, c in board.criteria_counts(report.services)]
-    return f'<h3>Criteria across the catalog</h3><div class="chart">{"".join(rows)}</div>'
+    """Bars of verdicts and of each criterion's statuses; with a waiver file, waived apart from met."""
+    keys = view.status_keys(report.run)
+    rows = [bar("verdicts", verdict_segments(view.verdict_counts(report.services), view.verdict_keys(report.run)))]
+    rows += [bar(label, status_segments(c, keys)) for label, c in board.criteria_counts(report.services)]
+    note = (f'<p class="note">{view.WAIVED_SYMBOL} waived: met only because an approved waiver covers a failing '
+            "rule (the waivers panel says which).</p>" if view.waivers_given(report.run) else "")
+    return f'<h3>Criteria across the catalog</h3>{note}<div class="chart">{"".join(rows)}</div>'
 
 
 def _heat_cell(column: str, status: str, waived: bool) -> str:
-    """A symbol on a colour; a waived failure (counted as met) is striped and says so."""
-    words = f"{view.LABELS.get(column, column)}: {STATUS_WORDS.get(status, status)}" + (" (waived)" if waived else "")
+    """A symbol on a colour; a criterion met only under a waiver is its own status, striped, and says so."""
+    words = f"{view.LABELS.get(column, column)}: {STATUS_WORDS.get(status, status)}"
     return (f'<td class="h h-{e(status)}{" hw" if waived else ""}" title="{e(words)}">'
             f'{view.symbol(status)}{" waived" if waived else ""}</td>')
 
@@ -174,18 +184,21 @@ def heatmap(report: Report) -> str:
             f'<td colspan="{len(board.HEAT_COLUMNS)}" class="note">invalid record, not judged</td>'
         rows.append(f'<tr class="hrow" data-target="{service_id(r)}"><td>{_link(r, view.label(r))}</td>'
                     f"<td>{verdict_badge(view.verdict_key(r))}</td>{cells}</tr>")
-    return ('<div class="scroll"><table class="heatmap"><caption>Services × criteria (✓ met, ✗ not met, ? unknown)'
+    waived = f", {view.WAIVED_SYMBOL} waived" if view.waivers_given(report.run) else ""
+    return (f'<div class="scroll"><table class="heatmap"><caption>Services × criteria (✓ met{waived}, ✗ not met, '
+            '? unknown)'
             f'</caption><thead><tr><th>service</th><th>verdict</th>{heads}</tr></thead><tbody>{"".join(rows)}'
             "</tbody></table></div>")
 
 
 def groups(report: Report) -> str:
     out = []
-    heads = "".join(f'<th class="num">{view.VERDICT_SYMBOL[v]} {e(view.VERDICT_WORDS[v])}</th>' for v in VERDICTS)
+    keys = view.verdict_keys(report.run)
+    heads = "".join(f'<th class="num">{view.verdict_symbol(v)} {e(view.verdict_text(v))}</th>' for v in keys)
     for path in board.group_paths(report.run):
         rows = "".join(f'<tr><td>{e(label)}</td><td class="num">{total}</td>'
-                       + "".join(f'<td class="num">{c[v]}</td>' for v in VERDICTS)
-                       + f'<td class="gbar">{_mini_bar(label, c)}</td></tr>'
+                       + "".join(f'<td class="num">{c[v]}</td>' for v in keys)
+                       + f'<td class="gbar">{_mini_bar(label, c, keys)}</td></tr>'
                        for label, c, total in board.groups(report.services, path))
         out.append(f'<h3>Verdicts by {e(path)}</h3><div class="scroll"><table class="groups"><thead><tr>'
                    f'<th>{e(path)}</th><th class="num">services</th>{heads}<th>share</th></tr></thead>'
@@ -193,14 +206,14 @@ def groups(report: Report) -> str:
     return "".join(out)
 
 
-def _mini_bar(label: str, c: dict) -> str:
+def _mini_bar(label: str, c: dict, keys: tuple) -> str:
     """The group's verdict shares; the numbers are the row's cells."""
     total, x, rects = sum(c.values()), 0.0, []
-    for v in VERDICTS:
+    for v in keys:
         if c[v]:
             w = 100 * c[v] / total
             rects.append(f'<rect class="f-{SEGMENT[v]}" x="{x:.2f}%" width="{w:.2f}%" height="100%">'
-                         f"<title>{e(label)}: {c[v]} {e(view.VERDICT_WORDS[v])}</title></rect>")
+                         f"<title>{e(label)}: {c[v]} {e(view.verdict_text(v))}</title></rect>")
             x += w
     return f'<svg class="cbar" width="100%" height="12" aria-hidden="true">{"".join(rects)}</svg>'
 

@@ -1,4 +1,4 @@
-"""``--format json``: one document, exactly the keys of CONTRACT.md section 3.
+"""``--format json``: one document, exactly the keys of docs/specification.md#the-json-report.
 
 The document is written as records arrive: each service is one compact JSON
 line inside the ``services`` array, spooled (in memory up to a limit, then on

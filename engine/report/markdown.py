@@ -47,7 +47,7 @@ def _table(report: Report) -> list[str]:
     lines = ["## Services", "", "| # | service | verdict | utility | warranty | value | reason | source |",
              "| ---: | --- | --- | --- | --- | --- | --- | --- |"]
     for r in report.services:
-        crit = {c.name: f"{view.symbol(c.status)} {c.status}" for c in r.criteria}
+        crit = {c.name: f"{view.symbol(view.status_of(r, c.name))} {view.status_of(r, c.name)}" for c in r.criteria}
         key = view.verdict_key(r)
         reason = "; ".join(md(text) + (f" ({md(rules)})" if rules else "") for text, rules in view.reason_lines(r))
         lines.append(f"| {r.position} | [{md(view.title(r))}](#{anchor(r)}) | "
@@ -82,9 +82,11 @@ def _service(r: ServiceResult, trend: list = ()) -> list[str]:
         lines += [f"*Since the last review: {md(note)}*", ""]
     findings = {f.rule: f for f in r.findings}
     for c in r.criteria:
-        lines.append(f"- {view.symbol(c.status)} **{c.name}**: `{c.status}`")
+        status = view.status_of(r, c.name)  # waived: met only under a waiver
+        lines.append(f"- {view.symbol(status)} **{c.name}**: `{status}`")
         if c.name == "warranty":
-            for dim, status in c.dimensions:
+            for dim, _ in c.dimensions:
+                status = view.status_of(r, dim)
                 lines.append(f"  - {view.symbol(status)} {dim}: `{status}`")
                 for rid in c.findings:
                     if findings[rid].dimension == dim:

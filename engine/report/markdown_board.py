@@ -8,11 +8,11 @@ grid, criteria across the catalog, verdicts by provider, tier and
 """
 from __future__ import annotations
 
-from ..model import MET, NOT_MET, UNKNOWN, VERDICTS, Report
+from ..model import MET, NOT_MET, UNKNOWN, WAIVED, Report
 from . import board, changes, view
 from .markdown import anchor, md
 
-STATUSES = ((MET, "met"), (NOT_MET, "not met"), (UNKNOWN, "unknown"))
+WORDS = {MET: "met", WAIVED: "waived", NOT_MET: "not met", UNKNOWN: "unknown"}
 
 
 def _link(r, text: str = "") -> str:
@@ -20,13 +20,12 @@ def _link(r, text: str = "") -> str:
 
 
 def _counts(report: Report) -> list:
-    s = report.summary
-    waived = sum(1 for r in report.services if view.verdict_key(r) == view.WAIVED)
+    """Services per verdict; with a waiver file, those valuable only under a waiver apart."""
+    found = view.verdict_counts(report.services)
     lines = ["| verdict | services |", "| --- | ---: |"]
-    for v in VERDICTS:
-        extra = f" ({waived} waived)" if v == "valuable" and waived else ""
-        lines.append(f"| {view.VERDICT_SYMBOL[v]} {view.VERDICT_WORDS[v]} | {s.verdicts[v]}{extra} |")
-    lines += [f"| **all** | **{s.services}** |", "", "What the verdicts mean:", ""]
+    lines += [f"| {view.verdict_symbol(v)} {view.verdict_text(v)} | {found[v]} |"
+              for v in view.verdict_keys(report.run)]
+    lines += [f"| **all** | **{report.summary.services}** |", "", "What the verdicts mean:", ""]
     lines += [f"- {view.verdict_symbol(k)} **{view.verdict_text(k)}**: {text}" for k, text in view.LEGEND]
     return lines + [""]
 
@@ -65,7 +64,8 @@ def _since(report: Report) -> list:
         for ch in items:
             r = by_id.get(ch.id) if key != "removed" else None
             name = _link(r, ch.title) if r is not None else md(ch.title)
-            lines.append(f"| {name} | {md(ch.verdict)} | {md(changes.rules_text(ch, key == 'still'))} |")
+            rules = changes.rules_text(ch, key.startswith("still"))
+            lines.append(f"| {name} | {md(ch.verdict)} | {md(rules)} |")
     return lines + [""]
 
 
@@ -117,21 +117,27 @@ def _grid(report: Report) -> list:
 
 
 def _criteria(report: Report) -> list:
-    lines = ["### Criteria across the catalog", "",
-             "| criterion | " + " | ".join(f"{view.symbol(s)} {w}" for s, w in STATUSES) + " |",
-             "| --- |" + " ---: |" * len(STATUSES)]
-    lines += [f"| {label} | " + " | ".join(str(c.get(s, 0)) for s, _ in STATUSES) + " |"
+    """Statuses per criterion; with a waiver file, waived (met only under a waiver) apart from met."""
+    keys = view.status_keys(report.run)
+    lines = ["### Criteria across the catalog", ""]
+    if view.waivers_given(report.run):
+        lines += [f"{view.WAIVED_SYMBOL} waived: met only because an approved waiver covers a failing rule "
+                  "(the waivers section says which).", ""]
+    lines += ["| criterion | " + " | ".join(f"{view.symbol(s)} {WORDS[s]}" for s in keys) + " |",
+              "| --- |" + " ---: |" * len(keys)]
+    lines += [f"| {label} | " + " | ".join(str(c.get(s, 0)) for s in keys) + " |"
               for label, c in board.criteria_counts(report.services)]
     return lines + [""]
 
 
 def _groups(report: Report) -> list:
     lines = []
-    heads = " | ".join(f"{view.VERDICT_SYMBOL[v]} {view.VERDICT_WORDS[v]}" for v in VERDICTS)
+    keys = view.verdict_keys(report.run)
+    heads = " | ".join(f"{view.verdict_symbol(v)} {view.verdict_text(v)}" for v in keys)
     for path in board.group_paths(report.run):
         lines += [f"### Verdicts by {md(path)}", "", f"| {md(path)} | services | {heads} |",
-                  "| --- |" + " ---: |" * (len(VERDICTS) + 1)]
-        lines += [f"| {md(label)} | {total} | " + " | ".join(str(c[v]) for v in VERDICTS) + " |"
+                  "| --- |" + " ---: |" * (len(keys) + 1)]
+        lines += [f"| {md(label)} | {total} | " + " | ".join(str(c[v]) for v in keys) + " |"
                   for label, c, total in board.groups(report.services, path)]
         lines.append("")
     return lines
@@ -143,7 +149,7 @@ def _spend(report: Report) -> list:
     if rows:
         lines += ["| verdict | currency | services | planned | actual | variance |",
                   "| --- | --- | ---: | ---: | ---: | ---: |"]
-        lines += [f"| {view.VERDICT_WORDS[s.verdict]} | {md(s.currency or 'not recorded')} | {s.services} | "
+        lines += [f"| {view.verdict_text(s.verdict)} | {md(s.currency or 'not recorded')} | {s.services} | "
                   f"{md(board.money(s.planned, s.currency))} | {md(board.money(s.actual, s.currency))} | "
                   f"{md(board.variance(s.planned, s.actual, s.currency))} |" for s in rows]
         lines.append("")

@@ -11,7 +11,8 @@
   so by default only ``fail`` results are written; ``WriterOptions.include``
   adds ``unknown`` (open results) and ``met`` (pass verdicts, so that every
   record appears exactly once). Waived findings carry a ``suppressions``
-  entry; against a baseline each result has its ``baselineState``.
+  entry; against a baseline each result has its ``baselineState`` (a waived
+  finding too: a waiver does not make it pass, so it is never "absent").
 - At most ``MAX_RESULTS`` results (GitHub refuses a run with more): beyond
   that, the most severe are kept, a ``toolExecutionNotifications`` entry
   and a writer warning say how many were left out.
@@ -115,18 +116,16 @@ def _results(result: ServiceResult, index: dict, verdict_index: int, baselined: 
     """The verdict result and one per open finding of one record, before filtering."""
     verdict = _verdict(result, verdict_index)
     found = [(f, _finding(result, f, index.get((f.pack, f.rule), -1))) for f in result.findings if f.failing]
-    if baselined:
-        new = result.baseline == "new" or any(f.baseline == "new" for f, _ in found)
+    if baselined:  # a waived finding has its state too (it still fails), but never makes the verdict new
+        new = result.baseline == "new" or any(f.baseline == "new" and not f.waived for f, _ in found)
         verdict["baselineState"] = "new" if new else "unchanged"
         for f, out in found:
             out["baselineState"] = f.baseline or "unchanged"
     elif result.change is not None:  # --compare: the last review is the baseline run
         d = result.change
-        states = {m.rule: "new" for m in d.new}
-        states.update({b.rule: "unchanged" if a.fingerprint == b.fingerprint else "updated" for a, b in d.still})
         verdict["baselineState"] = "unchanged" if d.verdict[0] == d.verdict[1] else "new"
         for f, out in found:
-            out["baselineState"] = states.get(f.rule, "new")
+            out["baselineState"] = d.baseline_state(f.rule)
     return [verdict] + [out for _, out in found]
 
 
@@ -135,7 +134,7 @@ def _comparison(report: Report) -> dict:
     c = report.summary.comparison
     if c is None:
         return {}
-    return {"comparison": {k: v for k, v in c.to_dict().items() if k not in ("services", "still_failing")}}
+    return {"comparison": {k: v for k, v in c.to_dict().items() if k not in c.DETAIL_KEYS}}
 
 
 def _capped(results: list, limit: int) -> tuple[list, int]:

@@ -3,7 +3,8 @@
 With ``WriterOptions.color`` the verdict marks are coloured (ANSI); with
 ``keep`` (``--quiet``) only the services it accepts are listed, then the
 summary without the coverage table. Against a baseline each listed finding
-says whether it is new.
+says whether it is new, and the baseline's entries whose finding a waiver
+covers now are listed apart from those fixed (a waived finding still fails).
 
 Every line is passed through ``terminal.safe``: catalog text that holds a
 newline, an escape sequence or a bidirectional override is shown escaped, so
@@ -15,7 +16,7 @@ from typing import TextIO
 
 from ..model import ERROR, VALUABLE, RunInfo, ServiceResult, Summary
 from .base import PLAIN, Writer, WriterOptions
-from .view import coverage_heading, coverage_rows, to_pass_groups
+from .view import counts_line, coverage_heading, coverage_rows, to_pass_groups
 from . import changes
 from .terminal import safe, safe_lines
 
@@ -65,7 +66,9 @@ def _lines(result: ServiceResult) -> list[str]:
     lines = [f"{MARKS[result.verdict]} {result.verdict:<13} {label}{name}"]
     if result.verdict == ERROR:
         where = f" ({result.source})" if result.source else ""
-        lines += [f"      {e}{where}{BASELINE_MARKS.get(result.baseline, '')}" for e in result.errors]
+        # an error from a mapped field names its export record already (its provenance)
+        lines += [f"      {e}{where if e.provenance is None else ''}{BASELINE_MARKS.get(result.baseline, '')}"
+                  for e in result.errors]
         return lines
     for f in result.findings:
         if f.counts and f.failing and (result.verdict != VALUABLE or f.waived):
@@ -120,7 +123,7 @@ class TextWriter(Writer):
 
     def close(self, summary: Summary) -> None:
         self.write_rendered("")
-        counts = ", ".join(f"{summary.verdicts[v]} {v.replace('_', ' ')}" for v in summary.verdicts)
+        counts = counts_line(summary)
         waived = f"; {summary.waived} waived findings" if self.run.waivers is not None else ""
         waived += f"; {summary.not_applicable} not applicable findings" if summary.not_applicable else ""
         self.out.write(f"\n{plural(summary.services, 'service')}: {counts}{waived}{summary.blank_note()}\n")
@@ -146,11 +149,13 @@ def _baseline(summary: Summary) -> str:
     new = ", ".join(f"{n} {level.replace('_', ' ')}" for level, n in b.new if n)
     lines = [f"baseline {b.file}: {plural(b.new_at([lv for lv, _ in b.new]), 'new finding')}"
              + (f" ({new})" if new else "") + f", {b.known} in the baseline, "
+             + (f"{len(b.waived)} of its entries waived now, " if b.waived else "")
              + f"{len(b.fixed)} of its {b.entries} entries no longer occur"]
-    lines += [f"  fixed: {service} / {rule} ({status}, in the baseline since {since or 'its creation'})"
-              for service, rule, status, since in b.fixed[:FIXED_SHOWN]]
-    if len(b.fixed) > FIXED_SHOWN:
-        lines.append(f"  ... and {len(b.fixed) - FIXED_SHOWN} more (the JSON report lists them all)")
+    for word, entries in (("waived now", b.waived), ("fixed", b.fixed)):
+        lines += [f"  {word}: {service} / {rule} ({status}, in the baseline since {since or 'its creation'})"
+                  for service, rule, status, since in entries[:FIXED_SHOWN]]
+        if len(entries) > FIXED_SHOWN:
+            lines.append(f"  ... and {len(entries) - FIXED_SHOWN} more (the JSON report lists them all)")
     if b.fixed:
         lines.append("  (run valuate baseline create again to drop them from the file)")
     return "\n".join(safe_lines(lines)) + "\n"

@@ -17,14 +17,18 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .explanation import NOT_APPLICABLE, SYMBOL, condition_line
-from ..model import ERROR, NOT_MET, UNKNOWN, VALUABLE, ConditionResult, Finding, ServiceResult
+from ..model import ERROR, MET, NOT_MET, STATUSES, UNKNOWN, VERDICTS, WAIVED, ConditionResult, Finding, ServiceResult
 from ..model import format_value
 
 VERDICT_WORDS = {"valuable": "valuable", "not_valuable": "not valuable",
                  "indeterminate": "indeterminate", "error": "error"}
 # A verdict never rests on colour alone: each has its own symbol, in every format.
 VERDICT_SYMBOL = {"valuable": "✓", "not_valuable": "✗", "indeterminate": "?", "error": "!"}
-WAIVED = "waived"  # the chip of a service that is valuable only because a waiver covers a failure
+# WAIVED (model.values) is also the chip of a service valuable only because a waiver covers a failure
+WAIVED_SYMBOL = SYMBOL[WAIVED]  # a criterion met only under a waiver: neither ✓ nor ✗
+# Where a count of met or of valuable is shown, waived is counted apart; in that order.
+STATUS_KEYS = (MET, WAIVED, NOT_MET, UNKNOWN)
+VERDICT_KEYS = (VERDICTS[0], WAIVED) + VERDICTS[1:]
 LEGEND = (
     ("valuable", "utility, warranty (all four dimensions) and the value balance are met."),
     ("waived", "only because an approved, time-limited waiver covers a failing rule: the waiver panel "
@@ -73,7 +77,45 @@ def waived_findings(result: ServiceResult) -> list:
 
 def verdict_key(result: ServiceResult) -> str:
     """The verdict, or ``waived`` for a service that is valuable only thanks to a waiver."""
-    return WAIVED if result.verdict == VALUABLE and waived_findings(result) else result.verdict
+    return WAIVED if result.valuable_by_waiver else result.verdict
+
+
+def status_of(result: ServiceResult, name: str) -> str:
+    """A criterion's or warranty dimension's status as people read it (``waived``: met only
+    under a waiver); unknown when the service has no such criterion."""
+    return result.status_of(name) or UNKNOWN
+
+
+def waivers_given(run) -> bool:
+    """A waiver file was given: every count of met then shows waived beside it (0 included)."""
+    return run.waivers is not None
+
+
+def status_keys(run) -> tuple:
+    """The statuses a count of criteria shows: waived among them when a waiver file was given."""
+    return STATUS_KEYS if waivers_given(run) else STATUSES
+
+
+def verdict_keys(run) -> tuple:
+    """The verdicts a count of services shows: 'valuable (waived)' apart when a waiver file was given."""
+    return VERDICT_KEYS if waivers_given(run) else VERDICTS
+
+
+def verdict_counts(services) -> dict:
+    """Services per verdict key (valuable and waived apart)."""
+    counts = {k: 0 for k in VERDICT_KEYS}
+    for r in services:
+        counts[verdict_key(r)] += 1
+    return counts
+
+
+def counts_line(summary) -> str:
+    """'3 valuable, 2 valuable under a waiver, 4 not valuable, ...' from a run's summary."""
+    v = summary.verdicts
+    parts = [f"{v[VERDICTS[0]] - summary.valuable_waived} valuable"]
+    if summary.valuable_waived:  # (a line of text names no zero that says nothing)
+        parts.append(f"{summary.valuable_waived} valuable under a waiver")
+    return ", ".join(parts + [f"{v[k]} {VERDICT_WORDS[k]}" for k in VERDICTS[1:]])
 
 
 def verdict_text(key: str) -> str:

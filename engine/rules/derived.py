@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..schema import FactSchema, FieldType
-from .conditions import literal
+from .operands import literal
 from .language import MAX_NUMBER, Derived, Operand, Term
 from ..documents import Reader, join, kind_of
 
@@ -38,6 +38,14 @@ FUNCTIONS = {
     "unlinked": (("list", "link", "to"), ("where",),
                  "items none of whose link values is listed in 'to'"),
 }
+#: What a function gives when its inputs are absent, for reasoning about which
+#: statuses a rule can reach (rules/reach.py); kept beside FUNCTIONS so that a new
+#: function is classified where it is declared (a test checks every one is).
+#: Absent as soon as one input is absent:
+ABSENT_WITHOUT_AN_INPUT = frozenset({"headroom", "ratio", "difference", "days_since", "days_until",
+                                     "count", "sum"})
+#: Known whenever every input is recorded (headroom and ratio divide, unlinked may lack its targets):
+KNOWN_WITH_ITS_INPUTS = frozenset({"difference", "days_since", "days_until", "count", "sum", "balance"})
 NUMBER = FieldType("number")
 INTEGER = FieldType("number", integer=True)
 

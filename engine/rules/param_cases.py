@@ -9,10 +9,12 @@ A profile may give a parameter one value per kind of service::
         - value: 99.5              # the last case has no 'when': everything else
 
 The first case whose ``when`` is met applies. If a ``when`` before the one
-that applies is unknown (its fact is missing), the value is unknown, and so
-is every comparison with it: unknown is never silently the default. The
-compiler turns ``x >= {param: p}`` into durable-rules conditions that encode
-this selection (``engine/compile/conditions.py``); nothing is decided here.
+that applies is unknown (its fact is missing), the value is unknown: unknown
+is never silently the default. A comparison with it is then met only if it
+holds for the value of every case (whichever applies, it holds), not met only
+if it fails for every one, and unknown otherwise. The compiler turns
+``x >= {param: p}`` into durable-rules conditions that encode this
+(``engine/compile/conditions.py``); nothing is decided here.
 
 ``value: default`` is the pack's default. A list whose last case has a
 ``when`` refines the value it is laid over (the profile it extends, or the
@@ -21,12 +23,12 @@ place, a new one goes before the default (``settle``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Optional
 
 from ..errors import Location
 from .conditions import Scope, parse_condition
-from .language import Condition, leaves
+from .language import Condition, Group, leaves
 from ..documents import Reader, join, kind_of
 
 
@@ -47,6 +49,10 @@ class ParamCases:
     cases: tuple  # Case, the last one without 'when' (unless partial)
     location: Optional[Location] = field(default=None, compare=False, repr=False)
     partial: bool = False  # no default of its own: refines the value below it (settle)
+    # Decide a comparison where every case gives the same status, whichever applies
+    # (compile/conditions.select); the compiler turns it off for a rule that would
+    # pass durable-rules' limits with it (compile/program.py), never otherwise.
+    agree: bool = field(default=True, compare=False, repr=False)
 
     def values(self) -> list:
         return [c.value for c in self.cases]
@@ -88,6 +94,7 @@ def parse_cases(r: Reader, node: dict, path: str, scope: Scope,
         r.error("'cases' needs at least one case", loc)
         return None
     cases, ok = [], True
+    seen: dict = {}  # the 'when', labels aside -> (case number, its location)
     for i, raw in enumerate(body):
         cpath = join(sub, i)
         cloc = r.at(body, i, cpath)
@@ -107,6 +114,7 @@ def parse_cases(r: Reader, node: dict, path: str, scope: Scope,
         if "when" in raw:
             when = parse_condition(r, raw["when"], raw, "when", join(cpath, "when"), scope)
             ok = ok and when is not None
+            ok = _once(r, when, i, cloc, seen) and ok
         elif not last:
             r.error(f"only the last case may omit 'when' (case {i + 1} of {len(body)} has none)", cloc)
             ok = False
@@ -116,6 +124,29 @@ def parse_cases(r: Reader, node: dict, path: str, scope: Scope,
     if len(cases) == 1 and cases[0].when is None:
         return cases[0].value  # a default alone is a plain value
     return ParamCases(tuple(cases), r.at(node, None, path), partial=cases[-1].when is not None)
+
+
+def _once(r: Reader, when: Optional[Condition], i: int, loc: Location, seen: dict) -> bool:
+    """A 'when' given twice in one list is an error naming both cases: of a refining list
+    the later would silently replace the earlier (settle), of a full one never apply."""
+    if when is None:
+        return True
+    key = unlabelled(when)
+    if key not in seen:
+        seen[key] = (i, loc)
+        return True
+    first, where = seen[key]
+    r.error(f"cases {first + 1} and {i + 1} have the same 'when' ({key.describe()}), at line "
+            f"{where.line} and line {loc.line}: one value per 'when'; keep one of them", loc, code="param")
+    return False
+
+
+def unlabelled(cond: Condition) -> Condition:
+    """The condition without its labels and messages: two 'when's that test the same are the same."""
+    if isinstance(cond, Group):
+        return replace(cond, label=None, messages=None, children=tuple(unlabelled(c) for c in cond.children))
+    inner = unlabelled(cond.inner) if cond.inner is not None else None
+    return replace(cond, label=None, messages=None, inner=inner)
 
 
 def settle(value: Any, below: Any, default: Any) -> Any:

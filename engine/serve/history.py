@@ -18,19 +18,12 @@ import json
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from ..errors import UserError
 from ..history import NotFound, open_history, parse_store
 from .state import Refused
 
 _OPEN: dict = {}  # store URL -> its History, opened on the first request that needs it
-
-
-def routes(config, policies, handled) -> list:
-    """The endpoints, each wrapped by the app's ``handled`` (request id, auth, access log)."""
-    return [Route("/v1/history/runs", handled(config, policies, _runs)),
-            Route("/v1/history/services/{service:path}", handled(config, policies, _service))]
 
 
 def check(store) -> None:
@@ -68,13 +61,13 @@ def _last(request: Request):
     return int(value)
 
 
-async def _runs(request: Request, policies) -> Response:
+async def runs(request: Request, policies) -> Response:
     last = _last(request)
     history, runs = await _read(policies, lambda h: (h, h.runs(last)))
     return JSONResponse({"store": history.shown, "runs": [r.to_dict() for r in runs]})
 
 
-async def _service(request: Request, policies) -> Response:
+async def service(request: Request, policies) -> Response:
     service, last = request.path_params["service"], _last(request)
     moments = await _read(policies, lambda h: h.timeline(service, last))
     body = json.dumps({"service": service, "runs": [m.to_dict() for m in moments]}, ensure_ascii=False)

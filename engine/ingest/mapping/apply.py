@@ -17,7 +17,7 @@ from ...model import Provenance, RecordError, Source
 from ...values import showable
 from .definition import FieldSpec, Mapping
 from .parsers import ParseError, is_reference, is_unknown, parse, unwrap
-from .sourcepath import resolve
+from .sourcepath import WILDCARD, resolve
 
 
 @dataclass
@@ -52,14 +52,26 @@ def apply(mapping: Mapping, data: Any, where: Where) -> Result:
     return out
 
 
+def export_path(base: str, src: str) -> str:
+    """The export field ``src`` names, read in the node at ``base`` (an element of an
+    ``each`` list, "" for the record): ``.`` inside ``serviceBenefits[0]`` is that element."""
+    if not base:
+        return src
+    if src in (".", "$"):
+        return base
+    return base + src if src.startswith("[") else f"{base}.{src}"
+
+
 def _field(spec: FieldSpec, node: Any, prefix: str, target: dict, out: Result, where: Where,
-           mapping: Mapping) -> bool:
-    """Map one field into ``target``; True when a value was read from the export."""
+           mapping: Mapping, base: str = "") -> bool:
+    """Map one field into ``target``; True when a value was read from the export.
+    ``base``: where ``node`` is in the export record, so that messages and provenance
+    name the export field itself, never a path relative to a list element."""
     path = prefix + spec.target
     if spec.kind == "items":
-        return _items(spec, [(node, g) for g in spec.items], path, target, out, where, mapping)
+        return _items(spec, [(node, g, base) for g in spec.items], path, target, out, where, mapping)
     if spec.kind == "each":
-        return _each(spec, node, path, target, out, where, mapping)
+        return _each(spec, node, path, target, out, where, mapping, base)
     if spec.has_constant:
         _set(target, spec.target, spec.constant)
         out.provenance[path] = Provenance(mapping.file, line=spec.line, raw=spec.constant, via="constant")
@@ -77,23 +89,25 @@ def _field(spec: FieldSpec, node: Any, prefix: str, target: dict, out: Result, w
     if chosen is None:
         if spec.has_default:
             _set(target, spec.target, spec.default)
-            field = empty[0].text if empty else None
+            field = export_path(base, empty[0].text) if empty else None
             out.provenance[path] = Provenance(mapping.file, line=spec.line, field=field, raw=spec.default,
                                               via="default")
         elif empty is not None:
-            out.provenance[path] = where.prov(empty[0].text, empty[1].value, empty[1].line, unknown=True)
+            out.provenance[path] = where.prov(export_path(base, empty[0].text), empty[1].value, empty[1].line,
+                                              unknown=True)
         return False
     src, found = chosen
-    prov = where.prov(src.text, found.value, found.line)
+    field = export_path(base, src.text)
+    prov = where.prov(field, found.value, found.line)
     try:
         value = convert(spec, found.value)
     except ParseError as err:
-        message = f"{err} (field {src.text!r} = {_short(found.value)}, {where.describe(found.line)})"
+        message = f"{err} (field {field!r} = {_short(found.value)}, {where.describe(found.line)})"
         out.errors.append(RecordError(path, message, prov))
         out.provenance[path] = prov
         return True
     if value is None:
-        out.provenance[path] = where.prov(src.text, found.value, found.line, unknown=True)
+        out.provenance[path] = where.prov(field, found.value, found.line, unknown=True)
         return False
     _set(target, spec.target, value)
     out.provenance[path] = prov
@@ -103,10 +117,10 @@ def _field(spec: FieldSpec, node: Any, prefix: str, target: dict, out: Result, w
 def _items(spec, groups, path, target, out, where, mapping) -> bool:
     """Fixed or per-element list items; an item exists only if the export gave it a value."""
     items, read_any = [], False
-    for node, group in groups:
+    for node, group, base in groups:
         item, scratch = {}, Result({}, {}, [])
         index = f"{path}[{len(items)}]."
-        from_export = [_field(sub, node, index, item, scratch, where, mapping) for sub in group]
+        from_export = [_field(sub, node, index, item, scratch, where, mapping, base) for sub in group]
         if any(from_export) or scratch.errors:
             items.append(item)
             out.provenance.update(scratch.provenance)
@@ -121,26 +135,47 @@ def _items(spec, groups, path, target, out, where, mapping) -> bool:
     return read_any
 
 
-def _each(spec, node, path, target, out, where, mapping) -> bool:
+def _each(spec, node, path, target, out, where, mapping, base: str = "") -> bool:
     found = resolve(node, spec.each)
+    source = export_path(base, spec.each.text)
     if not found.present or _empty(found.value, spec.unknown):
         if found.present:
-            out.provenance[path] = where.prov(spec.each.text, found.value, found.line, unknown=True)
+            out.provenance[path] = where.prov(source, found.value, found.line, unknown=True)
         return False
     elements = found.value
-    if isinstance(elements, str):
-        elements = _split(elements, spec.split) if spec.split else [elements]
-    elif not isinstance(elements, list):
-        elements = [elements]
-    elements = [e for e in elements if not _empty(e, spec.unknown)]
-    return _items(spec, [(e, spec.fields) for e in elements], path, target, out, where, mapping)
+    if isinstance(elements, list) and WILDCARD not in spec.each.segments:
+        placed = [(e, f"{source}[{i}]") for i, e in enumerate(elements)]  # each element by its index
+    elif isinstance(elements, list):
+        placed = [(e, source) for e in elements]  # gathered from several lists: the path names them
+    else:  # a cell to split, or one value standing for a list of one
+        parts = _split(elements, spec.split) if isinstance(elements, str) and spec.split else [elements]
+        placed = [(e, source) for e in parts]
+    groups = [(e, spec.fields, at) for e, at in placed
+              if not _empty(e, spec.unknown) and not means_nothing(e, spec.nothing)]
+    nothing = any(means_nothing(e, spec.nothing) for e, _ in placed)
+    unknown = any(_empty(e, spec.unknown) for e, _ in placed)
+    if not groups and nothing and not unknown:  # only "none" words (with an unknown one: unknown)
+        _set(target, spec.target, [])  # the export says there are none: recorded as none
+        out.provenance[path] = where.prov(source, found.value, found.line)
+        return True
+    return _items(spec, groups, path, target, out, where, mapping)
+
+
+def means_nothing(raw: Any, words: frozenset) -> bool:
+    """A value that says "none at all" (a ``nothing`` word; trimmed, any case)."""
+    raw = unwrap(raw)
+    return bool(words) and isinstance(raw, str) and raw.strip().casefold() in words
 
 
 def convert(spec: FieldSpec, raw: Any) -> Any:
-    """The canonical value for a non-empty raw value (None when it reads as unknown)."""
+    """The canonical value for a non-empty raw value (None when it reads as unknown).
+
+    In a list field the words that mean "none at all" (``nothing``) are no items:
+    a list of only such words is recorded as empty ("None" certifications: none)."""
     if spec.kind == "list":
         items = _split(raw, spec.split) if isinstance(raw, str) and spec.split else \
             raw if isinstance(raw, list) else [raw]
+        items = [x for x in items if not means_nothing(x, spec.nothing)]
         values = [v for v in (_one(spec, x) for x in items) if v is not None]
         return values if values or not items else None
     if isinstance(raw, list) or isinstance(raw, str) and spec.split:

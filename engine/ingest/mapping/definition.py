@@ -31,6 +31,7 @@ class FieldSpec:
     join_with: Optional[str] = None
     pick: Optional[str] = None
     unknown: frozenset = frozenset()
+    nothing: frozenset = frozenset()  # words meaning "none at all": an empty list (list and each fields)
     items: tuple = ()  # tuple of tuples of FieldSpec (kind == items)
     each: Optional[SourcePath] = None  # kind == each
     fields: tuple = ()  # FieldSpec relative to each element (kind == each)
@@ -74,6 +75,7 @@ class Mapping:
     fields: tuple = ()  # FieldSpec
     ignore: tuple = ()  # glob patterns over source paths
     unknown: frozenset = frozenset()
+    nothing: frozenset = frozenset()  # the words list fields read as an empty list, unless a field says
     joins: tuple = ()  # JoinSpec
 
 

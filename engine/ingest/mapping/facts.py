@@ -12,7 +12,9 @@ from typing import Iterable, TextIO
 
 import yaml
 
+from ...model import RecordError
 from ...values import showable
+from ..ids import IdClaims, label_of
 from ..records import RawRecord
 from ..validate import validate
 from .combine import combine
@@ -40,7 +42,15 @@ def entry(raw: RawRecord) -> dict:
 
 
 def document(records: Iterable[RawRecord], stats: ReadStats, mapping_name: str | None) -> dict:
-    services = [entry(r) for r in records]
+    claims = IdClaims()  # a later record with an id already used is an error, as in check
+    services = []
+    for position, raw in enumerate(records, start=1):
+        out = entry(raw)
+        duplicate = claims.claim(label_of(raw.data, "id"), raw.source, position)
+        if duplicate is not None:
+            out["errors"] = sorted(out.get("errors", []) + [RecordError("id", duplicate).to_dict()],
+                                   key=lambda e: e["path"])
+        services.append(out)
     doc: dict = {"mapping": mapping_name, "services": services,
                  "summary": {"records": len(services), "errors": sum(1 for s in services if "errors" in s),
                              "skipped_by_where": stats.skipped}}

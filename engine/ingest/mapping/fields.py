@@ -3,7 +3,8 @@
 A field is written as a source path (``name``), a list of fallback paths
 (``[friendly_name, name]``) or a mapping with ``from``/``value``/``default``,
 ``parser`` and its options, ``map``, ``split``, ``join_with``, ``pick``,
-``unknown``, and for lists of objects ``items`` or ``each`` + ``fields``.
+``unknown``, ``nothing`` (list fields: words meaning "none at all", read as an
+empty list), and for lists of objects ``items`` or ``each`` + ``fields``.
 Target paths are checked against the canonical fact schema, parser options
 against the parser, constants against the target's type.
 """
@@ -12,14 +13,16 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Optional
 
+from ...errors import did_you_mean
 from ...schema import FactSchema, FieldType
+from ...yamlio import LocDict
 from ...documents import Reader, join, kind_of
 from .definition import FieldSpec
 from .parsers import PARSERS, unknown_set
 from .sourcepath import PathSyntaxError, SourcePath, parse_path
 
 FIELD_KEYS = ("from", "value", "default", "parser", "map", "split", "join_with", "pick", "unknown",
-              "optional", "items", "each", "fields")
+              "nothing", "optional", "items", "each", "fields")
 PICKS = ("first", "last", "min", "max")
 _KIND_PARSER = {"string": "string", "number": "number", "boolean": "boolean", "date": "date"}
 
@@ -52,8 +55,8 @@ def default_parser(ftype: FieldType, target: str) -> str:
 class FieldReader:
     """Parses field specs for one mapping file, collecting problems in ``reader``."""
 
-    def __init__(self, reader: Reader, schema: FactSchema, unknown: frozenset):
-        self.r, self.schema, self.unknown = reader, schema, unknown
+    def __init__(self, reader: Reader, schema: FactSchema, unknown: frozenset, nothing: frozenset = frozenset()):
+        self.r, self.schema, self.unknown, self.nothing = reader, schema, unknown, nothing
 
     def fields(self, node: Any, path: str, base: Optional[FieldType] = None, prefix: str = "") -> tuple:
         if not self.r.mapping(node, self.r.at(node, None, path), "fields"):
@@ -74,7 +77,7 @@ class FieldReader:
             return None
         if "[" in target:
             self.r.error(f"{target!r}: write list items with items: or each: on the list field "
-                         "(see README, Mapping files)", loc)
+                         "(see docs/guides/catalogs.md, Mapping file reference)", loc)
             return None
         ftype = self.schema.lookup(target, base)
         if ftype is None:
@@ -125,6 +128,7 @@ class FieldReader:
             options=self._options(spec, parser, path), value_map=self._map(spec, path),
             split=self._split(spec, path), join_with=self._join_with(spec, path, scalar, kind),
             pick=self._pick(spec, path, kind), unknown=self._unknown(spec, path),
+            nothing=self._nothing(spec, path, kind == "list", target),
             optional=self._flag(spec, "optional", path), file=self.r.file, line=loc.line, column=loc.column)
 
     def _objects(self, target, spec, item: FieldType, path, loc, prefix) -> Optional[FieldSpec]:
@@ -132,7 +136,7 @@ class FieldReader:
             self.r.error(f"{target!r} is a list of objects: give items: [...] (fixed items) or "
                          "each: SOURCE_LIST with fields: {...} (one item per element)", loc)
             return None
-        if not self.r.keys(spec, path, (), ("items", "each", "fields", "split", "unknown", "optional"),
+        if not self.r.keys(spec, path, (), ("items", "each", "fields", "split", "unknown", "nothing", "optional"),
                            f"list field {target!r}"):
             return None
         sub_prefix = f"{prefix}{target}[]."
@@ -142,6 +146,9 @@ class FieldReader:
                 return None
             groups = tuple(self.fields(it, join(join(path, "items"), i), item, sub_prefix)
                            for i, it in enumerate(items))
+            if "nothing" in spec:  # fixed items are not read from a list of the export
+                self.r.error(f"nothing (words meaning an empty list) applies to each:, not to the fixed items "
+                             f"of {target!r}", self.r.at(spec, "nothing", join(path, "nothing")))
             return FieldSpec(target, "items", items=groups, optional=self._flag(spec, "optional", path),
                              file=self.r.file, line=loc.line, column=loc.column)
         if "each" in spec:
@@ -150,7 +157,9 @@ class FieldReader:
             if each is None:
                 return None
             return FieldSpec(target, "each", each=each, fields=subs, split=self._split(spec, path),
-                             unknown=self._unknown(spec, path), optional=self._flag(spec, "optional", path), file=self.r.file, line=loc.line, column=loc.column)
+                             unknown=self._unknown(spec, path), nothing=self._nothing(spec, path, True, target),
+                             optional=self._flag(spec, "optional", path), file=self.r.file, line=loc.line,
+                             column=loc.column)
         return None
 
     def _sources(self, spec: dict, path: str) -> tuple:
@@ -236,14 +245,23 @@ class FieldReader:
             return self.unknown
         return words_option(self.r, spec, "unknown", path)
 
+    def _nothing(self, spec, path: str, is_list: bool, target: str) -> frozenset:
+        """A list field's words for "none at all": its own, else the mapping's."""
+        if "nothing" not in spec:  # the mapping's words, less those this field reads as unknown
+            return self.nothing - self._unknown(spec, path) if is_list else frozenset()
+        if not is_list:
+            self.r.error(f"nothing (words meaning an empty list) applies to list fields; {target!r} holds one "
+                         "value (to read a word as a value, use map:, e.g. map: {none: 0})",
+                         self.r.at(spec, "nothing", join(path, "nothing")))
+            return frozenset()
+        return nothing_option(self.r, spec, path, self._unknown(spec, path))
+
     def _hint(self, word: str, choices: list) -> str:
-        from ...errors import did_you_mean
         return did_you_mean(word, choices)
 
 
 def _located(node: dict, loc) -> dict:
     """A mapping made from shorthand, placed where the shorthand was written."""
-    from ...yamlio import LocDict
     out = LocDict(node)
     out.mark = (loc.line, loc.column)
     out.key_marks = {k: out.mark for k in node}
@@ -256,6 +274,24 @@ def words_option(r: Reader, node: dict, key: str, path: str) -> frozenset:
         r.error(f"{key} must be a list of words, e.g. ['', '?', 'n/a', '-']", r.at(node, key, join(path, key)))
         return unknown_set()
     return unknown_set(value) | {""}
+
+
+def nothing_option(r: Reader, node: dict, path: str, unknown: frozenset) -> frozenset:
+    """The ``nothing`` words of a mapping or a field: a list of non-empty words, none of
+    them also an unknown word (a value cannot mean both "not recorded" and "none")."""
+    value, loc = node["nothing"], r.at(node, "nothing", join(path, "nothing"))
+    if not isinstance(value, list) or not all(isinstance(w, (str, int, float)) and not isinstance(w, bool)
+                                              for w in value):
+        r.error("nothing must be a list of words meaning none at all, e.g. [None, No certifications]", loc)
+        return frozenset()
+    words = unknown_set(value)
+    if "" in words:
+        r.error("nothing cannot hold an empty word: an empty value is always unknown", loc)
+    both = sorted(w for w in words & unknown if w)
+    if both:
+        r.error(f"{', '.join(repr(w) for w in both)} cannot mean both unknown and nothing; "
+                "take it out of one of the two lists", loc)
+    return words - {""}
 
 
 def _key(k: Any) -> str:

@@ -4,8 +4,8 @@ Top-level keys: ``description``, ``input`` (format, encoding, delimiter,
 sheet, header_row), ``records`` (where the records are), ``where`` (keep only
 records whose field has one of the given values), ``fields`` (canonical fact
 path -> how to make it), ``ignore`` (export fields left out on purpose),
-``unknown`` (words meaning "not recorded"), ``join`` (other exports merged by
-key). Every problem is reported with file:line:col; nothing is half-loaded.
+``unknown`` (words meaning "not recorded"), ``nothing`` (words meaning "none at
+all" in a list field: an empty list), ``join`` (other exports merged by key). Every problem is reported with file:line:col; nothing is half-loaded.
 """
 from __future__ import annotations
 
@@ -18,13 +18,14 @@ from ...schema import FactSchema
 from ...errors import did_you_mean
 from ...documents import Reader, join, kind_of
 from ...yamlio import load_single, read_text
-from .fields import FieldReader, words_option
+from ..formats import FORMATS
+from .fields import FieldReader, nothing_option, words_option
 from .definition import InputOptions, JoinSpec, Mapping, MappingError
 from .parsers import unknown_set
 from .sourcepath import PathSyntaxError, parse_path
 
 PRESETS_DIR = FACTS_DIR / "mappings"
-TOP_KEYS = ("description", "input", "records", "where", "fields", "ignore", "unknown", "join")
+TOP_KEYS = ("description", "input", "records", "where", "fields", "ignore", "unknown", "nothing", "join")
 INPUT_KEYS = ("format", "encoding", "delimiter", "sheet", "header_row")
 JOIN_KEYS = ("name", "file", "mapping", "format", "on", "key", "duplicates", "merge")
 
@@ -78,13 +79,14 @@ def from_document(doc: Any, file: str, name: str, seen: tuple = ()) -> Mapping:
         raise MappingError(r.problems)
     r.keys(doc, "", ("fields",), TOP_KEYS, "the mapping file")
     unknown = words_option(r, doc, "unknown", "") if "unknown" in doc else unknown_set()
-    fields = FieldReader(r, FactSchema.default(), unknown).fields(doc.get("fields", {}), "fields")
+    nothing = nothing_option(r, doc, "", unknown) if "nothing" in doc else frozenset()
+    fields = FieldReader(r, FactSchema.default(), unknown, nothing).fields(doc.get("fields", {}), "fields")
     if "fields" in doc and not any(f.target == "id" for f in fields) and not r.problems:
         r.error("fields must say where the service id comes from (id: SOURCE)", r.at(doc, "fields", "fields"))
     mapping = Mapping(
         file=file, name=name, description=str(doc.get("description") or "").strip(),
         input=_input(r, doc), records=_records(r, doc), where=_where(r, doc), fields=fields,
-        ignore=_ignore(r, doc), unknown=unknown, joins=_joins(r, doc, file, seen))
+        ignore=_ignore(r, doc), unknown=unknown, nothing=nothing, joins=_joins(r, doc, file, seen))
     errors = [p for p in r.problems if p.severity == "error"]
     if errors:
         raise MappingError(errors)
@@ -98,10 +100,9 @@ def _input(r: Reader, doc: dict) -> InputOptions:
     if not r.mapping(node, r.at(doc, "input", "input"), "input") or \
             not r.keys(node, "input", (), INPUT_KEYS, "input"):
         return InputOptions()
-    from ..registry import READERS
     fmt = node.get("format")
-    if fmt is not None and fmt not in READERS:
-        r.error(f"unknown input format {fmt!r}; known: {', '.join(READERS)}{did_you_mean(str(fmt), list(READERS))}",
+    if fmt is not None and fmt not in FORMATS:
+        r.error(f"unknown input format {fmt!r}; known: {', '.join(FORMATS)}{did_you_mean(str(fmt), list(FORMATS))}",
                 r.at(node, "format", "input.format"))
     delimiter = node.get("delimiter")
     if delimiter is not None and not (isinstance(delimiter, str) and len(delimiter) == 1):

@@ -1,6 +1,7 @@
 // Sorting and filtering of the services table; the filter also hides the services' cards and
-// their entries in the board summary, and says "filtered: N of M services" at the top (printed
-// too). The executive print keeps collapsed blocks closed; "full print" opens every <details>.
+// their entries in the board summary, counts in each list's heading what it leaves, and says
+// "filtered: N of M services" at the top (printed too). The executive print keeps collapsed
+// blocks closed; "full print" opens every <details>.
 (function () {
   "use strict";
   var table = document.getElementById("services");
@@ -55,10 +56,28 @@
     Array.prototype.forEach.call(document.querySelectorAll("#board .waiting-block"), function (block) {
       block.hidden = !block.querySelector("ul.waiting > li:not([hidden])");
     });
+    var filtering = Boolean(verdict.value || criterion.value || search.value.trim());
+    recount(filtering);
     count.textContent = shown + " of " + rows.length + " services shown";
-    banner.hidden = shown === rows.length;
+    banner.hidden = shown === rows.length && !filtering;
     banner.textContent = "filtered: " + shown + " of " + rows.length + " services (" + describe() +
-      "); the counts of the summary are for all " + rows.length;
+      "); the headings of lists count what the filter leaves, the cards and charts all " + rows.length;
+  }
+
+  // A list's heading says how many of its entries the filter leaves ("1 of 3"). An entry naming
+  // no service of this review (a removed one) cannot match a filter: it is hidden while one is set.
+  function recount(filtering) {
+    Array.prototype.forEach.call(document.querySelectorAll("#board .count-block"), function (block) {
+      var items = block.querySelectorAll("[data-item]");
+      var left = 0;
+      Array.prototype.forEach.call(items, function (el) {
+        if (el.hasAttribute("data-untargeted")) { el.hidden = filtering; }
+        if (!el.hidden) { left += 1; }
+      });
+      var n = block.querySelector(".count");
+      var total = n.getAttribute("data-total");
+      n.textContent = filtering ? left + " of " + total : total;
+    });
   }
 
   function key(row, column) {

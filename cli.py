@@ -48,6 +48,7 @@ from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import RunOptions, RunRequest
 from .engine.report.terminal import safe
 from .engine.serve import ServeConfig, read_token
+from .engine.serve.history import check as check_store
 from .engine.serve.run import serve_forever
 from .engine.version import VERSION
 from .engine.watch import watch_and_run

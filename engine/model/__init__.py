@@ -9,6 +9,7 @@ and ``Summary``, so the formats cannot drift apart.
 - ``service``: one record's result, what would make it pass, provenance;
 - ``run``: the run's rules and inputs, the summary, coverage, the report;
 - ``compare``: a run set beside an earlier one (baseline, ``--compare``);
+- ``trend``: the reviews before this one, from a run store (``check --store``);
 - ``levels``: a service's maturity level, and its verdict once scheduled rules decide.
 """
 from .values import (CRITERIA, DIMENSIONS, ERROR, FAILING, FINDING_STATUSES, INDETERMINATE, MET,
@@ -19,6 +20,7 @@ from .service import (CHANGE, RECORD, FactChange, Provenance, RecordError, Servi
 from .run import NO_LEVEL, Scheduled, BaselineSummary, Coverage, CoverageRow, Report, RuleInfo, RunInfo, Summary, not_applicable
 from .levels import LevelResult, Shortfall, Upcoming
 from .compare import COUNT_KEYS, RECORD_RULE, Comparison, FindingMark, ServiceDelta, ServiceMark, differs
+from .trend import Trend, TrendPoint
 
 __all__ = ["CRITERIA", "DIMENSIONS", "ERROR", "FAILING", "FINDING_STATUSES", "INDETERMINATE", "MET",
            "NOT_APPLICABLE", "NOT_MET", "NOT_VALUABLE", "STATUSES", "UNKNOWN", "VALUABLE", "VERDICTS", "WAIVED",
@@ -26,4 +28,5 @@ __all__ = ["CRITERIA", "DIMENSIONS", "ERROR", "FAILING", "FINDING_STATUSES", "IN
            "RECORD", "FactChange", "Provenance", "RecordError", "ServiceResult", "Source", "ToPass",
            "provenance_for", "BaselineSummary", "Coverage", "CoverageRow", "Report", "RuleInfo", "RunInfo",
            "Summary", "not_applicable", "COUNT_KEYS", "RECORD_RULE", "Comparison", "FindingMark", "ServiceDelta",
-           "ServiceMark", "differs", "LevelResult", "Shortfall", "Upcoming", "NO_LEVEL", "Scheduled"]
+           "ServiceMark", "differs", "Trend", "TrendPoint", "LevelResult", "Shortfall", "Upcoming", "NO_LEVEL",
+           "Scheduled"]

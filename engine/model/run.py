@@ -6,6 +6,7 @@ from typing import Optional
 
 from .compare import Comparison
 from .service import ServiceResult
+from .trend import Trend
 from .values import CRITERIA, NOT_APPLICABLE, STATUSES, VERDICTS, WAIVED
 
 
@@ -177,6 +178,7 @@ class Summary:
     coverage: Optional[Coverage] = None  # set when the run ends
     baseline: Optional[BaselineSummary] = None  # set when the run ends, with --baseline
     comparison: Optional[Comparison] = None  # set when the run ends, with --compare
+    trend: Optional[Trend] = None  # the earlier reviews of a run store (check --store), set as the run starts
     # services per level (NO_LEVEL: below the first), lowest first; None: the policy declares none
     levels: Optional[dict] = None
     short: int = 0  # services one requirement short of their next level

@@ -208,6 +208,7 @@ def explain(ctx, catalog, service_id, **opts) -> None:
         if result is None:
             raise UserError(f"no service with id {service_id!r} in {catalog}", Location(file=str(catalog)))
         if rule is not None:
+            rule = current.policy.current_id(rule)  # a former id (aliases:) names the rule it became
             if result.finding(rule) is None:
                 what = "is invalid" if result.errors else f"has no finding for rule {rule!r}"
                 raise UserError(f"service {service_id!r} {what}{did_you_mean(rule, [f.rule for f in result.findings])}")

@@ -21,7 +21,8 @@ from .engine.checkjob import CheckJob
 from .engine.compare import dump_baseline
 from .engine.config import resolve, scalar
 from .engine.config.options import given, settings
-from .engine.config.settings import (BASELINE, CHECK, CONFIG_SHOW, DIFF, EXPLAIN, FACTS, INIT, RULES_LINT,
+from .engine.config.settings import (BASELINE, CHECK, CONFIG_SHOW, DIFF, EXPLAIN, FACTS, HISTORY_EXPORT, HISTORY_LIST,
+                                     HISTORY_MIGRATE, HISTORY_PRUNE, HISTORY_SHOW, HISTORY_TREND, INIT, RULES_LINT,
                                      RULES_LIST, RULES_SHOW, RULES_TEST, SERVE, TUNE)
 from .engine.config.show import gather, show_json, show_text
 from .engine.errors import Location, UserError, did_you_mean
@@ -34,6 +35,10 @@ from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
 from .engine.governance.tune import run_tune, tune_text
+from .engine.history import SCHEMA, open_history
+from .engine.history import text as history_text
+from .engine.history.show import ShowOptions
+from .engine.history.show import show as show_run
 from .engine.ingest.mapping.facts import render as render_facts
 from .engine.pipeline import facts_document, run
 from .engine.policy import load_policy
@@ -41,6 +46,7 @@ from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import RunOptions, RunRequest
 from .engine.report.terminal import safe
 from .engine.serve import ServeConfig, read_token
+from .engine.serve.history import check as check_store
 from .engine.serve.run import serve_forever
 from .engine.version import VERSION
 from .engine.watch import watch_and_run
@@ -183,6 +189,8 @@ def check(ctx, catalogs, **opts) -> None:
         summary = job.execute(on_warning=_warn)
         for kind, line in job.notices(summary):
             _error(f"valuate: {kind + ': ' if kind == 'warning' else ''}{line}")
+        if job.store_failure is not None:  # the reports are written; the run is not in the store
+            raise job.store_failure
         return EXIT_FINDINGS if job.failed(summary) else EXIT_OK
 
     def watched() -> list:  # the files the run reads, as resolved (command line, environment or file)
@@ -460,6 +468,8 @@ def serve(ctx, **opts) -> None:
 
     def go() -> int:
         s = _resolved(ctx, SERVE, opts)
+        store = s["store"]
+        check_store(store)
         token = read_token(s["token_file"]) if s["token_file"] else None
         inputs = tuple(str(p) for p in (s["token_file"], s.file) if p)
         serve_forever(ServeConfig(s.policy(), s["host"], s["port"], s["workers"] or default_jobs(),
@@ -467,7 +477,124 @@ def serve(ctx, **opts) -> None:
                                   timeout=s["timeout"], max_pending=s["max_pending"] or 0,
                                   max_services=s["max_services"], max_body_bytes=s["max_body_bytes"],
                                   read_timeout=s["read_timeout"], max_connections=s["max_connections"],
-                                  inputs=inputs))
+                                  inputs=inputs, store=store))
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+# --- valuate history: the run store (engine/history) ------------------------
+
+@main.group("history")
+def history_group() -> None:
+    """The run store: recorded runs, their reports, trends (valuate check --store URL records each run).
+
+    Runs are named last, first, by id (7) or by evaluation date (2026-05-28)."""
+
+
+def _history(ctx, command: str, opts: dict, write: bool = False):
+    resolved = _resolved(ctx, command, opts)
+    if not resolved["store"]:
+        raise UserError(f"{command} needs a run store: --store URL (sqlite:///reviews.db, postgresql://...), "
+                        "store in valuate.toml, or VALUATE_STORE")
+    return resolved, open_history(resolved["store"], write)
+
+
+@history_group.command("list")
+@settings(HISTORY_LIST)
+def history_list(ctx, **opts) -> None:
+    """List the recorded runs: when, evaluation date, verdict counts, rules and input digests."""
+    def go() -> int:
+        resolved, history = _history(ctx, HISTORY_LIST, opts)
+        runs, fmt = history.runs(resolved["last"]), resolved["format"]
+        click.echo(history_text.runs_json(runs) if fmt == "json" else history_text.runs_text(runs, history.shown), nl=False)
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@history_group.command("show")
+@click.argument("run_name", metavar="RUN", default="last")
+@settings(HISTORY_SHOW)
+def history_show(ctx, run_name, **opts) -> None:
+    """Print a recorded run's report in any --format, byte for byte what check wrote (or would have)."""
+    def go() -> int:
+        resolved, history = _history(ctx, HISTORY_SHOW, opts)
+        options = ShowOptions(resolved["format"], resolved["output"], resolved["quiet"], resolved["fail_on"],
+                              resolved["color"], resolved["sarif_include"])
+        shown = show_run(history, run_name, options, sys.stdout)
+        for line in shown.warnings:
+            _warn(line)
+        for file in shown.files:
+            _error(f"valuate: note: wrote {file} ({shown.run.label}, {shown.services} services)")
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@history_group.command("trend")
+@settings(HISTORY_TREND)
+def history_trend(ctx, **opts) -> None:
+    """Verdict counts per review (or one criterion's), or one service's timeline (--service)."""
+    def go() -> int:
+        resolved, history = _history(ctx, HISTORY_TREND, opts)
+        service, criterion, last, fmt = (resolved[k] for k in ("service", "criterion", "last", "format"))
+        if service is not None:
+            moments = history.timeline(service, last)
+            out = history_text.timeline_json(service, moments) if fmt == "json" else \
+                history_text.timeline_text(service, moments, history.shown)
+        else:
+            columns, rows = history.counts(last, criterion)
+            out = history_text.counts_json(columns, rows, criterion) if fmt == "json" else \
+                history_text.counts_text(columns, rows, history.shown, criterion)
+        click.echo(out, nl=False)
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@history_group.command("prune")
+@settings(HISTORY_PRUNE)
+def history_prune(ctx, **opts) -> None:
+    """Remove old runs (--keep N or --before DATE); later runs keep their 'failing since' dates."""
+    def go() -> int:
+        resolved, history = _history(ctx, HISTORY_PRUNE, opts, write=True)
+        keep, before = resolved["keep"], resolved["before"]
+        removed, findings = history.prune(keep, before.isoformat() if before else None)
+        names = ", ".join(str(r.id) for r in removed)
+        click.echo(f"removed {len(removed)} run{'s' * (len(removed) != 1)}" + (f" ({names})" if names else "")
+                   + f" and {findings} finding{'s' * (findings != 1)} no run refers to any more from {history.shown}")
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@history_group.command("export")
+@click.argument("runs", nargs=-1, metavar="[RUN]...")
+@settings(HISTORY_EXPORT)
+def history_export(ctx, runs, **opts) -> None:
+    """Write runs (default: all) as JSON Lines: a run line, then one line per service with its findings."""
+    def go() -> int:
+        resolved, history = _history(ctx, HISTORY_EXPORT, opts)
+        output = resolved["output"]
+        if output and output != "-":
+            with atomic_output(output, [history.store.url.file] if history.store.url.file else []) as fh:
+                lines = history.export(fh, tuple(runs))
+            _error(f"valuate: note: wrote {output} ({lines} lines)")
+        else:
+            history.export(sys.stdout, tuple(runs))
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@history_group.command("migrate")
+@settings(HISTORY_MIGRATE)
+def history_migrate(ctx, **opts) -> None:
+    """Upgrade a store made by an older valuate to this valuate's schema (check --store does it too)."""
+    def go() -> int:
+        _, history = _history(ctx, HISTORY_MIGRATE, opts, write=True)
+        click.echo("\n".join(history.store.notes) or f"the store {history.shown} has schema version {SCHEMA} already")
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))

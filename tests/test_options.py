@@ -116,7 +116,7 @@ def test_paths_in_a_table_are_relative_to_the_file(here, monkeypatch):
 
 
 @pytest.mark.parametrize("text, message", [
-    ('[sevre]\nport = 1\n', r"valuate.toml:1: unknown key 'sevre' \(did you mean 'serve'\?\)"),
+    ('[sevre]\nport = 1\n', r"valuate.toml:1: unknown key 'sevre' \(did you mean 'serve'"),
     ('[serve]\nprot = 1\n', r"valuate.toml:2: unknown key 'prot' in \[serve\] \(did you mean 'port'\?\); the keys "
                             r"of \[serve\] are host, port"),
     ('[serve]\nrules = ["x"]\n', r"valuate.toml:2: unknown key 'rules' in \[serve\]: rules is a shared setting, a "

@@ -35,13 +35,20 @@ from ..report import FORMATS
 CHECK, EXPLAIN, FACTS, DIFF, TUNE, BASELINE = "check", "explain", "facts", "diff", "tune", "baseline create"
 SERVE, INIT, CONFIG_SHOW = "serve", "init", "config show"
 RULES_LIST, RULES_SHOW, RULES_LINT, RULES_TEST = "rules list", "rules show", "rules lint", "rules test"
+# valuate history ...: the run store's commands (engine/history)
+HISTORY_LIST, HISTORY_SHOW, HISTORY_TREND = "history list", "history show", "history trend"
+HISTORY_PRUNE, HISTORY_EXPORT, HISTORY_MIGRATE = "history prune", "history export", "history migrate"
+HISTORY = frozenset({HISTORY_LIST, HISTORY_SHOW, HISTORY_TREND, HISTORY_PRUNE, HISTORY_EXPORT, HISTORY_MIGRATE})
 COMMANDS = (CHECK, EXPLAIN, FACTS, BASELINE, CONFIG_SHOW, INIT, RULES_LIST, RULES_SHOW, RULES_LINT, RULES_TEST,
-            DIFF, TUNE, SERVE)  # every command that has options
+            DIFF, TUNE, SERVE, HISTORY_LIST, HISTORY_SHOW, HISTORY_TREND, HISTORY_PRUNE, HISTORY_EXPORT,
+            HISTORY_MIGRATE)  # every command that has options
 ALL = frozenset(COMMANDS)
 JUDGING = frozenset({CHECK, EXPLAIN, DIFF, TUNE, BASELINE})  # commands that evaluate with a policy
 SERVING = frozenset({SERVE})  # valuate serve takes the policy settings, a mapping and limits
 READING = JUDGING | {FACTS}  # commands that read catalogs
-PRINTING = frozenset({EXPLAIN, RULES_LIST, RULES_SHOW, RULES_LINT, RULES_TEST, DIFF, TUNE})  # --format text|json
+REPORTING = frozenset({CHECK, HISTORY_SHOW})  # commands that write a run's reports
+PRINTING = frozenset({EXPLAIN, RULES_LIST, RULES_SHOW, RULES_LINT, RULES_TEST, DIFF, TUNE, HISTORY_LIST,
+                      HISTORY_TREND})  # --format text|json
 # config show takes check's options too (to show what a command line would change), and its own.
 TAKES_ALSO = {CONFIG_SHOW: CHECK}
 FAIL_ON = ("never", "not_valuable", "indeterminate")
@@ -137,25 +144,32 @@ SETTINGS = (
     Setting("strict", "bool", False, "Unknown keys in canonical records are errors (default: warnings).",
             frozenset({CHECK, BASELINE})),
     Setting("format", "texts", ("text",), "Output format, FMT or FMT:FILE (repeatable: one run writes "
-            f"each; FILE '-' is standard output). FMT: {', '.join(FORMATS)}.", short="-f", metavar="FMT[:FILE]"),
+            f"each; FILE '-' is standard output). FMT: {', '.join(FORMATS)}.", REPORTING, short="-f",
+            metavar="FMT[:FILE]"),
     Setting("output", "path", None, "Write the report of a --format without FILE here ('-': standard "
-            "output), atomically.", short="-o", metavar="FILE"),
+            "output), atomically.", REPORTING, short="-o", metavar="FILE"),
     Setting("fail-on", "choice", "not_valuable", "Exit 1 when a service's verdict is at or above this level "
-            "(error counts highest); with --baseline, only for findings not in the baseline.", choices=FAIL_ON),
+            "(error counts highest); with --baseline, only for findings not in the baseline.", REPORTING,
+            choices=FAIL_ON),
     Setting("fail-on-waiver", "choices", (), "Also exit 1 when a waiver has expired or waived nothing "
             "(comma-separated).", choices=WAIVER_GATES, metavar="expired,unused"),
     Setting("baseline", "path", None, "Baseline file (valuate baseline create) or a previous JSON report: "
             "report everything, fail only on what is new.", metavar="FILE"),
-    Setting("compare", "path", None, "A previous JSON or JSON Lines report: every report also says what "
-            "changed since (new failures, fixed, still failing since when, newly waived, still waived, failing again "
-            "once a waiver ended, added, removed).", metavar="FILE"),
+    Setting("compare", "path", None, "A previous JSON or JSON Lines report, or with a store a stored run "
+            "(last, an id, a date): every report also says what changed since (new failures, fixed, still "
+            "failing since when, newly waived, still waived, failing again once a waiver ended, added, removed).",
+            metavar="FILE|RUN"),
+    Setting("store", "text", None, "Run store: check records the run there; history, --compare RUN and serve "
+            "read it. sqlite:///FILE (a bare FILE too) or postgresql://USER@HOST/DB.",
+            frozenset({CHECK, SERVE}) | HISTORY, metavar="URL"),
     Setting("group-by", "texts", (), "Also group verdicts by this fact path in the board summary of html "
             "and markdown (repeatable; provider and tier always), e.g. owner or lifecycle.", metavar="PATH"),
     Setting("sarif-include", "choices", (), "Also put these in SARIF (default: failed findings only): "
-            "unknown, met (comma-separated).", choices=SARIF_EXTRAS, metavar="unknown,met"),
-    Setting("quiet", "bool", False, "Text report: only the failing services and the summary.", short="-q"),
+            "unknown, met (comma-separated).", REPORTING, choices=SARIF_EXTRAS, metavar="unknown,met"),
+    Setting("quiet", "bool", False, "Text report: only the failing services and the summary.", REPORTING,
+            short="-q"),
     Setting("color", "choice", "auto", "Colour in the text report: auto (on a terminal, unless NO_COLOR "
-            "is set), always, never.", choices=COLORS),
+            "is set), always, never.", REPORTING, choices=COLORS),
     Setting("jobs", "int", None, "Worker processes for evaluation (default: the number of cores).",
             frozenset({CHECK, BASELINE}), short="-j", minimum=1),
     Setting("suggestions", "bool", True, "Work out (and verify) what would make each failing service pass "
@@ -166,7 +180,8 @@ SETTINGS = (
             short="-f", own=PRINTING),
     Setting("format", "choice", "yaml", "Print the facts as YAML (a catalog valuate check reads as it is) or "
             "JSON.", frozenset(), FACT_FORMATS, short="-f", own=frozenset({FACTS})),
-    Setting("output", "path", None, _OUT, frozenset(), short="-o", metavar="FILE", own=frozenset({FACTS}), file=True),
+    Setting("output", "path", None, _OUT, frozenset(), short="-o", metavar="FILE", own=frozenset({FACTS, HISTORY_EXPORT}),
+            file=True),
     Setting("output", "path", "valuate-baseline.json", "The baseline file to write (atomically).", frozenset(),
             short="-o", metavar="FILE", own=frozenset({BASELINE}), file=True),
     Setting("json", "bool", False, "Print the settings as JSON.", frozenset(), own=frozenset({CONFIG_SHOW})),
@@ -207,6 +222,9 @@ SETTINGS = (
             "408.", frozenset(), minimum=0.1, own=frozenset({SERVE})),
     Setting("max-connections", "int", 256, "Open connections at most; one more is answered 503 and closed.",
             frozenset(), minimum=1, own=frozenset({SERVE})),
+    Setting("last", "int", None, "Only the last N runs.", frozenset(), minimum=1, metavar="N",
+            own=frozenset({HISTORY_LIST})),
+    Setting("last", "int", 12, "The last N runs.", frozenset(), minimum=1, metavar="N", own=frozenset({HISTORY_TREND})),
     # ---- command line only: cli_only says why ------------------------------------------------------
     Setting("config", "path", None, "Read settings from FILE instead of the nearest valuate.toml or "
             "pyproject.toml [tool.valuate].", ALL, metavar="FILE", file=True,
@@ -231,6 +249,15 @@ SETTINGS = (
     Setting("case", "text", None, "Sweep only this case of a fact-dependent parameter: its 'when' as YAML "
             "('{fact: tier, eq: 1}') or 'default'.", frozenset({TUNE}), metavar="WHEN",
             cli_only="the case swept is part of the question"),
+    Setting("service", "text", None, "One service's timeline: verdict, criteria, failing findings and since when.",
+            frozenset({HISTORY_TREND}), metavar="ID", cli_only="the service asked about is the question"),
+    Setting("criterion", "text", None, "Counts of one criterion or warranty dimension (utility, warranty, value, "
+            "availability, ...) instead of verdicts.", frozenset({HISTORY_TREND}), metavar="C",
+            cli_only="the criterion asked about is the question"),
+    Setting("keep", "int", None, "Keep the last N runs.", frozenset({HISTORY_PRUNE}), minimum=0, metavar="N",
+            cli_only="removing runs is decided at the keyboard each time, never by a file"),
+    Setting("before", "date", None, "Remove the runs evaluated before this date.", frozenset({HISTORY_PRUNE}),
+            cli_only="removing runs is decided at the keyboard each time, never by a file"),
 )
 BY_NAME = {s.dest: s for s in SETTINGS if s.commands and s.configurable}  # the shared settings (top-level keys)
 

@@ -35,7 +35,7 @@ from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
 from .engine.governance.tune import run_tune, tune_text
-from .engine.history import SCHEMA, open_history
+from .engine.history import SCHEMA, open_history, parse_store
 from .engine.history import text as history_text
 from .engine.history.show import ShowOptions
 from .engine.history.show import show as show_run
@@ -46,7 +46,6 @@ from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import RunOptions, RunRequest
 from .engine.report.terminal import safe
 from .engine.serve import ServeConfig, read_token
-from .engine.serve.history import check as check_store
 from .engine.serve.run import serve_forever
 from .engine.version import VERSION
 from .engine.watch import watch_and_run
@@ -469,7 +468,8 @@ def serve(ctx, **opts) -> None:
     def go() -> int:
         s = _resolved(ctx, SERVE, opts)
         store = s["store"]
-        check_store(store)
+        if store:
+            parse_store(store)  # at start-up a store URL must at least read as one (exit 2 otherwise)
         token = read_token(s["token_file"]) if s["token_file"] else None
         inputs = tuple(str(p) for p in (s["token_file"], s.file) if p)
         serve_forever(ServeConfig(s.policy(), s["host"], s["port"], s["workers"] or default_jobs(),

@@ -137,11 +137,7 @@ def build(node: Any, statuses: dict, index: list, facts: Facts) -> ConditionResu
 def _leaf(leaf: Leaf, status: str, facts: Facts) -> ConditionResult:
     values = tuple((p, _shown(facts.value(p))) for p in leaf.fact_paths())
     expected = _expected(leaf, facts)
-    missing: tuple = ()
-    if status == UNKNOWN:
-        missing = tuple(facts.gaps(leaf))
-        if not missing and leaf.inner is not None:
-            missing = _item_gaps(leaf, facts)
+    missing = gaps_of(leaf, facts) if status == UNKNOWN else ()
     found = "" if status == MET else (own_message(leaf, status, facts, missing)
                                       or leaf_failure(leaf, status, facts, missing))
     if status == UNKNOWN:
@@ -169,20 +165,35 @@ def _expected_one(op, facts: Facts) -> Any:
     return _shown(list(op.value) if isinstance(op.value, tuple) else op.value)
 
 
-def _item_gaps(leaf: Leaf, facts: Facts) -> tuple:
-    """Item fields the inner condition reads that some items lack, in lists of lists too."""
-    return tuple(dict.fromkeys(_gaps_in(leaf.path, leaf.inner, facts.value(leaf.path) or [])))
+def gaps_of(leaf: Leaf, facts: Facts) -> tuple:
+    """What an unknown leaf waits for: its absent facts, or, for a quantifier over a
+    recorded list, the item fields some items lack (in lists inside items too).
+    Every path named is absent in the service: an explanation never says a
+    recorded fact is missing."""
+    gaps = facts.gaps(leaf)
+    if not gaps and leaf.inner is not None:
+        gaps = _gaps_in(leaf.path, leaf.inner, facts.value(leaf.path) or [])
+    return tuple(dict.fromkeys(gaps))
 
 
 def _gaps_in(prefix: str, inner, items: list):
     for i, item in enumerate(items):
         for node in _walk(inner):
             for p in (p for p in node.fact_paths() if p != "."):
-                value = item.get(p) if isinstance(item, dict) else None
+                value = _item_value(item, p)
                 if value is None:
                     yield f"{prefix}[{i}].{p}"
                 elif node.inner is not None and p == node.path and isinstance(value, list):
                     yield from _gaps_in(f"{prefix}[{i}].{p}", node.inner, value)
+
+
+def _item_value(item: Any, path: str) -> Any:
+    """A field of one list item, by a dotted path relative to the item."""
+    for part in path.split("."):
+        item = item.get(part) if isinstance(item, dict) else None
+        if item is None:
+            return None
+    return item
 
 
 def _walk(node):

@@ -54,10 +54,18 @@ def unchosen(leaf: Leaf, facts, missing: tuple, found: str) -> str:
     return f"{found}; {depends}"
 
 
+def not_recorded(missing) -> str:
+    """What an unknown condition lacks, in words: the facts it waits for. Never a fact
+    that is recorded, and never an empty list ("(none) not recorded"): with nothing
+    named, it says only that the recorded facts do not decide it."""
+    missing = list(missing)
+    return f"{format_value(missing)} not recorded" if missing else "the facts recorded do not decide it"
+
+
 def leaf_failure(leaf: Leaf, status: str, facts, missing: tuple) -> str:
     """What a not-met or unknown leaf found, made from its operator's words and the values."""
     if status == UNKNOWN:
-        return f"{format_value(list(missing) or [leaf.path])} not recorded"
+        return not_recorded(missing)
     op, value = OPERATORS[leaf.op], _show(facts.value(leaf.path))
     if op.operand == TEST:
         return TESTS[leaf.test].words.format(path=leaf.path, value=value)
@@ -70,8 +78,7 @@ def leaf_failure(leaf: Leaf, status: str, facts, missing: tuple) -> str:
 def group_failure(node: Group, status: str, children: tuple) -> str:
     """What a not-met or unknown all / any / not found, from its children's findings."""
     if status == UNKNOWN:
-        missing = list(dict.fromkeys(m for c in children if c.status == UNKNOWN for m in c.missing))
-        return f"{format_value(missing)} not recorded"
+        return not_recorded(dict.fromkeys(m for c in children if c.status == UNKNOWN for m in c.missing))
     if node.kind == "not":
         return f"{children[0].description} (must not hold)"
     failed = [c.found or f"not met: {c.description}" for c in children if c.status == NOT_MET]
@@ -107,4 +114,4 @@ def _count(value: Any) -> str:
     return f"{n} entr{'y' if n == 1 else 'ies'}"
 
 
-__all__ = ["own_message", "leaf_failure", "group_failure", "unchosen", "MET"]
+__all__ = ["own_message", "leaf_failure", "group_failure", "unchosen", "not_recorded", "MET"]

@@ -11,7 +11,7 @@ from ..explain.enrich import Enricher
 from ..explain.tree import Facts
 from ..model import MET, NOT_MET
 from ..rules.param_cases import ParamCases
-from .compose import compose, exempt_keys, sort_key
+from .compose import compose, exempt_keys, sort_key, undecided_keys
 from .coverage import CoverageProbe
 from .derived import compute
 from .findings import RuleLayout, make_finding
@@ -53,6 +53,7 @@ class Evaluator:
         self._params.update({name: None for name in self._param_inputs})
         self.selected: dict = {}  # param name -> value chosen for the last service
         self._exempt = exempt_keys(program.packs)
+        self.undecided = undecided_keys(program.packs, self._exempt)  # unknown whatever the facts
         self._balance = _balance_paths(program)
         layouts = [RuleLayout(c, self._derived_inputs, self._param_inputs) for c in program.rules]
         # Findings come out in report order (criterion, then pack order).

@@ -15,7 +15,7 @@ from ..logic import kleene
 from ..model import MET, UNKNOWN, ConditionResult, format_value
 from ..rules.language import Group, Leaf
 from ..rules.operators import LOWER, OPERATORS, TEST, UPPER
-from .words import leaf_failure, own_message, unchosen
+from .words import leaf_failure, own_message, requirement, unchosen
 
 _PARTS: dict = {}  # path -> how to read it: ("derived",), ("param", name) or its parts
 
@@ -116,12 +116,16 @@ def _parts(path: str) -> tuple:
     return tuple(path.split("."))
 
 
-def build(node: Any, statuses: dict, index: list, facts: Facts) -> ConditionResult:
-    """The ConditionResult tree for one rule; ``index`` numbers nodes in pre-order."""
+def build(node: Any, statuses: dict, index: list, facts: Facts, negated: bool = False) -> ConditionResult:
+    """The ConditionResult tree for one rule; ``index`` numbers nodes in pre-order.
+    ``negated``: the node is under an odd number of ``not``s, so the rule requires
+    its negation (``required``), and only an unknown status is a failure of its own."""
     me = index[0]
     index[0] += 1
+    required = requirement(node, negated)
     if isinstance(node, Group):
-        children = tuple(build(c, statuses, index, facts) for c in node.children)
+        inner = not negated if node.kind == "not" else negated
+        children = tuple(build(c, statuses, index, facts, inner) for c in node.children)
         status = statuses.get(me) or kleene(node.kind, [c.status for c in children])
         if node.kind == "any" and status == MET:  # the alternatives that did not hold did not matter
             children = tuple(c if c.status == MET else replace(c, applies=False) for c in children)
@@ -129,21 +133,28 @@ def build(node: Any, statuses: dict, index: list, facts: Facts) -> ConditionResu
         missing = missing if status == UNKNOWN else ()
         # a group says what it found only in its own words (pack messages); the
         # children's findings are shown under it
-        found = "" if status == MET else own_message(node, status, facts, missing) or ""
-        return ConditionResult(node.describe(), status, node.kind, missing=missing, children=children, found=found)
-    return _leaf(node, statuses.get(me, UNKNOWN), facts)
+        found = "" if _fine(status, negated) else own_message(node, status, facts, missing) or ""
+        return ConditionResult(node.describe(), status, node.kind, missing=missing, children=children, found=found,
+                               required=required)
+    return _leaf(node, statuses.get(me, UNKNOWN), facts, negated, required)
 
 
-def _leaf(leaf: Leaf, status: str, facts: Facts) -> ConditionResult:
+def _fine(status: str, negated: bool) -> bool:
+    """Whether a node's status needs no words of what was found: met, or, under a ``not``,
+    met or not met (what the rule needs of it is the negation: the line shows it)."""
+    return status == MET or negated and status != UNKNOWN
+
+
+def _leaf(leaf: Leaf, status: str, facts: Facts, negated: bool = False, required: str = "") -> ConditionResult:
     values = tuple((p, _shown(facts.value(p))) for p in leaf.fact_paths())
     expected = _expected(leaf, facts)
     missing = gaps_of(leaf, facts) if status == UNKNOWN else ()
-    found = "" if status == MET else (own_message(leaf, status, facts, missing)
-                                      or leaf_failure(leaf, status, facts, missing))
+    found = "" if _fine(status, negated) else (own_message(leaf, status, facts, missing)
+                                               or leaf_failure(leaf, status, facts, missing))
     if status == UNKNOWN:
         found = unchosen(leaf, facts, missing, found)
     kind = leaf.test if OPERATORS[leaf.op].operand == TEST else leaf.op
-    return ConditionResult(leaf.describe(), status, kind, values, expected, missing, found=found)
+    return ConditionResult(leaf.describe(), status, kind, values, expected, missing, found=found, required=required)
 
 
 def _expected(leaf: Leaf, facts: Facts) -> Optional[Any]:

@@ -9,6 +9,7 @@ operator, the value seen and the threshold.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Optional
 
 from ..model import MET, NOT_MET, UNKNOWN, format_value
@@ -60,6 +61,31 @@ def not_recorded(missing) -> str:
     named, it says only that the recorded facts do not decide it."""
     missing = list(missing)
     return f"{format_value(missing)} not recorded" if missing else "the facts recorded do not decide it"
+
+
+def requirement(node, negated: bool) -> str:
+    """What the rule requires of a node under an odd number of ``not``s: its negation, in
+    the operator's own words where the table has one (``tier != 1``, ``owner is absent``);
+    "" for a node not negated (its description is the requirement)."""
+    if not negated:
+        return ""
+    if isinstance(node, Group):
+        if node.label:
+            return f"not ({node.label})"
+        if node.kind == "not":
+            return node.children[0].describe()
+        # De Morgan: not (a and b) is (not a) or (not b); not (a or b) is (not a) and (not b)
+        joiner = " or " if node.kind == "all" else " and "
+        return joiner.join(f"({requirement(c, True)})" if isinstance(c, Group) and c.kind != "not"
+                           else requirement(c, True) for c in node.children)
+    op = OPERATORS[node.op]
+    if node.label:
+        return f"not ({node.label})"
+    if op.operand == TEST:
+        return replace(node, test=TESTS[node.test].negation).describe()
+    if op.negation is not None:
+        return replace(node, op=op.negation).describe()
+    return f"not ({node.describe()})"
 
 
 def leaf_failure(leaf: Leaf, status: str, facts, missing: tuple) -> str:
@@ -114,4 +140,4 @@ def _count(value: Any) -> str:
     return f"{n} entr{'y' if n == 1 else 'ies'}"
 
 
-__all__ = ["own_message", "leaf_failure", "group_failure", "unchosen", "not_recorded", "MET"]
+__all__ = ["own_message", "requirement", "leaf_failure", "group_failure", "unchosen", "not_recorded", "MET"]

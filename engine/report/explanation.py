@@ -139,10 +139,13 @@ def condition_line(c: ConditionResult) -> tuple[str, str, str]:
     """
     if not c.applies:
         return "not_applicable", c.description, "does not apply: another alternative holds"
+    if c.found:
+        return c.status, c.found, f"required: {c.required or c.description}"
+    if c.required:  # under a not: what it saw, and what the rule requires of it (the negation)
+        seen = ", ".join(f"{p} = {_show(v)}" for p, v in c.values if not c.children)
+        return c.status, c.description, "; ".join(x for x in (seen, f"required: {c.required}") if x)
     if c.status == MET:
         return c.status, c.description, _detail(c)
-    if c.found:
-        return c.status, c.found, f"required: {c.description}"
     if c.children:
         return c.status, c.description, "not met" if c.status == NOT_MET else "unknown"
     return c.status, c.description, "not met" if c.status == NOT_MET else "unknown"
@@ -172,6 +175,8 @@ def _detail(c: ConditionResult) -> str:
 
 def _show(value: Any) -> str:
     if isinstance(value, list):
+        if not value:
+            return format_value(value)
         if len(value) > 3 or any(isinstance(v, (dict, list)) for v in value):
             return f"[{len(value)} item{'s' if len(value) != 1 else ''}]"
         return "[" + format_value(value) + "]"

@@ -211,7 +211,7 @@ def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, miss
         if status == MET:
             return rule.title
         if status == UNKNOWN:
-            return f"{rule.title}: cannot be judged, {not_recorded(missing)}"
+            return f"{rule.title}: cannot be judged, {not_recorded(missing, facts.notes)}"
         if status == NOT_APPLICABLE:  # what applies_when found instead
             return f"not applicable: {_reason_text(layout, statuses, NOT_MET, facts, decided, root)}"
         return f"{rule.title}: not met: {_reason_text(layout, statuses, NOT_MET, facts, decided)}"

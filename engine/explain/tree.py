@@ -15,7 +15,7 @@ from ..logic import kleene
 from ..model import MET, UNKNOWN, ConditionResult, format_value
 from ..rules.language import Group, Leaf
 from ..rules.operators import LOWER, OPERATORS, TEST, UPPER
-from .words import leaf_failure, own_message, requirement, unchosen
+from .words import leaf_failure, not_recorded, own_message, requirement, unchosen
 
 _PARTS: dict = {}  # path -> how to read it: ("derived",), ("param", name) or its parts
 
@@ -27,17 +27,19 @@ class Facts:
     rules' evidence, messages and explanations of one service.
     """
 
-    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen", "param_inputs", "bounds", "cases")
+    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen", "param_inputs", "bounds", "cases",
+                 "notes")
 
     def __init__(self, fact: dict, derived: dict, params: dict, derived_inputs: dict,
                  param_inputs: Optional[dict] = None, bounds: Optional[dict] = None,
-                 cases: Optional[dict] = None):
+                 cases: Optional[dict] = None, notes: Optional[dict] = None):
         self.fact, self.derived, self.params = fact, derived, params
         self.derived_inputs = derived_inputs  # derived path -> input fact paths
         self._seen: dict = {}
         self.param_inputs = param_inputs or {}  # fact-dependent param -> fact paths its cases read
         self.bounds = bounds or {}  # lower-bound derived path -> the lists that make it exact
         self.cases = cases or {}  # fact-dependent param -> its ParamCases (params: the value chosen, or None)
+        self.notes = notes or {}  # derived path unknown although its inputs are recorded -> why, in words
 
     def said(self, path: str) -> Any:
         """A value as a message names it: a fact-dependent parameter whose case is not
@@ -153,6 +155,8 @@ def _leaf(leaf: Leaf, status: str, facts: Facts, negated: bool = False, required
                                                or leaf_failure(leaf, status, facts, missing))
     if status == UNKNOWN:
         found = unchosen(leaf, facts, missing, found)
+        if any(p in facts.notes for p in missing):  # the pack's words are for a fact not recorded
+            found = not_recorded(missing, facts.notes)
     kind = leaf.test if OPERATORS[leaf.op].operand == TEST else leaf.op
     return ConditionResult(leaf.describe(), status, kind, values, expected, missing, found=found, required=required)
 

@@ -55,12 +55,17 @@ def unchosen(leaf: Leaf, facts, missing: tuple, found: str) -> str:
     return f"{found}; {depends}"
 
 
-def not_recorded(missing) -> str:
+def not_recorded(missing, notes: Optional[dict] = None) -> str:
     """What an unknown condition lacks, in words: the facts it waits for. Never a fact
     that is recorded, and never an empty list ("(none) not recorded"): with nothing
-    named, it says only that the recorded facts do not decide it."""
-    missing = list(missing)
-    return f"{format_value(missing)} not recorded" if missing else "the facts recorded do not decide it"
+    named, it says only that the recorded facts do not decide it. ``notes``: why a derived
+    fact is unknown although its inputs are recorded (said instead of "not recorded")."""
+    notes = notes or {}
+    said = list(dict.fromkeys(notes[m] for m in missing if m in notes))
+    missing = [m for m in missing if m not in notes]
+    if missing:
+        said.append(f"{format_value(missing)} not recorded")
+    return "; ".join(said) or "the facts recorded do not decide it"
 
 
 def requirement(node, negated: bool) -> str:
@@ -91,7 +96,7 @@ def requirement(node, negated: bool) -> str:
 def leaf_failure(leaf: Leaf, status: str, facts, missing: tuple) -> str:
     """What a not-met or unknown leaf found, made from its operator's words and the values."""
     if status == UNKNOWN:
-        return not_recorded(missing)
+        return not_recorded(missing, facts.notes)
     op, value = OPERATORS[leaf.op], _show(facts.value(leaf.path))
     if op.operand == TEST:
         return TESTS[leaf.test].words.format(path=leaf.path, value=value)

@@ -1,0 +1,62 @@
+"""Loose ends other helpers found, each with the case that showed it (branch ``loose``)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from conftest import AS_OF, check
+
+DAY = dt.date.fromisoformat(AS_OF)
+
+
+def _service(last_tested: str) -> dict:
+    return {"id": "s", "utility": {"performance_support": ["x"]},
+            "warranty": {"continuity": {"plan": True, "last_tested": last_tested}}}
+
+
+# --- 8. a date after the evaluation date is no evidence of a recent test ------------------
+
+@pytest.mark.parametrize("days_ahead", [1, 185, 3000])
+def test_a_continuity_test_after_the_evaluation_date_is_not_recent(tmp_path, days_ahead):
+    """Before: last_tested 185 days after --as-of passed WAR-004, 'tested -185 days ago'. The
+    time since a day not yet reached is none: the criterion is unknown, and says why."""
+    later = (DAY + dt.timedelta(days=days_ahead)).isoformat()
+    cat = tmp_path / "c.json"
+    cat.write_text(json.dumps([_service(later)]))
+    (result,) = check([str(cat)], as_of=AS_OF, conditions=True).services
+    (war,) = [f for f in result.findings if f.rule == "WAR-004"]
+    assert war.status == "unknown", war.message
+    assert "days ago" not in war.message
+    assert war.message == (f"warranty.continuity.last_tested is {later}, after the evaluation date {AS_OF}: "
+                           "a day not yet reached is no evidence")
+    assert "not recorded" not in war.message  # it is recorded: the pack's words for an absent date do not apply
+
+
+@pytest.mark.parametrize("days_ago, status", [(0, "met"), (365, "met"), (366, "not_met")])
+def test_a_continuity_test_up_to_the_evaluation_date_counts(tmp_path, days_ago, status):
+    cat = tmp_path / "c.json"
+    cat.write_text(json.dumps([_service((DAY - dt.timedelta(days=days_ago)).isoformat())]))
+    (result,) = check([str(cat)], as_of=AS_OF).services
+    assert next(f.status for f in result.findings if f.rule == "WAR-004") == status
+
+
+def test_days_since_a_later_day_is_unknown_for_every_rule(tmp_path):
+    """Not just WAR-004: any days_since (here 'reviewed at least 30 days ago', ge) of a later
+    day is unknown, never a negative number of days that one comparison or another accepts."""
+    pack = tmp_path / "p"
+    (pack / "rules").mkdir(parents=True)
+    (pack / "pack.yaml").write_text('pack: p\nversion: "1"\ntitle: t\n'
+                                    "derived:\n  age: {days_since: warranty.continuity.last_tested}\n")
+    (pack / "rules" / "r.yaml").write_text(
+        "rules:\n"
+        "  - metadata: {id: D-1, title: old, criterion: utility, severity: error, rationale: r, remediation: m}\n"
+        "    condition: {fact: derived.age, ge: -10}\n"
+        "  - metadata: {id: D-2, title: recent, criterion: utility, severity: error, rationale: r, remediation: m}\n"
+        "    condition: {fact: derived.age, le: 10}\n")
+    cat = tmp_path / "c.json"
+    cat.write_text(json.dumps([_service((DAY + dt.timedelta(days=5)).isoformat())]))
+    (result,) = check([str(cat)], as_of=AS_OF, rules=[pack]).services
+    for f in result.findings:
+        assert f.status == "unknown" and "after the evaluation date" in f.message, (f.rule, f.message)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import subprocess
+import sys
 
 import pytest
 
@@ -60,3 +63,42 @@ def test_days_since_a_later_day_is_unknown_for_every_rule(tmp_path):
     (result,) = check([str(cat)], as_of=AS_OF, rules=[pack]).services
     for f in result.findings:
         assert f.status == "unknown" and "after the evaluation date" in f.message, (f.rule, f.message)
+
+
+# --- 3, 4. mapping errors: one 'error:', one format for the file's problems and the export's -----
+
+MAPPING = """\
+fields:
+  id: Service ID
+  warranty.availability.target: {from: Availability target, parser: percent}
+  outcomes:
+    each: Benefits
+    split: ","
+    fields:
+      description: .
+      effect: {value: positive}
+"""
+SHAPE = re.compile(r"^valuate: error: \S+\.yaml:\d+:\d+, fields\.[\w.]+: (?!error:).+ \[mapping\]$")
+
+
+@pytest.mark.parametrize("old, new, where", [
+    ("parser: percent", "parser: percnt", "fields.warranty.availability.target.parser"),  # the mapping file
+    ("each: Benefits", "each: Benefitz", "fields.outcomes"),  # the export has no such field
+    ("      effect: {value: positive}", "      effect: {value: positive}\n      bogus: 1",
+     "fields.outcomes.fields.bogus"),  # an each: item field the schema does not know
+    ("      description: .", "      description: Descr", "fields.outcomes.fields.description"),  # inside each:
+    ('    split: ","', '    split: ","\n    parser: number', "fields.outcomes.parser"),
+])
+def test_mapping_errors_say_error_once_in_one_format(tmp_path, old, new, where):
+    """Before: 'valuate: error: m.yaml:11:61, fields...parser: error: unknown parser ... [mapping]'
+    from the mapping's parser, and 'valuate: error: m.yaml:19:3: field ... is not in the export'
+    (no path, no [mapping]) from the check against the export."""
+    from conftest import DATA
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(MAPPING.replace(old, new))
+    done = subprocess.run([sys.executable, "-m", "valuate", "check", str(DATA / "small-export.csv"),
+                           "--mapping", str(mapping)], capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert SHAPE.match(line.replace(str(tmp_path) + "/", "")), line
+    assert f", {where}: " in line and line.count("error:") == 1, line

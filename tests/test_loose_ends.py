@@ -102,3 +102,22 @@ def test_mapping_errors_say_error_once_in_one_format(tmp_path, old, new, where):
     (line,) = done.stderr.splitlines()
     assert SHAPE.match(line.replace(str(tmp_path) + "/", "")), line
     assert f", {where}: " in line and line.count("error:") == 1, line
+
+
+# --- 2. coverage when no service is judged -------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_coverage_when_every_record_is_an_error(cli, tmp_path, fmt):
+    """Before: 'every fact the deciding rules read is recorded by all 0 judged services'."""
+    cat = tmp_path / "c.json"
+    cat.write_text(json.dumps([{"id": "a", "tier": "x"}, {"id": "b", "tier": 99}]))
+    out = cli("check", str(cat), "--as-of", AS_OF, "-f", fmt, "--fail-on", "never").output
+    assert "all 0" not in out and "of the 0" not in out
+    assert "not measured, no service was judged (every record is an error)" in out
+
+
+def test_coverage_of_one_judged_service_is_singular(cli, tmp_path):
+    cat = tmp_path / "c.json"
+    cat.write_text(json.dumps([{"id": "a"}, {"id": "b", "tier": 99}]))
+    out = cli("check", str(cat), "--as-of", AS_OF, "--fail-on", "never").output
+    assert "the 1 judged service lacks" in out and "1 judged services" not in out

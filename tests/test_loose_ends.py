@@ -121,3 +121,23 @@ def test_coverage_of_one_judged_service_is_singular(cli, tmp_path):
     cat.write_text(json.dumps([{"id": "a"}, {"id": "b", "tier": 99}]))
     out = cli("check", str(cat), "--as-of", AS_OF, "--fail-on", "never").output
     assert "the 1 judged service lacks" in out and "1 judged services" not in out
+
+
+# --- 9. valuate facts: an error record's fact holds only what parsed ------------------------
+
+def test_facts_leaves_out_a_list_with_an_item_that_does_not_parse(cli, tmp_path):
+    """Before: fact.outcomes = [{effect: positive}, {description: fine, ...}], the first item a
+    partial outcome (its description and impact failed) that the export never gave."""
+    export = tmp_path / "e.json"
+    export.write_text(json.dumps([{"sid": "a", "ben": [{"d": {"x": 1}, "i": "lots"}, {"d": "fine", "i": "3"}],
+                                   "tags": "t"},
+                                  {"sid": "b", "ben": [{"d": "ok", "i": "2"}]}]))
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("fields:\n  id: sid\n  name: tags\n  outcomes:\n    each: ben\n    fields:\n"
+                       "      description: d\n      effect: {value: positive}\n      impact: {from: i, parser: number}\n")
+    doc = json.loads(cli("facts", str(export), "--mapping", str(mapping), "--format", "json").output)
+    bad, good = doc["services"]
+    assert bad["fact"] == {"id": "a", "name": "t"}, bad["fact"]
+    assert {e["path"] for e in bad["errors"]} == {"outcomes[0].description", "outcomes[0].impact"}
+    assert "outcomes[1].description" in bad["provenance"]  # where each value came from is still said
+    assert good["fact"]["outcomes"] == [{"description": "ok", "effect": "positive", "impact": 2}]

@@ -141,3 +141,26 @@ def test_facts_leaves_out_a_list_with_an_item_that_does_not_parse(cli, tmp_path)
     assert {e["path"] for e in bad["errors"]} == {"outcomes[0].description", "outcomes[0].impact"}
     assert "outcomes[1].description" in bad["provenance"]  # where each value came from is still said
     assert good["fact"]["outcomes"] == [{"description": "ok", "effect": "positive", "impact": 2}]
+
+
+# --- 10. between: the bounds, not "[2 items]" ----------------------------------------------
+
+@pytest.mark.parametrize("bounds, shown", [
+    ("[99, {param: ceiling}]", "(between 99 and ceiling = 99.99, inclusive)"),
+    ("[99, 99.99]", "(between 99 and 99.99, inclusive)"),
+    ("[{param: ceiling}, 100]", "(between ceiling = 99.99 and 100, inclusive)"),
+    ("[{fact: warranty.availability.measured}, 100]",
+     "(between warranty.availability.measured = 99.1 and 100, inclusive)"),
+])
+def test_between_shows_its_bounds(cli, tmp_path, bounds, shown):
+    """Before: 'warranty.availability.target = 99.5 (expected [2 items])'."""
+    from conftest import DATA
+    pack = tmp_path / "band.yaml"
+    lower = "[{param: ceiling}, 100]" == bounds
+    pack.write_text((DATA / "between-pack.yaml").read_text().replace("[99, {param: ceiling}]", bounds)
+                    .replace("default: 99.99", "default: 99.4" if lower else "default: 99.99"))
+    cat = tmp_path / "s.yaml"
+    cat.write_text("- {id: inside, warranty: {availability: {target: 99.5, measured: 99.1}}}\n")
+    out = cli("explain", str(cat), "inside", "-r", str(pack), "--as-of", AS_OF, "--rule", "BAND-001").output
+    assert "items]" not in out, out
+    assert shown.replace("99.99", "99.4" if lower else "99.99") in out, out

@@ -164,3 +164,39 @@ def test_between_shows_its_bounds(cli, tmp_path, bounds, shown):
     out = cli("explain", str(cat), "inside", "-r", str(pack), "--as-of", AS_OF, "--rule", "BAND-001").output
     assert "items]" not in out, out
     assert shown.replace("99.99", "99.4" if lower else "99.99") in out, out
+
+
+# --- 7. NaN, infinities and too-long numbers are no text ------------------------------------
+
+def test_a_number_that_is_no_text_is_a_per_record_error(cli, tmp_path):
+    """Before: a mapped NaN became the text 'nan' (as the id, too), Infinity 'inf', and a
+    5,000-digit id the fake id '<a 5,000-digit number>'."""
+    export = tmp_path / "e.json"
+    export.write_text('[{"sid": NaN, "n": "a"}, {"sid": "b", "n": Infinity}, {"sid": "c", "n": -Infinity},'
+                      ' {"sid": ' + "9" * 5000 + ', "n": "x"}, {"sid": 12, "n": 1.5}]')
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("fields:\n  id: sid\n  name: n\n")
+    doc = json.loads(cli("check", str(export), "--mapping", str(mapping), "--as-of", AS_OF, "-f", "json",
+                         "--fail-on", "never").output)
+    services = doc["services"]
+    assert len(services) == 5  # every record once
+    errors = [{e["path"]: e["message"] for e in s.get("errors", [])} for s in services]
+    assert errors[0]["id"].startswith("expected text, got NaN (not a number)")
+    assert errors[1]["name"].startswith("expected text, got infinity (not a finite number)")
+    assert errors[2]["name"].startswith("expected text, got minus infinity")
+    assert errors[3]["id"].startswith("expected text, got a 5,000-digit number, too long to read as text")
+    assert [s["id"] for s in services][1:3] == ["b", "c"] and services[4]["id"] == "12"
+    assert not any(s["id"] in ("nan", "inf", "-inf") or "digit number" in str(s["id"]) for s in services)
+    assert services[4].get("name") == "1.5" and not services[4].get("errors")
+
+
+def test_without_a_mapping_nan_and_huge_ids_are_no_labels(cli, tmp_path):
+    """Before: an error record labelled 'nan' or '<a 5,000-digit number>', and a NaN name
+    'expected a finite number' although a name is text."""
+    cat = tmp_path / "c.json"
+    cat.write_text('[{"id": "a", "name": NaN}, {"id": NaN}, {"id": ' + "9" * 5000 + "}]")
+    services = json.loads(cli("check", str(cat), "--as-of", AS_OF, "-f", "json", "--fail-on", "never")
+                          .output)["services"]
+    assert [s["id"] for s in services] == ["a", None, None]
+    assert services[0]["errors"] == [{"path": "name", "message": "expected a string, got NaN (not a number)"}]
+    assert services[1]["errors"][0]["message"] == "expected a string, got NaN (not a number)"

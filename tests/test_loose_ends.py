@@ -200,3 +200,26 @@ def test_without_a_mapping_nan_and_huge_ids_are_no_labels(cli, tmp_path):
     assert [s["id"] for s in services] == ["a", None, None]
     assert services[0]["errors"] == [{"path": "name", "message": "expected a string, got NaN (not a number)"}]
     assert services[1]["errors"][0]["message"] == "expected a string, got NaN (not a number)"
+
+
+# --- 5. a preset is named the same on every machine ----------------------------------------
+
+def test_preset_paths_do_not_depend_on_the_machine(tmp_path):
+    """Before: provenance and coverage sources named /CHECKOUT/facts/mappings/gitlab.yaml
+    when run outside the checkout (and the checkout-relative path inside it)."""
+    from conftest import ROOT, VENDORED
+    export = tmp_path / "catalog.yml"
+    export.write_bytes((VENDORED / "gitlab-com-service-catalog" / "service-catalog.yml").read_bytes())
+
+    def run(*args):
+        done = subprocess.run([sys.executable, "-m", "valuate", *args], cwd=tmp_path, capture_output=True,
+                              text=True)
+        assert done.returncode in (0, 1), done.stderr
+        return done.stdout
+
+    facts_doc = run("facts", "catalog.yml", "--mapping", "gitlab", "--format", "json")
+    check_doc = run("check", "catalog.yml", "--mapping", "gitlab", "--as-of", AS_OF, "-f", "json")
+    for out in (facts_doc, check_doc):
+        assert str(ROOT) not in out and "facts/mappings/gitlab.yaml" in out
+    assert '"file": "facts/mappings/gitlab.yaml"' in facts_doc
+    assert "(facts/mappings/gitlab.yaml:" in check_doc  # the coverage sources

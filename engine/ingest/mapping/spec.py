@@ -54,14 +54,20 @@ def load(name_or_path: str, base: Optional[Path] = None, _seen: tuple = ()) -> M
     if path.resolve() in _seen:
         raise UserError("a mapping joins itself (directly or through another join)", Location(file=str(path)))
     shown = _display(path)
-    doc = load_single(read_text(shown), shown)
+    doc = load_single(read_text(str(path)), shown)
     return from_document(doc, shown, path.stem, _seen + (path.resolve(),))
 
 
 def _display(path: Path) -> str:
-    """The path as a user would write it: relative to the working directory when inside it."""
+    """The path as a user would write it: relative to the working directory when inside it.
+    A preset is named relative to the package (facts/mappings/gitlab.yaml), wherever it is
+    installed and whatever the working directory: provenance and coverage sources must not
+    depend on the machine."""
+    resolved = path.resolve()
+    if resolved.parent == PRESETS_DIR.resolve():
+        return str(Path(FACTS_DIR.name) / PRESETS_DIR.name / resolved.name)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(resolved.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

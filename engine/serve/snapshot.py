@@ -156,7 +156,7 @@ def _inputs(config: ServeConfig, policy: LoadedPolicy, mapping, join_files: list
     out += list(policy.profile.files) if policy.profile is not None else []
     out += [spec.waivers] if spec.waivers else []
     if mapping is not None:
-        out += [mapping.file] + [j.mapping.file for j in mapping.joins] + join_files
+        out += [_read_from(mapping)] + [_read_from(j.mapping) for j in mapping.joins] + join_files
     out += [str(RULES_DIR), str(FACTS_DIR)]  # valuate's own data: packs, schemas, every preset
     return [str(p) for p in out + list(config.inputs) if p]
 
@@ -169,9 +169,14 @@ def _digest(config: ServeConfig, policy: LoadedPolicy, mapping, join_files: list
                         ("max_services", str(config.max_services)), ("version", VERSION)):
         h.update(f"{name}={value}\n".encode())
     if mapping is not None:
-        for file in [mapping.file] + [j.mapping.file for j in mapping.joins] + join_files:
+        for file in [_read_from(mapping)] + [_read_from(j.mapping) for j in mapping.joins] + join_files:
             h.update(b"mapping=" + _file_hash(file) + b"\n")
     return "sha256:" + h.hexdigest()
+
+
+def _read_from(mapping) -> str:
+    """The file a mapping was read from (its ``file`` names a preset the same on every machine)."""
+    return mapping.source or mapping.file
 
 
 def _file_hash(path: str) -> bytes:

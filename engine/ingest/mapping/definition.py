@@ -67,7 +67,7 @@ class JoinSpec:
 
 @dataclass(frozen=True)
 class Mapping:
-    file: str
+    file: str  # as messages and provenance name it (a preset: facts/mappings/NAME.yaml)
     name: str
     description: str = ""
     input: InputOptions = InputOptions()
@@ -78,6 +78,7 @@ class Mapping:
     unknown: frozenset = frozenset()
     nothing: frozenset = frozenset()  # the words list fields read as an empty list, unless a field says
     joins: tuple = ()  # JoinSpec
+    source: str = ""  # the file as read ("" for an inline join mapping): what a server hashes and watches
 
 
 class MappingError(ProblemsError):

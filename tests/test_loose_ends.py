@@ -223,3 +223,26 @@ def test_preset_paths_do_not_depend_on_the_machine(tmp_path):
         assert str(ROOT) not in out and "facts/mappings/gitlab.yaml" in out
     assert '"file": "facts/mappings/gitlab.yaml"' in facts_doc
     assert "(facts/mappings/gitlab.yaml:" in check_doc  # the coverage sources
+
+
+# --- 11. serve: the policy does not pass the day it was loaded off as the request's ---------
+
+def test_serve_policy_without_as_of_says_each_request_has_its_own_day(tmp_path):
+    """Before: /v1/policy said "as_of": <the day the snapshot was loaded> although each
+    request is judged on its own day. Waivers given as a relative path are named as the
+    CLI names them (examples/waivers.yaml:4), in the policy and in a waived finding."""
+    pytest.importorskip("httpx")
+    from serving import Server
+    srv = Server(tmp_path, "--workers", "1", "--waivers", "examples/waivers.yaml", as_of="")
+    try:
+        import httpx
+        doc = httpx.get(f"{srv.url}/v1/policy", timeout=30).json()
+        assert doc["as_of"] is None and "the day of each request" in doc["as_of_default"]
+        assert doc["waivers"]["file"] == "examples/waivers.yaml"
+        assert doc["waivers"]["counted_on"] == dt.date.today().isoformat()
+        body = json.dumps({"id": "crm", "warranty": {"availability": {"target": 99.9, "measured": 99.0}}})
+        got = httpx.post(f"{srv.url}/v1/evaluate", params={"as_of": AS_OF}, content=body, timeout=60).json()
+        waived = [f["waived"] for f in got["findings"] if f.get("waived")]
+        assert waived and waived[0]["source"] == "examples/waivers.yaml:4", got["findings"]
+    finally:
+        srv.stop()

@@ -124,14 +124,21 @@ def describe(config: ServeConfig, policy: LoadedPolicy, generation: int, digest:
     info = policy.run_info(())
     packs = [{"name": p.name, "version": p.version, "source": p.source, "rules": len(p.rules)}
              for p in policy.packs]
+    # Without --as-of a request is judged on its own day (or its ?as_of=), not on the day this
+    # snapshot was loaded: the policy says so, and on which day its waiver states were counted.
+    fixed = config.policy.as_of is not None
     out = {"generation": generation, "loaded_at": loaded_at, "digest": digest, "packs": packs,
-           "rules": {"digest": policy.digest}, "as_of": info.as_of, "inputs": dict(info.digests)}
+           "rules": {"digest": policy.digest}, "as_of": info.as_of if fixed else None,
+           "inputs": dict(info.digests)}
+    if not fixed:
+        out["as_of_default"] = "the day of each request (a request may give ?as_of=YYYY-MM-DD)"
     if policy.profile is not None:
         out["profile"] = {"name": policy.profile.name, "files": list(policy.profile.files)}
     if policy.waivers is not None:
         out["waivers"] = {"file": config.policy.waivers, "total": len(policy.waivers.waivers),
                           "expired": [w.notice() for w in policy.waivers.waivers if not w.active],
-                          "expiring": [w.notice() for w in policy.waivers.waivers if w.expiring]}
+                          "expiring": [w.notice() for w in policy.waivers.waivers if w.expiring],
+                          "counted_on": info.as_of}
     if config.mapping is not None:
         out["mapping"] = mapping_name(config)
     return out

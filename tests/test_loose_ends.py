@@ -246,3 +246,15 @@ def test_serve_policy_without_as_of_says_each_request_has_its_own_day(tmp_path):
         assert waived and waived[0]["source"] == "examples/waivers.yaml:4", got["findings"]
     finally:
         srv.stop()
+
+
+def test_a_rule_message_naming_missing_facts_does_not_call_a_later_day_unrecorded(tmp_path):
+    """ADV-012's own words are '{missing} not recorded': for a review recorded on a later day
+    that would read 'derived.relationship_review_age_days not recorded', which is false."""
+    cat = tmp_path / "c.json"
+    later = (DAY + dt.timedelta(days=2)).isoformat()
+    cat.write_text(json.dumps([{"id": "s", "relationship": {"manager": "P", "last_review": later}}]))
+    (result,) = check([str(cat)], as_of=AS_OF).services
+    (adv,) = [f for f in result.findings if f.rule == "ADV-012"]
+    assert adv.status == "unknown" and "not recorded" not in adv.message, adv.message
+    assert f"relationship.last_review is {later}, after the evaluation date {AS_OF}" in adv.message

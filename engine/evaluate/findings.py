@@ -207,6 +207,8 @@ def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, miss
         texts = (_subtree(layout, i, decided, facts).found or "" if status != MET
                  else own_message(layout.compiled.nodes[i], status, facts, ()) for i in own)
         return "; ".join(dict.fromkeys(texts))
+    if status == UNKNOWN and any(m in facts.notes for m in missing):  # the pack's words are for facts absent
+        template = None
     if template is None:
         if status == MET:
             return rule.title

@@ -21,6 +21,7 @@ import yaml
 from ..errors import UserError
 from ..ingest import expand_catalogs
 from ..limits import DEFAULT as DEFAULT_LIMITS
+from ..stdio import DASH
 from ..request import Inputs, Policy, RunOptions, RunRequest
 from . import sources
 from .settings import BY_NAME, SETTINGS, Setting, for_command, parse
@@ -54,8 +55,10 @@ class Resolved:
         if not catalogs:
             raise UserError(f"{self.command} needs a CATALOG (a file, a directory, or - for standard input), "
                             "or 'catalogs' in the config file")
-        return Inputs(catalogs=expand_catalogs(catalogs), input_format=self.values.get("input_format"),
-                      mapping=self.values.get("mapping"), joins=tuple(self.values.get("join", ())))
+        named = self.values.get("stdin_filename") if DASH in map(str, catalogs) else None
+        return Inputs(catalogs=expand_catalogs(catalogs, named), input_format=self.values.get("input_format"),
+                      mapping=self.values.get("mapping"), joins=tuple(self.values.get("join", ())),
+                      stdin_name=named)
 
     def request(self, conditions: bool = False, catalogs: Optional[tuple] = None, jobs: int = 1,
                 **options) -> RunRequest:
@@ -72,6 +75,8 @@ class Resolved:
         named += [self.values[k] for k in ("profile", "waivers", "mapping", "baseline", "compare")
                   if self.values.get(k)]
         named += [j.partition("=")[2] for j in self.values.get("join", ())]
+        if self.values.get("stdin_filename") and DASH in map(str, self.values.get("catalogs", ())):
+            named.append(self.values["stdin_filename"])  # standard input stands for it: no report replaces it
         return named
 
     def rows(self) -> list:

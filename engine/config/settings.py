@@ -72,6 +72,8 @@ SETTINGS = (
             frozenset({CHECK, BASELINE, SERVE}), metavar="NAME=VALUE"),
     Setting("input-format", "choice", None, "Catalog format, when the extension does not say (needed for -).",
             READING, choices=tuple(sorted(READERS))),
+    Setting("stdin-filename", "path", None, "The file a catalog on standard input (-) really is: every "
+            "report names it and its lines, and its extension tells the format.", READING, metavar="PATH"),
     Setting("mapping", "text", None, "Read a raw export through a mapping: a preset name "
             "(facts/mappings/NAME.yaml) or a mapping file.", READING | SERVING, short="-m", metavar="PRESET|FILE"),
     Setting("join", "texts", (), "Merge another export (read with MAPPING) into the services by id (repeatable).",

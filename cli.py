@@ -21,7 +21,7 @@ from click.core import ParameterSource
 from .engine.atomic import WRITE_ERRORS, atomic_output
 from .engine.checkjob import CheckJob
 from .engine.compare import dump_baseline
-from .engine.config import BY_NAME, for_command, resolve, scalar
+from .engine.config import BY_NAME, baseline_file, for_command, resolve, scalar
 from .engine.config.settings import BASELINE, CHECK, DIFF, EXPLAIN, FACTS, RULES_SHOW, SERVE, TUNE
 from .engine.config.show import show_json, show_text
 from .engine.errors import Location, UserError, did_you_mean
@@ -298,20 +298,23 @@ def baseline_group() -> None:
 @baseline_group.command("create")
 @click.argument("catalogs", nargs=-1, type=click.Path())
 @settings(BASELINE)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default="valuate-baseline.json",
-              show_default=True, help="The baseline file to write (atomically).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="The baseline file to write (atomically). Default: the file check reads, 'baseline' in "
+                   "valuate.toml or VALUATE_BASELINE, else valuate-baseline.json.")
 def baseline_create(ctx, catalogs, output, **opts) -> None:
     """Record the open findings of CATALOG (by service id and rule id, with an evidence fingerprint)."""
 
     def go() -> int:
         resolved = _resolved(ctx, BASELINE, opts, catalogs)
-        doc, summary = create_baseline(resolved.request(suggest=False), output)
-        # the earlier baseline at OUTPUT is read (for its dates) and replaced, as intended
-        with atomic_output(output, [f for f in resolved.files_read() if f != output]) as fh:
+        target, origin = baseline_file(output, opts.get("config_file"), opts.get("no_config", False))
+        doc, summary = create_baseline(resolved.request(suggest=False), target)
+        # the earlier baseline at the target is read (for its dates) and replaced, as intended
+        with atomic_output(target, [f for f in resolved.files_read() if f != target]) as fh:
             dump_baseline(doc, fh)
         left_out = (f"; {summary.waived} waived findings left out (each is new once its waiver ends)"
                     if summary.waived else "")
-        _error(f"valuate: wrote {output}: {doc['entries']} findings of {summary.services} services{left_out}")
+        named = f" (the baseline of {origin})" if origin not in ("command line", "default") else ""
+        _error(f"valuate: wrote {target}{named}: {doc['entries']} findings of {summary.services} services{left_out}")
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))

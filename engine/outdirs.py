@@ -2,9 +2,10 @@
 
 CI jobs write reports into folders that a fresh checkout does not have. The
 missing directories are made one level at a time, only inside the working
-directory, and never through a symlink that leads out of it: the deepest
+tree (the git checkout the job runs in, or without one the working
+directory), and never through a symlink that leads out of it: the deepest
 directory that exists is resolved (symlinks followed) and must still be
-inside the working directory, and so must each directory made. Anywhere
+inside the working tree, and so must each directory made. Anywhere
 else the missing directory is named, for the user to create (valuate does
 not grow trees in places it was not pointed at through a link).
 """
@@ -29,7 +30,7 @@ def make_parents(path: str, cwd: Optional[str] = None) -> None:
             raise UserError(f"cannot write output: cannot create directory {_shown(directory)}: "
                             f"{err.strerror or err}", Location(file=str(path))) from None
         if not _inside(os.path.realpath(directory), _root(cwd)):
-            raise UserError(f"cannot write output: {_shown(directory)} leads out of the working directory",
+            raise UserError(f"cannot write output: {_shown(directory)} leads out of the working tree",
                             Location(file=str(path)))
 
 
@@ -52,13 +53,20 @@ def missing_parents(path: str, cwd: Optional[str] = None) -> list:
     if not _inside(os.path.realpath(existing), root):
         how = "leads out of" if _inside(os.path.abspath(existing), root) else "is outside"
         raise UserError(f"cannot write output: directory {first} does not exist, and valuate creates missing "
-                        f"directories only inside the working directory ({_shown(existing)} {how} it); "
+                        f"directories only inside the working tree ({_shown(existing)} {how} it); "
                         "create it first", where)
     return list(reversed(missing))
 
 
 def _root(cwd: Optional[str]) -> str:
-    return os.path.realpath(cwd or os.getcwd())
+    """The working tree: the nearest directory at or above the working directory that holds
+    ``.git`` (a job run in a subdirectory writes where valuate.toml says), else the working
+    directory itself."""
+    here = os.path.realpath(cwd or os.getcwd())
+    for folder in (here, *map(str, Path(here).parents)):
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+    return here
 
 
 def _inside(path: str, root: str) -> bool:

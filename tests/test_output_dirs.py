@@ -1,4 +1,4 @@
-"""Missing directories of an output are made inside the working directory, never through a
+"""Missing directories of an output are made inside the working tree, never through a
 symlink that leads out of it; anywhere else the missing one is named (issue 25 item 6)."""
 from __future__ import annotations
 
@@ -71,6 +71,15 @@ def test_no_directory_is_made_when_another_output_is_refused(cli, here, tmp_path
     (here / "link").symlink_to(tmp_path)
     done = check(cli, "sarif:fine/valuate.sarif", "junit:link/x/j.xml")
     assert done.exit_code == 2 and not (here / "fine").exists()
+
+
+def test_the_working_tree_is_the_checkout(cli, here):
+    (here / ".git").mkdir()
+    (here / "sub").mkdir()
+    os.chdir(here / "sub")
+    assert check(cli, "sarif:../reports/valuate.sarif").exit_code == 0
+    assert (here / "reports/valuate.sarif").is_file()
+    os.chdir(here)
 
 
 def test_the_functions(here):

@@ -27,6 +27,7 @@ from . import sources
 from .settings import BY_NAME, SETTINGS, Setting, for_command, parse
 
 COMMAND_LINE, DEFAULT = "command line", "default"
+CHECK_COMMAND = "check"
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,22 @@ def resolve(command: str, explicit: Mapping, config: Optional[str] = None, no_co
     return Resolved(command, values, origins, found.path if found else None, tuple(warnings))
 
 
+DEFAULT_BASELINE = "valuate-baseline.json"
+
+
+def baseline_file(given: Optional[str], config: Optional[str] = None, no_config: bool = False,
+                  env: Optional[Mapping] = None) -> tuple:
+    """(the file ``baseline create`` writes, where that came from): ``-o``, else the baseline
+    ``check`` reads (``baseline`` in the config file, ``VALUATE_BASELINE``), else the default,
+    so that the next ``check`` finds what was written."""
+    if given is not None:
+        return given, COMMAND_LINE
+    resolved = resolve(CHECK_COMMAND, {}, config, no_config, env)
+    if resolved["baseline"] is not None:
+        return resolved["baseline"], resolved.origins["baseline"]
+    return DEFAULT_BASELINE, DEFAULT
+
+
 def scalar(value: Any, what: str) -> Any:
     """A NAME=VALUE value given as text is read as one YAML scalar (0.2, 365, true, a date,
     text); what does not parse, or is a list or a mapping, is a UserError naming ``what``."""
@@ -168,4 +185,4 @@ def _format_under(base: Path, value: str) -> str:
     return f"{fmt}:{_under(base, file)}" if sep and file else value
 
 
-__all__ = ["Resolved", "resolve", "scalar", "SETTINGS", "BY_NAME", "Setting", "for_command", "COMMAND_LINE", "DEFAULT"]
+__all__ = ["Resolved", "resolve", "baseline_file", "scalar", "SETTINGS", "BY_NAME", "Setting", "for_command", "COMMAND_LINE", "DEFAULT"]

@@ -26,6 +26,7 @@ from .engine.config.settings import BASELINE, CHECK, DIFF, EXPLAIN, FACTS, RULES
 from .engine.config.show import show_json, show_text
 from .engine.errors import Location, UserError, did_you_mean
 from .engine.evaluate import default_jobs
+from .engine.model import counted
 from .engine.governance.baseline import create_baseline
 from .engine.governance.diff import diff_text, run_diff
 from .engine.governance.lint import lint
@@ -311,10 +312,10 @@ def baseline_create(ctx, catalogs, output, **opts) -> None:
         # the earlier baseline at the target is read (for its dates) and replaced, as intended
         with atomic_output(target, [f for f in resolved.files_read() if f != target]) as fh:
             dump_baseline(doc, fh)
-        left_out = (f"; {summary.waived} waived findings left out (each is new once its waiver ends)"
+        left_out = (f"; {counted(summary.waived, 'waived finding')} left out (each is new once its waiver ends)"
                     if summary.waived else "")
         named = f" (the baseline of {origin})" if origin not in ("command line", "default") else ""
-        _error(f"valuate: wrote {target}{named}: {doc['entries']} findings of {summary.services} services{left_out}")
+        _error(f"valuate: wrote {target}{named}: {counted(doc['entries'], 'finding')} of {counted(summary.services, 'service')}{left_out}")
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
@@ -381,7 +382,7 @@ def rules_list(rules, fmt, debug) -> None:
             return EXIT_OK
         for r in policy.rules:
             click.echo(safe(f"{r.id:<9} {r.criterion:<22} {r.severity:<8} {r.title}"))
-        click.echo(f"\n{len(policy.rules)} rules in {', '.join(p.name for p in policy.packs)}")
+        click.echo(f"\n{counted(len(policy.rules), 'rule')} in {', '.join(p.name for p in policy.packs)}")
         return EXIT_OK
 
     sys.exit(_run(go, debug=debug))

@@ -170,8 +170,8 @@ def _waiver(r: Reader, items, i, node, rule_ids, as_of, warning_days) -> Optiona
         if "service" in node:
             r.error(f"'service' must be a service id, got {kind_of(service)}", r.at(node, "service", join(path, "service")))
         ok = False
-    reason = r.string(node, "reason", join(path, "reason"), "the reason") if "reason" in node else None
-    approved = r.string(node, "approved_by", join(path, "approved_by"), "approved_by") \
+    reason = r.string(node, "reason", path, "the reason") if "reason" in node else None
+    approved = r.string(node, "approved_by", path, "approved_by") \
         if "approved_by" in node else None
     target = _target(r, node, path, rule_ids)
     expires = as_date(node.get("expires")) if "expires" in node else None

@@ -15,7 +15,7 @@ toolkit does (``%``, CR, LF; in properties also ``:`` and ``,``).
 """
 from __future__ import annotations
 
-from ..model import ERROR, INDETERMINATE, VALUABLE, RunInfo, ServiceResult, Summary
+from ..model import ERROR, INDETERMINATE, VALUABLE, RunInfo, ServiceResult, Summary, counted
 from . import changes, view
 from .base import PLAIN, Writer, WriterOptions
 
@@ -72,10 +72,11 @@ class GithubWriter(Writer):
 
     def close(self, summary: Summary) -> None:
         counts = view.counts_line(summary)
-        text = f"{summary.services} services: {counts}"
+        text = f"{counted(summary.services, 'service')}: {counts}"
         b = summary.baseline
         if b is not None:
-            text += f"; {b.new_at([lv for lv, _ in b.new])} new findings, {len(b.fixed)} baseline entries fixed"
+            text += (f"; {counted(b.new_at([lv for lv, _ in b.new]), 'new finding')}, "
+                     f"{counted(len(b.fixed), 'baseline entry', 'baseline entries')} fixed")
             text += f", {len(b.waived)} waived now" if b.waived else ""
         if summary.comparison is not None:
             text += "; " + changes.headline(summary.comparison)

@@ -34,6 +34,7 @@ from .engine.governance import show as rule_view
 from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
+from .engine.governance.ranges import expand as expand_ranges
 from .engine.governance.tune import run_tune, tune_text
 from .engine.ingest.mapping.facts import FACT_FORMATS
 from .engine.ingest.mapping.facts import render as render_facts
@@ -503,7 +504,9 @@ def diff(ctx, catalogs, base, head, fmt, fail_on_change, **opts) -> None:
 @main.command()
 @click.argument("catalogs", nargs=-1, type=click.Path())
 @click.option("--param", "param", required=True, metavar="NAME", help="The parameter to try (name or pack.name).")
-@click.option("--values", "values", required=True, metavar="V1,V2,...", help="Comma-separated values to try.")
+@click.option("--values", "values", required=True, metavar="V1,V2,...",
+              help="Comma-separated values to try; START..END:STEP is a range in exact decimal steps "
+                   "(99.9..99.99:0.01; 1..4 for whole numbers).")
 @click.option("--case", "case", default=None, metavar="WHEN",
               help="Sweep only this case of a fact-dependent parameter: its 'when' as YAML "
                    "('{fact: tier, eq: 1}') or 'default'.")
@@ -513,7 +516,7 @@ def tune(ctx, catalogs, param, values, case, fmt, **opts) -> None:
     """For each value of a parameter: verdict counts and the services that change versus the current value."""
 
     def go() -> int:
-        tried = [scalar(v, f"--values {param}") for v in values.split(",")]
+        tried = expand_ranges(values.split(","), lambda v: scalar(v, f"--values {param}"), f"--values {param}")
         resolved = _resolved(ctx, TUNE, opts, catalogs)
         report = run_tune(resolved.inputs(), param, tried, resolved.policy(), case)
         click.echo(_dumps(report.to_dict()) if fmt == "json" else _text(tune_text(report)), nl=fmt == "json")

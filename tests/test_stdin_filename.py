@@ -32,7 +32,7 @@ def test_every_format_points_at_the_real_file_and_line(cli, fmt):
     assert "<stdin>" not in out and "%3Cstdin%3E" not in out
     if fmt == "github":
         crm = next(line for line in out.splitlines() if "crm" in line)
-        assert crm.startswith(f"::error file={NAME},line={CRM_LINE},")
+        assert crm.startswith(f"::warning file={NAME},line={CRM_LINE},")
     elif fmt == "sarif":
         results = json.loads(out)["runs"][0]["results"]
         crm = next(r for r in results if r["properties"]["service"] == "crm")
@@ -72,7 +72,7 @@ def test_the_extension_tells_the_format_and_a_bad_one_is_named(cli, tmp_path):
 def test_an_invalid_record_is_named_at_the_real_line(cli):
     done = cli("check", "-", "--stdin-filename", "cat.yaml", "--as-of", AS_OF, "--fail-on", "never",
                "-f", "github", input="- id: a\n  outcomes: [{description: x, effect: positive, impact: high}]\n")
-    assert done.output.startswith("::error file=cat.yaml,line=1,")
+    assert done.output.startswith("::warning file=cat.yaml,line=1,")
 
 
 def test_from_the_config_file_and_the_environment(cli, tmp_path, monkeypatch):

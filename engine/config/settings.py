@@ -96,6 +96,9 @@ SETTINGS = (
             "and markdown (repeatable; provider and tier always), e.g. owner or lifecycle.", metavar="PATH"),
     Setting("sarif-include", "choices", (), "Also put these in SARIF (default: failed findings only): "
             "unknown, met (comma-separated).", choices=SARIF_EXTRAS, metavar="unknown,met"),
+    Setting("include-advisory", "bool", False, "CI formats (github, sarif, junit, gitlab-codequality) and "
+            "baselines also hold the findings that cannot fail a job (advisory rules, severities below error).",
+            frozenset({CHECK, BASELINE})),
     Setting("quiet", "bool", False, "Text report: only the failing services and the summary.", short="-q"),
     Setting("color", "choice", "auto", "Colour in the text report: auto (on a terminal, unless NO_COLOR "
             "is set), always, never.", choices=COLORS),

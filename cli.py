@@ -309,12 +309,16 @@ def baseline_create(ctx, catalogs, output, **opts) -> None:
     def go() -> int:
         resolved = _resolved(ctx, BASELINE, opts, catalogs)
         target, origin = baseline_file(output, opts.get("config_file"), opts.get("no_config", False))
-        doc, summary = create_baseline(resolved.request(suggest=False), target)
+        doc, summary, advisory = create_baseline(resolved.request(suggest=False), target,
+                                                 resolved["include_advisory"])
         # the earlier baseline at the target is read (for its dates) and replaced, as intended
         with atomic_output(target, [f for f in resolved.files_read() if f != target]) as fh:
             dump_baseline(doc, fh)
         left_out = (f"; {counted(summary.waived, 'waived finding')} left out (each is new once its waiver ends)"
                     if summary.waived else "")
+        if advisory:
+            left_out += (f"; {counted(advisory, 'advisory finding')} left out (they never fail a job; "
+                         "--include-advisory keeps them)")
         named = f" (the baseline of {origin})" if origin not in ("command line", "default") else ""
         _error(f"valuate: wrote {target}{named}: {counted(doc['entries'], 'finding')} of {counted(summary.services, 'service')}{left_out}")
         return EXIT_OK

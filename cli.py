@@ -30,6 +30,7 @@ from .engine.model import counted
 from .engine.governance.baseline import create_baseline
 from .engine.governance.diff import diff_text, run_diff
 from .engine.governance.lint import lint
+from .engine.governance.pack_schema import pack_schemas, target_dir
 from .engine.governance import show as rule_view
 from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
@@ -443,6 +444,31 @@ def rules_lint(paths, profile, waivers, as_of, waiver_warning_days, fmt, debug) 
         else:
             click.echo(_text(result.text()), nl=False)
         return EXIT_USAGE if result.errors else EXIT_OK
+
+    sys.exit(_run(go, debug=debug))
+
+
+@rules_group.command("schema")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--output", "-o", type=click.Path(file_okay=False), default=None,
+              help="The directory to write the schemas to. Default: schemas/ in the (last) pack's directory.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def rules_schema(paths, output, debug) -> None:
+    """Write editor schemas that know the packs' own derived facts and parameters.
+
+    PATHS are the packs (required ones first). The condition schema's fact paths are the
+    catalog's and those the packs declare, nothing else; the rule file and rule test schemas
+    are copied beside it. Point a rule file at it: '# yaml-language-server:
+    $schema=../schemas/rule-file.schema.json'."""
+
+    def go() -> int:
+        files = pack_schemas(list(paths))
+        where = target_dir(list(paths), output)
+        for name, text in files.items():
+            with atomic_output(str(where / name)) as fh:
+                fh.write(text)
+        _error(f"valuate: wrote {', '.join(files)} to {where}")
+        return EXIT_OK
 
     sys.exit(_run(go, debug=debug))
 

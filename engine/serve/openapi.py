@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from ..data import FACTS_DIR
 from ..version import VERSION
+from .history import OPENAPI_PATHS as HISTORY_PATHS
 
 REPORT_SCHEMA = FACTS_DIR / "report.schema.json"
 COMPONENTS = "#/components/schemas/"
@@ -105,5 +106,6 @@ def document() -> dict:
                                  "responses": {"200": {"description": "ok"}}}},
             "/readyz": {"get": {"summary": "Workers are started and have the policy", "security": [],
                                 "responses": {"200": {"description": "ready"}, "503": {"description": "starting"}}}},
+            **HISTORY_PATHS,
         },
     }

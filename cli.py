@@ -19,21 +19,24 @@ import click
 from .engine.atomic import WRITE_ERRORS, atomic_output
 from .engine.checkjob import CheckJob
 from .engine.compare import dump_baseline
-from .engine.config import resolve, scalar
+from .engine.config import DEFAULT, baseline_file, resolve, scalar
 from .engine.config.options import given, settings
 from .engine.config.settings import (BASELINE, CHECK, CONFIG_SHOW, DIFF, EXPLAIN, FACTS, HISTORY_EXPORT, HISTORY_LIST,
                                      HISTORY_MIGRATE, HISTORY_PRUNE, HISTORY_SHOW, HISTORY_TREND, INIT, RULES_LINT,
-                                     RULES_LIST, RULES_SHOW, RULES_TEST, SERVE, TUNE)
+                                     RULES_LIST, RULES_SCHEMA, RULES_SHOW, RULES_TEST, SERVE, TUNE)
 from .engine.config.show import gather, show_json, show_text
 from .engine.errors import Location, UserError, did_you_mean
 from .engine.evaluate import default_jobs
+from .engine.model import counted
 from .engine.governance.baseline import create_baseline
 from .engine.governance.diff import diff_text, run_diff
 from .engine.governance.lint import lint
+from .engine.governance.pack_schema import pack_schemas, target_dir
 from .engine.governance import show as rule_view
 from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
+from .engine.governance.ranges import expand as expand_ranges
 from .engine.governance.tune import run_tune, tune_text
 from .engine.history import SCHEMA, open_history, parse_store
 from .engine.history import text as history_text
@@ -264,14 +267,23 @@ def baseline_create(ctx, catalogs, **opts) -> None:
 
     def go() -> int:
         resolved = _resolved(ctx, BASELINE, opts, catalogs)
-        output = resolved["output"]
-        doc, summary = create_baseline(resolved.request(suggest=False), output)
-        # the earlier baseline at OUTPUT is read (for its dates) and replaced, as intended
-        with atomic_output(output, [f for f in resolved.files_read() if f != output]) as fh:
+        if resolved.origins["output"] != DEFAULT:  # -o, [baseline-create] output or its variable
+            target, origin = resolved["output"], resolved.origins["output"]
+        else:  # the baseline check reads, so that the next check finds what was written
+            explicit = given(ctx, opts)
+            target, origin = baseline_file(None, explicit.get("config"), bool(explicit.get("no_config")))
+        doc, summary, advisory = create_baseline(resolved.request(suggest=False), target,
+                                                 resolved["include_advisory"])
+        # the earlier baseline at the target is read (for its dates) and replaced, as intended
+        with atomic_output(target, [f for f in resolved.files_read() if f != target]) as fh:
             dump_baseline(doc, fh)
-        left_out = (f"; {summary.waived} waived findings left out (each is new once its waiver ends)"
+        left_out = (f"; {counted(summary.waived, 'waived finding')} left out (each is new once its waiver ends)"
                     if summary.waived else "")
-        _error(f"valuate: wrote {output}: {doc['entries']} findings of {summary.services} services{left_out}")
+        if advisory:
+            left_out += (f"; {counted(advisory, 'advisory finding')} left out (they never fail a job; "
+                         "--include-advisory keeps them)")
+        named = f" (the baseline of {origin})" if origin not in ("command line", "default") else ""
+        _error(f"valuate: wrote {target}{named}: {counted(doc['entries'], 'finding')} of {counted(summary.services, 'service')}{left_out}")
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
@@ -341,7 +353,7 @@ def rules_list(ctx, **opts) -> None:
             return EXIT_OK
         for r in policy.rules:
             click.echo(safe(f"{r.id:<9} {r.criterion:<22} {r.severity:<8} {r.title}"))
-        click.echo(f"\n{len(policy.rules)} rules in {', '.join(p.name for p in policy.packs)}")
+        click.echo(f"\n{counted(len(policy.rules), 'rule')} in {', '.join(p.name for p in policy.packs)}")
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
@@ -387,6 +399,30 @@ def rules_lint(ctx, paths, **opts) -> None:
         else:
             click.echo(_text(result.text()), nl=False)
         return EXIT_USAGE if result.errors else EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@rules_group.command("schema")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@settings(RULES_SCHEMA)
+def rules_schema(ctx, paths, **opts) -> None:
+    """Write editor schemas that know the packs' own derived facts and parameters.
+
+    PATHS are the packs (required ones first). The condition schema's fact paths are the
+    catalog's and those the packs declare, nothing else; the rule file and rule test schemas
+    are copied beside it. Point a rule file at it: '# yaml-language-server:
+    $schema=../schemas/rule-file.schema.json'."""
+
+    def go() -> int:
+        output = _resolved(ctx, RULES_SCHEMA, opts)["output"]
+        files = pack_schemas(list(paths))
+        where = target_dir(list(paths), output)
+        for name, text in files.items():
+            with atomic_output(str(where / name)) as fh:
+                fh.write(text)
+        _error(f"valuate: wrote {', '.join(files)} to {where}")
+        return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
 
@@ -449,7 +485,8 @@ def tune(ctx, catalogs, **opts) -> None:
     def go() -> int:
         resolved = _resolved(ctx, TUNE, opts, catalogs)
         param, fmt = resolved["param"], resolved["format"]
-        tried = [scalar(v, f"--values {param}") for v in resolved["values"].split(",")]
+        tried = expand_ranges(resolved["values"].split(","), lambda v: scalar(v, f"--values {param}"),
+                              f"--values {param}")
         report = run_tune(resolved.inputs(), param, tried, resolved.policy(), resolved["case"])
         click.echo(_dumps(report.to_dict()) if fmt == "json" else _text(tune_text(report)), nl=fmt == "json")
         return EXIT_OK
@@ -521,7 +558,7 @@ def history_show(ctx, run_name, **opts) -> None:
     def go() -> int:
         resolved, history = _history(ctx, HISTORY_SHOW, opts)
         options = ShowOptions(resolved["format"], resolved["output"], resolved["quiet"], resolved["fail_on"],
-                              resolved["color"], resolved["sarif_include"])
+                              resolved["color"], resolved["sarif_include"], resolved["include_advisory"])
         shown = show_run(history, run_name, options, sys.stdout)
         for line in shown.warnings:
             _warn(line)

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, TextIO
 
 from .errors import Location, UserError
+from .outdirs import make_parents
 from .yamlio import file_kind
 
 # Errors of writing itself (full disk, quota, read-only or failing device):
@@ -69,6 +70,7 @@ def _same_or_inside(target: Path, info: os.stat_result, item: str) -> bool:
 @contextlib.contextmanager
 def atomic_output(path: str, inputs: Iterable[str] = ()) -> Iterator[TextIO]:
     shown = Location(file=str(path))
+    make_parents(path)  # reports/valuate.sarif in a fresh checkout (engine/outdirs.py)
     target = resolve_target(path, inputs)
     directory = target.parent if str(target.parent) else Path(".")
     _sweep(directory, target.name)

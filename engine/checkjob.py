@@ -23,7 +23,7 @@ from .config import Resolved
 from .errors import UserError
 from .history import is_run_name, recording
 from .evaluate import default_jobs
-from .gate import failed, fails
+from .gate import failed, fails, levels
 from .ingest.registry import count_hint
 from .model import ServiceResult, Summary
 from .outputs import conditions_needed, opened, options_for, output_specs, worker_render
@@ -59,7 +59,10 @@ class CheckJob:
         self.specs = output_specs(settings["format"], settings["output"])
         baselined = settings["baseline"] is not None
         keep = fails(settings["fail_on"], baselined) if settings["quiet"] else None
-        base = WriterOptions(keep=keep, include=frozenset(settings["sarif_include"]))
+        base = WriterOptions(keep=keep, include=frozenset(settings["sarif_include"]),
+                             fail_levels=frozenset(levels(settings["fail_on"])),
+                             include_advisory=settings["include_advisory"],
+                             waiver_gate=tuple(settings["fail_on_waiver"]))
         self.options = [options_for(s, base, settings["color"], self.stdout) for s in self.specs]
         self.store = _recording(settings)
         # a stored run keeps its condition trees: `history show` may render it as HTML later

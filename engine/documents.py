@@ -63,6 +63,7 @@ class Reader:
 
     def string(self, node: dict, key: str, path: str, what: str,
                choices: Optional[Iterable[str]] = None) -> Optional[str]:
+        """``node[key]`` as text; ``path`` is the path of ``node`` (the key is added to it)."""
         value = node.get(key)
         loc = self.at(node, key, join(path, key))
         if not isinstance(value, str) or not value.strip():

@@ -22,6 +22,7 @@ from typing import Iterable, Iterator, Optional, TextIO
 from .atomic import atomic_output
 from .errors import UserError, did_you_mean
 from .model import RunInfo
+from .outdirs import missing_parents
 from .report import FORMATS, PLAIN, Tee, WriterOptions, writer_for
 
 STDOUT = "-"
@@ -94,6 +95,9 @@ def opened(specs, run: RunInfo, options: list, stdout: Optional[TextIO] = None,
     """A Tee of one writer per spec (with ``options[i]``); files are renamed into place only
     if the run completes, and never over one of ``inputs`` (the files the run reads)."""
     stdout = stdout if stdout is not None else sys.stdout
+    for spec in specs:  # every output's missing directories can be made, before any is
+        if not spec.to_stdout:
+            missing_parents(spec.file)
     with contextlib.ExitStack() as stack:
         writers = []
         for spec, opts in zip(specs, options):

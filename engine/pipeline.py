@@ -183,7 +183,7 @@ def expanded(inputs: Inputs) -> Inputs:
     """``inputs`` with ``-`` (standard input) and directories replaced by the files read."""
     if inputs.records is not None:
         return inputs
-    return replace(inputs, catalogs=expand_catalogs(inputs.catalogs))
+    return replace(inputs, catalogs=expand_catalogs(inputs.catalogs, inputs.stdin_name))
 
 
 def _baseline(given, renamed: dict) -> Optional[Baseline]:

@@ -38,7 +38,10 @@ def file_changes(paths: list, **options) -> Iterable:
     existing = sorted({str(Path(p)) for p in paths if Path(p).exists()})
     if not existing:
         return iter(())
-    return watch(*existing, raise_interrupt=False, **options)
+    # raise_interrupt: Ctrl-C comes to watch_and_run as KeyboardInterrupt, which ends the
+    # watch quietly; with False, watchfiles would log "KeyboardInterrupt caught, stopping
+    # watch" itself, a stray line on standard error.
+    return watch(*existing, raise_interrupt=True, **options)
 
 
 __all__ = ["watch_and_run", "file_changes"]

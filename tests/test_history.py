@@ -45,12 +45,15 @@ def test_show_prints_each_report_byte_for_byte_as_check_wrote_it(cli, store_url,
     ok(cli, "check", changed(tmp_path, VPN_FIXED), "--as-of", AS_OF, "--store", store_url, "--waivers", WAIVERS,
        "--compare", "last", "--fail-on", "never", *every_format(tmp_path, "check"))
     for fmt in FORMATS:
-        ok(cli, "history", "show", "last", "--store", store_url, "--format", f"{fmt}:{tmp_path / f'show.{fmt}'}")
+        # with check's --fail-on: what the CI formats hold follows it (issue 25 item 5)
+        ok(cli, "history", "show", "last", "--store", store_url, "--fail-on", "never",
+           "--format", f"{fmt}:{tmp_path / f'show.{fmt}'}")
         assert (tmp_path / f"show.{fmt}").read_bytes() == (tmp_path / f"check.{fmt}").read_bytes(), fmt
     # by id and by date too, and the first run as it was
     ok(cli, "history", "show", "1", "--store", store_url, "--format", f"json:{tmp_path / 'one.json'}")
     assert (tmp_path / "one.json").read_bytes() == (tmp_path / "first.json").read_bytes()
-    ok(cli, "history", "show", AS_OF, "--store", store_url, "--format", f"sarif:{tmp_path / 'dated.sarif'}")
+    ok(cli, "history", "show", AS_OF, "--store", store_url, "--fail-on", "never",
+       "--format", f"sarif:{tmp_path / 'dated.sarif'}")
     assert (tmp_path / "dated.sarif").read_bytes() == (tmp_path / "check.sarif").read_bytes()
 
 
@@ -60,7 +63,9 @@ def test_a_format_check_did_not_write_is_the_one_it_would_have_written(cli, stor
        "--format", f"json:{tmp_path / 'run.json'}")
     ok(cli, "check", SAMPLE, "--as-of", AS_OF, "--fail-on", "never", *every_format(tmp_path, "plain"))
     for fmt in FORMATS:
-        ok(cli, "history", "show", "last", "--store", store_url, "--format", f"{fmt}:{tmp_path / f'show.{fmt}'}")
+        # with check's --fail-on: what the CI formats hold follows it (issue 25 item 5)
+        ok(cli, "history", "show", "last", "--store", store_url, "--fail-on", "never",
+           "--format", f"{fmt}:{tmp_path / f'show.{fmt}'}")
         # (the board formats would add the store's trend from its second review on)
         assert (tmp_path / f"show.{fmt}").read_bytes() == (tmp_path / f"plain.{fmt}").read_bytes(), fmt
     assert (tmp_path / "run.json").read_bytes() == (tmp_path / "plain.json").read_bytes()  # --store changes no report
@@ -73,7 +78,7 @@ def test_quiet_colour_and_sarif_options_apply_when_shown(cli, store_url, tmp_pat
     ok(cli, "history", "show", "--store", store_url, "--quiet", "--color", "always", "--fail-on", "never",
        "--format", f"text:{tmp_path / 'q2.txt'}")
     assert (tmp_path / "q2.txt").read_bytes() == (tmp_path / "q.txt").read_bytes()
-    ok(cli, "history", "show", "--store", store_url, "--sarif-include", "unknown,met",
+    ok(cli, "history", "show", "--store", store_url, "--sarif-include", "unknown,met", "--fail-on", "never",
        "--format", f"sarif:{tmp_path / 'all2.sarif'}")
     assert (tmp_path / "all2.sarif").read_bytes() == (tmp_path / "all.sarif").read_bytes()
 

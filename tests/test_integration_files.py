@@ -51,13 +51,14 @@ def test_action_is_a_composite_that_installs_checks_and_uploads_sarif(action):
         if "run" in step:
             assert step["shell"] == "bash"
             assert "${{ inputs." not in step["run"], "inputs go through env, never into the script"
-    run = next(s["run"] for s in steps if "valuate check" in s.get("run", ""))
-    command = next(line for line in run.splitlines() if "valuate check" in line)
-    assert set(options_in(command.replace('"sarif:$SARIF"', "sarif:x"))) <= CHECK_OPTIONS
-    assert "--format github" in command and "sarif:$SARIF" in command
+    check_step = next(s for s in steps if s.get("id") == "check")
+    assert check_step["run"] == 'python "$ACTION_PATH/ci/action_check.py"'  # no shell word-splitting
+    assert check_step["working-directory"] == "${{ inputs.working-directory }}"
+    assert (ROOT / "ci" / "action_check.py").is_file()
     upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
-    assert upload["with"]["sarif_file"] == "${{ inputs.sarif }}"
-    assert set(action["inputs"]) >= {"catalogs", "args", "sarif", "upload-sarif", "python-version"}
+    assert upload["with"]["sarif_file"] == "${{ steps.check.outputs.sarif }}"
+    assert set(action["inputs"]) >= {"catalogs", "args", "sarif", "upload-sarif", "python-version",
+                                     "working-directory"}
 
 
 def test_gitlab_template_publishes_the_reports_it_writes():

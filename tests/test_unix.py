@@ -36,7 +36,7 @@ def test_stdin_needs_an_input_format(cli):
     done = cli("check", "-", input="- id: x\n")
     assert done.exit_code == 2
     assert done.output == ("valuate: error: <stdin>: a catalog on standard input (-) needs --input-format "
-                           "(yaml, json, jsonl, csv, xlsx)\n")
+                           "(yaml, json, jsonl, csv, xlsx), or a --stdin-filename with a catalog extension\n")
     ok = cli("check", "-", "--input-format", "jsonl", "--as-of", AS_OF, input='{"id": "x"}\n')
     assert ok.exit_code == 0 and "??  indeterminate x" in ok.output and "(<stdin>:1)" not in ok.output
 

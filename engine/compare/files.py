@@ -69,7 +69,8 @@ def _from_baseline(doc: dict, path: str) -> Snapshot:
         mark = mark if comparable else replace(mark, fingerprint="")
         by_service.setdefault(mark.service, []).append(mark)
     services = (ServiceMark(sid, None, "", tuple(marks)) for sid, marks in by_service.items())
-    return Snapshot.of(path, "baseline", doc.get("as_of"), services)
+    held = doc.get("advisory", True) is not False  # older baselines held advisory findings too
+    return Snapshot.of(path, "baseline", doc.get("as_of"), services, advisory=held)
 
 
 def _entry(entry, path: str, i: int) -> FindingMark:
@@ -124,7 +125,8 @@ def baseline_document(snapshot: Snapshot, info: RunInfo, previous: Optional[Snap
                                    mark.message, since).to_dict())
     head = info.header()
     return {BASELINE_KEY: BASELINE_VERSION, "fingerprints": FINGERPRINTS, "tool": head["tool"], "as_of": info.as_of,
-            "rules": head["rules"], "catalogs": list(info.inputs), "entries": len(entries), "findings": entries}
+            "rules": head["rules"], "catalogs": list(info.inputs), "advisory": snapshot.advisory,
+            "entries": len(entries), "findings": entries}
 
 
 def dump_baseline(doc: dict, out) -> None:

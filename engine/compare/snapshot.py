@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Optional
 
-from ..model import ERROR, NOT_MET, RECORD_RULE, UNKNOWN, FindingMark, ServiceMark, ServiceResult
+from ..model import ERROR, NOT_MET, RECORD_RULE, UNKNOWN, FindingMark, ServiceMark, ServiceResult, fingerprint
 
 OPEN = (NOT_MET, UNKNOWN)  # statuses a snapshot keeps (met and not_applicable decide nothing)
 
@@ -37,15 +37,17 @@ class Snapshot:
     services: tuple = ()  # ServiceMark, in input order
     _findings: Mapping = field(default_factory=dict, compare=False, repr=False)  # key -> FindingMark
     _services: Mapping = field(default_factory=dict, compare=False, repr=False)  # id -> ServiceMark
+    advisory: bool = True  # holds advisory findings too (a baseline made without --include-advisory does not)
 
     @staticmethod
-    def of(source: str, kind: str, as_of: Optional[str], services: Iterable[ServiceMark]) -> "Snapshot":
+    def of(source: str, kind: str, as_of: Optional[str], services: Iterable[ServiceMark],
+           advisory: bool = True) -> "Snapshot":
         services = tuple(services)
         index = {f.key: f for s in services for f in s.findings}
         by_id: dict = {}
         for s in services:  # a repeated id (a duplicate record) keeps the first record's service
             by_id.setdefault(s.id, s)
-        return Snapshot(source, kind, as_of, services, index, by_id)
+        return Snapshot(source, kind, as_of, services, index, by_id, advisory)
 
     def finding(self, service: str, rule: str) -> Optional[FindingMark]:
         return self._findings.get((service, rule))
@@ -71,24 +73,19 @@ class Snapshot:
                 f = replace(f, rule=renames.get(f.rule, f.rule))
                 findings.setdefault(f.rule, f)
             services.append(ServiceMark(s.id, s.name, s.verdict, tuple(findings.values())))
-        return Snapshot.of(self.source, self.kind, self.as_of, services)
+        return Snapshot.of(self.source, self.kind, self.as_of, services, self.advisory)
 
     def unwaived(self) -> "Snapshot":
         """The snapshot without its waived findings (what a baseline holds: a waiver's expiry must bite)."""
         services = (ServiceMark(s.id, s.name, s.verdict, tuple(f for f in s.findings if not f.waived))
                     for s in self.services)
-        return Snapshot.of(self.source, self.kind, self.as_of, services)
+        return Snapshot.of(self.source, self.kind, self.as_of, services, self.advisory)
 
-
-NOT_RECORDED = ("derived.", "param.")  # evidence that is not a recorded fact
-
-
-def fingerprint(status: str, evidence) -> str:
-    """16 hex digits of sha256 over the status and the recorded facts of the evidence, order-independent."""
-    pairs = evidence.items() if isinstance(evidence, dict) else evidence
-    items = sorted((str(k), v) for k, v in pairs if not str(k).startswith(NOT_RECORDED))
-    text = json.dumps([status, items], sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    def counting(self) -> "Snapshot":
+        """The snapshot without its advisory findings (those that can never fail a job)."""
+        services = (ServiceMark(s.id, s.name, s.verdict, tuple(f for f in s.findings if f.level != "advisory"))
+                    for s in self.services)
+        return Snapshot.of(self.source, self.kind, self.as_of, services, advisory=False)
 
 
 def service_key(service_id: Optional[str], position: int) -> str:

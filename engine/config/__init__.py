@@ -22,12 +22,14 @@ from ..errors import UserError
 from ..history.names import is_run_name, sqlite_file
 from ..ingest import expand_catalogs
 from ..limits import DEFAULT as DEFAULT_LIMITS
+from ..stdio import DASH
 from ..request import Inputs, Policy, RunOptions, RunRequest
 from . import sources
 from .settings import BY_NAME, SETTINGS, Setting, for_command, scope
 from .values import parse
 
 COMMAND_LINE, DEFAULT = "command line", "default"
+CHECK_COMMAND = "check"
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,10 @@ class Resolved:
         if not catalogs:
             raise UserError(f"{self.command} needs a CATALOG (a file, a directory, or - for standard input), "
                             "or 'catalogs' in the config file")
-        return Inputs(catalogs=expand_catalogs(catalogs), input_format=self.values.get("input_format"),
-                      mapping=self.values.get("mapping"), joins=tuple(self.values.get("join", ())))
+        named = self.values.get("stdin_filename") if DASH in map(str, catalogs) else None
+        return Inputs(catalogs=expand_catalogs(catalogs, named), input_format=self.values.get("input_format"),
+                      mapping=self.values.get("mapping"), joins=tuple(self.values.get("join", ())),
+                      stdin_name=named)
 
     def request(self, conditions: bool = False, catalogs: Optional[tuple] = None, jobs: int = 1,
                 **options) -> RunRequest:
@@ -78,6 +82,8 @@ class Resolved:
         if store is not None:
             named.append(store)
         named += [j.partition("=")[2] for j in self.values.get("join", ())]
+        if self.values.get("stdin_filename") and DASH in map(str, self.values.get("catalogs", ())):
+            named.append(self.values["stdin_filename"])  # standard input stands for it: no report replaces it
         return named
 
     def rows(self) -> list:
@@ -136,6 +142,22 @@ def resolve(command: str, explicit: Mapping, config: Optional[str] = None, no_co
     config = explicit.get("config") or config
     no_config = bool(explicit.get("no_config")) or no_config
     return read_sources(config, no_config, env, cwd).resolve(command, explicit)
+
+
+DEFAULT_BASELINE = "valuate-baseline.json"
+
+
+def baseline_file(given: Optional[str], config: Optional[str] = None, no_config: bool = False,
+                  env: Optional[Mapping] = None) -> tuple:
+    """(the file ``baseline create`` writes, where that came from): ``-o``, else the baseline
+    ``check`` reads (``baseline`` in the config file, ``VALUATE_BASELINE``), else the default,
+    so that the next ``check`` finds what was written."""
+    if given is not None:
+        return given, COMMAND_LINE
+    resolved = resolve(CHECK_COMMAND, {}, config, no_config, env)
+    if resolved["baseline"] is not None:
+        return resolved["baseline"], resolved.origins["baseline"]
+    return DEFAULT_BASELINE, DEFAULT
 
 
 def scalar(value: Any, what: str) -> Any:
@@ -205,4 +227,4 @@ def _format_under(base: Path, value: str) -> str:
     return f"{fmt}:{_under(base, file)}" if sep and file else value
 
 
-__all__ = ["Resolved", "Sources", "read_sources", "resolve", "scalar", "SETTINGS", "BY_NAME", "Setting", "for_command", "COMMAND_LINE", "DEFAULT"]
+__all__ = ["Resolved", "Sources", "read_sources", "resolve", "baseline_file", "scalar", "SETTINGS", "BY_NAME", "Setting", "for_command", "COMMAND_LINE", "DEFAULT"]

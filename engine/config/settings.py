@@ -35,11 +35,12 @@ from ..report import FORMATS
 CHECK, EXPLAIN, FACTS, DIFF, TUNE, BASELINE = "check", "explain", "facts", "diff", "tune", "baseline create"
 SERVE, INIT, CONFIG_SHOW = "serve", "init", "config show"
 RULES_LIST, RULES_SHOW, RULES_LINT, RULES_TEST = "rules list", "rules show", "rules lint", "rules test"
+RULES_SCHEMA = "rules schema"
 # valuate history ...: the run store's commands (engine/history)
 HISTORY_LIST, HISTORY_SHOW, HISTORY_TREND = "history list", "history show", "history trend"
 HISTORY_PRUNE, HISTORY_EXPORT, HISTORY_MIGRATE = "history prune", "history export", "history migrate"
 HISTORY = frozenset({HISTORY_LIST, HISTORY_SHOW, HISTORY_TREND, HISTORY_PRUNE, HISTORY_EXPORT, HISTORY_MIGRATE})
-COMMANDS = (CHECK, EXPLAIN, FACTS, BASELINE, CONFIG_SHOW, INIT, RULES_LIST, RULES_SHOW, RULES_LINT, RULES_TEST,
+COMMANDS = (CHECK, EXPLAIN, FACTS, BASELINE, CONFIG_SHOW, INIT, RULES_LIST, RULES_SHOW, RULES_LINT, RULES_TEST, RULES_SCHEMA,
             DIFF, TUNE, SERVE, HISTORY_LIST, HISTORY_SHOW, HISTORY_TREND, HISTORY_PRUNE, HISTORY_EXPORT,
             HISTORY_MIGRATE)  # every command that has options
 ALL = frozenset(COMMANDS)
@@ -137,6 +138,8 @@ SETTINGS = (
             frozenset({CHECK, BASELINE, SERVE}), metavar="NAME=VALUE"),
     Setting("input-format", "choice", None, "Catalog format, when the extension does not say (needed for -).",
             READING, choices=tuple(sorted(READERS))),
+    Setting("stdin-filename", "path", None, "The file a catalog on standard input (-) really is: every "
+            "report names it and its lines, and its extension tells the format.", READING, metavar="PATH"),
     Setting("mapping", "text", None, "Read a raw export through a mapping: a preset name "
             "(facts/mappings/NAME.yaml) or a mapping file.", READING | SERVING, short="-m", metavar="PRESET|FILE"),
     Setting("join", "texts", (), "Merge another export (read with MAPPING) into the services by id (repeatable).",
@@ -166,6 +169,9 @@ SETTINGS = (
             "and markdown (repeatable; provider and tier always), e.g. owner or lifecycle.", metavar="PATH"),
     Setting("sarif-include", "choices", (), "Also put these in SARIF (default: failed findings only): "
             "unknown, met (comma-separated).", REPORTING, choices=SARIF_EXTRAS, metavar="unknown,met"),
+    Setting("include-advisory", "bool", False, "CI formats (github, sarif, junit, gitlab-codequality) and "
+            "baselines also hold the findings that cannot fail a job (advisory rules, severities below error).",
+            REPORTING | {BASELINE}),
     Setting("quiet", "bool", False, "Text report: only the failing services and the summary.", REPORTING,
             short="-q"),
     Setting("color", "choice", "auto", "Colour in the text report: auto (on a terminal, unless NO_COLOR "
@@ -182,10 +188,13 @@ SETTINGS = (
             "JSON.", frozenset(), FACT_FORMATS, short="-f", own=frozenset({FACTS})),
     Setting("output", "path", None, _OUT, frozenset(), short="-o", metavar="FILE", own=frozenset({FACTS, HISTORY_EXPORT}),
             file=True),
-    Setting("output", "path", "valuate-baseline.json", "The baseline file to write (atomically).", frozenset(),
+    Setting("output", "path", "valuate-baseline.json", "The baseline file to write (atomically). Default: the file "
+            "check reads ('baseline' in valuate.toml or VALUATE_BASELINE), else valuate-baseline.json.", frozenset(),
             short="-o", metavar="FILE", own=frozenset({BASELINE}), file=True),
     Setting("json", "bool", False, "Print the settings as JSON.", frozenset(), own=frozenset({CONFIG_SHOW})),
     Setting("pack", "text", "team", "The name of the new pack.", frozenset(), own=frozenset({INIT})),
+    Setting("output", "path", None, "The directory to write the schemas to. Default: schemas/ in the (last) "
+            "pack's directory.", frozenset(), short="-o", metavar="DIR", own=frozenset({RULES_SCHEMA})),
     Setting("compiled", "bool", False, "Print the durable-rules rules it compiles into, with the ruleset that "
             "holds them.", frozenset(), own=frozenset({RULES_SHOW})),
     Setting("profile", "path", None, "Also check this profile.", frozenset(), short="-p",
@@ -244,7 +253,8 @@ SETTINGS = (
             "--rules as is).", frozenset({DIFF}), metavar="PACKS+PROFILE", cli_only="the sides compared are the question"),
     Setting("param", "text", None, "The parameter to try (name or pack.name).", frozenset({TUNE}), metavar="NAME",
             required=True, cli_only="the parameter tried is the question"),
-    Setting("values", "text", None, "Comma-separated values to try.", frozenset({TUNE}), metavar="V1,V2,...",
+    Setting("values", "text", None, "Comma-separated values to try; START..END:STEP is a range in exact decimal "
+            "steps (99.9..99.99:0.01; 1..4 for whole numbers).", frozenset({TUNE}), metavar="V1,V2,...",
             required=True, cli_only="the values tried are the question"),
     Setting("case", "text", None, "Sweep only this case of a fact-dependent parameter: its 'when' as YAML "
             "('{fact: tier, eq: 1}') or 'default'.", frozenset({TUNE}), metavar="WHEN",

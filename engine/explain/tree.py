@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any, Optional
 
 from ..logic import kleene
-from ..model import MET, UNKNOWN, ConditionResult, format_value
+from ..model import MET, UNKNOWN, ConditionResult, counted, format_value
 from ..rules.language import Group, Leaf
 from ..rules.operators import LOWER, OPERATORS, TEST, UPPER
 from .words import leaf_failure, not_recorded, own_message, requirement, unchosen
@@ -230,7 +230,7 @@ def describe_with_values(c: ConditionResult) -> str:
     shown = []
     for path, value in _values(c):
         if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
-            value = f"{len(value)} items"
+            value = counted(len(value), "item")
         shown.append(f"{path} = {format_value(value)}")
     for expected in c.expected if isinstance(c.expected, list) else [c.expected]:
         if isinstance(expected, dict) and "param" in expected:

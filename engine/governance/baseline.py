@@ -20,13 +20,23 @@ from ..pipeline import run
 from ..request import RunRequest
 
 
-def create_baseline(request: RunRequest, previous: Optional[str] = None) -> tuple[dict, Summary]:
-    """(the baseline document, the run's summary); ``previous``: an older baseline to date entries by."""
+def create_baseline(request: RunRequest, previous: Optional[str] = None,
+                    include_advisory: bool = False) -> tuple[dict, Summary, int]:
+    """(the baseline document, the run's summary, how many advisory findings were left out);
+    ``previous``: an older baseline to date entries by. Advisory findings (they never fail a
+    job) are held only with ``include_advisory``; the file says which (``advisory``), so a
+    check against it does not call every advisory finding new."""
     current = run(request)
     older = _older(previous)
     older = older.renamed(current.policy.renames()) if older is not None else None
     snapshot = snapshot_of(current.results(), current.info.as_of)
-    return baseline_document(snapshot, current.info, older), current.summary
+    left_out = 0
+    if not include_advisory:
+        counting = snapshot.counting()
+        left_out = sum(1 for m in snapshot.findings() if not m.waived) - sum(1 for m in counting.findings()
+                                                                             if not m.waived)
+        snapshot = counting
+    return baseline_document(snapshot, current.info, older), current.summary, left_out
 
 
 def _older(path: Optional[str]):

@@ -18,7 +18,7 @@ from typing import Optional
 
 from ..data import DEFAULT_PACK
 from ..errors import Location, UserError
-from ..model import ERROR, RunInfo, ServiceResult
+from ..model import ERROR, RunInfo, ServiceResult, counted
 from ..pipeline import read_inputs, run
 from ..policy import LoadedPolicy, load_policy
 from ..request import Inputs, Policy, RunOptions, RunRequest
@@ -243,7 +243,7 @@ def diff_text(report: DiffReport) -> str:
                            (f"finding changes, verdict unchanged ({len(rest)}):", rest)):
         if group:
             lines += [heading, *(line for c in group for line in _change(c)), ""]
-    lines.append(f"{len(report.changes)} of {report.services} services changed" + _counts(report))
+    lines.append(f"{len(report.changes)} of {counted(report.services, 'service')} changed" + _counts(report))
     return "\n".join(lines) + "\n"
 
 
@@ -261,11 +261,13 @@ def _counts(report: DiffReport) -> str:
     if not report.changes:
         return ""
     parts = []
-    for flips, word in ((True, "verdicts flipped"), (False, "with the verdict unchanged")):
+    for flips in (True, False):
         counts = report.transitions(flips)
         if counts:
             shown = ", ".join(f"{n} {t.replace('->', ' → ')}" for t, n in counts.items())
-            parts.append(f"{sum(counts.values())} {word} ({shown})")
+            n = sum(counts.values())
+            said = f"{counted(n, 'verdict')} flipped" if flips else f"{n} with the verdict unchanged"
+            parts.append(f"{said} ({shown})")
     return ": " + "; ".join(parts)
 
 

@@ -26,6 +26,7 @@ from typing import Iterator, Optional
 from ..errors import CatalogError, Location
 from ..stdio import real_path
 from ..limits import DEFAULT, Limits
+from ..model import counted
 from ..yamlio import check_regular
 
 SNIFF_BYTES = 64 * 1024
@@ -199,8 +200,8 @@ class CsvExport:
                 if len(cells) > len(self.header):
                     extra = [c for c in cells[len(self.header):] if c.strip()]
                     if extra:
-                        yield Row(number, line, None, f"row {number} (line {line}) has {len(cells)} cells "
-                                                      f"but the header has {len(self.header)} columns")
+                        yield Row(number, line, None, f"row {number} (line {line}) has {counted(len(cells), 'cell')} "
+                                                      f"but the header has {counted(len(self.header), 'column')}")
                         continue
                 yield Row(number, line, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(self.header)})
 

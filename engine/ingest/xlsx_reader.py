@@ -26,6 +26,7 @@ from typing import Any, Iterator
 
 from ..errors import CatalogError, Location, did_you_mean
 from ..limits import DEFAULT, Limits
+from ..model import counted
 from ..stdio import real_path
 from ..yamlio import check_regular
 from .csv_reader import Row
@@ -138,7 +139,7 @@ class XlsxExport:
             ws = wb[names[0]]
         elif isinstance(want, int):
             if not 1 <= want <= len(names):
-                raise CatalogError(f"the workbook has {len(names)} sheets, not {want}", Location(file=self.path))
+                raise CatalogError(f"the workbook has {counted(len(names), 'sheet')}, not {want}", Location(file=self.path))
             ws = wb[names[want - 1]]
         elif want in names:
             ws = wb[want]

@@ -12,12 +12,24 @@ fails at all.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Optional
 
 from .values import ERROR, NOT_MET, UNKNOWN
 
 RECORD_RULE = "valuate.record"  # the "finding" of an invalid record: its errors
+NOT_RECORDED = ("derived.", "param.")  # evidence that is not a recorded fact
+
+
+def fingerprint(status: str, evidence) -> str:
+    """16 hex digits of sha256 over the status and the recorded facts of the evidence, order-independent
+    (derived facts and parameters left out: an age grows every day while the catalog stays the same)."""
+    pairs = evidence.items() if isinstance(evidence, dict) else evidence
+    items = sorted((str(k), v) for k, v in pairs if not str(k).startswith(NOT_RECORDED))
+    text = json.dumps([status, items], sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

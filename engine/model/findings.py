@@ -76,6 +76,15 @@ class Finding:
         return self.deciding and self.severity == "error"
 
     @property
+    def level(self) -> str:
+        """The verdict this finding pushes its service towards when it fails: not_valuable
+        (not met), indeterminate (unknown), or advisory for a finding that decides nothing
+        (an advisory rule, or a severity below error): such a finding never fails a job."""
+        if not self.counts:
+            return "advisory"
+        return "not_valuable" if self.status == "not_met" else "indeterminate"
+
+    @property
     def failing(self) -> bool:
         """Not met or unknown: met and not applicable findings are not failing."""
         return self.status in FAILING
@@ -122,6 +131,11 @@ class Waiver:
     def active(self) -> bool:
         return self.state == "active"
 
+    def place(self) -> tuple:
+        """(file, line) of the waiver in its file; line None when not known."""
+        file, sep, line = self.source.rpartition(":")
+        return (file, int(line)) if sep and line.isdigit() else (self.source, None)
+
     def when(self) -> str:
         """The expiry relative to the evaluation date: 'in 17 days', 'today', '1 day ago'."""
         n = abs(self.days_left)
@@ -136,6 +150,26 @@ class Waiver:
         return {"service": self.service, "target": self.target, "expires": self.expires,
                 "days_left": self.days_left, "reason": self.reason, "approved_by": self.approved_by,
                 "source": self.source}
+
+
+WAIVER_GATES = ("expired", "unused")  # what --fail-on-waiver can fail a run on
+
+
+def gated_waivers(waivers, unused, kinds) -> tuple:
+    """(kind, Waiver) of each waiver that fails a run under ``--fail-on-waiver kinds``:
+    expired ones (of ``waivers``, the waiver file's) and ``unused`` ones (waived nothing)."""
+    out = []
+    if "expired" in kinds:
+        out += [("expired", w) for w in waivers or () if not w.active]
+    if "unused" in kinds:
+        out += [("unused", w) for w in unused]
+    return tuple(out)
+
+
+def gate_words(kind: str, waiver: "Waiver") -> str:
+    """What a failing waiver did wrong, in words, without its place."""
+    what = f"expired on {waiver.expires}" if kind == "expired" else "waived nothing"
+    return f"waiver {waiver.service} / {waiver.target} {what}"
 
 
 @dataclass(frozen=True)

@@ -180,6 +180,12 @@ class Summary:
             out["blank_rows_skipped"] = self.blank_rows
         return out
 
+    def fails_at(self, levels) -> bool:
+        """Whether the finished run has anything at ``levels`` (new ones, under a baseline)."""
+        if self.baseline is not None:
+            return self.baseline.new_at(levels) > 0
+        return any(self.verdicts[v] for v in levels)
+
     def blank_note(self) -> str:
         """'; 2 blank rows skipped' for summary lines, or nothing."""
         n = self.blank_rows

@@ -21,6 +21,12 @@ CRITERIA = ("utility", "warranty", "value")
 DIMENSIONS = ("availability", "capacity", "security", "continuity")
 
 
+def counted(n: int, word: str, many: str = "") -> str:
+    """A count in words: '1 verdict', '2 verdicts', '1 entry', '3 entries' (``many``: the
+    plural when it is not the word and an s)."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
+
+
 def format_value(value: Any) -> str:
     """How a value reads in a message: 99.95, 0.1, 3 items joined, 'not recorded'."""
     if value is None:

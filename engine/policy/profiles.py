@@ -140,7 +140,7 @@ def _own(path: Path, packs: list, schema: FactSchema, problems: list) -> dict:
     bases = _extends(r, doc)
     layer.files.append(file)
     if "profile" in doc:
-        layer.name = r.string(doc, "profile", "profile", "the profile name")
+        layer.name = r.string(doc, "profile", "", "the profile name")
     if doc.get("parameters") is not None:
         _parameters(r, doc["parameters"], packs, schema, layer)
     if doc.get("rules") is not None:
@@ -221,7 +221,7 @@ def _rules(r: Reader, node: Any, packs: list, layers: _Layers) -> None:
                 r.error(f"'enabled' must be true or false, got {kind_of(body['enabled'])}",
                         r.at(body, "enabled", join(path, "enabled")), code="type")
         if "severity" in body:
-            severity = r.string(body, "severity", join(path, "severity"), "the severity", SEVERITIES)
+            severity = r.string(body, "severity", path, "the severity", SEVERITIES)
             if severity is not None:
                 settings["severity"] = severity
         layers.rules[rid] = settings

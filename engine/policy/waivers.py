@@ -23,7 +23,8 @@ import hashlib
 from typing import Optional
 
 from ..errors import Location, RulePackError, UserError
-from ..model import ServiceResult, Waiver
+from ..model import WAIVER_GATES as MODEL_WAIVER_GATES
+from ..model import ServiceResult, Waiver, gate_words, gated_waivers
 from ..errors import did_you_mean
 from ..rules.operands import as_date
 from ..rules.aliases import known_ids, renames
@@ -102,7 +103,7 @@ def waiver_warnings(waivers: Optional[tuple], unused: list) -> list[str]:
     return out
 
 
-WAIVER_GATES = ("expired", "unused")
+WAIVER_GATES = MODEL_WAIVER_GATES  # what --fail-on-waiver takes (the model words)
 
 
 def waiver_kinds(spec) -> tuple:
@@ -119,13 +120,7 @@ def waiver_kinds(spec) -> tuple:
 
 def waiver_failures(waivers: Optional[tuple], unused: list, kinds: tuple) -> list[str]:
     """The waivers that fail a CI gate on ``kinds`` (expired, unused), in words."""
-    out = []
-    if "expired" in kinds:
-        out += [f"waiver {w.service} / {w.target} expired on {w.expires} ({w.source})"
-                for w in waivers or () if not w.active]
-    if "unused" in kinds:
-        out += [f"waiver {w.service} / {w.target} waived nothing ({w.source})" for w in unused]
-    return out
+    return [f"{gate_words(kind, w)} ({w.source})" for kind, w in gated_waivers(waivers, unused, kinds)]
 
 
 def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30) -> WaiverSet:
@@ -175,8 +170,8 @@ def _waiver(r: Reader, items, i, node, rule_ids, as_of, warning_days) -> Optiona
         if "service" in node:
             r.error(f"'service' must be a service id, got {kind_of(service)}", r.at(node, "service", join(path, "service")))
         ok = False
-    reason = r.string(node, "reason", join(path, "reason"), "the reason") if "reason" in node else None
-    approved = r.string(node, "approved_by", join(path, "approved_by"), "approved_by") \
+    reason = r.string(node, "reason", path, "the reason") if "reason" in node else None
+    approved = r.string(node, "approved_by", path, "approved_by") \
         if "approved_by" in node else None
     target = _target(r, node, path, rule_ids)
     expires = as_date(node.get("expires")) if "expires" in node else None

@@ -13,12 +13,18 @@ class WriterOptions:
 
     ``color``: ANSI colour (text); ``keep``: only results it accepts are shown,
     the summary still counts all (text with ``--quiet``); ``include``: statuses
-    SARIF carries besides failures (``unknown``, ``met``).
+    SARIF carries besides failures (``unknown``, ``met``). For the CI formats
+    (report/ci.py): ``fail_levels``, the verdicts ``--fail-on`` fails the job on
+    (``never``: none); ``include_advisory``, also the findings that cannot fail a
+    job; ``waiver_gate``, the ``--fail-on-waiver`` kinds (expired, unused).
     """
 
     color: bool = False
     keep: Optional[Callable[[ServiceResult], bool]] = None
     include: frozenset = frozenset()
+    fail_levels: frozenset = frozenset({"not_valuable", "error"})  # the default --fail-on
+    include_advisory: bool = False
+    waiver_gate: tuple = ()
 
 
 PLAIN = WriterOptions()

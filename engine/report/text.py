@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..model import ERROR, VALUABLE, RunInfo, ServiceResult, Summary
+from ..model import ERROR, VALUABLE, RunInfo, ServiceResult, Summary, counted
 from .base import PLAIN, Writer, WriterOptions
 from .view import counts_line, coverage_heading, coverage_rows, to_pass_groups
 from . import changes
@@ -150,14 +150,16 @@ def _baseline(summary: Summary) -> str:
     lines = [f"baseline {b.file}: {plural(b.new_at([lv for lv, _ in b.new]), 'new finding')}"
              + (f" ({new})" if new else "") + f", {b.known} in the baseline, "
              + (f"{len(b.waived)} of its entries waived now, " if b.waived else "")
-             + f"{len(b.fixed)} of its {b.entries} entries no longer occur"]
+             + f"{len(b.fixed)} of its {counted(b.entries, 'entry', 'entries')} no longer "
+             + ("occurs" if len(b.fixed) == 1 else "occur")]
     for word, entries in (("waived now", b.waived), ("fixed", b.fixed)):
         lines += [f"  {word}: {service} / {rule} ({status}, in the baseline since {since or 'its creation'})"
                   for service, rule, status, since in entries[:FIXED_SHOWN]]
         if len(entries) > FIXED_SHOWN:
             lines.append(f"  ... and {len(entries) - FIXED_SHOWN} more (the JSON report lists them all)")
     if b.fixed:
-        lines.append("  (run valuate baseline create again to drop them from the file)")
+        lines.append(f"  (run valuate baseline create again to drop {'it' if len(b.fixed) == 1 else 'them'} "
+                     "from the file)")
     return "\n".join(safe_lines(lines)) + "\n"
 
 

@@ -113,7 +113,7 @@ class _PackBuilder:
 
     def _pack(self, r, doc, source, main, extra, tests) -> Optional[Pack]:
         r.keys(doc, "", ("pack",), PACK_KEYS[1:], "a rule pack")
-        name = r.string(doc, "pack", "pack", "the pack name")
+        name = r.string(doc, "pack", "", "the pack name")
         requires = self._requires(r, doc)
         params = self._parameters(r, doc.get("parameters"))
         derived = parse_derived(r, doc.get("derived"), self.schema, params, "derived")
@@ -169,7 +169,7 @@ class _PackBuilder:
                 continue
             r.keys(body, path, ("type", "default"), ("description", "minimum", "maximum"),
                    f"parameter {name!r}")
-            kind = r.string(body, "type", join(path, "type"), "the parameter type", PARAM_KINDS) \
+            kind = r.string(body, "type", path, "the parameter type", PARAM_KINDS) \
                 if "type" in body else None
             if kind is None or "default" not in body:
                 continue
@@ -214,11 +214,11 @@ class _PackBuilder:
                 r.error(f"metadata must be a mapping, got {kind_of(meta)}", r.at(body, "metadata", mpath))
             return None
         r.keys(meta, mpath, METADATA_KEYS, OPTIONAL_METADATA, "rule metadata")
-        fields = {k: r.string(meta, k, join(mpath, k), f"metadata {k}") if k in meta else None
+        fields = {k: r.string(meta, k, mpath, f"metadata {k}") if k in meta else None
                   for k in ("id", "title", "rationale", "remediation")}
-        criterion = r.string(meta, "criterion", join(mpath, "criterion"), "the criterion", CRITERIA) \
+        criterion = r.string(meta, "criterion", mpath, "the criterion", CRITERIA) \
             if "criterion" in meta else None
-        severity = r.string(meta, "severity", join(mpath, "severity"), "the severity", SEVERITIES) \
+        severity = r.string(meta, "severity", mpath, "the severity", SEVERITIES) \
             if "severity" in meta else None
         rid = fields["id"]
         if rid is not None and not RULE_ID.fullmatch(rid):

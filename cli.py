@@ -37,6 +37,7 @@ from .engine.ingest.mapping.facts import FACT_FORMATS
 from .engine.ingest.mapping.facts import render as render_facts
 from .engine.pipeline import facts_document, run
 from .engine.policy import load_policy
+from .engine.reads import run_inputs
 from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import RunOptions, RunRequest
 from .engine.report.terminal import safe
@@ -93,7 +94,8 @@ def _run(fn, *args, **kwargs) -> int:
 
 def _call(fn, debug: bool, *args, **kwargs) -> int:
     try:
-        code = fn(*args, **kwargs)
+        with run_inputs():  # what the command reads, no output of it may replace (engine/reads.py)
+            code = fn(*args, **kwargs)
         sys.stdout.flush()  # a full disk must fail here, not in Python's exit
         return code
     except UserError as err:
@@ -303,7 +305,7 @@ def baseline_create(ctx, catalogs, output, **opts) -> None:
     def go() -> int:
         resolved = _resolved(ctx, BASELINE, opts, catalogs)
         doc, summary = create_baseline(resolved.request(suggest=False), output)
-        # the earlier baseline at OUTPUT is read (for its dates) and replaced, as intended
+        # the earlier baseline at OUTPUT is read (for its dates, not as an input) and replaced
         with atomic_output(output, [f for f in resolved.files_read() if f != output]) as fh:
             dump_baseline(doc, fh)
         left_out = (f"; {summary.waived} waived findings left out (each is new once its waiver ends)"

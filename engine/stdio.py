@@ -5,6 +5,8 @@ reads its catalogs more than once (the input digest first, then the
 records). So standard input is copied once, in blocks, to a private
 temporary file, and every place that opens a catalog asks ``real_path``:
 the name ``<stdin>`` shows in reports and messages, the copy is read.
+Every reader of any input asks it too, which notes the file as one of the
+run's inputs (engine/reads.py): no output of the run may replace it.
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ import shutil
 import sys
 import tempfile
 from typing import BinaryIO, Optional
+
+from .reads import note
 
 DASH = "-"  # what a user writes for standard input
 STDIN = "<stdin>"  # how it is named in reports and messages
@@ -25,8 +29,10 @@ def is_stdin(path) -> bool:
 
 
 def real_path(path) -> str:
-    """The file to open for ``path``: the copy of standard input for ``<stdin>``, else ``path``."""
+    """The file to open for ``path``: the copy of standard input for ``<stdin>``, else ``path``
+    (noted as an input of the run)."""
     if str(path) != STDIN or STDIN not in _copy:
+        note(path)
         return str(path)
     return _copy[STDIN]
 

@@ -15,6 +15,7 @@ from typing import Any, Optional
 from ..errors import Location, Problem, RulePackError, UserError
 from ..limits import DEFAULT, Limits
 from ..schema import FactSchema
+from ..reads import note
 from ..yamlio import load_single, read_text
 from .param_cases import ParamCases
 from .conditions import Scope, parse_condition
@@ -63,6 +64,7 @@ def read_pack(path, schema: Optional[FactSchema] = None, limits: Limits = DEFAUL
     schema = schema or FactSchema.default()
     path = resolve(path)
     if path.is_dir():
+        note(path, (".yaml", ".yml"))  # a YAML file written inside a pack would be read as part of it
         main = path / "pack.yaml"
         if not main.is_file():
             return None, [Problem("a rule-pack directory needs a pack.yaml", Location(file=str(path)))]

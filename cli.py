@@ -145,7 +145,7 @@ def _click_option(s):
         if s.default:  # on unless switched off: a --x/--no-x pair
             return click.option(f"--{s.name}/--no-{s.name}", s.dest, default=True, help=s.help)
         return click.option(*decls, is_flag=True, default=False, help=s.help)
-    kinds = {"path": click.Path(), "paths": click.Path(), "int": click.IntRange(min=s.minimum),
+    kinds = {"path": click.Path(), "paths": click.Path(), "int": click.IntRange(min=s.minimum, max=s.maximum),
              "date": DateType(), "choice": click.Choice(s.choices)}
     default = s.default if s.kind in ("choice", "int") and s.default is not None else None
     return click.option(*decls, type=kinds.get(s.kind, str), multiple=s.multiple, default=default,

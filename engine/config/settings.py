@@ -28,6 +28,9 @@ SARIF_EXTRAS = ("unknown", "met")
 COLORS = ("auto", "always", "never")
 
 
+MAX_JOBS = 256  # worker processes: more would only fork the machine to a halt
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str  # the key in valuate.toml and the long option, without dashes: fail-on
@@ -39,6 +42,7 @@ class Setting:
     short: Optional[str] = None
     metavar: Optional[str] = None
     minimum: Optional[int] = None
+    maximum: Optional[int] = None
 
     @property
     def dest(self) -> str:
@@ -97,7 +101,7 @@ SETTINGS = (
     Setting("color", "choice", "auto", "Colour in the text report: auto (on a terminal, unless NO_COLOR "
             "is set), always, never.", choices=COLORS),
     Setting("jobs", "int", None, "Worker processes for evaluation (default: the number of cores).",
-            frozenset({CHECK, BASELINE}), short="-j", minimum=1),
+            frozenset({CHECK, BASELINE}), short="-j", minimum=1, maximum=MAX_JOBS),
     Setting("suggestions", "bool", True, "Work out (and verify) what would make each failing service pass "
             "(--no-suggestions to skip).", frozenset({CHECK})),
     Setting("debug", "bool", False, "Show tracebacks of internal errors.", READING | SERVING),
@@ -167,6 +171,8 @@ def _int(s: Setting, v: Any) -> int:
         raise ValueError(f"expected a whole number, got {v!r}")
     if s.minimum is not None and v < s.minimum:
         raise ValueError(f"expected at least {s.minimum}, got {v}")
+    if s.maximum is not None and v > s.maximum:
+        raise ValueError(f"expected at most {s.maximum}, got {v if v < 10 ** 30 else 'a larger number'}")
     return v
 
 

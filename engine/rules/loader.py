@@ -103,7 +103,7 @@ class _PackBuilder:
         pack = None
         if doc is None and not r.problems:
             r.error("the pack file is empty", Location(file=str(main)))
-        elif doc is not None and r.mapping(doc, r.at(doc), "a rule pack"):
+        elif doc is not None and r.document(doc, r.at(doc), "a rule pack"):
             pack = self._pack(r, doc, source, main, extra, tests)
         self.problems.extend(r.problems)
         if any(p.severity == "error" for p in self.problems) and not partial:
@@ -123,7 +123,7 @@ class _PackBuilder:
         for file in extra:
             fr = Reader(str(file))
             sub = self._doc(file, fr)
-            if sub is not None and fr.mapping(sub, fr.at(sub), "a rule file"):
+            if sub is not None and fr.document(sub, fr.at(sub), "a rule file"):
                 fr.keys(sub, "", RULE_FILE_KEYS, (), "a rule file")
                 rules.extend(self._rules(fr, sub, scope, name or ""))
             self.problems.extend(fr.problems)

@@ -146,9 +146,9 @@ def atomic_outputs(paths: Iterable[str], inputs: Iterable[str] = ()) -> Iterator
     except OSError as err:
         for p in pending:
             p.discard()
-        if err.errno in WRITE_ERRORS:
+        if err.errno in WRITE_ERRORS and pending:  # with none, it was standard output (cli.py says so)
             raise UserError(f"cannot write output: {err.strerror}",
-                            Location(file=", ".join(p.shown for p in pending) or None)) from None
+                            Location(file=", ".join(p.shown for p in pending))) from None
         raise
     except BaseException:
         for p in pending:

@@ -24,6 +24,7 @@ from .engine.compare import dump_baseline
 from .engine.config import BY_NAME, for_command, resolve, scalar
 from .engine.config.settings import BASELINE, CHECK, DIFF, EXPLAIN, FACTS, RULES_SHOW, SERVE, TUNE
 from .engine.config.show import show_json, show_text
+from .engine.outputs import output_specs
 from .engine.errors import Location, UserError, did_you_mean
 from .engine.evaluate import default_jobs
 from .engine.governance.baseline import create_baseline
@@ -83,7 +84,9 @@ def _silence_stdout() -> None:
 
 
 def _run(fn, *args, **kwargs) -> int:
-    """Call into the library, mapping errors to one line and an exit code."""
+    """Call into the library, mapping errors to one line and an exit code.
+
+    ``read``: a dict that gets the files the call read (engine/reads.py), for --watch."""
     debug = kwargs.pop("debug", False)
     previous = {s: signal.signal(s, _terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
     # File names that are not UTF-8 arrive as surrogate escapes (PEP 383): shown as \udcXX.
@@ -96,9 +99,11 @@ def _run(fn, *args, **kwargs) -> int:
             signal.signal(signum, handler)
 
 
-def _call(fn, debug: bool, *args, **kwargs) -> int:
+def _call(fn, debug: bool, *args, read=None, **kwargs) -> int:
     try:
-        with run_inputs():  # what the command reads, no output of it may replace (engine/reads.py)
+        with run_inputs() as inputs:  # what the command reads: no output of it may replace one
+            if read is not None:
+                read["last"] = inputs
             code = fn(*args, **kwargs)
         sys.stdout.flush()  # a full disk must fail here, not in Python's exit
         return code
@@ -201,9 +206,35 @@ watch_option = click.option("--watch", is_flag=True,
 debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 
 
-def _watching(paths, once) -> int:
-    """Run ``once`` now and again on every change under ``paths`` (engine/watch.py)."""
-    return watch_and_run([p for p in paths if p], once, lambda line: click.echo(line, err=True))
+def _watching(named, go, debug: bool, outputs=()) -> int:
+    """Run ``go`` now and again whenever a file it read, or one of ``named``, changes
+    (engine/watch.py); never on a change of its own ``outputs``. Ctrl-C or SIGTERM, during a
+    run or between runs, ends the watch."""
+    seen: dict = {}
+
+    def paths() -> list:
+        last = seen.get("last")
+        return [p for p in named if p] + (last.watched() if last is not None else [])
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    def terminate(signum, frame) -> None:
+        # between runs the watcher turns any signal into KeyboardInterrupt: remember which
+        seen["terminated"] = True
+        _terminate(signum, frame)
+
+    previous = {s: signal.signal(s, terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        code = watch_and_run(paths, lambda: _run(go, debug=debug, read=seen), say, outputs=outputs,
+                             stop_codes=(EXIT_INTERRUPTED, EXIT_TERMINATED))
+        return EXIT_TERMINATED if seen.get("terminated") else code
+    except Terminated:
+        say("valuate: stopped watching")
+        return EXIT_TERMINATED
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -230,11 +261,10 @@ def check(ctx, catalogs, watch, **opts) -> None:
 
     if not watch:
         sys.exit(_run(go, debug=_debug(opts)))
-    # the files the run reads, as resolved (command line, environment or config file)
+    # the files the settings name (also those not there yet), besides those each run reads
     resolved = _resolved(ctx, CHECK, opts, catalogs)
-    watched = [*resolved["catalogs"], *resolved["rules"], resolved["profile"], resolved["waivers"],
-               resolved["mapping"], resolved["baseline"]]
-    sys.exit(_watching(watched, lambda: _run(go, debug=_debug(opts))))
+    outputs = [s.file for s in output_specs(resolved["format"], resolved["output"]) if s.file]
+    sys.exit(_watching(resolved.files_read(), go, _debug(opts), outputs))
 
 
 @main.command()
@@ -472,7 +502,7 @@ def rules_test(paths, case_files, min_coverage, profile, rules_of, fmt, watch, d
         return EXIT_FINDINGS if failed or low else EXIT_OK
 
     watched = [*paths, *case_files, *([profile] if profile else [])]
-    sys.exit(_watching(watched, lambda: _run(go, debug=debug)) if watch else _run(go, debug=debug))
+    sys.exit(_watching(watched, go, debug) if watch else _run(go, debug=debug))
 
 
 @main.command()

@@ -68,6 +68,10 @@ class RunInputs:
         self.files.setdefault(real, name)
         self.ids.setdefault((info.st_dev, info.st_ino), name)
 
+    def watched(self) -> list:
+        """What ``--watch`` watches: every file and folder noted (their resolved paths)."""
+        return sorted(set(self.files) | set(self.trees))
+
     def holder(self, target) -> Optional[str]:
         """The input (as it was named) that writing ``target`` would replace or add to, if any."""
         real = resolved(target)

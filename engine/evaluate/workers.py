@@ -125,7 +125,8 @@ class WorkerPool:
                 if not more and wanted == read:
                     finished = True
                     return
-                self._wait()
+                if self._busy():  # else every chunk read is yielded: read on (never wait on nobody)
+                    self._wait()
         finally:
             for worker in self.workers:
                 worker.end(kill=not finished)

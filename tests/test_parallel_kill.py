@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF
+from procs import PARENT, live_processes
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds workers in /proc")
 
@@ -49,16 +50,7 @@ def _command(folder: Path) -> list:
 
 
 def _children(pid: int) -> list:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                out.append(int(entry.name))
-    return sorted(out)
+    return live_processes(PARENT, pid)
 
 
 def _written(folder: Path) -> int:

@@ -210,6 +210,9 @@ def _watching(named, go, debug: bool, outputs=()) -> int:
     """Run ``go`` now and again whenever a file it read, or one of ``named``, changes
     (engine/watch.py); never on a change of its own ``outputs``. Ctrl-C or SIGTERM, during a
     run or between runs, ends the watch."""
+    if "-" in named:  # read once: a change to it can never be seen, the watch would wait forever
+        _error("valuate: error: --watch cannot watch standard input (-): name the catalog file")
+        return EXIT_USAGE
     seen: dict = {}
 
     def paths() -> list:

@@ -257,3 +257,8 @@ def test_ctrl_c_or_sigterm_between_runs_ends_the_watch(tmp_path, watcher, signum
     assert w.stop(signum) == code
     assert w.lines[-1] == "valuate: stopped watching", w.lines
     assert not any("KeyboardInterrupt" in line for line in w.lines), w.lines
+
+
+def test_standard_input_cannot_be_watched(cli):
+    result = cli("check", "-", "--as-of", AS_OF, "--watch", input="services: []\n")
+    assert result.exit_code == 2 and "cannot watch standard input" in result.output

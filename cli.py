@@ -276,6 +276,7 @@ def check(ctx, catalogs, watch, **opts) -> None:
     # the files the settings name (also those not there yet), besides those each run reads
     resolved = _resolved(ctx, CHECK, opts, catalogs)
     outputs = [s.file for s in output_specs(resolved["format"], resolved["output"]) if s.file]
+    outputs += resolved.files_changed_by_run()
     sys.exit(_watching(resolved.files_read(), go, _debug(opts), outputs))
 
 

@@ -262,3 +262,17 @@ def test_ctrl_c_or_sigterm_between_runs_ends_the_watch(tmp_path, watcher, signum
 def test_standard_input_cannot_be_watched(cli):
     result = cli("check", "-", "--as-of", AS_OF, "--watch", input="services: []\n")
     assert result.exit_code == 2 and "cannot watch standard input" in result.output
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify")
+def test_the_run_store_written_by_each_run_is_not_a_change(tmp_path, watcher):
+    """--store: each run records itself in the SQLite file, named among the files the run
+    reads (no report may replace it); its write must not start the next run, forever."""
+    shutil.copy(SAMPLE, tmp_path / "catalog.yaml")
+    w = watcher(tmp_path, "check", "catalog.yaml", "--as-of", AS_OF, "--store", "runs.db", "--fail-on", "never")
+    w.wait_for("for changes")
+    _save_by_rename(tmp_path / "catalog.yaml", SAMPLE.read_text() + "# one edit\n")
+    w.wait_for("recorded run 2")
+    later = w.quiet_for(4)
+    assert not any("running again" in line for line in later), later  # one edit, one run
+    assert w.stop() == 0

@@ -78,6 +78,12 @@ class Resolved:
         named += [j.partition("=")[2] for j in self.values.get("join", ())]
         return named
 
+    def files_changed_by_run(self) -> list:
+        """The files a run itself changes (besides its reports): the run store's SQLite file.
+        ``--watch`` never takes a change of one for an edit (it would start the next run)."""
+        store = sqlite_file(self.values.get("store"))
+        return [store] if store is not None else []
+
     def rows(self) -> list:
         """(setting, value, origin) for ``config show``, in the table's order."""
         return [(s, self.values[s.dest], self.origins[s.dest]) for s in for_command(self.command)]

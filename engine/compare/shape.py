@@ -127,6 +127,9 @@ def finding(c: Checker, value: Any, path: str) -> None:
 def entry(c: Checker, value: Any, path: str) -> dict:
     """One entry of a baseline file's ``findings``."""
     e = c.object(value, path, "a baseline entry")
+    missing = [k for k in ("service", "rule", "status", "fingerprint") if k not in e]
+    if missing:  # all of them at once: one fix, not one run per key
+        raise c.fail(path, f"baseline entry lacks {', '.join(missing)}")
     for key in ("service", "rule", "fingerprint"):
         c.text(e, key, path, required=True)
     c.text(e, "status", path, required=True, choices=ENTRY_STATUSES)

@@ -28,6 +28,7 @@ def create_baseline(request: RunRequest, previous: Optional[str] = None) -> tupl
     if previous is not None:
         refuse_input(previous)  # before reading it as an older baseline: it may be a catalog
     older = _older(previous)
+    older = older.renamed(current.policy.renames()) if older is not None else None
     snapshot = snapshot_of(current.results(), current.info.as_of)
     return baseline_document(snapshot, current.info, older), current.summary
 

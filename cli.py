@@ -25,6 +25,7 @@ from .engine.config.settings import (BASELINE, CHECK, CONFIG_SHOW, DIFF, EXPLAIN
                                      HISTORY_MIGRATE, HISTORY_PRUNE, HISTORY_SHOW, HISTORY_TREND, INIT, RULES_LINT,
                                      RULES_LIST, RULES_SCHEMA, RULES_SHOW, RULES_TEST, SERVE, TUNE)
 from .engine.config.show import gather, show_json, show_text
+from .engine.outputs import output_specs
 from .engine.errors import Location, UserError, did_you_mean
 from .engine.evaluate import default_jobs
 from .engine.model import counted
@@ -45,6 +46,7 @@ from .engine.history.show import show as show_run
 from .engine.ingest.mapping.facts import render as render_facts
 from .engine.pipeline import facts_document, run
 from .engine.policy import load_policy
+from .engine.reads import run_inputs
 from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import RunOptions, RunRequest
 from .engine.report.terminal import safe
@@ -77,7 +79,9 @@ def _silence_stdout() -> None:
 
 
 def _run(fn, *args, **kwargs) -> int:
-    """Call into the library, mapping errors to one line and an exit code."""
+    """Call into the library, mapping errors to one line and an exit code.
+
+    ``read``: a dict that gets the files the call read (engine/reads.py), for --watch."""
     debug = kwargs.pop("debug", False)
     previous = {s: signal.signal(s, _terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
     # File names that are not UTF-8 arrive as surrogate escapes (PEP 383): shown as \udcXX.
@@ -90,9 +94,12 @@ def _run(fn, *args, **kwargs) -> int:
             signal.signal(signum, handler)
 
 
-def _call(fn, debug: bool, *args, **kwargs) -> int:
+def _call(fn, debug: bool, *args, read=None, **kwargs) -> int:
     try:
-        code = fn(*args, **kwargs)
+        with run_inputs() as inputs:  # what the command reads: no output of it may replace one
+            if read is not None:
+                read["last"] = inputs
+            code = fn(*args, **kwargs)
         sys.stdout.flush()  # a full disk must fail here, not in Python's exit
         return code
     except UserError as err:
@@ -159,17 +166,54 @@ def _debug(opts: dict) -> bool:
     return bool(opts.get("debug"))
 
 
-def _once_or_watching(go, opts: dict, watched) -> int:
+def _once_or_watching(go, opts: dict, watched, written=lambda: []) -> int:
     """Run ``go`` once, or with --watch now and again on every change to the ``watched()``
-    files (engine/watch.py); a bad setting met while finding them is a user error too."""
+    files or to any file a run read (engine/watch.py), never on a change of the ``written()``
+    ones; a bad setting met while finding them is a user error too."""
     debug = _debug(opts)
     if not opts["watch"]:
         return _run(go, debug=debug)
     paths: list = []
-    code = _run(lambda: paths.extend(p for p in watched() if p) or EXIT_OK, debug=debug)
+    outputs: list = []
+    code = _run(lambda: paths.extend(p for p in watched() if p) or outputs.extend(written()) or EXIT_OK,
+                debug=debug)
     if code != EXIT_OK:
         return code
-    return watch_and_run(paths, lambda: _run(go, debug=debug), lambda line: click.echo(line, err=True))
+    return _watching(paths, go, debug, outputs)
+
+
+def _watching(named, go, debug: bool, outputs=()) -> int:
+    """Run ``go`` now and again whenever a file it read, or one of ``named``, changes
+    (engine/watch.py); never on a change of its own ``outputs``. Ctrl-C or SIGTERM, during a
+    run or between runs, ends the watch."""
+    if "-" in named:  # read once: a change to it can never be seen, the watch would wait forever
+        _error("valuate: error: --watch cannot watch standard input (-): name the catalog file")
+        return EXIT_USAGE
+    seen: dict = {}
+
+    def paths() -> list:
+        last = seen.get("last")
+        return [p for p in named if p] + (last.watched() if last is not None else [])
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    def terminate(signum, frame) -> None:
+        # between runs the watcher turns any signal into KeyboardInterrupt: remember which
+        seen["terminated"] = True
+        _terminate(signum, frame)
+
+    previous = {s: signal.signal(s, terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        code = watch_and_run(paths, lambda: _run(go, debug=debug, read=seen), say, outputs=outputs,
+                             stop_codes=(EXIT_INTERRUPTED, EXIT_TERMINATED))
+        return EXIT_TERMINATED if seen.get("terminated") else code
+    except Terminated:
+        say("valuate: stopped watching")
+        return EXIT_TERMINATED
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -195,11 +239,14 @@ def check(ctx, catalogs, **opts) -> None:
             raise job.store_failure
         return EXIT_FINDINGS if job.failed(summary) else EXIT_OK
 
-    def watched() -> list:  # the files the run reads, as resolved (command line, environment or file)
-        s = _resolved(ctx, CHECK, opts, catalogs)
-        return [*s["catalogs"], *s["rules"], s["profile"], s["waivers"], s["mapping"], s["baseline"]]
+    def watched() -> list:  # the files the settings name (also those not there yet), besides those each run reads
+        return _resolved(ctx, CHECK, opts, catalogs).files_read()
 
-    sys.exit(_once_or_watching(go, opts, watched))
+    def written() -> list:  # its reports and its run store: never a change
+        s = _resolved(ctx, CHECK, opts, catalogs)
+        return [o.file for o in output_specs(s["format"], s["output"]) if o.file] + s.files_changed_by_run()
+
+    sys.exit(_once_or_watching(go, opts, watched, written))
 
 
 @main.command()

@@ -30,6 +30,7 @@ from .outputs import conditions_needed, opened, options_for, output_specs, worke
 from .pipeline import run
 from .policy.waivers import waiver_failures, waiver_warnings
 from .progress import Progress, plural, wanted
+from .reads import run_inputs
 from .report import Writer, WriterOptions
 
 WARNINGS_SHOWN = 50  # record warnings printed one by one; the rest are counted
@@ -74,6 +75,7 @@ class CheckJob:
         self.record_warnings: list = []
         self.writer_warnings: list = []
         self.skipped = 0
+        self.rules_then = None  # (the baseline's rules digest, this run's), against a baseline
 
     def execute(self, on_warning: Optional[Callable[[str], None]] = None) -> Summary:
         def warn(line: str) -> None:
@@ -83,14 +85,17 @@ class CheckJob:
 
         render = worker_render(self.specs, self.options[0])
         store = self.store
-        current = run(self.request, render=render, on_warning=warn, record=store.form if store else None)
-        self.waivers = current.info.waivers
-        if store is not None:
-            current.summary.trend = store.trend
-        with opened(self.specs, current.info, self.options, self.stdout, self.settings.files_read()) as tee:
-            if self.new is not None:
-                tee.writers.append(self.new)
-            summary = current.write_to(tee, self._progress(), store.recorder.add if store else None)
+        with run_inputs():  # every file the run reads: no report may replace one (engine/reads.py)
+            current = run(self.request, render=render, on_warning=warn, record=store.form if store else None)
+            self.waivers = current.info.waivers
+            if current.baseline is not None:
+                self.rules_then = (current.baseline.snapshot.rules_digest, current.info.digest)
+            if store is not None:
+                current.summary.trend = store.trend
+            with opened(self.specs, current.info, self.options, self.stdout, self.settings.files_read()) as tee:
+                if self.new is not None:
+                    tee.writers.append(self.new)
+                summary = current.write_to(tee, self._progress(), store.recorder.add if store else None)
         self.writer_warnings = list(tee.warnings)
         self.skipped = current.stats.skipped
         if store is not None:
@@ -135,12 +140,22 @@ class CheckJob:
             out += [("note", line) for line in self.store.notes]
         return out
 
+    def _other_rules(self, file: str) -> list:
+        """A baseline made under other rules (packs, parameters, profile): said, not refused."""
+        then, now = self.rules_then or (None, None)
+        if then == now:
+            return []
+        made = f"under other rules ({_short(then)}; now {_short(now)})" if then else "without a rules digest"
+        return [("note", f"the baseline {file} was made {made}: a finding of a changed rule may show as new, "
+                         "and one of a removed rule as fixed ('valuate baseline create' again makes it current)")]
+
     def _baseline_notices(self, summary: Summary) -> list:
         b = summary.baseline
         if b is None:
             return []
         found = self.new.found
-        out = [("note", f"{plural(len(found), 'new finding')} not in the baseline {b.file}"
+        out = self._other_rules(b.file)
+        out += [("note", f"{plural(len(found), 'new finding')} not in the baseline {b.file}"
                         + (":" if found else ""))]
         out += [("note", f"  new: {label} / {rule} ({status}): {message}")
                 for label, rule, status, message in found[:NEW_SHOWN]]
@@ -156,6 +171,10 @@ class CheckJob:
             out.append(("note", f"{entries} (fixed): run "
                                 "'valuate baseline create' again to shrink the file"))
         return out
+
+
+def _short(digest: str) -> str:
+    return digest[:len("sha256:") + 12] if digest.startswith("sha256:") else digest
 
 
 def _recording(settings: Resolved):

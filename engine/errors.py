@@ -105,6 +105,18 @@ class Problem:
         return f"{where}{self.message} [{self.code}]"
 
 
+EXCERPT = 40  # characters of a value an error message may quote
+
+
+def excerpt(value, limit: int = EXCERPT) -> str:
+    """A value quoted in an error message: the repr of its text (control characters
+    escaped), at most ``limit`` characters of it, longer text cut with '...'. Only values
+    of a document that did read as the expected kind of valuate document are ever quoted
+    (SECURITY.md, "What error messages show")."""
+    text = value if isinstance(value, str) else str(value)
+    return repr(text[: limit - 3]) + "..." if len(text) > limit else repr(text)
+
+
 def did_you_mean(word: str, candidates: list[str]) -> str:
     """A ' (did you mean ...?)' suffix naming the closest candidates, or nothing."""
     close = difflib.get_close_matches(word, candidates, n=3, cutoff=0.6)

@@ -19,10 +19,11 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Iterable, Iterator, Optional, TextIO
 
-from .atomic import atomic_output
+from .atomic import atomic_outputs
 from .errors import UserError, did_you_mean
 from .model import RunInfo
 from .outdirs import missing_parents
+from .reads import identity, resolved
 from .report import FORMATS, PLAIN, Tee, WriterOptions, writer_for
 
 STDOUT = "-"
@@ -58,10 +59,22 @@ def output_specs(formats, output: Optional[str] = None) -> tuple:
     if len(on_stdout) > 1:
         raise UserError(f"only one report can go to standard output, got {', '.join(on_stdout)}: "
                         "give the others a file (--format FMT:FILE)")
-    files = [s.file for s in specs if s.file is not None]
-    if len(set(files)) != len(files):
-        raise UserError("two reports would be written to the same file")
+    _one_file_each([s.file for s in specs if s.file is not None])
     return tuple(specs)
+
+
+def _one_file_each(files: list) -> None:
+    """Two outputs that are one file by any spelling (``./r``, an absolute path, a symlink,
+    a hard link) would lose one report: refused before anything is written."""
+    seen: dict = {}
+    for file in files:
+        keys = [("path", resolved(file))] + ([("inode", identity(file))] if identity(file) else [])
+        for key in keys:
+            if key in seen:
+                raise UserError(f"two reports would be written to one file: {seen[key]!r} and {file!r} "
+                                "are the same file; give each format its own file")
+        for key in keys:
+            seen[key] = file
 
 
 def conditions_needed(specs) -> bool:
@@ -98,9 +111,8 @@ def opened(specs, run: RunInfo, options: list, stdout: Optional[TextIO] = None,
     for spec in specs:  # every output's missing directories can be made, before any is
         if not spec.to_stdout:
             missing_parents(spec.file)
-    with contextlib.ExitStack() as stack:
-        writers = []
-        for spec, opts in zip(specs, options):
-            out = stdout if spec.to_stdout else stack.enter_context(atomic_output(spec.file, inputs))
-            writers.append(writer_for(spec.format, out, run, opts))
+    with atomic_outputs([s.file for s in specs if not s.to_stdout], inputs) as streams:
+        files = iter(streams)
+        writers = [writer_for(spec.format, stdout if spec.to_stdout else next(files), run, opts)
+                   for spec, opts in zip(specs, options)]
         yield Tee(writers)

@@ -8,6 +8,8 @@ the name shows in reports and messages, the copy is read. The name is
 ``<stdin>``, or the file the input really is (``--stdin-filename
 catalog.yaml``, as ruff and eslint have it), so that every report points at
 the real file and line, and its extension tells the format.
+Every reader of any input asks it too, which notes the file as one of the
+run's inputs (engine/reads.py): no output of the run may replace it.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ import shutil
 import sys
 import tempfile
 from typing import BinaryIO, Iterable, Optional
+
+from .reads import note
 
 DASH = "-"  # what a user writes for standard input
 STDIN = "<stdin>"  # how it is named in reports and messages, unless --stdin-filename names it
@@ -28,8 +32,12 @@ def is_stdin(path) -> bool:
 
 
 def real_path(path) -> str:
-    """The file to open for ``path``: the copy of standard input for its name, else ``path``."""
-    return _copy.get(str(path), str(path))
+    """The file to open for ``path``: the copy of standard input for its name, else ``path``
+    (noted as an input of the run)."""
+    if str(path) not in _copy:
+        note(path)
+        return str(path)
+    return _copy[str(path)]
 
 
 def spool(stream: Optional[BinaryIO] = None, name: str = STDIN) -> str:

@@ -21,6 +21,7 @@ import pytest
 
 import hostile
 from conftest import AS_OF, ROOT, bench_module
+from procs import SESSION, live_processes
 
 CORPUS = ROOT / "tests" / "adversarial"
 SAMPLE = ROOT / "facts" / "samples" / "catalog.yaml"
@@ -400,16 +401,7 @@ def test_output_writes_through_a_symlink_and_refuses_other_nodes(work):
 
 
 def _session_processes(sid: int) -> list:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == sid and fields[0] != "Z":  # session id; zombies have exited
-                out.append(int(entry.name))
-    return out
+    return live_processes(SESSION, sid)
 
 
 @pytest.fixture(scope="module")

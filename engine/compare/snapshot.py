@@ -38,16 +38,17 @@ class Snapshot:
     _findings: Mapping = field(default_factory=dict, compare=False, repr=False)  # key -> FindingMark
     _services: Mapping = field(default_factory=dict, compare=False, repr=False)  # id -> ServiceMark
     advisory: bool = True  # holds advisory findings too (a baseline made without --include-advisory does not)
+    rules_digest: Optional[str] = None  # the rules it was made under (its header's rules.digest)
 
     @staticmethod
-    def of(source: str, kind: str, as_of: Optional[str], services: Iterable[ServiceMark],
-           advisory: bool = True) -> "Snapshot":
+    def of(source: str, kind: str, as_of: Optional[str], services: Iterable[ServiceMark], *,
+           advisory: bool = True, rules_digest: Optional[str] = None) -> "Snapshot":
         services = tuple(services)
         index = {f.key: f for s in services for f in s.findings}
         by_id: dict = {}
         for s in services:  # a repeated id (a duplicate record) keeps the first record's service
             by_id.setdefault(s.id, s)
-        return Snapshot(source, kind, as_of, services, index, by_id, advisory)
+        return Snapshot(source, kind, as_of, services, index, by_id, advisory, rules_digest)
 
     def finding(self, service: str, rule: str) -> Optional[FindingMark]:
         return self._findings.get((service, rule))
@@ -73,19 +74,22 @@ class Snapshot:
                 f = replace(f, rule=renames.get(f.rule, f.rule))
                 findings.setdefault(f.rule, f)
             services.append(ServiceMark(s.id, s.name, s.verdict, tuple(findings.values())))
-        return Snapshot.of(self.source, self.kind, self.as_of, services, self.advisory)
+        return Snapshot.of(self.source, self.kind, self.as_of, services, advisory=self.advisory,
+                           rules_digest=self.rules_digest)
 
     def unwaived(self) -> "Snapshot":
         """The snapshot without its waived findings (what a baseline holds: a waiver's expiry must bite)."""
         services = (ServiceMark(s.id, s.name, s.verdict, tuple(f for f in s.findings if not f.waived))
                     for s in self.services)
-        return Snapshot.of(self.source, self.kind, self.as_of, services, self.advisory)
+        return Snapshot.of(self.source, self.kind, self.as_of, services, advisory=self.advisory,
+                           rules_digest=self.rules_digest)
 
     def counting(self) -> "Snapshot":
         """The snapshot without its advisory findings (those that can never fail a job)."""
         services = (ServiceMark(s.id, s.name, s.verdict, tuple(f for f in s.findings if f.level != "advisory"))
                     for s in self.services)
-        return Snapshot.of(self.source, self.kind, self.as_of, services, advisory=False)
+        return Snapshot.of(self.source, self.kind, self.as_of, services, advisory=False,
+                           rules_digest=self.rules_digest)
 
 
 def service_key(service_id: Optional[str], position: int) -> str:
@@ -122,12 +126,12 @@ def marks_from_dict(service: dict, position: int, since: Optional[str]) -> Servi
     if verdict == ERROR:
         errors = [(e.get("path", ""), e.get("message", "")) for e in service.get("errors") or ()]
         found = (FindingMark(key, RECORD_RULE, ERROR, fingerprint(ERROR, errors), True,
-                             service.get("message", ""), service.get("since", since)),)
+                             service.get("message") or "", service.get("since", since)),)
     else:
         found = tuple(
             FindingMark(key, f["rule"], f["status"], fingerprint(f["status"], f.get("evidence") or {}),
                         f.get("criterion") != "advisory" and f.get("severity") == "error",
-                        f.get("message", ""), f.get("since", since), "waived" in f, _expiry(f))
+                        f.get("message") or "", f.get("since", since), f.get("waived") is not None, _expiry(f))
             for f in service.get("findings") or () if f.get("status") in OPEN)
     return ServiceMark(key, service.get("name"), verdict, found)
 

@@ -86,6 +86,12 @@ class Resolved:
             named.append(self.values["stdin_filename"])  # standard input stands for it: no report replaces it
         return named
 
+    def files_changed_by_run(self) -> list:
+        """The files a run itself changes (besides its reports): the run store's SQLite file.
+        ``--watch`` never takes a change of one for an edit (it would start the next run)."""
+        store = sqlite_file(self.values.get("store"))
+        return [store] if store is not None else []
+
     def rows(self) -> list:
         """(setting, value, origin) for ``config show``, in the table's order: the settings a file
         or a variable may set (not the command-line-only ones)."""

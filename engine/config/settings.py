@@ -57,6 +57,9 @@ SARIF_EXTRAS = ("unknown", "met")
 COLORS = ("auto", "always", "never")
 
 
+MAX_JOBS = 256  # worker processes: more would only fork the machine to a halt
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str  # the key in valuate.toml and the long option, without dashes: fail-on
@@ -177,7 +180,7 @@ SETTINGS = (
     Setting("color", "choice", "auto", "Colour in the text report: auto (on a terminal, unless NO_COLOR "
             "is set), always, never.", REPORTING, choices=COLORS),
     Setting("jobs", "int", None, "Worker processes for evaluation (default: the number of cores).",
-            frozenset({CHECK, BASELINE}), short="-j", minimum=1),
+            frozenset({CHECK, BASELINE}), short="-j", minimum=1, maximum=MAX_JOBS),
     Setting("suggestions", "bool", True, "Work out (and verify) what would make each failing service pass "
             "(--no-suggestions to skip).", frozenset({CHECK})),
     Setting("debug", "bool", False, "Show tracebacks of internal errors.", ALL),

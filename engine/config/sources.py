@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Mapping, Optional
 
 from ..errors import Location, UserError, did_you_mean
+from ..stdio import real_path
 from .settings import BY_NAME, TABLES, command_line_only, variables
 from .tables import header_line, misplaced, read_tables
 
@@ -61,7 +62,7 @@ def load_file(path: Path) -> ConfigFile:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise UserError(f"invalid TOML: {err}", Location(file=str(path))) from None
+        raise _toml_error(err, text, path) from None
     if path.name == "pyproject.toml":
         doc = doc.get("tool", {}).get("valuate", {})
         section = "[tool.valuate]"
@@ -69,7 +70,7 @@ def load_file(path: Path) -> ConfigFile:
         section = None
     if not isinstance(doc, dict):
         raise UserError("[tool.valuate] must be a table", Location(file=str(path)))
-    values, lines = {}, {}
+    values, lines, written = {}, {}, {}
     for key, value in doc.items():
         dest = key.replace("-", "_")
         line = _line_of(text, key, section) or header_line(text, key, section)
@@ -80,7 +81,12 @@ def load_file(path: Path) -> ConfigFile:
                                       f"{', '.join(BY_NAME[d].name for d in BY_NAME)}; a command's own settings "
                                       f"go in its table: {', '.join(f'[{t}]' for t in TABLES)}")
             raise UserError(f"unknown key {key!r}{hint}", Location(file=str(path), line=line))
-        values[dest], lines[dest] = value, line
+        if dest in values:  # fail_on and fail-on: one setting written twice, one value would be lost
+            first = written[dest]
+            raise UserError(f"{first!r} (line {lines[dest]}) and {key!r} (line {line}) are one setting, "
+                            f"{BY_NAME[dest].name}, given twice; keep one of them",
+                            Location(file=str(path), line=line))
+        values[dest], lines[dest], written[dest] = value, line, key
     tables, table_lines = read_tables(doc, text, path, section, _line_of)
     return ConfigFile(path, values, lines, tables, table_lines)
 
@@ -140,8 +146,27 @@ def _line_of(text: str, key: str, section: Optional[str]) -> Optional[int]:
     return None
 
 
+_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_KEY = re.compile(r'^\s*["\']?([A-Za-z0-9_-]+)["\']?\s*=')
+
+
+def _toml_error(err: Exception, text: str, path: Path) -> UserError:
+    """The parser's error; a key written twice is named, with both its lines."""
+    found = _AT_LINE.search(str(err))
+    line = int(found[1]) if found else None
+    lines = text.splitlines()
+    key = _KEY.match(lines[line - 1]) if line and line <= len(lines) else None
+    if key is not None and "overwrite" in str(err):
+        first = next((n for n, t in enumerate(lines[:line - 1], 1) if (m := _KEY.match(t)) and m[1] == key[1]), None)
+        if first is not None:
+            return UserError(f"the key {key[1]!r} is given twice (lines {first} and {line}); keep one of them",
+                             Location(file=str(path), line=line))
+    return UserError(f"invalid TOML: {err}", Location(file=str(path), line=line))
+
+
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with open(real_path(path), encoding="utf-8") as fh:
+            return fh.read()
     except (OSError, UnicodeDecodeError) as err:
         raise UserError(f"cannot read config file: {err}", Location(file=str(path))) from None

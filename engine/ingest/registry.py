@@ -6,6 +6,7 @@ from typing import Callable, Iterator, Optional
 
 from ..errors import CatalogError, Location
 from ..limits import DEFAULT, Limits
+from ..reads import note
 from ..stdio import DASH, STDIN, is_stdin, keep_only, real_path, spool
 from . import json_reader, jsonl_reader, yaml_reader
 from .formats import EXTENSIONS, STREAMED, format_for
@@ -76,6 +77,7 @@ def expand_catalogs(paths, stdin_name: Optional[str] = None) -> tuple:
 
 
 def _walk(directory: str) -> list:
+    note(directory, tuple(EXTENSIONS))  # a catalog written inside would be read by the next run
     root = Path(directory)
     found = sorted((p.relative_to(root).parts, p) for p in root.rglob("*")
                    if p.suffix.lower() in EXTENSIONS and p.is_file()

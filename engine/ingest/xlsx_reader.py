@@ -30,6 +30,7 @@ from ..model import counted
 from ..stdio import real_path
 from ..yamlio import check_regular
 from .csv_reader import Row
+from .xlsx_locate import locate
 
 MAX_ROWS = 1_048_576  # Excel's own last row: a sheet claiming more is not a workbook Excel wrote
 MAX_CELLS = 50_000_000  # cells read from one sheet, padding included (about 1M rows x 50 columns)
@@ -61,6 +62,11 @@ class XlsxExport:
         if type(err).__module__.startswith("defusedxml"):
             return CatalogError("not a readable XLSX workbook: its XML declares a DTD or entities, which no "
                                 f"workbook needs and valuate refuses ({type(err).__name__})", Location(file=self.path))
+        if type(err).__name__ in ("ExpatError", "ParseError"):  # malformed XML: say in which row
+            found = locate(real_path(self.path), self.limits.max_xlsx_bytes)
+            if found is not None:
+                return CatalogError(f"not a readable XLSX workbook: {found.words()}",
+                                    Location(file=self.path, line=found.row))
         detail = " ".join(str(err).split())[:200]  # openpyxl's messages run over several lines
         return CatalogError(f"not a readable XLSX workbook ({type(err).__name__}: {detail})",
                             Location(file=self.path))

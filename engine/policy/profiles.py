@@ -133,7 +133,7 @@ def _own(path: Path, packs: list, schema: FactSchema, problems: list) -> dict:
         return {"layer": layer}
     if doc is None:
         doc = {}
-    if not r.mapping(doc, r.at(doc), "a profile"):
+    if not r.document(doc, r.at(doc), "a profile"):
         problems.extend(r.problems)
         return {"layer": layer}
     r.keys(doc, "", (), PROFILE_KEYS, "a profile")

@@ -131,9 +131,10 @@ def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30
     items = doc.get("waivers") if isinstance(doc, dict) else doc
     if isinstance(doc, dict):
         r.keys(doc, "", ("waivers",), (), "a waiver file")
-    if not isinstance(items, list):
-        raise UserError("a waiver file is a list of waivers, or a mapping with a 'waivers' list",
-                        Location(file=file))
+    if not isinstance(items, list) or items and not any(isinstance(item, dict) for item in items):
+        # not one waiver in it: another kind of file, whose content is not shown
+        raise UserError("a waiver file is a list of waivers, or a mapping with a 'waivers' list; "
+                        "is this the right file?", Location(file=file))
     rule_ids, renamed, former = known_ids(packs), renames(packs), []
     waivers, seen = [], {}
     for i, node in enumerate(items):

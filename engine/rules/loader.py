@@ -15,6 +15,7 @@ from typing import Any, Optional
 from ..errors import Location, Problem, RulePackError, UserError
 from ..limits import DEFAULT, Limits
 from ..schema import FactSchema
+from ..reads import note
 from ..yamlio import load_single, read_text
 from .param_cases import ParamCases
 from .conditions import Scope, parse_condition
@@ -66,6 +67,7 @@ def read_pack(path, schema: Optional[FactSchema] = None, limits: Limits = DEFAUL
     schema = schema or FactSchema.default()
     path = resolve(path)
     if path.is_dir():
+        note(path, (".yaml", ".yml"))  # a YAML file written inside a pack would be read as part of it
         main = path / "pack.yaml"
         if not main.is_file():
             return None, [Problem("a rule-pack directory needs a pack.yaml", Location(file=str(path)))]
@@ -104,7 +106,7 @@ class _PackBuilder:
         pack = None
         if doc is None and not r.problems:
             r.error("the pack file is empty", Location(file=str(main)))
-        elif doc is not None and r.mapping(doc, r.at(doc), "a rule pack"):
+        elif doc is not None and r.document(doc, r.at(doc), "a rule pack"):
             pack = self._pack(r, doc, source, main, extra, tests)
         self.problems.extend(r.problems)
         if any(p.severity == "error" for p in self.problems) and not partial:
@@ -124,7 +126,7 @@ class _PackBuilder:
         for file in extra:
             fr = Reader(str(file))
             sub = self._doc(file, fr)
-            if sub is not None and fr.mapping(sub, fr.at(sub), "a rule file"):
+            if sub is not None and fr.document(sub, fr.at(sub), "a rule file"):
                 fr.keys(sub, "", RULE_FILE_KEYS, (), "a rule file")
                 rules.extend(self._rules(fr, sub, scope, name or ""))
             self.problems.extend(fr.problems)

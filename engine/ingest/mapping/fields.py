@@ -10,6 +10,7 @@ against the parser, constants against the target's type.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Any, Optional
 
@@ -24,6 +25,7 @@ from .sourcepath import PathSyntaxError, SourcePath, parse_path
 FIELD_KEYS = ("from", "value", "default", "parser", "map", "split", "join_with", "pick", "unknown",
               "nothing", "optional", "items", "each", "fields")
 PICKS = ("first", "last", "min", "max")
+OPTION_MAX = 10 ** 15  # a parser option past this is a mistake (the rule language's limit too)
 _KIND_PARSER = {"string": "string", "number": "number", "boolean": "boolean", "date": "date"}
 
 
@@ -308,7 +310,10 @@ def check_option(opt, value: Any) -> Optional[str]:
         return None if isinstance(value, bool) else f"expected true or false, got {kind_of(value)}"
     if opt.kind in ("number", "int"):
         ok = isinstance(value, int if opt.kind == "int" else (int, float)) and not isinstance(value, bool)
-        return None if ok and value > 0 else f"expected a positive number, got {kind_of(value)}"
+        if not ok or not value > 0 or isinstance(value, float) and not math.isfinite(value):  # NaN, .inf
+            return f"expected a finite positive {'whole ' if opt.kind == 'int' else ''}number, got {kind_of(value)}"
+        highest = opt.maximum if opt.maximum is not None else OPTION_MAX
+        return None if value <= highest else f"expected a number of at most {highest:g}, got {kind_of(value)}"
     if opt.kind == "text":
         return None if isinstance(value, str) and value.strip() else f"expected text, got {kind_of(value)}"
     if opt.kind == "words":

@@ -27,6 +27,7 @@ from .sourcepath import PathSyntaxError, parse_path
 
 PRESETS_DIR = FACTS_DIR / "mappings"
 TOP_KEYS = ("description", "input", "records", "where", "fields", "ignore", "unknown", "nothing", "join")
+MAX_ROWS = 1_048_576  # a worksheet's last row (XLSX); a CSV header further down is a mistake too
 INPUT_KEYS = ("format", "encoding", "delimiter", "sheet", "header_row")
 JOIN_KEYS = ("name", "file", "mapping", "format", "on", "key", "duplicates", "merge")
 
@@ -85,7 +86,7 @@ def from_document(doc: Any, file: str, name: str, seen: tuple = (), base: Option
     """``file`` names the mapping in messages and provenance; ``base``: where its joins'
     relative paths start (the file's folder, which ``file`` may not locate: a preset)."""
     r = MappingReader(file)
-    if not r.mapping(doc, Location(file=file), "a mapping file"):
+    if not r.document(doc, Location(file=file), "a mapping file"):
         raise MappingError(r.problems)
     r.keys(doc, "", ("fields",), TOP_KEYS, "the mapping file")
     unknown = words_option(r, doc, "unknown", "") if "unknown" in doc else unknown_set()
@@ -124,8 +125,8 @@ def _input(r: Reader, doc: dict) -> InputOptions:
     except (LookupError, TypeError):
         r.error(f"unknown text encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)", r.at(node, "encoding", "input.encoding"))
     header_row = node.get("header_row", 1)
-    if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
-        r.error(f"header_row must be a row number from 1, got {kind_of(header_row)}",
+    if not isinstance(header_row, int) or isinstance(header_row, bool) or not 1 <= header_row <= MAX_ROWS:
+        r.error(f"header_row must be a row number from 1 to {MAX_ROWS:,}, got {kind_of(header_row)}",
                 r.at(node, "header_row", "input.header_row"))
         header_row = 1
     sheet = node.get("sheet")

@@ -33,6 +33,7 @@ class Option:
     default: Any = None
     choices: tuple = ()
     help: str = ""
+    maximum: Optional[float] = None  # number and int options: the largest value that makes sense
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..model import DIMENSIONS, ERROR, MET, NOT_MET, UNKNOWN, WAIVED, RunInfo, ServiceResult, format_value
+from ..model.logic import kleene
 from . import view
 
 GROUP_BY = ("provider", "tier")  # always shown; --group-by adds more
@@ -137,12 +138,6 @@ def criteria_counts(services) -> list:
     return rows
 
 
-def _both(statuses) -> str:
-    """Three-valued 'and' (docs/specification.md#three-valued-criteria)."""
-    statuses = list(statuses)
-    return NOT_MET if NOT_MET in statuses else UNKNOWN if UNKNOWN in statuses else MET
-
-
 # (key, name, value axis, warranty axis, what it means for the board)
 QUADRANTS = (("fix", "Fix", MET, NOT_MET, "worth having, not fit for use: fix the warranty"),
              ("keep", "Keep", MET, MET, "brings value and is fit for use"),
@@ -156,7 +151,7 @@ def quadrant_of(result: ServiceResult) -> Optional[str]:
     if result.verdict == ERROR:
         return None
     status = statuses(result)
-    value = _both(status.get(name, UNKNOWN) for name in ("utility", "value"))
+    value = kleene("all", [status.get(name, UNKNOWN) for name in ("utility", "value")])  # both met
     warranty = status.get("warranty", UNKNOWN)
     return next((key for key, _, v, w, _ in QUADRANTS if (v, w) == (value, warranty)), None)
 

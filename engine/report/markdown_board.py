@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..model import MET, NOT_MET, UNKNOWN, WAIVED, Report
 from . import board, changes, view
-from .markdown import anchor, md
+from .markdown_text import anchor, md
 
 WORDS = {MET: "met", WAIVED: "waived", NOT_MET: "not met", UNKNOWN: "unknown"}
 

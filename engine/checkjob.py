@@ -53,7 +53,8 @@ class CheckJob:
         self.specs = output_specs(settings["format"], settings["output"])
         baselined = settings["baseline"] is not None
         keep = fails(settings["fail_on"], baselined) if settings["quiet"] else None
-        base = WriterOptions(keep=keep, include=frozenset(settings["sarif_include"]))
+        base = WriterOptions(keep=keep, include=frozenset(settings["sarif_include"]), verbose=settings["verbose"],
+                             width=settings["width"])
         self.options = [options_for(s, base, settings["color"], self.stdout) for s in self.specs]
         self.request = settings.request(conditions=conditions_needed(self.specs), jobs=default_jobs())
         self.new = _NewFindings() if baselined else None

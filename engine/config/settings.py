@@ -94,6 +94,10 @@ SETTINGS = (
     Setting("sarif-include", "choices", (), "Also put these in SARIF (default: failed findings only): "
             "unknown, met (comma-separated).", choices=SARIF_EXTRAS, metavar="unknown,met"),
     Setting("quiet", "bool", False, "Text report: only the failing services and the summary.", short="-q"),
+    Setting("verbose", "bool", False, "Text report: past 50 services, list the valuable ones too (by default "
+            "the decisions come first and the valuable services are counted).", short="-v"),
+    Setting("width", "int", None, "Text report: wrap lines to this many columns, with a hanging indent "
+            "(default: the terminal's width; a file or a pipe is not wrapped).", minimum=40),
     Setting("color", "choice", "auto", "Colour in the text report: auto (on a terminal, unless NO_COLOR "
             "is set), always, never.", choices=COLORS),
     Setting("jobs", "int", None, "Worker processes for evaluation (default: the number of cores).",

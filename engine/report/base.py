@@ -13,12 +13,16 @@ class WriterOptions:
 
     ``color``: ANSI colour (text); ``keep``: only results it accepts are shown,
     the summary still counts all (text with ``--quiet``); ``include``: statuses
-    SARIF carries besides failures (``unknown``, ``met``).
+    SARIF carries besides failures (``unknown``, ``met``); ``width``: the columns
+    text wraps to (None: no wrapping); ``verbose``: text lists the valuable
+    services even past 50 services (``--verbose``).
     """
 
     color: bool = False
     keep: Optional[Callable[[ServiceResult], bool]] = None
     include: frozenset = frozenset()
+    width: Optional[int] = None
+    verbose: bool = False
 
 
 PLAIN = WriterOptions()

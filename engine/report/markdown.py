@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..model import CRITERIA, Report, ServiceResult
-from . import board, changes, view
+from . import board, changes, money, view
 from .base import CollectingWriter
 from .markdown_board import board_summary
 from .markdown_text import anchor, md
@@ -51,7 +51,7 @@ def _service(r: ServiceResult) -> list[str]:
              + (f" · {md(view.source_paths(r)[0])}" if r.source else ""), ""]
     if view.errors(r):
         return lines + [f"- ✗ {md(e)}" for e in view.errors(r)] + [""]
-    facts = " · ".join(md(x) for x in (board.who(r), board.budget_line(r)) if x)
+    facts = " · ".join(md(x) for x in (board.who(r), money.budget_line(r)) if x)
     lines += [facts, ""] + _waivers(r)
     note = changes.service_note(r.change)
     if note:

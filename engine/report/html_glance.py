@@ -52,7 +52,8 @@ def at_stake(report: Report) -> str:
     rows, without = money.totals(decide)
     parts = [f'<b>At stake</b> in the {len(decide)} service{"s" * (len(decide) != 1)} needing a decision: '
              f'<span class="amount">{e(money.totals_line((rows, without)))}</span>'
-             + (f' <span class="note">({without} record no money)</span>' if without and rows else "")]
+             + (f' <span class="note">({without} record no money)</span>' if without and rows else "")
+             if decide else "<b>At stake</b>: nothing, no service needs a decision"]
     if view.waivers_given(report.run):
         parts.append(f"apart, under a waiver ({len(waived)} service{'s' * (len(waived) != 1)} valuable only so): "
                      f'<span class="amount">{e(money.totals_line(money.totals(waived)))}</span>')

@@ -68,7 +68,7 @@ def _filters(report: Report) -> str:
             hint = ">100000, <5000, =0" if kind == "number" else "contains…"
             control = (f'<input type="search" id="f-c-{key}" data-col="{key}" placeholder="{e(hint)}" '
                        f'aria-label="filter by {e(heading)}">')
-        cells.append(f'<th data-kind="{kind}">{control}</th>')
+        cells.append(f'<th data-kind="{kind}" data-label="{e(heading)}">{control}</th>')
     return f'<tr class="filters">{"".join(cells)}</tr>'
 
 

@@ -50,7 +50,8 @@ def _header(report: Report) -> list:
 def _stake(report: Report) -> list:
     decide = board.needs_decision(report.services)
     line = (f"**At stake** in the {len(decide)} service{'s' * (len(decide) != 1)} needing a decision: "
-            f"{md(money.totals_line(money.totals(decide)))}")
+            f"{md(money.totals_line(money.totals(decide)))}" if decide else "**At stake**: nothing, no service "
+            "needs a decision")
     if view.waivers_given(report.run):
         waived = [r for r in report.services if r.valuable_by_waiver]
         line += f"; apart, under a waiver ({len(waived)}): {md(money.totals_line(money.totals(waived)))}"

@@ -293,7 +293,7 @@
 
   // Phone cards: each cell of a small table carries its column's name (the services table and the
   // heatmap name theirs in the stylesheet).
-  each(all(".scroll > table:not(.heatmap)"), function (t) {
+  each(all(".scroll > table:not(.heatmap):not(#services)"), function (t) {
     var heads = t.tHead ? Array.prototype.map.call(t.tHead.rows[0].cells, function (th) { return th.textContent.trim(); }) : [];
     each(t.tBodies[0] ? t.tBodies[0].rows : [], function (tr) {
       each(tr.cells, function (td, i) { if (heads[i]) { td.setAttribute("data-label", heads[i]); } });

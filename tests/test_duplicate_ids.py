@@ -115,19 +115,22 @@ def test_worker_processes_decide_alike(tmp_path, monkeypatch, fmt):
     assert outputs[0] == outputs[1]
 
 
-def test_the_servers_evaluation_path(monkeypatch):
+def test_the_servers_evaluation_path():
     """What a worker of `valuate serve` runs for POST /v1/evaluate (engine/serve/worker.py)."""
-    from valuate.engine.serve import worker
-    monkeypatch.setitem(worker._state, "spec", Policy(as_of=dt.date.fromisoformat(AS_OF)))
-    monkeypatch.setitem(worker._state, "policies", {})
-    records = [({"id": "a", "outcomes": [{"description": "x", "effect": "positive", "impact": "high"}]}, None),
-               ({"id": "a"}, None), ({"id": 7}, None), ({"id": "7"}, None), (None, "over the limit"), ({"id": "b"}, None)]
-    done = worker.evaluate(records, RunOptions(), None)
-    got = [json.loads(s) for s in done["services"]]
+    import pickle
+    from valuate.engine.serve import snapshot, worker
+    from valuate.engine.serve.config import ServeConfig
+    built = snapshot.build(ServeConfig(policy=Policy(as_of=dt.date.fromisoformat(AS_OF))), 1)
+    evaluator = worker.Worker(pickle.loads(built.payload))
+    body = json.dumps([{"id": "a", "outcomes": [{"description": "x", "effect": "positive", "impact": "high"}]},
+                       {"id": "a"}, {"id": 7}, {"id": "7"}, {"id": "b"}]).encode()
+    status, _, answer = evaluator.evaluate(body, RunOptions(), None)
+    got = json.loads(answer)["services"]
+    assert status == 200
     assert [(s["id"], s["verdict"], DUP in s.get("message", "")) for s in got] == [
         ("a", "error", False), ("a", "error", True), ("7", "error", False), ("7", "error", True),
-        (None, "error", False), ("b", "indeterminate", False)]
-    assert "already used by the record at request record 1" in got[1]["message"]
+        ("b", "indeterminate", False)]
+    assert "already used by the record at request" in got[1]["message"]
 
 
 def test_in_memory_records_without_a_source(cli):

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,45 +23,10 @@ import pytest
 import yaml
 
 from conftest import AS_OF, DATA, ROOT, SAMPLE, sample
+from serving import Server, alive, free_port
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TOKEN = "s3cret-token"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, tmp: Path, *args: str):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.err = open(tmp / f"serve-{self.port}.log", "w+")
-        self.proc = subprocess.Popen([sys.executable, "-m", "valuate", "serve", "--port", str(self.port),
-                                      "--as-of", AS_OF, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                                     stderr=self.err)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.2)
-        self.stop()
-        self.err.seek(0)
-        raise AssertionError(f"valuate serve did not become ready: {self.err.read()[-2000:]}")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 @pytest.fixture(scope="module")
@@ -273,20 +237,19 @@ def test_bounded_load_single_service_requests(server):
             "requests": count, "requests_per_s": round(count / (time.monotonic() - started), 1),
             "p50_ms": round(statistics.median(latencies), 1),
             "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))], 1)}
-    report["worker_pss_mib"] = _worker_memory(server.proc.pid)
+    report["worker_pss_mib"] = _worker_memory(server)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "serve-load.json").write_text(json.dumps(report, indent=2))
     print("\nserve load:", json.dumps(report))
     assert all(v["requests"] > 0 for k, v in report.items() if k.startswith("suggest"))
 
 
-def _worker_memory(pid: int) -> list:
-    """Pss of each child process of the server (the evaluation workers), MiB."""
+def _worker_memory(server) -> list:
+    """Pss of each evaluation worker of the server, MiB."""
     out = []
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    for child in children.read_text().split() if children.exists() else []:
-        rollup, cmdline = Path(f"/proc/{child}/smaps_rollup"), Path(f"/proc/{child}/cmdline")
-        if rollup.exists() and b"spawn_main" in cmdline.read_bytes():  # not the resource tracker
+    for child in server.workers():
+        rollup = Path(f"/proc/{child}/smaps_rollup")
+        if rollup.exists():
             pss = next((int(line.split()[1]) for line in rollup.read_text().splitlines()
                         if line.startswith("Pss:")), 0)
             out.append(round(pss / 1024, 1))
@@ -300,40 +263,20 @@ def test_the_server_refuses_to_start_on_a_broken_pack(tmp_path):
     assert done.returncode == 2 and "pack.yaml" in done.stderr and os.linesep in done.stderr
 
 
-def _children(pid: int) -> list:
-    """Processes whose parent is ``pid`` (Linux /proc)."""
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            out.append(int(stat.parent.name))
-    return out
-
-
 def _gone(pids: list, timeout: float = 20) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not any(Path(f"/proc/{p}").exists() and "zombie" not in _state(p) for p in pids):
+        if not any(alive(p) for p in pids):
             return True
         time.sleep(0.2)
     return False
-
-
-def _state(pid: int) -> str:
-    try:
-        return "zombie" if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z" else "alive"
-    except OSError:
-        return "gone"
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the workers")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["TERM", "KILL"])
 def test_workers_never_outlive_the_server(tmp_path, signum):
     srv = Server(tmp_path, "--workers", "1")
-    workers = _children(srv.proc.pid)
+    workers = srv.workers()
     assert workers, "the server has no worker process"
     srv.proc.send_signal(signum)
     srv.proc.wait(timeout=30)

@@ -88,6 +88,13 @@ def read(path: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
     yield from records
 
 
+def records_in(path: str, text: str, limits: Limits = DEFAULT) -> Iterator[RawRecord]:
+    """The records of JSON catalog text already in memory (a request body), one at a time:
+    a caller can stop after as many as it takes; a malformed document raises CatalogError
+    when its fault is reached, ``path`` naming it."""
+    return _records(path, text, limits)
+
+
 def _records(path: str, text: str, limits: Limits) -> Iterator[RawRecord]:
     pos = _skip_ws(text, 0)
     if pos == len(text):

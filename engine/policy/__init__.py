@@ -9,7 +9,7 @@ inputs (``run_info`` describes one run of it).
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Optional
 
 from ..compile import Program, compile_packs
@@ -44,6 +44,16 @@ class LoadedPolicy:
     def params(self) -> tuple:
         """((pack, name, value), ...) as resolved."""
         return tuple((p, k, v) for p, values in self.program.params.items() for k, v in values.items())
+
+    def on(self, day: _dt.date) -> "LoadedPolicy":
+        """This policy judged as of ``day``, reading no file: the same compiled rules, the
+        waivers re-dated, the day windows checked (a UserError when one leaves the calendar).
+        A server derives each request's evaluation date from the snapshot it loaded."""
+        if day == self.as_of:
+            return self
+        check_day_windows(self.packs, self.program.params, day)
+        waivers = self.waivers.dated(day, self.spec.waiver_warning_days) if self.waivers is not None else None
+        return replace(self, spec=replace(self.spec, as_of=day), as_of=day, waivers=waivers)
 
     def run_info(self, inputs: Iterable[str] = ()) -> RunInfo:
         """The report header of one run of this policy over ``inputs`` (catalog files)."""

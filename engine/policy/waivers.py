@@ -25,7 +25,7 @@ from typing import Optional
 from ..errors import Location, RulePackError, UserError
 from ..model import ServiceResult, Waiver
 from ..errors import did_you_mean
-from ..rules.conditions import as_date
+from ..rules.operands import as_date
 from ..rules.language import CRITERIA
 from ..documents import Reader, join, kind_of
 from ..yamlio import load_single, read_text
@@ -78,6 +78,10 @@ class WaiverSet:
             elif w.target in (key, finding.criterion):
                 ranked.append((1 if w.active else 3, i))
         return min(ranked)[1] if ranked else None
+
+    def dated(self, as_of: _dt.date, warning_days: int = 30) -> "WaiverSet":
+        """The same waivers judged as of another day (active, expired, expiring), read from no file."""
+        return WaiverSet(tuple(_dated(w, as_of, warning_days) for w in self.waivers), self.digest)
 
     def unused(self, used: set) -> list:
         """Active waivers that waived nothing in a run (wrong service id, or the finding is met)."""
@@ -176,10 +180,14 @@ def _waiver(r: Reader, items, i, node, rule_ids, as_of, warning_days) -> Optiona
                 r.at(node, "expires", join(path, "expires")), code="type")
     if not ok or None in (reason, approved, target, expires):
         return None
-    days = (expires - as_of).days
+    return _dated(Waiver(service.strip(), target, reason, approved, expires.isoformat(),
+                         source=f"{loc.file}:{loc.line}"), as_of, warning_days)
+
+
+def _dated(w: Waiver, as_of: _dt.date, warning_days: int) -> Waiver:
+    days = (_dt.date.fromisoformat(w.expires) - as_of).days
     state = "active" if days >= 0 else "expired"
-    return Waiver(service.strip(), target, reason, approved, expires.isoformat(), state, days,
-                  state == "active" and days <= warning_days, f"{loc.file}:{loc.line}")
+    return dataclasses.replace(w, state=state, days_left=days, expiring=state == "active" and days <= warning_days)
 
 
 def _target(r: Reader, node: dict, path: str, rule_ids: list) -> Optional[str]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..schema import FactSchema, FieldType
-from .conditions import literal
+from .operands import literal
 from .language import MAX_NUMBER, Derived, Operand, Term
 from ..documents import Reader, join, kind_of
 

@@ -6,6 +6,6 @@ durable-rules engine (one per process, as the batch does: a host is never
 shared between threads). See app.py for the endpoints, pool.py for the
 workers, openapi.py for the document served at /openapi.json.
 """
-from .config import ServeConfig
+from .config import ServeConfig, read_token
 
-__all__ = ["ServeConfig"]
+__all__ = ["ServeConfig", "read_token"]

@@ -1,54 +1,63 @@
-"""The HTTP face: endpoints, limits, auth, request ids, access and decision logs.
+"""The HTTP face: endpoints, auth, request ids, the access and decision logs.
 
 Built on Starlette (a small, well-kept ASGI toolkit; uvicorn serves it): the
 endpoints are few and explicit, so a full framework would add a model layer
-and a dependency tree without doing a job we need. Every response carries
-``X-Request-Id`` (the caller's, or a new one) and the rules digest of the
-policy that answered; no request ever names a file the server reads.
+and a dependency tree without doing a job we need. An endpoint is one
+``Endpoint`` row (path, handler, methods, whether it needs the token); a new
+one is a row in ``ENDPOINTS`` or passed to ``build_app(extra=...)``, and gets
+the same request id, auth, refusals and logging as every other.
+
+Every response carries ``X-Request-Id`` (the caller's, or a new one) and the
+digests of the snapshot that produced it. The server process only moves
+bytes: bodies are decoded and answers encoded by the workers. No request
+names a file the server reads, and no response names one of the server's paths.
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as _dt
 import hmac
 import json
+import re
 import sys
 import time
+import traceback
 import uuid
+from dataclasses import dataclass
+from typing import Callable
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
 from starlette.routing import Route
 
-from ..errors import UserError
-from ..ingest.jsontools import DECODER
-from ..ingest.mapping.spec import presets
 from ..request import RunOptions
-from . import worker
+from .body import read_body
 from .config import ServeConfig
 from .openapi import document
+from .snapshot import Snapshot
 from .state import Policies, Refused
 
 CONTENT_TYPES = {"text/csv": ".csv", "text/tab-separated-values": ".tsv", "application/json": ".json",
                  "application/x-ndjson": ".jsonl", "application/jsonl": ".jsonl", "application/yaml": ".yaml",
                  "application/x-yaml": ".yaml", "text/yaml": ".yaml"}
-OPEN = ("/healthz", "/readyz", "/openapi.json")  # no token needed
+JSON = "application/json"
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
-def build_app(config: ServeConfig) -> Starlette:
+@dataclass(frozen=True)
+class Endpoint:
+    path: str
+    handler: Callable  # async (request, policies) -> Response; sets request.state.snapshot if not the current
+    methods: tuple = ("GET",)
+    open: bool = False  # answered without the token
+
+
+def build_app(config: ServeConfig, extra: tuple = ()) -> Starlette:
+    """The application; loads the policy now, so a broken pack stops here with its message."""
     policies = Policies(config)
-    app = Starlette(routes=[
-        Route("/healthz", _handled(config, policies, _health)),
-        Route("/readyz", _handled(config, policies, _ready)),
-        Route("/openapi.json", _handled(config, policies, _openapi)),
-        Route("/v1/rules", _handled(config, policies, _rules)),
-        Route("/v1/policy", _handled(config, policies, _policy)),
-        Route("/v1/evaluate", _handled(config, policies, _evaluate), methods=["POST"]),
-        Route("/v1/evaluate/raw", _handled(config, policies, _evaluate_raw), methods=["POST"]),
-        Route("/v1/reload", _handled(config, policies, _reload), methods=["POST"]),
-    ], lifespan=_lifespan(policies))
+    routes = [Route(e.path, _handled(policies, e), methods=list(e.methods)) for e in ENDPOINTS + tuple(extra)]
+    app = Starlette(routes=routes, lifespan=_lifespan(policies))
     app.state.policies = policies
     return app
 
@@ -56,38 +65,64 @@ def build_app(config: ServeConfig) -> Starlette:
 def _lifespan(policies: Policies):
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        await policies.start()  # workers started and warm before /readyz says so
+        await policies.start()
         yield
         await policies.stop()
     return lifespan
 
 
-def _handled(config: ServeConfig, policies: Policies, handler):
+def _handled(policies: Policies, endpoint: Endpoint):
     """Request id, auth, refusals as JSON, the access log line: around every endpoint."""
-    async def endpoint(request: Request) -> Response:
+    token = policies.config.token
+
+    async def handle(request: Request) -> Response:
         started = time.perf_counter()
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        request.state.id = request_id
+        request.state.id = _request_id(request)
+        request.state.snapshot = policies.current
+        request.state.held = 0
         try:
-            if config.token and request.url.path not in OPEN:
-                _authorise(request, config.token)
-            response = await handler(request, policies)
+            if token and not endpoint.open:
+                _authorise(request, token)
+            response = await endpoint.handler(request, policies)
         except Refused as err:
-            response = JSONResponse({"error": err.message, **err.extra}, status_code=err.status,
-                                    headers={"WWW-Authenticate": "Bearer"} if err.status == 401 else None)
+            response = _refusal(err, request.state.snapshot)
+        except ClientDisconnect:
+            response = Response(status_code=499)  # nobody is left to read it; the access log says so
         except Exception as err:  # a bug in valuate, not in the request: say so, keep serving
-            response = JSONResponse({"error": f"internal error: {type(err).__name__}: {err}"}, status_code=500)
-        response.headers["X-Request-Id"] = request_id
-        response.headers["X-Valuate-Rules-Digest"] = policies.current.policy.digest
+            traceback.print_exc(file=sys.stderr)
+            response = _json({"error": f"internal error ({type(err).__name__}); the server log has the details"},
+                             500)
+        finally:
+            policies.give(request.state.held)
+        response.headers.update(request.state.snapshot.headers)
+        response.headers["X-Request-Id"] = request.state.id
         _access(request, response.status_code, started)
         return response
-    return endpoint
+    return handle
+
+
+def _request_id(request: Request) -> str:
+    given = request.headers.get("x-request-id", "")
+    return given if 0 < len(given) <= 128 and given.isascii() and given.isprintable() else uuid.uuid4().hex
 
 
 def _authorise(request: Request, token: str) -> None:
     given = request.headers.get("authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+    if not hmac.compare_digest(given.encode("utf-8", "replace"), f"Bearer {token}".encode()):
         raise Refused(401, "a bearer token is required (Authorization: Bearer TOKEN)")
+
+
+def _refusal(err: Refused, snapshot: Snapshot) -> Response:
+    body = {"error": snapshot.redactor.message(err.message), **err.extra}
+    headers = {"WWW-Authenticate": "Bearer"} if err.status == 401 else {}
+    if err.close:  # the rest of the body will not be read: end the connection with the answer
+        headers["Connection"] = "close"
+    return _json(body, err.status, headers)
+
+
+def _json(doc, status: int = 200, headers: dict = None) -> Response:
+    return Response(json.dumps(doc, ensure_ascii=False).encode("utf-8", "backslashreplace"), status,
+                    headers, JSON)
 
 
 def _access(request: Request, status: int, started: float) -> None:
@@ -98,110 +133,61 @@ def _access(request: Request, status: int, started: float) -> None:
 
 
 async def _health(request: Request, policies: Policies) -> Response:
-    return JSONResponse({"status": "ok"})
+    return Response(b'{"status": "ok"}', media_type=JSON)
 
 
 async def _openapi(request: Request, policies: Policies) -> Response:
-    return JSONResponse(document())
+    return _json(document())
 
 
 async def _ready(request: Request, policies: Policies) -> Response:
     if not policies.ready:
-        return JSONResponse({"status": "starting"}, status_code=503)
-    return JSONResponse({"status": "ready", "generation": policies.current.generation})
+        return _json({"status": "starting"}, 503)
+    return _json({"status": "ready", "generation": policies.current.generation})
 
 
 async def _rules(request: Request, policies: Policies) -> Response:
-    return JSONResponse([r.to_dict() for r in policies.current.policy.rules])
+    return Response(request.state.snapshot.rules_json, media_type=JSON)
 
 
 async def _policy(request: Request, policies: Policies) -> Response:
-    return JSONResponse(policies.describe())
+    return _json(request.state.snapshot.policy_doc)
 
 
 async def _evaluate(request: Request, policies: Policies) -> Response:
-    config = policies.config
-    body = await _body(request, config.policy.limits.max_file_bytes)
-    single, records = _records(body, config)
-    done = await policies.run(worker.evaluate, records, _options(request), _as_of(request))
-    _decision(policies, request, "/v1/evaluate", done)
-    if single:
-        return Response(done["services"][0], media_type="application/json")
-    return _document(done)
+    options, as_of = _options(request), _as_of(request)
+    body = await read_body(request, policies)
+    return await _answer(request, policies, ("evaluate", options, as_of), body)
 
 
 async def _evaluate_raw(request: Request, policies: Policies) -> Response:
-    config = policies.config
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in CONTENT_TYPES:
         raise Refused(415, f"content type {kind or '(none)'} is not a catalog format; "
                            f"send one of {', '.join(sorted(CONTENT_TYPES))}")
-    mapping = _mapping(request, config)
-    body = await _body(request, config.policy.limits.max_file_bytes)
-    try:
-        done = await policies.run(worker.evaluate_raw, body, CONTENT_TYPES[kind], mapping, _options(request),
-                                  _as_of(request))
-    except UserError as err:
-        raise Refused(422, str(err)) from None
-    _decision(policies, request, "/v1/evaluate/raw", done)
-    return _document(done)
+    options, as_of = _options(request), _as_of(request)
+    mapping = _mapping(request, request.state.snapshot)
+    body = await read_body(request, policies)
+    return await _answer(request, policies, ("raw", CONTENT_TYPES[kind], mapping, options, as_of), body)
+
+
+async def _answer(request: Request, policies: Policies, message: tuple, body: list) -> Response:
+    snapshot, (status, decision), answer = await policies.run(message, body)
+    request.state.snapshot = snapshot  # the policy that produced this answer, whatever a reload did meanwhile
+    response = Response(answer, status, media_type=JSON)
+    if decision is not None and not policies.log_decision(_decision(request, snapshot, decision)):
+        response.headers["X-Valuate-Decision-Log"] = "not written"
+    return response
 
 
 async def _reload(request: Request, policies: Policies) -> Response:
     problems = await policies.reload()
+    request.state.snapshot = policies.current
     if problems:
         raise Refused(422, "the policy was not reloaded; the one in force keeps serving", problems=problems)
-    return JSONResponse({"reloaded": True, "generation": policies.current.generation,
-                         "digest": policies.current.policy.digest})
-
-
-def _document(done: dict) -> Response:
-    services = ",\n    ".join(done["services"])
-    head = json.dumps({"rules": {"digest": done["digest"]}, "as_of": done["as_of"], "summary": done["summary"]},
-                      ensure_ascii=False)
-    return Response(f'{head[:-1]}, "services": [\n    {services}\n  ]}}\n', media_type="application/json")
-
-
-async def _body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise Refused(413, f"the body is {int(declared):,} bytes, over the limit of {limit:,} (max_file_bytes)")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Refused(413, f"the body is over the limit of {limit:,} bytes (max_file_bytes)")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _records(body: bytes, config: ServeConfig) -> tuple:
-    """(one service asked for?, [(data, problem)]) from a JSON body."""
-    try:
-        doc = DECODER.decode(body.decode("utf-8"))
-    except UnicodeDecodeError as err:
-        raise Refused(400, f"the body is not UTF-8 (byte {err.start})") from None
-    except json.JSONDecodeError as err:
-        raise Refused(400, f"the body is not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") from None
-    except RecursionError:
-        raise Refused(400, "the body is nested too deeply to read") from None
-    if isinstance(doc, dict) and "services" in doc:
-        if not isinstance(doc["services"], list):
-            raise Refused(400, "'services' must be a list of service objects")
-        items, single = doc["services"], False
-    elif isinstance(doc, list):
-        items, single = doc, False
-    else:
-        items, single = [doc], True
-    if len(items) > config.max_services:
-        raise Refused(413, f"{len(items):,} services in one request, over the limit of {config.max_services:,}")
-    limit = config.policy.limits.max_record_bytes
-    out = []
-    for item in items:
-        size = len(json.dumps(item, ensure_ascii=False).encode("utf-8"))
-        out.append((None, f"the service is {size:,} bytes, over the limit of {limit:,} (max_record_bytes)")
-                   if size > limit else (item, None))
-    return single, out
+    current = policies.current
+    return _json({"reloaded": True, "generation": current.generation, "digest": current.rules_digest,
+                  "policy_digest": current.digest})
 
 
 def _flag(request: Request, name: str, default: bool) -> bool:
@@ -222,37 +208,41 @@ def _as_of(request: Request):
     if value is None:
         return None
     try:
+        if not DATE.fullmatch(value):
+            raise ValueError(value)
         return _dt.date.fromisoformat(value)
     except ValueError:
-        raise Refused(400, f"as_of must be a date YYYY-MM-DD, got {value!r}") from None
+        raise Refused(400, f"as_of must be a date YYYY-MM-DD, got {value[:40]!r}") from None
 
 
-def _mapping(request: Request, config: ServeConfig) -> str:
+def _mapping(request: Request, snapshot: Snapshot):
     """A preset name, or the server's own mapping by its name: never a path from the request."""
-    name = request.query_params.get("mapping")
-    own = policies_mapping_name(config)
+    name, own, presets = request.query_params.get("mapping"), snapshot.mapping_name, snapshot.presets
     if name is None:
-        if config.mapping is None:
-            raise Refused(400, "name a mapping: ?mapping=PRESET (" + ", ".join(presets()) + ")")
-        return config.mapping
-    if own is not None and name == own:
-        return config.mapping
-    if name not in presets():
-        raise Refused(400, f"unknown mapping {name!r}; presets: {', '.join(presets())}"
+        if own is None:
+            raise Refused(400, "name a mapping: ?mapping=PRESET (" + ", ".join(presets) + ")")
+        return own
+    if name != own and name not in presets:
+        raise Refused(400, f"unknown mapping {name[:80]!r}; presets: {', '.join(presets)}"
                       + (f"; this server's own: {own}" if own else ""))
     return name
 
 
-def policies_mapping_name(config: ServeConfig):
-    if config.mapping is None:
-        return None
-    return config.mapping.rsplit("/", 1)[-1].removesuffix(".yaml").removesuffix(".yml")
+def _decision(request: Request, snapshot: Snapshot, decision: dict) -> dict:
+    return {"time": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "request_id": request.state.id, "endpoint": request.url.path, "rules_digest": snapshot.rules_digest,
+            "policy_digest": snapshot.digest, "generation": snapshot.generation, **decision}
 
 
-def _decision(policies: Policies, request: Request, endpoint: str, done: dict) -> None:
-    policies.log_decision({"time": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds"),
-                           "request_id": request.state.id, "endpoint": endpoint, "rules_digest": done["digest"],
-                           "as_of": done["as_of"], "services": done["verdicts"]})
+ENDPOINTS = (
+    Endpoint("/healthz", _health, open=True),
+    Endpoint("/readyz", _ready, open=True),
+    Endpoint("/openapi.json", _openapi, open=True),
+    Endpoint("/v1/rules", _rules),
+    Endpoint("/v1/policy", _policy),
+    Endpoint("/v1/evaluate", _evaluate, ("POST",)),
+    Endpoint("/v1/evaluate/raw", _evaluate_raw, ("POST",)),
+    Endpoint("/v1/reload", _reload, ("POST",)),
+)
 
-
-__all__ = ["build_app", "Refused", "asyncio"]
+__all__ = ["build_app", "Endpoint", "ENDPOINTS", "Refused"]

@@ -20,11 +20,26 @@ QUERY = [
      "description": "evaluation date (default: the server's, today unless it was started with --as-of)"},
 ]
 REFUSALS = {code: {"description": words, "content": {"application/json": {"schema": ERROR}}}
-            for code, words in (("400", "malformed body or query"), ("401", "bearer token missing or wrong"),
-                                ("413", "body or service over a limit"), ("415", "not a catalog content type"),
+            for code, words in (("400", "malformed body or query, or an evaluation date the policy cannot judge"),
+                                ("401", "bearer token missing or wrong"),
+                                ("408", "the body did not arrive within --read-timeout"),
+                                ("413", "body over --max-body-bytes, or more than --max-services services"),
+                                ("415", "not a catalog content type"),
                                 ("422", "the export cannot be read through the mapping"),
-                                ("503", "too many requests in flight, or a worker restarted"),
-                                ("504", "the evaluation took longer than the server's timeout"))}
+                                ("503", "too many requests in flight or bodies held, or too many connections"),
+                                ("504", "the evaluation took longer than --timeout (its worker was replaced)"))}
+HEADERS = {
+    "X-Request-Id": {"description": "the caller's X-Request-Id, or a new one", "schema": {"type": "string"}},
+    "X-Valuate-Rules-Digest": {"description": "the rules digest of the policy that answered (as rules.digest)",
+                               "schema": {"type": "string"}},
+    "X-Valuate-Policy-Digest": {"description": "the digest of the whole policy snapshot that answered: rules, "
+                                               "profile, waivers, mappings, limits", "schema": {"type": "string"}},
+    "X-Valuate-Generation": {"description": "the snapshot's generation: 1 at start, one more per reload",
+                             "schema": {"type": "string"}},
+    "X-Valuate-Decision-Log": {"description": "'not written' when the decision log could not be written "
+                                              "(the decision went to the server's standard error)",
+                               "schema": {"type": "string"}},
+}
 DOCUMENT = {"type": "object", "required": ["rules", "as_of", "summary", "services"],
             "properties": {"rules": {"type": "object"}, "as_of": {"type": "string", "format": "date"},
                            "summary": {"type": "object"}, "services": {"type": "array", "items": SERVICE}}}
@@ -48,6 +63,7 @@ def document() -> dict:
                                "properties": {"services": {"type": "array"}}}]}}}},
                 "responses": {"200": {"description": "the service object (one service sent) or a document with "
                                                      "every service, invalid records as error entries",
+                                      "headers": HEADERS,
                                       "content": {"application/json": {"schema": {"oneOf": [SERVICE, DOCUMENT]}}}},
                               **REFUSALS}}},
             "/v1/evaluate/raw": {"post": {
@@ -57,14 +73,15 @@ def document() -> dict:
                 "requestBody": {"required": True, "content": {t: {} for t in (
                     "text/csv", "text/tab-separated-values", "application/json", "application/x-ndjson",
                     "application/yaml")}},
-                "responses": {"200": {"description": "every record of the export",
+                "responses": {"200": {"description": "every record of the export", "headers": HEADERS,
                                       "content": {"application/json": {"schema": DOCUMENT}}}, **REFUSALS}}},
             "/v1/rules": {"get": {"summary": "The rules in force (as `valuate rules list --format json`)",
                                   "responses": {"200": {"description": "rules"}}}},
             "/v1/policy": {"get": {"summary": "Packs, profile, waivers and digests of the policy in force",
                                    "responses": {"200": {"description": "policy"}}}},
-            "/v1/reload": {"post": {"summary": "Re-read packs, profile and waivers; a broken policy is refused "
-                                               "with its lint problems and the one in force keeps serving",
+            "/v1/reload": {"post": {"summary": "Load the next policy snapshot (packs, profile, waivers, mappings) "
+                                               "while the one in force keeps answering; a broken policy is "
+                                               "refused with its lint problems and nothing changes",
                                     "responses": {"200": {"description": "reloaded"}, "422": REFUSALS["422"]}}},
             "/healthz": {"get": {"summary": "The server process is up", "security": [],
                                  "responses": {"200": {"description": "ok"}}}},

@@ -1,25 +1,32 @@
-"""The policy a server answers with, its worker pool, reloads and the decision log."""
+"""The policy a server answers with now, its workers, reloads, and what requests may hold.
+
+``Policies.current`` is the snapshot in force; each request is answered by the
+pool of the snapshot it was admitted under, and its headers name that
+snapshot, even when a reload swaps in the next one meanwhile. A reload builds
+the next snapshot in a child process and starts its workers before the swap:
+the event loop, /healthz and every request go on meanwhile, and a refused
+reload leaves everything as it was.
+"""
 from __future__ import annotations
 
 import asyncio
-import datetime as _dt
-import json
-import threading
-from concurrent.futures.process import BrokenProcessPool
+from typing import Optional
 
-from ..data import DEFAULT_PACK
-from ..errors import RulePackError, UserError
-from ..policy import load_policy
+from ..errors import UserError
 from .config import ServeConfig
-from .pool import EvaluationPool
+from .decisions import DecisionLog
+from .pool import WorkerDied, WorkerPool, build_next
+from .snapshot import Snapshot, build
+
+RELOAD_TIMEOUT = 300.0  # seconds a reload may take to load and compile the policy
 
 
 class Refused(Exception):
     """A request answered with a 4xx (or 503/504) and a message."""
 
-    def __init__(self, status: int, message: str, **extra):
+    def __init__(self, status: int, message: str, close: bool = False, **extra):
         super().__init__(message)
-        self.status, self.message, self.extra = status, message, extra
+        self.status, self.message, self.close, self.extra = status, message, close, extra
 
 
 class Policies:
@@ -27,102 +34,84 @@ class Policies:
 
     def __init__(self, config: ServeConfig):
         self.config = config
-        self.current = EvaluationPool(config.policy, load_policy(config.policy), config.workers)
-        self.loaded_at = _now()
+        self.log: Optional[DecisionLog] = DecisionLog(config.decision_log) if config.decision_log else None
+        snapshot = build(config, 1)  # a broken policy stops the server here, with its message
+        if self.log is not None:
+            self.log.check(snapshot.inputs)
+        self.pool = WorkerPool(snapshot, config.workers)
         self.ready = False
-        self.pending = 0
-        self._reloading = asyncio.Lock()
-        self._log = threading.Lock()
+        self.pending = 0  # requests being evaluated
+        self.held = 0  # bytes of request bodies held, all requests together
+        self._reloading: Optional[asyncio.Lock] = None
+
+    @property
+    def current(self) -> Snapshot:
+        return self.pool.snapshot
 
     async def start(self) -> None:
-        await self.current.warm(timeout=300)
+        await self.pool.start()  # workers started and warm before /readyz says so
         self.ready = True
 
     async def stop(self) -> None:
-        self.current.close()
+        await self.pool.stop()
 
-    async def run(self, fn, *args):
-        """Call ``fn`` in a worker; 503 when too many requests are in flight, 504 past the timeout."""
-        if self.pending >= self.config.pending_limit:
+    async def run(self, message: tuple, body: list) -> tuple:
+        """(the snapshot that answered, (status, decision), answer bytes) for ``message`` with the
+        request ``body`` (its chunks); 503 when too many requests are in flight, 504 past the
+        timeout (the worker that held it is replaced)."""
+        config = self.config
+        if self.pending >= config.pending_limit:
             raise Refused(503, f"{self.pending} requests are being evaluated, the most this server takes "
                                "at once; retry shortly")
         self.pending += 1
-        pool = self.current
+        pool = self.pool
+        deadline = asyncio.get_running_loop().time() + config.timeout
         try:
-            return await pool.call(fn, *args, timeout=self.config.timeout)
+            try:
+                return (pool.snapshot, *await pool.run(message, body, deadline))
+            except WorkerDied:  # it may have died before it took the request: one more try
+                return (pool.snapshot, *await pool.run(message, body, deadline))
         except asyncio.TimeoutError:
-            raise Refused(504, f"the evaluation took longer than {self.config.timeout:g} s") from None
-        except BrokenProcessPool:
-            self._restart(pool)
-            raise Refused(503, "an evaluation process died and was restarted; retry the request") from None
+            raise Refused(504, f"the evaluation took longer than {config.timeout:g} s") from None
+        except WorkerDied:
+            raise Refused(500, "an evaluation process ended twice while evaluating this request; "
+                               "the server log has the details") from None
         finally:
             self.pending -= 1
 
-    def _restart(self, pool: EvaluationPool) -> None:
-        if self.current is pool:
-            self.current = pool.replaced(pool.spec, pool.policy)
-            pool.close()
+    def take(self, size: int) -> None:
+        """Hold ``size`` more bytes of a request body: 503 past the server's body budget."""
+        if self.held + size > self.config.body_budget:
+            raise Refused(503, f"the server holds {self.config.body_budget:,} bytes of request bodies at once "
+                               "at most, and is at that now; retry shortly", close=True)
+        self.held += size
+
+    def give(self, size: int) -> None:
+        self.held -= size
 
     async def reload(self) -> list:
-        """Re-read packs, profile and waivers; [] when the new policy serves, else its problems."""
+        """[] when the next snapshot serves, else its problems (the one in force keeps serving)."""
+        if self._reloading is None:
+            self._reloading = asyncio.Lock()
         async with self._reloading:
-            problems = _lint(self.config)
-            if problems:
-                return problems
+            kind, value = await build_next(self.config, self.current.generation + 1, RELOAD_TIMEOUT)
+            if kind != "ok":
+                return value
+            if self.log is not None:
+                try:
+                    self.log.check(value.inputs)
+                except UserError as err:
+                    return [{"severity": "error", "message": value.redactor.message(str(err))}]
+            pool = WorkerPool(value, self.config.workers)
             try:
-                policy = load_policy(self.config.policy)
-            except UserError as err:
-                return _problems(err)
-            fresh = self.current.replaced(self.config.policy, policy)
-            try:
-                await fresh.warm(timeout=300)
-            except Exception as err:  # the new workers could not start: keep the old ones
-                fresh.close()
-                return [{"severity": "error", "message": f"the new policy's workers did not start: {err}"}]
-            old, self.current, self.loaded_at = self.current, fresh, _now()
-            old.close()
+                await pool.start()
+            except Exception as err:  # the new workers did not start: keep the old ones
+                await pool.stop()
+                return [{"severity": "error", "message": f"the new policy's workers did not start "
+                                                         f"({type(err).__name__})"}]
+            old, self.pool = self.pool, pool
+            old.retire()
             return []
 
-    def describe(self) -> dict:
-        policy = self.current.policy
-        info = policy.run_info(())
-        packs = [{"name": p.name, "version": p.version, "source": p.source, "rules": len(p.rules)}
-                 for p in policy.packs]
-        out = {"generation": self.current.generation, "loaded_at": self.loaded_at, "packs": packs,
-               "rules": {"digest": policy.digest}, "as_of": info.as_of, "inputs": dict(info.digests)}
-        if policy.profile is not None:
-            out["profile"] = {"name": policy.profile.name, "files": list(policy.profile.files)}
-        if policy.waivers is not None:
-            out["waivers"] = {"file": self.config.policy.waivers, "total": len(policy.waivers.waivers),
-                              "expired": [w.notice() for w in policy.waivers.waivers if not w.active],
-                              "expiring": [w.notice() for w in policy.waivers.waivers if w.expiring]}
-        return out
-
-    def log_decision(self, entry: dict) -> None:
-        if self.config.decision_log is None:
-            return
-        with self._log, open(self.config.decision_log, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-
-
-def _lint(config: ServeConfig) -> list:
-    from ..governance.lint import lint  # the same checks as `valuate rules lint`
-
-    spec = config.policy
-    result = lint([str(r) for r in (spec.rules or (DEFAULT_PACK,))], spec.profile, spec.waivers, spec.as_of,
-                  spec.waiver_warning_days)
-    return [_problem(p) for p in result.errors]
-
-
-def _problems(err: UserError) -> list:
-    if isinstance(err, RulePackError):
-        return [_problem(p) for p in err.problems]
-    return [{"severity": "error", "message": str(err)}]
-
-
-def _problem(p) -> dict:
-    return {"severity": p.severity, "code": p.code, "message": p.message, "where": str(p.location or "")}
-
-
-def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    def log_decision(self, entry: dict) -> bool:
+        return True if self.log is None else self.log.write(entry)

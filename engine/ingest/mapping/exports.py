@@ -22,6 +22,7 @@ from ...limits import DEFAULT, Limits
 from ...model import Source
 from ...yamlio import check_regular, load_documents, read_text
 from ..csv_reader import CsvExport
+from ..formats import format_for
 from .. import jsonl_reader
 from ..json_reader import _array_items, _skip_ws, member
 from ..jsontools import decode, duplicates
@@ -110,8 +111,9 @@ class DocumentExport(Export):
                     line = lines[i]
                 found = duplicates(item) if self.fmt == "json" else []
                 inside.update(id(node) for node in _objects(item))
-                if found:
-                    yield ExportRecord(Source(self.path, number, line), problem=_keyed_twice(found))
+                deep = too_deep(item, self.limits.max_depth)
+                if found or deep:
+                    yield ExportRecord(Source(self.path, number, line), problem=deep or _keyed_twice(found))
                 else:
                     yield ExportRecord(Source(self.path, number, line), plain_sets(item))
             if self.fmt == "json":
@@ -145,7 +147,13 @@ class LinesExport(Export):
                 continue
             for item, _ in select(line.data, self.mapping.records):
                 number += 1
-                yield ExportRecord(Source(self.path, number, lineno), item)
+                deep = too_deep(item, self.limits.max_depth)
+                yield ExportRecord(Source(self.path, number, lineno), None if deep else item, deep)
+
+
+def export_format(path: str, mapping: Mapping, explicit: Optional[str]) -> str:
+    """The format of an export: the command line's, else the mapping's, else its extension's."""
+    return format_for(path, explicit or mapping.input.format)
 
 
 def open_export(path: str, fmt: str, mapping: Mapping, limits: Limits = DEFAULT) -> Export:
@@ -174,6 +182,19 @@ def _keyed_twice(found: list) -> str:
             "JSON keeps only the last value, so none is trusted")
 
 
+def too_deep(value: Any, limit: int) -> Optional[str]:
+    """Why a record nested deeper than ``limit`` levels is an error (None when it is not):
+    found with a stack, before any walk that recurses through the record could crash."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth >= limit:
+                return f"nested deeper than {limit} levels (--limit max_depth=...)"
+            stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node))
+    return None
+
+
 def _objects(value: Any) -> Iterator[Any]:
     stack = [value]
     while stack:
@@ -196,19 +217,27 @@ def _document_keys(doc: Any, inside: set, path: str) -> None:
 
 def plain_sets(value: Any) -> Any:
     """YAML ``!!set`` values as sorted lists: a list is what a mapping reads, and a set's
-    order changes from run to run."""
+    order changes from run to run. Walked with a stack, not recursion: an export's record
+    may nest thousands of levels deep, and must become an error, not a crash."""
     if isinstance(value, (set, frozenset)):
-        return sorted((plain_sets(v) for v in value), key=repr)
-    if isinstance(value, dict):
-        if any(isinstance(v, (set, frozenset, dict, list)) for v in value.values()):
-            for key, sub in value.items():
-                value[key] = plain_sets(sub)
-        return value
-    if isinstance(value, list):
-        if any(isinstance(v, (set, frozenset, dict, list)) for v in value):
-            value[:] = [plain_sets(v) for v in value]
-        return value
+        return _sorted(value)
+    stack, seen = [value], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias met twice (or a YAML structure that holds itself)
+            continue
+        seen.add(id(node))
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, sub in list(items):
+            if isinstance(sub, (set, frozenset)):
+                node[key] = _sorted(sub)
+            elif isinstance(sub, (dict, list)):
+                stack.append(sub)
     return value
+
+
+def _sorted(value) -> list:
+    return sorted((_sorted(v) if isinstance(v, (set, frozenset)) else v for v in value), key=repr)
 
 
 def _default_records(doc: Any, records: Optional[SourcePath]) -> Optional[SourcePath]:

@@ -54,9 +54,25 @@ def test_value_by_warranty_grid(sample):
     placed, unplaced, invalid = board.grid(sample.services)
     assert {k: ids(v) for k, v in placed.items()} == {
         "keep": ["payroll", "email", "service-desk"], "fix": ["crm", "data-warehouse", "vpn", "backup"],
-        "retire": ["legacy-fax"], "invest": []}
+        "retire": ["legacy-fax"], "invest": [], "waived": []}
     assert ids(unplaced) == ["hr-portal", "intranet-wiki", "print", "expense-app"] and invalid == 1
     assert "| **value ✓** | **Fix 4**: [crm](#service-2)" in rendered("markdown", sample)
+
+
+def test_the_grid_keeps_a_waived_warranty_apart(tmp_path):
+    """A waived warranty is not met (issue 21): crm and vpn, valuable only under their waivers,
+    are neither Keep nor Fix but their own group, saying where they go once the waiver ends."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        waived = run_check([SAMPLE], as_of=AS_OF, waivers=WAIVERS)
+    placed, unplaced, invalid = board.grid(waived.services)
+    assert ids(placed["keep"]) == ["payroll", "email", "service-desk"]
+    assert ids(placed["waived"]) == ["crm", "vpn"] and ids(placed["fix"]) == ["data-warehouse", "backup"]
+    assert [board.without_waiver(r) for r in placed["waived"]] == ["fix", "fix"]
+    assert board.axes(placed["waived"][0]) == ("met", "waived")
+    assert "Placed only by a waiver, apart: **waived 2**: [crm](#service-2) (Fix without it)" in \
+        rendered("markdown", waived)
+    assert "<b>waived 2</b>: " in rendered("html", waived)
 
 
 def test_verdicts_by_provider_and_tier_add_up(sample):

@@ -71,14 +71,6 @@ def waiting(services) -> list:
     return list(out.items())
 
 
-def statuses(result: ServiceResult) -> dict:
-    """Status per criterion and warranty dimension of a judged service (a waived one: met)."""
-    out = {c.name: c.status for c in result.criteria}
-    warranty = result.criterion("warranty")
-    out.update(dict(warranty.dimensions) if warranty is not None else {})
-    return out
-
-
 def heat(result: ServiceResult) -> list:
     """(column, status, waived) per heatmap column, a waived one ``waived`` (met only under a
     waiver); empty for an invalid record."""
@@ -107,20 +99,39 @@ QUADRANTS = (("fix", "Fix", MET, NOT_MET, "worth having, not fit for use: fix th
              ("invest", "Invest", NOT_MET, MET, "fit for use, its value falls short: invest in it or rethink it"))
 
 
+def axes(result: ServiceResult) -> tuple:
+    """(value axis, warranty axis) as people read them: met, not_met, unknown or waived (met only
+    under a waiver, its own state). The value axis is utility and the value balance together."""
+    status = {name: view.status_of(result, name) for name in ("utility", "value", "warranty")}
+    both = [MET if status[name] == WAIVED else status[name] for name in ("utility", "value")]
+    value = kleene("all", both)
+    if value == MET and WAIVED in (status["utility"], status["value"]):
+        value = WAIVED
+    return value, status["warranty"]
+
+
 def quadrant_of(result: ServiceResult) -> Optional[str]:
-    """keep / fix / invest / retire, or None when an axis is unknown or the record invalid.
-    The value axis is utility and the value balance; the warranty axis is warranty."""
+    """keep / fix / invest / retire, ``waived`` when an axis is met only under a waiver (a waived
+    finding still fails, so it is neither keep nor fix), or None when an axis is unknown or the
+    record invalid."""
     if result.verdict == ERROR:
         return None
-    status = statuses(result)
-    value = kleene("all", [status.get(name, UNKNOWN) for name in ("utility", "value")])  # both met
-    warranty = status.get("warranty", UNKNOWN)
+    value, warranty = axes(result)
+    if WAIVED in (value, warranty) and UNKNOWN not in (value, warranty):
+        return WAIVED
+    return next((key for key, _, v, w, _ in QUADRANTS if (v, w) == (value, warranty)), None)
+
+
+def without_waiver(result: ServiceResult) -> Optional[str]:
+    """The quadrant a waived service is in once its waivers end (a waived axis fails again)."""
+    value, warranty = (NOT_MET if axis == WAIVED else axis for axis in axes(result))
     return next((key for key, _, v, w, _ in QUADRANTS if (v, w) == (value, warranty)), None)
 
 
 def grid(services) -> tuple:
-    """({quadrant: [services]}, [services not placed: an axis unknown], invalid records)."""
-    placed: dict = {q[0]: [] for q in QUADRANTS}
+    """({quadrant: [services]}, [services not placed: an axis unknown], invalid records). The
+    quadrants' dict also holds ``waived``: the services placed only by a waiver, apart."""
+    placed: dict = {key: [] for key in (*(q[0] for q in QUADRANTS), WAIVED)}
     unplaced, invalid = [], 0
     for r in services:
         key = quadrant_of(r)

@@ -104,12 +104,27 @@ def grid(report: Report) -> str:
         more = f" and {len(unplaced) - NAMES_OPEN} more" if len(unplaced) > NAMES_OPEN else ""
         note += (f'<p class="note">Not placed, value or warranty not judged yet ({len(unplaced)}): '
                  f"{listed}{more}.</p>")
+    note += _waived(placed[WAIVED], large)
     if invalid:
         note += f'<p class="note">Not placed: {invalid} invalid record{"s" * (invalid != 1)}.</p>'
     return ('<div class="keep"><h3>Value × warranty</h3><p class="note">Value: utility and the value balance both met. '
             'Warranty: all four dimensions met.</p><div class="grid2">'
             f'{axis("value ✓")}{fix}{keep}{axis("value ✗")}{retire}{invest}'
             f'<div></div>{axis("warranty ✗ not met")}{axis("warranty ✓ met")}</div>{note}</div>')
+
+
+def _waived(services, large: bool) -> str:
+    """The services placed only by a waiver: apart from the four quadrants (a waived finding still
+    fails), each with the quadrant it is in once its waiver ends."""
+    if not services:
+        return ""
+    names = {key: name for key, name, *_ in board.QUADRANTS}
+    shown = services[:NAMES_OPEN] if large else services
+    listed = ", ".join(f"{link(r, view.label(r))} ({e(names.get(board.without_waiver(r), 'not placed'))} "
+                       f"without it)" for r in shown)
+    more = f" and {len(services) - len(shown)} more" if len(services) > len(shown) else ""
+    return (f'<p class="note q-waived">Placed only by a waiver, apart: <b>waived {len(services)}</b>: '
+            f"{listed}{more}.</p>")
 
 
 def _heat_cell(column: str, status: str, waived: bool) -> str:

@@ -123,6 +123,11 @@ def _grid(report: Report) -> list:
     if unplaced:
         lines += ["Not placed, value or warranty not judged yet: "
                   + ", ".join(_link(r, view.label(r)) for r in unplaced) + ".", ""]
+    if placed[WAIVED]:
+        names = {key: name for key, name, *_ in board.QUADRANTS}
+        lines += [f"Placed only by a waiver, apart: **waived {len(placed[WAIVED])}**: " + ", ".join(
+            f"{_link(r, view.label(r))} ({names.get(board.without_waiver(r), 'not placed')} without it)"
+            for r in placed[WAIVED]) + ".", ""]
     if invalid:
         lines += [f"Not placed: {invalid} invalid record{'s' * (invalid != 1)}.", ""]
     return lines

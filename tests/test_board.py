@@ -195,3 +195,22 @@ def test_markdown_board_summary_sections_in_order(sample):
                      "### Verdicts by tier", "### Spend by verdict", "## Data coverage", "## Services",
                      "### payroll — Payroll processing", "### crm — Customer relationship management"]
     assert "| # | service | verdict | utility | warranty | value | reason | source |" in text
+
+
+def test_verdicts_then_and_now_count_the_waived_apart(cli, tmp_path):
+    """Since the last review: the two services valuable only under a waiver are their own count, then
+    and now, in every format (JSON carries comparison.valuable_waived beside the verdicts)."""
+    then, now = tmp_path / "then.json", tmp_path / "now.json"
+    cli("check", SAMPLE, "--as-of", AS_OF, "-f", f"json:{then}", "--fail-on", "never")
+    args = ("check", SAMPLE, "--as-of", AS_OF, "--waivers", WAIVERS, "--compare", str(then), "--fail-on", "never")
+    cli(*args, "-f", f"json:{now}")
+    c = json.loads(now.read_text())["comparison"]
+    assert c["verdicts"]["valuable"] == {"then": 3, "now": 5} and c["valuable_waived"] == {"then": 0, "now": 2}
+    line = "valuable 3 → 3, valuable (waived) 0 → 2, not valuable 6 → 4"
+    assert line in cli(*args).output and line in cli(*args, "-f", "markdown-summary").output
+    assert "| valuable (waived) | 0 | 2 | +2 |" in cli(*args, "-f", "markdown").output
+    html = cli(*args, "-f", "html").output
+    assert "valuable 3 → 3 · valuable (waived) 0 → 2" in html
+    assert '<tr><td>valuable (waived)</td><td class="num">0</td><td class="num">2</td>' in html
+    back = cli("check", SAMPLE, "--as-of", AS_OF, "--compare", str(now), "--fail-on", "never").output
+    assert "valuable 3 → 3, valuable (waived) 2 → 0, not valuable 4 → 6" in back  # the waivers are gone

@@ -199,6 +199,7 @@ class Comparison:
     counts: dict = field(default_factory=dict)  # COUNT_KEYS: findings
     # ServiceDelta of the services where nothing moved but deciding findings still fail (or stay waived)
     persisting: tuple = ()
+    valuable_waived: tuple = (0, 0)  # (then, now): of the valuable, those valuable only under a waiver
 
     DETAIL_KEYS = ("services",) + tuple(key for key, _ in PERSISTING)  # the per-service lists of to_dict
 
@@ -213,6 +214,8 @@ class Comparison:
     def to_dict(self) -> dict:
         out = {"previous": self.previous, "then": self.then, "now": self.now, **self.counts,
                "verdicts": {v: {"then": a, "now": b} for v, a, b in self.verdicts},
+               **({"valuable_waived": dict(zip(("then", "now"), self.valuable_waived))}
+                  if any(self.valuable_waived) else {}),
                "added": [d.id for d in self.added],
                "removed": [{"id": s.id, "name": s.name, "verdict": s.verdict} for s in self.removed],
                "services": [d.to_dict() for d in self.changes]}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from ..model import ERROR, NOT_MET, UNKNOWN, Comparison, ServiceDelta
+from ..model import ERROR, NOT_MET, UNKNOWN, VALUABLE, Comparison, ServiceDelta
 
 SHOWN = 20  # services listed per group in line-based formats; the JSON report has them all
 WORDS = {"valuable": "valuable", "not_valuable": "not valuable", "indeterminate": "indeterminate",
@@ -97,8 +97,21 @@ def headline(c: Comparison) -> str:
     return f"since the last review ({c.previous}{then}): {counts}"
 
 
+def verdict_rows(c: Comparison) -> list:
+    """(words, then, now) per verdict; valuable only under a waiver apart from valuable outright
+    when either review had any (waived is its own count, never counted as met)."""
+    then_w, now_w = c.valuable_waived
+    rows = []
+    for v, a, b in c.verdicts:
+        if v == VALUABLE and (then_w or now_w):
+            rows += [(WORDS[v], a - then_w, b - now_w), ("valuable (waived)", then_w, now_w)]
+        else:
+            rows.append((WORDS[v], a, b))
+    return rows
+
+
 def verdict_line(c: Comparison) -> str:
-    return "verdicts then → now: " + ", ".join(f"{WORDS[v]} {a} → {b}" for v, a, b in c.verdicts)
+    return "verdicts then → now: " + ", ".join(f"{word} {a} → {b}" for word, a, b in verdict_rows(c))
 
 
 def rules_text(change: Change, since_only: bool = False) -> str:

@@ -22,8 +22,8 @@ def since_last_review(report: Report) -> str:
     if c is None:
         return ""
     by_id = {r.id: f"service-{r.position}" for r in report.services if r.id is not None}
-    verdicts = "".join(f"<tr><td>{e(changes.WORDS[v])}</td><td class=\"num\">{a}</td><td class=\"num\">{b}</td>"
-                       f'<td class="num">{b - a:+d}</td></tr>' for v, a, b in c.verdicts)
+    verdicts = "".join(f"<tr><td>{e(word)}</td><td class=\"num\">{a}</td><td class=\"num\">{b}</td>"
+                       f'<td class="num">{b - a:+d}</td></tr>' for word, a, b in changes.verdict_rows(c))
     parts = [f'<p class="note">Compared with {e(c.previous)}' + (f" (as of {e(c.then)})" if c.then else "")
              + "; the findings that decide verdicts (the JSON report has every finding).</p>",
              '<div class="scroll"><table class="then-now"><thead><tr><th>verdict</th><th class="num">then</th>'

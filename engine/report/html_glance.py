@@ -113,7 +113,7 @@ def changes_brief(report: Report) -> str:
         more = f" and {len(items) - BRIEF} more" if len(items) > BRIEF else ""
         lines.append(f'<li><b>{e(heading)} ({len(items)})</b>: {names}{more}</li>')
     then = f", as of {e(c.then)}" if c.then else ""
-    verdicts = " · ".join(f"{e(changes.WORDS[v])} {a} → {b}" for v, a, b in c.verdicts if a or b)
+    verdicts = " · ".join(f"{e(word)} {a} → {b}" for word, a, b in changes.verdict_rows(c) if a or b)
     body = f'<ul class="brief">{"".join(lines)}</ul>' if lines else '<p class="note">Nothing changed.</p>'
     return (f'<div class="answer"><h3>Since the last review</h3><p class="note">{e(c.previous)}{then}: '
             f'{verdicts}</p>{body}<a href="#since-last-review" class="note">every change ↓</a></div>')

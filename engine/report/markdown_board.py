@@ -67,7 +67,7 @@ def _since(report: Report) -> list:
     lines = ["### Since the last review", "", f"Compared with {md(c.previous)}{then}; the findings that decide "
              "verdicts (the JSON report has every finding).", "", "| verdict | then | now | change |",
              "| --- | ---: | ---: | ---: |"]
-    lines += [f"| {changes.WORDS[v]} | {a} | {b} | {b - a:+d} |" for v, a, b in c.verdicts]
+    lines += [f"| {word} | {a} | {b} | {b - a:+d} |" for word, a, b in changes.verdict_rows(c)]
     by_id = {r.id: r for r in report.services if r.id is not None}
     for key, heading, items in changes.groups(c):
         lines += ["", f"**{heading}** ({len(items)})", ""]

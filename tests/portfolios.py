@@ -44,3 +44,36 @@ def board(tmp_path_factory, n: int) -> dict:
             files["previous"], "--fail-on", "never", *(["--no-suggestions"] if n > 1000 else []), *outputs)
     done.write_text(json.dumps({k: str(v) for k, v in files.items()}))
     return {**files, **paths}
+
+
+CURRENCIES = ("EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN", "JPY", "CAD", "AUD", "NZD")
+
+
+def worst_case(path: Path, n: int = 1000) -> Path:
+    """A catalog made to fill the executive print: a fifth of the services fail every criterion (six
+    reasons each, long names), 40 providers, 60 owners, 12 currencies; the rest valuable."""
+    services = []
+    for i in range(n):
+        svc = {"id": f"svc-{i:04d}", "name": f"A service with a long descriptive name number {i} for the board",
+               "provider": f"Provider organisation {i % 40}", "owner": f"Owning team {i % 60}", "tier": 1 + i % 4,
+               "outputs": ["reports"], "consumers": {"customer": "someone"},
+               "budget": {"planned": 100000 + i, "actual": 120000 + 7 * i, "currency": CURRENCIES[i % 12]},
+               "costs": {"removed": [], "imposed": [{"description": "licences", "impact": 2, "amount": 5000 + i}]},
+               "risks": {"removed": [], "imposed": []}}
+        if i % 5 == 0:  # fails utility, the four warranty dimensions and the value balance
+            svc.update(outcomes=[{"description": "little", "effect": "negative", "impact": 3}],
+                       utility={"performance_support": [], "constraints_removed": []},
+                       warranty={"availability": {"target": 99.9, "measured": 97.0},
+                                 "capacity": {"peak_demand": 99, "max_capacity": 100},
+                                 "security": {"controls": [], "open_critical_findings": 3},
+                                 "continuity": {"plan": False}})
+        else:
+            svc.update(outcomes=[{"description": "much", "effect": "positive", "impact": 3, "enabled_by": ["reports"]}],
+                       utility={"performance_support": ["work"]},
+                       warranty={"availability": {"target": 99.0, "measured": 99.5},
+                                 "capacity": {"peak_demand": 10, "max_capacity": 100},
+                                 "security": {"controls": ["sso"], "open_critical_findings": 0},
+                                 "continuity": {"plan": True, "last_tested": "2026-10-01"}})
+        services.append(svc)
+    path.write_text(json.dumps({"services": services}), encoding="utf-8")
+    return path

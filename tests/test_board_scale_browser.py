@@ -19,8 +19,9 @@ import pdftext
 from browser import Browser, find_chromium, pages
 from conftest import AS_OF, ROOT, SAMPLE
 from gitlab_sample import CATALOG as GITLAB
-from portfolios import board
+from portfolios import board, worst_case
 from test_board_scale import record
+from valuate.engine.report.html_glance import PRINTED
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None or not pdftext.poppler(),
@@ -229,10 +230,33 @@ def test_the_executive_print_is_at_most_six_readable_pages(pf, browser, per_poin
     write_print(results)
 
 
+def pdf_text(pdf: Path) -> str:
+    """The PDF's words, one space apart."""
+    return " ".join(w.text for w in pdftext.words(pdf))
+
+
 def write_print(results: dict) -> None:
     path = ARTIFACTS / "print.json"
     known = json.loads(path.read_text()) if path.exists() else {}
     path.write_text(json.dumps({**known, **results}, indent=1) + "\n")
+
+
+def test_the_executive_print_stays_six_pages_when_every_list_is_full(browser, per_point, cli, tmp_path):
+    """A catalog made to fill the print (portfolios.worst_case): 80 decisions failing all six criteria
+    with long names, 40 providers, 60 owners grouped by, 12 currencies. The print holds fewer decisions
+    when each has many reasons, the first rows of each money and group table, and counts the rest."""
+    html = tmp_path / "worst.html"
+    cli("check", str(worst_case(tmp_path / "worst.json", 400)), "--as-of", AS_OF, "--group-by", "owner",
+        "--no-suggestions", "-f", f"html:{html}", "--fail-on", "never")
+    write_print({"400 services, every list full": executive_print(browser, html.as_uri(), "worst", per_point,
+                                                                    tmp_path)})
+    cap = int(browser.js("document.getElementById('decisions').getAttribute('data-cap')"))
+    assert 5 <= cap < PRINTED
+    assert browser.js("Array.from(document.querySelectorAll('#decisions > li')).filter(li => li.offsetParent)"
+                      ".length") == cap
+    text = pdf_text(tmp_path / "worst.pdf")
+    assert f"and {80 - cap} more in the full report" in text and "more rows of spend by verdict" in text
+    assert "and 50 more groups in the full report." in text  # 60 owners, 10 printed
 
 
 def test_5000_services_board_phone_print_and_summary(tmp_path_factory, browser, per_point, tmp_path):
@@ -259,5 +283,13 @@ def test_5000_services_board_phone_print_and_summary(tmp_path_factory, browser, 
     browser.open(url, width=PHONE, height=SCREEN)
     browser.screenshot(ARTIFACTS / "board-5000-390.png")
     assert browser.js("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-    write_print({"5,000 services": executive_print(browser, url, "5000", per_point, tmp_path)})
-    assert pf5["csv"].read_text(encoding="utf-8-sig").count("\r\n") == 5001  # a header and a row per service
+    printed = executive_print(browser, url, "5000", per_point, tmp_path)
+    write_print({"5,000 services": printed})
+    # on paper: the first PRINTED decisions (folded on screen or not), and how many more the full report has
+    shown = browser.js("Array.from(document.querySelectorAll('#decisions > li')).filter(li => li.offsetParent)"
+                       ".map(li => li.getAttribute('data-target'))")
+    assert len(shown) == PRINTED and len(set(shown)) == PRINTED
+    assert browser.js("document.querySelector('.more-note[data-for=decisions]').textContent") == \
+        f"and {83 - PRINTED} more in the full report"
+    assert f"and {83 - PRINTED} more in the full report" in pdf_text(tmp_path / "5000.pdf")
+    assert pf5["csv"].read_bytes().decode("utf-8-sig").count("\r\n") == 5001  # a header and a row per service

@@ -23,7 +23,7 @@ PATTERNS = (("met", ""), ("waived", '<path d="M3 0V6" class="ink"/>'),
 SEGMENT = {"valuable": "met", WAIVED: "waived", "not_valuable": "not_met", "indeterminate": "unknown",
            "error": "error", MET: "met", NOT_MET: "not_met", UNKNOWN: "unknown"}
 NAMES_OPEN = 12  # a quadrant (other than keep) lists its names open up to this many
-GROUPS_PRINTED = 15  # rows of a verdicts-by table in the executive print
+GROUPS_PRINTED = 10  # rows of a verdicts-by table in the executive print
 BEYOND = ' class="beyond"'  # an entry past what the executive print shows
 
 

@@ -19,7 +19,8 @@ from . import board, changes, money, view
 from .html_service import counted, e, rid, service_id, verdict_badge
 
 SHOWN = 10  # decisions listed on screen before "show all"
-PRINTED = 25  # decisions in the executive print; the rest are counted
+PRINTED = 15  # decisions in the executive print at most; the rest are counted
+PRINTED_LINES = 64  # and at most about this many lines of them (a heading, a note and a line per reason each)
 BRIEF = 5  # services named per group of changes, waivers named per state
 
 
@@ -57,7 +58,7 @@ def at_stake(report: Report) -> str:
     if view.waivers_given(report.run):
         parts.append(f"apart, under a waiver ({len(waived)} service{'s' * (len(waived) != 1)} valuable only so): "
                      f'<span class="amount">{e(money.totals_line(money.totals(waived)))}</span>')
-    return (f'<p class="stake">{" · ".join(parts)} <a href="#money" class="note">money ↓</a></p>'
+    return (f'<p class="stake">{" · ".join(parts)} <a href="#money" class="note no-print">money ↓</a></p>'
             '<p class="note">Totals are per currency, never added across currencies.</p>')
 
 
@@ -79,6 +80,17 @@ def decision_item(r, hidden: bool = False) -> str:
             f'<ul class="why">{why}</ul><div class="note">{e(note)}</div></li>')
 
 
+def printed(ranked: list) -> int:
+    """How many decisions the executive print holds: PRINTED, fewer when they have many reasons
+    (six failed criteria each fill a page with seven), never fewer than five."""
+    lines = 0
+    for i, r in enumerate(ranked[:PRINTED]):
+        lines += 3 + len(view.reasons(r)) + bool(view.reasons(r, UNKNOWN))  # money wraps to a second line
+        if lines > PRINTED_LINES and i >= 5:
+            return i
+    return PRINTED
+
+
 def decisions(report: Report) -> str:
     """The services needing a decision, the most money first (report.js sorts them again)."""
     ranked = money.by_money(board.needs_decision(report.services))
@@ -94,7 +106,7 @@ def decisions(report: Report) -> str:
     more = (f'<button type="button" class="show-all no-print" data-for="decisions">show all {n}</button>'
             if n > SHOWN else "")
     return (f'<div class="count-block decisions-block"><h3 id="needs-decision">{heading}</h3>{sort}'
-            f'<ol class="decisions" id="decisions" data-show="{SHOWN}" data-cap="{PRINTED}">{items}</ol>'
+            f'<ol class="decisions" id="decisions" data-show="{SHOWN}" data-cap="{printed(ranked)}">{items}</ol>'
             f'{more}<p class="print-only more-note" data-for="decisions"></p></div>')
 
 
@@ -116,7 +128,7 @@ def changes_brief(report: Report) -> str:
     verdicts = " · ".join(f"{e(word)} {a} → {b}" for word, a, b in changes.verdict_rows(c) if a or b)
     body = f'<ul class="brief">{"".join(lines)}</ul>' if lines else '<p class="note">Nothing changed.</p>'
     return (f'<div class="answer"><h3>Since the last review</h3><p class="note">{e(c.previous)}{then}: '
-            f'{verdicts}</p>{body}<a href="#since-last-review" class="note">every change ↓</a></div>')
+            f'{verdicts}</p>{body}<a href="#since-last-review" class="note no-print">every change ↓</a></div>')
 
 
 def waivers_brief(report: Report) -> str:
@@ -134,7 +146,7 @@ def waivers_brief(report: Report) -> str:
     body = f'<ul class="brief">{items}{more}</ul>' if items else '<p class="note">None expired or expiring.</p>'
     return (f'<div class="answer"><h3>Waivers expiring soon ({soon})</h3><p class="note">{len(run.waivers)} '
             f"waivers; expiring means within {run.waiver_warning_days} days.</p>{body}"
-            '<a href="#waivers" class="note">every waiver ↓</a></div>')
+            '<a href="#waivers" class="note no-print">every waiver ↓</a></div>')
 
 
 def jump_bar(parts: list) -> str:

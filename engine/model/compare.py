@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .values import ERROR, NOT_MET, UNKNOWN
+from .values import ERROR, NOT_MET, UNKNOWN, VALUABLE
 
 RECORD_RULE = "valuate.record"  # the "finding" of an invalid record: its errors
 
@@ -117,6 +117,14 @@ class ServiceDelta:
         reasons, another verdict, added."""
         return bool(self.new or self.fixed or self.newly_waived or self.waiver_ended or self.added
                     or self.changed or self.verdict[0] != self.verdict[1])
+
+    @property
+    def valuable_waived(self) -> tuple:
+        """(then, now): valuable only because a waiver covered a deciding failure."""
+        then = any(a.counts for a, _ in self.still_waived + self.waiver_ended) or \
+            any(m.waived and m.counts for m in self.fixed)
+        now = any(b.counts for _, b in self.still_waived + self.newly_waived)
+        return (self.verdict[0] == VALUABLE and then, self.verdict[1] == VALUABLE and now)
 
     @property
     def failing_still(self) -> tuple:

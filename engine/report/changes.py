@@ -21,6 +21,7 @@ SHOWN = 20  # services listed per group in line-based formats; the JSON report h
 WORDS = {"valuable": "valuable", "not_valuable": "not valuable", "indeterminate": "indeterminate",
          "error": "error", None: "not in the last review"}
 GONE = "not in this review"  # the verdict now of a service the earlier report had
+WAIVED_WORDS = "valuable (waived)"  # valuable only under a waiver: its own count, never "valuable"
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,14 @@ class Change:
     then: Optional[str]
     now: Optional[str]
     rules: tuple = ()  # (rule, text, since): the finding's message (then -> now for other values)
+    waived: tuple = (False, False)  # (then, now): valuable only under a waiver
 
     @property
     def verdict(self) -> str:
-        """'valuable → not valuable', or the one verdict when it did not change."""
-        if self.then == self.now:
-            return WORDS[self.now]
-        return f"{WORDS[self.then]} → {WORDS[self.now] if self.now is not None else GONE}"
+        """'valuable (waived) → not valuable', or the one verdict when it did not change."""
+        then = WAIVED_WORDS if self.waived[0] else WORDS[self.then]
+        now = WAIVED_WORDS if self.waived[1] else WORDS[self.now] if self.now is not None else GONE
+        return now if then == now else f"{then} → {now}"
 
     @property
     def title(self) -> str:
@@ -87,7 +89,7 @@ def groups(c: Comparison) -> list[tuple[str, str, list]]:
 def _change(d: ServiceDelta, rules: list, keep: bool = False) -> Optional[Change]:
     if not rules and not keep:
         return None
-    return Change(d.id, d.name, d.verdict[0], d.verdict[1], tuple(rules))
+    return Change(d.id, d.name, d.verdict[0], d.verdict[1], tuple(rules), d.valuable_waived)
 
 
 def headline(c: Comparison) -> str:
@@ -104,7 +106,7 @@ def verdict_rows(c: Comparison) -> list:
     rows = []
     for v, a, b in c.verdicts:
         if v == VALUABLE and (then_w or now_w):
-            rows += [(WORDS[v], a - then_w, b - now_w), ("valuable (waived)", then_w, now_w)]
+            rows += [(WORDS[v], a - then_w, b - now_w), (WAIVED_WORDS, then_w, now_w)]
         else:
             rows.append((WORDS[v], a, b))
     return rows

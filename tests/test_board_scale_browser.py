@@ -5,8 +5,8 @@ the executive print measured from its PDF (pages, text sizes with pdftotext -bbo
 Artifacts (tests/artifacts/): board-300-1280.png, board-300-390.png, board-5000-1280.png,
 board-5000-390.png, print-300-N.png, print-5000-N.png, print-sample-N.png, print-gitlab-N.png,
 print.json (pages and the smallest printed text per report), summary-sizes.json (5,000 added),
-board-5000.json (how long the page took to become usable in this run: a figure, not a test;
-bench/board.py measures it). How fast is measured by benchmarks, never asserted here.
+board-5000.json (how long the page took to become usable in this run, the page's data-ready:
+a figure recorded, never asserted; how fast is for benchmarks to measure).
 """
 from __future__ import annotations
 

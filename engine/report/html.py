@@ -22,7 +22,7 @@ from importlib import resources
 from typing import TextIO
 
 from ..model import Report, ServiceResult
-from . import view
+from . import html_trend, view
 from .base import CollectingWriter
 from .html_charts import pattern_defs
 from .html_service import DETAIL_LIMIT, e, section
@@ -79,10 +79,11 @@ def document(report: Report) -> str:
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>valuate report — as of {e(run.as_of)}</title><style>{css}</style></head>\n<body>"
-            f"{header(report)}\n{board_summary(report)}\n"
+            f"{header(report)}\n{board_summary(report, html_trend.section(report))}\n"
             f"{services_table(report, anchored=frozenset(r.position for r, _ in cards))}\n"
             f'<section id="cards"><h2>Service by service</h2>{_cards_note(report, len(cards))}\n'
-            f'{"".join(section(r, detail, not large) for r, detail in cards)}</section>\n'
+            f'{"".join(section(r, detail, not large, html_trend.card_row(report, r)) for r, detail in cards)}'
+            "</section>\n"
             f"{pattern_defs()}<script>{js}</script></body></html>\n")
 
 

@@ -55,16 +55,17 @@ def service_id(result: ServiceResult) -> str:
     return f"service-{result.position}"
 
 
-def section(r: ServiceResult, detail: bool = True, advisory: bool = True) -> str:
+def section(r: ServiceResult, detail: bool = True, advisory: bool = True, trend: str = "") -> str:
     """The service's card; without ``detail`` it leaves out the rule tree, without ``advisory`` the
-    advisory findings (past DETAIL_LIMIT services; ``valuate explain`` shows them)."""
+    advisory findings (past DETAIL_LIMIT services; ``valuate explain`` shows them); ``trend``: its row
+    of last verdicts (html_trend.card_row), under the title."""
     attrs = f'class="svc" id="{service_id(r)}" data-verdict="{e(r.verdict)}"'
     title = f"<h3>{verdict_badge(view.verdict_key(r))} <span>{e(view.title(r))}</span></h3>"
     if view.errors(r):
         items = "".join(f"<li>{e(x)}</li>" for x in view.errors(r))
-        return (f'<section {attrs}><header>{title}{_line([source_span(r)])}</header>'
+        return (f'<section {attrs}><header>{title}{_line([source_span(r)])}{trend}</header>'
                 f'<ul class="errors">{items}</ul></section>')
-    head = f"<header>{title}{_line([e(board.who(r)), e(money.budget_line(r)), source_span(r)])}"
+    head = f"<header>{title}{_line([e(board.who(r)), e(money.budget_line(r)), source_span(r)])}{trend}"
     note = changes.service_note(r.change)
     head += (f'<div class="facts since">since the last review: {e(note)}</div>' if note else "") + "</header>"
     parts = [head, _criteria_strip(r), _waivers(r), _reasons(r), _to_pass(r)]

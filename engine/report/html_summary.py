@@ -91,11 +91,11 @@ def _section(part: Part) -> str:
     return f'<div class="part" id="{e(part.id)}">{head}{part.html}</div>'
 
 
-def sections(report: Report) -> list:
-    """The sections after the first screen, in reading order (those with nothing to show left out).
-    The history store's trend section goes after the changes (its slot: "trend")."""
+def sections(report: Report, trend: str = "") -> list:
+    """The sections after the first screen, in reading order (those with nothing to show left out);
+    ``trend`` (html_trend.section, its own heading) goes after the changes."""
     parts = [Part("since-last-review", "Changes", since_last_review(report), "Since the last review"),
-             # slot: the history store's trend section (html_trend.py), Part("trend", "Trend", ...)
+             Part("trends", "Trend", trend, None),
              Part("waivers", "Waivers", waivers(report)),
              Part("money", "Money", money_section(report)),
              Part("waiting", "Waiting for data", waiting(report), None),
@@ -113,9 +113,10 @@ def pointer(report: Report) -> str:
             "pass and its rules: open the HTML file, or tick “full print” before printing.</p>")
 
 
-def board_summary(report: Report) -> str:
-    """The jump bar, the first screen, then every section, and what the print leaves out."""
-    later = sections(report)
+def board_summary(report: Report, trend: str = "") -> str:
+    """The jump bar, the first screen, then every section, and what the print leaves out; ``trend``:
+    the trend over the stored reviews (html_trend.section, with a run store), after the changes."""
+    later = sections(report, trend)
     n = report.summary.services
     jump = jump_bar([Part("needs-decision", "Decisions", ""), *later, Part("services-part", f"Services ({n:,})", ""),
                      Part("cards", "Cards", "")])

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..model import CRITERIA, Report, ServiceResult
-from . import board, changes, money, view
+from . import board, changes, markdown_trend, money, view
 from .base import CollectingWriter
 from .markdown_board import board_summary
 from .markdown_text import anchor, md
@@ -44,11 +44,12 @@ def _finding(f, indent: str = "") -> list[str]:
     return lines
 
 
-def _service(r: ServiceResult) -> list[str]:
+def _service(r: ServiceResult, trend: list = ()) -> list[str]:
+    """The service's section; ``trend``: its line of last verdicts (markdown_trend.service_line)."""
     key = view.verdict_key(r)
     lines = [f'<a id="{anchor(r)}"></a>', "", f"### {md(view.title(r))}", "",
              f"**Verdict: {view.verdict_symbol(key)} {view.verdict_text(key)}**"
-             + (f" · {md(view.source_paths(r)[0])}" if r.source else ""), ""]
+             + (f" · {md(view.source_paths(r)[0])}" if r.source else ""), "", *trend]
     if view.errors(r):
         return lines + [f"- ✗ {md(e)}" for e in view.errors(r)] + [""]
     facts = " · ".join(md(x) for x in (board.who(r), money.budget_line(r)) if x)
@@ -159,7 +160,8 @@ class MarkdownWriter(CollectingWriter):
     needs_conditions = True  # the explanation tree shows every rule's conditions
 
     def render(self, report: Report, out: TextIO) -> None:
-        lines = _header(report.run) + board_summary(report) + _coverage(report) + _table(report)
+        lines = _header(report.run) + board_summary(report, markdown_trend.section(report)) + _coverage(report) \
+            + _table(report)
         for r in report.services:
-            lines += _service(r)
+            lines += _service(r, markdown_trend.service_line(report, r))
         out.write("\n".join(lines).rstrip("\n") + "\n")

@@ -58,8 +58,8 @@ class UserError(Exception):
         return str(self).splitlines() or [""]
 
 
-class RulePackError(UserError):
-    """A rule pack that cannot be loaded or compiled; may carry several problems."""
+class ProblemsError(UserError):
+    """A file with one or more problems (a rule pack, a mapping), one line each."""
 
     def __init__(self, problems: list["Problem"]):
         self.problems = list(problems)
@@ -72,6 +72,10 @@ class RulePackError(UserError):
     def lines(self) -> list[str]:
         # the CLI's "valuate: error:" already says what each line is
         return [p.plain() for p in self.problems]
+
+
+class RulePackError(ProblemsError):
+    """A rule pack that cannot be loaded or compiled; may carry several problems."""
 
 
 class CatalogError(UserError):

@@ -67,8 +67,8 @@ def test_gitlab_template_publishes_the_reports_it_writes():
     variables = job["variables"]
     settings = {k: v for k, v in variables.items() if k.startswith("VALUATE_")}
     values, warnings = environment(settings)
-    assert warnings == [] and set(values) == {"format", "color"}
-    written = {s.file: s.format for s in output_specs(values["format"].split(","))}
+    assert warnings == [] and set(values) == {"VALUATE_FORMAT", "VALUATE_COLOR"}  # both read by check
+    written = {s.file: s.format for s in output_specs(values["VALUATE_FORMAT"].split(","))}
     reports = job["artifacts"]["reports"]
     assert written[reports["junit"]] == "junit"
     assert written[reports["codequality"]] == "gitlab-codequality"

@@ -14,7 +14,7 @@ from referencing import Registry, Resource
 
 from conftest import ROOT
 from valuate.engine.rules.condition_schema import condition_schema_text
-from valuate.engine.rules.loader import METADATA_KEYS, PACK_KEYS
+from valuate.engine.rules.loader import METADATA_KEYS, OPTIONAL_METADATA, PACK_KEYS
 from valuate.engine.schema import FactSchema
 from valuate.engine.policy.profiles import PROFILE_KEYS
 from valuate.engine.ingest.mapping.spec import TOP_KEYS
@@ -83,7 +83,8 @@ def test_schemas_know_the_loaders_keys():
             node = node[key]
         return set(node["properties"])
     assert props("pack.schema.json") == set(PACK_KEYS)
-    assert props("rule-file.schema.json", "$defs", "rule", "properties", "metadata") == set(METADATA_KEYS)
+    assert props("rule-file.schema.json", "$defs", "rule", "properties", "metadata") == \
+        set(METADATA_KEYS + OPTIONAL_METADATA)
     assert props("profile.schema.json") == set(PROFILE_KEYS)
     assert props("mapping.schema.json") == set(TOP_KEYS)
     leaf = json.loads((SCHEMAS / "condition.schema.json").read_text())["$defs"]["leaf"]["properties"]["fact"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Optional
 
 from ..model import ERROR, NOT_MET, RECORD_RULE, UNKNOWN, FindingMark, ServiceMark, ServiceResult
@@ -58,6 +58,20 @@ class Snapshot:
 
     def __len__(self) -> int:
         return len(self._findings)
+
+    def renamed(self, renames: Mapping) -> "Snapshot":
+        """The snapshot with each former rule id (aliases:) read as the rule's id now, so a
+        renamed rule's findings are still known; a finding recorded under both keeps the first."""
+        if not renames or not any(f.rule in renames for f in self.findings()):
+            return self
+        services = []
+        for s in self.services:
+            findings = {}
+            for f in s.findings:
+                f = replace(f, rule=renames.get(f.rule, f.rule))
+                findings.setdefault(f.rule, f)
+            services.append(ServiceMark(s.id, s.name, s.verdict, tuple(findings.values())))
+        return Snapshot.of(self.source, self.kind, self.as_of, services)
 
     def unwaived(self) -> "Snapshot":
         """The snapshot without its waived findings (what a baseline holds: a waiver's expiry must bite)."""

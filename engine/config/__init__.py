@@ -24,7 +24,8 @@ from ..ingest import expand_catalogs
 from ..limits import DEFAULT as DEFAULT_LIMITS
 from ..request import Inputs, Policy, RunOptions, RunRequest
 from . import sources
-from .settings import BY_NAME, SETTINGS, Setting, for_command, parse
+from .settings import BY_NAME, SETTINGS, Setting, for_command, scope
+from .values import parse
 
 COMMAND_LINE, DEFAULT = "command line", "default"
 
@@ -36,6 +37,7 @@ class Resolved:
     origins: Mapping  # setting dest -> command line | environment VALUATE_X | file:line | default
     file: Optional[Path] = None
     warnings: tuple = field(default=())
+    settings: tuple = field(default=())  # the Settings resolved, in the table's order
 
     def __getitem__(self, dest: str) -> Any:
         return self.values[dest]
@@ -79,30 +81,61 @@ class Resolved:
         return named
 
     def rows(self) -> list:
-        """(setting, value, origin) for ``config show``, in the table's order."""
-        return [(s, self.values[s.dest], self.origins[s.dest]) for s in for_command(self.command)]
+        """(setting, value, origin) for ``config show``, in the table's order: the settings a file
+        or a variable may set (not the command-line-only ones)."""
+        return [(s, self.values[s.dest], self.origins[s.dest]) for s in self.settings if s.configurable]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What the environment and the config file hold, read once; ``resolve`` per command."""
+
+    file: Optional[sources.ConfigFile]
+    env: Mapping  # VALUATE_* variable -> text, for the settings' variables only
+    warnings: tuple = ()
+
+    def resolve(self, command: str, explicit: Mapping, rows: Optional[tuple] = None) -> Resolved:
+        """``command``'s settings (or only ``rows`` of them): ``explicit`` holds what its command
+        line gave (dest -> value), over the environment, the file and the defaults."""
+        values, origins, rows = {}, {}, for_command(command) if rows is None else rows
+        for s in rows:
+            values[s.dest], origins[s.dest] = self.value(s, scope(s, command), explicit)
+        return Resolved(command, values, origins, self.file.path if self.file else None, self.warnings, rows)
+
+    def value(self, s: Setting, command: str, explicit: Mapping) -> tuple:
+        """(value, origin) of ``s`` when ``command`` runs."""
+        if s.dest in explicit:
+            return parse(s, explicit[s.dest], COMMAND_LINE), COMMAND_LINE
+        if not s.configurable:
+            return s.default, DEFAULT
+        variable = s.variable(command)
+        if variable in self.env:
+            return parse(s, self.env[variable], variable), f"environment {variable}"
+        if self.file is None:
+            return s.default, DEFAULT
+        own = None if s.shared_by(command) else command
+        held = self.file.values if own is None else self.file.tables.get(own, {})
+        if s.dest in held:
+            where = self.file.where(s.dest, own)
+            return _rebased(s, parse(s, held[s.dest], where), self.file.path.parent), where
+        return s.default, DEFAULT
+
+
+def read_sources(config: Optional[str] = None, no_config: bool = False, env: Optional[Mapping] = None,
+                 cwd: Optional[Path] = None) -> Sources:
+    env = os.environ if env is None else env
+    found = sources.find(config, no_config, env, cwd or Path.cwd())
+    from_env, warnings = sources.environment(env)
+    return Sources(found, from_env, tuple(warnings))
 
 
 def resolve(command: str, explicit: Mapping, config: Optional[str] = None, no_config: bool = False,
             env: Optional[Mapping] = None, cwd: Optional[Path] = None) -> Resolved:
-    """The settings of ``command``: ``explicit`` holds what its command line gave (dest -> value)."""
-    env = os.environ if env is None else env
-    found = sources.find(config, no_config, env, cwd or Path.cwd())
-    from_env, warnings = sources.environment(env)
-    values, origins = {}, {}
-    for s in for_command(command):
-        if s.dest in explicit:
-            values[s.dest], origins[s.dest] = parse(s, explicit[s.dest], COMMAND_LINE), COMMAND_LINE
-        elif s.dest in from_env:
-            values[s.dest] = parse(s, from_env[s.dest], s.env)
-            origins[s.dest] = f"environment {s.env}"
-        elif found is not None and s.dest in found.values:
-            where = found.where(s.dest)
-            values[s.dest] = _rebased(s, parse(s, found.values[s.dest], where), found.path.parent)
-            origins[s.dest] = where
-        else:
-            values[s.dest], origins[s.dest] = s.default, DEFAULT
-    return Resolved(command, values, origins, found.path if found else None, tuple(warnings))
+    """The settings of ``command``: ``explicit`` holds what its command line gave (dest -> value),
+    --config and --no-config among them (or given as ``config`` and ``no_config``)."""
+    config = explicit.get("config") or config
+    no_config = bool(explicit.get("no_config")) or no_config
+    return read_sources(config, no_config, env, cwd).resolve(command, explicit)
 
 
 def scalar(value: Any, what: str) -> Any:
@@ -136,7 +169,7 @@ def _rebased(s: Setting, value: Any, base: Path) -> Any:
         return _under(base, value) if _is_file_like(value, base) else value
     if s.dest == "join":
         return tuple(_join_under(base, v) for v in value)
-    if s.dest == "format":
+    if s.dest == "format" and s.kind == "texts":  # check's FMT:FILE (a command's own format is a word)
         return tuple(_format_under(base, v) for v in value)
     return value
 
@@ -172,4 +205,4 @@ def _format_under(base: Path, value: str) -> str:
     return f"{fmt}:{_under(base, file)}" if sep and file else value
 
 
-__all__ = ["Resolved", "resolve", "scalar", "SETTINGS", "BY_NAME", "Setting", "for_command", "COMMAND_LINE", "DEFAULT"]
+__all__ = ["Resolved", "Sources", "read_sources", "resolve", "scalar", "SETTINGS", "BY_NAME", "Setting", "for_command", "COMMAND_LINE", "DEFAULT"]

@@ -6,19 +6,22 @@ it that has one (``valuate.toml`` first); ``--config FILE`` (or
 ``VALUATE_CONFIG``) names one instead and ``--no-config`` ignores it. Paths
 in a file are relative to the file's directory, so a job started in a
 subdirectory reads the same files. Variables are ``VALUATE_<SETTING>``
-(``VALUATE_FAIL_ON=indeterminate``).
+(``VALUATE_FAIL_ON=indeterminate``), and ``VALUATE_<COMMAND>_<SETTING>`` for
+a command's own settings (``VALUATE_SERVE_PORT``), which the file holds in
+the command's table (engine/config/tables.py).
 """
 from __future__ import annotations
 
 import difflib
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
 from ..errors import Location, UserError, did_you_mean
-from .settings import BY_NAME, SETTINGS
+from .settings import BY_NAME, TABLES, command_line_only, variables
+from .tables import header_line, misplaced, read_tables
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,11 +35,13 @@ NOT_SETTINGS = {CONFIG_ENV, "VALUATE_SAMPLES"}  # variables valuate reads that a
 @dataclass(frozen=True)
 class ConfigFile:
     path: Path
-    values: Mapping  # setting dest -> raw TOML value
+    values: Mapping  # setting dest -> raw TOML value (the top-level keys)
     lines: Mapping  # setting dest -> line of its key (for messages)
+    tables: Mapping = field(default_factory=dict)  # command -> {dest: raw value} of its own table
+    table_lines: Mapping = field(default_factory=dict)  # command -> {dest: line}
 
-    def where(self, dest: str) -> str:
-        line = self.lines.get(dest)
+    def where(self, dest: str, command: Optional[str] = None) -> str:
+        line = (self.lines if command is None else self.table_lines.get(command, {})).get(dest)
         return f"{self.path}:{line}" if line else str(self.path)
 
 
@@ -67,12 +72,17 @@ def load_file(path: Path) -> ConfigFile:
     values, lines = {}, {}
     for key, value in doc.items():
         dest = key.replace("-", "_")
-        line = _line_of(text, key, section)
+        line = _line_of(text, key, section) or header_line(text, key, section)
+        if key.replace("_", "-") in TABLES:  # a command's own table: read_tables reads it
+            continue
         if dest not in BY_NAME:
-            raise UserError(f"unknown key {key!r}{_suggest(key)}; the keys are the options of valuate check: "
-                            f"{', '.join(s.name for s in SETTINGS)}", Location(file=str(path), line=line))
+            hint = misplaced(key) or (f"{_suggest(key)}; the top-level keys are the shared settings: "
+                                      f"{', '.join(BY_NAME[d].name for d in BY_NAME)}; a command's own settings "
+                                      f"go in its table: {', '.join(f'[{t}]' for t in TABLES)}")
+            raise UserError(f"unknown key {key!r}{hint}", Location(file=str(path), line=line))
         values[dest], lines[dest] = value, line
-    return ConfigFile(path, values, lines)
+    tables, table_lines = read_tables(doc, text, path, section, _line_of)
+    return ConfigFile(path, values, lines, tables, table_lines)
 
 
 def find(config: Optional[str], no_config: bool, env: Mapping, cwd: Path) -> Optional[ConfigFile]:
@@ -89,14 +99,19 @@ def find(config: Optional[str], no_config: bool, env: Mapping, cwd: Path) -> Opt
 
 
 def environment(env: Mapping) -> tuple[dict, list]:
-    """(dest -> text of each VALUATE_* setting variable, warnings for near misses)."""
+    """(variable -> text of each VALUATE_* setting variable, warnings for near misses)."""
     values, warnings = {}, []
-    known = {s.env: s.dest for s in SETTINGS}
+    known, unread = variables(), command_line_only()
     for name, value in env.items():
         if not name.startswith("VALUATE_") or name in NOT_SETTINGS:
             continue
         if name in known:
-            values[known[name]] = value
+            values[name] = value
+            continue
+        if name in unread:
+            s = unread[name]
+            warnings.append(f"environment variable {name} is not read: --{s.name} is command line only "
+                            f"({s.cli_only})")
             continue
         # Other VALUATE_ variables may belong to someone else: only near misses of a
         # setting's name are told (compared without the shared prefix, which would match all).
@@ -108,8 +123,8 @@ def environment(env: Mapping) -> tuple[dict, list]:
 
 
 def _suggest(key: str) -> str:
-    return did_you_mean(key, [s.name for s in SETTINGS]) or did_you_mean(key.replace("_", "-"),
-                                                                        [s.name for s in SETTINGS])
+    names = [s.name for s in BY_NAME.values()] + list(TABLES)
+    return did_you_mean(key, names) or did_you_mean(key.replace("_", "-"), names)
 
 
 def _line_of(text: str, key: str, section: Optional[str]) -> Optional[int]:

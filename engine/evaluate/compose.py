@@ -33,6 +33,13 @@ def exempt_keys(packs) -> frozenset:
     return frozenset(exempt - still)
 
 
+def undecided_keys(packs, exempt: frozenset) -> tuple:
+    """Criterion keys (advisory aside) that no counting rule of the packs decides and no
+    profile exempts: unknown for every service, whatever its facts say."""
+    decided = {r.criterion for p in packs for r in p.rules if r.deciding and r.severity == "error"}
+    return tuple(k for k in ORDER if k != "advisory" and k not in decided and k not in exempt)
+
+
 def compose(findings: list, totals: tuple, exempt: frozenset = frozenset()) -> tuple[tuple, str]:
     """(criteria, verdict) from the findings of one service."""
     by_criterion: dict = {}
@@ -77,4 +84,4 @@ def sort_key(item) -> tuple:
     return (ORDER.index(key) if key in ORDER else len(ORDER),)
 
 
-__all__ = ["compose", "exempt_keys", "verdict_of", "sort_key", "ERROR", "MET"]
+__all__ = ["compose", "exempt_keys", "undecided_keys", "verdict_of", "sort_key", "ERROR", "MET"]

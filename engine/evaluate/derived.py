@@ -60,12 +60,16 @@ def _difference(fact, args, params, as_of):
     return None if a is None or b is None else exact(a) - exact(b)
 
 
+def _day(fact, args) -> Optional[_dt.date]:
+    value = get(fact, args["date"])
+    return _dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _days(sign: int):
     def compute(fact, args, params, as_of: _dt.date):
-        value = get(fact, args["date"])
-        if value is None:
+        day = _day(fact, args)
+        if day is None or sign > 0 and day > as_of:  # the time since a day not yet reached: none
             return None
-        day = _dt.date.fromisoformat(value) if isinstance(value, str) else value
         return sign * (as_of - day).days
     return compute
 
@@ -104,6 +108,19 @@ FUNCTIONS: dict[str, Callable] = {
     "days_since": _days(1), "days_until": _days(-1), "count": _sum, "sum": _sum,
     "balance": _balance, "unlinked": _unlinked,
 }
+
+
+def unknown_because(derived: Derived, fact: dict, as_of: _dt.date) -> dict:
+    """derived path -> why it is unknown although its inputs are recorded, in words. The
+    time since a day after the evaluation date is not negative, it is none: a continuity
+    test recorded for a later day is not evidence of a test done (nor of a recent one)."""
+    if derived.function != "days_since":
+        return {}
+    day = _day(fact, derived.args)
+    if day is None or day <= as_of:
+        return {}
+    return {f"derived.{derived.name}": f"{derived.args['date']} is {day.isoformat()}, after the evaluation date "
+                                       f"{as_of.isoformat()}: a day not yet reached is no evidence"}
 
 
 def compute(derived: Derived, fact: dict, params: dict, as_of: _dt.date) -> dict:

@@ -11,9 +11,9 @@ from ..explain.enrich import Enricher
 from ..explain.tree import Facts
 from ..model import MET, NOT_MET
 from ..rules.param_cases import ParamCases
-from .compose import compose, exempt_keys, sort_key
+from .compose import compose, exempt_keys, sort_key, undecided_keys
 from .coverage import CoverageProbe
-from .derived import compute
+from .derived import compute, unknown_because
 from .findings import RuleLayout, make_finding
 from .host import DurableHost
 from .payload import build_payload, encode
@@ -53,6 +53,7 @@ class Evaluator:
         self._params.update({name: None for name in self._param_inputs})
         self.selected: dict = {}  # param name -> value chosen for the last service
         self._exempt = exempt_keys(program.packs)
+        self.undecided = undecided_keys(program.packs, self._exempt)  # unknown whatever the facts
         self._balance = _balance_paths(program)
         layouts = [RuleLayout(c, self._derived_inputs, self._param_inputs) for c in program.rules]
         # Findings come out in report order (criterion, then pack order).
@@ -71,6 +72,14 @@ class Evaluator:
         for derived, params in self._derived:
             values.update(compute(derived, fact, params, self.as_of))
         return values
+
+    def derived_notes(self, fact: dict, derived: dict) -> dict:
+        """Why a derived fact is unknown although its inputs are recorded (see unknown_because)."""
+        notes: dict = {}
+        for d, _ in self._derived:
+            if not any(out in derived for out in d.outputs):
+                notes.update(unknown_because(d, fact, self.as_of))
+        return notes
 
     def statuses(self, fact: dict, derived: dict) -> list:
         """Per compiled rule, {node index: met | not_met} as durable-rules decided."""
@@ -99,7 +108,7 @@ class Evaluator:
         decided = self.statuses(fact, derived)
         params = {**self._params, **self.selected} if self._param_inputs else self._params
         return Decision(fact, decided, Facts(fact, derived, params, self._derived_inputs, self._param_inputs,
-                                             self._bounds, self._cases))
+                                             self._bounds, self._cases, self.derived_notes(fact, derived)))
 
     def findings_of(self, decision: "Decision", explain: Optional[bool] = None, only=None) -> tuple[list, tuple]:
         """Findings (memoised, see findings.py) and the value balance totals of a decision;

@@ -21,12 +21,11 @@ from ..compile.plan import ItemPlan, add_condition
 from ..compile.program import CompiledRule
 from ..schema import FactSchema
 from ..errors import EngineError
-from ..explain.tree import Facts, build, describe_with_values
-from ..explain.words import group_failure, own_message
+from ..explain.tree import Facts, build, describe_with_values, gaps_of
+from ..explain.words import group_failure, not_recorded, own_message
 from ..model.logic import applicable, kleene
 from ..model import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, ConditionResult, Finding
 from ..rules.language import Group
-from ..model import format_value
 from ..rules.templates import SPECIAL, placeholders, render
 
 _REASONS = {"failed": NOT_MET, "held": MET}
@@ -137,14 +136,11 @@ class RuleLayout:
 
     def missing(self, statuses: list, facts: Facts, root: int = 0) -> tuple:
         # Only unknown leaves under unknown parents count: an unknown branch of
-        # an ``any`` that is met anyway is not why the rule is unknown.
+        # an ``any`` that is met anyway is not why the rule is unknown. A quantifier
+        # over a recorded list waits for the item fields its items lack.
         nodes = self.compiled.nodes
-        gaps = [m for i in self._unknown_leaves(statuses, root) if i in self.leaf_paths
-                for m in facts.gaps(nodes[i])]
-        if not gaps:  # unknown inside list items: name the item fields that are absent
-            tree = build(nodes[root], self._decided(statuses), [root], facts)
-            return tree.missing
-        return tuple(dict.fromkeys(gaps))
+        return tuple(dict.fromkeys(m for i in self._unknown_leaves(statuses, root) if i in self.leaf_paths
+                                   for m in gaps_of(nodes[i], facts)))
 
     def _unknown_leaves(self, statuses: list, index: int) -> list:
         """The leaves that make node ``index`` unknown: ``not`` is unknown exactly when what
@@ -161,9 +157,6 @@ class RuleLayout:
         applies = build(self.rule.applies_when, decided, [root], facts)
         return ConditionResult(f"the rule applies: {applies.description}", applies.status, "applies_when",
                                missing=applies.missing, children=(applies,))
-
-    def _decided(self, statuses: list) -> dict:
-        return {i: statuses[i] for i in self.compiled.decided if statuses[i] != UNKNOWN}
 
 
 MEMO_LIMIT = 4096  # distinct findings kept per rule; a catalog of varied services starts afresh past it
@@ -214,11 +207,13 @@ def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, miss
         texts = (_subtree(layout, i, decided, facts).found or "" if status != MET
                  else own_message(layout.compiled.nodes[i], status, facts, ()) for i in own)
         return "; ".join(dict.fromkeys(texts))
+    if status == UNKNOWN and any(m in facts.notes for m in missing):  # the pack's words are for facts absent
+        template = None
     if template is None:
         if status == MET:
             return rule.title
         if status == UNKNOWN:
-            return f"{rule.title}: cannot be judged, {format_value(list(missing))} not recorded"
+            return f"{rule.title}: cannot be judged, {not_recorded(missing, facts.notes)}"
         if status == NOT_APPLICABLE:  # what applies_when found instead
             return f"not applicable: {_reason_text(layout, statuses, NOT_MET, facts, decided, root)}"
         return f"{rule.title}: not met: {_reason_text(layout, statuses, NOT_MET, facts, decided)}"

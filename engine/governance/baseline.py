@@ -22,8 +22,9 @@ from ..request import RunRequest
 
 def create_baseline(request: RunRequest, previous: Optional[str] = None) -> tuple[dict, Summary]:
     """(the baseline document, the run's summary); ``previous``: an older baseline to date entries by."""
-    older = _older(previous)
     current = run(request)
+    older = _older(previous)
+    older = older.renamed(current.policy.renames()) if older is not None else None
     snapshot = snapshot_of(current.results(), current.info.as_of)
     return baseline_document(snapshot, current.info, older), current.summary
 

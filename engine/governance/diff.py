@@ -102,8 +102,10 @@ def _criteria(result: ServiceResult) -> dict:
     return out
 
 
-def compare(base: list, head: list) -> list[ServiceChange]:
-    """Pairwise, in input order: both sides judged the same records."""
+def compare(base: list, head: list, renamed: Optional[dict] = None) -> list[ServiceChange]:
+    """Pairwise, in input order: both sides judged the same records. ``renamed``: the head's
+    former rule ids -> its ids, so a rule renamed between the sides is one rule."""
+    renamed = renamed or {}
     changes = []
     for b, h in zip(base, head):
         if b.verdict == ERROR and h.verdict == ERROR:
@@ -111,7 +113,7 @@ def compare(base: list, head: list) -> list[ServiceChange]:
         cb, ch = _criteria(b), _criteria(h)
         criteria = tuple((k, cb.get(k), ch.get(k)) for k in dict.fromkeys(list(cb) + list(ch))
                          if cb.get(k) != ch.get(k))
-        fb, fh = {f.rule: f for f in b.findings}, {f.rule: f for f in h.findings}
+        fb, fh = {renamed.get(f.rule, f.rule): f for f in b.findings}, {f.rule: f for f in h.findings}
         findings = tuple((r, fb.get(r), fh.get(r)) for r in dict.fromkeys(list(fb) + list(fh))
                          if _status(fb.get(r)) != _status(fh.get(r)))
         waived = (b.valuable_by_waiver, h.valuable_by_waiver)
@@ -186,9 +188,12 @@ class DiffReport:
         return [(k, b.get(k), h.get(k)) for k in dict.fromkeys(list(b) + list(h)) if _key(b.get(k)) != _key(h.get(k))]
 
     def rules(self) -> dict:
-        b = {r.id: r for r in self.base.info.rules}
+        """Rules only in one side, renamed (the head names a base id among its aliases), re-graded."""
         h = {r.id: r for r in self.head.info.rules}
+        now = {r.id: self.head.policy.current_id(r.id) for r in self.base.info.rules}
+        b = {now[r.id]: r for r in self.base.info.rules}
         return {"added": [r for r in h if r not in b], "removed": [r for r in b if r not in h],
+                "renamed": [{"rule": new, "was": old} for old, new in now.items() if new != old and new in h],
                 "changed": [{"rule": r, "severity": {"base": b[r].severity, "head": h[r].severity}}
                             for r in b if r in h and b[r].severity != h[r].severity]}
 
@@ -224,7 +229,8 @@ def run_diff(inputs: Inputs, base, head, policy: Policy) -> DiffReport:
     read = replace(inputs, records=tuple(read_inputs(inputs, policy.limits)))  # read once, judged twice
     b = prepare_side(base, policy, inputs.catalogs)
     h = prepare_side(head, policy, inputs.catalogs)
-    return DiffReport(b, h, len(read.records), compare(verdicts(read, b.policy), verdicts(read, h.policy)))
+    return DiffReport(b, h, len(read.records), compare(verdicts(read, b.policy), verdicts(read, h.policy),
+                                                             h.policy.renames()))
 
 
 def diff_text(report: DiffReport) -> str:
@@ -241,6 +247,8 @@ def diff_text(report: DiffReport) -> str:
     for key, word in (("added", "only in head"), ("removed", "only in base (or disabled in head)")):
         if rules[key]:
             lines.append(f"rules {word}: {', '.join(rules[key])}")
+    for c in rules["renamed"]:
+        lines.append(f"rule {c['was']} renamed {c['rule']} (its alias: the same rule)")
     for c in rules["changed"]:
         lines.append(f"rule {c['rule']} severity: {c['severity']['base']} → {c['severity']['head']}")
     lines.append("")

@@ -38,6 +38,7 @@ from ..model import ERROR, FINDING_STATUSES, VERDICTS
 from ..pipeline import run
 from ..policy import LoadedPolicy, load_policy
 from ..request import Inputs, Policy, RunOptions, RunRequest
+from ..rules.aliases import renames
 from ..rules.language import Pack
 from ..rules.reach import Reads
 from .satisfiable import statuses, types_of
@@ -114,6 +115,7 @@ class _Rules:
     def __init__(self, packs: list):
         self.packs = packs
         self.parameters = {n: p for pack in packs for n, p in pack.parameters.items()}
+        self.renamed = renames(packs)  # former id -> current id: a case may name a renamed rule
 
     def rule(self, rule_id: str):
         return next((r for p in self.packs for r in p.rules if r.id == rule_id), None)
@@ -124,6 +126,8 @@ def _parse_file(doc: Any, file: str, pack: _Rules, problems: list) -> list[Case]
         problems.append(Problem("a rule test file is a mapping with a 'cases' list", Location(file=file)))
         return []
     default_rule = doc.get("rule")
+    if isinstance(default_rule, str):
+        default_rule = pack.renamed.get(default_rule, default_rule)
     out = []
     for i, raw in enumerate(doc["cases"]):
         line, col = doc["cases"].where(i)
@@ -171,6 +175,7 @@ def _expect(raw: Any, default_rule: Optional[str], pack: _Rules, loc: Location, 
         return None
     expect = {"rules": dict(raw.get("rules") or {}), "criteria": dict(raw.get("criteria") or {}),
               "verdict": raw.get("verdict")}
+    expect["rules"] = {pack.renamed.get(rid, rid): status for rid, status in expect["rules"].items()}
     for rid, status in expect["rules"].items():
         if pack.rule(rid) is None:
             problems.append(Problem(f"unknown rule {rid!r} in expect", loc))

@@ -21,6 +21,7 @@ from ..compile import CompiledRule
 from ..compile.conditions import payload_keys
 from ..errors import UserError, did_you_mean
 from ..policy import LoadedPolicy
+from ..rules.aliases import current_id
 from ..rules.language import Group
 
 
@@ -53,7 +54,8 @@ class CompiledView:
 
 
 def compiled_rule(policy: LoadedPolicy, rule_id: str) -> CompiledRule:
-    """The compiled rule of that id, or a UserError naming the rules there are."""
+    """The compiled rule of that id (or former id), or a UserError naming the rules there are."""
+    rule_id = current_id(policy.packs, rule_id)
     found = policy.program.rule(rule_id)
     if found is not None:
         return found
@@ -70,8 +72,8 @@ def loaded(policy: LoadedPolicy, rule_id: str) -> dict:
     params = policy.program.params.get(rule.pack, {})
     read = dict.fromkeys(name for cond in rule.conditions() for node in _nodes(cond)
                          if not isinstance(node, Group) for name in node.params())
-    return {"id": rule.id, "pack": rule.pack, "title": rule.title, "criterion": rule.criterion,
-            "severity": rule.severity, "location": str(rule.location) if rule.location else None,
+    return {"id": rule.id, "aliases": list(rule.aliases), "pack": rule.pack, "title": rule.title,
+            "criterion": rule.criterion, "severity": rule.severity, "location": str(rule.location) if rule.location else None,
             "rationale": rule.rationale, "remediation": rule.remediation,
             "messages": {status: t.text for status, t in rule.messages.items()},
             "condition": rule.condition.to_data(),
@@ -158,6 +160,8 @@ def loaded_text(doc: dict) -> str:
     """The loaded rule in words, its conditions in the rule language."""
     out = [f"{doc['id']} ({doc['pack']}): {doc['title']}", f"  criterion: {doc['criterion']}",
            f"  severity:  {doc['severity']}"]
+    if doc["aliases"]:
+        out.append(f"  formerly:  {', '.join(doc['aliases'])} (aliases: still honoured)")
     if doc["location"]:
         out.append(f"  defined at {doc['location']}")
     out += ["", "condition:"] + ["  " + line for line in _yaml(doc["condition"]).splitlines()]

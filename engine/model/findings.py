@@ -20,11 +20,16 @@ class ConditionResult:
     children: tuple = ()
     found: str = ""  # not met or unknown: what was found instead, in words ("no continuity plan")
     applies: bool = True  # False: an alternative of a met "any" that did not matter
+    # under a `not`: what the rule requires of this node (its negation, "tier != 1"); "" when
+    # that is the description itself
+    required: str = ""
 
     def to_dict(self) -> dict:
         out: dict = {"condition": self.description, "status": self.status, "kind": self.kind}
         if self.found:
             out["found"] = self.found
+        if self.required:
+            out["required"] = self.required
         if not self.applies:
             out["applies"] = False
         if self.values:

@@ -22,9 +22,15 @@ class RuleInfo:
     rationale: str
     remediation: str
     condition: str
+    aliases: tuple = ()  # former ids (the rule's aliases:)
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        if self.aliases:
+            out["aliases"] = list(self.aliases)
+        else:
+            del out["aliases"]  # most rules were never renamed: reports stay as they were
+        return out
 
 
 @dataclass(frozen=True)

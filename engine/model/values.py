@@ -32,7 +32,7 @@ def format_value(value: Any) -> str:
             return str(int(value))
         return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.2f}"
     if isinstance(value, (list, tuple)):
-        if not value:
-            return "(none)"
+        if not value:  # recorded as none: never "(none)", which reads as a slot left empty
+            return "no entries"
         return ", ".join(format_value(v) for v in value)
     return str(value)

@@ -31,6 +31,7 @@ from ..errors import did_you_mean
 from ..rules import check_param_value
 from ..rules.param_cases import DEFAULT, is_cases, parse_cases, settle
 from ..rules.conditions import Scope
+from ..rules.aliases import known_ids, renames
 from ..rules.language import SEVERITIES, Pack
 from ..documents import Reader, join, kind_of
 from ..yamlio import load_single, read_text
@@ -46,6 +47,7 @@ class Profile:
     params: dict  # (pack, parameter) -> value (ParamCases for fact-dependent ones)
     rules: dict  # rule id -> {"enabled": bool, "severity": str}, merged over the layers
     digest: str = ""
+    former: tuple = ()  # (file:line, former id written, the rule's id now): for lint to suggest the id
 
     def overrides(self) -> dict:
         """Parameter overrides in the form ``api.resolve_params`` takes."""
@@ -63,6 +65,7 @@ class _Layers:
     rules: dict = field(default_factory=dict)
     problems: list = field(default_factory=list)
     name: Optional[str] = None
+    former: list = field(default_factory=list)  # rules named by a former id: (file:line, written, id)
 
     def add(self, later: "_Layers") -> None:
         """Apply ``later`` on top: it wins per parameter and per rule setting."""
@@ -72,6 +75,7 @@ class _Layers:
             self.laid[key] = value
         for rid, settings in later.rules.items():
             self.rules[rid] = {**self.rules.get(rid, {}), **settings}
+        self.former.extend(f for f in later.former if f not in self.former)
         self.name = later.name or self.name
 
     @property
@@ -95,7 +99,7 @@ def load_profile(path: str, packs: list, schema: Optional[FactSchema] = None) ->
     for file in layers.files:
         h.update(Path(file).read_bytes() + b"\0")
     return Profile(layers.name or Path(path).stem, tuple(layers.files), dict(layers.params),
-                   dict(layers.rules), "sha256:" + h.hexdigest())
+                   dict(layers.rules), "sha256:" + h.hexdigest(), tuple(layers.former))
 
 
 def _resolve(path: Path, packs: list, schema: FactSchema, done: dict, chain: list, problems: list) -> _Layers:
@@ -196,15 +200,18 @@ def _parameters(r: Reader, node: Any, packs: list, schema: FactSchema, layers: _
 def _rules(r: Reader, node: Any, packs: list, layers: _Layers) -> None:
     if not r.mapping(node, r.at(node, None, "rules"), "'rules'"):
         return
-    ids = [rid for p in packs for rid in [x.id for x in p.rules] + list(p.disabled)]
-    for rid, body in node.items():
-        path = join("rules", str(rid))
-        loc = r.at(node, rid, path)
+    ids, renamed = known_ids(packs), renames(packs)
+    for written, body in node.items():
+        rid = renamed.get(written, written)  # a former id (aliases:) sets the rule it became
+        path = join("rules", str(written))
+        loc = r.at(node, written, path)
         if rid not in ids:
-            r.error(f"unknown rule {rid!r}{did_you_mean(str(rid), ids)}", loc, code="rule")
+            r.error(f"unknown rule {written!r}{did_you_mean(str(written), ids)}", loc, code="rule")
             continue
         if not r.mapping(body, loc, f"the settings of rule {rid}"):
             continue
+        if written != rid:
+            layers.former.append((f"{loc.file}:{loc.line}", written, rid))
         r.keys(body, path, (), RULE_SETTINGS, f"the settings of rule {rid}")
         settings = dict(layers.rules.get(rid, {}))
         if "enabled" in body:

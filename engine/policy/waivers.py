@@ -26,6 +26,7 @@ from ..errors import Location, RulePackError, UserError
 from ..model import ServiceResult, Waiver
 from ..errors import did_you_mean
 from ..rules.operands import as_date
+from ..rules.aliases import known_ids, renames
 from ..rules.language import CRITERIA
 from ..documents import Reader, join, kind_of
 from ..yamlio import load_single, read_text
@@ -40,9 +41,10 @@ class WaiverSet:
     (``used_in`` per result), so one set can serve many runs.
     """
 
-    def __init__(self, waivers: tuple, digest: str):
+    def __init__(self, waivers: tuple, digest: str, former: tuple = ()):
         self.waivers = waivers
         self.digest = digest
+        self.former = former  # (waiver source, former rule id written, the rule's id now), for lint
         self._index = {w: i for i, w in enumerate(waivers)}
         self._by_service: dict = {}
         for i, w in enumerate(waivers):
@@ -137,12 +139,15 @@ def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30
     if not isinstance(items, list):
         raise UserError("a waiver file is a list of waivers, or a mapping with a 'waivers' list",
                         Location(file=file))
-    rule_ids = [rid for p in packs for rid in [x.id for x in p.rules] + list(p.disabled)]
+    rule_ids, renamed, former = known_ids(packs), renames(packs), []
     waivers, seen = [], {}
     for i, node in enumerate(items):
         w = _waiver(r, items, i, node, rule_ids, as_of, warning_days)
         if w is None:
             continue
+        if "rule" in node and w.target in renamed:  # a former id (aliases:): the rule it became
+            former.append((w.source, w.target, renamed[w.target]))
+            w = dataclasses.replace(w, target=renamed[w.target])
         key = (w.service, w.target)
         if key in seen:
             r.error(f"a second waiver for {w.service} / {w.target} (the first is at {seen[key]}); "
@@ -154,7 +159,7 @@ def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30
     if errors:
         raise RulePackError(errors)
     digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return WaiverSet(tuple(waivers), digest)
+    return WaiverSet(tuple(waivers), digest, tuple(former))
 
 
 def _waiver(r: Reader, items, i, node, rule_ids, as_of, warning_days) -> Optional[Waiver]:

@@ -152,10 +152,13 @@ def condition_line(c: ConditionResult) -> tuple[str, str, str]:
     """
     if not c.applies:
         return "not_applicable", c.description, "does not apply: another alternative holds"
+    if c.found:
+        return c.status, c.found, f"required: {c.required or c.description}"
+    if c.required:  # under a not: what it saw, and what the rule requires of it (the negation)
+        seen = ", ".join(f"{p} = {_show(v)}" for p, v in c.values if not c.children)
+        return c.status, c.description, "; ".join(x for x in (seen, f"required: {c.required}") if x)
     if c.status == MET:
         return c.status, c.description, _detail(c)
-    if c.found:
-        return c.status, c.found, f"required: {c.description}"
     if c.children:
         return c.status, c.description, "not met" if c.status == NOT_MET else "unknown"
     return c.status, c.description, "not met" if c.status == NOT_MET else "unknown"
@@ -173,18 +176,33 @@ def _detail(c: ConditionResult) -> str:
     if c.children:
         return ""
     seen = ", ".join(f"{p} = {_show(v)}" for p, v in c.values)
+    e = c.expected
     expected = ""
-    if isinstance(c.expected, dict) and "cases" in c.expected:  # which case applies is not known
-        expected = f" (threshold {c.expected['param']}: {c.expected['cases']}, whichever applies)"
-    elif isinstance(c.expected, dict) and "param" in c.expected:
-        expected = f" (threshold {c.expected['param']} = {_show(c.expected['value'])})"
-    elif c.expected is not None and not isinstance(c.expected, dict):
-        expected = f" (expected {_show(c.expected)})"
+    if c.kind == "between" and isinstance(e, list) and len(e) == 2:  # a range: [low, high], each a bound
+        expected = f" (between {_bound(e[0])} and {_bound(e[1])}, inclusive)"
+    elif isinstance(e, dict) and "param" in e:
+        expected = f" (threshold {_bound(e)})"
+    elif e is not None and not isinstance(e, dict):
+        expected = f" (expected {_show(e)})"
     return f"{seen}{expected}"
+
+
+def _bound(e: Any) -> str:
+    """One threshold as the tree gives it: a literal, a parameter (its value, or its cases
+    when which applies is not known) or another fact."""
+    if isinstance(e, dict) and "cases" in e:  # which case applies is not known
+        return f"{e['param']}: {e['cases']}, whichever applies"
+    if isinstance(e, dict) and "param" in e:
+        return f"{e['param']} = {_show(e['value'])}"
+    if isinstance(e, dict) and "fact" in e:
+        return f"{e['fact']} = {_show(e['value'])}"
+    return _show(e)
 
 
 def _show(value: Any) -> str:
     if isinstance(value, list):
+        if not value:
+            return format_value(value)
         if len(value) > 3 or any(isinstance(v, (dict, list)) for v in value):
             return f"[{len(value)} item{'s' if len(value) != 1 else ''}]"
         return "[" + format_value(value) + "]"

@@ -1,8 +1,8 @@
 """``--format sarif``: SARIF 2.1.0 for code-scanning dashboards.
 
 - ``tool.driver.rules``: one reporting descriptor per rule of the packs (title,
-  rationale, remediation as help text, condition, criterion, default level),
-  plus ``valuate.verdict`` for the verdict of each service.
+  rationale, remediation as help text, condition, criterion, default level;
+  a renamed rule's former ids as ``deprecatedIds``), plus ``valuate.verdict`` for the verdict of each service.
 - ``results``: per input record a ``valuate.verdict`` result (``pass`` /
   ``fail`` / ``open``), then one result per finding that is not met
   (``kind: fail``, level from the rule's severity) or unknown (``kind:
@@ -44,7 +44,8 @@ VERDICT_KIND = {"valuable": ("pass", "none"), "not_valuable": ("fail", "error"),
 
 def _descriptor(rule: RuleInfo) -> dict:
     help_text = f"{rule.remediation.strip()}\n\nCondition: {rule.condition}"
-    return {"id": rule.id,
+    renamed = {"deprecatedIds": list(rule.aliases)} if rule.aliases else {}  # SARIF 2.1.0 3.49.4
+    return {"id": rule.id, **renamed,
             "shortDescription": {"text": rule.title},
             "fullDescription": {"text": rule.rationale.strip()},
             "help": {"text": help_text,

@@ -185,10 +185,13 @@ def coverage_heading(summary) -> str:
     cov = summary.coverage
     if cov is None:
         return ""
+    if cov.services == 0:  # every record is an error: there is nothing to count, not "all 0"
+        return "data coverage: not measured, no service was judged (every record is an error)"
     if not cov.gaps:
-        return f"data coverage: every fact the deciding rules read is recorded by all {cov.services} judged services"
-    return (f"data coverage: facts the deciding rules read that some of the {cov.services} judged services "
-            "lack (blocks: indeterminate verdicts waiting for it)")
+        judged = "the 1 judged service" if cov.services == 1 else f"all {cov.services} judged services"
+        return f"data coverage: every fact the deciding rules read is recorded by {judged}"
+    lack = "the 1 judged service lacks" if cov.services == 1 else f"some of the {cov.services} judged services lack"
+    return f"data coverage: facts the deciding rules read that {lack} (blocks: indeterminate verdicts waiting for it)"
 
 
 def rows(c: Optional[ConditionResult], depth: int = 0) -> list:

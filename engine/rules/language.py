@@ -253,6 +253,7 @@ class Rule:
     location: Optional[Location] = field(default=None, compare=False)
     # Where the rule applies; elsewhere its status is not_applicable (logic.applicable).
     applies_when: Optional[Condition] = None
+    aliases: tuple = ()  # former ids (engine/rules/aliases.py)
 
     @property
     def top_criterion(self) -> str:
@@ -291,6 +292,7 @@ class Pack:
     disabled: tuple = ()  # rule ids a profile switched off
     exempt: tuple = ()  # criteria a profile left without counting rules (they count as met)
     requires: tuple = ()  # names of the packs whose parameters this one reads (PACK.NAME)
+    aliases: tuple = ()  # (former id, current id) of its rules, switched-off ones too
 
     def rule(self, rule_id: str) -> Optional[Rule]:
         return next((r for r in self.rules if r.id == rule_id), None)

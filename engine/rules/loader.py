@@ -23,10 +23,12 @@ from .language import CRITERIA, MAX_NUMBER, RULE_STATUSES, SEVERITIES, STATUSES,
 from ..documents import Reader, join, kind_of
 from .requires import ordered, requirements, resolve
 from .templates import parse_template, unknown_placeholders
+from .aliases import clashes, parse_aliases
 
 PACK_KEYS = ("pack", "version", "title", "description", "requires", "parameters", "derived", "rules")
 RULE_FILE_KEYS = ("rules",)
 METADATA_KEYS = ("id", "title", "criterion", "severity", "rationale", "remediation")
+OPTIONAL_METADATA = ("aliases",)
 PARAM_KINDS = ("number", "integer", "string", "boolean")
 RULE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 
@@ -39,7 +41,8 @@ def load_packs(paths: list, schema: Optional[FactSchema] = None, limits: Limits 
         problems.extend(found)
         if pack is not None:
             packs.append(pack)
-    problems.extend(_duplicate_ids([r for p in packs for r in p.rules]))
+    every = [r for p in packs for r in p.rules]
+    problems.extend(_duplicate_ids(every) + [c for c in clashes(every) if c not in problems])
     total = sum(len(p.rules) for p in packs)
     if total > limits.max_rules:
         problems.append(Problem(f"{total:,} rules in all, over the limit of {limits.max_rules:,} "
@@ -127,14 +130,15 @@ class _PackBuilder:
             self.problems.extend(fr.problems)
         if not rules and not any(p.severity == "error" for p in r.problems + self.problems):
             r.warn("the pack has no rules", r.at(doc))
-        self.problems.extend(_duplicate_ids(rules))
+        self.problems.extend(_duplicate_ids(rules) + clashes(rules))
         if name is None:
             return None
         return Pack(name=name, version=str(doc.get("version", "0")), title=str(doc.get("title", name)),
                     description=str(doc.get("description", "")).strip(), parameters=params,
                     derived=derived, rules=tuple(rules), source=str(source),
                     files=tuple(str(f) for f in [main, *extra]),
-                    tests_dir=str(tests) if tests is not None and tests.is_dir() else None, requires=requires)
+                    tests_dir=str(tests) if tests is not None and tests.is_dir() else None, requires=requires,
+                    aliases=tuple((a, r.id) for r in rules for a in r.aliases))
 
     def _requires(self, r: Reader, doc: dict) -> tuple:
         node = doc.get("requires")
@@ -209,7 +213,7 @@ class _PackBuilder:
             if "metadata" in body:
                 r.error(f"metadata must be a mapping, got {kind_of(meta)}", r.at(body, "metadata", mpath))
             return None
-        r.keys(meta, mpath, METADATA_KEYS, (), "rule metadata")
+        r.keys(meta, mpath, METADATA_KEYS, OPTIONAL_METADATA, "rule metadata")
         fields = {k: r.string(meta, k, join(mpath, k), f"metadata {k}") if k in meta else None
                   for k in ("id", "title", "rationale", "remediation")}
         criterion = r.string(meta, "criterion", join(mpath, "criterion"), "the criterion", CRITERIA) \
@@ -221,19 +225,21 @@ class _PackBuilder:
             r.error(f"rule id {rid!r} must start with a letter and use only letters, digits, _ . -",
                     r.at(meta, "id", join(mpath, "id")))
             rid = None
+        aliases = parse_aliases(r, meta, join(mpath, "aliases"), rid, RULE_ID)
         cond = parse_condition(r, body.get("condition"), body, "condition", join(path, "condition"), scope) \
             if "condition" in body else None
         applies = parse_condition(r, body["applies_when"], body, "applies_when", join(path, "applies_when"),
                                   scope) if "applies_when" in body else None
         messages = self._messages(r, body, path, scope, cond, "applies_when" in body)
-        if None in (rid, criterion, severity, cond, messages) or None in fields.values() \
+        if None in (rid, criterion, severity, cond, messages, aliases) or None in fields.values() \
                 or ("applies_when" in body and applies is None):
             return None
         if criterion != "advisory" and severity != "error":
             r.warn(f"rule {rid} decides {criterion} but has severity {severity}; deciding rules are "
                    "usually 'error' (advisory rules never change the verdict)", r.at(meta, "severity"))
         return Rule(rid, fields["title"], criterion, severity, fields["rationale"], fields["remediation"],
-                    cond, messages, pack, Location(file=r.file, line=loc.line, column=loc.column), applies)
+                    cond, messages, pack, Location(file=r.file, line=loc.line, column=loc.column), applies,
+                    aliases)
 
     def _known(self, derived: dict, params: dict) -> set:
         return set(self.schema.all_paths()) | set(derived) | {f"param.{p}" for p in params}

@@ -129,7 +129,7 @@ class FieldReader:
             split=self._split(spec, path), join_with=self._join_with(spec, path, scalar, kind),
             pick=self._pick(spec, path, kind), unknown=self._unknown(spec, path),
             nothing=self._nothing(spec, path, kind == "list", target),
-            optional=self._flag(spec, "optional", path), file=self.r.file, line=loc.line, column=loc.column)
+            optional=self._flag(spec, "optional", path), file=self.r.file, line=loc.line, column=loc.column, at=loc.path or "")
 
     def _objects(self, target, spec, item: FieldType, path, loc, prefix) -> Optional[FieldSpec]:
         if "items" not in spec and "each" not in spec:
@@ -150,7 +150,7 @@ class FieldReader:
                 self.r.error(f"nothing (words meaning an empty list) applies to each:, not to the fixed items "
                              f"of {target!r}", self.r.at(spec, "nothing", join(path, "nothing")))
             return FieldSpec(target, "items", items=groups, optional=self._flag(spec, "optional", path),
-                             file=self.r.file, line=loc.line, column=loc.column)
+                             file=self.r.file, line=loc.line, column=loc.column, at=loc.path or "")
         if "each" in spec:
             each = self._path(spec["each"], self.r.at(spec, "each", join(path, "each")))
             subs = self.fields(spec.get("fields"), join(path, "fields"), item, sub_prefix)
@@ -159,7 +159,7 @@ class FieldReader:
             return FieldSpec(target, "each", each=each, fields=subs, split=self._split(spec, path),
                              unknown=self._unknown(spec, path), nothing=self._nothing(spec, path, True, target),
                              optional=self._flag(spec, "optional", path), file=self.r.file, line=loc.line,
-                             column=loc.column)
+                             column=loc.column, at=loc.path or "")
         return None
 
     def _sources(self, spec: dict, path: str) -> tuple:

@@ -63,7 +63,8 @@ class CheckJob:
         base = WriterOptions(keep=keep, include=frozenset(settings["sarif_include"]),
                              fail_levels=frozenset(levels(settings["fail_on"])),
                              include_advisory=settings["include_advisory"],
-                             waiver_gate=tuple(settings["fail_on_waiver"]))
+                             waiver_gate=tuple(settings["fail_on_waiver"]), verbose=settings["verbose"],
+                             width=settings["width"])
         self.options = [options_for(s, base, settings["color"], self.stdout) for s in self.specs]
         self.store = _recording(settings)
         # a stored run keeps its condition trees: `history show` may render it as HTML later

@@ -81,17 +81,35 @@ def conditions_needed(specs) -> bool:
     return any(s.writer_class.needs_conditions for s in specs)
 
 
+TEXT_WIDTH = 80  # the columns text wraps to on a terminal whose width cannot be read
+
+
 def options_for(spec: OutputSpec, base: WriterOptions, color: str = "never",
                 stdout: Optional[TextIO] = None, env=None) -> WriterOptions:
-    """The options of one output: colour (``auto``: a terminal, and NO_COLOR unset) and the
-    --quiet filter only for text; SARIF's extra statuses only for SARIF."""
+    """The options of one output: colour (``auto``: a terminal, and NO_COLOR unset), the width
+    text wraps to (``--width``, else a terminal's own; a pipe or a file is not wrapped unless
+    ``--width`` says so, so each finding stays one line for grep: COLUMNS is no sign of a
+    terminal, readline exports it to every child process), the --quiet filter and --verbose
+    only for text; SARIF's extra statuses only for SARIF."""
     if spec.format != "text":
-        return replace(base, color=False, keep=None)
+        return replace(base, color=False, keep=None, verbose=False)
     env = os.environ if env is None else env
     stream = stdout if stdout is not None else sys.stdout
     on_terminal = spec.to_stdout and hasattr(stream, "isatty") and stream.isatty()
     wanted = color == "always" or (color == "auto" and on_terminal and not env.get("NO_COLOR"))
-    return replace(base, color=wanted)
+    width = base.width if base.width is not None else _terminal_width(stream, env) if on_terminal else None
+    return replace(base, color=wanted, width=width)
+
+
+def _terminal_width(stream, env) -> int:
+    """The terminal's columns (COLUMNS, when set, overrides them, as shutil has it)."""
+    given = str(env.get("COLUMNS", "")).strip()
+    if given.isdigit() and int(given) > 0:
+        return max(40, int(given))
+    try:
+        return max(40, os.get_terminal_size(stream.fileno()).columns)
+    except (AttributeError, OSError, ValueError):
+        return TEXT_WIDTH
 
 
 def worker_render(specs, options: WriterOptions):

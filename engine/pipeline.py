@@ -202,7 +202,8 @@ def _against(baseline: Baseline, tally: BaselineTally, outcome: Outcome) -> Outc
 
 
 def check_group_by(paths) -> None:
-    """Each ``--group-by`` path names one single-valued fact of the fact schema (did you mean...?)."""
+    """Each ``--group-by`` path names a fact of the fact schema holding a value or a list of values
+    (one group per element), never an object (did you mean...?)."""
     for path in paths:
         problem = FactSchema.default().single_value_problem(path)
         if problem is not None:

@@ -69,7 +69,7 @@ def test_a_waiver_is_not_a_fix(cli, prev):
     assert by_id["crm"]["change"]["fixed"] == [] and by_id["crm"]["change"]["newly_waived"] == ["WAR-001"]
     text = _out(cli, "text", SAMPLE, "--as-of", AS_OF, "--waivers", WAIVERS, "--compare", str(prev))
     assert "  fixed: crm" not in text and "0 fixed" in text
-    assert "  newly waived: crm — Customer relationship management (not valuable → valuable): WAR-001 measured " \
+    assert "  newly waived: crm — Customer relationship management (not valuable → valuable (waived)): WAR-001 measured " \
            "availability 99.82% is below the agreed target of 99.9% (waived until 2026-12-15)" in text
     assert "      since the last review: was not valuable; newly waived: WAR-001" in text
 
@@ -100,7 +100,7 @@ def test_a_waiver_that_expires_or_goes_makes_the_finding_fail_again(cli, prev_wa
     crm = _service(c, "crm")
     assert crm["new"] == [] and [m["rule"] for m in crm["waiver_ended"]] == ["WAR-001"]
     text = _out(cli, "text", SAMPLE, "--as-of", AS_OF, "--compare", str(prev_waived))
-    assert "  failing again (waiver expired or removed): crm — Customer relationship management (valuable → " \
+    assert "  failing again (waiver expired or removed): crm — Customer relationship management (valuable (waived) → " \
            "not valuable): WAR-001 measured availability 99.82% is below the agreed target of 99.9% " \
            "(waiver removed)" in text
     # expired: data-warehouse's waiver (until 2026-10-31) was active on 2026-10-15
@@ -122,7 +122,7 @@ def test_still_waived_is_its_own_group(cli, prev_waived):
     assert {s["id"] for s in c["still_under_waiver"]} == {"crm", "vpn"}
     assert "crm" not in {s["id"] for s in c["still_failing"]}
     text = _out(cli, "text", SAMPLE, "--as-of", AS_OF, "--waivers", WAIVERS, "--compare", str(prev_waived))
-    assert "  still waived: crm — Customer relationship management (valuable): WAR-001" in text
+    assert "  still waived: crm — Customer relationship management (valuable (waived)): WAR-001" in text
 
 
 def test_sarif_baseline_state_of_waived_findings(cli, prev):

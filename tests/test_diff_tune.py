@@ -158,3 +158,29 @@ def test_tune_sweeps_one_case_and_separates_flips(cli):
     assert missing.exit_code == 2 and "has no case tier == 5 (its cases: tier == 1; tier == 2; default)" in missing.output
     plain = cli("tune", SAMPLE, "--param", "min_headroom", "--values", "0.2", "--case", "default")
     assert plain.exit_code == 2 and "does not depend on a fact" in plain.output
+
+
+def test_diff_and_tune_count_waived_apart_from_met(cli):
+    """A criterion met only under a waiver reads 'waived', never 'met' (issue 21's settled state), and a
+    service valuable only under a waiver is its own verdict in the transitions and the tune table."""
+    waivers = ("--waivers", "examples/waivers.yaml", "--as-of", AS_OF)
+    doc = json.loads(cli("diff", SAMPLE, "--head", "examples/team/strict.yaml", *waivers, "--format", "json").output)
+    crm = next(c for c in doc["changes"] if c["id"] == "crm")
+    assert crm["criteria"]["warranty"] == {"base": "waived", "head": "not_met"}
+    assert crm["valuable_waived"] == {"base": True, "head": False}
+    assert doc["summary"]["transitions"]["valuable_waived->not_valuable"] == 2  # crm and vpn
+    assert doc["summary"]["transitions"]["valuable->not_valuable"] == 2
+    text = cli("diff", SAMPLE, "--head", "examples/team/strict.yaml", *waivers).output
+    assert "crm — Customer relationship management: valuable (waived) → not_valuable" in text
+    assert "2 valuable (waived) → not_valuable" in text and "warranty               waived → not_met" in text
+    tune = cli("tune", SAMPLE, "--param", "min_availability_target", "--values", "99.95", *waivers, "--format", "json")
+    current, trial = json.loads(tune.output)["trials"]
+    assert (current["summary"]["valuable"], current["summary"]["valuable_waived"]) == (5, 2)
+    assert (trial["summary"]["valuable"], trial["summary"]["valuable_waived"]) == (3, 1)
+    vpn = next(c for c in trial["changes"] if c["id"] == "vpn")
+    assert vpn["criteria"]["warranty"] == {"current": "waived", "trial": "not_met"}
+    table = cli("tune", SAMPLE, "--param", "min_availability_target", "--values", "99.95", *waivers).output
+    assert table.splitlines()[3].split() == ["value", "valuable", "(waived)", "not_valuable", "indeterminate",
+                                             "error", "flips", "changed"]
+    assert table.splitlines()[4].split() == ["0", "(current)", "3", "2", "4", "3", "1", "0", "0"]
+    assert "  vpn: valuable (waived) → not_valuable (warranty waived → not_met" in table

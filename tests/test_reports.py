@@ -30,7 +30,8 @@ def check(cli, fmt: str, *args: str, fail_on: str = "never") -> str:
 @pytest.mark.parametrize("fmt, name", [("html", "sample.html"), ("markdown", "sample.md"),
                                        ("junit", "sample.junit.xml"), ("sarif", "sample.sarif"),
                                        ("jsonl", "sample.jsonl"), ("github", "sample.github.txt"),
-                                       ("gitlab-codequality", "sample.codequality.json")])
+                                       ("gitlab-codequality", "sample.codequality.json"),
+                                       ("csv", "sample.csv"), ("markdown-summary", "sample.summary.md")])
 def test_formats_match_golden(cli, fmt, name):
     # The HTML report's tooltips hold absolute source paths: the checkout's own location is
     # not part of the golden file.
@@ -41,7 +42,7 @@ def test_formats_match_golden(cli, fmt, name):
 
 def test_every_format_is_registered():
     assert set(FORMATS) == {"text", "json", "jsonl", "markdown", "html", "junit", "sarif", "github",
-                            "gitlab-codequality"}
+                            "gitlab-codequality", "csv", "markdown-summary"}
 
 
 @pytest.fixture(scope="module")

@@ -177,6 +177,10 @@ SETTINGS = (
             REPORTING | {BASELINE}),
     Setting("quiet", "bool", False, "Text report: only the failing services and the summary.", REPORTING,
             short="-q"),
+    Setting("verbose", "bool", False, "Text report: past 50 services, list the valuable ones too (by default "
+            "the decisions come first and the valuable services are counted).", short="-v"),
+    Setting("width", "int", None, "Text report: wrap lines to this many columns, with a hanging indent "
+            "(default: the terminal's width; a file or a pipe is not wrapped).", minimum=40),
     Setting("color", "choice", "auto", "Colour in the text report: auto (on a terminal, unless NO_COLOR "
             "is set), always, never.", REPORTING, choices=COLORS),
     Setting("jobs", "int", None, "Worker processes for evaluation (default: the number of cores).",

@@ -13,7 +13,7 @@ required: it counts as met.
 """
 from __future__ import annotations
 
-from ..logic import kleene
+from ..model.logic import kleene
 from ..model import (DIMENSIONS, ERROR, INDETERMINATE, MET, NOT_APPLICABLE, NOT_MET, NOT_VALUABLE, UNKNOWN, VALUABLE,
                      CriterionResult)
 

@@ -23,7 +23,7 @@ from ..schema import FactSchema
 from ..errors import EngineError
 from ..explain.tree import Facts, build, describe_with_values, gaps_of
 from ..explain.words import group_failure, not_recorded, own_message
-from ..logic import applicable, kleene
+from ..model.logic import applicable, kleene
 from ..model import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, ConditionResult, Finding
 from ..rules.language import Group
 from ..rules.templates import SPECIAL, placeholders, render

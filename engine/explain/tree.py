@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Optional
 
-from ..logic import kleene
+from ..model.logic import kleene
 from ..model import MET, UNKNOWN, ConditionResult, counted, format_value
 from ..rules.language import Group, Leaf
 from ..rules.operators import LOWER, OPERATORS, TEST, UPPER

@@ -50,10 +50,16 @@ class ServiceChange:
     verdict: tuple  # (base, head)
     criteria: tuple = ()  # ((criterion or warranty.dimension, base, head), ...)
     findings: tuple = ()  # ((rule, base Finding or None, head Finding or None), ...)
+    waived: tuple = (False, False)  # (base, head): valuable only because a waiver covers a failure
+
+    @property
+    def readings(self) -> tuple:
+        """(base, head) verdicts as people read them: ``valuable_waived`` apart from valuable."""
+        return tuple(WAIVED_VERDICT if waived else verdict for verdict, waived in zip(self.verdict, self.waived))
 
     @property
     def transition(self) -> str:
-        return f"{self.verdict[0]}->{self.verdict[1]}"
+        return "->".join(self.readings)
 
     @property
     def flip(self) -> bool:
@@ -63,6 +69,7 @@ class ServiceChange:
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "flip": self.flip,
                 "verdict": {"base": self.verdict[0], "head": self.verdict[1]},
+                **({"valuable_waived": {"base": self.waived[0], "head": self.waived[1]}} if any(self.waived) else {}),
                 "criteria": {c: {"base": b, "head": h} for c, b, h in self.criteria},
                 "findings": [{"rule": rule, "base": _finding(b), "head": _finding(h)}
                              for rule, b, h in self.findings]}
@@ -81,12 +88,17 @@ def _status(f) -> Optional[tuple]:
     return None if f is None else (f.status, f.waived)
 
 
+WAIVED_VERDICT = "valuable_waived"  # the summary's word (model Summary) for valuable only under a waiver
+
+
 def _criteria(result: ServiceResult) -> dict:
+    """Each criterion's and dimension's status as people read it: ``waived`` (met only under a
+    waiver) apart from met, so a waiver that starts or ends is a change and never reads 'met'."""
     out = {}
     for c in result.criteria:
-        out[c.name] = c.status
-        for dim, status in c.dimensions:
-            out[f"{c.name}.{dim}"] = status
+        out[c.name] = result.status_of(c.name)
+        for dim, _ in c.dimensions:
+            out[f"{c.name}.{dim}"] = result.status_of(dim)
     return out
 
 
@@ -104,8 +116,10 @@ def compare(base: list, head: list, renamed: Optional[dict] = None) -> list[Serv
         fb, fh = {renamed.get(f.rule, f.rule): f for f in b.findings}, {f.rule: f for f in h.findings}
         findings = tuple((r, fb.get(r), fh.get(r)) for r in dict.fromkeys(list(fb) + list(fh))
                          if _status(fb.get(r)) != _status(fh.get(r)))
-        if b.verdict != h.verdict or criteria or findings:
-            changes.append(ServiceChange(b.position, b.id, b.name, (b.verdict, h.verdict), criteria, findings))
+        waived = (b.valuable_by_waiver, h.valuable_by_waiver)
+        if b.verdict != h.verdict or criteria or findings or waived[0] != waived[1]:
+            changes.append(ServiceChange(b.position, b.id, b.name, (b.verdict, h.verdict), criteria, findings,
+                                         waived))
     return changes
 
 
@@ -251,7 +265,7 @@ def _change(c: ServiceChange) -> list:
     label = c.id if c.id is not None else f"(record {c.position})"
     name = f" — {c.name}" if c.name and c.name != c.id else ""
     same = " (verdict unchanged)" if not c.flip else ""
-    lines = [f"{label}{name}: {c.verdict[0]} → {c.verdict[1]}{same}"]
+    lines = [f"{label}{name}: {reading(c.readings[0])} → {reading(c.readings[1])}{same}"]
     lines += [f"    {crit:<22} {b or '—'} → {h or '—'}" for crit, b, h in c.criteria]
     lines += [f"    {rule:<22} {_fs(b)} → {_fs(h)}  {_why(b, h)}" for rule, b, h in c.findings]
     return lines
@@ -264,11 +278,16 @@ def _counts(report: DiffReport) -> str:
     for flips in (True, False):
         counts = report.transitions(flips)
         if counts:
-            shown = ", ".join(f"{n} {t.replace('->', ' → ')}" for t, n in counts.items())
+            shown = ", ".join(f"{n} {' → '.join(map(reading, t.split('->')))}" for t, n in counts.items())
             n = sum(counts.values())
             said = f"{counted(n, 'verdict')} flipped" if flips else f"{n} with the verdict unchanged"
             parts.append(f"{said} ({shown})")
     return ": " + "; ".join(parts)
+
+
+def reading(verdict: str) -> str:
+    """A verdict in the text: 'valuable (waived)' for valuable only under a waiver."""
+    return "valuable (waived)" if verdict == WAIVED_VERDICT else verdict
 
 
 def _shown(value) -> str:

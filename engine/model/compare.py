@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .values import ERROR, NOT_MET, UNKNOWN
+from .values import ERROR, NOT_MET, UNKNOWN, VALUABLE
 
 RECORD_RULE = "valuate.record"  # the "finding" of an invalid record: its errors
 NOT_RECORDED = ("derived.", "param.")  # evidence that is not a recorded fact
@@ -131,6 +131,14 @@ class ServiceDelta:
                     or self.changed or self.verdict[0] != self.verdict[1])
 
     @property
+    def valuable_waived(self) -> tuple:
+        """(then, now): valuable only because a waiver covered a deciding failure."""
+        then = any(a.counts for a, _ in self.still_waived + self.waiver_ended) or \
+            any(m.waived and m.counts for m in self.fixed)
+        now = any(b.counts for _, b in self.still_waived + self.newly_waived)
+        return (self.verdict[0] == VALUABLE and then, self.verdict[1] == VALUABLE and now)
+
+    @property
     def failing_still(self) -> tuple:
         """(then, now) pairs of deciding findings that failed then and still fail (not waived)."""
         return tuple((a, b) for a, b in self.still if b.counts)
@@ -211,6 +219,7 @@ class Comparison:
     counts: dict = field(default_factory=dict)  # COUNT_KEYS: findings
     # ServiceDelta of the services where nothing moved but deciding findings still fail (or stay waived)
     persisting: tuple = ()
+    valuable_waived: tuple = (0, 0)  # (then, now): of the valuable, those valuable only under a waiver
 
     DETAIL_KEYS = ("services",) + tuple(key for key, _ in PERSISTING)  # the per-service lists of to_dict
 
@@ -225,6 +234,8 @@ class Comparison:
     def to_dict(self) -> dict:
         out = {"previous": self.previous, "then": self.then, "now": self.now, **self.counts,
                "verdicts": {v: {"then": a, "now": b} for v, a, b in self.verdicts},
+               **({"valuable_waived": dict(zip(("then", "now"), self.valuable_waived))}
+                  if any(self.valuable_waived) else {}),
                "added": [d.id for d in self.added],
                "removed": [{"id": s.id, "name": s.name, "verdict": s.verdict} for s in self.removed],
                "services": [d.to_dict() for d in self.changes]}

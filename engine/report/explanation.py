@@ -86,8 +86,6 @@ def balance_lines(crit) -> list[str]:
 def to_pass_lines(to_pass) -> list[str]:
     if not to_pass.verified:
         return ["What would make it pass: no verified change found", f"  ({to_pass.note})"]
-    from .view import to_pass_groups  # view builds on this module's line helpers
-
     out = ["What would make it pass (verified by re-evaluating the changed facts):"]
     n = 0
     for heading, items in to_pass_groups(to_pass):
@@ -97,6 +95,21 @@ def to_pass_lines(to_pass) -> list[str]:
             out.append(f"    {n}. {text}  [{rules}]")
     if to_pass.advice:
         out.append(f"  {to_pass.advice[:1].upper()}{to_pass.advice[1:]}.")
+    return out
+
+
+TO_PASS_KINDS = (("record", "Record missing data"), ("change", "Change the service"))
+
+
+def to_pass_groups(to_pass) -> list:
+    """(heading, [(text, rules)]) per kind of change, each text once (facts recorded together share one)."""
+    out = []
+    for kind, heading in TO_PASS_KINDS:
+        texts: dict = {}
+        for c in to_pass.of_kind(kind):
+            texts.setdefault(c.text, []).append(c.rule)
+        if texts:
+            out.append((heading, [(text, ", ".join(dict.fromkeys(rules))) for text, rules in texts.items()]))
     return out
 
 

@@ -11,36 +11,13 @@ escaped, so a service name cannot inject markup, links or HTML.
 """
 from __future__ import annotations
 
-import re
 from typing import TextIO
 
 from ..model import CRITERIA, Report, ServiceResult
-from . import board, changes, markdown_trend, view
+from . import board, changes, markdown_trend, money, view
 from .base import CollectingWriter
-
-# Catalog text never starts a line here (it follows "- ", "| ", "### "), so only
-# the inline syntax needs escaping; "@" becomes an entity so no one is mentioned.
-_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
-# GitHub and GitLab turn bare URLs, www. names and e-mail addresses into links
-# (the GFM autolink extension) even in escaped text, and some renderers join
-# an entity back into the text before looking. An invisible WORD JOINER
-# (U+2060) after the scheme, after "www" and after "@" breaks every such
-# pattern in every renderer while the text reads the same.
-_JOINER = "\u2060"
-_AUTOLINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*(?=://)|\bwww(?=\.)|\b(?:mailto|xmpp)(?=:))")
-
-
-def md(text) -> str:
-    """Catalog text as literal Markdown: entities for HTML, backslashes for Markdown
-    syntax, no autolinks and no mentions."""
-    s = _SPECIAL.sub(r"\\\1", str(text))
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;" + _JOINER)
-    s = _AUTOLINK.sub(lambda m: m.group() + _JOINER, s)
-    return " ".join(s.split())  # newlines would end a table row or a list item
-
-
-def anchor(result: ServiceResult) -> str:
-    return f"service-{result.position}"
+from .markdown_board import board_summary
+from .markdown_text import anchor, md
 
 
 def _table(report: Report) -> list[str]:
@@ -75,7 +52,7 @@ def _service(r: ServiceResult, trend: list = ()) -> list[str]:
              + (f" · {md(view.source_paths(r)[0])}" if r.source else ""), "", *trend]
     if view.errors(r):
         return lines + [f"- ✗ {md(e)}" for e in view.errors(r)] + [""]
-    facts = " · ".join(md(x) for x in (board.who(r), board.budget_line(r)) if x)
+    facts = " · ".join(md(x) for x in (board.who(r), money.budget_line(r)) if x)
     lines += [facts, ""] + _waivers(r)
     note = changes.service_note(r.change)
     if note:
@@ -183,8 +160,6 @@ class MarkdownWriter(CollectingWriter):
     needs_conditions = True  # the explanation tree shows every rule's conditions
 
     def render(self, report: Report, out: TextIO) -> None:
-        from .markdown_board import board_summary  # it builds on this module's escaping
-
         lines = _header(report.run) + board_summary(report, markdown_trend.section(report)) + _coverage(report) \
             + _table(report)
         for r in report.services:

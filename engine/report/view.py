@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .explanation import NOT_APPLICABLE, SYMBOL, condition_line
+from .explanation import NOT_APPLICABLE, SYMBOL, TO_PASS_KINDS, condition_line, to_pass_groups
 from ..model import ERROR, MET, NOT_MET, STATUSES, UNKNOWN, VERDICTS, WAIVED, ConditionResult, Finding, ServiceResult
 from ..model import format_value
 
@@ -192,21 +192,6 @@ def coverage_heading(summary) -> str:
         return f"data coverage: every fact the deciding rules read is recorded by {judged}"
     lack = "the 1 judged service lacks" if cov.services == 1 else f"some of the {cov.services} judged services lack"
     return f"data coverage: facts the deciding rules read that {lack} (blocks: indeterminate verdicts waiting for it)"
-
-
-TO_PASS_KINDS = (("record", "Record missing data"), ("change", "Change the service"))
-
-
-def to_pass_groups(to_pass) -> list:
-    """(heading, [(text, rules)]) per kind of change, each text once (facts recorded together share one)."""
-    out = []
-    for kind, heading in TO_PASS_KINDS:
-        texts: dict = {}
-        for c in to_pass.of_kind(kind):
-            texts.setdefault(c.text, []).append(c.rule)
-        if texts:
-            out.append((heading, [(text, ", ".join(dict.fromkeys(rules))) for text, rules in texts.items()]))
-    return out
 
 
 def rows(c: Optional[ConditionResult], depth: int = 0) -> list:

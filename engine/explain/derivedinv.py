@@ -162,6 +162,11 @@ def _balance(leaf: Leaf, op: str, derived, ctx: Context) -> Optional[list]:
         return None
     if leaf.operand.kind != "fact" or leaf.operand.value not in (neg_path, pos_path):
         return None
+    if derived.spread is not None:  # judged per perspective once effects name whom they affect
+        items = ctx.values(derived.spread_path) or ()
+        if items and not (len(items) == 1 and items[0]["name"] is None):
+            from .perspectiveinv import per_perspective
+            return per_perspective(op, derived, ctx, _noun, _maximum, _weight, _unrecorded)
     edits = [Edit(t.list, "set", [], text=f"record {t.list}, even as an empty list, to judge the balance")
              for t in _unrecorded(derived.args["negative"], ctx)]
     positives, negatives = exact(ctx.values(pos_path) or 0), exact(ctx.values(neg_path) or 0)

@@ -14,6 +14,7 @@ from typing import Any, Optional
 from ..logic import kleene
 from ..model import MET, UNKNOWN, ConditionResult, format_value
 from ..rules.language import Group, Leaf
+from . import perspectives
 from .words import leaf_failure, own_message, unchosen
 
 _PARTS: dict = {}  # path -> how to read it: ("derived",), ("param", name) or its parts
@@ -26,17 +27,21 @@ class Facts:
     rules' evidence, messages and explanations of one service.
     """
 
-    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen", "param_inputs", "bounds", "cases")
+    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen", "param_inputs", "bounds", "cases",
+                 "perspectives")
 
     def __init__(self, fact: dict, derived: dict, params: dict, derived_inputs: dict,
                  param_inputs: Optional[dict] = None, bounds: Optional[dict] = None,
-                 cases: Optional[dict] = None):
+                 cases: Optional[dict] = None, perspectives: Optional[dict] = None):
         self.fact, self.derived, self.params = fact, derived, params
         self.derived_inputs = derived_inputs  # derived path -> input fact paths
         self._seen: dict = {}
         self.param_inputs = param_inputs or {}  # fact-dependent param -> fact paths its cases read
         self.bounds = bounds or {}  # lower-bound derived path -> the lists that make it exact
         self.cases = cases or {}  # fact-dependent param -> its ParamCases (params: the value chosen, or None)
+        # id(leaf) -> Perspective per perspective, for comparisons on a balance judged per
+        # perspective when effects name whom they affect (explain/perspectives.py)
+        self.perspectives = perspectives or {}
 
     def said(self, path: str) -> Any:
         """A value as a message names it: a fact-dependent parameter whose case is not
@@ -89,6 +94,8 @@ class Facts:
     def gaps(self, leaf: Leaf) -> list:
         """What an unknown leaf lacks: its absent facts, and for a comparison of
         lower bounds the unrecorded lists of the side that would decide it."""
+        if id(leaf) in self.perspectives:  # the lists each undecided perspective waits for
+            return perspectives.gaps(self.perspectives[id(leaf)])
         paths = self.read_paths(leaf)
         if leaf.operand is not None and any(p in self.bounds for p in paths):
             paths = [p for p in paths if p not in self.bounds] + self._deciding_bound(leaf)
@@ -146,6 +153,11 @@ def _leaf(leaf: Leaf, status: str, facts: Facts) -> ConditionResult:
         missing = tuple(facts.gaps(leaf))
         if not missing and leaf.inner is not None:
             missing = _item_gaps(leaf, facts)
+    seen = facts.perspectives.get(id(leaf))
+    if seen:  # judged per perspective: who it holds for, each perspective's sums beneath
+        found = "" if status == MET else perspectives.found(leaf, status, seen)
+        return ConditionResult(leaf.describe(), status, leaf.op, values, expected, missing,
+                               perspectives.children(leaf, seen), found)
     found = "" if status == MET else (own_message(leaf, status, facts, missing)
                                       or leaf_failure(leaf, status, facts, missing))
     if status == UNKNOWN:

@@ -12,7 +12,7 @@ and ``Summary``, so the formats cannot drift apart.
 """
 from .values import (CRITERIA, DIMENSIONS, ERROR, FAILING, FINDING_STATUSES, INDETERMINATE, MET,
     NOT_APPLICABLE, NOT_MET, NOT_VALUABLE, STATUSES, UNKNOWN, VALUABLE, VERDICTS, WAIVED, format_value)
-from .findings import BalanceTerm, ConditionResult, CriterionResult, Finding, Waiver
+from .findings import BalanceTerm, ConditionResult, CriterionResult, Finding, Perspective, Waiver
 from .service import (CHANGE, RECORD, FactChange, Provenance, RecordError, ServiceResult, Source, ToPass,
     provenance_for)
 from .run import BaselineSummary, Coverage, CoverageRow, Report, RuleInfo, RunInfo, Summary, not_applicable
@@ -20,7 +20,7 @@ from .compare import COUNT_KEYS, RECORD_RULE, Comparison, FindingMark, ServiceDe
 
 __all__ = ["CRITERIA", "DIMENSIONS", "ERROR", "FAILING", "FINDING_STATUSES", "INDETERMINATE", "MET",
            "NOT_APPLICABLE", "NOT_MET", "NOT_VALUABLE", "STATUSES", "UNKNOWN", "VALUABLE", "VERDICTS", "WAIVED",
-           "format_value", "BalanceTerm", "ConditionResult", "CriterionResult", "Finding", "Waiver", "CHANGE",
+           "format_value", "BalanceTerm", "ConditionResult", "CriterionResult", "Finding", "Perspective", "Waiver", "CHANGE",
            "RECORD", "FactChange", "Provenance", "RecordError", "ServiceResult", "Source", "ToPass",
            "provenance_for", "BaselineSummary", "Coverage", "CoverageRow", "Report", "RuleInfo", "RunInfo",
            "Summary", "not_applicable", "COUNT_KEYS", "RECORD_RULE", "Comparison", "FindingMark", "ServiceDelta",

@@ -5,11 +5,12 @@ perspective (compile/perspectives.py) is decided once per perspective by
 durable-rules; the evaluator hands those statuses here with each
 perspective's sums. This module only says what was decided: for each
 perspective its sums ("brings the user 4 against 1; costs the sponsor 3
-against 1"), which lists leave it unknown, and the leaf's message ("... but
-not for the sponsor"). Nothing here decides a status.
+against 1"), which lists leave it unknown, and the leaf's message ("not met
+for the sponsor: ..."). Nothing here decides a status.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 from ..ingest.perspectives import roles
@@ -51,9 +52,14 @@ def all_sums(perspectives) -> str:
 
 def views(leaf: Leaf, items: list, statuses: tuple, facts) -> tuple:
     """A Perspective per item of the balance's list, with the status durable-rules gave it."""
-    return tuple(Perspective(item["name"], status, item["positives"], item["negatives"],
-                             _unrecorded(leaf, item, facts) if status == UNKNOWN else ())
+    return tuple(worded(Perspective(item["name"], status, item["positives"], item["negatives"],
+                                    _unrecorded(leaf, item, facts) if status == UNKNOWN else ()))
                  for item, status in zip(items, statuses))
+
+
+def worded(p: Perspective) -> Perspective:
+    """The perspective with its words (who it is, its sums) for the reports."""
+    return replace(p, who=who(p.name), text=sums(p))
 
 
 def _unrecorded(leaf: Leaf, item: dict, facts) -> tuple:
@@ -71,18 +77,22 @@ def _unrecorded(leaf: Leaf, item: dict, facts) -> tuple:
 _ORDER = {"gt": lambda a, b: a > b, "ge": lambda a, b: a >= b, "lt": lambda a, b: a < b, "le": lambda a, b: a <= b}
 
 
-def found(leaf: Leaf, status: str, perspectives: tuple) -> str:
-    """What a comparison judged per perspective found: who it holds for, who not, and the sums."""
+def found(leaf: Leaf, status: str, perspectives: tuple, with_sums: bool = True) -> str:
+    """What a comparison judged per perspective found: who it holds for, who not, and (with
+    ``with_sums``; a tree shows them beneath instead) each perspective's sums."""
     label = leaf.describe()
     if status == MET:
-        return f"{label} for {names(perspectives)}: {all_sums(perspectives)}"
-    if status == NOT_MET:
-        failed = [p for p in perspectives if p.status == NOT_MET]
-        return f"{label}, but not for {names(failed, 'or')}: {all_sums(perspectives)}"
-    waiting = [p for p in perspectives if p.status == UNKNOWN]
-    lists = list(dict.fromkeys(m for p in waiting for m in p.unrecorded))
-    record = f": {format_value(lists)} not recorded (record them, even as empty lists)" if lists else ""
-    return f"{label} cannot be judged for {names(waiting)}{record}; {all_sums(perspectives)}"
+        text = f"{label} for {names(perspectives)}"
+    elif status == NOT_MET:  # what was found, never the requirement as if it held
+        text = f"not met for {names([p for p in perspectives if p.status == NOT_MET], 'or')}"
+    else:
+        waiting = [p for p in perspectives if p.status == UNKNOWN]
+        lists = list(dict.fromkeys(m for p in waiting for m in p.unrecorded))
+        record = f": {format_value(lists)} not recorded (record them, even as empty lists)" if lists else ""
+        text = f"cannot be judged for {names(waiting)}{record}"
+    if not with_sums:
+        return text
+    return f"{text}{';' if status == UNKNOWN else ':'} {all_sums(perspectives)}"
 
 
 def children(leaf: Leaf, perspectives: tuple) -> tuple:
@@ -92,7 +102,8 @@ def children(leaf: Leaf, perspectives: tuple) -> tuple:
     for p in perspectives:
         values = tuple((path, p.positives if path.endswith(".positives") else p.negatives)
                        for path in paths if path.endswith((".positives", ".negatives")))
-        out.append(ConditionResult(sums(p), p.status, KIND, values, missing=p.unrecorded))
+        out.append(ConditionResult(f"{leaf.describe()} for {who(p.name)}", p.status, KIND, values,
+                                   missing=p.unrecorded, found="" if p.status == MET else sums(p)))
     return tuple(out)
 
 
@@ -108,7 +119,7 @@ def combined(groups: list) -> tuple:
         first = seen[0]
         status = kleene("all", [p.status for p in seen])
         unrecorded = tuple(dict.fromkeys(m for p in seen if p.status == UNKNOWN for m in p.unrecorded))
-        out.append(Perspective(name, status, first.positives, first.negatives, unrecorded))
+        out.append(worded(Perspective(name, status, first.positives, first.negatives, unrecorded)))
     return tuple(out)
 
 

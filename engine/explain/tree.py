@@ -155,7 +155,7 @@ def _leaf(leaf: Leaf, status: str, facts: Facts) -> ConditionResult:
             missing = _item_gaps(leaf, facts)
     seen = facts.perspectives.get(id(leaf))
     if seen:  # judged per perspective: who it holds for, each perspective's sums beneath
-        found = "" if status == MET else perspectives.found(leaf, status, seen)
+        found = "" if status == MET else perspectives.found(leaf, status, seen, with_sums=False)
         return ConditionResult(leaf.describe(), status, leaf.op, values, expected, missing,
                                perspectives.children(leaf, seen), found)
     found = "" if status == MET else (own_message(leaf, status, facts, missing)

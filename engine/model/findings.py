@@ -1,7 +1,7 @@
 """What one rule found on one service: the finding, its condition tree, its waiver, the criterion."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .values import FAILING
@@ -49,6 +49,8 @@ class Perspective:
     positives: Any
     negatives: Any
     unrecorded: tuple = ()  # the lists not recorded, when they leave it unknown
+    who: str = field(default="", compare=False)  # in words: 'the user', or a stakeholder's name
+    text: str = field(default="", compare=False)  # its sums in words: 'brings the user 4 against 1'
 
     def to_dict(self) -> dict:
         out = {"name": self.name, "status": self.status, "positives": self.positives,

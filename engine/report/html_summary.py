@@ -139,7 +139,7 @@ def grid(report: Report) -> str:
     placed, unplaced, invalid = board.grid(report.services)
     cells = []
     for key, name, value, warranty, meaning in board.QUADRANTS:
-        names = "".join(f'<li data-target="{service_id(r)}" data-item>{_link(r, view.label(r))}</li>'
+        names = "".join(f'<li data-target="{service_id(r)}" data-item>{_link(r, view.label(r))}{_to(r)}</li>'
                         for r in placed[key])
         n = len(placed[key])
         cells.append(f'<div class="q q-{key} count-block"><b>{e(name)}</b> '
@@ -150,13 +150,19 @@ def grid(report: Report) -> str:
     note = ""
     if unplaced:
         note += ("<p class=\"note\">Not placed, value or warranty not judged yet: "
-                 + ", ".join(_link(r, view.label(r)) for r in unplaced) + ".</p>")
+                 + ", ".join(_link(r, view.label(r)) + _to(r) for r in unplaced) + ".</p>")
     if invalid:
         note += f'<p class="note">Not placed: {invalid} invalid record{"s" * (invalid != 1)}.</p>'
     return ('<h3>Value × warranty</h3><p class="note">Value: utility and the value balance both met. '
             'Warranty: all four dimensions met.</p><div class="grid2">'
             f'{axis("value ✓")}{fix}{keep}{axis("value ✗")}{retire}{invest}'
             f'<div></div>{axis("warranty ✗ not met")}{axis("warranty ✓ met")}</div>{note}')
+
+
+def _to(r) -> str:
+    """Who the service's value balance holds for, when effects name whom they affect."""
+    to = view.valuable_to(r)
+    return f' <span class="note to">({e(to)})</span>' if to else ""
 
 
 def criteria(report: Report) -> str:

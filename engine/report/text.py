@@ -17,7 +17,7 @@ from typing import TextIO
 from ..model import ERROR, VALUABLE, RunInfo, ServiceResult, Summary
 from .base import PLAIN, Writer, WriterOptions
 from .view import counts_line, coverage_heading, coverage_rows, to_pass_groups
-from . import changes
+from . import changes, view
 from .terminal import safe, safe_lines
 
 MARKS = {"valuable": "ok ", "not_valuable": "NO ", "indeterminate": "?? ", "error": "ERR"}
@@ -75,6 +75,8 @@ def _lines(result: ServiceResult) -> list[str]:
             crit = f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
             lines.append(f"      {crit:<22} {f.status:<8} {f.rule}  {f.message}{_waiver(f)}"
                          f"{BASELINE_MARKS.get(f.baseline, '')}")
+    if view.valuable_to(result):  # effects name whom they affect: who the balance holds for
+        lines.append(f"      value balance: {view.valuable_to(result)}")
     note = changes.service_note(result.change)
     if note:
         lines.append(f"      since the last review: {note}")

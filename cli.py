@@ -21,7 +21,7 @@ from click.core import ParameterSource
 from .engine.atomic import WRITE_ERRORS, atomic_output
 from .engine.checkjob import CheckJob
 from .engine.compare import dump_baseline
-from .engine.config import BY_NAME, for_command, resolve, scalar
+from .engine.config import BY_NAME, for_command, parameter_value, resolve
 from .engine.config.settings import BASELINE, CHECK, DIFF, EXPLAIN, FACTS, SERVE, TUNE
 from .engine.config.show import show_json, show_text
 from .engine.errors import Location, UserError, did_you_mean
@@ -32,7 +32,7 @@ from .engine.governance.lint import lint
 from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
-from .engine.governance.tune import run_tune, tune_text
+from .engine.governance.tune import run_tune, split_values, tune_text
 from .engine.ingest.mapping.facts import FACT_FORMATS
 from .engine.ingest.mapping.facts import render as render_facts
 from .engine.pipeline import facts_document, run
@@ -471,7 +471,7 @@ def diff(ctx, catalogs, base, head, fmt, fail_on_change, **opts) -> None:
 @main.command()
 @click.argument("catalogs", nargs=-1, type=click.Path())
 @click.option("--param", "param", required=True, metavar="NAME", help="The parameter to try (name or pack.name).")
-@click.option("--values", "values", required=True, metavar="V1,V2,...", help="Comma-separated values to try.")
+@click.option("--values", "values", required=True, metavar="V1,V2,...", help="Comma-separated values to try; a list parameter's as [a,b] (value_perspectives: '[user],[user,sponsor]').")
 @click.option("--case", "case", default=None, metavar="WHEN",
               help="Sweep only this case of a fact-dependent parameter: its 'when' as YAML "
                    "('{fact: tier, eq: 1}') or 'default'.")
@@ -481,7 +481,7 @@ def tune(ctx, catalogs, param, values, case, fmt, **opts) -> None:
     """For each value of a parameter: verdict counts and the services that change versus the current value."""
 
     def go() -> int:
-        tried = [scalar(v, f"--values {param}") for v in values.split(",")]
+        tried = [parameter_value(v, f"--values {param}") for v in split_values(values)]
         resolved = _resolved(ctx, TUNE, opts, catalogs)
         report = run_tune(resolved.inputs(), param, tried, resolved.policy(), case)
         click.echo(_dumps(report.to_dict()) if fmt == "json" else _text(tune_text(report)), nl=fmt == "json")

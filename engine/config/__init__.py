@@ -42,7 +42,7 @@ class Resolved:
     def policy(self) -> Policy:
         limits = dict((k, scalar(v, f"--limit {k}")) for k, v in self.values.get("limit", ()))
         return Policy(rules=tuple(self.values.get("rules", ())),
-                      params={k: scalar(v, f"--set {k}") for k, v in self.values.get("set", ())},
+                      params={k: parameter_value(v, f"--set {k}") for k, v in self.values.get("set", ())},
                       profile=self.values.get("profile"), waivers=self.values.get("waivers"),
                       waiver_warning_days=self.values.get("waiver_warning_days", 30),
                       as_of=self.values.get("as_of"),
@@ -117,6 +117,22 @@ def scalar(value: Any, what: str) -> Any:
     return read
 
 
+def parameter_value(value: Any, what: str) -> Any:
+    """A parameter's value given as text: one YAML scalar (``scalar``), or a flow list of them
+    for a list parameter (``value_perspectives=[customer, user]``; ``[]`` is the empty list)."""
+    text = value.strip() if isinstance(value, str) else None
+    if not text or not text.startswith("["):
+        return scalar(value, what)
+    try:
+        read = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError, OverflowError) as err:
+        problem = " ".join(str(getattr(err, "problem", None) or err).split())
+        raise UserError(f"{what}: cannot read the list {value!r} ({problem}); write it as [a, b]") from None
+    if not isinstance(read, list) or any(isinstance(v, (list, dict)) for v in read):
+        raise UserError(f"{what}: expected a list of names such as [customer, user], got {value!r}")
+    return read
+
+
 def _rebased(s: Setting, value: Any, base: Path) -> Any:
     """Paths written in a config file are relative to its directory."""
     if s.kind == "path":
@@ -163,4 +179,4 @@ def _format_under(base: Path, value: str) -> str:
     return f"{fmt}:{_under(base, file)}" if sep and file else value
 
 
-__all__ = ["Resolved", "resolve", "scalar", "SETTINGS", "BY_NAME", "Setting", "for_command", "COMMAND_LINE", "DEFAULT"]
+__all__ = ["Resolved", "resolve", "scalar", "parameter_value", "SETTINGS", "BY_NAME", "Setting", "for_command", "COMMAND_LINE", "DEFAULT"]

@@ -4,8 +4,9 @@ A side is a stack of rule packs (a directory with pack.yaml, a single-file
 pack, or a bundled pack's name) and at most one profile, written
 ``itil4+ours/+profile.yaml`` or given part by part; a profile alone is
 applied to ``--rules`` (default the ITIL 4 pack). A service is listed when
-its verdict, a criterion or warranty dimension, or the status of one of its
-findings (waived or not included) differs; each listed service carries the
+its verdict, a criterion or warranty dimension, the value balance from one
+perspective ("value for sponsor", when effects name whom they affect), or the
+status of one of its findings (waived or not included) differs; each listed service carries the
 findings that changed, with both messages: the "why". Verdict flips are
 told apart from changes that leave the verdict as it was.
 """
@@ -82,11 +83,15 @@ def _status(f) -> Optional[tuple]:
 
 
 def _criteria(result: ServiceResult) -> dict:
+    """Criterion (and warranty dimension) -> status; with effects naming whom they affect, also
+    'value for NAME' per perspective (value_perspectives can change who is judged)."""
     out = {}
     for c in result.criteria:
         out[c.name] = c.status
         for dim, status in c.dimensions:
             out[f"{c.name}.{dim}"] = status
+        for p in c.perspectives:
+            out[f"{c.name} for {p.name}"] = p.status
     return out
 
 

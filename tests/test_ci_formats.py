@@ -62,8 +62,8 @@ def test_sarif_stays_within_githubs_limit(cli, tmp_path, monkeypatch):
     results = doc["runs"][0]["results"]
     assert len(results) == 5 and {r["level"] for r in results} == {"error"}
     note = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]
-    assert note["level"] == "warning" and "28 results left out" in note["message"]["text"]
-    assert "valuate: warning: SARIF: 28 results left out" in done.output
+    assert note["level"] == "warning" and "31 results left out" in note["message"]["text"]
+    assert "valuate: warning: SARIF: 31 results left out" in done.output
 
 
 def test_sarif_results_carry_their_baseline_state(cli, tmp_path):
@@ -97,7 +97,7 @@ def test_github_annotations_are_escaped_and_located(cli):
     crm = next(line for line in lines if "crm" in line)
     assert crm.startswith("::error file=facts/samples/catalog.yaml,line=43,title=valuate%3A crm is not valuable::")
     assert "99.82%25 is below" in crm and "%0Ato pass: raise" in crm
-    assert lines[-1] == "::notice title=valuate::13 services: 3 valuable, 6 not valuable, 3 indeterminate, 1 error"
+    assert lines[-1] == "::notice title=valuate::15 services: 3 valuable, 7 not valuable, 4 indeterminate, 1 error"
     assert github.escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
 
 

@@ -170,7 +170,7 @@ def _add(impacts, adder, name, field, work, texts, ctx, noun) -> None:
     texts.setdefault(term.list, []).append(
         f"add {n} {noun(term)}{'s' * (n > 1)} of impact {', '.join(map(str, impacts))}"
         f"{f' for {whom}' if named else ''} to {term.list}, only for benefits {whom} "
-        f"confirm{'s' * (named and name in roles())}{'' if named else ' (helps every perspective)'}")
+        f"confirm{'s' * named}{'' if named else ' (helps every perspective)'}")
 
 
 def _whom(names) -> str:

@@ -22,13 +22,14 @@ from .engine.atomic import WRITE_ERRORS, atomic_output
 from .engine.checkjob import CheckJob
 from .engine.compare import dump_baseline
 from .engine.config import BY_NAME, for_command, parameter_value, resolve
-from .engine.config.settings import BASELINE, CHECK, DIFF, EXPLAIN, FACTS, SERVE, TUNE
+from .engine.config.settings import BASELINE, CHECK, DIFF, EXPLAIN, FACTS, RULES_SHOW, SERVE, TUNE
 from .engine.config.show import show_json, show_text
 from .engine.errors import Location, UserError, did_you_mean
 from .engine.evaluate import default_jobs
 from .engine.governance.baseline import create_baseline
 from .engine.governance.diff import diff_text, run_diff
 from .engine.governance.lint import lint
+from .engine.governance import show as rule_view
 from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
@@ -40,7 +41,10 @@ from .engine.policy import load_policy
 from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import RunOptions, RunRequest
 from .engine.report.terminal import safe
+from .engine.serve import ServeConfig, read_token
+from .engine.serve.run import serve_forever
 from .engine.version import VERSION
+from .engine.watch import watch_and_run
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader closed the pipe
@@ -197,7 +201,6 @@ debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of in
 
 def _watching(paths, once) -> int:
     """Run ``once`` now and again on every change under ``paths`` (engine/watch.py)."""
-    from .engine.watch import watch_and_run
     return watch_and_run([p for p in paths if p], once, lambda line: click.echo(line, err=True))
 
 
@@ -381,6 +384,31 @@ def rules_list(rules, fmt, debug) -> None:
     sys.exit(_run(go, debug=debug))
 
 
+@rules_group.command("show")
+@click.argument("rule_id", metavar="RULE")
+@settings(RULES_SHOW)
+@click.option("--compiled", is_flag=True,
+              help="Print the durable-rules rules it compiles into, with the ruleset that holds them.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_show(ctx, rule_id, compiled, fmt, **opts) -> None:
+    """Print one rule as loaded: its metadata, its condition in the rule language and the
+    parameters it reads (under --profile and --set); with --compiled, the durable-rules
+    rules it becomes, as durable-rules registers them."""
+
+    def go() -> int:
+        policy = load_policy(_resolved(ctx, RULES_SHOW, opts).policy())
+        if compiled:
+            view = rule_view.compiled(policy, rule_id)
+            text, doc = (rule_view.compiled_text(view), None) if fmt == "text" else ("", view.to_dict())
+        else:
+            doc = rule_view.loaded(policy, rule_id)
+            text, doc = (rule_view.loaded_text(doc), None) if fmt == "text" else ("", doc)
+        click.echo(_dumps(doc) if doc is not None else _text(text), nl=doc is not None)
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
 as_of_option = click.option("--as-of", type=DateType(), default=None,
                             help="Evaluation date, YYYY-MM-DD (default: today).")
 
@@ -520,9 +548,6 @@ def serve(ctx, host, port, workers, token_file, decision_log, timeout, max_pendi
     (presets are always allowed)."""
 
     def go() -> int:
-        from .engine.serve import ServeConfig, read_token
-        from .engine.serve.run import serve_forever
-
         resolved = _resolved(ctx, SERVE, opts)
         token = read_token(token_file) if token_file else None
         inputs = tuple(str(p) for p in (token_file, resolved.file) if p)

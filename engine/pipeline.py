@@ -42,9 +42,11 @@ from .ingest import expand_catalogs, read_catalog
 from .ingest.fastcheck import set_max_depth
 from .ingest.ids import SeenIds, label_of, record_id
 from .ingest.mapping import ReadStats, read_mapped
+from .ingest.mapping.facts import document
 from .ingest.mapping.session import prepare_mapping
 from .ingest.mapping.sources import fact_sources
-from .ingest.records import RawRecord, materialize
+from .ingest.jsonl_reader import materialize
+from .ingest.records import RawRecord
 from .limits import DEFAULT as DEFAULT_LIMITS
 from .limits import Limits
 from .model import ERROR, Report, ServiceResult, Source, Summary
@@ -221,7 +223,6 @@ def read_inputs(inputs: Inputs, limits: Limits = DEFAULT_LIMITS, stats: Optional
 def facts_document(inputs: Inputs, limits: Limits = DEFAULT_LIMITS) -> dict:
     """``valuate facts``: the read stage alone, each record's canonical fact with provenance
     and errors, plus what the mapping skipped or left unmapped. Runs no rules."""
-    from .ingest.mapping.facts import document
     stats = ReadStats()
     inputs = expanded(inputs)
     prepared = _prepared(inputs)

@@ -14,6 +14,12 @@ from valuate.engine.rules.language import Group, Leaf
 
 MET, NOT_MET, UNKNOWN, NOT_APPLICABLE = "met", "not_met", "unknown", "not_applicable"
 
+#: The operators and tests this interpreter evaluates, written out by hand (not read from the
+#: operator table): tests/test_operators.py checks that they are the table's, one by one.
+OPERATORS = {"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "is", "any_item", "all_items", "contains",
+             "between"}
+TESTS = {"present", "absent", "empty", "not_empty"}
+
 
 def rule_status(rule, fact: dict, params: dict, values: dict | None = None, agree: bool = True) -> str:
     """A rule with applies_when: not applicable where it is not met, unknown where it is
@@ -85,6 +91,10 @@ def evaluate(cond, fact: dict, params: dict, values: dict | None = None, agree: 
         if cond.kind == "not":
             return {MET: NOT_MET, NOT_MET: MET, UNKNOWN: UNKNOWN}[parts[0]]
         return _and(parts) if cond.kind == "all" else _or(parts)
+    if cond.op == "between":  # low <= x <= high, inclusive: met when both bounds hold, not met when one fails
+        low, high = cond.operand.value
+        return _and([evaluate(Leaf(cond.path, "ge", operand=low, kind=cond.kind), fact, params, values, agree),
+                     evaluate(Leaf(cond.path, "le", operand=high, kind=cond.kind), fact, params, values, agree)])
     status = _leaf(cond, fact, params, values)
     op = cond.operand
     if status != UNKNOWN or not agree or op is None or op.kind != "param" \

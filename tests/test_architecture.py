@@ -7,7 +7,12 @@
   counting imports inside functions too (a late import hides a cycle, it does
   not remove it);
 - nothing imports the CLI, and engine/ imports itself only relatively (an
-  absolute ``engine`` import would load a second, top-level copy in a checkout).
+  absolute ``engine`` import would load a second, top-level copy in a checkout);
+- no two files import each other, directly or round a longer circle, counting
+  imports inside functions (``cycles``);
+- a function imports only an optional dependency, one that not every
+  installation has (``LATE_IMPORTS`` says which, and why each): any other
+  import sits at the top of its file, where the reader of the file sees it.
 
 Imports are read from the source with ``ast``; nothing is imported to check.
 """
@@ -25,6 +30,30 @@ HOST = "valuate.engine.evaluate.host"
 REPORT = "valuate.engine.report"
 MODEL = "valuate.engine.model"
 DURABLE = ("durable_rules_engine", "durable")
+
+#: Imports a function may make: optional dependencies, imported where they are needed so
+#: that an installation without them runs every other command.
+OPTIONAL = {
+    "uvicorn": "serve: the 'serve' extra",
+    "starlette": "serve: the 'serve' extra",
+    "h11": "serve: uvicorn's HTTP parser (the 'serve' extra)",
+    "openpyxl": "XLSX catalogs and exports: only their readers pay for loading it",
+    "watchfiles": "--watch: only watching pays for it",
+}
+#: (file, module of this package) a function may import, and why.
+LATE_IMPORTS = {
+    ("engine/serve/run.py", "valuate.engine.serve.app"): "the app imports starlette (the 'serve' extra)",
+    ("engine/serve/run.py", "valuate.engine.serve.protocol"): "the protocol subclasses uvicorn's (the 'serve' extra)",
+    # removed by the board branch
+    ("engine/report/explanation.py", "valuate.engine.report.view"): "removed by the board branch",
+    ("engine/report/markdown.py", "valuate.engine.report.markdown_board"): "removed by the board branch",
+}
+#: File circles left for another branch to remove (no other circle passes).
+ALLOWED_CYCLES = (
+    # removed by the board branch
+    frozenset({"valuate.engine.report.view", "valuate.engine.report.explanation"}),
+    frozenset({"valuate.engine.report.markdown", "valuate.engine.report.markdown_board"}),
+)
 
 
 def module_name(file: Path, engine: Path) -> str:
@@ -107,6 +136,137 @@ def _cycles(edges: dict) -> list[list[str]]:
     for start in sorted(edges):
         visit(start, [])
     return found
+
+
+def sources(root: Path) -> dict:
+    """module name -> file, for every module of the package in ``root`` (a checkout or a copy):
+    engine/, cli.py and the package face."""
+    files = sorted((root / "engine").rglob("*.py")) + [root / n for n in ("cli.py", "__init__.py", "__main__.py")]
+    return {module_name(f, root / "engine"): f for f in files if f.exists()}
+
+
+def file_imports(file: Path, root: Path, known: dict) -> list[tuple[int, str, bool]]:
+    """(line, module of the package, inside a function?) for each import of ``file``:
+    ``from PACKAGE import name`` names the module PACKAGE.name when there is one."""
+    name = module_name(file, root / "engine")
+    package = name if file.name == "__init__.py" else name.rpartition(".")[0]
+    out = []
+
+    def visit(node, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            inside = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            if isinstance(child, ast.Import):
+                out.extend((child.lineno, a.name, inside) for a in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                base = child.module or ""
+                if child.level:
+                    parts = package.split(".")[: len(package.split(".")) - child.level + 1]
+                    base = ".".join(parts + ([child.module] if child.module else []))
+                for alias in child.names:
+                    target = f"{base}.{alias.name}"
+                    out.append((child.lineno, target if target in known else base, inside))
+            visit(child, inside)
+
+    visit(ast.parse(file.read_text(encoding="utf-8"), str(file)), False)
+    return out
+
+
+def cycles(root: Path) -> list[str]:
+    """Every circle of file imports (Tarjan's strongly connected groups), each shown as one
+    round with the line of each import, less ALLOWED_CYCLES."""
+    known = sources(root)
+    edges: dict = {m: {} for m in known}
+    for module, file in known.items():
+        for line, target, _ in file_imports(file, root, known):
+            if target in known and target != module:
+                edges[module].setdefault(target, f"{file.relative_to(root)}:{line}")
+    out = []
+    for group in _strongly_connected(edges):
+        if len(group) > 1 and frozenset(group) not in ALLOWED_CYCLES:
+            out.append(_round(group, edges))
+    return out
+
+
+def _strongly_connected(edges: dict) -> list[list[str]]:
+    index, low, stack, on, groups = {}, {}, [], set(), []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(edges[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            groups.append(sorted(group))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return groups
+
+
+def _round(group: list, edges: dict) -> str:
+    """One circle through the group, from its first module back to it (breadth-first)."""
+    start, members = group[0], set(group)
+    paths = {start: [start]}
+    queue = [start]
+    while queue:
+        v = queue.pop(0)
+        for w in sorted(edges[v]):
+            if w == start:
+                ring = paths[v] + [start]
+                hops = [f"{a} -> {b} ({edges[a][b]})" for a, b in zip(ring, ring[1:])]
+                return "import circle: " + "; ".join(h.replace(f"{PACKAGE}.", "") for h in hops)
+            if w in members and w not in paths:
+                paths[w] = paths[v] + [w]
+                queue.append(w)
+    raise AssertionError(group)
+
+
+def late_imports(root: Path) -> list[str]:
+    """Imports inside functions that are neither of an optional dependency nor allowed."""
+    known = sources(root)
+    out = []
+    for module, file in known.items():
+        where = str(file.relative_to(root))
+        for line, target, inside in dict.fromkeys(file_imports(file, root, known)):
+            if inside and target.split(".")[0] not in OPTIONAL and (where, target) not in LATE_IMPORTS:
+                out.append(f"{where}:{line}: imports {target} inside a function; import it at the top "
+                           "(a circle is removed by putting things where they belong, not hidden)")
+    return out
+
+
+def test_no_file_imports_itself_round_a_circle():
+    found = cycles(ROOT)
+    assert not found, "\n".join(found)
+
+
+def test_functions_import_only_optional_dependencies():
+    found = late_imports(ROOT)
+    assert not found, "\n".join(found)
+
+
+def test_the_circle_check_catches_a_planted_circle(tmp_path):
+    """Two modules that import each other, one of them inside a function, are reported."""
+    copy = tmp_path / "valuate"
+    shutil.copytree(ROOT / "engine", copy / "engine", ignore=shutil.ignore_patterns("__pycache__"))
+    with open(copy / "engine" / "schema.py", "a", encoding="utf-8") as fh:
+        fh.write("\n\ndef _late():\n    from .rules.loader import load_packs\n")
+    found = cycles(copy)
+    assert any("engine.schema -> " in c or "-> engine.schema" in c for c in found), found
+    assert any("engine/schema.py" in c for c in found)
+    assert any("engine/schema.py" in x and "inside a function" in x for x in late_imports(copy))
 
 
 def test_engine_keeps_its_architecture():

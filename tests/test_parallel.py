@@ -10,7 +10,7 @@ import pytest
 from valuate.engine import pipeline
 from valuate.engine.request import Inputs, Policy, RunOptions, RunRequest
 from valuate.engine.evaluate import parallel
-from valuate.engine.ingest.records import materialize
+from valuate.engine.ingest.jsonl_reader import materialize
 from valuate.engine.report import FORMATS, writer_for
 from conftest import AS_OF
 

@@ -4,6 +4,7 @@ the keys the loaders know."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -12,6 +13,7 @@ import yaml
 from referencing import Registry, Resource
 
 from conftest import ROOT
+from valuate.engine.rules.condition_schema import condition_schema_text
 from valuate.engine.rules.loader import METADATA_KEYS, PACK_KEYS
 from valuate.engine.schema import FactSchema
 from valuate.engine.policy.profiles import PROFILE_KEYS
@@ -86,3 +88,14 @@ def test_schemas_know_the_loaders_keys():
     assert props("mapping.schema.json") == set(TOP_KEYS)
     leaf = json.loads((SCHEMAS / "condition.schema.json").read_text())["$defs"]["leaf"]["properties"]["fact"]
     assert leaf["examples"] == FactSchema.default().all_paths()  # completion follows the fact schema
+
+
+def test_the_condition_schema_is_made_from_the_operator_table():
+    """condition.schema.json is written by engine/rules/condition_schema.py from the table of
+    operators; a new operator changes it (UPDATE_GOLDEN=1 rewrites the file)."""
+    path = SCHEMAS / "condition.schema.json"
+    made = condition_schema_text(FactSchema.default())
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.write_text(made, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == made, \
+        "facts/schemas/condition.schema.json is not what the operator table makes (UPDATE_GOLDEN=1 to rewrite)"

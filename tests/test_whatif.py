@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import AS_OF, ROOT, SAMPLE, check
-from valuate.engine.explain.inverse import boundary, step_for
+from valuate.engine.explain.edits import boundary, step_for
 
 DATE = dt.date.fromisoformat(AS_OF)
 

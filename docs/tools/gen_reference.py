@@ -184,6 +184,9 @@ def _flow(value) -> str:
     return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000).strip().removesuffix("...").strip()
 
 
+SHOWN_APART = ("description", "fields", "ignore")  # a preset's heading, its table, its "left out" line
+
+
 def presets_page() -> str:
     out = [HEADER.format(source="facts/mappings/*.yaml"), "# Mapping presets reference\n\n",
            "The mapping presets `--mapping NAME` (and `--join NAME=FILE`) accept, each a mapping file "
@@ -199,9 +202,9 @@ def presets_page() -> str:
         comment = _leading_comment(path.read_text(encoding="utf-8"))
         if comment:
             out.append("```text\n" + comment + "\n```\n\n")
-        for key in ("records", "where", "input", "unknown"):
-            if key in doc:
-                out.append(f"- `{key}`: `{_flow(doc[key])}`\n")
+        for key, value in doc.items():  # every top-level key but those shown apart (records, unknown, nothing ...)
+            if key not in SHOWN_APART:
+                out.append(f"- `{key}`: `{_flow(value)}`\n")
         out.append("\n| fact | from the export |\n| --- | --- |\n")
         for fact, spec in doc["fields"].items():
             out.append(f"| `{fact}` | {code(_flow(spec))} |\n")

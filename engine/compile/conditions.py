@@ -42,12 +42,13 @@ list (or its folded copy), not met when the list is empty or no entry equals.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 from typing import Any, Optional
 
 from ..rules.param_cases import ParamCases
-from ..rules.language import COMPARE_OPS, CONTAINS, Condition, Group, Leaf
+from ..rules.language import Condition, Group, Leaf
+from ..rules.operators import EQUAL, LOWER, MEMBER, OPERATORS, UPPER, registry
 
-DURABLE_OPS = {"lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte", "ne": "$neq"}
 LENGTH_SUFFIX = "__n"
 FOLD_SUFFIX = "__cf"  # the case-folded copy of a string (or list of strings) compared in any case
 ITEM = "$i"
@@ -101,52 +102,76 @@ def both(cond: Condition, params: dict, in_item: bool = False, bounds: Optional[
 def _compared(op: str, key: str, right: Any, guards: list, lb: Optional[str], rb: Optional[str]) -> tuple:
     """(T, F) of ``key OP right`` under ``guards``; ``lb`` / ``rb``: the markers saying
     the left / right side is exact, when that side is a lower bound (module doc)."""
-    negated = COMPARE_OPS[op]
+    negated = OPERATORS[op].negation
     if lb is None and rb is None:
         return conj(guards + [_compare(op, key, right)]), conj(guards + [_compare(negated, key, right)])
     ex = lambda *markers: [{"$ex": {m: 1}} for m in markers if m]  # noqa: E731
-    if op in ("gt", "ge"):  # holds for sure once the right side is exact; fails once the left is
+    sense = OPERATORS[op].sense
+    if sense == LOWER:  # holds for sure once the right side is exact; fails once the left is
         return conj(guards + ex(rb) + [_compare(op, key, right)]), conj(guards + ex(lb) + [_compare(negated, key, right)])
-    if op in ("lt", "le"):
+    if sense == UPPER:
         return conj(guards + ex(lb) + [_compare(op, key, right)]), conj(guards + ex(rb) + [_compare(negated, key, right)])
     # equal only when both are exact; unequal also when an exact side is below the other's bound
     equal = conj(guards + ex(lb, rb) + [_compare("eq", key, right)])
     unequal = disj([conj(guards + ex(lb, rb) + [_compare("ne", key, right)]),
                     *([conj(guards + ex(lb) + [_compare("lt", key, right)])] if rb else []),
                     *([conj(guards + ex(rb) + [_compare("gt", key, right)])] if lb else [])])
-    return (equal, unequal) if op == "eq" else (unequal, equal)
+    return (equal, unequal) if sense == EQUAL else (unequal, equal)
 
 
 def _leaf(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, dict]:
+    return LOWERINGS[OPERATORS[leaf.op].lowering](leaf, params, in_item, bounds)
+
+
+def _is(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, dict]:
+    # A list is present when its length is: the list itself is only sent
+    # when some item condition needs its items.
     key = key_for(leaf.path, in_item)
-    if leaf.op == "is":
-        # A list is present when its length is: the list itself is only sent
-        # when some item condition needs its items.
-        return _test(leaf.test, key + LENGTH_SUFFIX if leaf.kind == "array" else key)
-    if leaf.op in ("any_item", "all_items"):
-        if in_item:  # a list inside an item: its length test sits beside item fields
-            return _nested_quantifier(leaf, key, params)
-        t_in, f_in = both(leaf.inner, params, in_item=True)
-        some_t = {"$iany": {key: t_in}}
-        some_f = {"$iany": {key: f_in}}
-        none_or_all_t = disj([{key + LENGTH_SUFFIX: 0}, {"$iall": {key: t_in}}])
-        none_or_all_f = disj([{key + LENGTH_SUFFIX: 0}, {"$iall": {key: f_in}}])
-        if leaf.op == "any_item":
-            return some_t, none_or_all_f
-        return none_or_all_t, some_f
-    if leaf.op == CONTAINS:
-        return _contains(leaf, params, in_item)
+    return _test(leaf.test, key + LENGTH_SUFFIX if leaf.kind == "array" else key)
+
+
+def _quantified(leaf: Leaf, params: dict, in_item: bool, some: bool) -> tuple[dict, dict]:
+    key = key_for(leaf.path, in_item)
+    if in_item:  # a list inside an item: its length test sits beside item fields
+        return _nested_quantifier(leaf, key, params, some)
+    t_in, f_in = both(leaf.inner, params, in_item=True)
+    some_t = {"$iany": {key: t_in}}
+    some_f = {"$iany": {key: f_in}}
+    none_or_all_t = disj([{key + LENGTH_SUFFIX: 0}, {"$iall": {key: t_in}}])
+    none_or_all_f = disj([{key + LENGTH_SUFFIX: 0}, {"$iall": {key: f_in}}])
+    if some:
+        return some_t, none_or_all_f
+    return none_or_all_t, some_f
+
+
+def _some_item(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, dict]:
+    return _quantified(leaf, params, in_item, some=True)
+
+
+def _every_item(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, dict]:
+    return _quantified(leaf, params, in_item, some=False)
+
+
+def _guarded(leaf: Leaf, in_item: bool) -> tuple[str, list, bool]:
+    """(the key compared, its existence guard, folded?): a comparison in any case reads the
+    folded copy."""
     fold = bool(leaf.case)
-    if fold:
-        key = key_for(folded_key(leaf.path), in_item)
-    guards = [] if key == ITEM else [{"$ex": {key: 1}}]
-    if leaf.op in ("in", "not_in"):
-        values = [literal(v, fold) for v in leaf.operand.value]
-        is_in = (_item_disj if in_item else disj)([{key: v} for v in values])
-        not_in = conj([{"$neq": {key: v}} for v in values])
-        t, f = (is_in, not_in) if leaf.op == "in" else (not_in, is_in)
-        exact = [{"$ex": {bounds[key]: 1}}] if key in bounds else []  # membership of a bound: exact only
-        return conj(guards + exact + [t]), conj(guards + exact + [f])
+    key = key_for(folded_key(leaf.path) if fold else leaf.path, in_item)
+    return key, ([] if key == ITEM else [{"$ex": {key: 1}}]), fold
+
+
+def _member(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, dict]:
+    key, guards, fold = _guarded(leaf, in_item)
+    values = [literal(v, fold) for v in leaf.operand.value]
+    is_in = (_item_disj if in_item else disj)([{key: v} for v in values])
+    not_in = conj([{"$neq": {key: v}} for v in values])
+    t, f = (is_in, not_in) if OPERATORS[leaf.op].sense == MEMBER else (not_in, is_in)
+    exact = [{"$ex": {bounds[key]: 1}}] if key in bounds else []  # membership of a bound: exact only
+    return conj(guards + exact + [t]), conj(guards + exact + [f])
+
+
+def _comparison(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, dict]:
+    key, guards, fold = _guarded(leaf, in_item)
     operand = leaf.operand
     other = key_for(folded_key(operand.value) if fold else operand.value, in_item) if operand.kind == "fact" else None
     lb, rb = bounds.get(key), bounds.get(other) if other else None
@@ -166,7 +191,7 @@ def _leaf(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, 
     return _compared(leaf.op, key, right, guards, lb, rb)
 
 
-def _contains(leaf: Leaf, params: dict, in_item: bool) -> tuple[dict, dict]:
+def _contains(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, dict]:
     """Some entry equals the value (met); the list is empty or no entry equals (not met)."""
     fold = bool(leaf.case)
     entries = key_for(folded_key(leaf.path) if fold else leaf.path, in_item)
@@ -224,12 +249,12 @@ def selectors(cases: ParamCases) -> list:
     return out
 
 
-def _nested_quantifier(leaf: Leaf, key: str, params: dict) -> tuple[dict, dict]:
+def _nested_quantifier(leaf: Leaf, key: str, params: dict, some: bool) -> tuple[dict, dict]:
     t_in, f_in = both(leaf.inner, params, in_item=True)
     empty = {key + LENGTH_SUFFIX: 0}
     some_t, some_f = {"$iany": {key: t_in}}, {"$iany": {key: f_in}}
     all_t, all_f = {"$iall": {key: t_in}}, {"$iall": {key: f_in}}
-    if leaf.op == "any_item":
+    if some:
         return some_t, _item_disj([empty, all_f])
     return _item_disj([empty, all_t]), some_f
 
@@ -244,9 +269,8 @@ def _item_disj(parts: list) -> dict:
 
 
 def _compare(op: str, key: str, right: Any) -> dict:
-    if op == "eq":
-        return {key: right}
-    return {DURABLE_OPS[op]: {key: right}}
+    durable = OPERATORS[op].durable
+    return {durable: {key: right}} if durable else {key: right}
 
 
 def _test(test: str, key: str) -> tuple[dict, dict]:
@@ -270,6 +294,22 @@ def disj(parts: list) -> dict:
     for p in parts:
         flat.extend(p["$or"] if set(p) == {"$or"} else [p])
     return flat[0] if len(flat) == 1 else {"$or": flat}
+
+
+def _parts(leaf: Leaf, params: dict, in_item: bool, bounds: dict) -> tuple[dict, dict]:
+    """A compound (``between``: ``>= low and <= high``): met when every part is, not met when
+    one is not. The parts' shared existence guards are asked once."""
+    met, not_met = both(leaf.parts(), params, in_item, bounds)
+    if set(met) == {"$and"}:
+        unique = list({json.dumps(p, sort_keys=True): p for p in met["$and"]}.values())
+        met = conj(unique)
+    return met, not_met
+
+
+#: Each operator's lowering, by the name its declaration gives (engine/rules/operators.py).
+LOWERINGS = registry({"compare": _comparison, "member": _member, "test": _is, "some_item": _some_item,
+                      "every_item": _every_item, "contains": _contains, "parts": _parts},
+                     lambda op: op.lowering, "the compiler (engine/compile/conditions.py)")
 
 
 def payload_keys(expr: Any) -> set:

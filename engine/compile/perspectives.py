@@ -27,15 +27,20 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..errors import Problem
-from ..rules.language import COMPARE_OPS, EXACT_SUFFIX, MARGIN, SET_OPS, Leaf, leaves
+from ..rules.language import EXACT_SUFFIX, MARGIN, Leaf, leaves
+from ..rules.operators import OPERATORS, TEST, VALUE, VALUES
 from ..rules.param_cases import ParamCases
 from .conditions import ITEM, _compared, _item_disj, conj, disj
 
 #: In a fact holding one perspective: the balance it belongs to (its payload list's path),
 #: so that a ruleset deciding several balances' comparisons tells their facts apart.
 OF = "of__"
-#: x OP y  is  y MIRROR[OP] x
-MIRROR = {"gt": "lt", "ge": "le", "lt": "gt", "le": "ge", "eq": "eq", "ne": "ne"}
+#: The operand shapes a side judged per perspective may be compared through: one value
+#: (a comparison) or a list of them (membership). A leaf of any other operator on a side
+#: (``between``, one added later) is refused by ``problems``, never judged once by accident.
+JUDGED = (VALUE, VALUES)
+#: ``is present`` and its kin ask whether the sum is recorded, the same for every perspective.
+RECORDED = (TEST,)
 
 
 @dataclass(frozen=True)
@@ -62,17 +67,32 @@ def sides_of(packs) -> dict:
 
 def spread_leaf(leaf, sides: dict) -> bool:
     """A comparison that reads a side of a balance judged per perspective."""
-    if not isinstance(leaf, Leaf) or leaf.op not in COMPARE_OPS and leaf.op not in SET_OPS:
-        return False
-    other = leaf.operand.value if leaf.operand is not None and leaf.operand.kind == "fact" else None
-    return leaf.path in sides or other in sides
+    return _reads_side(leaf, sides) and _shape(leaf) in JUDGED
+
+
+def _reads_side(leaf, sides: dict) -> bool:
+    return isinstance(leaf, Leaf) and any(p in sides for p in leaf.fact_paths())
+
+
+def _shape(leaf: Leaf):
+    op = OPERATORS.get(leaf.op)
+    return op.operand if op is not None else None
 
 
 def problems(rule, sides: dict, params: dict) -> list:
     """Comparisons on a per-perspective side that cannot be judged per perspective."""
     out = []
     for leaf in (n for c in rule.conditions() for n in leaves(c)):
+        if not _reads_side(leaf, sides):
+            continue
+        if _shape(leaf) in RECORDED:
+            continue
         if not spread_leaf(leaf, sides):
+            side = next(p for p in leaf.fact_paths() if p in sides)
+            judged = ", ".join(n for n, o in OPERATORS.items() if o.operand in JUDGED)
+            out.append(Problem(f"rule {rule.id} tests {side} with '{leaf.op}'; {side} is a side of a balance "
+                               f"judged per perspective, where only {judged} are judged per perspective "
+                               "(write the test with those)", leaf.location or rule.location, "error", "type"))
             continue
         side, op = sides.get(leaf.path), leaf.operand
         if side is None or (op.kind == "fact" and op.value != side.other):
@@ -105,13 +125,13 @@ def perspective(leaf: Leaf, params: dict, sides: dict, in_item: bool = False) ->
     key = (lambda name: f"{ITEM}.{name}") if in_item else (lambda name: name)
     op = leaf.operand
     if op.kind == "fact":  # positives OP negatives, as margin OP 0 (negatives first: mirrored)
-        cmp = leaf.op if side.field == "positives" else MIRROR[leaf.op]
+        cmp = leaf.op if side.field == "positives" else OPERATORS[leaf.op].reverse
         left, right, lb, rb = key(MARGIN), 0, key("positives" + EXACT_SUFFIX), key("negatives" + EXACT_SUFFIX)
     else:
         cmp, left, lb, rb = leaf.op, key(side.field), key(side.field + EXACT_SUFFIX), None
         right = params[op.value] if op.kind == "param" else op.value
     guards = [{"$ex": {left: 1}}]
-    if cmp in SET_OPS:  # membership of a bound: only once it is exact
+    if OPERATORS[cmp].operand == VALUES:  # membership of a bound: only once it is exact
         either = _item_disj if in_item else disj
         is_in = either([{left: v} for v in right])
         not_in = conj([{"$neq": {left: v}} for v in right])

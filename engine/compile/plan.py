@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..schema import FactSchema, FieldType
-from ..rules.language import CONTAINS, QUANTIFIERS, Condition, Group, Leaf
+from ..rules.language import Condition, Group, Leaf
+from ..rules.operators import CONDITION, ENTRY, OPERATORS
 
 MAX_PROPERTIES = 250  # durable-rules refuses facts with more than 252 (nested counted)
 
@@ -54,10 +55,8 @@ def add_condition(plan_fields: dict, cond: Condition, schema: FactSchema,
         for child in cond.children:
             add_condition(plan_fields, child, schema, base, item)
         return
-    paths = [cond.path]
-    if cond.operand is not None and cond.operand.kind == "fact":
-        paths.append(cond.operand.value)
-    for path in paths:
+    shape = OPERATORS[cond.op].operand
+    for path in cond.fact_paths():
         if path.startswith("derived.") and base is None:
             continue
         ftype = schema.lookup(path, base)
@@ -67,11 +66,11 @@ def add_condition(plan_fields: dict, cond: Condition, schema: FactSchema,
         kind = "list" if ftype.kind == "array" else "date" if ftype.kind == "date" else "scalar"
         current = plan_fields.setdefault(path, FieldPlan(path, kind))
         current.folded = current.folded or bool(cond.case)
-        if cond.op == CONTAINS and not cond.case:  # the entries themselves, as they are
+        if shape == ENTRY and not cond.case:  # the entries themselves, as they are
             if current.item is None:
                 current.item = ItemPlan()
             current.item.scalar = "scalar"
-        if cond.op in QUANTIFIERS and path == cond.path:
+        if shape == CONDITION and path == cond.path:
             if current.item is None:
                 current.item = ItemPlan()
             add_condition(current.item.fields, cond.inner, schema, ftype.item, current.item)

@@ -16,7 +16,8 @@ from typing import Optional
 from ..errors import Problem, RulePackError
 from ..schema import FactSchema
 from ..rules.param_cases import ParamCases
-from ..rules.language import EXACT_SUFFIX, QUANTIFIERS, Condition, Group, Leaf, Pack, Rule, Term
+from ..rules.operators import QUANTIFIERS
+from ..rules.language import EXACT_SUFFIX, Condition, Group, Leaf, Pack, Rule, Term
 from .conditions import both, payload_keys, selectors
 from .limits import alpha_nodes, alternatives, expression_count, node_count
 from .perspectives import every, perspective, problems as spread_problems, sides_of, spread_leaf
@@ -194,8 +195,8 @@ def _params_read(cond: Condition, inside_item: bool = False):
         if isinstance(node, Group):
             stack.extend((c, inside) for c in node.children)
             continue
-        if node.operand is not None and node.operand.kind == "param":
-            yield node.operand.value, inside
+        for name in node.params():
+            yield name, inside
         if node.op in QUANTIFIERS:
             stack.append((node.inner, True))
 

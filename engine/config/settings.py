@@ -13,13 +13,14 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from ..errors import UserError, did_you_mean
+from ..errors import Location, UserError, did_you_mean
 from ..ingest import READERS
 from ..policy.waivers import WAIVER_GATES
 from ..report import FORMATS
 
 CHECK, EXPLAIN, FACTS, DIFF, TUNE, BASELINE = "check", "explain", "facts", "diff", "tune", "baseline create"
 SERVE = "serve"
+RULES_SHOW = "rules show"
 JUDGING = frozenset({CHECK, EXPLAIN, DIFF, TUNE, BASELINE})  # commands that evaluate with a policy
 SERVING = frozenset({SERVE})  # valuate serve takes the policy settings, a mapping and limits
 READING = JUDGING | {FACTS}  # commands that read catalogs
@@ -57,16 +58,16 @@ SETTINGS = (
     Setting("catalogs", "paths", (), "Catalog files or directories read when the command line names none.",
             READING - {EXPLAIN}),
     Setting("rules", "paths", (), "Rule pack directory or file (repeatable; default: the ITIL 4 pack).",
-            JUDGING | SERVING | {"rules list"}, short="-r"),
+            JUDGING | SERVING | {"rules list", RULES_SHOW}, short="-r"),
     Setting("profile", "path", None, "Profile YAML: parameter overrides, rules disabled or re-graded.",
-            JUDGING | SERVING, short="-p"),
+            JUDGING | SERVING | {RULES_SHOW}, short="-p"),
     Setting("waivers", "path", None, "Waiver YAML: approved, time-limited exceptions per service.",
             JUDGING | SERVING),
     Setting("waiver-warning-days", "int", 30, "Warn about waivers expiring within this many days.",
             frozenset({CHECK, EXPLAIN, BASELINE, SERVE}), minimum=0),
     Setting("as-of", "date", None, "Evaluation date, YYYY-MM-DD (default: today).", JUDGING | SERVING),
-    Setting("set", "pairs", (), "Override a rule-pack parameter for this run (repeatable).", JUDGING | SERVING,
-            metavar="NAME=VALUE"),
+    Setting("set", "pairs", (), "Override a rule-pack parameter for this run (repeatable).",
+            JUDGING | SERVING | {RULES_SHOW}, metavar="NAME=VALUE"),
     Setting("limit", "pairs", (), "Change an input limit, e.g. max_record_bytes=8388608 (docs/reference/limits.md).",
             frozenset({CHECK, BASELINE, SERVE}), metavar="NAME=VALUE"),
     Setting("input-format", "choice", None, "Catalog format, when the extension does not say (needed for -).",
@@ -100,7 +101,7 @@ SETTINGS = (
             frozenset({CHECK, BASELINE}), short="-j", minimum=1),
     Setting("suggestions", "bool", True, "Work out (and verify) what would make each failing service pass "
             "(--no-suggestions to skip).", frozenset({CHECK})),
-    Setting("debug", "bool", False, "Show tracebacks of internal errors.", READING | SERVING),
+    Setting("debug", "bool", False, "Show tracebacks of internal errors.", READING | SERVING | {RULES_SHOW}),
 )
 BY_NAME = {s.dest: s for s in SETTINGS}
 
@@ -118,7 +119,6 @@ def parse(setting: Setting, value: Any, where: str) -> Any:
 
 
 def _location(where: str):
-    from ..errors import Location
     file, _, line = where.rpartition(":")
     if file and line.isdigit():
         return Location(file=file, line=int(line))

@@ -6,7 +6,8 @@ from typing import Optional
 
 from ..ingest.ids import IdClaims, label_of
 from ..ingest.mapping.combine import combine
-from ..ingest.records import RawRecord, materialize
+from ..ingest.jsonl_reader import materialize
+from ..ingest.records import RawRecord
 from ..ingest.validate import validate_record
 from ..model import ERROR, RecordError, ServiceResult
 from .evaluator import Evaluator

@@ -47,7 +47,8 @@ class RuleLayout:
         self.leaves = [i for i, n in enumerate(nodes) if not isinstance(n, Group)]
         self.kinds = [n.kind if isinstance(n, Group) else None for n in nodes]
         self.children = children
-        self.leaf_paths = {i: nodes[i].fact_paths() + list(param_inputs.get(_param(nodes[i]), ()))
+        self.leaf_paths = {i: nodes[i].fact_paths() + [p for name in nodes[i].params()
+                                                       for p in param_inputs.get(name, ())]
                            for i in self.leaves}
         paths: list = []
         for i in self.leaves:
@@ -56,9 +57,9 @@ class RuleLayout:
                 if p.startswith("derived."):
                     paths.extend(derived_inputs.get(p, ()))
                 paths.append(p)
-            if node.operand is not None and node.operand.kind == "param":
-                paths.extend(param_inputs.get(node.operand.value, ()))
-                paths.append(f"param.{node.operand.value}")
+            for name in node.params():
+                paths.extend(param_inputs.get(name, ()))
+                paths.append(f"param.{name}")
         self.evidence_paths = tuple(dict.fromkeys(paths))
         # Lists of objects are shown cut down to the item fields the rule reads.
         plan: dict = {}
@@ -284,11 +285,6 @@ def _reason_text(layout: RuleLayout, statuses: list, want: str, facts: Facts, de
         else:
             parts.append(tree.found or group_failure(layout.compiled.nodes[i], want, tree.children))
     return "; ".join(parts)
-
-
-def _param(node) -> Optional[str]:
-    op = getattr(node, "operand", None)
-    return op.value if op is not None and op.kind == "param" else None
 
 
 def _jsonable(value: Any) -> Any:

@@ -18,6 +18,7 @@ an error) it kills its workers instead of waiting for their chunks.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as _dt
 import multiprocessing
 import os
@@ -31,7 +32,7 @@ from itertools import chain, islice
 from typing import Callable, Iterable, Iterator, Optional
 
 from ..model import ERROR, RecordError, ServiceResult, Source, not_applicable
-from ..ingest.records import materialize
+from ..ingest.jsonl_reader import materialize
 from .batch import PENDING, error_result, evaluate_one
 from .evaluator import Evaluator
 
@@ -115,7 +116,6 @@ def die_with_parent(parent: int) -> None:
     """Have the kernel SIGKILL this worker when the main process dies (Linux)."""
     if sys.platform.startswith("linux"):
         try:
-            import ctypes
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):  # no prctl: the parent check below still holds

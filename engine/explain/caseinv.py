@@ -24,14 +24,11 @@ from dataclasses import replace
 from typing import Optional
 
 from ..model import MET, NOT_MET, UNKNOWN, ConditionResult
-from ..rules.language import COMPARE_OPS, SET_OPS, TESTS, Group, Leaf, leaves
+from ..rules.language import Group, Leaf, leaves
+from ..rules.operators import LOWER, OPERATORS, TESTS, UPPER, negation
 from ..rules.param_cases import ParamCases
 from ..values import get
-from .inverse import Context, _leaf_edits, cost, plan
-
-_HOLDS = {"ge": lambda a, b: a >= b, "gt": lambda a, b: a > b, "le": lambda a, b: a <= b,
-          "lt": lambda a, b: a < b, "eq": lambda a, b: a == b, "ne": lambda a, b: a != b}
-NEGATED = {**COMPARE_OPS, **SET_OPS}
+from .edits import Context, cost
 
 
 def unchosen(leaf: Leaf, ctx: Context) -> Optional[ParamCases]:
@@ -41,19 +38,22 @@ def unchosen(leaf: Leaf, ctx: Context) -> Optional[ParamCases]:
     return value if isinstance(value, ParamCases) else None
 
 
-def by_case(leaf: Leaf, want: str, cases: ParamCases, ctx: Context) -> Optional[list]:
+def by_case(leaf: Leaf, want: str, cases: ParamCases, ctx: Context, leaf_edits, plan) -> Optional[list]:
+    """The cheapest edits meeting ``leaf`` through the case of its parameter: ``leaf_edits``
+    and ``plan`` are inverse.py's, which calls this (the two recurse into each other)."""
     name = leaf.operand.value
-    op = leaf.op if want == MET else NEGATED.get(leaf.op, leaf.op)
+    op = leaf.op if want == MET else negation(leaf.op) or leaf.op
     options = []
     strictest = _strictest(op, [c.value for c in cases.cases])
     if strictest is not None:
-        options.append(_under(leaf, want, name, strictest, ctx))
+        options.append(_under(leaf, want, name, strictest, ctx, leaf_edits))
     before: list = []
     for case in cases.cases:
-        leaf_edits = [] if _holds(op, ctx.values(leaf.path), case.value) else _under(leaf, want, name, case.value, ctx)
-        chosen = _choose(case, before, name, ctx)
-        if leaf_edits is not None and chosen is not None:
-            options.append(leaf_edits + chosen)
+        edits = [] if _holds(op, ctx.values(leaf.path), case.value) else _under(leaf, want, name, case.value, ctx,
+                                                                               leaf_edits)
+        chosen = _choose(case, before, name, ctx, plan)
+        if edits is not None and chosen is not None:
+            options.append(edits + chosen)
         if case.when is None:
             break
         before.append(case.when)
@@ -63,12 +63,12 @@ def by_case(leaf: Leaf, want: str, cases: ParamCases, ctx: Context) -> Optional[
     return min(viable, key=lambda o: (sum(get(ctx.fact, e.path) is not None for e in o), cost(o)))
 
 
-def _under(leaf: Leaf, want: str, name: str, value, ctx: Context) -> Optional[list]:
+def _under(leaf: Leaf, want: str, name: str, value, ctx: Context, leaf_edits) -> Optional[list]:
     """The leaf's own edits with the parameter at ``value``."""
-    return _leaf_edits(leaf, want, replace(ctx, params={**ctx.params, name: value}))
+    return leaf_edits(leaf, want, replace(ctx, params={**ctx.params, name: value}))
 
 
-def _choose(case, before: list, name: str, ctx: Context) -> Optional[list]:
+def _choose(case, before: list, name: str, ctx: Context, plan) -> Optional[list]:
     """Edits recording absent facts so that ``case`` applies: its ``when`` met, every
     earlier one not met. Conditions whose facts are all recorded are taken as they are
     (the verification finds out otherwise)."""
@@ -103,10 +103,10 @@ def _unknown_tree(cond, ctx: Context) -> ConditionResult:
 
 
 def _negated(cond) -> str:
-    if isinstance(cond, Leaf) and not cond.label and cond.op in NEGATED:
-        return replace(cond, op=NEGATED[cond.op]).describe()
-    if isinstance(cond, Leaf) and not cond.label and cond.op == "is":
-        return replace(cond, test=TESTS[cond.test]).describe()
+    if isinstance(cond, Leaf) and not cond.label and negation(cond.op):
+        return replace(cond, op=negation(cond.op)).describe()
+    if isinstance(cond, Leaf) and not cond.label and cond.test is not None:
+        return replace(cond, test=TESTS[cond.test].negation).describe()
     return f"not ({cond.describe()})"
 
 
@@ -114,12 +114,14 @@ def _strictest(op: str, values: list):
     numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
     if len(numbers) != len(values):
         return None
-    return max(numbers) if op in ("ge", "gt") else min(numbers) if op in ("le", "lt") else None
+    sense = OPERATORS[op].sense
+    return max(numbers) if sense == LOWER else min(numbers) if sense == UPPER else None
 
 
 def _holds(op: str, x, v) -> bool:
     """Whether the recorded value already meets the comparison at ``v`` (a candidate's guess)."""
     number = (int, float)
-    if not isinstance(x, number) or isinstance(x, bool) or not isinstance(v, number) or op not in _HOLDS:
+    holds = OPERATORS[op].holds
+    if not isinstance(x, number) or isinstance(x, bool) or not isinstance(v, number) or holds is None:
         return False
-    return _HOLDS[op](x, v)
+    return holds(x, v)

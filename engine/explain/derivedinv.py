@@ -27,16 +27,14 @@ from typing import Any, Optional
 
 from ..values import exact, plain
 from ..rules.language import Leaf, Term
-from .inverse import PLACEHOLDER, Context, Edit, boundary, step_for, threshold
+from ..rules.operators import EQUAL, LOWER, OPERATORS, UPPER
+from .edits import PLACEHOLDER, Context, Edit, boundary, relation, step_for, threshold
+from .perspectiveinv import per_perspective
 
 # A suggestion adds at most this many items: a tiny weight (1e-7) or a huge
 # threshold would otherwise build a list sized by 1/weight, and no review
 # board acts on "add 10 million outcomes".
 MAX_ADDED_ITEMS = 100
-
-_HOLDS = {"ge": lambda a, b: a >= b, "gt": lambda a, b: a > b,
-          "le": lambda a, b: a <= b, "lt": lambda a, b: a < b, "eq": lambda a, b: a == b}
-
 
 def compare_derived(leaf: Leaf, op: str, ctx: Context) -> Optional[list]:
     derived = ctx.derived.get(leaf.path)
@@ -54,8 +52,12 @@ def compare_derived(leaf: Leaf, op: str, ctx: Context) -> Optional[list]:
 
 def _nearest_int(op: str, t: Fraction) -> Optional[int]:
     """The integer nearest t with ``n OP t``."""
-    return {"ge": math.ceil(t), "gt": math.floor(t) + 1, "le": math.floor(t), "lt": math.ceil(t) - 1,
-            "eq": int(t) if t.denominator == 1 else None}.get(op)
+    o = OPERATORS[op]
+    if o.sense == LOWER:
+        return math.floor(t) + 1 if o.strict else math.ceil(t)
+    if o.sense == UPPER:
+        return math.ceil(t) - 1 if o.strict else math.floor(t)
+    return int(t) if o.sense == EQUAL and t.denominator == 1 else None
 
 
 def _days(derived, op, t, ctx) -> Optional[list]:
@@ -67,9 +69,9 @@ def _days(derived, op, t, ctx) -> Optional[list]:
         day = ctx.as_of - _dt.timedelta(days=n) if since else ctx.as_of + _dt.timedelta(days=n)
     except OverflowError:  # before 0001-01-01 or after 9999-12-31: no date to suggest
         return None
-    later = (op in ("le", "lt")) == since  # a smaller age / a larger countdown needs a later date
-    relation = "exactly" if op == "eq" else ("on or after" if later else "on or before")
-    return [Edit(derived.args["date"], "set", day.isoformat(), relation)]
+    later = (OPERATORS[op].sense == UPPER) == since  # a smaller age / a larger countdown needs a later date
+    words = "exactly" if OPERATORS[op].sense == EQUAL else ("on or after" if later else "on or before")
+    return [Edit(derived.args["date"], "set", day.isoformat(), words)]
 
 
 def _unit(*values: Any) -> Fraction:
@@ -86,12 +88,12 @@ def _round(x: Fraction, unit: Fraction, up: bool) -> Fraction:
 
 
 def _headroom(derived, op, t, ctx) -> Optional[list]:
-    if op not in ("ge", "gt") or t >= 1:
+    if OPERATORS[op].sense != LOWER or t >= 1:
         return None
     used_path, cap_path = derived.args["used"], derived.args["capacity"]
     used, cap = ctx.values(used_path), ctx.values(cap_path)
     share = 1 - t  # the most of capacity peak demand may use
-    holds = _HOLDS[op]
+    holds = OPERATORS[op].holds
     example = used is None and cap is None
     if example:
         cap = 100
@@ -117,7 +119,7 @@ def _ratio(derived, op, t, ctx) -> Optional[list]:
     if den is None or den == 0:
         return None
     value = boundary(op, plain(t * exact(den)), "number")
-    return None if value is None else [Edit(derived.args["numerator"], "set", value, _word(op))]
+    return None if value is None else [Edit(derived.args["numerator"], "set", value, relation(op, "number"))]
 
 
 def _difference(derived, op, t, ctx) -> Optional[list]:
@@ -125,22 +127,18 @@ def _difference(derived, op, t, ctx) -> Optional[list]:
     b = ctx.values(subtrahend)
     if b is not None:
         value = boundary(op, plain(exact(b) + t), "number")
-        return None if value is None else [Edit(minuend, "set", value, _word(op))]
+        return None if value is None else [Edit(minuend, "set", value, relation(op, "number"))]
     a = ctx.values(minuend)
-    reverse = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt", "eq": "eq"}.get(op)
-    if a is None or reverse is None:
+    if a is None or OPERATORS[op].sense not in (LOWER, UPPER, EQUAL):  # "not a - b = t": no one nearest b
         return None
+    reverse = OPERATORS[op].reverse
     value = boundary(reverse, plain(exact(a) - t), "number")
-    return None if value is None else [Edit(subtrahend, "set", value, _word(reverse))]
-
-
-def _word(op: str) -> str:
-    return {"ge": "at least", "gt": "at least", "le": "at most", "lt": "at most"}.get(op, "exactly")
+    return None if value is None else [Edit(subtrahend, "set", value, relation(reverse, "number"))]
 
 
 def _count(derived, op, t, ctx) -> Optional[list]:
     term: Term = derived.args["term"]
-    if op not in ("ge", "gt", "eq") or term.field is not None:
+    if OPERATORS[op].sense not in (LOWER, EQUAL) or term.field is not None:
         return None  # removing items, or making up amounts, is not a suggestion we can stand behind
     current = ctx.values(derived.outputs[0]) or 0
     wanted = _nearest_int(op, t)
@@ -156,21 +154,20 @@ def _balance(leaf: Leaf, op: str, derived, ctx: Context) -> Optional[list]:
     what the service imposes and adding what it brings (an addition costs two
     reductions: a review board cuts costs and risks before it counts on new benefits)."""
     pos_path, neg_path = derived.outputs
-    if leaf.path == neg_path and op in ("lt", "le"):  # negatives < positives is positives > negatives
-        op = {"lt": "gt", "le": "ge"}[op]
-    elif leaf.path != pos_path or op not in ("gt", "ge"):
+    if leaf.path == neg_path and OPERATORS[op].sense == UPPER:  # negatives < positives is positives > negatives
+        op = OPERATORS[op].reverse
+    elif leaf.path != pos_path or OPERATORS[op].sense != LOWER:
         return None
     if leaf.operand.kind != "fact" or leaf.operand.value not in (neg_path, pos_path):
         return None
     if derived.spread is not None:  # judged per perspective once effects name whom they affect
         items = ctx.values(derived.spread_path) or ()
         if items and not (len(items) == 1 and items[0]["name"] is None):
-            from .perspectiveinv import per_perspective
             return per_perspective(op, derived, ctx, _noun, _maximum, _weight, _unrecorded)
     edits = [Edit(t.list, "set", [], text=f"record {t.list}, even as an empty list, to judge the balance")
              for t in _unrecorded(derived.args["negative"], ctx)]
     positives, negatives = exact(ctx.values(pos_path) or 0), exact(ctx.values(neg_path) or 0)
-    holds = _HOLDS[op]
+    holds = OPERATORS[op].holds
     if holds(positives, negatives):
         return edits or None
     mix = _cheapest_mix(derived, positives, negatives, holds, ctx)

@@ -24,7 +24,7 @@ from typing import Optional
 
 from ..ingest.perspectives import roles, stakeholder_names
 from ..values import exact, plain
-from .inverse import PLACEHOLDER, Context, Edit
+from .edits import PLACEHOLDER, Context, Edit
 from .perspectives import who
 
 MAX_ADDITIONS = 20  # benefits added for one perspective at most (as derivedinv)

@@ -14,6 +14,7 @@ from typing import Any, Optional
 from ..logic import kleene
 from ..model import MET, UNKNOWN, ConditionResult, format_value
 from ..rules.language import Group, Leaf
+from ..rules.operators import LOWER, OPERATORS, TEST, UPPER
 from . import perspectives
 from .words import leaf_failure, own_message, unchosen
 
@@ -53,10 +54,7 @@ class Facts:
 
     def read_paths(self, leaf: Leaf) -> list:
         """Fact paths a leaf depends on, including those choosing a parameter's case."""
-        paths = leaf.fact_paths()
-        if leaf.operand is not None and leaf.operand.kind == "param":
-            paths = paths + list(self.param_inputs.get(leaf.operand.value, ()))
-        return paths
+        return leaf.fact_paths() + [p for name in leaf.params() for p in self.param_inputs.get(name, ())]
 
     def value(self, path: str) -> Any:
         seen = self._seen
@@ -109,14 +107,12 @@ class Facts:
         y = self.value(right) if right else (self.params.get(leaf.operand.value)
                                               if leaf.operand.kind == "param" else leaf.operand.value)
         sides = [p for p in (leaf.path, right) if p in self.bounds]
-        if leaf.op not in _ORDER or not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
+        op = OPERATORS[leaf.op]
+        if op.sense not in (LOWER, UPPER) or not isinstance(x, (int, float)) or not isinstance(y, (int, float)):
             return sides
-        holds = _ORDER[leaf.op](x, y)
-        wanted = (right if holds else leaf.path) if leaf.op in ("gt", "ge") else (leaf.path if holds else right)
+        holds = op.holds(x, y)
+        wanted = (right if holds else leaf.path) if op.sense == LOWER else (leaf.path if holds else right)
         return [p for p in (wanted,) if p in self.bounds] or sides
-
-
-_ORDER = {"gt": lambda a, b: a > b, "ge": lambda a, b: a >= b, "lt": lambda a, b: a < b, "le": lambda a, b: a <= b}
 
 
 def _parts(path: str) -> tuple:
@@ -162,14 +158,19 @@ def _leaf(leaf: Leaf, status: str, facts: Facts) -> ConditionResult:
                                       or leaf_failure(leaf, status, facts, missing))
     if status == UNKNOWN:
         found = unchosen(leaf, facts, missing, found)
-    kind = leaf.test if leaf.op == "is" else leaf.op
+    kind = leaf.test if OPERATORS[leaf.op].operand == TEST else leaf.op
     return ConditionResult(leaf.describe(), status, kind, values, expected, missing, found=found)
 
 
 def _expected(leaf: Leaf, facts: Facts) -> Optional[Any]:
-    op = leaf.operand
-    if op is None:
+    if leaf.operand is None:
         return None
+    if leaf.operand.kind == "range":  # [low, high], each as a single operand shows
+        return [_expected_one(op, facts) for op in leaf.operands()]
+    return _expected_one(leaf.operand, facts)
+
+
+def _expected_one(op, facts: Facts) -> Any:
     if op.kind == "param":
         value = facts.params.get(op.value)
         if value is None and op.value in facts.cases:  # no case chosen: what each one gives
@@ -181,15 +182,19 @@ def _expected(leaf: Leaf, facts: Facts) -> Optional[Any]:
 
 
 def _item_gaps(leaf: Leaf, facts: Facts) -> tuple:
-    """Item fields the inner condition reads that some items lack."""
-    items = facts.value(leaf.path) or []
-    inner_paths = [p for n in _walk(leaf.inner) for p in n.fact_paths() if p != "."]
-    gaps = []
+    """Item fields the inner condition reads that some items lack, in lists of lists too."""
+    return tuple(dict.fromkeys(_gaps_in(leaf.path, leaf.inner, facts.value(leaf.path) or [])))
+
+
+def _gaps_in(prefix: str, inner, items: list):
     for i, item in enumerate(items):
-        for p in inner_paths:
-            if not isinstance(item, dict) or item.get(p) is None:
-                gaps.append(f"{leaf.path}[{i}].{p}")
-    return tuple(dict.fromkeys(gaps))
+        for node in _walk(inner):
+            for p in (p for p in node.fact_paths() if p != "."):
+                value = item.get(p) if isinstance(item, dict) else None
+                if value is None:
+                    yield f"{prefix}[{i}].{p}"
+                elif node.inner is not None and p == node.path and isinstance(value, list):
+                    yield from _gaps_in(f"{prefix}[{i}].{p}", node.inner, value)
 
 
 def _walk(node):
@@ -213,8 +218,9 @@ def describe_with_values(c: ConditionResult) -> str:
         if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
             value = f"{len(value)} items"
         shown.append(f"{path} = {format_value(value)}")
-    if isinstance(c.expected, dict) and "param" in c.expected:
-        shown.append(f"{c.expected['param']} = {format_value(c.expected['value'])}")
+    for expected in c.expected if isinstance(c.expected, list) else [c.expected]:
+        if isinstance(expected, dict) and "param" in expected:
+            shown.append(f"{expected['param']} = {format_value(expected['value'])}")
     return f"{c.description} ({'; '.join(shown)})" if shown else c.description
 
 

@@ -13,12 +13,8 @@ from typing import Any, Optional
 
 from ..model import MET, NOT_MET, UNKNOWN, format_value
 from ..rules.language import Group, Leaf
+from ..rules.operators import CONDITION, OPERATORS, TEST, TESTS
 from ..rules.templates import render
-
-# What an operator requires, said after the value found: "12 (at most 8 allowed)".
-REQUIRED = {"eq": "{} required", "ne": "anything but {} required", "lt": "below {} required",
-            "le": "at most {} allowed", "gt": "more than {} required", "ge": "at least {} required",
-            "in": "one of {} required", "not_in": "none of {} allowed", "contains": "an entry {} required"}
 
 
 def own_message(node, status: str, facts, missing: tuple) -> Optional[str]:
@@ -42,16 +38,16 @@ def unchosen(leaf: Leaf, facts, missing: tuple, found: str) -> str:
     say which facts the case depends on and what each case gives. When the leaf's own
     facts are recorded, that is all it lacks: its own words (written for its own facts
     being absent) would name the wrong fact."""
-    op = leaf.operand
-    cases = facts.cases.get(op.value) if op is not None and op.kind == "param" else None
-    if cases is None or facts.params.get(op.value) is not None:
+    name = next((n for n in leaf.params() if n in facts.cases and facts.params.get(n) is None), None)
+    if name is None:
         return found
+    cases = facts.cases[name]
     choosing = cases.fact_paths()
     absent = [p for p in choosing if p in missing]
     if not absent:
         return found
     which = "which is" if len(absent) == 1 else "which are"
-    depends = f"{op.value} depends on {', '.join(absent)}, {which} not recorded: {cases.describe()}"
+    depends = f"{name} depends on {', '.join(absent)}, {which} not recorded: {cases.describe()}"
     if all(m in choosing for m in missing):
         seen = "; ".join(f"{p} = {format_value(_show(facts.value(p)))}" for p in leaf.fact_paths())
         return f"{depends} ({seen})"
@@ -59,21 +55,16 @@ def unchosen(leaf: Leaf, facts, missing: tuple, found: str) -> str:
 
 
 def leaf_failure(leaf: Leaf, status: str, facts, missing: tuple) -> str:
-    """What a not-met or unknown leaf found, made from its operator and values."""
+    """What a not-met or unknown leaf found, made from its operator's words and the values."""
     if status == UNKNOWN:
         return f"{format_value(list(missing) or [leaf.path])} not recorded"
-    name, value = leaf.path, facts.value(leaf.path)
-    if leaf.op == "is":
-        return {"present": f"{name} is not recorded", "absent": f"{name} is recorded ({_show(value)})",
-                "empty": f"{name} is not empty ({_count(value)})", "not_empty": f"{name} is empty"}[leaf.test]
-    if leaf.op in ("any_item", "all_items"):
-        inner = leaf.inner.describe()
-        return (f"no item of {name} meets: {inner}" if leaf.op == "any_item"
-                else f"not every item of {name} meets: {inner}")
-    any_case = ", in any case" if leaf.case else ""
-    if leaf.op == "contains":
-        return f"no entry of {name} is {_threshold(leaf, facts)}{any_case} ({_show(value)})"
-    return f"{name} is {_show(value)} ({REQUIRED[leaf.op].format(_threshold(leaf, facts))}{any_case})"
+    op, value = OPERATORS[leaf.op], _show(facts.value(leaf.path))
+    if op.operand == TEST:
+        return TESTS[leaf.test].words.format(path=leaf.path, value=value)
+    if op.operand == CONDITION:
+        return op.words.format(path=leaf.path, inner=leaf.inner.describe())
+    return op.words.format(path=leaf.path, value=value, threshold=_threshold(leaf, facts),
+                           any_case=", in any case" if leaf.case else "")
 
 
 def group_failure(node: Group, status: str, children: tuple) -> str:
@@ -90,7 +81,10 @@ def group_failure(node: Group, status: str, children: tuple) -> str:
 
 
 def _threshold(leaf: Leaf, facts) -> str:
-    op = leaf.operand
+    return " and ".join(_said(op, facts) for op in leaf.operands())
+
+
+def _said(op, facts) -> str:
     if op.kind == "param":
         return f"{_show(facts.params.get(op.value))} ({op.value})"
     if op.kind == "fact":

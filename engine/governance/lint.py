@@ -18,6 +18,7 @@ from typing import Optional
 
 from ..compile import compile_packs
 from ..errors import EngineError, Location, Problem, RulePackError, UserError
+from ..evaluate.host import DurableHost  # durable-rules is only ever driven by the host
 from ..policy.days import check_day_windows
 from ..schema import FactSchema
 from ..rules import read_pack
@@ -26,6 +27,7 @@ from ..policy.profiles import apply_profile, load_profile
 from .satisfiable import analyse, statuses, types_of
 from ..model import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN
 from ..rules.language import RULE_STATUSES, STATUSES
+from ..rules.operators import TESTS
 from ..rules.reach import Reads
 from ..policy.waivers import load_waivers
 from ..yamlio import YamlSyntaxError
@@ -100,7 +102,6 @@ def lint(paths: list, profile: Optional[str] = None, waivers: Optional[str] = No
 def _compiled(packs: list, params: dict, schema: FactSchema, day: _dt.date) -> list:
     """What ``check`` would refuse after loading: day windows outside the calendar,
     the compiler's limits, and durable-rules itself (the rulesets are registered)."""
-    from ..evaluate.host import DurableHost  # durable-rules is only ever driven by the host
     try:
         check_day_windows(packs, params, day)
         program = compile_packs(packs, params, schema)
@@ -201,7 +202,7 @@ def _applies_problem(rule, f) -> Problem:
 def _problem(rule, f) -> Problem:
     loc = getattr(f.origin, "location", None) or rule.location
     paths = sorted({a.path for a in f.atoms})
-    tests_only = all(a.op == "is" and a.test in ("present", "absent") for a in f.atoms)
+    tests_only = all(a.test is not None and TESTS[a.test].recorded for a in f.atoms)
     if f.kind == "never":
         what = " and ".join(_shown(a) for a in f.atoms)
         if f.root:

@@ -16,13 +16,14 @@ Each finding is a proof; nothing is reported on a guess.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Optional
 
 from ..model import MET, NOT_APPLICABLE, NOT_MET
 from ..schema import FactSchema, FieldType
 from ..rules.derived import output_types
-from ..rules.language import COMPARE_OPS, QUANTIFIERS, SET_OPS, TESTS, Group, Leaf
+from ..rules.language import Group, Leaf
+from ..rules.operators import EQUAL, LOWER, MEMBER, NON_MEMBER, TEST, TESTS, UNEQUAL, UPPER, negation, operator
 from ..rules.reach import reachable
 
 
@@ -34,6 +35,7 @@ class Node:
     children: tuple = ()
     atom: Optional[Leaf] = None  # the (possibly negated) leaf
     origin: object = None
+    negated: bool = False  # an opaque leaf's negation (a quantifier's): kept, never reasoned about
 
 
 @dataclass(frozen=True)
@@ -50,24 +52,30 @@ def nnf(cond, negate: bool = False) -> Node:
             return nnf(cond.children[0], not negate)
         kind = {"all": "any", "any": "all"}[cond.kind] if negate else cond.kind
         return Node(kind, tuple(nnf(c, negate) for c in cond.children), origin=cond)
+    parts = cond.parts()
+    if parts is not None:  # a compound operator is reasoned about as its parts, found at its place
+        node = nnf(parts, negate)
+        return Node(node.kind, node.children, origin=cond)
+    if negate and _negate(cond) is None:
+        return Node("atom", atom=cond, origin=cond, negated=True)
     return Node("atom", atom=_negate(cond) if negate else cond, origin=cond)
 
 
-def _opaque(leaf: Leaf) -> bool:
-    """Leaves not reasoned about: quantifiers, list membership, case-insensitive comparisons
-    (``x == 'A'`` and ``x == 'a'`` can both hold)."""
-    return leaf.op in QUANTIFIERS or leaf.op == "contains" or leaf.op.startswith("not ") or bool(leaf.case)
+def _opaque(node: Node) -> bool:
+    """Leaves not reasoned about: those the operator table gives no bound of a value
+    (quantifiers, list entries, an operator unknown here), negated opaque leaves, and
+    case-insensitive comparisons (``x == 'A'`` and ``x == 'a'`` can both hold)."""
+    op = operator(node.atom.op)
+    return node.negated or op is None or (op.sense is None and op.operand != TEST) or bool(node.atom.case)
 
 
-def _negate(leaf: Leaf) -> Leaf:
-    from dataclasses import replace
-    if leaf.op in COMPARE_OPS:
-        return replace(leaf, op=COMPARE_OPS[leaf.op], label=None)
-    if leaf.op in SET_OPS:
-        return replace(leaf, op=SET_OPS[leaf.op], label=None)
-    if leaf.op == "is":
-        return replace(leaf, test=TESTS[leaf.test], label=None)
-    return replace(leaf, op="not " + leaf.op, label=None)  # a quantifier: opaque, kept as negated
+def _negate(leaf: Leaf) -> Optional[Leaf]:
+    """The leaf met exactly where ``leaf`` is not met, or None when no operator says so."""
+    if leaf.test is not None:
+        return replace(leaf, test=TESTS[leaf.test].negation, label=None)
+    if negation(leaf.op) is None:
+        return None
+    return replace(leaf, op=negation(leaf.op), label=None)
 
 
 def analyse(cond, type_of: Callable[[str], Optional[FieldType]]) -> list[Finding]:
@@ -135,7 +143,7 @@ def _visit(node: Node, parent_kind: Optional[str], type_of, found: list) -> None
 def _conflicts(atoms: list, kind: str, node: Node, type_of, found: list) -> None:
     by_path: dict = {}
     for a in atoms:
-        if not _opaque(a.atom):
+        if not _opaque(a):
             by_path.setdefault(a.atom.path, []).append(a.atom)
     for path, leaves in by_path.items():
         group = leaves if kind == "all" else [_negate(x) for x in leaves]
@@ -147,7 +155,7 @@ def _possible(node: Node, type_of) -> tuple[bool, bool]:
     """(can be met, can be not met), each False only when proven."""
     if node.kind == "atom":
         leaf = node.atom
-        if _opaque(leaf):
+        if _opaque(node):
             return True, True
         ftype = type_of(leaf.path)
         return satisfiable([leaf], ftype), satisfiable([_negate(leaf)], ftype)
@@ -155,7 +163,7 @@ def _possible(node: Node, type_of) -> tuple[bool, bool]:
     members = [m for m in _flat(node, node.kind) if m.kind == "atom"]
     by_path: dict = {}
     for m in members:
-        if not _opaque(m.atom):
+        if not _opaque(m):
             by_path.setdefault(m.atom.path, []).append(m.atom)
     if node.kind == "all":
         meet = all(p[0] for p in parts) and all(satisfiable(ls, type_of(p)) for p, ls in by_path.items())
@@ -167,8 +175,8 @@ def _possible(node: Node, type_of) -> tuple[bool, bool]:
 
 def satisfiable(leaves: list, ftype: Optional[FieldType]) -> bool:
     """Can every leaf (all on one path) hold at once? True unless proven otherwise."""
-    tests = {x.test for x in leaves if x.op == "is"}
-    needs_value = [x for x in leaves if not (x.op == "is" and x.test == "absent")]
+    tests = {x.test for x in leaves if x.test is not None}
+    needs_value = [x for x in leaves if x.test != "absent"]
     if "absent" in tests and needs_value:
         return False
     if {"empty", "not_empty"} <= tests:
@@ -193,23 +201,23 @@ def _numbers(leaves: list, integer: bool) -> bool:
     allowed: Optional[set] = None
     excluded: set = set()
     for x in leaves:
-        v = x.operand.value
-        if x.op in ("in", "not_in"):
+        v, op = x.operand.value, operator(x.op)
+        if op.sense in (MEMBER, NON_MEMBER):
             values = {_num(i) for i in v}
-            if x.op == "in":
+            if op.sense == MEMBER:
                 allowed = values if allowed is None else allowed & values
             else:
                 excluded |= values
             continue
         v = _num(v)
-        if x.op == "eq":
+        if op.sense == EQUAL:
             allowed = {v} if allowed is None else allowed & {v}
-        elif x.op == "ne":
+        elif op.sense == UNEQUAL:
             excluded.add(v)
-        elif x.op in ("gt", "ge") and (v > lo or (v == lo and x.op == "gt")):
-            lo, lo_open = v, x.op == "gt"
-        elif x.op in ("lt", "le") and (v < hi or (v == hi and x.op == "lt")):
-            hi, hi_open = v, x.op == "lt"
+        elif op.sense == LOWER and (v > lo or (v == lo and op.strict)):
+            lo, lo_open = v, op.strict
+        elif op.sense == UPPER and (v < hi or (v == hi and op.strict)):
+            hi, hi_open = v, op.strict
 
     def inside(v) -> bool:
         above = v > lo or (v == lo and not lo_open)
@@ -236,14 +244,14 @@ def _choices(leaves: list, domain: Optional[set]) -> bool:
     allowed = domain
     excluded: set = set()
     for x in leaves:
-        v = x.operand.value
-        if x.op == "eq":
+        v, sense = x.operand.value, operator(x.op).sense
+        if sense == EQUAL:
             allowed = {v} if allowed is None else allowed & {v}
-        elif x.op == "in":
+        elif sense == MEMBER:
             allowed = set(v) if allowed is None else allowed & set(v)
-        elif x.op == "ne":
+        elif sense == UNEQUAL:
             excluded.add(v)
-        elif x.op == "not_in":
+        elif sense == NON_MEMBER:
             excluded |= set(v)
         else:
             return True  # ordering on strings: not reasoned about

@@ -21,7 +21,8 @@ from typing import Any, Optional
 
 from ..model import Source
 from ..values import printable
-from .records import RawRecord, materialize
+from .jsonl_reader import materialize
+from .records import RawRecord
 
 
 def label_of(data: Any, key: str) -> Optional[str]:

@@ -8,7 +8,7 @@ without being held in memory, and becomes such a record too.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Union
 
 from ..errors import CatalogError, Location
@@ -64,7 +64,7 @@ def _skip_line(fh) -> int:
 
 def read(path: str, limits: Limits = DEFAULT, lazy: bool = False) -> Iterator[RawRecord]:
     """Records of a JSON Lines file; ``lazy`` leaves each line to be decoded by
-    whoever evaluates it (``records.materialize``)."""
+    whoever evaluates it (``materialize``)."""
     count = 0
     for lineno, raw in lines(path, limits.max_record_bytes):
         count += 1
@@ -97,3 +97,11 @@ def decode_line(source: Source, raw: bytes) -> RawRecord:
         return RawRecord(source, problem=f"line {lineno} is not valid JSON: {err.msg} at column {err.colno}")
     except RecursionError:
         return RawRecord(source, problem=f"line {lineno} is nested too deeply to read")
+
+
+def materialize(raw: RawRecord) -> RawRecord:
+    """The record with its data decoded (JSON Lines records read lazily); any other as it is."""
+    if raw.text is None:
+        return raw
+    decoded = decode_line(raw.source, raw.text)
+    return replace(decoded, repeat=True) if raw.repeat else decoded

@@ -1,7 +1,7 @@
 """The unit that flows from readers to the evaluator: one raw record."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..model import Source
@@ -24,17 +24,10 @@ class RawRecord:
     provenance: Optional[dict] = None
     errors: tuple = ()
     # A JSON Lines record not decoded yet (bytes of its line): worker processes
-    # decode it, which is cheaper than decoding here and pickling the result.
+    # decode it (jsonl_reader.materialize), which is cheaper than decoding here
+    # and pickling the result.
     text: Optional[bytes] = None
     # An earlier record seemed to have the same id (a cheap look, before
     # validation): it is validated but judged only if it turns out to stand.
     repeat: bool = False
 
-
-def materialize(raw: RawRecord) -> RawRecord:
-    """The record with its data decoded (JSON Lines records read lazily)."""
-    if raw.text is None:
-        return raw
-    from .jsonl_reader import decode_line
-    decoded = decode_line(raw.source, raw.text)
-    return replace(decoded, repeat=True) if raw.repeat else decoded

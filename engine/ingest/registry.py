@@ -7,41 +7,28 @@ from typing import Callable, Iterator, Optional
 from ..errors import CatalogError, Location
 from ..limits import DEFAULT, Limits
 from ..stdio import DASH, STDIN, is_stdin, real_path, spool
-from . import json_reader, jsonl_reader, table_reader, yaml_reader
+from . import json_reader, jsonl_reader, yaml_reader
+from .formats import EXTENSIONS, STREAMED, format_for
+from .mapping import identity
 from .records import RawRecord
 
+# CSV and XLSX catalogs without a mapping name their columns by canonical fact paths:
+# they are read through an identity mapping built from the header (mapping/identity.py).
 READERS: dict[str, Callable[..., Iterator[RawRecord]]] = {
     "yaml": yaml_reader.read,
     "json": json_reader.read,
     "jsonl": jsonl_reader.read,
-    "csv": table_reader.read_csv,
-    "xlsx": table_reader.read_xlsx,
+    "csv": identity.read_csv,
+    "xlsx": identity.read_xlsx,
 }
-EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
-              ".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx"}
-STREAMED = {"jsonl", "csv"}  # read record by record; the others are read whole
 
-
-def format_for(path: str, explicit: Optional[str] = None) -> str:
-    if explicit is not None:
-        if explicit not in READERS:
-            raise CatalogError(f"unknown input format {explicit!r}; known: {', '.join(READERS)}")
-        return explicit
-    if is_stdin(path):
-        raise CatalogError("a catalog on standard input (-) needs --input-format "
-                           f"({', '.join(READERS)})", Location(file=STDIN))
-    ext = Path(path).suffix.lower()
-    if ext not in EXTENSIONS:
-        raise CatalogError(f"cannot tell the format of {Path(path).name!r} from its extension; "
-                           f"use one of {', '.join(EXTENSIONS)} or --input-format",
-                           Location(file=path))
-    return EXTENSIONS[ext]
+__all__ = ["READERS", "EXTENSIONS", "STREAMED", "format_for", "read_catalog", "expand_catalogs", "count_hint"]
 
 
 def read_catalog(path: str, explicit: Optional[str] = None, limits: Limits = DEFAULT,
                  lazy: bool = False, stats=None) -> Iterator[RawRecord]:
     """Records of one catalog; ``lazy``: JSON Lines records are decoded later,
-    by the process that evaluates them (see records.materialize); ``stats``
+    by the process that evaluates them (see jsonl_reader.materialize); ``stats``
     (a mapping ReadStats) counts what tables skip (blank rows)."""
     file = Path(real_path(path))
     if not file.exists():

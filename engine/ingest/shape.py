@@ -5,6 +5,7 @@ from typing import Any
 
 from ..errors import CatalogError, Location
 from ..documents import kind_of
+from ..model import Provenance, RecordError
 
 
 def records_of(doc: Any, path: str, single_ok: bool = False) -> list:
@@ -39,8 +40,6 @@ def is_facts_entry(item: Any) -> bool:
 
 def unwrap_facts_entry(item: dict) -> tuple:
     """(fact, errors, provenance) of one entry of a ``valuate facts`` document."""
-    from ..model import Provenance, RecordError
-
     errors = tuple(RecordError(str(e.get("path", "")), str(e.get("message", "")))
                    for e in item.get("errors") or () if isinstance(e, dict))
     provenance = None

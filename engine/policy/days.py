@@ -26,12 +26,12 @@ def check_day_windows(packs: list, params: dict, day: _dt.date) -> None:
                      if d.function in _WINDOWS}
         for rule in pack.rules:
             for node in walk(rule.condition):
-                if isinstance(node, Leaf) and node.path in functions and node.operand is not None:
-                    _check(node, functions[node.path], params[pack.name], day, rule)
+                if isinstance(node, Leaf) and node.path in functions:
+                    for operand in node.operands():
+                        _check(operand, functions[node.path], params[pack.name], day, rule)
 
 
-def _check(leaf: Leaf, function: str, values: dict, day: _dt.date, rule) -> None:
-    operand = leaf.operand
+def _check(operand, function: str, values: dict, day: _dt.date, rule) -> None:
     if operand.kind == "param":
         value = values.get(operand.value)
         numbers = value.values() if isinstance(value, ParamCases) else [value]

@@ -25,7 +25,7 @@ from typing import Optional
 from ..errors import Location, RulePackError, UserError
 from ..model import ServiceResult, Waiver
 from ..errors import did_you_mean
-from ..rules.conditions import as_date
+from ..rules.operands import as_date
 from ..rules.language import CRITERIA
 from ..documents import Reader, join, kind_of
 from ..yamlio import load_single, read_text

@@ -8,38 +8,31 @@ Grammar (each node is a mapping; ``label`` is allowed everywhere)::
     {fact: PATH, is: present|absent|empty|not_empty}
     {fact: LIST, any_item|all_items: COND}        inner paths are relative to the item; "." is the item
     {fact: LIST, contains: VALUE}                 a list of strings has an entry equal to VALUE
+    {fact: PATH, between: [OPERAND, OPERAND]}     LOW <= PATH <= HIGH, on numbers or dates
     case: insensitive                             beside eq / ne / in / not_in / contains on strings
 
 Paths are checked against the fact schema (or the list's item schema), with
 a did-you-mean for misspellings; literals are checked against the field's
-type, so ``impact: "high"`` in a rule is caught here, not at run time.
+type, so ``impact: "high"`` in a rule is caught here, not at run time
+(operands.py). Each operator's operand is parsed by its shape, from the
+table of operators (operators.py).
 """
 from __future__ import annotations
 
-import datetime as _dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Optional
 
-from ..schema import FactSchema, FieldType
 from ..errors import did_you_mean
-from .language import COMPARE_OPS, CONTAINS, MAX_NUMBER, QUANTIFIERS, SET_OPS, TESTS, Condition, Group, Leaf, Operand
+from .language import Condition, Group, Leaf, Operand
 from ..documents import Reader, join, kind_of
 from .matching import case_of, contains_leaf, enum_any_case
+from .operands import Scope, as_date, fact_type, literal, operand_of
+from .operators import CONDITION, ENTRY, OPERATORS, RANGE, TEST, TESTS, VALUE, VALUES, by_shape
+from .templates import parse_template, unknown_placeholders
 
-OPERATORS = tuple(COMPARE_OPS) + tuple(SET_OPS) + ("is",) + QUANTIFIERS + (CONTAINS,)
+__all__ = ["Scope", "parse_condition", "literal", "as_date", "GROUPS"]
+
 GROUPS = ("all", "any", "not")
-
-
-@dataclass
-class Scope:
-    """What a condition may refer to: fact fields, parameters, derived facts."""
-
-    schema: FactSchema
-    base: Optional[FieldType]  # None = the whole fact; else a list's item type
-    params: dict  # name -> Parameter
-    derived: dict  # "derived.x" -> FieldType
-    item_path: str = ""  # the list path when inside an item condition
-    placeholders: Optional[frozenset] = None  # names a node's messages may use; None: no messages here
 
 
 def parse_condition(r: Reader, node: Any, container: Any, key: Any, path: str,
@@ -68,7 +61,6 @@ def parse_condition(r: Reader, node: Any, container: Any, key: Any, path: str,
 
 def _node_messages(r, node, path, scope) -> Optional[dict]:
     """A node's own messages: used for the rule when this node alone explains its status."""
-    from .templates import parse_template, unknown_placeholders
     if "messages" not in node:
         return None
     body, sub = node["messages"], join(path, "messages")
@@ -132,7 +124,7 @@ def _leaf(r, node, path, scope, label, loc) -> Optional[Leaf]:
         return None
     op = ops[0]
     fpath = node["fact"]
-    ftype = _fact_type(r, node, path, scope, fpath)
+    ftype = fact_type(r, node, path, scope, fpath)
     if others or ftype is None:
         return None
     case = case_of(r, node, path, op, ftype, fpath, scope)
@@ -145,70 +137,93 @@ def _leaf(r, node, path, scope, label, loc) -> Optional[Leaf]:
 
 
 def _typed_leaf(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
-    sub, arg = join(path, op), node[op]
-    arg_loc = r.at(node, op, sub)
-    if op == CONTAINS:
-        return contains_leaf(r, node, sub, fpath, ftype, label, loc,
-                             lambda item: _operand(r, node, CONTAINS, sub, scope, fpath, item))
-    if op == "is":
-        return _test(r, fpath, ftype, arg, arg_loc, label, loc)
-    if op in QUANTIFIERS:
-        if ftype.kind != "array":
-            r.error(f"{op} needs a list, but {fpath} is {ftype.describe()}", arg_loc)
-            return None
-        item_scope = Scope(scope.schema, ftype.item, scope.params, {}, _abs(scope, fpath))
-        inner = parse_condition(r, arg, node, op, sub, item_scope)
-        return Leaf(fpath, op, inner=inner, label=label, location=loc, kind="array") if inner is not None else None
-    if ftype.kind not in ("number", "string", "boolean", "date"):
-        r.error(f"cannot compare {fpath} ({ftype.describe()}) with {op}; "
-                "use 'is: empty' / 'is: not_empty' or any_item / all_items for lists", arg_loc)
+    """The leaf of operator ``op`` on a field of type ``ftype``, parsed by its operand's shape."""
+    return _SHAPES[OPERATORS[op].operand](r, node, path, scope, label, loc, op, fpath, ftype)
+
+
+def _entry(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
+    sub = join(path, op)
+    return contains_leaf(r, node, op, sub, fpath, ftype, label, loc,
+                         lambda item: operand_of(r, node, op, sub, scope, fpath, item))
+
+
+def _is(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
+    return _test(r, op, fpath, ftype, node[op], r.at(node, op, join(path, op)), label, loc)
+
+
+def _quantified(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
+    sub = join(path, op)
+    if ftype.kind != "array":
+        r.error(f"{op} needs a list, but {fpath} is {ftype.describe()}", r.at(node, op, sub))
         return None
-    if op in SET_OPS:
-        return _set(r, fpath, ftype, op, arg, arg_loc, label, loc)
-    operand = _operand(r, node, op, sub, scope, fpath, ftype)
+    item_scope = Scope(scope.schema, ftype.item, scope.params, {}, _abs(scope, fpath))
+    inner = parse_condition(r, node[op], node, op, sub, item_scope)
+    return Leaf(fpath, op, inner=inner, label=label, location=loc, kind="array") if inner is not None else None
+
+
+def _scalar(r, node, path, op, fpath, ftype) -> bool:
+    if ftype.kind in ("number", "string", "boolean", "date"):
+        return True
+    r.error(f"cannot compare {fpath} ({ftype.describe()}) with {op}; "
+            "use 'is: empty' / 'is: not_empty' or any_item / all_items for lists", r.at(node, op, join(path, op)))
+    return False
+
+
+def _members(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
+    if not _scalar(r, node, path, op, fpath, ftype):
+        return None
+    return _set(r, fpath, ftype, op, node[op], r.at(node, op, join(path, op)), label, loc)
+
+
+def _compared(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
+    if not _scalar(r, node, path, op, fpath, ftype):
+        return None
+    sub = join(path, op)
+    operand = operand_of(r, node, op, sub, scope, fpath, ftype)
     if operand is None:
         return None
-    if op not in ("eq", "ne") and ftype.kind == "boolean":
-        r.error(f"{op} does not order booleans; use eq or ne on {fpath}", arg_loc)
+    if OPERATORS[op].ordered and ftype.kind == "boolean":
+        r.error(f"{op} does not order booleans; use eq or ne on {fpath}", r.at(node, op, sub))
         return None
     return Leaf(fpath, op, operand=operand, label=label, location=loc, kind=ftype.kind)
+
+
+def _range(r, node, path, scope, label, loc, op, fpath, ftype) -> Optional[Leaf]:
+    """``[LOW, HIGH]``: two operands, each what a comparison takes, on the kinds the operator orders."""
+    sub, arg = join(path, op), node[op]
+    arg_loc = r.at(node, op, sub)
+    if ftype.kind not in OPERATORS[op].kinds:
+        r.error(f"{op} needs {' or '.join('a ' + k for k in OPERATORS[op].kinds)}, but {fpath} is "
+                f"{ftype.describe()}", arg_loc, code="type")
+        return None
+    if not isinstance(arg, list) or len(arg) != 2:
+        got = f"a list of {len(arg)}" if isinstance(arg, list) else kind_of(arg)
+        r.error(f"{op} needs [LOW, HIGH], a list of two bounds; got {got}", arg_loc)
+        return None
+    bounds = [operand_of(r, arg, i, join(sub, i), scope, fpath, ftype, op) for i in range(2)]
+    if any(b is None for b in bounds):
+        return None
+    return Leaf(fpath, op, operand=Operand("range", tuple(bounds)), label=label, location=loc, kind=ftype.kind)
+
+
+_SHAPES = by_shape({VALUE: _compared, VALUES: _members, TEST: _is, CONDITION: _quantified, ENTRY: _entry,
+                    RANGE: _range},
+                   "the condition parser (engine/rules/conditions.py)")
 
 
 def _abs(scope: Scope, path: str) -> str:
     return f"{scope.item_path}[].{path}" if scope.item_path else path
 
 
-def _fact_type(r, node, path, scope, fpath) -> Optional[FieldType]:
-    loc = r.at(node, "fact", join(path, "fact"))
-    if not isinstance(fpath, str) or not fpath:
-        r.error(f"'fact' must be a dotted path such as warranty.availability.measured, got {kind_of(fpath)}", loc)
-        return None
-    if scope.base is None and fpath.startswith("derived."):
-        if fpath in scope.derived:
-            return scope.derived[fpath]
-        r.error(f"unknown derived fact {fpath!r}{did_you_mean(fpath, sorted(scope.derived))}",
-                loc, code="fact-path")
-        return None
-    if fpath == "." and scope.base is not None:
-        return scope.base
-    ftype = scope.schema.lookup(fpath, scope.base)
-    if ftype is None:
-        where = f"items of {scope.item_path}" if scope.base is not None else "the fact schema"
-        extra = tuple(scope.derived) if scope.base is None else ()
-        r.error(f"unknown fact path {fpath!r} (not in {where})"
-                f"{scope.schema.suggest(fpath, scope.base, extra)}", loc, code="fact-path")
-    return ftype
-
-
-def _test(r, fpath, ftype, arg, arg_loc, label, loc) -> Optional[Leaf]:
-    if arg not in TESTS:
+def _test(r, op, fpath, ftype, arg, arg_loc, label, loc) -> Optional[Leaf]:
+    if not isinstance(arg, str) or arg not in TESTS:
         r.error(f"'is' must be one of {', '.join(TESTS)}; got {kind_of(arg)}"
                 f"{did_you_mean(str(arg), list(TESTS))}", arg_loc)
         return None
-    if arg in ("empty", "not_empty") and ftype.kind != "array":
+    if TESTS[arg].needs_list and ftype.kind != "array":
         r.error(f"'is: {arg}' needs a list, but {fpath} is {ftype.describe()}", arg_loc)
         return None
-    return Leaf(fpath, "is", test=arg, label=label, location=loc, kind=ftype.kind)
+    return Leaf(fpath, op, test=arg, label=label, location=loc, kind=ftype.kind)
 
 
 def _set(r, fpath, ftype, op, arg, arg_loc, label, loc) -> Optional[Leaf]:
@@ -219,89 +234,3 @@ def _set(r, fpath, ftype, op, arg, arg_loc, label, loc) -> Optional[Leaf]:
     if any(v is None for v in values):
         return None
     return Leaf(fpath, op, operand=Operand("value", tuple(values)), label=label, location=loc, kind=ftype.kind)
-
-
-def _operand(r, node, op, sub, scope, fpath, ftype) -> Optional[Operand]:
-    arg, loc = node[op], r.at(node, op, sub)
-    if isinstance(arg, dict):
-        if set(arg) == {"param"}:
-            return _param_operand(r, arg["param"], scope, fpath, ftype, loc)
-        if set(arg) == {"fact"}:
-            other = _fact_type(r, arg, sub, scope, arg["fact"])
-            if other is None:
-                return None
-            if other.kind != ftype.kind:
-                r.error(f"cannot compare {fpath} ({ftype.describe()}) with {arg['fact']} "
-                        f"({other.describe()})", loc, code="type")
-                return None
-            return Operand("fact", arg["fact"])
-        r.error(f"an operand is a literal, {{param: NAME}} or {{fact: PATH}}; got keys "
-                f"{', '.join(map(str, arg))}", loc)
-        return None
-    value = literal(r, arg, ftype, fpath, loc)
-    if value is None:
-        return None
-    if ftype.enum and op not in ("eq", "ne"):
-        r.error(f"{fpath} is one of {', '.join(ftype.enum)}; only eq/ne/in make sense", loc, code="type")
-        return None
-    return Operand("value", value)
-
-
-def _param_operand(r, name, scope, fpath, ftype, loc) -> Optional[Operand]:
-    param = scope.params.get(name)
-    if param is None:
-        other = ("; another pack's parameter is read as PACK.NAME, and the pack must be listed "
-                 "under 'requires' in pack.yaml") if "." in str(name) else ""
-        r.error(f"unknown parameter {name!r}{did_you_mean(str(name), sorted(scope.params))}{other}",
-                loc, code="param")
-        return None
-    kind = "number" if param.kind == "integer" else param.kind
-    if kind != ftype.kind:
-        r.error(f"parameter {name!r} is {param.kind} but {fpath} is {ftype.describe()}", loc, code="type")
-        return None
-    return Operand("param", name)
-
-
-def literal(r: Reader, value: Any, ftype: FieldType, fpath: str, loc) -> Any:
-    """Check (and normalise) a literal against the field's type; None if wrong."""
-    kind = ftype.kind
-    ok = False
-    if kind == "number":
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
-            and value not in (float("inf"), float("-inf"))
-        if ok and abs(value) > MAX_NUMBER:
-            r.error(f"{fpath}: the number {value:g} is out of range (at most {MAX_NUMBER:.0e} in magnitude)",
-                    loc, code="type")
-            return None
-    elif kind == "boolean":
-        ok = isinstance(value, bool)
-    elif kind == "string":
-        ok = isinstance(value, str)
-        if ok and ftype.enum and value not in ftype.enum:
-            r.error(f"{fpath} is one of {', '.join(ftype.enum)}, so {value!r} can never match"
-                    f"{did_you_mean(value, list(ftype.enum))}", loc, code="type")
-            return None
-    elif kind == "date":
-        day = as_date(value)
-        ok = day is not None
-        if ok and not _dt.date.min < day < _dt.date.max:  # a day before or after it must exist
-            r.error(f"{fpath}: the date {day} is out of range (from 0001-01-02 to 9999-12-30)", loc, code="type")
-            return None
-        value = day if ok else value
-    if not ok:
-        r.error(f"{fpath} is {ftype.describe()}, but the value is {kind_of(value)}", loc, code="type")
-        return None
-    return value
-
-
-def as_date(value: Any) -> Optional[_dt.date]:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return _dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None

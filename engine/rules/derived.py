@@ -27,7 +27,7 @@ from typing import Any, Optional
 
 from ..errors import did_you_mean
 from ..schema import FactSchema, FieldType
-from .conditions import literal
+from .operands import literal
 from .language import MAX_NUMBER, PERSPECTIVES, Derived, Operand, Spread, Term
 from ..documents import Reader, join, kind_of
 

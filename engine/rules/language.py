@@ -12,15 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Optional, Union
 
 from ..errors import Location
+from .operators import CONDITION, OPERATORS, TEST
 
-#: Binary comparison operators and their negations (valid on validated, typed facts).
-COMPARE_OPS = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
-SET_OPS = {"in": "not_in", "not_in": "in"}
-TESTS = {"present": "absent", "absent": "present", "empty": "not_empty", "not_empty": "empty"}
-QUANTIFIERS = ("any_item", "all_items")
-OP_SYMBOLS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
-              "in": "in", "not_in": "not in", "contains": "contains"}
-CONTAINS = "contains"  # a list of strings has an entry equal to the value
 INSENSITIVE = "insensitive"  # case: insensitive, on eq / ne / in / not_in / contains of strings
 
 #: The largest magnitude of a number written in a pack, a profile or --set
@@ -40,15 +33,31 @@ RULE_STATUSES = STATUSES + ("not_applicable",)  # a rule with applies_when may a
 class Operand:
     """Right-hand side of a comparison."""
 
-    kind: str  # value | param | fact
-    value: Any = None  # the literal (kind == value), or the param name / fact path
+    kind: str  # value | param | fact | range
+    value: Any = None  # the literal (kind == value), the param name / fact path, (low, high) Operands
 
     def describe(self) -> str:
+        if self.kind == "range":
+            return " and ".join(o.describe() for o in self.value)
         if self.kind == "param":
             return f"param {self.value}"
         if self.kind == "fact":
             return str(self.value)
         return _literal(self.value)
+
+    def to_data(self) -> Any:
+        """As a rule file writes it: a literal (dates ISO), {param: NAME} or {fact: PATH}."""
+        if self.kind in ("param", "fact"):
+            return {self.kind: self.value}
+        if self.kind == "range":
+            return [o.to_data() for o in self.value]
+        return _data(self.value)
+
+
+def _data(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_data(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _literal(value: Any) -> str:
@@ -79,18 +88,48 @@ class Leaf:
             return self.label
         if self.case:
             return f"{replace(self, case='').describe()} (any case)"
-        if self.op == "is":
-            return f"{self.path} is {self.test.replace('_', ' ')}"
-        if self.op in QUANTIFIERS:
-            word = "some item" if self.op == "any_item" else "every item"
-            return f"{word} of {self.path}: {self.inner.describe()}"
-        return f"{self.path} {OP_SYMBOLS[self.op]} {self.operand.describe()}"
+        op = OPERATORS[self.op]
+        if op.operand == TEST:
+            return f"{self.path} {op.symbol} {self.test.replace('_', ' ')}"
+        if op.operand == CONDITION:
+            return f"{op.symbol} of {self.path}: {self.inner.describe()}"
+        return f"{self.path} {op.symbol} {self.operand.describe()}"
+
+    def to_data(self) -> dict:
+        """The leaf as a rule file writes it, once parsed (dates ISO, enumerations checked)."""
+        op = OPERATORS[self.op]
+        if op.operand == TEST:
+            body: Any = self.test
+        elif op.operand == CONDITION:
+            body = self.inner.to_data()
+        else:
+            body = self.operand.to_data()
+        return {"fact": self.path, self.op: body, **({"case": self.case} if self.case else {}),
+                **_described(self.label, self.messages)}
+
+    def operands(self) -> tuple:
+        """The operands the leaf compares its fact with (none for tests and quantifiers)."""
+        if self.operand is None:
+            return ()
+        return self.operand.value if self.operand.kind == "range" else (self.operand,)
+
+    def parts(self) -> Optional["Group"]:
+        """A compound operator's leaf as the ``all`` of its parts (``x between [a, b]``:
+        ``x >= a and x <= b``), or None: what lint, reach and inversion reason about."""
+        op = OPERATORS.get(self.op)  # lint may ask of an operator it does not know: none
+        names = op.parts if op is not None else ()
+        if not names:
+            return None
+        return Group("all", tuple(Leaf(self.path, name, operand=o, location=self.location, kind=self.kind)
+                                  for name, o in zip(names, self.operands())), location=self.location)
 
     def fact_paths(self) -> list[str]:
-        paths = [self.path]
-        if self.operand is not None and self.operand.kind == "fact":
-            paths.append(self.operand.value)
-        return paths
+        """Its own path, then the facts it is compared with."""
+        return [self.path] + [o.value for o in self.operands() if o.kind == "fact"]
+
+    def params(self) -> list[str]:
+        """The parameters it is compared with."""
+        return [o.value for o in self.operands() if o.kind == "param"]
 
 
 @dataclass(frozen=True)
@@ -103,6 +142,10 @@ class Group:
     location: Optional[Location] = field(default=None, compare=False)
     messages: Optional[dict] = field(default=None, compare=False)  # status -> Template, see evaluator
 
+    def to_data(self) -> dict:
+        body = self.children[0].to_data() if self.kind == "not" else [c.to_data() for c in self.children]
+        return {self.kind: body, **_described(self.label, self.messages)}
+
     def describe(self) -> str:
         if self.label:
             return self.label
@@ -114,6 +157,14 @@ class Group:
 
 
 Condition = Union[Leaf, Group]
+
+
+def _described(label: Optional[str], messages: Optional[dict]) -> dict:
+    """A node's label and own messages, as written."""
+    out: dict = {"label": label} if label else {}
+    if messages:
+        out["messages"] = {status: t.text for status, t in messages.items()}
+    return out
 
 
 def walk(cond: Condition):

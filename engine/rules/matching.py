@@ -13,10 +13,11 @@ from typing import Optional
 from ..documents import join, kind_of
 from ..errors import did_you_mean
 from ..schema import FieldType
-from .language import CONTAINS, INSENSITIVE, Leaf
+from .language import INSENSITIVE, Leaf
+from .operators import OPERATORS
 
 CASES = ("sensitive", INSENSITIVE)
-CASE_OPS = ("eq", "ne", "in", "not_in", CONTAINS)
+CASE_OPS = tuple(name for name, op in OPERATORS.items() if op.case)
 
 
 def case_of(r, node, path, op, ftype, fpath, scope) -> Optional[str]:
@@ -55,9 +56,9 @@ def enum_any_case(r, leaf: Leaf, ftype: FieldType, loc) -> Optional[Leaf]:
     return leaf
 
 
-def contains_leaf(r, node, sub, fpath, ftype, label, loc, operand_of) -> Optional[Leaf]:
+def contains_leaf(r, node, op, sub, fpath, ftype, label, loc, operand_of) -> Optional[Leaf]:
     """``{fact: LIST, contains: V}``; ``operand_of(item type)`` parses V as any comparison operand."""
-    loc_arg = r.at(node, CONTAINS, sub)
+    loc_arg = r.at(node, op, sub)
     if ftype.kind != "array" or ftype.item is None or ftype.item.kind != "string":
         r.error(f"contains needs a list of strings, but {fpath} is {ftype.describe()}", loc_arg, code="type")
         return None
@@ -67,4 +68,4 @@ def contains_leaf(r, node, sub, fpath, ftype, label, loc, operand_of) -> Optiona
     if operand.kind == "fact":
         r.error("contains compares with a literal or {param: NAME}, not another fact", loc_arg)
         return None
-    return Leaf(fpath, CONTAINS, operand=operand, label=label, location=loc, kind="array")
+    return Leaf(fpath, op, operand=operand, label=label, location=loc, kind="array")

@@ -26,7 +26,8 @@ from typing import Callable, Optional
 from ..logic import kleene
 from ..model import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN
 from .derived import ABSENT_WITHOUT_AN_INPUT, KNOWN_WITH_ITS_INPUTS
-from .language import QUANTIFIERS, Group, Leaf, leaves
+from .language import Group, Leaf, leaves
+from .operators import CONDITION, EQUAL, LOWER, MEMBER, NON_MEMBER, OPERATORS, TEST, TESTS, UPPER
 from .param_cases import ParamCases
 
 DECIDED = frozenset({MET, NOT_MET})
@@ -68,9 +69,8 @@ class Reads:
         for path in leaf.fact_paths():
             d = self.derived.get(path)
             out.extend(d.inputs if d is not None else (path,))
-        op = leaf.operand
-        if op is not None and op.kind == "param":
-            out.extend(self.cases.get(op.value, ()))
+        for name in leaf.params():
+            out.extend(self.cases.get(name, ()))
         return list(dict.fromkeys(out))
 
     def state(self, path: str, recorded: Recorded) -> Optional[bool]:
@@ -90,21 +90,24 @@ class Reads:
 
 def leaf_statuses(leaf: Leaf, recorded: Recorded, reads: Reads) -> frozenset:
     """The statuses one leaf can have, given which facts are recorded."""
+    parts = leaf.parts()
+    if parts is not None:  # a compound: what its parts allow, composed (sound, maybe not sharp)
+        return statuses(parts, lambda x: leaf_statuses(x, recorded, reads))
     state = reads.state(leaf.path, recorded)
-    if leaf.op == "is":
-        if leaf.test in ("present", "absent"):
+    shape = OPERATORS[leaf.op].operand
+    if shape == TEST:
+        if TESTS[leaf.test].recorded:  # present / absent
             return DECIDED if state is None else frozenset({MET if state == (leaf.test == "present") else NOT_MET})
         return _known(state, DECIDED)
-    if leaf.op in QUANTIFIERS:  # items may lack the fields the inner condition reads
+    if shape == CONDITION:  # items may lack the fields the inner condition reads
         return _known(state, ANY)
-    op = leaf.operand
-    other = reads.state(op.value, recorded) if op is not None and op.kind == "fact" else True
-    if state is False or other is False:
+    others = [reads.state(p, recorded) for p in leaf.fact_paths()[1:]]
+    if state is False or False in others:
         return frozenset({UNKNOWN})
     out = set(_bounded(leaf, recorded, reads))
-    if state is None or other is None:
+    if state is None or None in others:
         out.add(UNKNOWN)
-    if op is not None and op.kind == "param" and any(recorded(p) is not True for p in reads.cases.get(op.value, ())):
+    if any(recorded(p) is not True for name in leaf.params() for p in reads.cases.get(name, ())):
         out.add(UNKNOWN)  # the case is not chosen: decided only where every case agrees
     return frozenset(out)
 
@@ -127,14 +130,15 @@ def _bounded(leaf: Leaf, recorded: Recorded, reads: Reads) -> frozenset:
         return path not in reads.bounds or all(recorded(p) is True for p in reads.bounds[path])
 
     left_exact, right_exact = exact(leaf.path), exact(right)
-    if leaf.op in ("in", "not_in") or op is None:
+    sense = OPERATORS[leaf.op].sense
+    if sense in (MEMBER, NON_MEMBER) or op is None:
         met = fail = left_exact
-    elif leaf.op in ("gt", "ge", "lt", "le"):
-        met, fail = (right_exact, left_exact) if leaf.op in ("gt", "ge") else (left_exact, right_exact)
+    elif sense in (LOWER, UPPER):
+        met, fail = (right_exact, left_exact) if sense == LOWER else (left_exact, right_exact)
     else:  # eq / ne: equal only when both are exact; unequal also when one exact side is below a bound
         equal = left_exact and right_exact
         unequal = equal or (right in reads.bounds and left_exact) or (leaf.path in reads.bounds and right_exact)
-        met, fail = (equal, unequal) if leaf.op == "eq" else (unequal, equal)
+        met, fail = (equal, unequal) if sense == EQUAL else (unequal, equal)
     out = {s for s, possible in ((MET, met), (NOT_MET, fail)) if possible}
     return frozenset(out | ({UNKNOWN} if not (left_exact and right_exact) else set()))
 

@@ -21,6 +21,8 @@ import traceback
 
 from ..evaluate.parallel import die_with_parent
 from . import frames
+from .snapshot import PolicyRefused, build_refusing
+from .worker import Worker
 
 
 def main() -> None:
@@ -41,8 +43,6 @@ def main() -> None:
 
 
 def _work(payload: bytes, source, channel) -> None:
-    from .worker import Worker
-
     worker = Worker(pickle.loads(payload))
     del payload
     try:
@@ -59,8 +59,6 @@ def _work(payload: bytes, source, channel) -> None:
 
 
 def _build(config, generation: int) -> tuple:
-    from .snapshot import PolicyRefused, build_refusing
-
     try:
         return "ok", build_refusing(config, generation)
     except PolicyRefused as err:

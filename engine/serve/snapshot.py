@@ -20,6 +20,7 @@ from typing import Optional
 
 from ..data import DEFAULT_PACK, FACTS_DIR, ROOT, RULES_DIR
 from ..errors import Problem, RulePackError, UserError
+from ..governance.lint import lint  # the same checks as `valuate rules lint`
 from ..ingest.mapping.joins import expand
 from ..ingest.mapping.spec import PRESETS_DIR, load, presets
 from ..policy import LoadedPolicy, load_policy
@@ -181,8 +182,6 @@ def _file_hash(path: str) -> bytes:
 
 
 def _lint(config: ServeConfig) -> list:
-    from ..governance.lint import lint  # the same checks as `valuate rules lint`
-
     spec = config.policy
     result = lint([str(r) for r in (spec.rules or (DEFAULT_PACK,))], spec.profile, spec.waivers, spec.as_of,
                   spec.waiver_warning_days)

@@ -22,6 +22,7 @@ from ...limits import DEFAULT, Limits
 from ...model import Source
 from ...yamlio import check_regular, load_documents, read_text
 from ..csv_reader import CsvExport
+from ..formats import format_for
 from .. import jsonl_reader
 from ..json_reader import _array_items, _skip_ws, member
 from ..jsontools import decode, duplicates
@@ -148,6 +149,11 @@ class LinesExport(Export):
                 number += 1
                 deep = too_deep(item, self.limits.max_depth)
                 yield ExportRecord(Source(self.path, number, lineno), None if deep else item, deep)
+
+
+def export_format(path: str, mapping: Mapping, explicit: Optional[str]) -> str:
+    """The format of an export: the command line's, else the mapping's, else its extension's."""
+    return format_for(path, explicit or mapping.input.format)
 
 
 def open_export(path: str, fmt: str, mapping: Mapping, limits: Limits = DEFAULT) -> Export:

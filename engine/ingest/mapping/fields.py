@@ -13,7 +13,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Optional
 
+from ...errors import did_you_mean
 from ...schema import FactSchema, FieldType
+from ...yamlio import LocDict
 from ...documents import Reader, join, kind_of
 from .definition import FieldSpec
 from .parsers import PARSERS, unknown_set
@@ -255,13 +257,11 @@ class FieldReader:
         return nothing_option(self.r, spec, path, self._unknown(spec, path))
 
     def _hint(self, word: str, choices: list) -> str:
-        from ...errors import did_you_mean
         return did_you_mean(word, choices)
 
 
 def _located(node: dict, loc) -> dict:
     """A mapping made from shorthand, placed where the shorthand was written."""
-    from ...yamlio import LocDict
     out = LocDict(node)
     out.mark = (loc.line, loc.column)
     out.key_marks = {k: out.mark for k in node}

@@ -1,4 +1,13 @@
-"""The identity mapping of a table whose columns are canonical fact paths."""
+"""CSV and XLSX catalogs without a mapping: columns named by canonical fact paths.
+
+A table whose header row names canonical paths (``id``, ``name``,
+``warranty.availability.target``, ``utility.performance_support``...) is read
+through an identity mapping built from the header: each column gets the
+parser of its fact's type (percent, number, boolean, date, text; list
+fields split on ``;``). A column that is not a canonical path is an error
+with a did-you-mean; any other export needs ``--mapping``. These are the
+readers of the two formats in ingest/registry.py.
+"""
 from __future__ import annotations
 
 from typing import Iterator
@@ -47,3 +56,11 @@ def identity_mapping(header: list, path: str) -> Mapping:
 def read_table(path: str, fmt: str, limits: Limits = DEFAULT, stats=None) -> Iterator[RawRecord]:
     table = CsvExport(path, limits=limits) if fmt == "csv" else XlsxExport(path, limits=limits)
     yield from read_mapped(path, identity_mapping(table.header, path), fmt, stats, limits=limits)
+
+
+def read_csv(path: str, limits: Limits = DEFAULT, stats=None) -> Iterator[RawRecord]:
+    return read_table(path, "csv", limits, stats)
+
+
+def read_xlsx(path: str, limits: Limits = DEFAULT, stats=None) -> Iterator[RawRecord]:
+    return read_table(path, "xlsx", limits, stats)

@@ -22,6 +22,8 @@ from ...limits import DEFAULT, Limits
 from ...yamlio import check_regular
 from ...model import RecordError
 from .apply import Result, Where, apply
+from .checks import check_present, unmapped
+from .exports import export_format, open_export
 from .definition import JoinSpec
 
 
@@ -53,10 +55,6 @@ def expand(spec: JoinSpec) -> list[str]:
 
 class JoinIndex:
     def __init__(self, spec: JoinSpec, stats, limits: Limits = DEFAULT):
-        from .checks import check_present, unmapped
-        from .exports import open_export
-        from .reader import export_format
-
         self.spec, self.stats = spec, stats
         self.files = expand(spec)
         self.index: dict = {}

@@ -20,7 +20,7 @@ from ...limits import DEFAULT, Limits
 from ..records import RawRecord
 from .apply import Where, apply
 from .checks import check_present, unmapped
-from .exports import open_export
+from .exports import export_format, open_export
 from .joins import JoinIndex
 from .definition import Mapping
 from .sourcepath import resolve
@@ -34,11 +34,6 @@ class ReadStats:
     blank_rows: int = 0  # fully empty CSV/XLSX rows (not records, but counted)
     unmapped: dict = field(default_factory=dict)  # export file -> [field paths]
     joins: list = field(default_factory=list)  # dicts: name, file, records, matched, unmatched
-
-
-def export_format(path: str, mapping: Mapping, explicit: Optional[str]) -> str:
-    from ..registry import format_for
-    return format_for(path, explicit or mapping.input.format)
 
 
 def read_mapped(path: str, mapping: Mapping, input_format: Optional[str] = None,

@@ -18,6 +18,7 @@ from ...schema import FactSchema
 from ...errors import did_you_mean
 from ...documents import Reader, join, kind_of
 from ...yamlio import load_single, read_text
+from ..formats import FORMATS
 from .fields import FieldReader, nothing_option, words_option
 from .definition import InputOptions, JoinSpec, Mapping, MappingError
 from .parsers import unknown_set
@@ -99,10 +100,9 @@ def _input(r: Reader, doc: dict) -> InputOptions:
     if not r.mapping(node, r.at(doc, "input", "input"), "input") or \
             not r.keys(node, "input", (), INPUT_KEYS, "input"):
         return InputOptions()
-    from ..registry import READERS
     fmt = node.get("format")
-    if fmt is not None and fmt not in READERS:
-        r.error(f"unknown input format {fmt!r}; known: {', '.join(READERS)}{did_you_mean(str(fmt), list(READERS))}",
+    if fmt is not None and fmt not in FORMATS:
+        r.error(f"unknown input format {fmt!r}; known: {', '.join(FORMATS)}{did_you_mean(str(fmt), list(FORMATS))}",
                 r.at(node, "format", "input.format"))
     delimiter = node.get("delimiter")
     if delimiter is not None and not (isinstance(delimiter, str) and len(delimiter) == 1):

@@ -41,7 +41,12 @@ def roles() -> tuple:
 
 
 def stakeholder_names(fact: dict) -> list:
-    return [s["name"] for s in fact.get("stakeholders") or () if isinstance(s, dict) and isinstance(s.get("name"), str)]
+    return [s["name"] for s in _list(fact.get("stakeholders")) if isinstance(s, dict) and isinstance(s.get("name"), str)]
+
+
+def _list(value) -> list:
+    """A list as recorded; anything else (``outcomes: true``) is the schema's error, read as none here."""
+    return value if isinstance(value, list) else []
 
 
 def perspective_errors(fact: dict) -> list:
@@ -50,7 +55,7 @@ def perspective_errors(fact: dict) -> list:
     known = list(roles) + [n for n in stakeholder_names(fact) if n not in roles]
     errors = []
     for path in lists:
-        for i, item in enumerate(get(fact, path) or ()):
+        for i, item in enumerate(_list(get(fact, path))):
             names = item.get(FIELD) if isinstance(item, dict) else None
             for j, name in enumerate(names if isinstance(names, list) else ()):
                 if not isinstance(name, str) or not name or name in known:  # the schema's errors

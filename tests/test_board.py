@@ -35,31 +35,34 @@ def ids(services) -> list:
 
 def test_needs_a_decision_gives_one_reason_per_failed_criterion(sample):
     assert ids(board.needs_decision(sample.services)) == ["crm", "data-warehouse", "vpn", "legacy-fax", "backup",
-                                                          "print"]
+                                                          "print", "payslip-app"]
     fax = next(r for r in sample.services if r.id == "legacy-fax")
     assert [label for label, _, _ in view.reasons(fax)] == ["utility", "security", "continuity", "value balance"]
     assert ("continuity", "no continuity plan", "WAR-004") in view.reasons(fax)
     md = rendered("markdown", sample)
-    section = md.split("### Needs a decision (6 not valuable)", 1)[1].split("###", 1)[0]
+    section = md.split("### Needs a decision (7 not valuable)", 1)[1].split("###", 1)[0]
     assert "1. [crm — Customer relationship management](#service-2) — owner not recorded · provider Sales " \
            "Operations IT · tier 1 · waiver: no waiver" in section
     assert "   - **availability**: measured availability 99.82% is below the agreed target of 99.9% (WAR-001)" in section
     assert "   - also not judged (facts missing): value balance" in section  # print: value unknown
+    # payslip-app: the value balance fails for its sponsor alone, and says so
+    assert "   - **value balance**: not met for the sponsor: brings the user 4 against 1; costs the sponsor 3 " \
+           "against 1 (VAL-001)" in section
 
 
 def test_value_by_warranty_grid(sample):
     placed, unplaced, invalid = board.grid(sample.services)
     assert {k: ids(v) for k, v in placed.items()} == {
         "keep": ["payroll", "email", "service-desk"], "fix": ["crm", "data-warehouse", "vpn", "backup"],
-        "retire": ["legacy-fax"], "invest": []}
-    assert ids(unplaced) == ["hr-portal", "intranet-wiki", "print", "expense-app"] and invalid == 1
+        "retire": ["legacy-fax"], "invest": ["payslip-app"]}
+    assert ids(unplaced) == ["hr-portal", "intranet-wiki", "print", "expense-app", "canteen-booking"] and invalid == 1
     assert "| **value ✓** | **Fix 4**: [crm](#service-2)" in rendered("markdown", sample)
 
 
 def test_verdicts_by_provider_and_tier_add_up(sample):
     for path in ("provider", "tier"):
         rows = board.groups(sample.services, path)
-        assert sum(total for _, _, total in rows) == 13
+        assert sum(total for _, _, total in rows) == 15
     tiers = {label: counts for label, counts, _ in board.groups(sample.services, "tier")}
     assert list(tiers) == ["tier 1", "tier 2", "tier 3", "tier 4", "(invalid record)"]
     assert tiers["tier 1"]["valuable"] == 3 and tiers["tier 1"]["not_valuable"] == 3
@@ -69,17 +72,17 @@ def test_spend_by_verdict_in_money(sample):
     rows, without = board.spend(sample.services)
     assert [(s.verdict, s.currency, s.services, s.planned, s.actual) for s in rows] == [
         ("valuable", None, 1, 450000, 447500), ("valuable", "EUR", 2, 160000, 154200),
-        ("not_valuable", None, 2, 280000, 273000), ("not_valuable", "EUR", 1, 150000, 171000)]
-    assert without == 7
+        ("not_valuable", None, 2, 280000, 273000), ("not_valuable", "EUR", 2, 186000, 207000)]
+    assert without == 8
     page = rendered("html", sample)
     assert "EUR 21,000 over (+14%)" in page and "budget planned EUR 150,000, actual EUR 171,000" in page
-    assert "| not valuable | EUR | 1 | EUR 150,000 | EUR 171,000 | EUR 21,000 over (+14%) |" in rendered("markdown", sample)
+    assert "| not valuable | EUR | 2 | EUR 186,000 | EUR 207,000 | EUR 21,000 over (+11%) |" in rendered("markdown", sample)
 
 
 def test_heatmap_has_every_service_and_criterion(sample):
     page = rendered("html", sample)
     heat = page.split('<table class="heatmap">', 1)[1].split("</table>", 1)[0]
-    assert heat.count('class="hrow"') == 13
+    assert heat.count('class="hrow"') == 15
     for col in ("utility", "availability", "capacity", "security", "continuity", "value balance"):
         assert f"<th>{col}</th>" in heat
     assert board.heat(next(r for r in sample.services if r.id == "data-warehouse"))[2] == ("capacity", "not_met", False)
@@ -168,7 +171,7 @@ def test_group_by_adds_a_grouping_and_is_checked_against_the_fact_schema(cli):
 def test_markdown_board_summary_sections_in_order(sample):
     text = rendered("markdown", sample)
     heads = [line for line in text.splitlines() if line.startswith(("## ", "### "))][:12]
-    assert heads == ["## Board summary", "### Needs a decision (6 not valuable)", "### Waiting for data (3 indeterminate)",
+    assert heads == ["## Board summary", "### Needs a decision (7 not valuable)", "### Waiting for data (4 indeterminate)",
                      "### Value × warranty", "### Criteria across the catalog", "### Verdicts by provider",
                      "### Verdicts by tier", "### Spend by verdict", "## Data coverage", "## Services",
                      "### payroll — Payroll processing", "### crm — Customer relationship management"]

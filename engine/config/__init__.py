@@ -127,7 +127,8 @@ def parameter_value(value: Any, what: str) -> Any:
         read = yaml.safe_load(text)
     except (yaml.YAMLError, ValueError, OverflowError) as err:
         problem = " ".join(str(getattr(err, "problem", None) or err).split())
-        raise UserError(f"{what}: cannot read the list {value!r} ({problem}); write it as [a, b]") from None
+        raise UserError(f"{what}: cannot read the value {value!r} as a list ({problem}); "
+                        "write a list as [a, b]") from None
     if not isinstance(read, list) or any(isinstance(v, (list, dict)) for v in read):
         raise UserError(f"{what}: expected a list of names such as [customer, user], got {value!r}")
     return read

@@ -217,17 +217,26 @@ def test_a_listed_stakeholder_may_be_named_and_a_near_miss_is_suggested():
     assert "did you mean 'Works council'?" in errors[0].message and "('Works council')" in errors[0].message
 
 
-def test_a_pack_comparing_a_side_judged_per_perspective_with_another_fact_is_refused():
+@pytest.mark.parametrize("body, message", [
+    ({"fact": "derived.value_balance.positives", "gt": {"fact": "derived.capacity_headroom"}},
+     "compares derived.value_balance.positives with derived.capacity_headroom"),
+    # an operator that is not a comparison is refused, never judged once over every effect
+    ({"fact": "derived.value_balance.positives", "between": [1, 5]},
+     "tests derived.value_balance.positives with 'between'"),
+    ({"fact": "derived.capacity_headroom", "between": [0, {"fact": "derived.value_balance.negatives"}]},
+     "tests derived.value_balance.negatives with 'between'"),
+])
+def test_a_pack_testing_a_side_judged_per_perspective_other_than_by_a_comparison_is_refused(body, message):
     from valuate.engine.errors import RulePackError
     default = _policy(()).packs[0]
     reader = Reader("generated.yaml")
     scope = Scope(FactSchema.default(), None, default.parameters, output_types(default.derived))
-    body = {"fact": "derived.value_balance.positives", "gt": {"fact": "derived.capacity_headroom"}}
     cond = parse_condition(reader, body, {"c": body}, "c", "rules[0]", scope)
     pack = Pack("itil4", "1", "t", "", default.parameters, default.derived,
                 (Rule("P-0", "t", "advisory", "info", "r", "m", cond, {}, "itil4"),), "generated")
-    with pytest.raises(RulePackError, match="balance judged per perspective"):
+    with pytest.raises(RulePackError, match="balance judged per perspective") as raised:
         compile_packs([pack], {"itil4": {n: p.default for n, p in default.parameters.items()}})
+    assert message in str(raised.value)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -249,3 +258,67 @@ def test_what_would_make_it_pass_never_drops_a_perspective(drawn, chosen):
                 if e.get("for"):
                     assert (e.get("description"), tuple(e["for"])) in kept, (change.text, e)
             assert "helps" in change.text or "for the" in change.text or " for " in change.text, change.text
+
+
+# --- from an export ---------------------------------------------------------
+
+EXPORT = """Service,Benefit,Benefit impact,Benefit for,Fee,Fee impact,Fee borne by
+PAY,Payslips on the phone,4,Users,Licence,3,Finance department
+HR,Self-service leave,3,"Users, Finance department",Licence,1,
+CRM,Pipeline view,3,Sales reps,Licence,2,Users
+"""
+EFFECTS_MAPPING = """description: Service export naming whom each effect affects
+fields:
+  id: Service
+  outcomes:
+    items:
+      - description: Benefit
+        effect: {value: positive}
+        impact: Benefit impact
+        for: {from: Benefit for, split: ",", map: {Users: user, Finance department: sponsor}}
+  costs.imposed:
+    items:
+      - description: Fee
+        impact: Fee impact
+        for: {from: Fee borne by, map: {Users: user, Finance department: sponsor}}
+"""
+
+
+def test_a_mapping_fills_for_from_a_column_and_an_unknown_name_is_an_error_on_that_column(cli, tmp_path):
+    import json
+    (tmp_path / "effects.csv").write_text(EXPORT, encoding="utf-8")
+    (tmp_path / "effects.mapping.yaml").write_text(EFFECTS_MAPPING, encoding="utf-8")
+    args = (str(tmp_path / "effects.csv"), "--mapping", str(tmp_path / "effects.mapping.yaml"))
+    doc = json.loads(cli("check", *args, "--as-of", "2026-11-28", "--format", "json", "--fail-on", "never").output)
+    pay, hr, crm = doc["services"]
+    # PAY: the user gains, the sponsor only pays; HR's fee names no one, so it counts for both
+    assert [(p["name"], p["positives"], p["negatives"]) for p in pay["criteria"]["value"]["perspectives"]] == \
+        [("user", 4, 0), ("sponsor", 0, 3)]
+    assert [(p["name"], p["positives"], p["negatives"]) for p in hr["criteria"]["value"]["perspectives"]] == \
+        [("user", 3, 1), ("sponsor", 3, 1)]
+    assert crm["verdict"] == "error"
+    (error,) = crm["errors"]
+    assert error["path"] == "outcomes[0].for[0]" and "'Sales reps' is neither a consumer role" in error["message"]
+    assert "Benefit for = 'Sales reps'" in error["message"]
+
+
+def test_every_wrong_shape_around_for_is_an_error_on_its_field_never_a_crash(cli):
+    import json
+    from conftest import ROOT
+    path = ROOT / "tests" / "adversarial" / "perspectives-shapes.yaml"
+    done = cli("check", str(path), "--as-of", "2026-11-28", "--format", "json", "--fail-on", "never")
+    assert done.exit_code == 0, done.output
+    got = {s["id"]: (s["verdict"], [e["path"] for e in s.get("errors") or []]) for s in json.loads(done.output)["services"]}
+    assert got == {
+        "outcomes-true": ("error", ["outcomes"]),
+        "stakeholders-true": ("error", ["stakeholders"]),
+        "stakeholders-text": ("error", ["outcomes[0].for[0]", "stakeholders"]),
+        "for-mapping": ("error", ["outcomes[0].for"]),
+        "for-numbers": ("error", ["outcomes[0].for[0]", "outcomes[0].for[1]"]),
+        "for-text": ("error", ["costs.imposed[0].for"]),
+        "costs-number": ("error", ["costs.imposed"]),
+        "risks-true": ("error", ["risks"]),
+        "stakeholder-unnamed": ("error", ["outcomes[0].for[0]", "stakeholders[1].name"]),
+        "item-not-object": ("error", ["outcomes[0]"]),
+        "fine": ("indeterminate", []),
+    }

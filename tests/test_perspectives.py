@@ -25,9 +25,9 @@ from valuate.engine.evaluate import Evaluator
 from valuate.engine.ingest.validate import validate
 from valuate.engine.rules.conditions import Scope, parse_condition
 from valuate.engine.rules.derived import output_types
-from valuate.engine.rules.language import Pack, Parameter, Rule
+from valuate.engine.rules.language import Pack, Rule
 from valuate.engine.schema import FactSchema
-from test_value_balance import contract_value
+from test_value_balance import _pack as balance_pack, contract_value, fact_of
 
 AS_OF = dt.date(2026, 11, 28)
 STAKEHOLDERS = ("Works council", "Finance")
@@ -51,17 +51,10 @@ outcomes = st.lists(st.sampled_from(["positive", "negative"]).flatmap(lambda e: 
 def services(draw):
     """A service with the effect lists recorded or not, effects naming random perspectives; the
     stakeholders are listed (so that every name is valid) unless no effect names one."""
-    fact: dict = {}
     kept = st.sampled_from([True] * 6 + [False])  # most lists recorded, so that perspectives get decided
     recorded = {"outcomes": draw(outcomes) if draw(kept) else None,
                 **{p: draw(effects) if draw(kept) else None for p in LISTS}}
-    for path, value in recorded.items():
-        if value is not None:
-            node = fact
-            *parents, last = path.split(".")
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[last] = value
+    fact = fact_of(recorded)
     if draw(st.booleans()) or any(n in STAKEHOLDERS for v in recorded.values() for e in v or () for n in e.get("for") or ()):
         fact["stakeholders"] = [{"name": n} for n in STAKEHOLDERS]
     return fact, recorded
@@ -154,18 +147,9 @@ comparisons = st.fixed_dictionaries({
 
 
 def _pack(docs: list):
-    default = _policy(()).packs[0]
-    parameters = {**default.parameters, "limit": Parameter("limit", "number", 0)}
-    reader = Reader("generated.yaml")
-    scope = Scope(FactSchema.default(), None, parameters, output_types(default.derived))
-    rules = []
-    for i, doc in enumerate(docs):
-        body = {"fact": doc["fact"], doc["op"]: {"fact": doc["operand"]} if doc["operand"] in SIDES
-                else doc["operand"]}
-        cond = parse_condition(reader, body, {"c": body}, "c", f"rules[{i}]", scope)
-        assert cond is not None, [str(p) for p in reader.problems]
-        rules.append(Rule(f"P-{i}", "t", "advisory", "info", "r", "m", cond, {}, "itil4"))
-    return Pack("itil4", "1", "t", "", parameters, default.derived, tuple(rules), "generated")
+    """The rules of test_value_balance's comparisons, a side written as the other side's fact."""
+    return balance_pack([{**d, "operand": {"fact": d["operand"]} if d["operand"] in SIDES else d["operand"]}
+                         for d in docs])
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -42,8 +42,13 @@ outcomes = st.one_of(st.none(), st.lists(st.fixed_dictionaries(
 
 @st.composite
 def services(draw):
-    fact: dict = {}
     lists = {"outcomes": draw(outcomes), **{p: draw(recorded) for p in POSITIVE + NEGATIVE}}
+    return fact_of(lists), lists
+
+
+def fact_of(lists: dict) -> dict:
+    """The fact recording each list given (None: left unrecorded) at its dotted path."""
+    fact: dict = {}
     for path, value in lists.items():
         if value is not None:
             node = fact
@@ -51,7 +56,7 @@ def services(draw):
             for part in parents:
                 node = node.setdefault(part, {})
             node[last] = value
-    return fact, lists
+    return fact
 
 
 def contract_value(lists: dict) -> str:

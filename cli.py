@@ -22,7 +22,9 @@ from .engine.atomic import WRITE_ERRORS, atomic_output
 from .engine.checkjob import CheckJob
 from .engine.compare import dump_baseline
 from .engine.config import BY_NAME, for_command, parameter_value, resolve
-from .engine.config.settings import BASELINE, CHECK, DIFF, EXPLAIN, FACTS, RULES_SHOW, SERVE, TUNE
+from .engine.config.settings import (BASELINE, CHECK, DIFF, EXPLAIN, FACTS, HISTORY_EXPORT, HISTORY_LIST,
+                                     HISTORY_MIGRATE, HISTORY_PRUNE, HISTORY_SHOW, HISTORY_TREND, RULES_SHOW, SERVE,
+                                     TUNE)
 from .engine.config.show import show_json, show_text
 from .engine.errors import Location, UserError, did_you_mean
 from .engine.evaluate import default_jobs
@@ -34,6 +36,10 @@ from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
 from .engine.governance.tune import run_tune, split_values, tune_text
+from .engine.history import SCHEMA, open_history
+from .engine.history import text as history_text
+from .engine.history.show import ShowOptions
+from .engine.history.show import show as show_run
 from .engine.ingest.mapping.facts import FACT_FORMATS
 from .engine.ingest.mapping.facts import render as render_facts
 from .engine.pipeline import facts_document, run
@@ -42,6 +48,7 @@ from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import RunOptions, RunRequest
 from .engine.report.terminal import safe
 from .engine.serve import ServeConfig, read_token
+from .engine.serve.history import check as check_store
 from .engine.serve.run import serve_forever
 from .engine.version import VERSION
 from .engine.watch import watch_and_run
@@ -224,6 +231,8 @@ def check(ctx, catalogs, watch, **opts) -> None:
         summary = job.execute(on_warning=_warn)
         for kind, line in job.notices(summary):
             _error(f"valuate: {kind + ': ' if kind == 'warning' else ''}{line}")
+        if job.store_failure is not None:  # the reports are written; the run is not in the store
+            raise job.store_failure
         return EXIT_FINDINGS if job.failed(summary) else EXIT_OK
 
     if not watch:
@@ -549,13 +558,148 @@ def serve(ctx, host, port, workers, token_file, decision_log, timeout, max_pendi
 
     def go() -> int:
         resolved = _resolved(ctx, SERVE, opts)
+        store = resolved.values.get("store")
+        check_store(store)
         token = read_token(token_file) if token_file else None
         inputs = tuple(str(p) for p in (token_file, resolved.file) if p)
         serve_forever(ServeConfig(resolved.policy(), host, port, workers or default_jobs(),
                                   mapping=resolved.values.get("mapping"), token=token, decision_log=decision_log,
                                   timeout=timeout, max_pending=max_pending or 0, max_services=max_services,
                                   max_body_bytes=max_body_bytes, read_timeout=read_timeout,
-                                  max_connections=max_connections, inputs=inputs))
+                                  max_connections=max_connections, inputs=inputs, store=store))
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+# --- valuate history: the run store (engine/history) ------------------------
+
+@main.group("history")
+def history_group() -> None:
+    """The run store: recorded runs, their reports, trends (valuate check --store URL records each run).
+
+    Runs are named last, first, by id (7) or by evaluation date (2026-05-28)."""
+
+
+def _history(ctx, command: str, opts: dict, write: bool = False):
+    resolved = _resolved(ctx, command, opts)
+    if not resolved["store"]:
+        raise UserError(f"{command} needs a run store: --store URL (sqlite:///reviews.db, postgresql://...), "
+                        "store in valuate.toml, or VALUATE_STORE")
+    return resolved, open_history(resolved["store"], write)
+
+
+last_option = click.option("--last", type=click.IntRange(min=1), default=None, metavar="N",
+                           help="Only the last N runs.")
+json_format = click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+                           show_default=True)
+
+
+@history_group.command("list")
+@settings(HISTORY_LIST)
+@last_option
+@json_format
+def history_list(ctx, last, fmt, **opts) -> None:
+    """List the recorded runs: when, evaluation date, verdict counts, rules and input digests."""
+    def go() -> int:
+        _, history = _history(ctx, HISTORY_LIST, opts)
+        runs = history.runs(last)
+        click.echo(history_text.runs_json(runs) if fmt == "json" else history_text.runs_text(runs, history.shown), nl=False)
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@history_group.command("show")
+@click.argument("run_name", metavar="RUN", default="last")
+@settings(HISTORY_SHOW)
+def history_show(ctx, run_name, **opts) -> None:
+    """Print a recorded run's report in any --format, byte for byte what check wrote (or would have)."""
+    def go() -> int:
+        resolved, history = _history(ctx, HISTORY_SHOW, opts)
+        options = ShowOptions(resolved["format"], resolved["output"], resolved["quiet"], resolved["fail_on"],
+                              resolved["color"], resolved["sarif_include"])
+        shown = show_run(history, run_name, options, sys.stdout)
+        for line in shown.warnings:
+            _warn(line)
+        for file in shown.files:
+            _error(f"valuate: note: wrote {file} ({shown.run.label}, {shown.services} services)")
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@history_group.command("trend")
+@settings(HISTORY_TREND)
+@click.option("--service", default=None, metavar="ID", help="One service's timeline: verdict, criteria, "
+              "failing findings and since when.")
+@click.option("--criterion", default=None, metavar="C", help="Counts of one criterion or warranty dimension "
+              "(utility, warranty, value, availability, ...) instead of verdicts.")
+@click.option("--last", type=click.IntRange(min=1), default=12, show_default=True, metavar="N",
+              help="The last N runs.")
+@json_format
+def history_trend(ctx, service, criterion, last, fmt, **opts) -> None:
+    """Verdict counts per review (or one criterion's), or one service's timeline (--service)."""
+    def go() -> int:
+        _, history = _history(ctx, HISTORY_TREND, opts)
+        if service is not None:
+            moments = history.timeline(service, last)
+            out = history_text.timeline_json(service, moments) if fmt == "json" else \
+                history_text.timeline_text(service, moments, history.shown)
+        else:
+            columns, rows = history.counts(last, criterion)
+            out = history_text.counts_json(columns, rows, criterion) if fmt == "json" else \
+                history_text.counts_text(columns, rows, history.shown, criterion)
+        click.echo(out, nl=False)
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@history_group.command("prune")
+@settings(HISTORY_PRUNE)
+@click.option("--keep", type=click.IntRange(min=0), default=None, metavar="N", help="Keep the last N runs.")
+@click.option("--before", type=DateType(), default=None, help="Remove the runs evaluated before this date.")
+def history_prune(ctx, keep, before, **opts) -> None:
+    """Remove old runs (--keep N or --before DATE); later runs keep their 'failing since' dates."""
+    def go() -> int:
+        _, history = _history(ctx, HISTORY_PRUNE, opts, write=True)
+        removed, findings = history.prune(keep, before.isoformat() if before else None)
+        names = ", ".join(str(r.id) for r in removed)
+        click.echo(f"removed {len(removed)} run{'s' * (len(removed) != 1)}" + (f" ({names})" if names else "")
+                   + f" and {findings} finding{'s' * (findings != 1)} no run refers to any more from {history.shown}")
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@history_group.command("export")
+@click.argument("runs", nargs=-1, metavar="[RUN]...")
+@settings(HISTORY_EXPORT)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to FILE (atomically) instead of standard output.")
+def history_export(ctx, runs, output, **opts) -> None:
+    """Write runs (default: all) as JSON Lines: a run line, then one line per service with its findings."""
+    def go() -> int:
+        _, history = _history(ctx, HISTORY_EXPORT, opts)
+        if output and output != "-":
+            with atomic_output(output, [history.store.url.file] if history.store.url.file else []) as fh:
+                lines = history.export(fh, tuple(runs))
+            _error(f"valuate: note: wrote {output} ({lines} lines)")
+        else:
+            history.export(sys.stdout, tuple(runs))
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@history_group.command("migrate")
+@settings(HISTORY_MIGRATE)
+def history_migrate(ctx, **opts) -> None:
+    """Upgrade a store made by an older valuate to this valuate's schema (check --store does it too)."""
+    def go() -> int:
+        _, history = _history(ctx, HISTORY_MIGRATE, opts, write=True)
+        click.echo("\n".join(history.store.notes) or f"the store {history.shown} has schema version {SCHEMA} already")
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))

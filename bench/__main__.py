@@ -15,7 +15,9 @@ missing). Printed:
   the same services' prepared payloads, CPU per service, as services/s on N cores;
 - the plain-Python floor (bench/floor.py, the same policy as dictionary
   look-ups), on the same records, every verdict compared with valuate's;
-- 10,000 records sharing one id; the CLI on 55 services against `python -c pass`.
+- 10,000 records sharing one id; the CLI on 55 services against `python -c pass`;
+- the run store (bench/store.py): what `--store` adds to the largest default-timed
+  check, and the bytes the store keeps per finding.
 
 Ratios are floor / valuate, measured in one run: the machines are shared and
 noisy, compare the ratios. Figures also go to bench/results/latest.json.
@@ -32,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import floor, synth
+from . import floor, store, synth
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 28)
@@ -171,10 +173,17 @@ def main() -> None:
             path.unlink()
         results["duplicate_ids"] = duplicate_ids(tmp, args.jobs)
         results["startup"] = startup(tmp)
+        timed = [n for n in sizes if n <= args.default_up_to]
+        if timed:  # the store's figures on the largest catalog the default run was timed on
+            path = synth.write_catalog(max(timed), tmp / "store.jsonl", mix="varied")
+            results["store"] = store.figures(path, max(timed), args.jobs, tmp)
+            path.unlink()
     d, s = results["duplicate_ids"], results["startup"]
     print(f"\n10,000 records with one id: {d['seconds']} s")
     print(f"start-up: valuate on 55 services {s['valuate_55_services_s']} s vs python -c pass "
           f"{s['python_c_pass_s']} s ({s['ratio']}x; bytecode compiled first, as pip install does)")
+    if "store" in results:
+        print(store.report(results["store"]))
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))

@@ -7,15 +7,21 @@
 
 The job builds the request (engine/config), the outputs (engine/outputs),
 the ``--quiet`` filter and the fail gate (engine/gate) and the progress bar,
-runs the pipeline once and writes every report from that one pass.
+runs the pipeline once and writes every report from that one pass. With
+``--store`` it also records the run (engine/history) once the reports are
+written; a store that fails then leaves ``store_failure`` for the caller.
 """
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import replace
 from typing import Callable, Optional, TextIO
 
 from .compare import new_findings
 from .config import Resolved
+from .errors import UserError
+from .history import is_run_name, recording
 from .evaluate import default_jobs
 from .gate import failed, fails
 from .ingest.registry import count_hint
@@ -55,7 +61,12 @@ class CheckJob:
         keep = fails(settings["fail_on"], baselined) if settings["quiet"] else None
         base = WriterOptions(keep=keep, include=frozenset(settings["sarif_include"]))
         self.options = [options_for(s, base, settings["color"], self.stdout) for s in self.specs]
-        self.request = settings.request(conditions=conditions_needed(self.specs), jobs=default_jobs())
+        self.store = _recording(settings)
+        # a stored run keeps its condition trees: `history show` may render it as HTML later
+        conditions = conditions_needed(self.specs) or self.store is not None
+        self.request = settings.request(conditions=conditions, jobs=default_jobs())
+        if self.store is not None and self.store.compares:
+            self.request = replace(self.request, options=replace(self.request.options, compare=self.store.compare))
         self.new = _NewFindings() if baselined else None
         self.record_warnings: list = []
         self.writer_warnings: list = []
@@ -68,15 +79,25 @@ class CheckJob:
                 on_warning(line)
 
         render = worker_render(self.specs, self.options[0])
-        current = run(self.request, render=render, on_warning=warn)
+        store = self.store
+        current = run(self.request, render=render, on_warning=warn, record=store.form if store else None)
         self.waivers = current.info.waivers
+        if store is not None:
+            current.summary.trend = store.trend
         with opened(self.specs, current.info, self.options, self.stdout, self.settings.files_read()) as tee:
             if self.new is not None:
                 tee.writers.append(self.new)
-            summary = current.write_to(tee, self._progress())
+            summary = current.write_to(tee, self._progress(), store.recorder.add if store else None)
         self.writer_warnings = list(tee.warnings)
         self.skipped = current.stats.skipped
+        if store is not None:
+            store.commit(current.info, summary)
         return summary
+
+    @property
+    def store_failure(self) -> Optional[UserError]:
+        """Recording the run failed (after the reports were written): the caller reports it, exit 2."""
+        return self.store.failure if self.store is not None else None
 
     def _progress(self) -> Progress:
         show = not self.settings["quiet"] and wanted(self.stderr, self.stdout, any(s.to_stdout for s in self.specs))
@@ -107,6 +128,8 @@ class CheckJob:
         out += self._baseline_notices(summary)
         if not self.settings["quiet"]:
             out += [("note", f"wrote {s.file} ({plural(summary.services)})") for s in self.specs if s.file]
+        if self.store is not None:
+            out += [("note", line) for line in self.store.notes]
         return out
 
     def _baseline_notices(self, summary: Summary) -> list:
@@ -130,3 +153,14 @@ class CheckJob:
             out.append(("note", f"{entries} (fixed): run "
                                 "'valuate baseline create' again to shrink the file"))
         return out
+
+
+def _recording(settings: Resolved):
+    """The run store of ``--store``, opened; ``--compare RUN`` without one is an error naming the setting."""
+    compare = settings["compare"]
+    if settings["store"] is None:
+        if is_run_name(compare) and not os.path.exists(compare):
+            raise UserError(f"--compare {compare} names a stored run: give the store with --store URL "
+                            "(or store in valuate.toml, or VALUATE_STORE)")
+        return None
+    return recording(settings["store"], compare)

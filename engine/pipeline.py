@@ -67,9 +67,10 @@ class Run:
     """
 
     def __init__(self, request: RunRequest, policy: LoadedPolicy, render: Optional[Callable] = None,
-                 on_warning: Optional[Callable[[str], None]] = None):
+                 on_warning: Optional[Callable[[str], None]] = None, record: Optional[Callable] = None):
         self.request = request
         self.policy = policy
+        self.record = record
         self.baseline = _baseline(request.options.baseline)
         self.on_warning = on_warning
         self.info = replace(policy.run_info(request.inputs.catalogs), group_by=tuple(request.options.group_by))
@@ -96,12 +97,12 @@ class Run:
         spec = EvalSpec(self.policy.program, self.info.as_of, options.conditions, options.suggest, waivers,
                         sources, options.strict)
         render = partial(self.render, run=self.info) if self.render is not None else None
-        account = _Accounting(spec, render)
+        account = _Accounting(spec, render, self.record)
         coverage = CoverageCount(coverage_plan(self.policy.program))
         tally = BaselineTally(self.baseline) if self.baseline is not None else None
         review = Review(self.previous, self.info.as_of) if self.previous is not None else None
         try:
-            for outcome in outcomes(spec, _mark_repeats(records), options.jobs, render):
+            for outcome in outcomes(spec, _mark_repeats(records), options.jobs, render, self.record):
                 outcome = account.checked(outcome)
                 if tally is not None:
                     outcome = _against(self.baseline, tally, outcome)
@@ -141,9 +142,12 @@ class Run:
         services = tuple(self.results())
         return Report(self.info, services, self.summary)
 
-    def write_to(self, writer, progress=None) -> Summary:
-        """Feed every record to an output format's writer (engine/report), then close it."""
+    def write_to(self, writer, progress=None, observe: Optional[Callable] = None) -> Summary:
+        """Feed every record to an output format's writer (engine/report), then close it;
+        ``observe`` sees each outcome too (a run store's recorder)."""
         for outcome in self.outcomes():
+            if observe is not None:
+                observe(outcome)
             if outcome.text is not None:
                 writer.write_rendered(outcome.text)
             else:
@@ -157,19 +161,21 @@ class Run:
 
 
 def run(request: RunRequest, policy: Optional[LoadedPolicy] = None, render: Optional[Callable] = None,
-        on_warning: Optional[Callable[[str], None]] = None) -> Run:
+        on_warning: Optional[Callable[[str], None]] = None, record: Optional[Callable] = None) -> Run:
     """Start a run: the policy and a baseline are loaded now (so a bad pack fails before
     any output), records are read and judged as the run is iterated.
 
     ``policy``: an already loaded policy to reuse (diff, tune, rules test, a server);
     ``render``: a picklable ``(ServiceResult, run=RunInfo) -> str`` (an output format's
     ``render_record``), called in the process that evaluated each record;
-    ``on_warning``: called with each record warning (an unknown key), as one line.
+    ``on_warning``: called with each record warning (an unknown key), as one line;
+    ``record``: a picklable ``(ServiceResult) -> value`` called where each record is evaluated,
+    its value on ``Outcome.stored`` (what a run store keeps, made in the workers).
     """
     set_max_depth(request.policy.limits.max_depth)
     check_group_by(request.options.group_by)
     request = replace(request, inputs=expanded(request.inputs))
-    return Run(request, policy or load_policy(request.policy), render, on_warning)
+    return Run(request, policy or load_policy(request.policy), render, on_warning, record)
 
 
 def expanded(inputs: Inputs) -> Inputs:
@@ -285,8 +291,8 @@ class _Accounting:
     comes back unrendered, so its duplicate error joins its own errors. One
     that stands after all (the cheap look at its id was wrong) is finished here."""
 
-    def __init__(self, spec: EvalSpec, render: Optional[Callable]):
-        self.spec, self.render = spec, render
+    def __init__(self, spec: EvalSpec, render: Optional[Callable], record: Optional[Callable] = None):
+        self.spec, self.render, self.record = spec, render, record
         self.guard = DuplicateGuard()
         self.evaluator = None
 
@@ -303,7 +309,7 @@ class _Accounting:
             return outcome
         if self.evaluator is None:
             self.evaluator = self.spec.evaluator()
-        return outcome_of(finish_pending(outcome.result, self.evaluator), self.render, self.evaluator)
+        return outcome_of(finish_pending(outcome.result, self.evaluator), self.render, self.evaluator, self.record)
 
     def close(self) -> None:
         self.evaluator = None  # the spec's evaluator stays with the process (EvalSpec.evaluator)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from pg import postgres, store_url  # noqa: F401  (the run store's servers: tests/pg.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = "facts/samples/catalog.yaml"
 AS_OF = "2026-11-28"

@@ -44,6 +44,10 @@ OPTIONAL = {
 LATE_IMPORTS = {
     ("engine/serve/run.py", "valuate.engine.serve.app"): "the app imports starlette (the 'serve' extra)",
     ("engine/serve/run.py", "valuate.engine.serve.protocol"): "the protocol subclasses uvicorn's (the 'serve' extra)",
+    # SQLAlchemy takes ~200 ms to import (as long as the rest of the CLI): only runs with a store pay it
+    ("engine/history/__init__.py", "valuate.engine.history.db"): "imports SQLAlchemy: only store users pay for it",
+    ("engine/history/__init__.py", "valuate.engine.history.store"): "imports SQLAlchemy: only store users pay for it",
+    ("engine/history/__init__.py", "valuate.engine.history.session"): "imports SQLAlchemy: only store users pay for it",
     # removed by the board branch
     ("engine/report/explanation.py", "valuate.engine.report.view"): "removed by the board branch",
     ("engine/report/markdown.py", "valuate.engine.report.markdown_board"): "removed by the board branch",

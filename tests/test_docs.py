@@ -36,7 +36,7 @@ def rel(page: Path) -> str:
 
 
 def workdir(tmp_path: Path) -> Path:
-    for folder in ("facts", "rules", "examples", "tests/data"):
+    for folder in ("facts", "rules", "examples", "tests/data", "bench"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / SAMPLE, tmp_path / "catalog.yaml")
     return tmp_path

@@ -65,7 +65,8 @@ def test_health_readiness_and_the_openapi_document(server):
     assert httpx.get(f"{server.url}/readyz").json()["status"] == "ready"
     doc = httpx.get(f"{server.url}/openapi.json").json()
     assert doc["openapi"].startswith("3.1") and set(doc["paths"]) == {
-        "/v1/evaluate", "/v1/evaluate/raw", "/v1/rules", "/v1/policy", "/v1/reload", "/healthz", "/readyz"}
+        "/v1/evaluate", "/v1/evaluate/raw", "/v1/rules", "/v1/policy", "/v1/reload", "/healthz", "/readyz",
+        "/v1/history/runs", "/v1/history/services/{service}"}
 
 
 def test_a_token_is_required_and_every_response_says_who_answered(server):

@@ -19,6 +19,7 @@ from typing import Any, Mapping, Optional
 import yaml
 
 from ..errors import UserError
+from ..history.names import is_run_name, sqlite_file
 from ..ingest import expand_catalogs
 from ..limits import DEFAULT as DEFAULT_LIMITS
 from ..request import Inputs, Policy, RunOptions, RunRequest
@@ -71,6 +72,9 @@ class Resolved:
         named = list(self.values.get("catalogs", ())) + list(self.values.get("rules", ()))
         named += [self.values[k] for k in ("profile", "waivers", "mapping", "baseline", "compare")
                   if self.values.get(k)]
+        store = sqlite_file(self.values.get("store"))  # a report must never replace the run store
+        if store is not None:
+            named.append(store)
         named += [j.partition("=")[2] for j in self.values.get("join", ())]
         return named
 
@@ -136,6 +140,11 @@ def parameter_value(value: Any, what: str) -> Any:
 
 def _rebased(s: Setting, value: Any, base: Path) -> Any:
     """Paths written in a config file are relative to its directory."""
+    if s.dest == "compare" and is_run_name(value):  # a stored run (compare = "last"), not a file
+        return value
+    if s.dest == "store":
+        path = sqlite_file(value)
+        return value if path is None or path == ":memory:" else value.replace(path, _under(base, path), 1)
     if s.kind == "path":
         return _under(base, value)
     if s.kind == "paths":

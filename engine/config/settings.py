@@ -20,10 +20,15 @@ from ..report import FORMATS
 
 CHECK, EXPLAIN, FACTS, DIFF, TUNE, BASELINE = "check", "explain", "facts", "diff", "tune", "baseline create"
 SERVE = "serve"
+# valuate history ...: the run store's commands (engine/history)
+HISTORY_LIST, HISTORY_SHOW, HISTORY_TREND = "history list", "history show", "history trend"
+HISTORY_PRUNE, HISTORY_EXPORT, HISTORY_MIGRATE = "history prune", "history export", "history migrate"
+HISTORY = frozenset({HISTORY_LIST, HISTORY_SHOW, HISTORY_TREND, HISTORY_PRUNE, HISTORY_EXPORT, HISTORY_MIGRATE})
 RULES_SHOW = "rules show"
 JUDGING = frozenset({CHECK, EXPLAIN, DIFF, TUNE, BASELINE})  # commands that evaluate with a policy
 SERVING = frozenset({SERVE})  # valuate serve takes the policy settings, a mapping and limits
 READING = JUDGING | {FACTS}  # commands that read catalogs
+REPORTING = frozenset({CHECK, HISTORY_SHOW})  # commands that write a run's reports
 FAIL_ON = ("never", "not_valuable", "indeterminate")
 SARIF_EXTRAS = ("unknown", "met")
 COLORS = ("auto", "always", "never")
@@ -79,29 +84,36 @@ SETTINGS = (
     Setting("strict", "bool", False, "Unknown keys in canonical records are errors (default: warnings).",
             frozenset({CHECK, BASELINE})),
     Setting("format", "texts", ("text",), "Output format, FMT or FMT:FILE (repeatable: one run writes "
-            f"each; FILE '-' is standard output). FMT: {', '.join(FORMATS)}.", short="-f", metavar="FMT[:FILE]"),
+            f"each; FILE '-' is standard output). FMT: {', '.join(FORMATS)}.", REPORTING, short="-f",
+            metavar="FMT[:FILE]"),
     Setting("output", "path", None, "Write the report of a --format without FILE here ('-': standard "
-            "output), atomically.", short="-o", metavar="FILE"),
+            "output), atomically.", REPORTING, short="-o", metavar="FILE"),
     Setting("fail-on", "choice", "not_valuable", "Exit 1 when a service's verdict is at or above this level "
-            "(error counts highest); with --baseline, only for findings not in the baseline.", choices=FAIL_ON),
+            "(error counts highest); with --baseline, only for findings not in the baseline.", REPORTING,
+            choices=FAIL_ON),
     Setting("fail-on-waiver", "choices", (), "Also exit 1 when a waiver has expired or waived nothing "
             "(comma-separated).", choices=WAIVER_GATES, metavar="expired,unused"),
     Setting("baseline", "path", None, "Baseline file (valuate baseline create) or a previous JSON report: "
             "report everything, fail only on what is new.", metavar="FILE"),
-    Setting("compare", "path", None, "A previous JSON or JSON Lines report: every report also says what "
-            "changed since (new failures, fixed, still failing since when, added, removed).", metavar="FILE"),
+    Setting("compare", "path", None, "A previous JSON or JSON Lines report, or with a store a stored run "
+            "(last, an id, a date): every report also says what changed since (new failures, fixed, still "
+            "failing since when, added, removed).", metavar="FILE|RUN"),
+    Setting("store", "text", None, "Run store: check records the run there; history, --compare RUN and serve "
+            "read it. sqlite:///FILE (a bare FILE too) or postgresql://USER@HOST/DB.",
+            frozenset({CHECK, SERVE}) | HISTORY, metavar="URL"),
     Setting("group-by", "texts", (), "Also group verdicts by this fact path in the board summary of html "
             "and markdown (repeatable; provider and tier always), e.g. owner or lifecycle.", metavar="PATH"),
     Setting("sarif-include", "choices", (), "Also put these in SARIF (default: failed findings only): "
-            "unknown, met (comma-separated).", choices=SARIF_EXTRAS, metavar="unknown,met"),
-    Setting("quiet", "bool", False, "Text report: only the failing services and the summary.", short="-q"),
+            "unknown, met (comma-separated).", REPORTING, choices=SARIF_EXTRAS, metavar="unknown,met"),
+    Setting("quiet", "bool", False, "Text report: only the failing services and the summary.", REPORTING,
+            short="-q"),
     Setting("color", "choice", "auto", "Colour in the text report: auto (on a terminal, unless NO_COLOR "
-            "is set), always, never.", choices=COLORS),
+            "is set), always, never.", REPORTING, choices=COLORS),
     Setting("jobs", "int", None, "Worker processes for evaluation (default: the number of cores).",
             frozenset({CHECK, BASELINE}), short="-j", minimum=1),
     Setting("suggestions", "bool", True, "Work out (and verify) what would make each failing service pass "
             "(--no-suggestions to skip).", frozenset({CHECK})),
-    Setting("debug", "bool", False, "Show tracebacks of internal errors.", READING | SERVING | {RULES_SHOW}),
+    Setting("debug", "bool", False, "Show tracebacks of internal errors.", READING | SERVING | HISTORY | {RULES_SHOW}),
 )
 BY_NAME = {s.dest: s for s in SETTINGS}
 

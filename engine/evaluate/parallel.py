@@ -57,6 +57,7 @@ class Outcome:
     coverage: tuple = ()  # the coverage probe's masks (evaluate/coverage.py), for a judged service
     warnings: tuple = ()  # RecordError: the record's unknown keys (not errors without --strict)
     valuable_by_waiver: bool = False  # valuable only because a waiver covers a deciding failure
+    stored: object = None  # what ``record`` made of the result (a run store's form), when one is given
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,9 @@ KEEP_EVALUATORS = 4
 _EVALUATORS: OrderedDict = OrderedDict()
 
 
-def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Evaluator) -> Outcome:
+def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Evaluator,
+               record: Optional[Callable] = None) -> Outcome:
+    """The outcome of one result; ``render`` and ``record`` run here, where it was evaluated."""
     if result.verdict == PENDING:  # the run decides what it is; nothing to render yet
         return Outcome(result.position, result.id, result.name, result.source, PENDING, (), result=result,
                        warnings=result.warnings)
@@ -105,7 +108,8 @@ def outcome_of(result: ServiceResult, render: Optional[Callable], evaluator: Eva
                    None if render is not None else result,
                    sum(1 for f in result.findings if f.waived), not_applicable(result),
                    waivers.used_in(result) if waivers is not None else (),
-                   evaluator.coverage.masks(result), result.warnings, result.valuable_by_waiver)
+                   evaluator.coverage.masks(result), result.warnings, result.valuable_by_waiver,
+                   stored=record(result) if record is not None else None)
 
 
 _worker: dict = {}
@@ -124,7 +128,7 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _start_worker(spec: EvalSpec, render, parent: int) -> None:
+def _start_worker(spec: EvalSpec, render, parent: int, record=None) -> None:
     # Ctrl-C is the main process's to handle: it stops feeding and shuts the
     # pool down; workers printing their own KeyboardInterrupt would be noise.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -137,13 +141,14 @@ def _start_worker(spec: EvalSpec, render, parent: int) -> None:
     _worker["parent"] = parent
     _worker["evaluator"] = spec.evaluator()
     _worker["render"] = render
+    _worker["record"] = record
 
 
 def _run_chunk(chunk: list) -> list:
     if os.getppid() != _worker["parent"]:  # orphaned (where PR_SET_PDEATHSIG does not exist)
         os._exit(1)
-    evaluator, render = _worker["evaluator"], _worker["render"]
-    return [outcome_of(evaluate_one(raw, position, evaluator), render, evaluator)
+    evaluator, render, record = _worker["evaluator"], _worker["render"], _worker["record"]
+    return [outcome_of(evaluate_one(raw, position, evaluator), render, evaluator, record)
             for position, raw in chunk]
 
 
@@ -157,8 +162,8 @@ def default_jobs() -> int:
 class ParallelRun:
     """Feeds numbered records to a pool and yields Outcomes in input order."""
 
-    def __init__(self, spec: EvalSpec, render, jobs: int):
-        self.args = (spec, render, os.getpid())
+    def __init__(self, spec: EvalSpec, render, jobs: int, record=None):
+        self.args = (spec, render, os.getpid(), record)
         self.jobs = jobs
         self.pool = self._new_pool()
 
@@ -221,13 +226,15 @@ class ParallelRun:
         return out
 
 
-def outcomes(spec: EvalSpec, records: Iterable, jobs: int, render: Optional[Callable]) -> Iterator[Outcome]:
-    """Outcomes for ``records`` in input order, in this process or across ``jobs`` workers."""
+def outcomes(spec: EvalSpec, records: Iterable, jobs: int, render: Optional[Callable],
+             record: Optional[Callable] = None) -> Iterator[Outcome]:
+    """Outcomes for ``records`` in input order, in this process or across ``jobs`` workers.
+    ``record``: a picklable ``(ServiceResult) -> value`` whose value rides on ``Outcome.stored``."""
     numbered = enumerate(records, start=1)
     head = list(islice(numbered, SERIAL_BELOW)) if jobs > 1 else []
     if jobs <= 1 or len(head) < SERIAL_BELOW:
         evaluator = spec.evaluator()
         for position, raw in (head or numbered):
-            yield outcome_of(evaluate_one(raw, position, evaluator), render, evaluator)
+            yield outcome_of(evaluate_one(raw, position, evaluator), render, evaluator, record)
         return
-    yield from ParallelRun(spec, render, jobs).run(chain(head, numbered))
+    yield from ParallelRun(spec, render, jobs, record).run(chain(head, numbered))

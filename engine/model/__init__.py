@@ -8,7 +8,8 @@ and ``Summary``, so the formats cannot drift apart.
 - ``findings``: what one rule found (condition tree, waiver, criterion, balance);
 - ``service``: one record's result, what would make it pass, provenance;
 - ``run``: the run's rules and inputs, the summary, coverage, the report;
-- ``compare``: a run set beside an earlier one (baseline, ``--compare``).
+- ``compare``: a run set beside an earlier one (baseline, ``--compare``);
+- ``trend``: the reviews before this one, from a run store (``check --store``).
 """
 from .values import (CRITERIA, DIMENSIONS, ERROR, FAILING, FINDING_STATUSES, INDETERMINATE, MET,
     NOT_APPLICABLE, NOT_MET, NOT_VALUABLE, STATUSES, UNKNOWN, VALUABLE, VERDICTS, WAIVED, format_value)
@@ -17,6 +18,7 @@ from .service import (CHANGE, RECORD, FactChange, Provenance, RecordError, Servi
     provenance_for)
 from .run import BaselineSummary, Coverage, CoverageRow, Report, RuleInfo, RunInfo, Summary, not_applicable
 from .compare import COUNT_KEYS, RECORD_RULE, Comparison, FindingMark, ServiceDelta, ServiceMark, differs
+from .trend import Trend, TrendPoint
 
 __all__ = ["CRITERIA", "DIMENSIONS", "ERROR", "FAILING", "FINDING_STATUSES", "INDETERMINATE", "MET",
            "NOT_APPLICABLE", "NOT_MET", "NOT_VALUABLE", "STATUSES", "UNKNOWN", "VALUABLE", "VERDICTS", "WAIVED",
@@ -24,4 +26,4 @@ __all__ = ["CRITERIA", "DIMENSIONS", "ERROR", "FAILING", "FINDING_STATUSES", "IN
            "RECORD", "FactChange", "Provenance", "RecordError", "ServiceResult", "Source", "ToPass",
            "provenance_for", "BaselineSummary", "Coverage", "CoverageRow", "Report", "RuleInfo", "RunInfo",
            "Summary", "not_applicable", "COUNT_KEYS", "RECORD_RULE", "Comparison", "FindingMark", "ServiceDelta",
-           "ServiceMark", "differs"]
+           "ServiceMark", "differs", "Trend", "TrendPoint"]

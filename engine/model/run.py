@@ -6,6 +6,7 @@ from typing import Optional
 
 from .compare import Comparison
 from .service import ServiceResult
+from .trend import Trend
 from .values import CRITERIA, NOT_APPLICABLE, STATUSES, VERDICTS, WAIVED
 
 
@@ -146,6 +147,7 @@ class Summary:
     coverage: Optional[Coverage] = None  # set when the run ends
     baseline: Optional[BaselineSummary] = None  # set when the run ends, with --baseline
     comparison: Optional[Comparison] = None  # set when the run ends, with --compare
+    trend: Optional[Trend] = None  # the earlier reviews of a run store (check --store), set as the run starts
 
     def add(self, result: ServiceResult) -> None:
         self.count(result.verdict, ((c.name, result.status_of(c.name)) for c in result.criteria),

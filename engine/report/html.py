@@ -19,8 +19,8 @@ import hashlib
 from importlib import resources
 from typing import TextIO
 
-from ..model import CRITERIA, Report, ServiceResult
-from . import view
+from ..model import CRITERIA, STATUSES, VERDICTS, Report, ServiceResult
+from . import html_trend, view
 from .base import CollectingWriter
 from .html_service import badge, e, rid, section, service_id, source_span, verdict_badge
 from .html_summary import board_summary, pattern_defs
@@ -109,13 +109,13 @@ def document(report: Report) -> str:
     run = report.run
     css, js = _asset("report.css"), _asset("report.js")
     csp = f"default-src 'none'; style-src {_hash(css)}; script-src {_hash(js)}; base-uri 'none'; form-action 'none'"
-    body = "".join(section(r) for r in report.services)
+    body = "".join(section(r, html_trend.card_row(report, r)) for r in report.services)
     return ("<!DOCTYPE html>\n"
             f'<html lang="en"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>valuate report — as of {e(run.as_of)}</title><style>{css}</style></head>\n<body>"
-            f"{header(report)}\n{board_summary(report)}\n{services_table(report)}\n"
+            f"{header(report)}\n{board_summary(report, html_trend.section(report))}\n{services_table(report)}\n"
             f'<section id="cards"><h2>Service by service</h2>\n{body}</section>\n'
             f"{pattern_defs()}<script>{js}</script></body></html>\n")
 

@@ -50,14 +50,15 @@ def service_id(result: ServiceResult) -> str:
     return f"service-{result.position}"
 
 
-def section(r: ServiceResult) -> str:
+def section(r: ServiceResult, trend: str = "") -> str:
+    """The card; ``trend``: its row of last verdicts (html_trend.card_row), under the title."""
     attrs = f'class="svc" id="{service_id(r)}" data-verdict="{e(r.verdict)}"'
     title = f"<h3>{verdict_badge(view.verdict_key(r))} <span>{e(view.title(r))}</span></h3>"
     if view.errors(r):
         items = "".join(f"<li>{e(x)}</li>" for x in view.errors(r))
-        return (f'<section {attrs}><header>{title}{_line([source_span(r)])}</header>'
+        return (f'<section {attrs}><header>{title}{_line([source_span(r)])}{trend}</header>'
                 f'<ul class="errors">{items}</ul></section>')
-    head = f"<header>{title}{_line([e(board.who(r)), e(board.budget_line(r)), source_span(r)])}"
+    head = f"<header>{title}{_line([e(board.who(r)), e(board.budget_line(r)), source_span(r)])}{trend}"
     if view.perspectives(r):  # effects name whom they affect: who the value balance holds for
         head += (f'<div class="facts perspectives"><b>{e(view.valuable_to(r))}</b>: '
                  f"{e(view.perspective_line(r))}</div>")

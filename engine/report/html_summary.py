@@ -254,9 +254,11 @@ def coverage(report: Report) -> str:
             + (f'<ul class="coverage-notes">{notes}</ul>' if notes else ""))
 
 
-def board_summary(report: Report) -> str:
+def board_summary(report: Report, trend: str = "") -> str:
     """The summary in reading order; what changed since the last review (with --compare)
-    comes after the needs-a-decision list: it is the board's second question."""
-    parts = [counts(report), legend(), decisions(report), since_last_review(report), waiting(report), waivers(report), grid(report),
+    comes after the needs-a-decision list: it is the board's second question; then the
+    trend over the stored reviews (``trend``, html_trend.py, with a run store)."""
+    parts = [counts(report), legend(), decisions(report), since_last_review(report), trend, waiting(report),
+             waivers(report), grid(report),
              criteria(report), heatmap(report), groups(report), spend(report), coverage(report)]
     return f'<section id="board" class="board"><h2>Board summary</h2>{"".join(parts)}</section>'

@@ -15,7 +15,7 @@ import re
 from typing import TextIO
 
 from ..model import CRITERIA, Report, ServiceResult
-from . import board, changes, view
+from . import board, changes, markdown_trend, view
 from .base import CollectingWriter
 
 # Catalog text never starts a line here (it follows "- ", "| ", "### "), so only
@@ -67,11 +67,12 @@ def _finding(f, indent: str = "") -> list[str]:
     return lines
 
 
-def _service(r: ServiceResult) -> list[str]:
+def _service(r: ServiceResult, trend: list = ()) -> list[str]:
+    """The service's section; ``trend``: its line of last verdicts (markdown_trend.service_line)."""
     key = view.verdict_key(r)
     lines = [f'<a id="{anchor(r)}"></a>', "", f"### {md(view.title(r))}", "",
              f"**Verdict: {view.verdict_symbol(key)} {view.verdict_text(key)}**"
-             + (f" · {md(view.source_paths(r)[0])}" if r.source else ""), ""]
+             + (f" · {md(view.source_paths(r)[0])}" if r.source else ""), "", *trend]
     if view.errors(r):
         return lines + [f"- ✗ {md(e)}" for e in view.errors(r)] + [""]
     facts = " · ".join(md(x) for x in (board.who(r), board.budget_line(r)) if x)
@@ -189,7 +190,8 @@ class MarkdownWriter(CollectingWriter):
     def render(self, report: Report, out: TextIO) -> None:
         from .markdown_board import board_summary  # it builds on this module's escaping
 
-        lines = _header(report.run) + board_summary(report) + _coverage(report) + _table(report)
+        lines = _header(report.run) + board_summary(report, markdown_trend.section(report)) + _coverage(report) \
+            + _table(report)
         for r in report.services:
-            lines += _service(r)
+            lines += _service(r, markdown_trend.service_line(report, r))
         out.write("\n".join(lines).rstrip("\n") + "\n")

@@ -165,8 +165,10 @@ def _spend(report: Report) -> list:
     return lines
 
 
-def board_summary(report: Report) -> list:
+def board_summary(report: Report, trend: list = ()) -> list:
     """The summary in reading order; what changed since the last review (with --compare)
-    comes after the needs-a-decision list, as in html_summary.board_summary."""
-    return (["## Board summary", ""] + _counts(report) + _decisions(report) + _since(report) + _waiting(report) + _waivers(report)
+    comes after the needs-a-decision list, then the trend (``trend``, markdown_trend.py), as in
+    html_summary.board_summary."""
+    return (["## Board summary", ""] + _counts(report) + _decisions(report) + _since(report) + list(trend)
+            + _waiting(report) + _waivers(report)
             + _grid(report) + _criteria(report) + _groups(report) + _spend(report))

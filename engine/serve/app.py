@@ -32,6 +32,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..request import RunOptions
+from . import history
 from .body import read_body
 from .config import ServeConfig
 from .openapi import document
@@ -243,6 +244,8 @@ ENDPOINTS = (
     Endpoint("/v1/evaluate", _evaluate, ("POST",)),
     Endpoint("/v1/evaluate/raw", _evaluate_raw, ("POST",)),
     Endpoint("/v1/reload", _reload, ("POST",)),
+    Endpoint("/v1/history/runs", history.runs),  # the run store, read-only (--store)
+    Endpoint("/v1/history/services/{service:path}", history.service),
 )
 
 __all__ = ["build_app", "Endpoint", "ENDPOINTS", "Refused"]

@@ -31,6 +31,7 @@ class ServeConfig:
     read_timeout: float = 10.0  # seconds a request's head, and then its body, may take to arrive; beyond: 408
     max_connections: int = 256  # open connections at most; one more is answered 503 and closed
     inputs: tuple = ()  # files the server read besides its policy (token file, config file): never outputs
+    store: Optional[str] = None  # a run store read by /v1/history/* (never written)
 
     @property
     def pending_limit(self) -> int:

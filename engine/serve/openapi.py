@@ -6,6 +6,7 @@ schema ``valuate check --format json`` output follows; it is referenced, not cop
 from __future__ import annotations
 
 from ..version import VERSION
+from .history import OPENAPI_PATHS as HISTORY_PATHS
 
 REPORT_SCHEMA = "https://valuate.example/schema/report/1"
 SERVICE = {"$ref": f"{REPORT_SCHEMA}#/$defs/service"}
@@ -87,5 +88,6 @@ def document() -> dict:
                                  "responses": {"200": {"description": "ok"}}}},
             "/readyz": {"get": {"summary": "Workers are started and have the policy", "security": [],
                                 "responses": {"200": {"description": "ready"}, "503": {"description": "starting"}}}},
+            **HISTORY_PATHS,
         },
     }

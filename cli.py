@@ -19,7 +19,7 @@ import click
 from .engine.atomic import WRITE_ERRORS, atomic_output
 from .engine.checkjob import CheckJob
 from .engine.compare import dump_baseline
-from .engine.config import DEFAULT, baseline_file, resolve, scalar
+from .engine.config import DEFAULT, baseline_file, parameter_value, resolve
 from .engine.config.options import given, settings
 from .engine.config.settings import (BASELINE, CHECK, CONFIG_SHOW, DIFF, EXPLAIN, FACTS, HISTORY_EXPORT, HISTORY_LIST,
                                      HISTORY_MIGRATE, HISTORY_PRUNE, HISTORY_SHOW, HISTORY_TREND, INIT, RULES_LINT,
@@ -38,7 +38,7 @@ from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
 from .engine.governance.ranges import expand as expand_ranges
-from .engine.governance.tune import run_tune, tune_text
+from .engine.governance.tune import run_tune, split_values, tune_text
 from .engine.history import SCHEMA, open_history, parse_store
 from .engine.history import text as history_text
 from .engine.history.show import ShowOptions
@@ -532,7 +532,7 @@ def tune(ctx, catalogs, **opts) -> None:
     def go() -> int:
         resolved = _resolved(ctx, TUNE, opts, catalogs)
         param, fmt = resolved["param"], resolved["format"]
-        tried = expand_ranges(resolved["values"].split(","), lambda v: scalar(v, f"--values {param}"),
+        tried = expand_ranges(split_values(resolved["values"]), lambda v: parameter_value(v, f"--values {param}"),
                               f"--values {param}")
         report = run_tune(resolved.inputs(), param, tried, resolved.policy(), resolved["case"])
         click.echo(_dumps(report.to_dict()) if fmt == "json" else _text(tune_text(report)), nl=fmt == "json")

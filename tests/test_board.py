@@ -35,7 +35,7 @@ def ids(services) -> list:
 
 def test_needs_a_decision_gives_one_reason_per_failed_criterion(sample):
     assert ids(board.needs_decision(sample.services)) == ["crm", "data-warehouse", "vpn", "legacy-fax", "backup",
-                                                          "print"]
+                                                          "print", "payslip-app"]
     fax = next(r for r in sample.services if r.id == "legacy-fax")
     assert [label for label, _, _ in view.reasons(fax)] == ["utility", "security", "continuity", "value balance"]
     assert ("continuity", "no continuity plan", "WAR-004") in view.reasons(fax)
@@ -48,6 +48,9 @@ def test_needs_a_decision_gives_one_reason_per_failed_criterion(sample):
     assert "6. [legacy-fax — Legacy fax gateway](#service-7) — imposed costs 18,000 (currency not recorded)" in section
     assert "   - **availability**: measured availability 99.82% is below the agreed target of 99.9% (WAR-001)" in section
     assert "   - also not judged (facts missing): value balance" in section  # print: value unknown
+    # payslip-app: the value balance fails for its sponsor alone, and says so
+    assert "   - **value balance**: not met for the sponsor: brings the user 4 against 1; costs the sponsor 3 " \
+           "against 1 (VAL-001)" in section
 
 
 def test_value_by_warranty_grid(sample):
@@ -78,7 +81,7 @@ def test_the_grid_keeps_a_waived_warranty_apart(tmp_path):
 def test_verdicts_by_provider_and_tier_add_up(sample):
     for path in ("provider", "tier"):
         rows = board.groups(sample.services, path)
-        assert sum(total for _, _, total in rows) == 13
+        assert sum(total for _, _, total in rows) == 15
     tiers = {label: counts for label, counts, _ in board.groups(sample.services, "tier")}
     assert list(tiers) == ["tier 1", "tier 2", "tier 3", "tier 4", "(invalid record)"]
     assert tiers["tier 1"]["valuable"] == 3 and tiers["tier 1"]["not_valuable"] == 3
@@ -99,7 +102,7 @@ def test_spend_by_verdict_in_money(sample):
 def test_heatmap_has_every_service_and_criterion(sample):
     page = rendered("html", sample)
     heat = page.split('<table class="heatmap">', 1)[1].split("</table>", 1)[0]
-    assert heat.count('class="hrow"') == 13
+    assert heat.count('class="hrow"') == 15
     for col in ("utility", "availability", "capacity", "security", "continuity", "value balance"):
         assert f"<th>{col}</th>" in heat
     assert board.heat(next(r for r in sample.services if r.id == "data-warehouse"))[2] == ("capacity", "not_met", False)
@@ -190,7 +193,7 @@ def test_group_by_adds_a_grouping_and_is_checked_against_the_fact_schema(cli):
 def test_markdown_board_summary_sections_in_order(sample):
     text = rendered("markdown", sample)
     heads = [line for line in text.splitlines() if line.startswith(("## ", "### "))][:12]
-    assert heads == ["## Board summary", "### Needs a decision (6 not valuable)", "### Waiting for data (3 indeterminate)",
+    assert heads == ["## Board summary", "### Needs a decision (7 not valuable)", "### Waiting for data (4 indeterminate)",
                      "### Value × warranty", "### Criteria across the catalog", "### Verdicts by provider",
                      "### Verdicts by tier", "### Spend by verdict", "## Data coverage", "## Services",
                      "### payroll — Payroll processing", "### crm — Customer relationship management"]

@@ -105,7 +105,7 @@ def test_github_annotations_are_escaped_and_located(cli):
     crm = next(line for line in lines if "crm" in line)  # --fail-on never: nothing fails the job
     assert crm.startswith("::warning file=facts/samples/catalog.yaml,line=43,title=valuate%3A crm is not valuable::")
     assert "99.82%25 is below" in crm and "%0Ato pass: raise" in crm
-    assert lines[-1] == "::notice title=valuate::13 services: 3 valuable, 6 not valuable, 3 indeterminate, 1 error"
+    assert lines[-1] == "::notice title=valuate::15 services: 3 valuable, 7 not valuable, 4 indeterminate, 1 error"
     assert github.escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
 
 

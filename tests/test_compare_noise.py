@@ -91,7 +91,7 @@ def test_waiting_for_data_and_invalid_have_their_own_groups(cli, october):
     assert [s["id"] for s in c["still_invalid"]] == ["analytics-sandbox"]
     assert not {s["id"] for s in c["still_failing"]} & {"hr-portal", "analytics-sandbox", "expense-app"}
     md = _check(cli, "markdown", SAMPLE, "--as-of", AS_OF, "--compare", str(october))
-    assert "**Still waiting for data** (4)" in md and "**Still invalid** (1)" in md
+    assert "**Still waiting for data** (5)" in md and "**Still invalid** (1)" in md
     html = _check(cli, "html", SAMPLE, "--as-of", AS_OF, "--compare", str(october))
     assert "Still waiting for data (<span" in html and "Still invalid (<span" in html
 

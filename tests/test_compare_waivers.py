@@ -192,13 +192,13 @@ def test_an_invalid_record_fixes_nothing(cli, prev, tmp_path):
 def test_waived_is_its_own_count_where_met_is_counted(cli, repo):
     report = run_check([SAMPLE], as_of=AS_OF, waivers=WAIVERS)
     counts = dict(board.criteria_counts(report.services))
-    assert counts["availability"] == {"met": 10, "waived": 1, "not_met": 0, "unknown": 1}
+    assert counts["availability"] == {"met": 12, "waived": 1, "not_met": 0, "unknown": 1}
     assert counts["security"]["waived"] == 1 and counts["warranty"]["waived"] == 2
     crm = next(r for r in report.services if r.id == "crm")
     assert ("availability", "waived", True) in board.heat(crm)
     assert view.status_of(crm, "warranty") == "waived" and view.status_of(crm, "utility") == "met"
     html = _out(cli, "html", SAMPLE, "--as-of", AS_OF, "--waivers", WAIVERS)
-    assert "✓ 10 met</span>" in html and "⚑ 1 waived</span>" in html
+    assert "✓ 12 met</span>" in html and "⚑ 1 waived</span>" in html
     table = html.split('<table id="services">', 1)[1].split("</table>", 1)[0]
     row = next(tr for tr in table.split("<tr")[1:] if 'data-target="service-2"' in tr)  # crm
     assert 'data-verdict="waived"' in row and 'data-warranty="waived"' in row and 'data-utility="met"' in row
@@ -208,15 +208,15 @@ def test_waived_is_its_own_count_where_met_is_counted(cli, repo):
     assert "valuable (waived)</span><b>2</b>" in cards and "valuable</span><b>3</b>" in cards
     md = _out(cli, "markdown", SAMPLE, "--as-of", AS_OF, "--waivers", WAIVERS)
     assert "| criterion | ✓ met | ⚑ waived | ✗ not met | ? unknown |" in md
-    assert "| availability | 10 | 1 | 0 | 1 |" in md
+    assert "| availability | 12 | 1 | 0 | 1 |" in md
     assert "| ✓ valuable | 3 |" in md and "| ✓ valuable (waived) | 2 |" in md
     crm_row = next(line for line in md.splitlines() if line.startswith("| 2 | [crm"))
     assert "⚑ waived" in crm_row
     text = _out(cli, "text", SAMPLE, "--as-of", AS_OF, "--waivers", WAIVERS)
-    assert "13 services: 3 valuable, 2 valuable under a waiver, 4 not valuable, 3 indeterminate, 1 error; " \
+    assert "15 services: 3 valuable, 2 valuable under a waiver, 5 not valuable, 4 indeterminate, 1 error; " \
            "2 waived findings" in text
     github = _out(cli, "github", SAMPLE, "--as-of", AS_OF, "--waivers", WAIVERS)
-    assert "3 valuable, 2 valuable under a waiver, 4 not valuable" in github.splitlines()[-1]
+    assert "3 valuable, 2 valuable under a waiver, 5 not valuable" in github.splitlines()[-1]
     doc = _json(cli, SAMPLE, "--as-of", AS_OF, "--waivers", WAIVERS)
     assert doc["summary"]["valuable"] == 5 and doc["summary"]["valuable_waived"] == 2
     explained = cli("explain", SAMPLE, "crm", "--as-of", AS_OF, "--waivers", WAIVERS).stdout

@@ -29,17 +29,17 @@ def test_raising_the_availability_floor_lists_exactly_the_services_between_targe
     assert result.exit_code == 0
     doc = json.loads(result.output)
     expected = between_targets(99.95)
-    assert len(expected) == 8  # a guard: the sample has services on both sides of the floor
+    assert len(expected) == 10  # a guard: the sample has services on both sides of the floor
     assert [c["id"] for c in doc["changes"]] == expected
     for change in doc["changes"]:
         assert change["criteria"]["warranty.availability"] == {"base": "met", "head": "not_met"}
         (war,) = change["findings"]
         assert war["rule"] == "WAR-001" and war["head"]["status"] == "not_met"
         assert "below the policy minimum of 99.95%" in war["head"]["message"]
-    assert doc["summary"] == {"services": 13, "changed": 8, "unchanged": 5, "flips": 3, "finding_changes": 5,
-                              "transitions": {"indeterminate->not_valuable": 2, "not_valuable->not_valuable": 5,
+    assert doc["summary"] == {"services": 15, "changed": 10, "unchanged": 5, "flips": 4, "finding_changes": 6,
+                              "transitions": {"indeterminate->not_valuable": 3, "not_valuable->not_valuable": 6,
                                               "valuable->not_valuable": 1}}
-    assert sum(c["flip"] for c in doc["changes"]) == 3
+    assert sum(c["flip"] for c in doc["changes"]) == 4
     assert doc["parameters"] == [{"name": "itil4.min_availability_target", "base": 0, "head": 99.95}]
     assert doc["head"]["kind"] == "profile" and doc["head"]["profile"] == "strict-availability"
     golden("diff-strict.json", result.output)
@@ -49,14 +49,14 @@ def test_diff_text_and_fail_on_change(cli):
     result = cli("diff", SAMPLE, "--head", STRICT, "--as-of", AS_OF, "--fail-on-change")
     assert result.exit_code == 1
     assert result.output.rstrip().endswith(
-        "8 of 13 services changed: 3 verdicts flipped (2 indeterminate → not_valuable, 1 valuable → not_valuable); "
-        "5 with the verdict unchanged (5 not_valuable → not_valuable)")
+        "10 of 15 services changed: 4 verdicts flipped (3 indeterminate → not_valuable, 1 valuable → not_valuable); "
+        "6 with the verdict unchanged (6 not_valuable → not_valuable)")
     # verdict flips first, then the services whose findings changed but not their verdict
-    flips, rest = result.output.split("verdict flips (3):\n")[1].split("finding changes, verdict unchanged (5):\n")
-    assert "(verdict unchanged)" not in flips and rest.count("(verdict unchanged)") == 5
+    flips, rest = result.output.split("verdict flips (4):\n")[1].split("finding changes, verdict unchanged (6):\n")
+    assert "(verdict unchanged)" not in flips and rest.count("(verdict unchanged)") == 6
     golden("diff-strict.txt", result.output)
     same = cli("diff", SAMPLE, "--base", STRICT, "--head", STRICT, "--as-of", AS_OF, "--fail-on-change")
-    assert same.exit_code == 0 and "0 of 13 services changed" in same.output
+    assert same.exit_code == 0 and "0 of 15 services changed" in same.output
 
 
 def test_diff_of_a_rule_change_between_two_packs(cli, tmp_path):
@@ -122,7 +122,7 @@ def test_tune_lists_counts_and_changes(cli):
     assert [c["id"] for c in low["changes"]] == ["data-warehouse"]  # 0.05 headroom exactly
     assert low["changes"][0]["verdict"] == {"current": "not_valuable", "trial": "valuable"}
     assert same["changes"] == []
-    assert [c["id"] for c in high["changes"]] == ["payroll", "service-desk"]
+    assert [c["id"] for c in high["changes"]] == ["payroll", "service-desk", "canteen-booking"]
     # each trial agrees with a plain check under --set
     for trial in (low, high):
         check = json.loads(cli("check", SAMPLE, "--format", "json", "--as-of", AS_OF, "--fail-on", "never",

@@ -153,17 +153,17 @@ def test_list_trend_and_a_service_timeline(cli, store_url, tmp_path, monkeypatch
     listed = ok(cli, "history", "list", "--store", store_url).output
     lines = listed.splitlines()
     assert lines[0].split()[:4] == ["run", "recorded", "(UTC)", "as"]
-    assert lines[1].split()[:8] == ["1", "2027-01-01T00:00:00", "2026-10-28", "13", "3", "6", "3", "1"]
+    assert lines[1].split()[:8] == ["1", "2027-01-01T00:00:00", "2026-10-28", "15", "3", "7", "4", "1"]
     assert lines[-1].startswith("2 runs in ")
     runs = json.loads(ok(cli, "history", "list", "--store", store_url, "--format", "json").output)
-    assert [(r["id"], r["as_of"], r["valuable"], r["not_valuable"]) for r in runs] == [(1, "2026-10-28", 3, 6),
-                                                                                     (2, AS_OF, 3, 6)]
+    assert [(r["id"], r["as_of"], r["valuable"], r["not_valuable"]) for r in runs] == [(1, "2026-10-28", 3, 7),
+                                                                                     (2, AS_OF, 3, 7)]
     assert runs[0]["inputs"]["facts"].startswith("sha256:") and runs[0]["recorded_at"] == "2027-01-01T00:00:00+00:00"
     trend = json.loads(ok(cli, "history", "trend", "--store", store_url, "--format", "json").output)
     assert [(r["run"], r["valuable"], r["error"]) for r in trend["runs"]] == [(1, 3, 1), (2, 3, 1)]
     security = json.loads(ok(cli, "history", "trend", "--store", store_url, "--criterion", "warranty.security",
                              "--format", "json").output)
-    assert [(r["met"], r["not_met"]) for r in security["runs"]] == [(9, 2), (10, 1)]  # vpn fixed
+    assert [(r["met"], r["not_met"]) for r in security["runs"]] == [(11, 2), (12, 1)]  # vpn fixed
     text = ok(cli, "history", "trend", "--store", store_url, "--service", "email").output
     assert "✓ valuable" in text and "✗ not valuable" in text and "WAR-001 not_met (since 2026-11-28)" in text
     assert ok(cli, "history", "trend", "--store", store_url, "--last", "1").output.count("\n  2  ") == 1
@@ -182,7 +182,7 @@ def test_prune_and_export(cli, store_url, tmp_path):
     assert [r["id"] for r in runs] == [4, 5]  # ids are never reused: a run keeps its name
     ok(cli, "history", "export", "--store", store_url, "--output", tmp_path / "all.jsonl")
     lines = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
-    assert [x["type"] for x in lines] == (["run"] + ["service"] * 13) * 2
+    assert [x["type"] for x in lines] == (["run"] + ["service"] * 15) * 2
     run4 = lines[0]
     assert run4["id"] == 4 and len(run4["waivers"]) == 3 and {w["state"] for w in run4["waivers"]} == {"active",
                                                                                                       "expired"}
@@ -191,7 +191,7 @@ def test_prune_and_export(cli, store_url, tmp_path):
     assert {f["rule"]: f["waived"] for f in crm["failing"]}["WAR-001"] is True
     assert all(len(f["fingerprint"]) == 16 for x in lines if x["type"] == "service" for f in x["failing"])
     one = ok(cli, "history", "export", "5", "--store", store_url).output.splitlines()
-    assert len(one) == 14 and json.loads(one[0])["id"] == 5
+    assert len(one) == 16 and json.loads(one[0])["id"] == 5
 
 
 def test_runs_are_named_and_a_store_without_history_says_so(cli, store_url, tmp_path):

@@ -62,8 +62,8 @@ def test_json_report_validates_against_its_schema(cli, report_schema):
 
 def test_jsonl_layout_and_schema(cli, report_schema):
     lines = [json.loads(x) for x in check(cli, "jsonl").splitlines()]
-    assert [x["type"] for x in lines] == ["header"] + ["service"] * 13 + ["summary"]
-    assert lines[0]["as_of"] == AS_OF and lines[-1]["services"] == 13
+    assert [x["type"] for x in lines] == ["header"] + ["service"] * 15 + ["summary"]
+    assert lines[0]["as_of"] == AS_OF and lines[-1]["services"] == 15
     service = {"$ref": "#/$defs/service", "$defs": report_schema["$defs"]}
     for line in lines[1:-1]:
         jsonschema.validate({k: v for k, v in line.items() if k != "type"}, service,
@@ -81,7 +81,7 @@ def test_jsonl_streams(repo):
     for s in report.services[1:]:
         writer.write(s)
     writer.close(report.summary)
-    assert out.getvalue().count("\n") == 15
+    assert out.getvalue().count("\n") == 17
 
 
 def _sarif_schema():
@@ -114,7 +114,8 @@ def test_sarif_carries_only_failures_by_default(cli):
     results = doc["runs"][0]["results"]
     assert results and {r["kind"] for r in results} == {"fail"}
     verdicts = {r["properties"]["service"] for r in results if r["ruleId"] == "valuate.verdict"}
-    assert verdicts == {"crm", "vpn", "data-warehouse", "backup", "print", "legacy-fax", "analytics-sandbox"}
+    assert verdicts == {"crm", "vpn", "data-warehouse", "backup", "print", "legacy-fax", "analytics-sandbox",
+                        "payslip-app"}
     assert doc["runs"][0]["invocations"][0]["properties"]["included"] == ["fail"]
 
 
@@ -129,7 +130,7 @@ def test_sarif_validates_and_locates_results(cli):
     assert war1["help"]["text"].startswith("Bring measured availability up")
     assert war1["defaultConfiguration"]["level"] == "error"
     verdicts = [r for r in run["results"] if r["ruleId"] == "valuate.verdict"]
-    assert len(verdicts) == 13  # every record exactly once
+    assert len(verdicts) == 15  # every record exactly once
     for r in run["results"]:
         loc = r["locations"][0]["physicalLocation"]
         assert loc["artifactLocation"]["uri"] == SAMPLE and loc["region"]["startLine"] > 0
@@ -155,11 +156,11 @@ def test_junit_validates_against_junit_10_xsd(cli, junit_schema):
     (suite,) = root.findall("testsuite")
     assert suite.get("file") == SAMPLE
     cases = suite.findall("testcase")
-    assert len(cases) == int(suite.get("tests")) == 13
+    assert len(cases) == int(suite.get("tests")) == 15
     kinds = {c.get("name"): [x.tag for x in c] for c in cases}  # the id alone: a rename is the same test
     assert kinds["payroll"] == ["system-out"] and kinds["crm"] == ["failure", "system-out"]
     assert kinds["hr-portal"] == ["skipped", "system-out"] and kinds["analytics-sandbox"] == ["error", "system-out"]
-    assert suite.get("failures") == "6" and suite.get("errors") == "1" and suite.get("skipped") == "3"
+    assert suite.get("failures") == "7" and suite.get("errors") == "1" and suite.get("skipped") == "4"
     crm = next(c for c in cases if c.get("name") == "crm")
     failure = crm.find("failure")
     assert "WAR-001" in failure.get("message") and "99.82" in failure.text

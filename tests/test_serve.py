@@ -102,7 +102,7 @@ def test_every_sample_service_in_order_invalid_ones_as_errors(server):
     services = sample_services()
     got = server.client.post("/v1/evaluate", content=json.dumps({"services": services}, default=str))
     doc = got.json()
-    assert got.status_code == 200 and doc["summary"]["services"] == 13 and doc["summary"]["error"] == 1
+    assert got.status_code == 200 and doc["summary"]["services"] == 15 and doc["summary"]["error"] == 1
     assert [_without_source(s) for s in doc["services"]] == checked(SAMPLE)
     errors = server.client.post("/v1/evaluate", json=[{"name": "no id"}, 7, {"id": "a"}, {"id": "a"}]).json()
     assert [s["verdict"] for s in errors["services"]] == ["error", "error", "indeterminate", "error"]

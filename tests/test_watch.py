@@ -62,7 +62,7 @@ def test_check_watch_runs_once_and_stops_on_ctrl_c(cli, monkeypatch):
         yield  # a generator
     monkeypatch.setattr(watch, "file_changes", no_changes)
     result = cli("check", "facts/samples/catalog.yaml", "--as-of", "2026-11-28", "--watch")
-    assert result.exit_code == 1 and "13 services:" in result.output and "stopped watching" in result.output
+    assert result.exit_code == 1 and "15 services:" in result.output and "stopped watching" in result.output
 
 
 def test_a_stop_code_ends_the_watch():

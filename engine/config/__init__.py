@@ -47,7 +47,7 @@ class Resolved:
     def policy(self) -> Policy:
         limits = dict((k, scalar(v, f"--limit {k}")) for k, v in self.values.get("limit", ()))
         return Policy(rules=tuple(self.values.get("rules", ())),
-                      params={k: scalar(v, f"--set {k}") for k, v in self.values.get("set", ())},
+                      params={k: parameter_value(v, f"--set {k}") for k, v in self.values.get("set", ())},
                       profile=self.values.get("profile"), waivers=self.values.get("waivers"),
                       waiver_warning_days=self.values.get("waiver_warning_days", 30),
                       as_of=self.values.get("as_of"),
@@ -182,6 +182,23 @@ def scalar(value: Any, what: str) -> Any:
     return read
 
 
+def parameter_value(value: Any, what: str) -> Any:
+    """A parameter's value given as text: one YAML scalar (``scalar``), or a flow list of them
+    for a list parameter (``value_perspectives=[customer, user]``; ``[]`` is the empty list)."""
+    text = value.strip() if isinstance(value, str) else None
+    if not text or not text.startswith("["):
+        return scalar(value, what)
+    try:
+        read = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError, OverflowError) as err:
+        problem = " ".join(str(getattr(err, "problem", None) or err).split())
+        raise UserError(f"{what}: cannot read the value {value!r} as a list ({problem}); "
+                        "write a list as [a, b]") from None
+    if not isinstance(read, list) or any(isinstance(v, (list, dict)) for v in read):
+        raise UserError(f"{what}: expected a list of names such as [customer, user], got {value!r}")
+    return read
+
+
 def _rebased(s: Setting, value: Any, base: Path) -> Any:
     """Paths written in a config file are relative to its directory."""
     if s.dest == "compare" and is_run_name(value):  # a stored run (compare = "last"), not a file
@@ -233,4 +250,4 @@ def _format_under(base: Path, value: str) -> str:
     return f"{fmt}:{_under(base, file)}" if sep and file else value
 
 
-__all__ = ["Resolved", "Sources", "read_sources", "resolve", "baseline_file", "scalar", "SETTINGS", "BY_NAME", "Setting", "for_command", "COMMAND_LINE", "DEFAULT"]
+__all__ = ["Resolved", "Sources", "read_sources", "resolve", "baseline_file", "scalar", "parameter_value", "SETTINGS", "BY_NAME", "Setting", "for_command", "COMMAND_LINE", "DEFAULT"]

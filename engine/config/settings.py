@@ -261,7 +261,8 @@ SETTINGS = (
     Setting("param", "text", None, "The parameter to try (name or pack.name).", frozenset({TUNE}), metavar="NAME",
             required=True, cli_only="the parameter tried is the question"),
     Setting("values", "text", None, "Comma-separated values to try; START..END:STEP is a range in exact decimal "
-            "steps (99.9..99.99:0.01; 1..4 for whole numbers).", frozenset({TUNE}), metavar="V1,V2,...",
+            "steps (99.9..99.99:0.01; 1..4 for whole numbers); a list parameter's as [a,b] "
+            "(value_perspectives: '[user],[user,sponsor]').", frozenset({TUNE}), metavar="V1,V2,...",
             required=True, cli_only="the values tried are the question"),
     Setting("case", "text", None, "Sweep only this case of a fact-dependent parameter: its 'when' as YAML "
             "('{fact: tier, eq: 1}') or 'default'.", frozenset({TUNE}), metavar="WHEN",

@@ -13,6 +13,7 @@ required: it counts as met.
 """
 from __future__ import annotations
 
+from ..explain.perspectives import combined
 from ..model.logic import kleene
 from ..model import (DIMENSIONS, ERROR, INDETERMINATE, MET, NOT_APPLICABLE, NOT_MET, NOT_VALUABLE, UNKNOWN, VALUABLE,
                      CriterionResult)
@@ -63,9 +64,17 @@ def compose(findings: list, totals: tuple, exempt: frozenset = frozenset()) -> t
     utility = CriterionResult("utility", status("utility"), ids("utility"))
     warranty = CriterionResult("warranty", kleene("all", [s for _, s in dims]),
                                ids(*(f"warranty.{d}" for d in DIMENSIONS)), dims)
-    value = CriterionResult("value", status("value"), ids("value"), positives=totals[0], negatives=totals[1])
+    value = CriterionResult("value", status("value"), ids("value"), positives=totals[0], negatives=totals[1],
+                            perspectives=_perspectives(by_criterion.get("value", [])))
     criteria = (utility, warranty, value)
     return criteria, verdict_of([c.status for c in criteria])
+
+
+def _perspectives(findings: list) -> tuple:
+    """The value balance per perspective, from the counting value rules that judged one
+    (docs/specification.md#value-as-each-stakeholder-perceives-it); empty when judged once."""
+    judged = [getattr(f, "perspectives", ()) for f in findings if f.counts and f.status != NOT_APPLICABLE]
+    return combined([p for p in judged if p]) if any(judged) else ()
 
 
 def verdict_of(statuses: list) -> str:

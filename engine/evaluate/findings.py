@@ -21,6 +21,7 @@ from ..compile.plan import ItemPlan, add_condition
 from ..compile.program import CompiledRule
 from ..schema import FactSchema
 from ..errors import EngineError
+from ..explain import perspectives
 from ..explain.tree import Facts, build, describe_with_values, gaps_of
 from ..explain.words import group_failure, not_recorded, own_message
 from ..model.logic import applicable, kleene
@@ -179,9 +180,40 @@ def _finding(layout: RuleLayout, decided: dict, facts: Facts, with_tree: bool, e
     status, root = layout.status(decided), layout.explained_by(decided)
     missing = layout.missing(statuses, facts, root) if status == UNKNOWN else ()
     tree = layout.tree(decided, facts, root) if with_tree else None
-    message = _message(layout, statuses, status, facts, missing, decided, root)
+    seen = _perspectives(layout, facts)
+    message = (_perspective_message(layout, statuses, status, facts, decided, root, seen) if seen else None) \
+        or _message(layout, statuses, status, facts, missing, decided, root)
     return Finding(rule.id, rule.top_criterion, rule.dimension, status, rule.severity, rule.title,
-                   message, evidence, missing, tree, rule.pack)
+                   message, evidence, missing, tree, rule.pack,
+                   perspectives=perspectives.combined(list(seen.values())) if seen else ())
+
+
+def _perspectives(layout: RuleLayout, facts: Facts) -> dict:
+    """Node index -> Perspectives, for the rule's comparisons judged per perspective."""
+    if not facts.perspectives:
+        return {}
+    nodes = layout.compiled.nodes
+    return {i: facts.perspectives[id(nodes[i])] for i in layout.leaves if id(nodes[i]) in facts.perspectives}
+
+
+def _perspective_message(layout: RuleLayout, statuses: list, status: str, facts: Facts, decided: dict,
+                         root: int, seen: dict) -> Optional[str]:
+    """The rule's message when effects name whom they affect and its template names the sums
+    of a balance judged per perspective (one total no longer says it): what each reason found,
+    per perspective for those judged per perspective (explain/perspectives.py)."""
+    template = layout.rule.messages.get(status)
+    sides = {p for i in seen for p in layout.compiled.nodes[i].fact_paths()}
+    if status == NOT_APPLICABLE or (template is not None and not sides & set(placeholders(template))):
+        return None
+    nodes = layout.compiled.nodes
+    parts = []
+    for i in layout.reasons(statuses, status, root):
+        if i in seen:
+            parts.append(perspectives.found(nodes[i], statuses[i], seen[i]))
+        else:
+            parts.append(_reason_text(layout, statuses, status, facts, decided, i) if status != UNKNOWN
+                         else f"{format_value(facts.gaps(nodes[i]))} not recorded")
+    return "; ".join(dict.fromkeys(parts)) or None
 
 
 def _own_reasons(layout: RuleLayout, statuses: list, status: str, root: int = 0) -> list:

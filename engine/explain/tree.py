@@ -15,6 +15,7 @@ from ..model.logic import kleene
 from ..model import MET, UNKNOWN, ConditionResult, counted, format_value
 from ..rules.language import Group, Leaf
 from ..rules.operators import LOWER, OPERATORS, TEST, UPPER
+from . import perspectives
 from .words import leaf_failure, not_recorded, own_message, requirement, unchosen
 
 _PARTS: dict = {}  # path -> how to read it: ("derived",), ("param", name) or its parts
@@ -28,11 +29,11 @@ class Facts:
     """
 
     __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen", "param_inputs", "bounds", "cases",
-                 "notes")
+                 "notes", "perspectives")
 
     def __init__(self, fact: dict, derived: dict, params: dict, derived_inputs: dict,
                  param_inputs: Optional[dict] = None, bounds: Optional[dict] = None,
-                 cases: Optional[dict] = None, notes: Optional[dict] = None):
+                 cases: Optional[dict] = None, notes: Optional[dict] = None, perspectives: Optional[dict] = None):
         self.fact, self.derived, self.params = fact, derived, params
         self.derived_inputs = derived_inputs  # derived path -> input fact paths
         self._seen: dict = {}
@@ -40,6 +41,9 @@ class Facts:
         self.bounds = bounds or {}  # lower-bound derived path -> the lists that make it exact
         self.cases = cases or {}  # fact-dependent param -> its ParamCases (params: the value chosen, or None)
         self.notes = notes or {}  # derived path unknown although its inputs are recorded -> why, in words
+        # id(leaf) -> Perspective per perspective, for comparisons on a balance judged per
+        # perspective when effects name whom they affect (explain/perspectives.py)
+        self.perspectives = perspectives or {}
 
     def said(self, path: str) -> Any:
         """A value as a message names it: a fact-dependent parameter whose case is not
@@ -89,6 +93,8 @@ class Facts:
     def gaps(self, leaf: Leaf) -> list:
         """What an unknown leaf lacks: its absent facts, and for a comparison of
         lower bounds the unrecorded lists of the side that would decide it."""
+        if id(leaf) in self.perspectives:  # the lists each undecided perspective waits for
+            return perspectives.gaps(self.perspectives[id(leaf)])
         paths = self.read_paths(leaf)
         if leaf.operand is not None and any(p in self.bounds for p in paths):
             paths = [p for p in paths if p not in self.bounds] + self._deciding_bound(leaf)
@@ -151,6 +157,11 @@ def _leaf(leaf: Leaf, status: str, facts: Facts, negated: bool = False, required
     values = tuple((p, _shown(facts.value(p))) for p in leaf.fact_paths())
     expected = _expected(leaf, facts)
     missing = gaps_of(leaf, facts) if status == UNKNOWN else ()
+    seen = facts.perspectives.get(id(leaf))
+    if seen:  # judged per perspective: who it holds for, each perspective's sums beneath
+        found = "" if status == MET else perspectives.found(leaf, status, seen, with_sums=False)
+        return ConditionResult(leaf.describe(), status, leaf.op, values, expected, missing,
+                               perspectives.children(leaf, seen), found, required=required)
     found = "" if _fine(status, negated) else (own_message(leaf, status, facts, missing)
                                                or leaf_failure(leaf, status, facts, missing))
     if status == UNKNOWN:

@@ -4,8 +4,9 @@ A side is a stack of rule packs (a directory with pack.yaml, a single-file
 pack, or a bundled pack's name) and at most one profile, written
 ``itil4+ours/+profile.yaml`` or given part by part; a profile alone is
 applied to ``--rules`` (default the ITIL 4 pack). A service is listed when
-its verdict, a criterion or warranty dimension, or the status of one of its
-findings (waived or not included) differs; each listed service carries the
+its verdict, a criterion or warranty dimension, the value balance from one
+perspective ("value for sponsor", when effects name whom they affect), or the
+status of one of its findings (waived or not included) differs; each listed service carries the
 findings that changed, with both messages: the "why". Verdict flips are
 told apart from changes that leave the verdict as it was.
 """
@@ -93,12 +94,15 @@ WAIVED_VERDICT = "valuable_waived"  # the summary's word (model Summary) for val
 
 def _criteria(result: ServiceResult) -> dict:
     """Each criterion's and dimension's status as people read it: ``waived`` (met only under a
-    waiver) apart from met, so a waiver that starts or ends is a change and never reads 'met'."""
+    waiver) apart from met, so a waiver that starts or ends is a change and never reads 'met';
+    with effects naming whom they affect, also 'value for NAME' per perspective."""
     out = {}
     for c in result.criteria:
         out[c.name] = result.status_of(c.name)
         for dim, _ in c.dimensions:
             out[f"{c.name}.{dim}"] = result.status_of(dim)
+        for p in c.perspectives:
+            out[f"{c.name} for {p.name}"] = p.status
     return out
 
 

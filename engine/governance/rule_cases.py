@@ -12,6 +12,13 @@ A case file sits beside its pack (``<pack>/tests/*.yaml``)::
         as_of: 2026-11-28             # optional evaluation date
         facts: {...}
         expect: {rules: {WAR-002: not_met}, criteria: {warranty: not_met}, verdict: not_valuable}
+      - name: valuable to its users, not to its sponsor
+        facts: {outcomes: [{effect: positive, impact: 4, for: [user]}], ...}
+        expect: {rules: {VAL-001: not_met}, perspectives: {user: met, sponsor: not_met}}
+
+``perspectives`` asserts the value balance as each stakeholder perceives it:
+the status of each named perspective of the value criterion
+(docs/specification.md#value-as-each-stakeholder-perceives-it).
 
 Every case runs through the real compiler and durable-rules (with the packs
 the pack requires, and a profile when one is given). Coverage says, for each
@@ -34,7 +41,7 @@ from ..rules import check_param_value
 from ..rules.param_cases import data_of, is_cases, parse_cases
 from ..rules.conditions import Scope
 from ..documents import Reader
-from ..model import ERROR, FINDING_STATUSES, VERDICTS
+from ..model import ERROR, FINDING_STATUSES, STATUSES, VERDICTS
 from ..pipeline import run
 from ..policy import LoadedPolicy, load_policy
 from ..request import Inputs, Policy, RunOptions, RunRequest
@@ -174,7 +181,11 @@ def _expect(raw: Any, default_rule: Optional[str], pack: _Rules, loc: Location, 
         problems.append(Problem("'expect' is a status or a mapping of rules / criteria / verdict", loc))
         return None
     expect = {"rules": dict(raw.get("rules") or {}), "criteria": dict(raw.get("criteria") or {}),
-              "verdict": raw.get("verdict")}
+              "verdict": raw.get("verdict"), "perspectives": dict(raw.get("perspectives") or {})}
+    for name, status in expect["perspectives"].items():
+        if status not in STATUSES:
+            problems.append(Problem(f"expected status {status!r} of perspective {name!r} is not one of "
+                                    f"{', '.join(STATUSES)}", loc))
     expect["rules"] = {pack.renamed.get(rid, rid): status for rid, status in expect["rules"].items()}
     for rid, status in expect["rules"].items():
         if pack.rule(rid) is None:
@@ -243,12 +254,34 @@ def _run(policy: LoadedPolicy, case: Case, coverage: Coverage) -> CaseResult:
         if got_criteria.get(name) != want:
             failures.append(f"criterion {name}: expected {want}, got {got_criteria.get(name, 'nothing')}")
             explain.extend(f for f in findings if _in_criterion(f, name) and f.status != "met")
+    failures += _perspectives(case, result, explain)
     if case.expect["verdict"] is not None and verdict != case.expect["verdict"]:
         failures.append(f"verdict: expected {case.expect['verdict']}, got {verdict}")
         explain.extend(f for f in findings if f.counts and f.status != "met")
     shown = list({id(f): f for f in explain}.values())
     text = "\n".join(line for f in shown for line in finding_lines(f))
     return CaseResult(case, tuple(failures), statuses, text)
+
+
+def _perspectives(case: Case, result, explain: list) -> list:
+    """Each perspective the case expects, against the value criterion's (none when no effect
+    names anyone: the balance is then judged once)."""
+    wanted = case.expect["perspectives"]
+    if not wanted:
+        return []
+    value = result.criterion("value")
+    got = {p.name: p for p in (value.perspectives if value is not None else ())}
+    out = []
+    for name, want in wanted.items():
+        p = got.get(name)
+        if p is None:
+            judged = ", ".join(got) or "none: no effect names anyone, so the balance is judged once"
+            out.append(f"perspective {name}: expected {want}, but it is not judged (judged: {judged})")
+        elif p.status != want:
+            out.append(f"perspective {name}: expected {want}, got {p.status} ({p.text})")
+    if out:
+        explain.extend(f for f in result.findings if f.perspectives)
+    return out
 
 
 def _in_criterion(finding, name: str) -> bool:

@@ -94,6 +94,20 @@ def _columns(report: "TuneReport") -> list:
             ("(waived)", lambda c: c[WAIVED_VERDICT])] + [(v, lambda c, v=v: c[v]) for v in VERDICTS[1:]]
 
 
+def split_values(text: str) -> list:
+    """``--values`` split at the commas outside brackets: '0.1,0.2' is two values, and
+    '[customer,user],[user],[]' three lists (for a list parameter such as value_perspectives)."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += {"[": 1, "]": -1}.get(ch, 0)
+        if ch == "," and depth <= 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return parts + [current]
+
+
 def qualified(run, name: str) -> str:
     """'name' or 'pack.name' to the one parameter it means."""
     pack, _, short = name.rpartition(".")
@@ -188,6 +202,6 @@ def _label(t: Trial) -> str:
 
 def _change(c: ServiceChange) -> str:
     label = c.id if c.id is not None else f"(record {c.position})"
-    crits = [f"{k} {b} → {h}" for k, b, h in c.criteria]
+    crits = [f"{k} {b or '—'} → {h or '—'}" for k, b, h in c.criteria]
     crits += [f"{rule} {_status(b) or '—'} → {_status(h) or '—'}" for rule, b, h in c.findings if not crits]
     return f"{label}: {reading(c.readings[0])} → {reading(c.readings[1])}" + (f" ({', '.join(crits)})" if crits else "")

@@ -13,8 +13,8 @@ and ``Summary``, so the formats cannot drift apart.
 """
 from .values import (CRITERIA, DIMENSIONS, ERROR, FAILING, FINDING_STATUSES, INDETERMINATE, MET,
     NOT_APPLICABLE, NOT_MET, NOT_VALUABLE, STATUSES, UNKNOWN, VALUABLE, VERDICTS, WAIVED, counted, format_value)
-from .findings import (WAIVER_GATES, BalanceTerm, ConditionResult, CriterionResult, Finding, Waiver, gate_words,
-    gated_waivers)
+from .findings import (WAIVER_GATES, BalanceTerm, ConditionResult, CriterionResult, Finding, Perspective, Waiver,
+    gate_words, gated_waivers)
 from .service import (CHANGE, RECORD, FactChange, Provenance, RecordError, ServiceResult, Source, ToPass,
     provenance_for)
 from .run import BaselineSummary, Coverage, CoverageRow, Report, RuleInfo, RunInfo, Summary, not_applicable
@@ -23,7 +23,7 @@ from .trend import Trend, TrendPoint
 
 __all__ = ["CRITERIA", "DIMENSIONS", "ERROR", "FAILING", "FINDING_STATUSES", "INDETERMINATE", "MET",
            "NOT_APPLICABLE", "NOT_MET", "NOT_VALUABLE", "STATUSES", "UNKNOWN", "VALUABLE", "VERDICTS", "WAIVED",
-           "counted", "format_value", "WAIVER_GATES", "gate_words", "gated_waivers", "BalanceTerm", "ConditionResult", "CriterionResult", "Finding", "Waiver", "CHANGE",
+           "counted", "format_value", "WAIVER_GATES", "gate_words", "gated_waivers", "BalanceTerm", "ConditionResult", "CriterionResult", "Finding", "Perspective", "Waiver", "CHANGE",
            "RECORD", "FactChange", "Provenance", "RecordError", "ServiceResult", "Source", "ToPass",
            "provenance_for", "BaselineSummary", "Coverage", "CoverageRow", "Report", "RuleInfo", "RunInfo",
            "Summary", "not_applicable", "COUNT_KEYS", "RECORD_RULE", "Comparison", "FindingMark", "ServiceDelta",

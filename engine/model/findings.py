@@ -1,7 +1,7 @@
 """What one rule found on one service: the finding, its condition tree, its waiver, the criterion."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .values import FAILING
@@ -44,6 +44,28 @@ class ConditionResult:
 
 
 @dataclass(frozen=True)
+class Perspective:
+    """The value balance as one stakeholder perceives it
+    (docs/specification.md#value-as-each-stakeholder-perceives-it): the effects naming
+    it plus those naming no one, with the bounds of the balance judged once."""
+
+    name: str  # a consumer role (customer, user, sponsor) or a stakeholder's name
+    status: str  # as durable-rules decided it for this perspective
+    positives: Any
+    negatives: Any
+    unrecorded: tuple = ()  # the lists not recorded, when they leave it unknown
+    who: str = field(default="", compare=False)  # in words: 'the user', or a stakeholder's name
+    text: str = field(default="", compare=False)  # its sums in words: 'brings the user 4 against 1'
+
+    def to_dict(self) -> dict:
+        out = {"name": self.name, "status": self.status, "positives": self.positives,
+               "negatives": self.negatives}
+        if self.unrecorded:
+            out["unrecorded"] = list(self.unrecorded)
+        return out
+
+
+@dataclass(frozen=True)
 class Finding:
     """The outcome of one rule on one service."""
 
@@ -65,6 +87,9 @@ class Finding:
     # Compared with an earlier report (check --compare): the evaluation date this
     # open finding was first seen failing, carried forward from report to report.
     since: Optional[str] = None
+    # Perspective per stakeholder the rule judged a balance for, when effects name whom
+    # they affect (empty: judged once, over every effect).
+    perspectives: tuple = ()
 
     @property
     def deciding(self) -> bool:
@@ -108,6 +133,8 @@ class Finding:
             out["baseline"] = self.baseline
         if self.since is not None:
             out["since"] = self.since
+        if self.perspectives:
+            out["perspectives"] = [p.to_dict() for p in self.perspectives]
         if conditions and self.condition is not None:
             out["conditions"] = self.condition.to_dict()
         return out
@@ -183,6 +210,9 @@ class CriterionResult:
     # BalanceTerm per counted effect, for value; serialised as the service's "balance"
     # key so the criterion keeps exactly the shape docs/specification.md#the-json-report shows.
     balance: tuple = ()
+    # Perspective per stakeholder, for value when effects name whom they affect (empty:
+    # the balance is judged once; positives and negatives count every effect once).
+    perspectives: tuple = ()
 
     def to_dict(self) -> dict:
         out: dict = {"status": self.status, "findings": list(self.findings)}
@@ -191,7 +221,14 @@ class CriterionResult:
         if self.name == "value":
             out["positives"] = self.positives
             out["negatives"] = self.negatives
+            if self.perspectives:
+                out["perspectives"] = [p.to_dict() for p in self.perspectives]
         return out
+
+    def valuable_to(self) -> tuple:
+        """(names met, names not met, names unknown) of the perspectives, in order."""
+        return tuple(tuple(p.name for p in self.perspectives if p.status == s)
+                     for s in ("met", "not_met", "unknown"))
 
 
 @dataclass(frozen=True)
@@ -205,8 +242,12 @@ class BalanceTerm:
     impact: Any  # as counted (the default when the item gives none)
     weight: Any
     points: Any
+    affects: tuple = ()  # whom the effect names (its ``for``); empty: every perspective
 
     def to_dict(self) -> dict:
-        return {"side": self.side, "list": self.list, "index": self.index,
-                "description": self.description, "impact": self.impact,
-                "weight": self.weight, "points": self.points}
+        out = {"side": self.side, "list": self.list, "index": self.index,
+               "description": self.description, "impact": self.impact,
+               "weight": self.weight, "points": self.points}
+        if self.affects:
+            out["for"] = list(self.affects)
+        return out

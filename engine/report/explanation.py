@@ -38,6 +38,8 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
         extra = ""
         if crit.name == "value":
             extra = f"  (positives {format_value(crit.positives)} vs negatives {format_value(crit.negatives)})"
+            if crit.perspectives:  # effects name whom they affect: one total no longer says it
+                extra = f"  ({valuable_to_text(crit.perspectives)})"
         status = result.status_of(crit.name)  # waived: met only under a waiver
         lines.append(f"├─ {SYMBOL[status]} {crit.name}: {status}{extra}")
         if crit.name == "warranty":
@@ -141,6 +143,24 @@ def _condition(c: ConditionResult, indent: str, provenance: Optional[dict] = Non
     for child in c.children:
         lines += _condition(child, indent + "   ", provenance)
     return lines
+
+
+def _joined(names: list, word: str) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+def valuable_to_text(perspectives) -> str:
+    """'valuable to the user; not to the sponsor; not judged yet for the customer' ('' for none)."""
+    if not perspectives:
+        return ""
+    met, not_met, unknown = ([p.who or p.name for p in perspectives if p.status == s]
+                             for s in (MET, NOT_MET, UNKNOWN))
+    parts = [f"valuable to {_joined(met, 'and')}"] if met else []
+    if not_met:
+        parts.append(f"{'not to' if met else 'not valuable to'} {_joined(not_met, 'or')}")
+    if unknown:
+        parts.append(f"not judged yet for {_joined(unknown, 'and')}")
+    return "; ".join(parts)
 
 
 def condition_line(c: ConditionResult) -> tuple[str, str, str]:

@@ -82,7 +82,8 @@ def _names(key: str, services: list, large: bool = False) -> str:
     if key == "keep" and large:
         return ('<p class="note no-print"><a href="#?verdict=valuable">list the valuable ones</a> in the services '
                 "table (with the valuable under a waiver: verdict “valuable (waived)”).</p>")
-    names = "".join(f'<li data-target="{service_id(r)}" data-item>{link(r, view.label(r))}</li>' for r in services)
+    names = "".join(f'<li data-target="{service_id(r)}" data-item>{link(r, view.label(r))}{_to(r)}</li>'
+                    for r in services)
     is_open = " open" if key != "keep" and len(services) <= NAMES_OPEN else ""
     return (f'<details class="names"{is_open}><summary>list {len(services)}</summary>'
             f'<ul class="names">{names}</ul></details>')
@@ -100,7 +101,7 @@ def grid(report: Report) -> str:
     axis = '<div class="axis">{}</div>'.format
     note = ""
     if unplaced:
-        listed = ", ".join(link(r, view.label(r)) for r in unplaced[:NAMES_OPEN])
+        listed = ", ".join(link(r, view.label(r)) + _to(r) for r in unplaced[:NAMES_OPEN])
         more = f" and {len(unplaced) - NAMES_OPEN} more" if len(unplaced) > NAMES_OPEN else ""
         note += (f'<p class="note">Not placed, value or warranty not judged yet ({len(unplaced)}): '
                  f"{listed}{more}.</p>")
@@ -111,6 +112,12 @@ def grid(report: Report) -> str:
             'Warranty: all four dimensions met.</p><div class="grid2">'
             f'{axis("value ✓")}{fix}{keep}{axis("value ✗")}{retire}{invest}'
             f'<div></div>{axis("warranty ✗ not met")}{axis("warranty ✓ met")}</div>{note}</div>')
+
+
+def _to(r) -> str:
+    """Who the service's value balance holds for, when effects name whom they affect."""
+    to = view.valuable_to(r)
+    return f' <span class="note to">({e(to)})</span>' if to else ""
 
 
 def _waived(services, large: bool) -> str:

@@ -66,6 +66,9 @@ def section(r: ServiceResult, detail: bool = True, advisory: bool = True, trend:
         return (f'<section {attrs}><header>{title}{_line([source_span(r)])}{trend}</header>'
                 f'<ul class="errors">{items}</ul></section>')
     head = f"<header>{title}{_line([e(board.who(r)), e(money.budget_line(r)), source_span(r)])}{trend}"
+    if view.perspectives(r):  # effects name whom they affect: who the value balance holds for
+        head += (f'<div class="facts perspectives"><b>{e(view.valuable_to(r))}</b>: '
+                 f"{e(view.perspective_line(r))}</div>")
     note = changes.service_note(r.change)
     head += (f'<div class="facts since">since the last review: {e(note)}</div>' if note else "") + "</header>"
     parts = [head, _criteria_strip(r), _waivers(r), _reasons(r), _to_pass(r)]
@@ -206,15 +209,17 @@ def _balance(r: ServiceResult) -> str:
         return ""
     amounts = [board.amount(r, t) for t in value.balance]
     priced = any(a is not None for a in amounts)
+    named = any(t.affects for t in value.balance)  # a 'for' column only when some effect names whom
     rows = "".join(
         f'<tr><td>{e(t.side)}</td><td title="{e(t.list)}[{t.index}]">{e(t.description or view.effect_kind(t))}</td>'
         f"<td>{e(view.effect_kind(t))}</td>"
+        + (f"<td>{e(view.affects(t) or 'everyone')}</td>" if named else "")
         + (f'<td class="num">{e(money.money(a, board.fact_at(r, "budget.currency")) if a is not None else "")}</td>'
            if priced else "")
         + f'<td class="num">{e(view.show(t.impact))}</td><td class="num">{e(view.show(t.weight))}</td>'
         f'<td class="num">{e(view.show(t.points))}</td></tr>' for t, a in zip(value.balance, amounts))
     table = ('<div class="scroll"><table class="balance"><thead><tr><th>side</th><th>effect</th><th>kind</th>'
-             + ('<th class="num">amount</th>' if priced else "")
+             + ("<th>for</th>" if named else "") + ('<th class="num">amount</th>' if priced else "")
              + '<th class="num">impact</th><th class="num">weight</th><th class="num">points</th></tr></thead>'
              f"<tbody>{rows}</tbody></table></div>" if rows else "")
     return (f"value balance: positives {e(view.arithmetic(r, 'positive'))}; "

@@ -72,6 +72,8 @@ def _service(r: ServiceResult, trend: list = ()) -> list[str]:
         if c.name == "value":
             lines.append(f"  - positives = {view.arithmetic(r, 'positive')}; "
                          f"negatives = {view.arithmetic(r, 'negative')}")
+            if view.perspectives(r):  # effects name whom they affect
+                lines.append(f"  - {md(view.valuable_to(r))}: {md(view.perspective_line(r))}")
         for rid in c.findings:
             lines += _finding(findings[rid], "  ")
     lines += [""] + _balance(r) + _to_pass(r)
@@ -88,10 +90,13 @@ def _balance(r: ServiceResult) -> list[str]:
     value = r.criterion("value")
     if value is None or not value.balance:
         return []
-    lines = ["| value balance | effect | kind | impact | weight | points |", "| --- | --- | --- | ---: | ---: | ---: |"]
+    named = any(t.affects for t in value.balance)  # a 'for' column only when some effect names whom
+    lines = ["| value balance | effect | kind | " + ("for | " if named else "") + "impact | weight | points |",
+             "| --- | --- | --- | " + ("--- | " if named else "") + "---: | ---: | ---: |"]
     for t in value.balance:
         lines.append(f"| {t.side} | {md(t.description or view.effect_kind(t))} | {view.effect_kind(t)} | "
-                     f"{view.show(t.impact)} | {view.show(t.weight)} | {view.show(t.points)} |")
+                     + (f"{md(view.affects(t) or 'everyone')} | " if named else "")
+                     + f"{view.show(t.impact)} | {view.show(t.weight)} | {view.show(t.points)} |")
     return lines + [""]
 
 

@@ -112,7 +112,7 @@ def _grid(report: Report) -> list:
 
     def cell(key: str) -> str:
         _, name, *_ = next(q for q in board.QUADRANTS if q[0] == key)
-        names = ", ".join(_link(r, view.label(r)) for r in placed[key])
+        names = ", ".join(_placed(r) for r in placed[key])
         return f"**{name} {len(placed[key])}**" + (f": {names}" if names else "")
 
     lines = ["### Value × warranty", "", "Value: utility and the value balance both met. Warranty: all four "
@@ -122,7 +122,7 @@ def _grid(report: Report) -> list:
              f"| **value ✗** | {cell('retire')} | {cell('invest')} |", ""]
     if unplaced:
         lines += ["Not placed, value or warranty not judged yet: "
-                  + ", ".join(_link(r, view.label(r)) for r in unplaced) + ".", ""]
+                  + ", ".join(_placed(r) for r in unplaced) + ".", ""]
     if placed[WAIVED]:
         names = {key: name for key, name, *_ in board.QUADRANTS}
         lines += [f"Placed only by a waiver, apart: **waived {len(placed[WAIVED])}**: " + ", ".join(
@@ -131,6 +131,12 @@ def _grid(report: Report) -> list:
     if invalid:
         lines += [f"Not placed: {invalid} invalid record{'s' * (invalid != 1)}.", ""]
     return lines
+
+
+def _placed(r) -> str:
+    """A service in the grid, with who its value balance holds for when effects name whom."""
+    to = view.valuable_to(r)
+    return _link(r, view.label(r)) + (f" ({md(to)})" if to else "")
 
 
 def _criteria(report: Report) -> list:

@@ -28,7 +28,7 @@ from typing import TextIO
 from ..model import ERROR, VALUABLE, RunInfo, ServiceResult, Summary, counted
 from .base import PLAIN, Writer, WriterOptions
 from .view import counts_line, coverage_heading, coverage_rows, to_pass_groups
-from . import changes
+from . import changes, view
 from .terminal import safe, safe_lines, wrap
 
 MARKS = {"valuable": "ok ", "not_valuable": "NO ", "indeterminate": "?? ", "error": "ERR"}
@@ -105,6 +105,8 @@ def _lines(result: ServiceResult) -> list:
             crit = f"{f.criterion}.{f.dimension}" if f.dimension else f.criterion
             start = f"      {crit:<22} {f.status:<8} {f.rule}  "
             lines.append((f"{start}{f.message}{_waiver(f)}{BASELINE_MARKS.get(f.baseline, '')}", len(start)))
+    if view.valuable_to(result):  # effects name whom they affect: who the balance holds for
+        lines.append((f"      value balance: {view.valuable_to(result)}", 21))
     note = changes.service_note(result.change)
     if note:
         lines.append((f"      since the last review: {note}", 10))

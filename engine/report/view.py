@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .explanation import NOT_APPLICABLE, SYMBOL, TO_PASS_KINDS, condition_line, to_pass_groups
+from .explanation import NOT_APPLICABLE, SYMBOL, TO_PASS_KINDS, condition_line, to_pass_groups, valuable_to_text
 from ..model import ERROR, MET, NOT_MET, STATUSES, UNKNOWN, VERDICTS, WAIVED, ConditionResult, Finding, ServiceResult
 from ..model import format_value
 
@@ -235,6 +235,28 @@ def arithmetic(result: ServiceResult, side: str) -> str:
     terms, total = balance_sum(result, side)
     parts = " + ".join(f"{show(t.impact)}×{show(t.weight)}" for t in terms) or "0"
     return f"{parts} = {show(total)}"
+
+
+def perspectives(result: ServiceResult) -> tuple:
+    """The value balance per perspective (model Perspective), when effects name whom they affect."""
+    value = result.criterion("value")
+    return value.perspectives if value is not None else ()
+
+
+def valuable_to(result: ServiceResult) -> str:
+    """Who the value balance holds for: 'valuable to the user; not to the sponsor' ('' when the
+    balance is judged once)."""
+    return valuable_to_text(perspectives(result))
+
+
+def perspective_line(result: ServiceResult) -> str:
+    """Each perspective's sums and status: 'brings the user 4 against 1 (met); costs ...'."""
+    return "; ".join(f"{p.text} ({p.status.replace('_', ' ')})" for p in perspectives(result))
+
+
+def affects(term) -> str:
+    """Whom a value-balance effect names, in words ('' when it names no one)."""
+    return ", ".join(term.affects)
 
 
 def errors(result: ServiceResult) -> list[str]:

@@ -203,6 +203,24 @@ class Term:
 
 #: Beside a lower-bound output in the payload: present (= 1) when the bound is exact.
 EXACT_SUFFIX = "__exact"
+#: The output of a balance judged per perspective: one item per perspective.
+PERSPECTIVES = "perspectives"
+#: An item's positives minus its negatives (durable-rules compares no two fields of one item).
+MARGIN = "margin"
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A ``balance`` judged per perspective (docs/specification.md#value-as-each-stakeholder-perceives-it).
+
+    ``field`` is the item field of the summed lists naming whom an effect
+    affects (a list of names; absent: everyone). Once some counted effect
+    names someone, each perspective is summed on its own: the effects naming
+    it plus those naming no one. ``only`` (a list parameter) fixes the
+    perspectives that count; empty, every perspective named counts."""
+
+    field: str
+    only: Optional[Operand] = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +247,16 @@ class Derived:
             return {}
         return {f"derived.{self.name}.{side}s": tuple(dict.fromkeys(t.list for t in self.args[side]))
                 for side in ("positive", "negative")}
+
+    @property
+    def spread(self) -> Optional[Spread]:
+        """How a balance is judged per perspective, when it is (None: once, over every effect)."""
+        return self.args.get(PERSPECTIVES) if self.function == "balance" else None
+
+    @property
+    def spread_path(self) -> str:
+        """The payload list holding one item per perspective (see Spread)."""
+        return f"derived.{self.name}.{PERSPECTIVES}"
 
 
 @dataclass(frozen=True)

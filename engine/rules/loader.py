@@ -30,7 +30,7 @@ PACK_KEYS = ("pack", "version", "title", "description", "requires", "parameters"
 RULE_FILE_KEYS = ("rules",)
 METADATA_KEYS = ("id", "title", "criterion", "severity", "rationale", "remediation")
 OPTIONAL_METADATA = ("aliases",)
-PARAM_KINDS = ("number", "integer", "string", "boolean")
+PARAM_KINDS = ("number", "integer", "string", "boolean", "list")  # list: of non-empty strings
 RULE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 
 
@@ -316,6 +316,20 @@ def check_param_value(param: Parameter, value: Any) -> Optional[str]:
         return f"expected true or false, got {kind_of(value)}"
     elif kind == "string" and not isinstance(value, str):
         return f"expected a string, got {kind_of(value)}"
+    elif kind == "list":
+        return _list_problem(value)
+    return None
+
+
+def _list_problem(value: Any) -> Optional[str]:
+    """A list parameter holds distinct non-empty strings (names, such as perspectives)."""
+    if not isinstance(value, (list, tuple)):
+        return f"expected a list of names, such as [customer, user], got {kind_of(value)}"
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            return f"entry {i + 1} of the list: expected a non-empty string, got {kind_of(item)}"
+        if item in value[:i]:
+            return f"{item!r} is listed twice"
     return None
 
 

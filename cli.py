@@ -8,7 +8,6 @@ user errors as a single line live here.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
 import signal
@@ -16,39 +15,42 @@ import sys
 from typing import Any
 
 import click
-from click.core import ParameterSource
 
 from .engine.atomic import WRITE_ERRORS, atomic_output
 from .engine.checkjob import CheckJob
 from .engine.compare import dump_baseline
-from .engine.config import BY_NAME, for_command, resolve, scalar
-from .engine.config.settings import (BASELINE, CHECK, DIFF, EXPLAIN, FACTS, HISTORY_EXPORT, HISTORY_LIST,
-                                     HISTORY_MIGRATE, HISTORY_PRUNE, HISTORY_SHOW, HISTORY_TREND, RULES_SHOW, SERVE,
-                                     TUNE)
-from .engine.config.show import show_json, show_text
+from .engine.config import DEFAULT, baseline_file, parameter_value, resolve
+from .engine.config.options import given, settings
+from .engine.config.settings import (BASELINE, CHECK, CONFIG_SHOW, DIFF, EXPLAIN, FACTS, HISTORY_EXPORT, HISTORY_LIST,
+                                     HISTORY_MIGRATE, HISTORY_PRUNE, HISTORY_SHOW, HISTORY_TREND, INIT, RULES_LINT,
+                                     RULES_LIST, RULES_SCHEMA, RULES_SHOW, RULES_TEST, SERVE, TUNE)
+from .engine.config.show import gather, show_json, show_text
+from .engine.outputs import output_specs
 from .engine.errors import Location, UserError, did_you_mean
 from .engine.evaluate import default_jobs
+from .engine.model import counted
 from .engine.governance.baseline import create_baseline
 from .engine.governance.diff import diff_text, run_diff
 from .engine.governance.lint import lint
+from .engine.governance.pack_schema import pack_schemas, target_dir
 from .engine.governance import show as rule_view
 from .engine.governance.scaffold import next_steps, scaffold
 from .engine.governance.testing import percent as coverage_percent
 from .engine.governance.testing import run_tests, tests_json, tests_text
-from .engine.governance.tune import run_tune, tune_text
-from .engine.history import SCHEMA, open_history
+from .engine.governance.ranges import expand as expand_ranges
+from .engine.governance.tune import run_tune, split_values, tune_text
+from .engine.history import SCHEMA, open_history, parse_store
 from .engine.history import text as history_text
 from .engine.history.show import ShowOptions
 from .engine.history.show import show as show_run
-from .engine.ingest.mapping.facts import FACT_FORMATS
 from .engine.ingest.mapping.facts import render as render_facts
 from .engine.pipeline import facts_document, run
 from .engine.policy import load_policy
+from .engine.reads import run_inputs
 from .engine.report.explanation import explain_json, explain_rule, explain_text
 from .engine.request import RunOptions, RunRequest
 from .engine.report.terminal import safe
 from .engine.serve import ServeConfig, read_token
-from .engine.serve.history import check as check_store
 from .engine.serve.run import serve_forever
 from .engine.version import VERSION
 from .engine.watch import watch_and_run
@@ -56,18 +58,6 @@ from .engine.watch import watch_and_run
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader closed the pipe
 EXIT_TERMINATED = 143  # 128 + SIGTERM
-
-
-class DateType(click.ParamType):
-    name = "date"
-
-    def convert(self, value: Any, param, ctx) -> _dt.date:
-        if isinstance(value, _dt.date):
-            return value
-        try:
-            return _dt.date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
 
 
 class Terminated(BaseException):
@@ -89,7 +79,9 @@ def _silence_stdout() -> None:
 
 
 def _run(fn, *args, **kwargs) -> int:
-    """Call into the library, mapping errors to one line and an exit code."""
+    """Call into the library, mapping errors to one line and an exit code.
+
+    ``read``: a dict that gets the files the call read (engine/reads.py), for --watch."""
     debug = kwargs.pop("debug", False)
     previous = {s: signal.signal(s, _terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
     # File names that are not UTF-8 arrive as surrogate escapes (PEP 383): shown as \udcXX.
@@ -102,9 +94,12 @@ def _run(fn, *args, **kwargs) -> int:
             signal.signal(signum, handler)
 
 
-def _call(fn, debug: bool, *args, **kwargs) -> int:
+def _call(fn, debug: bool, *args, read=None, **kwargs) -> int:
     try:
-        code = fn(*args, **kwargs)
+        with run_inputs() as inputs:  # what the command reads: no output of it may replace one
+            if read is not None:
+                read["last"] = inputs
+            code = fn(*args, **kwargs)
         sys.stdout.flush()  # a full disk must fail here, not in Python's exit
         return code
     except UserError as err:
@@ -146,44 +141,14 @@ def _error(text: str) -> None:
     click.echo("\n".join(safe(line) for line in text.split("\n")), err=True)
 
 
-# --- options from the settings table (engine/config/settings.py) ----------
-
-def _click_option(s):
-    decls = [f"--{s.name}", *([s.short] if s.short else []), s.dest]
-    if s.kind == "bool":
-        if s.default:  # on unless switched off: a --x/--no-x pair
-            return click.option(f"--{s.name}/--no-{s.name}", s.dest, default=True, help=s.help)
-        return click.option(*decls, is_flag=True, default=False, help=s.help)
-    kinds = {"path": click.Path(), "paths": click.Path(), "int": click.IntRange(min=s.minimum),
-             "date": DateType(), "choice": click.Choice(s.choices)}
-    default = s.default if s.kind in ("choice", "int") and s.default is not None else None
-    return click.option(*decls, type=kinds.get(s.kind, str), multiple=s.multiple, default=default,
-                        show_default=default is not None, metavar=s.metavar, help=s.help)
-
-
-def settings(command: str):
-    """The options a command takes from the settings table, plus --config and --no-config."""
-    def decorate(fn):
-        for s in reversed(for_command(command)):
-            if s.dest != "catalogs":
-                fn = _click_option(s)(fn)
-        fn = click.option("--no-config", is_flag=True, help="Ignore valuate.toml and [tool.valuate].")(fn)
-        fn = click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
-                          metavar="FILE", help="Read settings from FILE instead of the nearest "
-                                               "valuate.toml or pyproject.toml [tool.valuate].")(fn)
-        return click.pass_context(fn)
-    return decorate
-
+# --- every option comes from the settings table (engine/config/settings.py) ----
 
 def _resolved(ctx, command: str, opts: dict, catalogs=()):
     """The command's settings: what its command line gave, over environment, file and defaults."""
-    opts = dict(opts)  # a --watch loop resolves again on every run
-    config, no_config = opts.pop("config_file", None), opts.pop("no_config", False)
-    given = {k: v for k, v in opts.items() if k in BY_NAME
-             and ctx.get_parameter_source(k) == ParameterSource.COMMANDLINE}
+    explicit = given(ctx, opts)
     if catalogs:
-        given["catalogs"] = tuple(catalogs)
-    resolved = resolve(command, given, config, no_config)
+        explicit["catalogs"] = tuple(catalogs)
+    resolved = resolve(command, explicit)
     for line in resolved.warnings:
         _warn(line)
     return resolved
@@ -201,14 +166,54 @@ def _debug(opts: dict) -> bool:
     return bool(opts.get("debug"))
 
 
-watch_option = click.option("--watch", is_flag=True,
-                            help="Run again whenever one of the files read changes (Ctrl-C stops).")
-debug_option = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def _once_or_watching(go, opts: dict, watched, written=lambda: []) -> int:
+    """Run ``go`` once, or with --watch now and again on every change to the ``watched()``
+    files or to any file a run read (engine/watch.py), never on a change of the ``written()``
+    ones; a bad setting met while finding them is a user error too."""
+    debug = _debug(opts)
+    if not opts["watch"]:
+        return _run(go, debug=debug)
+    paths: list = []
+    outputs: list = []
+    code = _run(lambda: paths.extend(p for p in watched() if p) or outputs.extend(written()) or EXIT_OK,
+                debug=debug)
+    if code != EXIT_OK:
+        return code
+    return _watching(paths, go, debug, outputs)
 
 
-def _watching(paths, once) -> int:
-    """Run ``once`` now and again on every change under ``paths`` (engine/watch.py)."""
-    return watch_and_run([p for p in paths if p], once, lambda line: click.echo(line, err=True))
+def _watching(named, go, debug: bool, outputs=()) -> int:
+    """Run ``go`` now and again whenever a file it read, or one of ``named``, changes
+    (engine/watch.py); never on a change of its own ``outputs``. Ctrl-C or SIGTERM, during a
+    run or between runs, ends the watch."""
+    if "-" in named:  # read once: a change to it can never be seen, the watch would wait forever
+        _error("valuate: error: --watch cannot watch standard input (-): name the catalog file")
+        return EXIT_USAGE
+    seen: dict = {}
+
+    def paths() -> list:
+        last = seen.get("last")
+        return [p for p in named if p] + (last.watched() if last is not None else [])
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    def terminate(signum, frame) -> None:
+        # between runs the watcher turns any signal into KeyboardInterrupt: remember which
+        seen["terminated"] = True
+        _terminate(signum, frame)
+
+    previous = {s: signal.signal(s, terminate) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        code = watch_and_run(paths, lambda: _run(go, debug=debug, read=seen), say, outputs=outputs,
+                             stop_codes=(EXIT_INTERRUPTED, EXIT_TERMINATED))
+        return EXIT_TERMINATED if seen.get("terminated") else code
+    except Terminated:
+        say("valuate: stopped watching")
+        return EXIT_TERMINATED
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -220,8 +225,7 @@ def main() -> None:
 @main.command()
 @click.argument("catalogs", nargs=-1, type=click.Path())
 @settings(CHECK)
-@watch_option
-def check(ctx, catalogs, watch, **opts) -> None:
+def check(ctx, catalogs, **opts) -> None:
     """Evaluate every service in CATALOG files (or directories, or - for standard input) and report.
 
     Settings also come from VALUATE_* variables and valuate.toml (valuate config show)."""
@@ -235,33 +239,33 @@ def check(ctx, catalogs, watch, **opts) -> None:
             raise job.store_failure
         return EXIT_FINDINGS if job.failed(summary) else EXIT_OK
 
-    if not watch:
-        sys.exit(_run(go, debug=_debug(opts)))
-    # the files the run reads, as resolved (command line, environment or config file)
-    resolved = _resolved(ctx, CHECK, opts, catalogs)
-    watched = [*resolved["catalogs"], *resolved["rules"], resolved["profile"], resolved["waivers"],
-               resolved["mapping"], resolved["baseline"]]
-    sys.exit(_watching(watched, lambda: _run(go, debug=_debug(opts))))
+    def watched() -> list:  # the files the settings name (also those not there yet), besides those each run reads
+        return _resolved(ctx, CHECK, opts, catalogs).files_read()
+
+    def written() -> list:  # its reports and its run store: never a change
+        s = _resolved(ctx, CHECK, opts, catalogs)
+        return [o.file for o in output_specs(s["format"], s["output"]) if o.file] + s.files_changed_by_run()
+
+    sys.exit(_once_or_watching(go, opts, watched, written))
 
 
 @main.command()
 @click.argument("catalog", type=click.Path())
 @click.argument("service_id")
 @settings(EXPLAIN)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--rule", "rule", default=None, metavar="RULE", help="Print only this rule's finding and tree.")
-def explain(ctx, catalog, service_id, fmt, rule, **opts) -> None:
+def explain(ctx, catalog, service_id, **opts) -> None:
     """Explain one service's verdict: criteria, rules, conditions, values, why not."""
 
     def go() -> int:
         resolved = _resolved(ctx, EXPLAIN, opts)
+        rule, fmt = resolved["rule"], resolved["format"]
         current = run(RunRequest(resolved.policy(), resolved.inputs((catalog,)),
-                                 RunOptions(conditions=True, only=service_id,
-                                                                               suggest=rule is None)))
+                                 RunOptions(conditions=True, only=service_id, suggest=rule is None)))
         result = next(current.results(), None)
         if result is None:
             raise UserError(f"no service with id {service_id!r} in {catalog}", Location(file=str(catalog)))
         if rule is not None:
+            rule = current.policy.current_id(rule)  # a former id (aliases:) names the rule it became
             if result.finding(rule) is None:
                 what = "is invalid" if result.errors else f"has no finding for rule {rule!r}"
                 raise UserError(f"service {service_id!r} {what}{did_you_mean(rule, [f.rule for f in result.findings])}")
@@ -278,22 +282,19 @@ def explain(ctx, catalog, service_id, fmt, rule, **opts) -> None:
 @main.command()
 @click.argument("catalogs", nargs=-1, type=click.Path())
 @settings(FACTS)
-@click.option("--format", "fmt", type=click.Choice(FACT_FORMATS), default="yaml", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write to FILE (atomically) instead of standard output.")
-def facts(ctx, catalogs, fmt, output, **opts) -> None:
+def facts(ctx, catalogs, **opts) -> None:
     """Print the canonical facts a mapping makes of CATALOG exports, with provenance.
 
     Runs no rules: for checking a mapping. Exit 1 when a record has errors.
     The output is itself a catalog: valuate check reads it as it is."""
     def go() -> int:
         resolved = _resolved(ctx, FACTS, opts, catalogs)
-        doc = facts_document(resolved.inputs())
+        doc, output = facts_document(resolved.inputs()), resolved["output"]
         if output and output != "-":
             with atomic_output(output, resolved.files_read()) as fh:
-                render_facts(doc, fmt, fh)
+                render_facts(doc, resolved["format"], fh)
         else:
-            render_facts(doc, fmt, sys.stdout)
+            render_facts(doc, resolved["format"], sys.stdout)
         return EXIT_FINDINGS if doc["summary"]["errors"] else EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
@@ -307,20 +308,29 @@ def baseline_group() -> None:
 @baseline_group.command("create")
 @click.argument("catalogs", nargs=-1, type=click.Path())
 @settings(BASELINE)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default="valuate-baseline.json",
-              show_default=True, help="The baseline file to write (atomically).")
-def baseline_create(ctx, catalogs, output, **opts) -> None:
-    """Record the open findings of CATALOG (by service id and rule id, with an evidence fingerprint)."""
+def baseline_create(ctx, catalogs, **opts) -> None:
+    """Record the open findings of CATALOG: by service id and rule id, each with a fingerprint of its
+    status and of the recorded facts the finding depends on (so a change in them is news)."""
 
     def go() -> int:
         resolved = _resolved(ctx, BASELINE, opts, catalogs)
-        doc, summary = create_baseline(resolved.request(suggest=False), output)
-        # the earlier baseline at OUTPUT is read (for its dates) and replaced, as intended
-        with atomic_output(output, [f for f in resolved.files_read() if f != output]) as fh:
+        if resolved.origins["output"] != DEFAULT:  # -o, [baseline-create] output or its variable
+            target, origin = resolved["output"], resolved.origins["output"]
+        else:  # the baseline check reads, so that the next check finds what was written
+            explicit = given(ctx, opts)
+            target, origin = baseline_file(None, explicit.get("config"), bool(explicit.get("no_config")))
+        doc, summary, advisory = create_baseline(resolved.request(suggest=False), target,
+                                                 resolved["include_advisory"])
+        # the earlier baseline at the target is read (for its dates) and replaced, as intended
+        with atomic_output(target, [f for f in resolved.files_read() if f != target]) as fh:
             dump_baseline(doc, fh)
-        left_out = (f"; {summary.waived} waived findings left out (each is new once its waiver ends)"
+        left_out = (f"; {counted(summary.waived, 'waived finding')} left out (each is new once its waiver ends)"
                     if summary.waived else "")
-        _error(f"valuate: wrote {output}: {doc['entries']} findings of {summary.services} services{left_out}")
+        if advisory:
+            left_out += (f"; {counted(advisory, 'advisory finding')} left out (they never fail a job; "
+                         "--include-advisory keeps them)")
+        named = f" (the baseline of {origin})" if origin not in ("command line", "default") else ""
+        _error(f"valuate: wrote {target}{named}: {counted(doc['entries'], 'finding')} of {counted(summary.services, 'service')}{left_out}")
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
@@ -333,16 +343,21 @@ def config_group() -> None:
 
 @config_group.command("show")
 @click.argument("catalogs", nargs=-1, type=click.Path())
-@settings(CHECK)
-@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
-def config_show(ctx, catalogs, as_json, **opts) -> None:
-    """Print every setting of valuate check, its value and where it came from.
+@settings(CONFIG_SHOW)
+def config_show(ctx, catalogs, **opts) -> None:
+    """Print every setting, its value and where it came from: the shared ones (as valuate
+    check reads them), then each command's own table ([serve], [rules-lint], ...).
 
     Takes check's options too, to show what a command line would change."""
 
     def go() -> int:
-        resolved = _resolved(ctx, CHECK, opts, catalogs)
-        click.echo(_dumps(show_json(resolved)) if as_json else show_text(resolved), nl=as_json)
+        explicit = given(ctx, opts)
+        if catalogs:
+            explicit["catalogs"] = tuple(catalogs)
+        shown = gather(explicit)
+        for line in shown.warnings:
+            _warn(line)
+        click.echo(_dumps(show_json(shown)) if shown.as_json else show_text(shown), nl=shown.as_json)
         return EXIT_OK
 
     sys.exit(_run(go))
@@ -350,21 +365,21 @@ def config_show(ctx, catalogs, as_json, **opts) -> None:
 
 @main.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
-@click.option("--pack", "pack", default="team", show_default=True, help="The name of the new pack.")
-@click.option("--force", is_flag=True, help="Overwrite files that exist.")
-@debug_option
-def init(directory, pack, force, debug) -> None:
+@settings(INIT)
+def init(ctx, directory, **opts) -> None:
     """Scaffold a policy in DIRECTORY: a pack with one rule and its tests, a profile, waivers, valuate.toml."""
 
     def go() -> int:
-        for path in scaffold(directory, pack, force):
+        resolved = _resolved(ctx, INIT, opts)
+        pack = resolved["pack"]
+        for path in scaffold(directory, pack, resolved["force"]):
             click.echo(f"created {path}")
         click.echo("next:")
         for line in next_steps(directory, pack):
             click.echo(f"  {line}")
         return EXIT_OK
 
-    sys.exit(_run(go, debug=debug))
+    sys.exit(_run(go, debug=_debug(opts)))
 
 
 @main.group("rules")
@@ -373,40 +388,36 @@ def rules_group() -> None:
 
 
 @rules_group.command("list")
-@click.option("--rules", "-r", "rules", multiple=True, type=click.Path(),
-              help="Rule pack directory or file (repeatable; default: the ITIL 4 pack).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def rules_list(rules, fmt, debug) -> None:
+@settings(RULES_LIST)
+def rules_list(ctx, **opts) -> None:
     """List the rules of the packs with their criterion, severity and title."""
 
     def go() -> int:
-        policy = load_policy(resolve("rules list", {"rules": rules} if rules else {}).policy())
-        if fmt == "json":
+        resolved = _resolved(ctx, RULES_LIST, opts)
+        policy = load_policy(resolved.policy())
+        if resolved["format"] == "json":
             click.echo(json.dumps([r.to_dict() for r in policy.rules], ensure_ascii=False, indent=2))
             return EXIT_OK
         for r in policy.rules:
             click.echo(safe(f"{r.id:<9} {r.criterion:<22} {r.severity:<8} {r.title}"))
-        click.echo(f"\n{len(policy.rules)} rules in {', '.join(p.name for p in policy.packs)}")
+        click.echo(f"\n{counted(len(policy.rules), 'rule')} in {', '.join(p.name for p in policy.packs)}")
         return EXIT_OK
 
-    sys.exit(_run(go, debug=debug))
+    sys.exit(_run(go, debug=_debug(opts)))
 
 
 @rules_group.command("show")
 @click.argument("rule_id", metavar="RULE")
 @settings(RULES_SHOW)
-@click.option("--compiled", is_flag=True,
-              help="Print the durable-rules rules it compiles into, with the ruleset that holds them.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def rules_show(ctx, rule_id, compiled, fmt, **opts) -> None:
+def rules_show(ctx, rule_id, **opts) -> None:
     """Print one rule as loaded: its metadata, its condition in the rule language and the
     parameters it reads (under --profile and --set); with --compiled, the durable-rules
     rules it becomes, as durable-rules registers them."""
 
     def go() -> int:
-        policy = load_policy(_resolved(ctx, RULES_SHOW, opts).policy())
-        if compiled:
+        resolved = _resolved(ctx, RULES_SHOW, opts)
+        policy, fmt = load_policy(resolved.policy()), resolved["format"]
+        if resolved["compiled"]:
             view = rule_view.compiled(policy, rule_id)
             text, doc = (rule_view.compiled_text(view), None) if fmt == "text" else ("", view.to_dict())
         else:
@@ -418,112 +429,113 @@ def rules_show(ctx, rule_id, compiled, fmt, **opts) -> None:
     sys.exit(_run(go, debug=_debug(opts)))
 
 
-as_of_option = click.option("--as-of", type=DateType(), default=None,
-                            help="Evaluation date, YYYY-MM-DD (default: today).")
-
-
 @rules_group.command("lint")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--profile", "-p", type=click.Path(dir_okay=False), default=None, help="Also check this profile.")
-@click.option("--waivers", type=click.Path(dir_okay=False), default=None, help="Also check this waiver file.")
-@as_of_option
-@click.option("--waiver-warning-days", type=click.IntRange(min=0), default=30, show_default=True,
-              help="Warn about waivers expiring within this many days.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def rules_lint(paths, profile, waivers, as_of, waiver_warning_days, fmt, debug) -> None:
+@settings(RULES_LINT)
+def rules_lint(ctx, paths, **opts) -> None:
     """Check rule packs: schema, fact paths, types, duplicates, conditions that never or always hold, limits.
 
     Exit 2 when there are errors; 0 when there are only warnings (printed)."""
 
     def go() -> int:
-        result = lint(list(paths), profile, waivers, as_of, waiver_warning_days)
-        if fmt == "json":
+        resolved = _resolved(ctx, RULES_LINT, opts)
+        result = lint(list(paths), resolved["profile"], resolved["waivers"], resolved["as_of"],
+                      resolved["waiver_warning_days"])
+        if resolved["format"] == "json":
             click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         else:
             click.echo(_text(result.text()), nl=False)
         return EXIT_USAGE if result.errors else EXIT_OK
 
-    sys.exit(_run(go, debug=debug))
+    sys.exit(_run(go, debug=_debug(opts)))
+
+
+@rules_group.command("schema")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@settings(RULES_SCHEMA)
+def rules_schema(ctx, paths, **opts) -> None:
+    """Write editor schemas that know the packs' own derived facts and parameters.
+
+    PATHS are the packs (required ones first). The condition schema's fact paths are the
+    catalog's and those the packs declare, nothing else; the rule file and rule test schemas
+    are copied beside it. Point a rule file at it: '# yaml-language-server:
+    $schema=../schemas/rule-file.schema.json'."""
+
+    def go() -> int:
+        output = _resolved(ctx, RULES_SCHEMA, opts)["output"]
+        files = pack_schemas(list(paths))
+        where = target_dir(list(paths), output)
+        for name, text in files.items():
+            with atomic_output(str(where / name)) as fh:
+                fh.write(text)
+        _error(f"valuate: wrote {', '.join(files)} to {where}")
+        return EXIT_OK
+
+    sys.exit(_run(go, debug=_debug(opts)))
 
 
 @rules_group.command("test")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--cases", "case_files", multiple=True, type=click.Path(dir_okay=False),
-              help="Test case file (repeatable; default: the pack's tests/*.yaml). One PATH only.")
-@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None,
-              help="Fail (exit 1) when fewer than N percent of the rules' reachable statuses are asserted.")
-@click.option("--profile", type=click.Path(dir_okay=False), default=None,
-              help="Judge every case under this profile (a case's params refine it).")
-@click.option("--rules-of", "rules_of", multiple=True, metavar="PACK",
-              help="Coverage over every rule of this pack (repeatable; default: the rules the cases target).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@watch_option
-@debug_option
-def rules_test(paths, case_files, min_coverage, profile, rules_of, fmt, watch, debug) -> None:
+@settings(RULES_TEST)
+def rules_test(ctx, paths, **opts) -> None:
     """Run the YAML rule test cases of packs; report failures with explanations, and coverage.
 
     Exit 1 when a case fails or coverage is below --min-coverage; 2 on a bad pack or case file."""
 
     def go() -> int:
-        runs = run_tests(list(paths), list(case_files) or None, profile, list(rules_of) or None)
+        resolved = _resolved(ctx, RULES_TEST, opts)
+        minimum = resolved["min_coverage"]
+        runs = run_tests(list(paths), list(resolved["cases"]) or None, resolved["profile"],
+                         list(resolved["rules_of"]) or None)
         covered = coverage_percent(runs)
-        if fmt == "json":
-            click.echo(json.dumps(tests_json(runs, min_coverage), ensure_ascii=False, indent=2))
+        if resolved["format"] == "json":
+            click.echo(json.dumps(tests_json(runs, minimum), ensure_ascii=False, indent=2))
         else:
             click.echo(_text(tests_text(runs)), nl=False)
         failed = sum(len(r.failed) for r in runs)
-        low = min_coverage is not None and covered < min_coverage
+        low = minimum is not None and covered < minimum
         if low:
-            click.echo(f"valuate: coverage {covered:.1f}% is below --min-coverage {min_coverage:g}%", err=True)
+            click.echo(f"valuate: coverage {covered:.1f}% is below --min-coverage {minimum:g}%", err=True)
         return EXIT_FINDINGS if failed or low else EXIT_OK
 
-    watched = [*paths, *case_files, *([profile] if profile else [])]
-    sys.exit(_watching(watched, lambda: _run(go, debug=debug)) if watch else _run(go, debug=debug))
+    def watched() -> list:
+        s = _resolved(ctx, RULES_TEST, opts)
+        return [*paths, *s["cases"], s["profile"]]
+
+    sys.exit(_once_or_watching(go, opts, watched))
 
 
 @main.command()
 @click.argument("catalogs", nargs=-1, type=click.Path())
-@click.option("--base", multiple=True, metavar="PACKS+PROFILE",
-              help="The base side: packs and/or a profile, joined with + or repeated (default: --rules as is).")
-@click.option("--head", multiple=True, metavar="PACKS+PROFILE",
-              help="The head side: packs and/or a profile, joined with + or repeated (default: --rules as is).")
 @settings(DIFF)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--fail-on-change", is_flag=True, help="Exit 1 when any service changed.")
-@click.option("--head-as-of", "head_as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, metavar="DATE",
-              help="Judge the head side as of DATE: what flips when rules come into force.")
-def diff(ctx, catalogs, base, head, fmt, fail_on_change, head_as_of, **opts) -> None:
+def diff(ctx, catalogs, **opts) -> None:
     """Evaluate CATALOG under two policies and list every service whose verdict, criteria or findings changed."""
 
     def go() -> int:
+        resolved = _resolved(ctx, DIFF, opts, catalogs)
+        base, head, fmt = resolved["base"], resolved["head"], resolved["format"]
+        head_as_of = resolved["head_as_of"]
         if not base and not head and head_as_of is None:
             raise UserError("diff needs --base and/or --head (rule packs and/or a profile), or --head-as-of")
-        resolved = _resolved(ctx, DIFF, opts, catalogs)
-        report = run_diff(resolved.inputs(), base, head, resolved.policy(),
-                          head_as_of.date() if head_as_of is not None else None)
+        report = run_diff(resolved.inputs(), base, head, resolved.policy(), head_as_of)
         click.echo(_dumps(report.to_dict()) if fmt == "json" else _text(diff_text(report)), nl=fmt == "json")
-        return EXIT_FINDINGS if fail_on_change and report.changes else EXIT_OK
+        return EXIT_FINDINGS if resolved["fail_on_change"] and report.changes else EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
 
 
 @main.command()
 @click.argument("catalogs", nargs=-1, type=click.Path())
-@click.option("--param", "param", required=True, metavar="NAME", help="The parameter to try (name or pack.name).")
-@click.option("--values", "values", required=True, metavar="V1,V2,...", help="Comma-separated values to try.")
-@click.option("--case", "case", default=None, metavar="WHEN",
-              help="Sweep only this case of a fact-dependent parameter: its 'when' as YAML "
-                   "('{fact: tier, eq: 1}') or 'default'.")
 @settings(TUNE)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def tune(ctx, catalogs, param, values, case, fmt, **opts) -> None:
+def tune(ctx, catalogs, **opts) -> None:
     """For each value of a parameter: verdict counts and the services that change versus the current value."""
 
     def go() -> int:
-        tried = [scalar(v, f"--values {param}") for v in values.split(",")]
         resolved = _resolved(ctx, TUNE, opts, catalogs)
-        report = run_tune(resolved.inputs(), param, tried, resolved.policy(), case)
+        param, fmt = resolved["param"], resolved["format"]
+        tried = expand_ranges(split_values(resolved["values"]), lambda v: parameter_value(v, f"--values {param}"),
+                              f"--values {param}")
+        report = run_tune(resolved.inputs(), param, tried, resolved.policy(), resolved["case"])
         click.echo(_dumps(report.to_dict()) if fmt == "json" else _text(tune_text(report)), nl=fmt == "json")
         return EXIT_OK
 
@@ -532,44 +544,25 @@ def tune(ctx, catalogs, param, values, case, fmt, **opts) -> None:
 
 @main.command()
 @settings(SERVE)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (localhost by default).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Evaluation processes, each with its own durable-rules engine (default: the number of cores).")
-@click.option("--token-file", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="Require 'Authorization: Bearer TOKEN' on /v1/*, TOKEN being this file's content.")
-@click.option("--decision-log", type=click.Path(dir_okay=False), default=None,
-              help="Append one JSON line per evaluation (request id, rules digest, verdicts).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-              help="Seconds an evaluation may take before the request gets a 504.")
-@click.option("--max-pending", type=click.IntRange(min=1), default=None,
-              help="Requests evaluated at once at most; beyond, 503 (default: 4 per worker).")
-@click.option("--max-services", type=click.IntRange(min=1), default=10_000, show_default=True,
-              help="Services (or export records) in one request at most; beyond, 413.")
-@click.option("--max-body-bytes", type=click.IntRange(min=1), default=8 << 20, show_default=True,
-              help="Bytes in one request body at most, checked while it arrives; beyond, 413.")
-@click.option("--read-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Seconds a request's head, then its body, may take to arrive; beyond, 408.")
-@click.option("--max-connections", type=click.IntRange(min=1), default=256, show_default=True,
-              help="Open connections at most; one more is answered 503 and closed.")
-def serve(ctx, host, port, workers, token_file, decision_log, timeout, max_pending, max_services, max_body_bytes,
-          read_timeout, max_connections, **opts) -> None:
+def serve(ctx, **opts) -> None:
     """Evaluate services on request over HTTP (docs/guides/serve.md).
 
     --mapping is the mapping /v1/evaluate/raw uses when a request names none
     (presets are always allowed)."""
 
     def go() -> int:
-        resolved = _resolved(ctx, SERVE, opts)
-        store = resolved.values.get("store")
-        check_store(store)
-        token = read_token(token_file) if token_file else None
-        inputs = tuple(str(p) for p in (token_file, resolved.file) if p)
-        serve_forever(ServeConfig(resolved.policy(), host, port, workers or default_jobs(),
-                                  mapping=resolved.values.get("mapping"), token=token, decision_log=decision_log,
-                                  timeout=timeout, max_pending=max_pending or 0, max_services=max_services,
-                                  max_body_bytes=max_body_bytes, read_timeout=read_timeout,
-                                  max_connections=max_connections, inputs=inputs, store=store))
+        s = _resolved(ctx, SERVE, opts)
+        store = s["store"]
+        if store:
+            parse_store(store)  # at start-up a store URL must at least read as one (exit 2 otherwise)
+        token = read_token(s["token_file"]) if s["token_file"] else None
+        inputs = tuple(str(p) for p in (s["token_file"], s.file) if p)
+        serve_forever(ServeConfig(s.policy(), s["host"], s["port"], s["workers"] or default_jobs(),
+                                  mapping=s["mapping"], token=token, decision_log=s["decision_log"],
+                                  timeout=s["timeout"], max_pending=s["max_pending"] or 0,
+                                  max_services=s["max_services"], max_body_bytes=s["max_body_bytes"],
+                                  read_timeout=s["read_timeout"], max_connections=s["max_connections"],
+                                  inputs=inputs, store=store))
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))
@@ -592,21 +585,13 @@ def _history(ctx, command: str, opts: dict, write: bool = False):
     return resolved, open_history(resolved["store"], write)
 
 
-last_option = click.option("--last", type=click.IntRange(min=1), default=None, metavar="N",
-                           help="Only the last N runs.")
-json_format = click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
-                           show_default=True)
-
-
 @history_group.command("list")
 @settings(HISTORY_LIST)
-@last_option
-@json_format
-def history_list(ctx, last, fmt, **opts) -> None:
+def history_list(ctx, **opts) -> None:
     """List the recorded runs: when, evaluation date, verdict counts, rules and input digests."""
     def go() -> int:
-        _, history = _history(ctx, HISTORY_LIST, opts)
-        runs = history.runs(last)
+        resolved, history = _history(ctx, HISTORY_LIST, opts)
+        runs, fmt = history.runs(resolved["last"]), resolved["format"]
         click.echo(history_text.runs_json(runs) if fmt == "json" else history_text.runs_text(runs, history.shown), nl=False)
         return EXIT_OK
 
@@ -621,7 +606,7 @@ def history_show(ctx, run_name, **opts) -> None:
     def go() -> int:
         resolved, history = _history(ctx, HISTORY_SHOW, opts)
         options = ShowOptions(resolved["format"], resolved["output"], resolved["quiet"], resolved["fail_on"],
-                              resolved["color"], resolved["sarif_include"])
+                              resolved["color"], resolved["sarif_include"], resolved["include_advisory"])
         shown = show_run(history, run_name, options, sys.stdout)
         for line in shown.warnings:
             _warn(line)
@@ -634,17 +619,11 @@ def history_show(ctx, run_name, **opts) -> None:
 
 @history_group.command("trend")
 @settings(HISTORY_TREND)
-@click.option("--service", default=None, metavar="ID", help="One service's timeline: verdict, criteria, "
-              "failing findings and since when.")
-@click.option("--criterion", default=None, metavar="C", help="Counts of one criterion or warranty dimension "
-              "(utility, warranty, value, availability, ...) instead of verdicts.")
-@click.option("--last", type=click.IntRange(min=1), default=12, show_default=True, metavar="N",
-              help="The last N runs.")
-@json_format
-def history_trend(ctx, service, criterion, last, fmt, **opts) -> None:
+def history_trend(ctx, **opts) -> None:
     """Verdict counts per review (or one criterion's), or one service's timeline (--service)."""
     def go() -> int:
-        _, history = _history(ctx, HISTORY_TREND, opts)
+        resolved, history = _history(ctx, HISTORY_TREND, opts)
+        service, criterion, last, fmt = (resolved[k] for k in ("service", "criterion", "last", "format"))
         if service is not None:
             moments = history.timeline(service, last)
             out = history_text.timeline_json(service, moments) if fmt == "json" else \
@@ -661,12 +640,11 @@ def history_trend(ctx, service, criterion, last, fmt, **opts) -> None:
 
 @history_group.command("prune")
 @settings(HISTORY_PRUNE)
-@click.option("--keep", type=click.IntRange(min=0), default=None, metavar="N", help="Keep the last N runs.")
-@click.option("--before", type=DateType(), default=None, help="Remove the runs evaluated before this date.")
-def history_prune(ctx, keep, before, **opts) -> None:
+def history_prune(ctx, **opts) -> None:
     """Remove old runs (--keep N or --before DATE); later runs keep their 'failing since' dates."""
     def go() -> int:
-        _, history = _history(ctx, HISTORY_PRUNE, opts, write=True)
+        resolved, history = _history(ctx, HISTORY_PRUNE, opts, write=True)
+        keep, before = resolved["keep"], resolved["before"]
         removed, findings = history.prune(keep, before.isoformat() if before else None)
         names = ", ".join(str(r.id) for r in removed)
         click.echo(f"removed {len(removed)} run{'s' * (len(removed) != 1)}" + (f" ({names})" if names else "")
@@ -679,12 +657,11 @@ def history_prune(ctx, keep, before, **opts) -> None:
 @history_group.command("export")
 @click.argument("runs", nargs=-1, metavar="[RUN]...")
 @settings(HISTORY_EXPORT)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write to FILE (atomically) instead of standard output.")
-def history_export(ctx, runs, output, **opts) -> None:
+def history_export(ctx, runs, **opts) -> None:
     """Write runs (default: all) as JSON Lines: a run line, then one line per service with its findings."""
     def go() -> int:
-        _, history = _history(ctx, HISTORY_EXPORT, opts)
+        resolved, history = _history(ctx, HISTORY_EXPORT, opts)
+        output = resolved["output"]
         if output and output != "-":
             with atomic_output(output, [history.store.url.file] if history.store.url.file else []) as fh:
                 lines = history.export(fh, tuple(runs))

@@ -23,7 +23,7 @@ from .config import Resolved
 from .errors import UserError
 from .history import is_run_name, recording
 from .evaluate import default_jobs
-from .gate import failed, fails
+from .gate import failed, fails, levels
 from .ingest.registry import count_hint
 from .levels import missed
 from .model import ServiceResult, Summary
@@ -31,6 +31,7 @@ from .outputs import conditions_needed, opened, options_for, output_specs, worke
 from .pipeline import run
 from .policy.waivers import waiver_failures, waiver_warnings
 from .progress import Progress, plural, wanted
+from .reads import run_inputs
 from .report import Writer, WriterOptions
 
 WARNINGS_SHOWN = 50  # record warnings printed one by one; the rest are counted
@@ -60,7 +61,11 @@ class CheckJob:
         self.specs = output_specs(settings["format"], settings["output"])
         baselined = settings["baseline"] is not None
         keep = fails(settings["fail_on"], baselined) if settings["quiet"] else None
-        base = WriterOptions(keep=keep, include=frozenset(settings["sarif_include"]))
+        base = WriterOptions(keep=keep, include=frozenset(settings["sarif_include"]),
+                             fail_levels=frozenset(levels(settings["fail_on"])),
+                             include_advisory=settings["include_advisory"],
+                             waiver_gate=tuple(settings["fail_on_waiver"]), verbose=settings["verbose"],
+                             width=settings["width"])
         self.options = [options_for(s, base, settings["color"], self.stdout) for s in self.specs]
         self.store = _recording(settings)
         # a stored run keeps its condition trees: `history show` may render it as HTML later
@@ -72,6 +77,7 @@ class CheckJob:
         self.record_warnings: list = []
         self.writer_warnings: list = []
         self.skipped = 0
+        self.rules_then = None  # (the baseline's rules digest, this run's), against a baseline
 
     def execute(self, on_warning: Optional[Callable[[str], None]] = None) -> Summary:
         def warn(line: str) -> None:
@@ -81,14 +87,17 @@ class CheckJob:
 
         render = worker_render(self.specs, self.options[0])
         store = self.store
-        current = run(self.request, render=render, on_warning=warn, record=store.form if store else None)
-        self.waivers = current.info.waivers
-        if store is not None:
-            current.summary.trend = store.trend
-        with opened(self.specs, current.info, self.options, self.stdout, self.settings.files_read()) as tee:
-            if self.new is not None:
-                tee.writers.append(self.new)
-            summary = current.write_to(tee, self._progress(), store.recorder.add if store else None)
+        with run_inputs():  # every file the run reads: no report may replace one (engine/reads.py)
+            current = run(self.request, render=render, on_warning=warn, record=store.form if store else None)
+            self.waivers = current.info.waivers
+            if current.baseline is not None:
+                self.rules_then = (current.baseline.snapshot.rules_digest, current.info.digest)
+            if store is not None:
+                current.summary.trend = store.trend
+            with opened(self.specs, current.info, self.options, self.stdout, self.settings.files_read()) as tee:
+                if self.new is not None:
+                    tee.writers.append(self.new)
+                summary = current.write_to(tee, self._progress(), store.recorder.add if store else None)
         self.writer_warnings = list(tee.warnings)
         self.skipped = current.stats.skipped
         if store is not None:
@@ -138,12 +147,22 @@ class CheckJob:
             out += [("note", line) for line in self.store.notes]
         return out
 
+    def _other_rules(self, file: str) -> list:
+        """A baseline made under other rules (packs, parameters, profile): said, not refused."""
+        then, now = self.rules_then or (None, None)
+        if then == now:
+            return []
+        made = f"under other rules ({_short(then)}; now {_short(now)})" if then else "without a rules digest"
+        return [("note", f"the baseline {file} was made {made}: a finding of a changed rule may show as new, "
+                         "and one of a removed rule as fixed ('valuate baseline create' again makes it current)")]
+
     def _baseline_notices(self, summary: Summary) -> list:
         b = summary.baseline
         if b is None:
             return []
         found = self.new.found
-        out = [("note", f"{plural(len(found), 'new finding')} not in the baseline {b.file}"
+        out = self._other_rules(b.file)
+        out += [("note", f"{plural(len(found), 'new finding')} not in the baseline {b.file}"
                         + (":" if found else ""))]
         out += [("note", f"  new: {label} / {rule} ({status}): {message}")
                 for label, rule, status, message in found[:NEW_SHOWN]]
@@ -159,6 +178,10 @@ class CheckJob:
             out.append(("note", f"{entries} (fixed): run "
                                 "'valuate baseline create' again to shrink the file"))
         return out
+
+
+def _short(digest: str) -> str:
+    return digest[:len("sha256:") + 12] if digest.startswith("sha256:") else digest
 
 
 def _recording(settings: Resolved):

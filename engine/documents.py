@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-from .errors import Location, Problem
-from .errors import did_you_mean
+from .errors import EXCERPT, Location, Problem, did_you_mean, excerpt
 
 
 class Reader:
@@ -38,6 +37,16 @@ class Reader:
         self.error(f"{what} must be a mapping, got {kind_of(node)}", location)
         return False
 
+    def document(self, node: Any, location: Location, what: str) -> bool:
+        """The whole document is a mapping; if not, the file is not one of ours, and the
+        error names its kind only, never its content (it may be any file: a profile's
+        ``extends`` can name one)."""
+        if isinstance(node, dict):
+            return True
+        self.error(f"{what} must be a mapping, got {kind_of(node, quote=False)}; "
+                   "is this the right file?", location)
+        return False
+
     def sequence(self, node: Any, location: Location, what: str) -> bool:
         if isinstance(node, list):
             return True
@@ -48,11 +57,16 @@ class Reader:
              what: str) -> bool:
         """Report missing required keys and unknown keys; True when all is well."""
         required, allowed = list(required), set(required) | set(optional)
+        if not path and node and not any(key in allowed or did_you_mean(str(key), sorted(allowed)) for key in node):
+            # none of the keys, nor a misspelling of one: another kind of file, whose keys are not shown
+            self.error(f"{what} has none of its keys ({', '.join(sorted(allowed))}); is this the right file?",
+                       self.at(node))
+            return False
         ok = True
         for key in node:
             if key not in allowed:
                 hint = did_you_mean(str(key), sorted(allowed))
-                self.error(f"unknown key {key!r} in {what}{hint}",
+                self.error(f"unknown key {excerpt(key)} in {what}{hint}",
                            self.at(node, key, join(path, str(key))))
                 ok = False
         for key in required:
@@ -63,6 +77,7 @@ class Reader:
 
     def string(self, node: dict, key: str, path: str, what: str,
                choices: Optional[Iterable[str]] = None) -> Optional[str]:
+        """``node[key]`` as text; ``path`` is the path of ``node`` (the key is added to it)."""
         value = node.get(key)
         loc = self.at(node, key, join(path, key))
         if not isinstance(value, str) or not value.strip():
@@ -70,7 +85,7 @@ class Reader:
             return None
         if choices is not None and value not in choices:
             choices = list(choices)
-            self.error(f"{what} must be one of {', '.join(choices)}; got {value!r}"
+            self.error(f"{what} must be one of {', '.join(choices)}; got {excerpt(value)}"
                        f"{did_you_mean(value, choices)}", loc)
             return None
         return value.strip()
@@ -82,16 +97,20 @@ def join(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def kind_of(value: Any) -> str:
+def kind_of(value: Any, quote: bool = True) -> str:
+    """What a value is, in words, with a bounded excerpt of it (``errors.excerpt``);
+    ``quote=False`` names the kind alone: for the whole document of a file that is not the
+    expected kind of valuate document, whose content is never shown (SECURITY.md)."""
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
+        return f"a boolean ({str(value).lower()})" if quote else "a boolean"
     if isinstance(value, (int, float)):
-        return f"a number ({value})"
+        text = str(value)
+        return (f"a number ({text if len(text) <= EXCERPT else text[:EXCERPT - 3] + '...'})"
+                if quote else "a number")
     if isinstance(value, str):
-        short = value if len(value) <= 40 else value[:37] + "..."
-        return f"a string ({short!r})"
+        return f"a string ({excerpt(value)})" if quote else "a string"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):

@@ -58,8 +58,8 @@ class UserError(Exception):
         return str(self).splitlines() or [""]
 
 
-class RulePackError(UserError):
-    """A rule pack that cannot be loaded or compiled; may carry several problems."""
+class ProblemsError(UserError):
+    """A file with one or more problems (a rule pack, a mapping), one line each."""
 
     def __init__(self, problems: list["Problem"]):
         self.problems = list(problems)
@@ -72,6 +72,10 @@ class RulePackError(UserError):
     def lines(self) -> list[str]:
         # the CLI's "valuate: error:" already says what each line is
         return [p.plain() for p in self.problems]
+
+
+class RulePackError(ProblemsError):
+    """A rule pack that cannot be loaded or compiled; may carry several problems."""
 
 
 class CatalogError(UserError):
@@ -99,6 +103,18 @@ class Problem:
         """Without the severity word: for a line that already starts with one."""
         where = f"{self.location}: " if self.location is not None and str(self.location) else ""
         return f"{where}{self.message} [{self.code}]"
+
+
+EXCERPT = 40  # characters of a value an error message may quote
+
+
+def excerpt(value, limit: int = EXCERPT) -> str:
+    """A value quoted in an error message: the repr of its text (control characters
+    escaped), at most ``limit`` characters of it, longer text cut with '...'. Only values
+    of a document that did read as the expected kind of valuate document are ever quoted
+    (SECURITY.md, "What error messages show")."""
+    text = value if isinstance(value, str) else str(value)
+    return repr(text[: limit - 3]) + "..." if len(text) > limit else repr(text)
 
 
 def did_you_mean(word: str, candidates: list[str]) -> str:

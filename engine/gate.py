@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .compare import new_levels
 from .model import ServiceResult, Summary
 
 FAIL_LEVELS = {"never": (), "not_valuable": ("not_valuable", "error"),
@@ -24,16 +23,11 @@ def levels(fail_on: str) -> tuple:
 
 def failed(summary: Summary, fail_on: str) -> bool:
     """Whether the finished run has anything at or above ``fail_on`` (new, under a baseline)."""
-    wanted = levels(fail_on)
-    if summary.baseline is not None:
-        return summary.baseline.new_at(wanted) > 0
-    return any(summary.verdicts[v] for v in wanted)
+    return summary.fails_at(levels(fail_on))
 
 
 def fails(fail_on: str, baselined: bool) -> Callable[[ServiceResult], bool]:
     """A predicate: does this (baseline-marked) result make the run fail at ``fail_on``?
     With ``never`` nothing fails the run, and the default level says what a failure is."""
     wanted = set(levels(fail_on if fail_on != "never" else "not_valuable"))
-    if baselined:
-        return lambda result: bool(new_levels(result) & wanted)
-    return lambda result: result.verdict in wanted
+    return lambda result: result.fails_at(wanted, baselined)

@@ -19,9 +19,11 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Iterable, Iterator, Optional, TextIO
 
-from .atomic import atomic_output
+from .atomic import atomic_outputs
 from .errors import UserError, did_you_mean
 from .model import RunInfo
+from .outdirs import missing_parents
+from .reads import identity, resolved
 from .report import FORMATS, PLAIN, Tee, WriterOptions, writer_for
 
 STDOUT = "-"
@@ -57,27 +59,57 @@ def output_specs(formats, output: Optional[str] = None) -> tuple:
     if len(on_stdout) > 1:
         raise UserError(f"only one report can go to standard output, got {', '.join(on_stdout)}: "
                         "give the others a file (--format FMT:FILE)")
-    files = [s.file for s in specs if s.file is not None]
-    if len(set(files)) != len(files):
-        raise UserError("two reports would be written to the same file")
+    _one_file_each([s.file for s in specs if s.file is not None])
     return tuple(specs)
+
+
+def _one_file_each(files: list) -> None:
+    """Two outputs that are one file by any spelling (``./r``, an absolute path, a symlink,
+    a hard link) would lose one report: refused before anything is written."""
+    seen: dict = {}
+    for file in files:
+        keys = [("path", resolved(file))] + ([("inode", identity(file))] if identity(file) else [])
+        for key in keys:
+            if key in seen:
+                raise UserError(f"two reports would be written to one file: {seen[key]!r} and {file!r} "
+                                "are the same file; give each format its own file")
+        for key in keys:
+            seen[key] = file
 
 
 def conditions_needed(specs) -> bool:
     return any(s.writer_class.needs_conditions for s in specs)
 
 
+TEXT_WIDTH = 80  # the columns text wraps to on a terminal whose width cannot be read
+
+
 def options_for(spec: OutputSpec, base: WriterOptions, color: str = "never",
                 stdout: Optional[TextIO] = None, env=None) -> WriterOptions:
-    """The options of one output: colour (``auto``: a terminal, and NO_COLOR unset) and the
-    --quiet filter only for text; SARIF's extra statuses only for SARIF."""
+    """The options of one output: colour (``auto``: a terminal, and NO_COLOR unset), the width
+    text wraps to (``--width``, else a terminal's own; a pipe or a file is not wrapped unless
+    ``--width`` says so, so each finding stays one line for grep: COLUMNS is no sign of a
+    terminal, readline exports it to every child process), the --quiet filter and --verbose
+    only for text; SARIF's extra statuses only for SARIF."""
     if spec.format != "text":
-        return replace(base, color=False, keep=None)
+        return replace(base, color=False, keep=None, verbose=False)
     env = os.environ if env is None else env
     stream = stdout if stdout is not None else sys.stdout
     on_terminal = spec.to_stdout and hasattr(stream, "isatty") and stream.isatty()
     wanted = color == "always" or (color == "auto" and on_terminal and not env.get("NO_COLOR"))
-    return replace(base, color=wanted)
+    width = base.width if base.width is not None else _terminal_width(stream, env) if on_terminal else None
+    return replace(base, color=wanted, width=width)
+
+
+def _terminal_width(stream, env) -> int:
+    """The terminal's columns (COLUMNS, when set, overrides them, as shutil has it)."""
+    given = str(env.get("COLUMNS", "")).strip()
+    if given.isdigit() and int(given) > 0:
+        return max(40, int(given))
+    try:
+        return max(40, os.get_terminal_size(stream.fileno()).columns)
+    except (AttributeError, OSError, ValueError):
+        return TEXT_WIDTH
 
 
 def worker_render(specs, options: WriterOptions):
@@ -94,9 +126,11 @@ def opened(specs, run: RunInfo, options: list, stdout: Optional[TextIO] = None,
     """A Tee of one writer per spec (with ``options[i]``); files are renamed into place only
     if the run completes, and never over one of ``inputs`` (the files the run reads)."""
     stdout = stdout if stdout is not None else sys.stdout
-    with contextlib.ExitStack() as stack:
-        writers = []
-        for spec, opts in zip(specs, options):
-            out = stdout if spec.to_stdout else stack.enter_context(atomic_output(spec.file, inputs))
-            writers.append(writer_for(spec.format, out, run, opts))
+    for spec in specs:  # every output's missing directories can be made, before any is
+        if not spec.to_stdout:
+            missing_parents(spec.file)
+    with atomic_outputs([s.file for s in specs if not s.to_stdout], inputs) as streams:
+        files = iter(streams)
+        writers = [writer_for(spec.format, stdout if spec.to_stdout else next(files), run, opts)
+                   for spec, opts in zip(specs, options)]
         yield Tee(writers)

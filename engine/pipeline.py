@@ -72,11 +72,12 @@ class Run:
         self.request = request
         self.policy = policy
         self.record = record
-        self.baseline = _baseline(request.options.baseline)
+        renamed = policy.renames()  # what an earlier file names by a rule's former id
+        self.baseline = _baseline(request.options.baseline, renamed)
         self.on_warning = on_warning
         self.info = replace(policy.run_info(request.inputs.catalogs), group_by=tuple(request.options.group_by))
         given = request.options.compare
-        self.previous = load_previous(given) if given is not None else None
+        self.previous = load_previous(given).renamed(renamed) if given is not None else None
         # Baseline states and comparisons are set here, in this process, so
         # records cannot be rendered in the workers that evaluated them.
         self.render = render if self.baseline is None and self.previous is None else None
@@ -189,13 +190,13 @@ def expanded(inputs: Inputs) -> Inputs:
     """``inputs`` with ``-`` (standard input) and directories replaced by the files read."""
     if inputs.records is not None:
         return inputs
-    return replace(inputs, catalogs=expand_catalogs(inputs.catalogs))
+    return replace(inputs, catalogs=expand_catalogs(inputs.catalogs, inputs.stdin_name))
 
 
-def _baseline(given) -> Optional[Baseline]:
+def _baseline(given, renamed: dict) -> Optional[Baseline]:
     if given is None:
         return None
-    return Baseline(given if isinstance(given, Snapshot) else load_snapshot(str(given)))
+    return Baseline((given if isinstance(given, Snapshot) else load_snapshot(str(given))).renamed(renamed))
 
 
 def _against(baseline: Baseline, tally: BaselineTally, outcome: Outcome) -> Outcome:
@@ -208,7 +209,8 @@ def _against(baseline: Baseline, tally: BaselineTally, outcome: Outcome) -> Outc
 
 
 def check_group_by(paths) -> None:
-    """Each ``--group-by`` path names one single-valued fact of the fact schema (did you mean...?)."""
+    """Each ``--group-by`` path names a fact of the fact schema holding a value or a list of values
+    (one group per element), never an object (did you mean...?)."""
     for path in paths:
         problem = FactSchema.default().single_value_problem(path)
         if problem is not None:

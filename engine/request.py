@@ -48,6 +48,9 @@ class Inputs:
     input_format: Optional[str] = None  # when the extension does not say
     mapping: Any = None  # a preset name, a mapping file, or a loaded Mapping, for raw exports
     joins: tuple = ()  # "MAPPING=FILE" joins merged into mapped records
+    # The file standard input ("-") really is (--stdin-filename): reports name it and its
+    # lines, and its extension tells the format. None: "<stdin>". Only a run reading "-" sets it.
+    stdin_name: Optional[str] = None
     # Records already in memory, instead of catalogs: service dicts (canonical
     # facts) or ingest RawRecords, evaluated in order.
     records: Optional[tuple] = None

@@ -123,14 +123,16 @@ class FactSchema:
         return did_you_mean(path, list(self.all_paths(base)) + list(extra))
 
     def single_value_problem(self, path: str) -> Optional[str]:
-        """Why ``path`` cannot group services (no such fact, or a list or object), or None.
+        """Why ``path`` cannot group services (no such fact, an object, or a list of objects), or None.
 
-        A group is one value per service, so only text, number, date and yes/no facts qualify."""
+        A group is one value: text, number, date and yes/no facts qualify, and lists of
+        them (one group per element, e.g. tags)."""
         found = self.lookup(path)
         if found is None:
             return f"{path!r} is not a fact path of the fact schema{self.suggest(path)}"
-        if found.kind in ("object", "array"):
-            kind = "a list" if found.kind == "array" else "an object"
-            return (f"{path!r} is {kind}, not a single value; group by a text, number, date or "
-                    "yes/no fact, such as provider, tier, owner or lifecycle")
+        item = found.item if found.kind == "array" else None
+        if found.kind == "object" or (item is not None and item.kind in ("object", "array")):
+            kind = "a list of records" if item is not None else "an object"
+            return (f"{path!r} is {kind}, not a value; group by a text, number, date or yes/no fact, "
+                    "or a list of them, such as provider, tier, owner, lifecycle or tags")
         return None

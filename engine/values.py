@@ -69,6 +69,11 @@ class HugeInt(int):
     __str__ = __repr__
 
 
+def non_finite(x: Any) -> str:
+    """A NaN or an infinity (JSON's NaN / Infinity tokens, YAML's .nan / .inf) in words."""
+    return "NaN (not a number)" if x != x else f"{'minus ' if x < 0 else ''}infinity (not a finite number)"
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -14,7 +14,7 @@ from typing import Any, Iterator, Optional
 
 import yaml
 
-from .errors import Location, UserError
+from .errors import Location, UserError, excerpt
 from .stdio import real_path
 from .values import HugeInt
 from .yamlwords import in_words
@@ -53,30 +53,32 @@ def _pos(node: yaml.Node) -> tuple[int, int]:
 
 
 class _LocatingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader that builds LocDict/LocList and refuses duplicate keys."""
+    """SafeLoader that builds LocDict/LocList and refuses duplicate keys.
+
+    A merge key (``<<: *base``) is YAML: the mapping's own keys override the
+    merged ones, and of several merged mappings (``<<: [*a, *b]``) the first
+    listed wins, as the merge-key spec says. Only a key written twice among one
+    mapping's own keys (a merged mapping's too) is a duplicate."""
 
     def construct_yaml_map(self, node):  # noqa: D401 - PyYAML hook
         data = LocDict()
         data.mark = _pos(node)
         data.key_marks = {}
         yield data
-        self.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                hash(key)
-            except TypeError:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark,
-                    "found an unhashable key", key_node.start_mark)
-            if key in data.key_marks:
-                line, col = data.key_marks[key]
-                raise yaml.constructor.ConstructorError(
-                    None, None,
-                    f"duplicate key {key!r} (first defined at line {line}, column {col})",
-                    key_node.start_mark)
+        for key_node, value_node in _pairs(node, self._key, set()):  # the later pair wins
+            key = self._key(node, key_node)
             data.key_marks[key] = _pos(key_node)
             data[key] = self.construct_object(value_node, deep=True)
+
+    def _key(self, node, key_node):
+        key = self.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark,
+                "found an unhashable key", key_node.start_mark)
+        return key
 
     def construct_yaml_seq(self, node):  # noqa: D401 - PyYAML hook
         data = LocList()
@@ -108,6 +110,46 @@ class _LocatingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 return HugeInt.of(text)
             raise yaml.constructor.ConstructorError(None, None, f"{text!r} is not an integer",
                                                     node.start_mark) from None
+
+
+MERGE = "tag:yaml.org,2002:merge"
+_MERGED = object()  # the merge key among a mapping's keys (a quoted "<<" is a key like any other)
+
+
+def _pairs(node: yaml.MappingNode, key_of, busy: set) -> list:
+    """The (key node, value node) pairs of a mapping with its merges laid out, in the order
+    in which the later pair wins; a key twice among the mapping's own keys is an error."""
+    if id(node) in busy:  # a mapping merged into itself: nothing more to merge
+        return []
+    busy = busy | {id(node)}
+    own, merged, first = [], [], {}
+    for key_node, value_node in node.value:
+        if key_node.tag == MERGE:
+            if _MERGED in first:
+                raise _duplicate("<<", first[_MERGED], key_node)
+            first[_MERGED] = _pos(key_node)
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for source in reversed(sources):  # the first listed is laid last, so it wins
+                if not isinstance(source, yaml.MappingNode):
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark,
+                        f"expected a mapping or a list of mappings to merge (<<), found {source.id}",
+                        source.start_mark)
+                merged.extend(_pairs(source, key_of, busy))
+            continue
+        key = key_of(node, key_node)
+        if key in first:
+            raise _duplicate(key, first[key], key_node)
+        first[key] = _pos(key_node)
+        own.append((key_node, value_node))
+    return merged + own
+
+
+def _duplicate(key, first: tuple, key_node) -> yaml.constructor.ConstructorError:
+    line, col = first
+    return yaml.constructor.ConstructorError(
+        None, None, f"duplicate key {excerpt(key)} (first defined at line {line}, column {col})",
+        key_node.start_mark)
 
 
 _LocatingLoader.add_constructor("tag:yaml.org,2002:map", _LocatingLoader.construct_yaml_map)

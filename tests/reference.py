@@ -121,6 +121,69 @@ class Bound:
         return self.low if self.exact else float("inf")
 
 
+class Sides:
+    """One side of a balance judged per perspective: a Bound per perspective, in order.
+    A comparison on it holds when it holds from every perspective (Kleene's and)."""
+
+    def __init__(self, perspectives: list, side: str):
+        self.perspectives, self.side = perspectives, side  # [(name, Bound positives, Bound negatives)]
+
+    def at(self, i: int) -> Bound:
+        return self.perspectives[i][1 if self.side == "positives" else 2]
+
+
+ROLES = ("customer", "user", "sponsor")
+EFFECT_LISTS = (("outcomes", "positive"), ("costs.removed", "positive"), ("risks.removed", "positive"),
+                ("outcomes", "negative"), ("costs.imposed", "negative"), ("risks.imposed", "negative"))
+WEIGHT = {"outcomes": "weight_outcomes", "costs.removed": "weight_costs", "costs.imposed": "weight_costs",
+          "risks.removed": "weight_risks", "risks.imposed": "weight_risks"}
+
+
+def perspectives(fact: dict, value_perspectives=(), weights: dict | None = None) -> list:
+    """The value balance per perspective as docs/specification.md words it, from the fact alone:
+    [(name, Bound positives, Bound negatives)]; name None when no effect names anyone (judged once)."""
+    weights = weights or {}
+
+    def counted():  # (side, list path, item) for every effect, in the lists' order
+        for path, side in EFFECT_LISTS:
+            for item in get(fact, path) or []:
+                if path != "outcomes" or item.get("effect") == side:
+                    yield side, path, item
+
+    named = []
+    for path in ("outcomes", "costs.removed", "risks.removed", "costs.imposed", "risks.imposed"):
+        for item in get(fact, path) or []:
+            for name in item.get("for") or []:
+                if name not in named:
+                    named.append(name)
+    if not named:
+        chosen = [None]
+    else:
+        chosen = list(value_perspectives) or named
+    recorded = {side: get(fact, "outcomes") is not None and all(get(fact, p) is not None for p, s in EFFECT_LISTS
+                                                                if s == side and p != "outcomes")
+                for side in ("positive", "negative")}
+    out = []
+    for name in chosen:
+        sums = {"positive": 0, "negative": 0}
+        for side, path, item in counted():
+            if name is None or not item.get("for") or name in item["for"]:
+                sums[side] += item.get("impact", 1) * weights.get(WEIGHT[path], 1)
+        out.append((name, Bound(sums["positive"], recorded["positive"]),
+                    Bound(sums["negative"], recorded["negative"])))
+    return out
+
+
+def per_perspective(cond, fact: dict, params: dict, values: dict) -> list:
+    """The status of ``cond`` from each perspective (values hold Sides): one status per perspective."""
+    sides = [v for v in values.values() if isinstance(v, Sides)]
+    if not sides:
+        return [evaluate(cond, fact, params, values)]
+    n = len(sides[0].perspectives)
+    return [evaluate(cond, fact, params, {k: v.at(i) if isinstance(v, Sides) else v for k, v in values.items()})
+            for i in range(n)]
+
+
 def _interval(x):
     return (x.low, x.high) if isinstance(x, Bound) else (x, x)
 
@@ -138,6 +201,12 @@ def _bounded(op: str, x, y) -> str:
 
 def _leaf(leaf: Leaf, fact, params, values) -> str:
     x = _lookup(fact, leaf.path, values)
+    other = leaf.operand.value if leaf.operand is not None and leaf.operand.kind == "fact" else None
+    if isinstance(x, Sides) or isinstance(values.get(other), Sides):  # every perspective: and
+        spread = x if isinstance(x, Sides) else values[other]
+        return _and([_leaf(leaf, fact, params, {k: v.at(i) if isinstance(v, Sides) else v
+                                                for k, v in values.items()})
+                     for i in range(len(spread.perspectives))])
     if leaf.op == "is":
         if leaf.test == "present":
             return MET if x is not None else NOT_MET

@@ -48,16 +48,9 @@ LATE_IMPORTS = {
     ("engine/history/__init__.py", "valuate.engine.history.db"): "imports SQLAlchemy: only store users pay for it",
     ("engine/history/__init__.py", "valuate.engine.history.store"): "imports SQLAlchemy: only store users pay for it",
     ("engine/history/__init__.py", "valuate.engine.history.session"): "imports SQLAlchemy: only store users pay for it",
-    # removed by the board branch
-    ("engine/report/explanation.py", "valuate.engine.report.view"): "removed by the board branch",
-    ("engine/report/markdown.py", "valuate.engine.report.markdown_board"): "removed by the board branch",
 }
 #: File circles left for another branch to remove (no other circle passes).
-ALLOWED_CYCLES = (
-    # removed by the board branch
-    frozenset({"valuate.engine.report.view", "valuate.engine.report.explanation"}),
-    frozenset({"valuate.engine.report.markdown", "valuate.engine.report.markdown_board"}),
-)
+ALLOWED_CYCLES: tuple = ()
 
 
 def module_name(file: Path, engine: Path) -> str:

@@ -140,3 +140,27 @@ def test_the_comparison_says_what_changed_between_two_runs(repo, tmp_path):
     verdicts = doc["verdicts"]
     assert verdicts["valuable"] == {"then": 3, "now": 3}  # payroll lost, crm gained
     assert doc["new"] >= 1 and doc["fixed"] >= 1 and doc["changed"] >= 1
+
+
+def test_baseline_create_writes_the_baseline_check_reads(cli, tmp_path, monkeypatch):
+    """The config file's baseline key (and VALUATE_BASELINE) is where baseline create writes,
+    so the next check finds it (issue 25 item 4); -o still wins."""
+    import shutil
+    shutil.copy(SAMPLE, tmp_path / "catalog.yaml")
+    (tmp_path / "valuate.toml").write_text('catalogs = ["catalog.yaml"]\nbaseline = "ci/base.json"\n'
+                                           f'as-of = {AS_OF}\n')
+    (tmp_path / "sub").mkdir()
+    (tmp_path / ".git").mkdir()  # a checkout: its folders may be made from a subdirectory
+    monkeypatch.chdir(tmp_path / "sub")  # paths in the file are relative to the file
+    done = cli("baseline", "create")
+    assert done.exit_code == 0 and "(the baseline of " in done.output, done.output
+    assert "valuate.toml:2)" in done.output
+    assert (tmp_path / "ci" / "base.json").is_file() and not (tmp_path / "sub" / "valuate-baseline.json").exists()
+    done = cli("check")
+    assert done.exit_code == 0, done.output
+    monkeypatch.setenv("VALUATE_BASELINE", "env.json")
+    assert cli("baseline", "create").exit_code == 0 and (tmp_path / "sub" / "env.json").is_file()
+    assert cli("baseline", "create", "-o", "given.json").exit_code == 0 and (tmp_path / "sub" / "given.json").is_file()
+    monkeypatch.delenv("VALUATE_BASELINE")
+    monkeypatch.chdir(tmp_path.parent)
+    (tmp_path.parent / "valuate.toml").unlink(missing_ok=True)

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import AS_OF, ROOT, SAMPLE
 from conftest import check as run_check
-from valuate.engine.report import board, render, view
+from valuate.engine.report import board, money, render, view
 
 WAIVERS = "examples/waivers.yaml"
 
@@ -35,51 +35,74 @@ def ids(services) -> list:
 
 def test_needs_a_decision_gives_one_reason_per_failed_criterion(sample):
     assert ids(board.needs_decision(sample.services)) == ["crm", "data-warehouse", "vpn", "legacy-fax", "backup",
-                                                          "print"]
+                                                          "print", "payslip-app"]
     fax = next(r for r in sample.services if r.id == "legacy-fax")
     assert [label for label, _, _ in view.reasons(fax)] == ["utility", "security", "continuity", "value balance"]
     assert ("continuity", "no continuity plan", "WAR-004") in view.reasons(fax)
     md = rendered("markdown", sample)
     section = md.split("### Needs a decision (6 not valuable)", 1)[1].split("###", 1)[0]
-    assert "1. [crm — Customer relationship management](#service-2) — owner not recorded · provider Sales " \
+    # issue 23: the most money first, each with its money
+    assert "2. [crm — Customer relationship management](#service-2) — EUR 171,000 actual against EUR 150,000 " \
+           "planned (EUR 21,000 over, +14%); imposed costs EUR 96,000 — owner not recorded · provider Sales " \
            "Operations IT · tier 1 · waiver: no waiver" in section
+    assert "6. [legacy-fax — Legacy fax gateway](#service-7) — imposed costs 18,000 (currency not recorded)" in section
     assert "   - **availability**: measured availability 99.82% is below the agreed target of 99.9% (WAR-001)" in section
     assert "   - also not judged (facts missing): value balance" in section  # print: value unknown
+    # payslip-app: the value balance fails for its sponsor alone, and says so
+    assert "   - **value balance**: not met for the sponsor: brings the user 4 against 1; costs the sponsor 3 " \
+           "against 1 (VAL-001)" in section
 
 
 def test_value_by_warranty_grid(sample):
     placed, unplaced, invalid = board.grid(sample.services)
     assert {k: ids(v) for k, v in placed.items()} == {
         "keep": ["payroll", "email", "service-desk"], "fix": ["crm", "data-warehouse", "vpn", "backup"],
-        "retire": ["legacy-fax"], "invest": []}
+        "retire": ["legacy-fax"], "invest": [], "waived": []}
     assert ids(unplaced) == ["hr-portal", "intranet-wiki", "print", "expense-app"] and invalid == 1
     assert "| **value ✓** | **Fix 4**: [crm](#service-2)" in rendered("markdown", sample)
+
+
+def test_the_grid_keeps_a_waived_warranty_apart(tmp_path):
+    """A waived warranty is not met (issue 21): crm and vpn, valuable only under their waivers,
+    are neither Keep nor Fix but their own group, saying where they go once the waiver ends."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(ROOT)
+        waived = run_check([SAMPLE], as_of=AS_OF, waivers=WAIVERS)
+    placed, unplaced, invalid = board.grid(waived.services)
+    assert ids(placed["keep"]) == ["payroll", "email", "service-desk"]
+    assert ids(placed["waived"]) == ["crm", "vpn"] and ids(placed["fix"]) == ["data-warehouse", "backup"]
+    assert [board.without_waiver(r) for r in placed["waived"]] == ["fix", "fix"]
+    assert board.axes(placed["waived"][0]) == ("met", "waived")
+    assert "Placed only by a waiver, apart: **waived 2**: [crm](#service-2) (Fix without it)" in \
+        rendered("markdown", waived)
+    assert "<b>waived 2</b>: " in rendered("html", waived)
 
 
 def test_verdicts_by_provider_and_tier_add_up(sample):
     for path in ("provider", "tier"):
         rows = board.groups(sample.services, path)
-        assert sum(total for _, _, total in rows) == 13
+        assert sum(total for _, _, total in rows) == 15
     tiers = {label: counts for label, counts, _ in board.groups(sample.services, "tier")}
     assert list(tiers) == ["tier 1", "tier 2", "tier 3", "tier 4", "(invalid record)"]
     assert tiers["tier 1"]["valuable"] == 3 and tiers["tier 1"]["not_valuable"] == 3
 
 
 def test_spend_by_verdict_in_money(sample):
-    rows, without = board.spend(sample.services)
-    assert [(s.verdict, s.currency, s.services, s.planned, s.actual) for s in rows] == [
-        ("valuable", None, 1, 450000, 447500), ("valuable", "EUR", 2, 160000, 154200),
-        ("not_valuable", None, 2, 280000, 273000), ("not_valuable", "EUR", 1, 150000, 171000)]
-    assert without == 7
+    rows, without = money.spend(sample.services)
+    assert [(s.verdict, s.currency, s.services, s.planned, s.actual, s.costed, s.imposed) for s in rows] == [
+        ("valuable", None, 1, 450000, 447500, 0, 0), ("valuable", "EUR", 2, 160000, 154200, 0, 0),
+        ("not_valuable", None, 2, 280000, 273000, 3, 112000), ("not_valuable", "EUR", 1, 150000, 171000, 0, 0)]
+    assert without == 4  # issue 23: services with only imposed cost amounts are money too (legacy-fax)
     page = rendered("html", sample)
-    assert "EUR 21,000 over (+14%)" in page and "budget planned EUR 150,000, actual EUR 171,000" in page
+    assert "EUR 171,000 actual against EUR 150,000 planned (EUR 21,000 over, +14%)" in page
+    assert "imposed costs 18,000 (currency not recorded)" in page
     assert "| not valuable | EUR | 1 | EUR 150,000 | EUR 171,000 | EUR 21,000 over (+14%) |" in rendered("markdown", sample)
 
 
 def test_heatmap_has_every_service_and_criterion(sample):
     page = rendered("html", sample)
     heat = page.split('<table class="heatmap">', 1)[1].split("</table>", 1)[0]
-    assert heat.count('class="hrow"') == 13
+    assert heat.count('class="hrow"') == 15
     for col in ("utility", "availability", "capacity", "security", "continuity", "value balance"):
         assert f"<th>{col}</th>" in heat
     assert board.heat(next(r for r in sample.services if r.id == "data-warehouse"))[2] == ("capacity", "not_met", False)
@@ -161,15 +184,36 @@ def test_group_by_adds_a_grouping_and_is_checked_against_the_fact_schema(cli):
     wrong = cli(*base, "--group-by", "ownr")
     assert wrong.exit_code == 2 and "--group-by 'ownr' is not a fact path of the fact schema (did you mean " \
                                    "'owner'?)" in wrong.output
-    listed = cli(*base, "--group-by", "tags")
-    assert listed.exit_code == 2 and "'tags' is a list, not a single value" in listed.output
+    objects = cli(*base, "--group-by", "budget")
+    assert objects.exit_code == 2 and "'budget' is an object, not a value" in objects.output
+    records = cli(*base, "--group-by", "outcomes")
+    assert records.exit_code == 2 and "'outcomes' is a list of records, not a value" in records.output
 
 
 def test_markdown_board_summary_sections_in_order(sample):
     text = rendered("markdown", sample)
     heads = [line for line in text.splitlines() if line.startswith(("## ", "### "))][:12]
-    assert heads == ["## Board summary", "### Needs a decision (6 not valuable)", "### Waiting for data (3 indeterminate)",
+    assert heads == ["## Board summary", "### Needs a decision (7 not valuable)", "### Waiting for data (4 indeterminate)",
                      "### Value × warranty", "### Criteria across the catalog", "### Verdicts by provider",
                      "### Verdicts by tier", "### Spend by verdict", "## Data coverage", "## Services",
                      "### payroll — Payroll processing", "### crm — Customer relationship management"]
     assert "| # | service | verdict | utility | warranty | value | reason | source |" in text
+
+
+def test_verdicts_then_and_now_count_the_waived_apart(cli, tmp_path):
+    """Since the last review: the two services valuable only under a waiver are their own count, then
+    and now, in every format (JSON carries comparison.valuable_waived beside the verdicts)."""
+    then, now = tmp_path / "then.json", tmp_path / "now.json"
+    cli("check", SAMPLE, "--as-of", AS_OF, "-f", f"json:{then}", "--fail-on", "never")
+    args = ("check", SAMPLE, "--as-of", AS_OF, "--waivers", WAIVERS, "--compare", str(then), "--fail-on", "never")
+    cli(*args, "-f", f"json:{now}")
+    c = json.loads(now.read_text())["comparison"]
+    assert c["verdicts"]["valuable"] == {"then": 3, "now": 5} and c["valuable_waived"] == {"then": 0, "now": 2}
+    line = "valuable 3 → 3, valuable (waived) 0 → 2, not valuable 6 → 4"
+    assert line in cli(*args).output and line in cli(*args, "-f", "markdown-summary").output
+    assert "| valuable (waived) | 0 | 2 | +2 |" in cli(*args, "-f", "markdown").output
+    html = cli(*args, "-f", "html").output
+    assert "valuable 3 → 3 · valuable (waived) 0 → 2" in html
+    assert '<tr><td>valuable (waived)</td><td class="num">0</td><td class="num">2</td>' in html
+    back = cli("check", SAMPLE, "--as-of", AS_OF, "--compare", str(now), "--fail-on", "never").output
+    assert "valuable 3 → 3, valuable (waived) 2 → 0, not valuable 4 → 6" in back  # the waivers are gone

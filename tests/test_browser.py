@@ -42,13 +42,13 @@ def visible_ids(browser) -> list:
 def test_report_renders_sorts_and_filters(cli, browser, tmp_path):
     browser.open(write_report(cli, tmp_path, SAMPLE, "report.html"))
     assert browser.js("document.title") == f"valuate report — as of {AS_OF}"
-    assert browser.js("document.querySelectorAll('section.svc').length") == 13
+    assert browser.js("document.querySelectorAll('section.svc').length") == 15
     assert browser.js("document.querySelector('svg').getBoundingClientRect().width") > 100
-    assert browser.js("document.getElementById('f-count').textContent") == "13 of 13 services shown"  # script ran
+    assert browser.js("document.getElementById('f-count').textContent") == "15 of 15 services shown"  # script ran
 
     browser.js("document.querySelector('#services thead th:nth-child(2) button').click()")
     ascending = visible_ids(browser)
-    assert ascending == sorted(ascending) and len(ascending) == 13
+    assert ascending == sorted(ascending) and len(ascending) == 15
     browser.js("document.querySelector('#services thead th:nth-child(2) button').click()")
     assert visible_ids(browser) == sorted(ascending, reverse=True)
     browser.js("document.querySelector('#services thead th:nth-child(3) button').click()")  # verdict: worst last
@@ -60,9 +60,9 @@ def test_report_renders_sorts_and_filters(cli, browser, tmp_path):
                    f"(document.getElementById('{select}'))")
 
     choose("f-verdict", "not_valuable")
-    assert sorted(visible_ids(browser)) == ["backup", "crm", "data-warehouse", "legacy-fax", "print", "vpn"]
-    assert browser.js("document.querySelectorAll('section.svc:not([hidden])').length") == 6
-    assert browser.js("document.getElementById('f-count').textContent") == "6 of 13 services shown"
+    assert sorted(visible_ids(browser)) == ["backup", "crm", "data-warehouse", "legacy-fax", "payslip-app", "print", "vpn"]
+    assert browser.js("document.querySelectorAll('section.svc:not([hidden])').length") == 7
+    assert browser.js("document.getElementById('f-count').textContent") == "7 of 15 services shown"
     choose("f-verdict", "")
     choose("f-criterion", "warranty:unknown")
     assert sorted(visible_ids(browser)) == ["expense-app", "hr-portal"]

@@ -47,10 +47,18 @@ def test_gitlab_sample_sarif_has_only_failed_results(cli, tmp_path):
     run(cli, str(catalog), "--mapping", "gitlab", "-f", f"sarif:{out}")
     doc = json.loads(out.read_text())
     _validate_sarif(doc)
+    # Every not-met finding of the GitLab catalog is advisory (severity warning or info): none
+    # can fail the job, so by default SARIF holds none of them (issue 25 item 5).
+    assert doc["runs"][0]["results"] == []
+    advisory = tmp_path / "advisory.sarif"
+    run(cli, str(catalog), "--mapping", "gitlab", "-f", f"sarif:{advisory}", "--include-advisory")
+    doc = json.loads(advisory.read_text())
+    _validate_sarif(doc)
     results = doc["runs"][0]["results"]
-    assert results and all(r["kind"] == "fail" and r["level"] != "none" for r in results)
+    assert results and all(r["kind"] == "fail" and r["level"] in ("warning", "note") for r in results)
     everything = tmp_path / "all.sarif"
-    run(cli, str(catalog), "--mapping", "gitlab", "-f", f"sarif:{everything}", "--sarif-include", "unknown,met")
+    run(cli, str(catalog), "--mapping", "gitlab", "-f", f"sarif:{everything}", "--sarif-include", "unknown,met",
+        "--include-advisory")
     assert len(json.loads(everything.read_text())["runs"][0]["results"]) > len(results)
 
 
@@ -62,8 +70,8 @@ def test_sarif_stays_within_githubs_limit(cli, tmp_path, monkeypatch):
     results = doc["runs"][0]["results"]
     assert len(results) == 5 and {r["level"] for r in results} == {"error"}
     note = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]
-    assert note["level"] == "warning" and "28 results left out" in note["message"]["text"]
-    assert "valuate: warning: SARIF: 28 results left out" in done.output
+    assert note["level"] == "warning" and "11 results left out" in note["message"]["text"]
+    assert "valuate: warning: SARIF: 11 results left out" in done.output
 
 
 def test_sarif_results_carry_their_baseline_state(cli, tmp_path):
@@ -94,10 +102,10 @@ def test_code_quality_has_the_documented_fields_and_stable_fingerprints(cli, tmp
 
 def test_github_annotations_are_escaped_and_located(cli):
     lines = run(cli, SAMPLE, "--format", "github").splitlines()
-    crm = next(line for line in lines if "crm" in line)
-    assert crm.startswith("::error file=facts/samples/catalog.yaml,line=43,title=valuate%3A crm is not valuable::")
+    crm = next(line for line in lines if "crm" in line)  # --fail-on never: nothing fails the job
+    assert crm.startswith("::warning file=facts/samples/catalog.yaml,line=43,title=valuate%3A crm is not valuable::")
     assert "99.82%25 is below" in crm and "%0Ato pass: raise" in crm
-    assert lines[-1] == "::notice title=valuate::13 services: 3 valuable, 6 not valuable, 3 indeterminate, 1 error"
+    assert lines[-1] == "::notice title=valuate::15 services: 3 valuable, 7 not valuable, 4 indeterminate, 1 error"
     assert github.escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
 
 

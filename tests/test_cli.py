@@ -47,7 +47,7 @@ def test_output_file_is_written(cli, tmp_path):
     out = tmp_path / "report.json"
     result = cli("check", SAMPLE, "--format", "json", "--as-of", AS_OF, "--output", str(out))
     assert result.exit_code == 1
-    assert json.loads(out.read_text())["summary"]["services"] == 13
+    assert json.loads(out.read_text())["summary"]["services"] == 15
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from conftest import AS_OF, ROOT, SAMPLE
-from valuate.engine.config import SETTINGS, resolve
+from valuate.engine.config import resolve
+from valuate.engine.config.settings import TABLES, own_settings, shared_settings
 from valuate.engine.errors import UserError
 
 
@@ -91,28 +92,54 @@ def test_check_runs_from_the_config_file_alone(cli, project, tmp_path):
 
 
 def test_config_show_prints_every_setting_with_its_origin(cli, project, monkeypatch):
-    (project / "valuate.toml").write_text('fail-on = "never"\nmapping = "gitlab"\n')
+    (project / "valuate.toml").write_text('fail-on = "never"\nmapping = "gitlab"\n\n[serve]\nport = 9000\n')
     monkeypatch.setenv("VALUATE_QUIET", "1")
+    monkeypatch.setenv("VALUATE_RULES_LINT_FORMAT", "json")
     done = cli("config", "show", "--jobs", "3")
-    assert done.exit_code == 0
-    rows = {line.split()[0]: line for line in done.output.splitlines()[3:]}
-    assert set(rows) == {s.name for s in SETTINGS if "check" in s.commands}
+    assert done.exit_code == 0, done.output
+    blocks = done.output.split("\n\n")[1:]  # the head, then the shared settings, then one block per table
+    rows = {line.split()[0]: line for line in blocks[0].splitlines()}
+    assert set(rows) == {s.name for s in shared_settings()}
     assert rows["fail-on"].split()[1:] == ["never", f"{project / 'valuate.toml'}:1"]
     assert rows["mapping"].split()[1] == "gitlab"  # a preset name, not a path
     assert rows["quiet"].split()[1:] == ["true", "environment", "VALUATE_QUIET"]
     assert rows["jobs"].split()[1:] == ["3", "command", "line"]
+    tables = {block.splitlines()[0]: {line.split()[0]: line.split()[1:] for line in block.splitlines()[1:]}
+              for block in blocks[1:]}
+    assert list(tables) == [f"[{name}]" for name in TABLES]
+    for name, command in TABLES.items():
+        assert set(tables[f"[{name}]"]) == {s.name for s in own_settings(command)}
+    assert tables["[serve]"]["port"] == ["9000", f"{project / 'valuate.toml'}:5"]
+    assert tables["[serve]"]["host"] == ["127.0.0.1", "default"]
+    assert tables["[rules-lint]"]["format"] == ["json", "environment", "VALUATE_RULES_LINT_FORMAT"]
+    assert "watch" not in done.output and "force" not in done.output  # command line only: no setting
     doc = json.loads(cli("config", "show", "--json").output)
     assert doc["settings"]["format"] == {"value": ["text"], "from": "default", "env": "VALUATE_FORMAT",
                                          "default": True}
+    assert doc["tables"]["serve"]["port"] == {"value": 9000, "from": f"{project / 'valuate.toml'}:5",
+                                              "env": "VALUATE_SERVE_PORT", "default": False}
+    monkeypatch.setenv("VALUATE_CONFIG_SHOW_JSON", "true")  # config show's own setting
+    assert json.loads(cli("config", "show").output)["tables"]["config-show"]["json"]["value"] is True
 
 
 def test_the_docs_document_every_setting():
-    """The reference table is generated from SETTINGS; the CI guide's example file is written by hand."""
+    """The reference tables are generated from SETTINGS; the CI guide's example file is written by hand."""
     table = (ROOT / "docs" / "reference" / "config.md").read_text(encoding="utf-8")
     guide = (ROOT / "docs" / "guides" / "ci.md").read_text(encoding="utf-8")
     section = guide.split("## The config file", 1)[1].split("\n## ", 1)[0]
-    for s in SETTINGS:
-        row = re.search(rf"^\| `{re.escape(s.name)}` \|.*$", table, re.M)
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    top, *tables = re.split(r"^(\[[a-z-]+\])$", example, flags=re.M)
+    shared, own = table.split("## Each command's own settings", 1)
+    for s in shared_settings():
+        row = re.search(rf"^\| `{re.escape(s.name)}` \|.*$", shared, re.M)
         assert row, f"{s.name} is not in docs/reference/config.md (run make docs)"
         assert f"`{s.env}`" in row.group(0)
-        assert re.search(rf"^{re.escape(s.name)} = ", section, re.M), f"{s.name} is not in the example file"
+        assert re.search(rf"^{re.escape(s.name)} = ", top, re.M), f"{s.name} is not in the example file"
+    written = dict(zip(tables[::2], tables[1::2]))
+    for name, command in TABLES.items():
+        part = own.split(f"### [{name}]\n", 1)[1].split("\n### ", 1)[0]
+        assert f"[{name}]" in written, f"[{name}] is not in the example file"
+        for s in own_settings(command):
+            assert f"`{s.variable(command)}`" in part, f"[{name}] {s.name} is not in docs/reference/config.md"
+            assert re.search(rf"^{re.escape(s.name)} = ", written[f"[{name}]"], re.M), \
+                f"[{name}] {s.name} is not in the example file"

@@ -29,17 +29,17 @@ def test_raising_the_availability_floor_lists_exactly_the_services_between_targe
     assert result.exit_code == 0
     doc = json.loads(result.output)
     expected = between_targets(99.95)
-    assert len(expected) == 8  # a guard: the sample has services on both sides of the floor
+    assert len(expected) == 10  # a guard: the sample has services on both sides of the floor
     assert [c["id"] for c in doc["changes"]] == expected
     for change in doc["changes"]:
         assert change["criteria"]["warranty.availability"] == {"base": "met", "head": "not_met"}
         (war,) = change["findings"]
         assert war["rule"] == "WAR-001" and war["head"]["status"] == "not_met"
         assert "below the policy minimum of 99.95%" in war["head"]["message"]
-    assert doc["summary"] == {"services": 13, "changed": 8, "unchanged": 5, "flips": 3, "finding_changes": 5,
-                              "transitions": {"indeterminate->not_valuable": 2, "not_valuable->not_valuable": 5,
+    assert doc["summary"] == {"services": 15, "changed": 10, "unchanged": 5, "flips": 4, "finding_changes": 6,
+                              "transitions": {"indeterminate->not_valuable": 3, "not_valuable->not_valuable": 6,
                                               "valuable->not_valuable": 1}}
-    assert sum(c["flip"] for c in doc["changes"]) == 3
+    assert sum(c["flip"] for c in doc["changes"]) == 4
     assert doc["parameters"] == [{"name": "itil4.min_availability_target", "base": 0, "head": 99.95}]
     assert doc["head"]["kind"] == "profile" and doc["head"]["profile"] == "strict-availability"
     golden("diff-strict.json", result.output)
@@ -49,14 +49,14 @@ def test_diff_text_and_fail_on_change(cli):
     result = cli("diff", SAMPLE, "--head", STRICT, "--as-of", AS_OF, "--fail-on-change")
     assert result.exit_code == 1
     assert result.output.rstrip().endswith(
-        "8 of 13 services changed: 3 verdicts flipped (2 indeterminate → not_valuable, 1 valuable → not_valuable); "
-        "5 with the verdict unchanged (5 not_valuable → not_valuable)")
+        "10 of 15 services changed: 4 verdicts flipped (3 indeterminate → not_valuable, 1 valuable → not_valuable); "
+        "6 with the verdict unchanged (6 not_valuable → not_valuable)")
     # verdict flips first, then the services whose findings changed but not their verdict
-    flips, rest = result.output.split("verdict flips (3):\n")[1].split("finding changes, verdict unchanged (5):\n")
-    assert "(verdict unchanged)" not in flips and rest.count("(verdict unchanged)") == 5
+    flips, rest = result.output.split("verdict flips (4):\n")[1].split("finding changes, verdict unchanged (6):\n")
+    assert "(verdict unchanged)" not in flips and rest.count("(verdict unchanged)") == 6
     golden("diff-strict.txt", result.output)
     same = cli("diff", SAMPLE, "--base", STRICT, "--head", STRICT, "--as-of", AS_OF, "--fail-on-change")
-    assert same.exit_code == 0 and "0 of 13 services changed" in same.output
+    assert same.exit_code == 0 and "0 of 15 services changed" in same.output
 
 
 def test_diff_of_a_rule_change_between_two_packs(cli, tmp_path):
@@ -122,7 +122,7 @@ def test_tune_lists_counts_and_changes(cli):
     assert [c["id"] for c in low["changes"]] == ["data-warehouse"]  # 0.05 headroom exactly
     assert low["changes"][0]["verdict"] == {"current": "not_valuable", "trial": "valuable"}
     assert same["changes"] == []
-    assert [c["id"] for c in high["changes"]] == ["payroll", "service-desk"]
+    assert [c["id"] for c in high["changes"]] == ["payroll", "service-desk", "canteen-booking"]
     # each trial agrees with a plain check under --set
     for trial in (low, high):
         check = json.loads(cli("check", SAMPLE, "--format", "json", "--as-of", AS_OF, "--fail-on", "never",
@@ -158,3 +158,29 @@ def test_tune_sweeps_one_case_and_separates_flips(cli):
     assert missing.exit_code == 2 and "has no case tier == 5 (its cases: tier == 1; tier == 2; default)" in missing.output
     plain = cli("tune", SAMPLE, "--param", "min_headroom", "--values", "0.2", "--case", "default")
     assert plain.exit_code == 2 and "does not depend on a fact" in plain.output
+
+
+def test_diff_and_tune_count_waived_apart_from_met(cli):
+    """A criterion met only under a waiver reads 'waived', never 'met' (issue 21's settled state), and a
+    service valuable only under a waiver is its own verdict in the transitions and the tune table."""
+    waivers = ("--waivers", "examples/waivers.yaml", "--as-of", AS_OF)
+    doc = json.loads(cli("diff", SAMPLE, "--head", "examples/team/strict.yaml", *waivers, "--format", "json").output)
+    crm = next(c for c in doc["changes"] if c["id"] == "crm")
+    assert crm["criteria"]["warranty"] == {"base": "waived", "head": "not_met"}
+    assert crm["valuable_waived"] == {"base": True, "head": False}
+    assert doc["summary"]["transitions"]["valuable_waived->not_valuable"] == 2  # crm and vpn
+    assert doc["summary"]["transitions"]["valuable->not_valuable"] == 2
+    text = cli("diff", SAMPLE, "--head", "examples/team/strict.yaml", *waivers).output
+    assert "crm — Customer relationship management: valuable (waived) → not_valuable" in text
+    assert "2 valuable (waived) → not_valuable" in text and "warranty               waived → not_met" in text
+    tune = cli("tune", SAMPLE, "--param", "min_availability_target", "--values", "99.95", *waivers, "--format", "json")
+    current, trial = json.loads(tune.output)["trials"]
+    assert (current["summary"]["valuable"], current["summary"]["valuable_waived"]) == (5, 2)
+    assert (trial["summary"]["valuable"], trial["summary"]["valuable_waived"]) == (3, 1)
+    vpn = next(c for c in trial["changes"] if c["id"] == "vpn")
+    assert vpn["criteria"]["warranty"] == {"current": "waived", "trial": "not_met"}
+    table = cli("tune", SAMPLE, "--param", "min_availability_target", "--values", "99.95", *waivers).output
+    assert table.splitlines()[3].split() == ["value", "valuable", "(waived)", "not_valuable", "indeterminate",
+                                             "error", "flips", "changed"]
+    assert table.splitlines()[4].split() == ["0", "(current)", "3", "2", "4", "3", "1", "0", "0"]
+    assert "  vpn: valuable (waived) → not_valuable (warranty waived → not_met" in table

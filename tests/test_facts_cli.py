@@ -67,5 +67,5 @@ def test_mapping_errors_are_exit_2_with_location(cli, tmp_path):
 def test_facts_of_a_canonical_catalog_without_mapping(cli):
     result = cli("facts", "facts/samples/catalog.yaml", "--format", "json")
     doc = json.loads(result.output)
-    assert doc["summary"]["records"] == 13 and doc["mapping"] is None
+    assert doc["summary"]["records"] == 15 and doc["mapping"] is None
     assert doc["services"][0]["fact"]["warranty"]["continuity"]["last_tested"] == "2026-06-01"

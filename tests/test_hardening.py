@@ -21,6 +21,7 @@ import pytest
 
 import hostile
 from conftest import AS_OF, ROOT, bench_module
+from procs import SESSION, live_processes
 
 CORPUS = ROOT / "tests" / "adversarial"
 SAMPLE = ROOT / "facts" / "samples" / "catalog.yaml"
@@ -228,7 +229,7 @@ def test_hostile_xml_in_a_workbook_is_refused(work, case):
 def test_floats_with_exponents_reach_durable_rules_spelled_out(work):
     proc = valuate("check", SAMPLE, "--set", "min_headroom=0.00001", "--as-of", AS_OF, "--format", "json",
                    cwd=work)
-    assert proc.returncode == 1 and len(strict_json(proc.stdout)["services"]) == 13
+    assert proc.returncode == 1 and len(strict_json(proc.stdout)["services"]) == 15
     pack = CORPUS / "float-literals-pack.yaml"
     assert valuate("rules", "lint", pack, cwd=work).returncode == 0
     assert valuate("check", SAMPLE, "--rules", pack, "--as-of", AS_OF, "--fail-on", "never", cwd=work).returncode == 0
@@ -367,7 +368,7 @@ def test_profiles_extending_each_other_forty_times(work):
 def test_a_tiny_weight_gives_no_endless_suggestion(work):
     proc = valuate("check", SAMPLE, "--profile", CORPUS / "tiny-weight-profile.yaml", "--as-of", AS_OF,
                    "--format", "json", cwd=work)
-    assert proc.returncode == 1 and len(strict_json(proc.stdout)["services"]) == 13
+    assert proc.returncode == 1 and len(strict_json(proc.stdout)["services"]) == 15
 
 
 def test_ten_thousand_records_with_one_id_are_quick(work):
@@ -387,7 +388,7 @@ def test_output_writes_through_a_symlink_and_refuses_other_nodes(work):
     link = work / "latest.json"
     link.symlink_to(real)
     proc = valuate("check", SAMPLE, "--format", "json", "--as-of", AS_OF, "--output", link, cwd=work)
-    assert proc.returncode == 1 and link.is_symlink() and len(strict_json(real.read_text())["services"]) == 13
+    assert proc.returncode == 1 and link.is_symlink() and len(strict_json(real.read_text())["services"]) == 15
     fifo = work / "fifo"
     os.mkfifo(fifo)
     catalog = work / "catalog.yaml"
@@ -400,16 +401,7 @@ def test_output_writes_through_a_symlink_and_refuses_other_nodes(work):
 
 
 def _session_processes(sid: int) -> list:
-    out = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == sid and fields[0] != "Z":  # session id; zombies have exited
-                out.append(int(entry.name))
-    return out
+    return live_processes(SESSION, sid)
 
 
 @pytest.fixture(scope="module")
@@ -471,7 +463,7 @@ def test_what_kill_9_leaves_is_removed_by_the_next_run(work, big_jsonl):
                    "--fail-on", "never", cwd=work)
     assert done.returncode == 0, done.stderr
     assert not left.exists() and live.exists()
-    assert (work / "out.jsonl").read_text().count("\n") == 15  # header, the 13 services, summary
+    assert (work / "out.jsonl").read_text().count("\n") == 17  # header, the 15 services, summary
     live.unlink()
 
 
@@ -503,7 +495,7 @@ def test_markdown_makes_no_links_of_catalog_text(work):
 def test_control_characters_in_pack_and_rule_names_keep_junit_well_formed(work):
     proc = check(SAMPLE, "--rules", CORPUS / "control-names-pack.yaml", cwd=work, fmt="junit")
     root = ET.fromstring(proc.stdout)
-    assert len(list(root.iter("testcase"))) == 13
+    assert len(list(root.iter("testcase"))) == 15
 
 
 def test_nan_from_a_mapped_export_is_never_a_bare_token(work):

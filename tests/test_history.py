@@ -45,12 +45,15 @@ def test_show_prints_each_report_byte_for_byte_as_check_wrote_it(cli, store_url,
     ok(cli, "check", changed(tmp_path, VPN_FIXED), "--as-of", AS_OF, "--store", store_url, "--waivers", WAIVERS,
        "--compare", "last", "--fail-on", "never", *every_format(tmp_path, "check"))
     for fmt in FORMATS:
-        ok(cli, "history", "show", "last", "--store", store_url, "--format", f"{fmt}:{tmp_path / f'show.{fmt}'}")
+        # with check's --fail-on: what the CI formats hold follows it (issue 25 item 5)
+        ok(cli, "history", "show", "last", "--store", store_url, "--fail-on", "never",
+           "--format", f"{fmt}:{tmp_path / f'show.{fmt}'}")
         assert (tmp_path / f"show.{fmt}").read_bytes() == (tmp_path / f"check.{fmt}").read_bytes(), fmt
     # by id and by date too, and the first run as it was
     ok(cli, "history", "show", "1", "--store", store_url, "--format", f"json:{tmp_path / 'one.json'}")
     assert (tmp_path / "one.json").read_bytes() == (tmp_path / "first.json").read_bytes()
-    ok(cli, "history", "show", AS_OF, "--store", store_url, "--format", f"sarif:{tmp_path / 'dated.sarif'}")
+    ok(cli, "history", "show", AS_OF, "--store", store_url, "--fail-on", "never",
+       "--format", f"sarif:{tmp_path / 'dated.sarif'}")
     assert (tmp_path / "dated.sarif").read_bytes() == (tmp_path / "check.sarif").read_bytes()
 
 
@@ -60,7 +63,9 @@ def test_a_format_check_did_not_write_is_the_one_it_would_have_written(cli, stor
        "--format", f"json:{tmp_path / 'run.json'}")
     ok(cli, "check", SAMPLE, "--as-of", AS_OF, "--fail-on", "never", *every_format(tmp_path, "plain"))
     for fmt in FORMATS:
-        ok(cli, "history", "show", "last", "--store", store_url, "--format", f"{fmt}:{tmp_path / f'show.{fmt}'}")
+        # with check's --fail-on: what the CI formats hold follows it (issue 25 item 5)
+        ok(cli, "history", "show", "last", "--store", store_url, "--fail-on", "never",
+           "--format", f"{fmt}:{tmp_path / f'show.{fmt}'}")
         # (the board formats would add the store's trend from its second review on)
         assert (tmp_path / f"show.{fmt}").read_bytes() == (tmp_path / f"plain.{fmt}").read_bytes(), fmt
     assert (tmp_path / "run.json").read_bytes() == (tmp_path / "plain.json").read_bytes()  # --store changes no report
@@ -73,7 +78,7 @@ def test_quiet_colour_and_sarif_options_apply_when_shown(cli, store_url, tmp_pat
     ok(cli, "history", "show", "--store", store_url, "--quiet", "--color", "always", "--fail-on", "never",
        "--format", f"text:{tmp_path / 'q2.txt'}")
     assert (tmp_path / "q2.txt").read_bytes() == (tmp_path / "q.txt").read_bytes()
-    ok(cli, "history", "show", "--store", store_url, "--sarif-include", "unknown,met",
+    ok(cli, "history", "show", "--store", store_url, "--sarif-include", "unknown,met", "--fail-on", "never",
        "--format", f"sarif:{tmp_path / 'all2.sarif'}")
     assert (tmp_path / "all2.sarif").read_bytes() == (tmp_path / "all.sarif").read_bytes()
 
@@ -148,17 +153,17 @@ def test_list_trend_and_a_service_timeline(cli, store_url, tmp_path, monkeypatch
     listed = ok(cli, "history", "list", "--store", store_url).output
     lines = listed.splitlines()
     assert lines[0].split()[:4] == ["run", "recorded", "(UTC)", "as"]
-    assert lines[1].split()[:8] == ["1", "2027-01-01T00:00:00", "2026-10-28", "13", "3", "6", "3", "1"]
+    assert lines[1].split()[:8] == ["1", "2027-01-01T00:00:00", "2026-10-28", "15", "3", "7", "4", "1"]
     assert lines[-1].startswith("2 runs in ")
     runs = json.loads(ok(cli, "history", "list", "--store", store_url, "--format", "json").output)
-    assert [(r["id"], r["as_of"], r["valuable"], r["not_valuable"]) for r in runs] == [(1, "2026-10-28", 3, 6),
-                                                                                     (2, AS_OF, 3, 6)]
+    assert [(r["id"], r["as_of"], r["valuable"], r["not_valuable"]) for r in runs] == [(1, "2026-10-28", 3, 7),
+                                                                                     (2, AS_OF, 3, 7)]
     assert runs[0]["inputs"]["facts"].startswith("sha256:") and runs[0]["recorded_at"] == "2027-01-01T00:00:00+00:00"
     trend = json.loads(ok(cli, "history", "trend", "--store", store_url, "--format", "json").output)
     assert [(r["run"], r["valuable"], r["error"]) for r in trend["runs"]] == [(1, 3, 1), (2, 3, 1)]
     security = json.loads(ok(cli, "history", "trend", "--store", store_url, "--criterion", "warranty.security",
                              "--format", "json").output)
-    assert [(r["met"], r["not_met"]) for r in security["runs"]] == [(9, 2), (10, 1)]  # vpn fixed
+    assert [(r["met"], r["not_met"]) for r in security["runs"]] == [(11, 2), (12, 1)]  # vpn fixed
     text = ok(cli, "history", "trend", "--store", store_url, "--service", "email").output
     assert "✓ valuable" in text and "✗ not valuable" in text and "WAR-001 not_met (since 2026-11-28)" in text
     assert ok(cli, "history", "trend", "--store", store_url, "--last", "1").output.count("\n  2  ") == 1
@@ -177,7 +182,7 @@ def test_prune_and_export(cli, store_url, tmp_path):
     assert [r["id"] for r in runs] == [4, 5]  # ids are never reused: a run keeps its name
     ok(cli, "history", "export", "--store", store_url, "--output", tmp_path / "all.jsonl")
     lines = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text().splitlines()]
-    assert [x["type"] for x in lines] == (["run"] + ["service"] * 13) * 2
+    assert [x["type"] for x in lines] == (["run"] + ["service"] * 15) * 2
     run4 = lines[0]
     assert run4["id"] == 4 and len(run4["waivers"]) == 3 and {w["state"] for w in run4["waivers"]} == {"active",
                                                                                                       "expired"}
@@ -186,7 +191,7 @@ def test_prune_and_export(cli, store_url, tmp_path):
     assert {f["rule"]: f["waived"] for f in crm["failing"]}["WAR-001"] is True
     assert all(len(f["fingerprint"]) == 16 for x in lines if x["type"] == "service" for f in x["failing"])
     one = ok(cli, "history", "export", "5", "--store", store_url).output.splitlines()
-    assert len(one) == 14 and json.loads(one[0])["id"] == 5
+    assert len(one) == 16 and json.loads(one[0])["id"] == 5
 
 
 def test_runs_are_named_and_a_store_without_history_says_so(cli, store_url, tmp_path):

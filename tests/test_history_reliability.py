@@ -72,12 +72,12 @@ def test_a_writer_waits_for_the_one_holding_the_store(store_url, tmp_path):
         conn.execute(sa.text("SELECT count(*) FROM runs")).scalar()
         waiting = subprocess.Popen(record(store_url, "--compare", "last", day="2026-12-28"), cwd=ROOT,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(4)  # long enough for the run to reach its commit (13 services)
+        time.sleep(4)  # long enough for the run to reach its commit (15 services)
         assert waiting.poll() is None, waiting.stderr.read()  # still waiting for the lock, not failed
-        assert runs_in(store_url) == [(1, 13)]  # readers are not held up
+        assert runs_in(store_url) == [(1, 15)]  # readers are not held up
     _, err = waiting.communicate(timeout=TIMEOUT)
     assert waiting.returncode == 0, err
-    assert "recorded run 2" in err and runs_in(store_url) == [(1, 13), (2, 13)]
+    assert "recorded run 2" in err and runs_in(store_url) == [(1, 15), (2, 15)]
 
 
 def test_runs_recorded_at_once_never_interleave(store_url, tmp_path):
@@ -138,13 +138,13 @@ def test_sigkill_while_recording_leaves_no_partial_run(store_url, medium, tmp_pa
     proc.wait(timeout=TIMEOUT)
     assert proc.returncode == -signal.SIGKILL
     _gone(store_url)
-    assert runs_in(store_url) == [(1, 13)]
+    assert runs_in(store_url) == [(1, 15)]
     check_consistent(store_url)
     done = subprocess.run(record(store_url), cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
     assert done.returncode == 0 and "recorded run " in done.stderr, done.stderr
     # SQLite's AUTOINCREMENT rolled back with the run, so it is run 2; a PostgreSQL sequence
     # is not transactional, so the killed run's id stays used (ids are never reused either way)
-    assert runs_in(store_url) == [(1, 13), (2 if store_url.startswith("sqlite") else 3, 13)]
+    assert runs_in(store_url) == [(1, 15), (2 if store_url.startswith("sqlite") else 3, 15)]
 
 
 # -- A full disk ---------------------------------------------------------------------------
@@ -168,7 +168,7 @@ def test_a_full_database_is_a_clear_error_and_the_report_is_still_written(cli, t
     plain = cli("check", SAMPLE, "--as-of", AS_OF, "--fail-on", "never", "-f", f"json:{tmp_path / 'plain.json'}")
     assert plain.exit_code == 0 and report.read_bytes() == (tmp_path / "plain.json").read_bytes()
     monkeypatch.setattr(db, "PRAGMAS", db.PRAGMAS[:-1])
-    assert runs_in(store) == [(1, 13)]
+    assert runs_in(store) == [(1, 15)]
     check_consistent(store)
 
 
@@ -196,7 +196,7 @@ def test_a_full_disk_is_a_clear_error_and_the_report_is_still_written(tmp_path, 
         assert done.returncode == 2, done.stderr
         assert "the disk is full" in done.stderr and "the run was not recorded" in done.stderr, done.stderr
         assert report.read_text().count("\n") == 5002  # header, every service, summary
-        assert runs_in(store) == [(1, 13)]
+        assert runs_in(store) == [(1, 15)]
         check_consistent(store)
     finally:
         if subprocess.run(["umount", str(disk)], capture_output=True).returncode != 0:

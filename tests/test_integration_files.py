@@ -51,13 +51,14 @@ def test_action_is_a_composite_that_installs_checks_and_uploads_sarif(action):
         if "run" in step:
             assert step["shell"] == "bash"
             assert "${{ inputs." not in step["run"], "inputs go through env, never into the script"
-    run = next(s["run"] for s in steps if "valuate check" in s.get("run", ""))
-    command = next(line for line in run.splitlines() if "valuate check" in line)
-    assert set(options_in(command.replace('"sarif:$SARIF"', "sarif:x"))) <= CHECK_OPTIONS
-    assert "--format github" in command and "sarif:$SARIF" in command
+    check_step = next(s for s in steps if s.get("id") == "check")
+    assert check_step["run"] == 'python "$ACTION_PATH/ci/action_check.py"'  # no shell word-splitting
+    assert check_step["working-directory"] == "${{ inputs.working-directory }}"
+    assert (ROOT / "ci" / "action_check.py").is_file()
     upload = next(s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
-    assert upload["with"]["sarif_file"] == "${{ inputs.sarif }}"
-    assert set(action["inputs"]) >= {"catalogs", "args", "sarif", "upload-sarif", "python-version"}
+    assert upload["with"]["sarif_file"] == "${{ steps.check.outputs.sarif }}"
+    assert set(action["inputs"]) >= {"catalogs", "args", "sarif", "upload-sarif", "python-version",
+                                     "working-directory"}
 
 
 def test_gitlab_template_publishes_the_reports_it_writes():
@@ -67,8 +68,8 @@ def test_gitlab_template_publishes_the_reports_it_writes():
     variables = job["variables"]
     settings = {k: v for k, v in variables.items() if k.startswith("VALUATE_")}
     values, warnings = environment(settings)
-    assert warnings == [] and set(values) == {"format", "color"}
-    written = {s.file: s.format for s in output_specs(values["format"].split(","))}
+    assert warnings == [] and set(values) == {"VALUATE_FORMAT", "VALUATE_COLOR"}  # both read by check
+    written = {s.file: s.format for s in output_specs(values["VALUATE_FORMAT"].split(","))}
     reports = job["artifacts"]["reports"]
     assert written[reports["junit"]] == "junit"
     assert written[reports["codequality"]] == "gitlab-codequality"

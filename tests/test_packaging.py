@@ -180,8 +180,8 @@ def test_the_library_example_runs():
     done = subprocess.run([sys.executable, "-c", example], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].startswith("payroll valuable") and len(lines) == 14
-    assert lines[-1].startswith("{'services': 13, 'valuable': 3")
+    assert lines[0].startswith("payroll valuable") and len(lines) == 16
+    assert lines[-1].startswith("{'services': 15, 'valuable': 3")
 
 
 def test_init_outside_the_repository_passes_lint_and_test(venv, outside):

@@ -39,7 +39,8 @@ def test_default_policy_is_unchanged_by_the_new_parameter(cli):
         "payroll": "valuable", "crm": "not_valuable", "email": "valuable", "hr-portal": "indeterminate",
         "data-warehouse": "not_valuable", "vpn": "not_valuable", "legacy-fax": "not_valuable",
         "service-desk": "valuable", "backup": "not_valuable", "intranet-wiki": "indeterminate",
-        "print": "not_valuable", "analytics-sandbox": "error", "expense-app": "indeterminate"}
+        "print": "not_valuable", "analytics-sandbox": "error", "expense-app": "indeterminate",
+        "payslip-app": "not_valuable", "canteen-booking": "indeterminate"}
 
 
 def test_profile_raises_the_availability_floor(cli):

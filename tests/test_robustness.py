@@ -33,7 +33,12 @@ def test_ctrl_c_exits_130_with_one_line_and_no_partial_output(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "valuate", "check", str(catalog), "--format", "json",
                              "--as-of", AS_OF, "--output", str(out), "-j", "2"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)
+    # Ctrl-C once the run is writing its report (its workers started, records flowing), not
+    # after a fixed time: on a loaded machine that could land in Python's start-up, or after the end.
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".report.json.*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before Ctrl-C"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err

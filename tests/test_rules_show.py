@@ -40,6 +40,17 @@ def test_a_rule_as_loaded_in_text_and_json(cli):
                                               "unknown": "whether a continuity plan exists is not recorded"}}
 
 
+def test_a_balance_judged_per_perspective_says_so_as_loaded_and_as_compiled(cli):
+    doc = json.loads(cli("rules", "show", "VAL-001", "--format", "json").output)
+    side = doc["reads_derived"]["derived.value_balance.positives"]
+    assert side["per_perspective"] == {"field": "for", "only": "value_perspectives"}
+    assert "judged per perspective where effects name whom they affect (for); the perspectives that count: " \
+           "parameter value_perspectives" in cli("rules", "show", "VAL-001").output
+    text = cli("rules", "show", "VAL-001", "--compiled").output
+    assert "Payload properties read: derived.value_balance.perspectives" in text
+    assert "one item per perspective" in text and '"$iall"' in text and '"$iany"' in text
+
+
 def test_a_rule_as_compiled_in_text_and_json(cli):
     text = cli("rules", "show", "WAR-001", "--compiled")
     assert text.exit_code == 0, text.output

@@ -14,7 +14,7 @@ from referencing import Registry, Resource
 
 from conftest import ROOT
 from valuate.engine.rules.condition_schema import condition_schema_text
-from valuate.engine.rules.loader import METADATA_KEYS, PACK_KEYS
+from valuate.engine.rules.loader import METADATA_KEYS, OPTIONAL_METADATA, PACK_KEYS
 from valuate.engine.schema import FactSchema
 from valuate.engine.policy.profiles import PROFILE_KEYS
 from valuate.engine.ingest.mapping.spec import TOP_KEYS
@@ -84,11 +84,55 @@ def test_schemas_know_the_loaders_keys():
             node = node[key]
         return set(node["properties"])
     assert props("pack.schema.json") == set(PACK_KEYS)
-    assert props("rule-file.schema.json", "$defs", "rule", "properties", "metadata") == set(METADATA_KEYS)
+    assert props("rule-file.schema.json", "$defs", "rule", "properties", "metadata") == \
+        set(METADATA_KEYS + OPTIONAL_METADATA)
     assert props("profile.schema.json") == set(PROFILE_KEYS)
     assert props("mapping.schema.json") == set(TOP_KEYS)
     leaf = json.loads((SCHEMAS / "condition.schema.json").read_text())["$defs"]["leaf"]["properties"]["fact"]
-    assert leaf["examples"] == FactSchema.default().all_paths()  # completion follows the fact schema
+    assert leaf["anyOf"][0]["enum"] == FactSchema.default().all_paths()  # completion follows the fact schema
+
+
+def where_wrong(doc, schema: str) -> tuple:
+    """(the path of the error an editor shows, its message): the best match, as editors pick it
+    among the alternatives of an anyOf."""
+    plain = json.loads(json.dumps(doc, default=str))
+    validator = jsonschema.Draft202012Validator({"$ref": schema}, registry=REGISTRY)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(plain))
+    assert error is not None, "valid"
+    return tuple(error.absolute_path), error.message
+
+
+RULE = {"id": "A-1", "title": "t", "criterion": "utility", "severity": "info", "rationale": "r", "remediation": "m"}
+
+
+def rule_file(condition: dict) -> dict:
+    return {"rules": [{"metadata": RULE, "condition": condition}]}
+
+
+def test_a_misspelt_fact_path_is_flagged_at_fact():
+    # (issue 25 item 7) paths were only completion examples: any string passed
+    path, message = where_wrong(rule_file({"fact": "warranty.availabilty.target", "ge": 99.9}),
+                                "rule-file.schema.json")
+    assert path == ("rules", 0, "condition", "fact") and "warranty.availabilty.target" in message
+    nested = rule_file({"all": [{"fact": "owner", "is": "present"}, {"fact": "utlity.constraints_removed",
+                                                                      "is": "present"}]})
+    assert where_wrong(nested, "rule-file.schema.json")[0] == ("rules", 0, "condition", "all", 1, "fact")
+    for fine in ({"fact": "warranty.availability.target", "ge": 99.9}, {"fact": "derived.spend_ratio", "le": 1},
+                 {"fact": "outcomes", "any_item": {"fact": "impact", "ge": 3}},  # relative to the item
+                 {"fact": "warranty.security.controls", "all_items": {"fact": ".", "ne": "none"}}):
+        validate(rule_file(fine), "rule-file.schema.json")
+
+
+def test_waiver_mistakes_are_flagged_at_the_field():
+    waiver = {"service": "crm", "rule": "WAR-001", "reason": "r", "approved_by": "b", "expires": "2026-12-15"}
+    for doc, at in (([{**waiver, "expires": "15.12.2026"}], (0, "expires")),
+                    ({"waivers": [{**waiver, "expires": "2026-1-5"}]}, ("waivers", 0, "expires")),
+                    ([{**waiver, "criterion": "utility"}], (0, "criterion")),
+                    ([{**waiver, "critrion": "utility"}], (0,))):
+        assert where_wrong(doc, "waivers.schema.json")[0] == at, doc
+    assert "critrion" in where_wrong([{**waiver, "critrion": "utility"}], "waivers.schema.json")[1]
+    validate([waiver], "waivers.schema.json")
+    validate({"waivers": [waiver]}, "waivers.schema.json")
 
 
 def test_the_condition_schema_is_made_from_the_operator_table():

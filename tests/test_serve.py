@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from openapi_spec_validator import validate as validate_openapi
 
 from conftest import AS_OF, DATA, ROOT, SAMPLE, sample
 from serving import Server, alive, free_port
@@ -64,6 +65,7 @@ def test_health_readiness_and_the_openapi_document(server):
     assert httpx.get(f"{server.url}/healthz").json() == {"status": "ok"}
     assert httpx.get(f"{server.url}/readyz").json()["status"] == "ready"
     doc = httpx.get(f"{server.url}/openapi.json").json()
+    validate_openapi(doc)  # self-contained: tests/test_openapi.py checks it offline
     assert doc["openapi"].startswith("3.1") and set(doc["paths"]) == {
         "/v1/evaluate", "/v1/evaluate/raw", "/v1/rules", "/v1/policy", "/v1/reload", "/healthz", "/readyz",
         "/v1/history/runs", "/v1/history/services/{service}"}
@@ -100,7 +102,7 @@ def test_every_sample_service_in_order_invalid_ones_as_errors(server):
     services = sample_services()
     got = server.client.post("/v1/evaluate", content=json.dumps({"services": services}, default=str))
     doc = got.json()
-    assert got.status_code == 200 and doc["summary"]["services"] == 13 and doc["summary"]["error"] == 1
+    assert got.status_code == 200 and doc["summary"]["services"] == 15 and doc["summary"]["error"] == 1
     assert [_without_source(s) for s in doc["services"]] == checked(SAMPLE)
     errors = server.client.post("/v1/evaluate", json=[{"name": "no id"}, 7, {"id": "a"}, {"id": "a"}]).json()
     assert [s["verdict"] for s in errors["services"]] == ["error", "error", "indeterminate", "error"]

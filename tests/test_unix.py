@@ -24,19 +24,19 @@ def test_stdin_to_three_outputs_in_one_run(tmp_path):
     assert done.returncode == 1, done.stderr  # the sample has not-valuable services
     assert done.stdout.startswith("valuate 0.1.0 · rules itil4")
     assert "NO  not_valuable  crm — Customer relationship management" in done.stdout
-    assert "13 services: 3 valuable, 6 not valuable, 3 indeterminate, 1 error" in done.stdout
-    assert (tmp_path / "r.html").read_text().count('<section class="svc"') == 13
+    assert "15 services: 3 valuable, 7 not valuable, 4 indeterminate, 1 error" in done.stdout
+    assert (tmp_path / "r.html").read_text().count('<section class="svc"') == 15
     sarif = json.loads((tmp_path / "r.sarif").read_text())
     assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] \
         == "%3Cstdin%3E"
-    assert "valuate: wrote r.html (13 services)" in done.stderr and "\r" not in done.stderr
+    assert "valuate: wrote r.html (15 services)" in done.stderr and "\r" not in done.stderr
 
 
 def test_stdin_needs_an_input_format(cli):
     done = cli("check", "-", input="- id: x\n")
     assert done.exit_code == 2
     assert done.output == ("valuate: error: <stdin>: a catalog on standard input (-) needs --input-format "
-                           "(yaml, json, jsonl, csv, xlsx)\n")
+                           "(yaml, json, jsonl, csv, xlsx), or a --stdin-filename with a catalog extension\n")
     ok = cli("check", "-", "--input-format", "jsonl", "--as-of", AS_OF, input='{"id": "x"}\n')
     assert ok.exit_code == 0 and "??  indeterminate x" in ok.output and "(<stdin>:1)" not in ok.output
 
@@ -45,7 +45,7 @@ def test_output_dash_is_standard_output(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     done = cli("check", str(ROOT / SAMPLE), "--format", "json", "--output", "-", "--as-of", AS_OF,
                "--fail-on", "never")
-    assert json.loads(done.output)["summary"]["services"] == 13
+    assert json.loads(done.output)["summary"]["services"] == 15
     assert not (tmp_path / "-").exists()
     both = cli("check", str(ROOT / SAMPLE), "-f", "json", "-f", "text")
     assert both.exit_code == 2 and "only one report can go to standard output" in both.output
@@ -73,8 +73,9 @@ def test_quiet_lists_only_failures_and_the_summary(cli):
     done = cli("check", SAMPLE, "--as-of", AS_OF, "-q")
     assert done.exit_code == 1
     listed = [line.split()[2] for line in done.output.splitlines() if line[:3] in ("ok ", "NO ", "?? ", "ERR")]
-    assert listed == ["crm", "data-warehouse", "vpn", "legacy-fax", "backup", "print", "analytics-sandbox"]
-    assert "13 services: 3 valuable, 6 not valuable, 3 indeterminate, 1 error" in done.output
+    assert listed == ["crm", "data-warehouse", "vpn", "legacy-fax", "backup", "print", "analytics-sandbox",
+                      "payslip-app"]
+    assert "15 services: 3 valuable, 7 not valuable, 4 indeterminate, 1 error" in done.output
     assert "data coverage" not in done.output
     strict = cli("check", SAMPLE, "--as-of", AS_OF, "-q", "--fail-on", "indeterminate")
     assert "hr-portal" in strict.output

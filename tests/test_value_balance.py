@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import reference
@@ -42,8 +42,13 @@ outcomes = st.one_of(st.none(), st.lists(st.fixed_dictionaries(
 
 @st.composite
 def services(draw):
-    fact: dict = {}
     lists = {"outcomes": draw(outcomes), **{p: draw(recorded) for p in POSITIVE + NEGATIVE}}
+    return fact_of(lists), lists
+
+
+def fact_of(lists: dict) -> dict:
+    """The fact recording each list given (None: left unrecorded) at its dotted path."""
+    fact: dict = {}
     for path, value in lists.items():
         if value is not None:
             node = fact
@@ -51,7 +56,7 @@ def services(draw):
             for part in parents:
                 node = node.setdefault(part, {})
             node[last] = value
-    return fact, lists
+    return fact
 
 
 def contract_value(lists: dict) -> str:
@@ -101,6 +106,11 @@ comparisons = st.fixed_dictionaries({
 LIMIT = Parameter("limit", "number", 0)
 
 
+def _same_side(docs: list) -> bool:
+    """A side compared with itself: refused for a balance judged per perspective (the shipped one)."""
+    return any(isinstance(d["operand"], dict) and d["operand"].get("fact") == d["fact"] for d in docs)
+
+
 def _pack(docs: list):
     default = _default().packs[0]
     parameters = {**default.parameters, "limit": LIMIT}
@@ -119,6 +129,7 @@ def _pack(docs: list):
 @given(st.lists(comparisons, min_size=1, max_size=6), st.lists(services(), min_size=1, max_size=6),
        st.integers(0, 12))
 def test_comparisons_on_bounds_agree_with_interval_reasoning(docs, drawn, limit):
+    assume(not _same_side(docs))
     pack = _pack(docs)
     params = {name: p.default for name, p in pack.parameters.items()}
     params["limit"] = limit

@@ -71,7 +71,7 @@ def test_waiver_applies_on_its_last_day_only(cli):
 def test_text_report_shows_waivers(cli):
     result = cli("check", SAMPLE, "--as-of", AS_OF, "--waivers", WAIVERS)
     out = result.stdout
-    assert "ok  valuable      crm" in out
+    assert "ok  valuable (waived) crm" in out  # issue 23: waived services read so, not "ok valuable"
     assert "[waived until 2026-12-15: Database cluster migration" in out
     assert "[waiver expired 2026-10-31]" in out
     assert "waiver data-warehouse / WAR-002 expired on 2026-10-31 (28 days ago)" in out

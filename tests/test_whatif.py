@@ -196,4 +196,19 @@ def test_no_rule_to_change_is_said_plainly(tmp_path):
     (result,) = check([str(cat)], rules=[pack(tmp_path, "{fact: utility.performance_support, is: not_empty}")],
                           as_of=DATE).services
     assert result.verdict == "indeterminate"  # warranty and value have no rules here
-    assert not result.to_pass.verified and "no deciding rule fails" in result.to_pass.note
+    assert not result.to_pass.verified
+    assert result.to_pass.note == ("no change can make it valuable: no rule of the run's packs decides availability, "
+                                   "capacity, security, continuity or value, and a criterion no rule decides stays "
+                                   "unknown")
+
+
+def test_a_failing_rule_beside_an_undecided_criterion_is_not_called_no_failure(tmp_path):
+    """A rule fails and the pack decides no other criterion: the note says which criteria no
+    rule decides (before: 'no deciding rule fails', although one did)."""
+    cat = tmp_path / "c.json"
+    cat.write_text(json.dumps([{"id": "s", "utility": {"performance_support": []}}]))
+    (result,) = check([str(cat)], rules=[pack(tmp_path, "{fact: utility.performance_support, is: not_empty}")],
+                      as_of=DATE).services
+    assert result.verdict == "not_valuable"
+    assert "no deciding rule fails" not in result.to_pass.note
+    assert "no rule of the run's packs decides availability" in result.to_pass.note

@@ -27,7 +27,7 @@ import yaml
 from valuate.cli import main as cli_main
 from valuate.engine import limits as limits_module
 from valuate.engine.compile import plan, program
-from valuate.engine.config.settings import SETTINGS
+from valuate.engine.config.settings import SETTINGS, TABLES, own_settings, shared_settings
 from valuate.engine.data import PRESETS_DIR
 from valuate.engine.report import FORMATS, CollectingWriter
 
@@ -113,8 +113,10 @@ def _kind(setting) -> str:
     if setting.kind in ("choice", "choices"):
         words = ", ".join(f"`{c}`" for c in setting.choices)
         return words if setting.kind == "choice" else f"a list of {words}"
-    if setting.kind == "int":
-        return "a whole number" + (f" ≥ {setting.minimum}" if setting.minimum is not None else "")
+    if setting.kind in ("int", "float"):
+        bounds = [f"≥ {setting.minimum:g}" if setting.minimum is not None else "",
+                  f"≤ {setting.maximum:g}" if setting.maximum is not None else ""]
+        return ("a whole number" if setting.kind == "int" else "a number") + "".join(f" {b}" for b in bounds if b)
     return KINDS[setting.kind]
 
 
@@ -129,6 +131,13 @@ def _default(setting) -> str:
     return f"`{value}`" if not isinstance(value, str) else f'`"{value}"`'
 
 
+def _option(s) -> str:
+    option = ", ".join(f"`{o}`" for o in ([s.short] if s.short else []) + [f"--{s.name}"])
+    if s.kind == "bool" and s.default is True:
+        option += f", `--no-{s.name}`"
+    return option
+
+
 def config_page() -> str:
     out = [HEADER.format(source="the settings table (engine/config/settings.py)"),
            "# Configuration reference\n\n",
@@ -137,15 +146,32 @@ def config_page() -> str:
            "explains where the file is found, how paths in it are read and the precedence "
            "(command line > environment > config file > default). \"—\" as a default means "
            "none: the meaning says what happens then.\n\n",
+           "## Shared settings\n\n",
+           "Top-level keys: one value for every command that takes the option.\n\n",
            "| key | value | default | variable | option | commands | meaning |\n",
            "| --- | --- | --- | --- | --- | --- | --- |\n"]
-    for s in SETTINGS:
-        option = ", ".join(f"`{o}`" for o in ([s.short] if s.short else []) + [f"--{s.name}"])
-        if s.kind == "bool" and s.default is True:
-            option += f", `--no-{s.name}`"
+    for s in shared_settings():
         commands = ", ".join(sorted(s.commands))
-        out.append(f"| `{s.name}` | {_kind(s)} | {_default(s)} | `{s.env}` | {option} | {commands} | "
+        out.append(f"| `{s.name}` | {_kind(s)} | {_default(s)} | `{s.env}` | {_option(s)} | {commands} | "
                    f"{cell(s.help)} |\n")
+    out.append("\n## Each command's own settings\n\n"
+               "Keys of the command's table (`[serve]`, `[rules-lint]`; in `pyproject.toml` "
+               "`[tool.valuate.serve]`), read by that command alone, with a variable "
+               "`VALUATE_<COMMAND>_<KEY>`. A table holds only its command's own keys; the shared ones "
+               "stay at the top.\n")
+    for name, command in TABLES.items():
+        out.append(f"\n### [{name}]\n\n`valuate {command}`.\n\n"
+                   "| key | value | default | variable | option | meaning |\n| --- | --- | --- | --- | --- | --- |\n")
+        for s in own_settings(command):
+            out.append(f"| `{s.name}` | {_kind(s)} | {_default(s)} | `{s.variable(command)}` | {_option(s)} | "
+                       f"{cell(s.help)} |\n")
+    out.append("\n## Command line only\n\n"
+               "Never read from a file or the environment (a `VALUATE_*` variable named after one gets a "
+               "warning, a key an error), each for its reason:\n\n"
+               "| option | commands | why |\n| --- | --- | --- |\n")
+    for s in SETTINGS:
+        if s.cli_only:
+            out.append(f"| {_option(s)} | {', '.join(sorted(s.commands))} | {cell(s.cli_only)} |\n")
     return "".join(out)
 
 

@@ -34,6 +34,8 @@ class Baseline:
     def apply(self, result: ServiceResult) -> tuple[ServiceResult, tuple]:
         """(the result with each open finding's baseline state, its FindingMarks with their states)."""
         marks = marks_of(result)
+        if not self.snapshot.advisory:  # not judged against a baseline that never holds them
+            marks = tuple(m for m in marks if m.level != "advisory")
         states = tuple((m, state(self.snapshot.finding(*m.key), m)) for m in marks)
         if result.verdict == ERROR:
             return replace(result, baseline=states[0][1]), states
@@ -45,14 +47,7 @@ class Baseline:
 
 def new_levels(result: ServiceResult) -> set:
     """The levels of a marked result's new findings (what --fail-on counts under a baseline)."""
-    if result.verdict == ERROR:
-        return {ERROR} if result.baseline == NEW else set()
-    return {mark.level for mark in marks_of(result) if not mark.waived and _state_of(result, mark) == NEW}
-
-
-def _state_of(result: ServiceResult, mark: FindingMark):
-    finding = result.finding(mark.rule)
-    return finding.baseline if finding is not None else None
+    return result.new_levels()
 
 
 class BaselineTally:

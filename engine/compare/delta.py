@@ -24,7 +24,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Optional
 
-from ..model import COUNT_KEYS, ERROR, NO_LEVEL, VERDICTS, Comparison, FindingMark, ServiceDelta, ServiceResult, differs
+from ..model import (COUNT_KEYS, ERROR, NO_LEVEL, VALUABLE, VERDICTS, Comparison, FindingMark, ServiceDelta,
+                     ServiceMark, ServiceResult, differs)
 from .snapshot import Snapshot, mark_service
 
 NEW, UNCHANGED, UPDATED = "new", "unchanged", "updated"  # SARIF baselineState words
@@ -74,12 +75,14 @@ class Comparer:
         self.changes: list = []
         self.persisting: list = []
         self.verdicts_now: Counter = Counter()
+        self.waived_now = 0  # valuable only under a waiver
         self.counts: Counter = Counter()
 
     def add(self, result: ServiceResult) -> ServiceDelta:
         delta = delta_of(self.previous, result, self.now)
         self.seen.add(delta.id)
         self.verdicts_now[result.verdict] += 1
+        self.waived_now += result.valuable_by_waiver
         self.counts.update({key: len(getattr(delta, key)) for key in COUNT_KEYS})
         self._level(result)
         if delta.moved:
@@ -103,5 +106,12 @@ class Comparer:
         then = Counter(s.verdict for s in self.previous.services)
         verdicts = tuple((v, then[v], self.verdicts_now[v]) for v in VERDICTS)
         counts = {k: self.counts[k] for k in COUNT_KEYS}
+        waived = (sum(1 for s in self.previous.services if valuable_by_waiver(s)), self.waived_now)
         return Comparison(self.previous.source, self.previous.as_of, self.now, tuple(self.changes), removed,
-                          verdicts, counts, tuple(self.persisting), tuple(self.levels))
+                          verdicts, counts, tuple(self.persisting), waived,
+                          tuple(self.levels))
+
+
+def valuable_by_waiver(mark: ServiceMark) -> bool:
+    """Valuable then only because a waiver covered a deciding failure (ServiceResult.valuable_by_waiver)."""
+    return mark.verdict == VALUABLE and any(f.waived and f.counts for f in mark.findings)

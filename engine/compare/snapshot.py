@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Optional
 
-from ..model import ERROR, NO_LEVEL, NOT_MET, RECORD_RULE, UNKNOWN, FindingMark, ServiceMark, ServiceResult
+from ..model import ERROR, NO_LEVEL, NOT_MET, RECORD_RULE, UNKNOWN, FindingMark, ServiceMark, ServiceResult, fingerprint
 
 OPEN = (NOT_MET, UNKNOWN)  # statuses a snapshot keeps (met and not_applicable decide nothing)
 
@@ -37,15 +37,18 @@ class Snapshot:
     services: tuple = ()  # ServiceMark, in input order
     _findings: Mapping = field(default_factory=dict, compare=False, repr=False)  # key -> FindingMark
     _services: Mapping = field(default_factory=dict, compare=False, repr=False)  # id -> ServiceMark
+    advisory: bool = True  # holds advisory findings too (a baseline made without --include-advisory does not)
+    rules_digest: Optional[str] = None  # the rules it was made under (its header's rules.digest)
 
     @staticmethod
-    def of(source: str, kind: str, as_of: Optional[str], services: Iterable[ServiceMark]) -> "Snapshot":
+    def of(source: str, kind: str, as_of: Optional[str], services: Iterable[ServiceMark], *,
+           advisory: bool = True, rules_digest: Optional[str] = None) -> "Snapshot":
         services = tuple(services)
         index = {f.key: f for s in services for f in s.findings}
         by_id: dict = {}
         for s in services:  # a repeated id (a duplicate record) keeps the first record's service
             by_id.setdefault(s.id, s)
-        return Snapshot(source, kind, as_of, services, index, by_id)
+        return Snapshot(source, kind, as_of, services, index, by_id, advisory, rules_digest)
 
     def finding(self, service: str, rule: str) -> Optional[FindingMark]:
         return self._findings.get((service, rule))
@@ -59,22 +62,34 @@ class Snapshot:
     def __len__(self) -> int:
         return len(self._findings)
 
+    def renamed(self, renames: Mapping) -> "Snapshot":
+        """The snapshot with each former rule id (aliases:) read as the rule's id now, so a
+        renamed rule's findings are still known; a finding recorded under both keeps the first."""
+        if not renames or not any(f.rule in renames for f in self.findings()):
+            return self
+        services = []
+        for s in self.services:
+            findings = {}
+            for f in s.findings:
+                f = replace(f, rule=renames.get(f.rule, f.rule))
+                findings.setdefault(f.rule, f)
+            services.append(ServiceMark(s.id, s.name, s.verdict, tuple(findings.values())))
+        return Snapshot.of(self.source, self.kind, self.as_of, services, advisory=self.advisory,
+                           rules_digest=self.rules_digest)
+
     def unwaived(self) -> "Snapshot":
         """The snapshot without its waived findings (what a baseline holds: a waiver's expiry must bite)."""
         services = (ServiceMark(s.id, s.name, s.verdict, tuple(f for f in s.findings if not f.waived), s.level)
                     for s in self.services)
-        return Snapshot.of(self.source, self.kind, self.as_of, services)
+        return Snapshot.of(self.source, self.kind, self.as_of, services, advisory=self.advisory,
+                           rules_digest=self.rules_digest)
 
-
-NOT_RECORDED = ("derived.", "param.")  # evidence that is not a recorded fact
-
-
-def fingerprint(status: str, evidence) -> str:
-    """16 hex digits of sha256 over the status and the recorded facts of the evidence, order-independent."""
-    pairs = evidence.items() if isinstance(evidence, dict) else evidence
-    items = sorted((str(k), v) for k, v in pairs if not str(k).startswith(NOT_RECORDED))
-    text = json.dumps([status, items], sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    def counting(self) -> "Snapshot":
+        """The snapshot without its advisory findings (those that can never fail a job)."""
+        services = (ServiceMark(s.id, s.name, s.verdict, tuple(f for f in s.findings if f.level != "advisory"))
+                    for s in self.services)
+        return Snapshot.of(self.source, self.kind, self.as_of, services, advisory=False,
+                           rules_digest=self.rules_digest)
 
 
 def service_key(service_id: Optional[str], position: int) -> str:
@@ -112,12 +127,12 @@ def marks_from_dict(service: dict, position: int, since: Optional[str]) -> Servi
     if verdict == ERROR:
         errors = [(e.get("path", ""), e.get("message", "")) for e in service.get("errors") or ()]
         found = (FindingMark(key, RECORD_RULE, ERROR, fingerprint(ERROR, errors), True,
-                             service.get("message", ""), service.get("since", since)),)
+                             service.get("message") or "", service.get("since", since)),)
     else:
         found = tuple(
             FindingMark(key, f["rule"], f["status"], fingerprint(f["status"], f.get("evidence") or {}),
                         f.get("criterion") != "advisory" and f.get("severity") == "error",
-                        f.get("message", ""), f.get("since", since), "waived" in f, _expiry(f))
+                        f.get("message") or "", f.get("since", since), f.get("waived") is not None, _expiry(f))
             for f in service.get("findings") or () if f.get("status") in OPEN)
     graded = service.get("level")
     level = (graded.get("level") or NO_LEVEL) if isinstance(graded, dict) else None

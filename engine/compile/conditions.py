@@ -76,12 +76,19 @@ def folded_key(path: str) -> str:
     return path if path == "." else path + FOLD_SUFFIX
 
 
-def both(cond: Condition, params: dict, in_item: bool = False, bounds: Optional[dict] = None) -> tuple[dict, dict]:
+def both(cond: Condition, params: dict, in_item: bool = False, bounds: Optional[dict] = None,
+         lower=None) -> tuple[dict, dict]:
     """(T, F) durable expressions for one condition node.
 
-    ``bounds``: lower-bound derived paths -> the payload key saying the bound is exact."""
+    ``bounds``: lower-bound derived paths -> the payload key saying the bound is exact.
+    ``lower(leaf, params)``: (T, F) for a leaf compiled elsewhere, or None (a balance judged
+    per perspective: compile/perspectives.py)."""
+    if lower is not None and not in_item and isinstance(cond, Leaf):
+        lowered = lower(cond, params)
+        if lowered is not None:
+            return lowered
     if isinstance(cond, Group):
-        parts = [both(c, params, in_item, bounds) for c in cond.children]
+        parts = [both(c, params, in_item, bounds, lower) for c in cond.children]
         if cond.kind == "not":
             return parts[0][1], parts[0][0]
         ts, fs = [p[0] for p in parts], [p[1] for p in parts]

@@ -39,9 +39,10 @@ class ItemPlan:
 class PayloadPlan:
     fields: dict = field(default_factory=dict)  # fact path -> FieldPlan
     derived: list = field(default_factory=list)  # derived paths, as numbers
+    spreads: list = field(default_factory=list)  # derived lists of perspectives (compile/perspectives.py)
 
     def property_count(self) -> int:
-        count = 1 + len(self.derived)  # 1 for the fact id
+        count = 1 + len(self.derived) + len(self.spreads)  # 1 for the fact id
         for plan in self.fields.values():
             count += (2 if plan.kind == "list" else 1) + plan.folded
         return count

@@ -20,6 +20,7 @@ from ..rules.operators import QUANTIFIERS
 from ..rules.language import EXACT_SUFFIX, Condition, Group, Leaf, Pack, Rule, Term
 from .conditions import both, payload_keys, selectors
 from .limits import alpha_nodes, alternatives, expression_count, node_count
+from .perspectives import every, perspective, problems as spread_problems, sides_of, spread_leaf
 from .plan import MAX_PROPERTIES, PayloadPlan, build_plan, derived_paths_read
 
 MAX_ALTERNATIVES = 32  # firings one durable rule may produce for one fact
@@ -55,6 +56,11 @@ class Program:
     # fact-dependent parameter applied to the service (for explanations)
     selectors: dict = field(default_factory=dict)
     keys: tuple = ()  # per ruleset, the payload properties its rules read (frozensets)
+    # The last ``spread_rulesets`` rulesets take one fact per perspective of a balance judged
+    # per perspective (compile/perspectives.py), not the service's payload; their durable rule
+    # names -> (rule index, node index, met?), as ``names``.
+    spread_names: dict = field(default_factory=dict)
+    spread_rulesets: int = 0
 
     def rule(self, rule_id: str) -> Optional[CompiledRule]:
         return next((c for c in self.rules if c.rule.id == rule_id), None)
@@ -86,6 +92,9 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
     if problems:
         raise RulePackError(problems)
     bounds = lower_bounds(packs)
+    sides = sides_of(packs)
+    spread_defs: list = []
+    spread_names: dict = {}
     for pack in packs:
         for rule in pack.rules:
             index = len(compiled)
@@ -97,7 +106,11 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
                 number_nodes(rule.applies_when, nodes, children)
             decided = tuple(i for i, n in enumerate(nodes) if i in (0, applies_at) or isinstance(n, Leaf))
             readable = scoped_params(pack, params)
-            found, trouble = _rule_definitions(rule, index, nodes, decided, readable, bounds)
+            refused = spread_problems(rule, sides, readable) if sides else []
+            if refused:  # the rule cannot be compiled: say why, compile_packs raises below
+                problems.extend(refused)
+                continue
+            found, trouble = _rule_definitions(rule, index, nodes, decided, readable, bounds, sides)
             agree = True
             if trouble and any(isinstance(v, ParamCases) for v in readable.values()):
                 # past durable-rules' limits with the every-case branch of a fact-dependent
@@ -105,39 +118,59 @@ def compile_packs(packs: list, params: dict, schema: Optional[FactSchema] = None
                 agree = False
                 readable = {k: replace(v, agree=False) if isinstance(v, ParamCases) else v
                             for k, v in readable.items()}
-                found, trouble = _rule_definitions(rule, index, nodes, decided, readable, bounds)
+                found, trouble = _rule_definitions(rule, index, nodes, decided, readable, bounds, sides)
             problems.extend(trouble)
             for name, node_index, flag, expr in found:
                 definitions.append((index, name, {"all": [{"m": expr}]}, node_count(expr)))
                 names[name] = (index, node_index, flag)
+            for name, node_index, flag, expr in _spread_definitions(index, nodes, decided, readable, sides):
+                problems.extend(_check_expr(rule, node_index, expr))
+                spread_defs.append((index, name, {"all": [{"m": expr}]}, node_count(expr)))
+                spread_names[name] = (index, node_index, flag)
             compiled.append(CompiledRule(index, rule, tuple(nodes), tuple(children), decided, applies_at, agree))
     chosen, when = _selectors(packs, params, definitions, problems)
     conditions = [c for p in packs for r in p.rules for c in r.conditions()]
     read = [d for c in conditions for d in derived_paths_read(c)]
     plan = build_plan(conditions + when,
                       read + [bounds[d] for d in read if d in bounds], schema)
+    plan.spreads = sorted({sides[d].items for d in read if d in sides})
     if plan.property_count() > MAX_PROPERTIES:
         problems.append(Problem(f"the packs read {plan.property_count()} fact properties; durable-rules "
                                 f"accepts at most {MAX_PROPERTIES} per fact", None, "error", "limit"))
     if problems:
         raise RulePackError(problems)
-    rulesets = tuple(_split(definitions))
+    spread = _split(spread_defs)
+    rulesets = tuple(_split(definitions) + spread)
     keys = tuple(frozenset({"id"}) | {k for body in rs.values() for k in payload_keys(body["all"][0]["m"])}
                  for _, rs in rulesets)
-    return Program(tuple(packs), params, tuple(compiled), rulesets, names, plan, chosen, keys)
+    return Program(tuple(packs), params, tuple(compiled), rulesets, names, plan, chosen, keys,
+                   spread_names, len(spread))
 
 
 def _rule_definitions(rule: Rule, index: int, nodes: list, decided: tuple, readable: dict,
-                      bounds: dict) -> tuple[list, list]:
+                      bounds: dict, sides: Optional[dict] = None) -> tuple[list, list]:
     """(name, node, met?, durable expression) for each decided node of one rule, and the
     limits they break."""
     found, problems = [], []
+    lower = (lambda leaf, values: every(leaf, values, sides)) if sides else None
     for node_index in decided:
-        met, not_met = both(nodes[node_index], readable, bounds=bounds)
+        met, not_met = both(nodes[node_index], readable, bounds=bounds, lower=lower)
         for flag, expr in ((True, met), (False, not_met)):
             problems.extend(_check_expr(rule, node_index, expr))
             found.append((f"r{index}n{node_index}{'t' if flag else 'f'}", node_index, flag, expr))
     return found, problems
+
+
+def _spread_definitions(index: int, nodes: list, decided: tuple, readable: dict, sides: dict) -> list:
+    """(name, node, met?, durable expression) deciding each leaf on a balance judged per
+    perspective from one perspective: asserted once per perspective (compile/perspectives.py)."""
+    out = []
+    for node_index in decided:
+        if sides and spread_leaf(nodes[node_index], sides):
+            met, not_met = perspective(nodes[node_index], readable, sides)
+            out += [(f"r{index}n{node_index}pt", node_index, True, met),
+                    (f"r{index}n{node_index}pf", node_index, False, not_met)]
+    return out
 
 
 def scoped_params(pack: Pack, params: dict) -> dict:
@@ -181,6 +214,11 @@ def _check_cases(pack: Pack, values: dict) -> list[Problem]:
                                    "depends on a fact; item conditions need a single value",
                                    rule.location, "error", "param"))
     for derived in pack.derived.values():
+        spread = derived.spread
+        if spread is not None and spread.only is not None and spread.only.value in cases:
+            out.append(Problem(f"parameter {spread.only.value!r} fixes the perspectives of derived fact "
+                               f"{derived.name!r}; the perspectives cannot depend on a fact",
+                               derived.location, "error", "param"))
         for term in _terms(derived.args):
             if term.weight is not None and term.weight.kind == "param" and term.weight.value in cases:
                 out.append(Problem(f"parameter {term.weight.value!r} weights derived fact {derived.name!r}; "

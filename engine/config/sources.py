@@ -6,19 +6,23 @@ it that has one (``valuate.toml`` first); ``--config FILE`` (or
 ``VALUATE_CONFIG``) names one instead and ``--no-config`` ignores it. Paths
 in a file are relative to the file's directory, so a job started in a
 subdirectory reads the same files. Variables are ``VALUATE_<SETTING>``
-(``VALUATE_FAIL_ON=indeterminate``).
+(``VALUATE_FAIL_ON=indeterminate``), and ``VALUATE_<COMMAND>_<SETTING>`` for
+a command's own settings (``VALUATE_SERVE_PORT``), which the file holds in
+the command's table (engine/config/tables.py).
 """
 from __future__ import annotations
 
 import difflib
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
 from ..errors import Location, UserError, did_you_mean
-from .settings import BY_NAME, SETTINGS
+from ..stdio import real_path
+from .settings import BY_NAME, TABLES, command_line_only, variables
+from .tables import header_line, misplaced, read_tables
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,11 +36,13 @@ NOT_SETTINGS = {CONFIG_ENV, "VALUATE_SAMPLES"}  # variables valuate reads that a
 @dataclass(frozen=True)
 class ConfigFile:
     path: Path
-    values: Mapping  # setting dest -> raw TOML value
+    values: Mapping  # setting dest -> raw TOML value (the top-level keys)
     lines: Mapping  # setting dest -> line of its key (for messages)
+    tables: Mapping = field(default_factory=dict)  # command -> {dest: raw value} of its own table
+    table_lines: Mapping = field(default_factory=dict)  # command -> {dest: line}
 
-    def where(self, dest: str) -> str:
-        line = self.lines.get(dest)
+    def where(self, dest: str, command: Optional[str] = None) -> str:
+        line = (self.lines if command is None else self.table_lines.get(command, {})).get(dest)
         return f"{self.path}:{line}" if line else str(self.path)
 
 
@@ -56,7 +62,7 @@ def load_file(path: Path) -> ConfigFile:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise UserError(f"invalid TOML: {err}", Location(file=str(path))) from None
+        raise _toml_error(err, text, path) from None
     if path.name == "pyproject.toml":
         doc = doc.get("tool", {}).get("valuate", {})
         section = "[tool.valuate]"
@@ -64,15 +70,25 @@ def load_file(path: Path) -> ConfigFile:
         section = None
     if not isinstance(doc, dict):
         raise UserError("[tool.valuate] must be a table", Location(file=str(path)))
-    values, lines = {}, {}
+    values, lines, written = {}, {}, {}
     for key, value in doc.items():
         dest = key.replace("-", "_")
-        line = _line_of(text, key, section)
+        line = _line_of(text, key, section) or header_line(text, key, section)
+        if key.replace("_", "-") in TABLES:  # a command's own table: read_tables reads it
+            continue
         if dest not in BY_NAME:
-            raise UserError(f"unknown key {key!r}{_suggest(key)}; the keys are the options of valuate check: "
-                            f"{', '.join(s.name for s in SETTINGS)}", Location(file=str(path), line=line))
-        values[dest], lines[dest] = value, line
-    return ConfigFile(path, values, lines)
+            hint = misplaced(key) or (f"{_suggest(key)}; the top-level keys are the shared settings: "
+                                      f"{', '.join(BY_NAME[d].name for d in BY_NAME)}; a command's own settings "
+                                      f"go in its table: {', '.join(f'[{t}]' for t in TABLES)}")
+            raise UserError(f"unknown key {key!r}{hint}", Location(file=str(path), line=line))
+        if dest in values:  # fail_on and fail-on: one setting written twice, one value would be lost
+            first = written[dest]
+            raise UserError(f"{first!r} (line {lines[dest]}) and {key!r} (line {line}) are one setting, "
+                            f"{BY_NAME[dest].name}, given twice; keep one of them",
+                            Location(file=str(path), line=line))
+        values[dest], lines[dest], written[dest] = value, line, key
+    tables, table_lines = read_tables(doc, text, path, section, _line_of)
+    return ConfigFile(path, values, lines, tables, table_lines)
 
 
 def find(config: Optional[str], no_config: bool, env: Mapping, cwd: Path) -> Optional[ConfigFile]:
@@ -89,14 +105,19 @@ def find(config: Optional[str], no_config: bool, env: Mapping, cwd: Path) -> Opt
 
 
 def environment(env: Mapping) -> tuple[dict, list]:
-    """(dest -> text of each VALUATE_* setting variable, warnings for near misses)."""
+    """(variable -> text of each VALUATE_* setting variable, warnings for near misses)."""
     values, warnings = {}, []
-    known = {s.env: s.dest for s in SETTINGS}
+    known, unread = variables(), command_line_only()
     for name, value in env.items():
         if not name.startswith("VALUATE_") or name in NOT_SETTINGS:
             continue
         if name in known:
-            values[known[name]] = value
+            values[name] = value
+            continue
+        if name in unread:
+            s = unread[name]
+            warnings.append(f"environment variable {name} is not read: --{s.name} is command line only "
+                            f"({s.cli_only})")
             continue
         # Other VALUATE_ variables may belong to someone else: only near misses of a
         # setting's name are told (compared without the shared prefix, which would match all).
@@ -108,8 +129,8 @@ def environment(env: Mapping) -> tuple[dict, list]:
 
 
 def _suggest(key: str) -> str:
-    return did_you_mean(key, [s.name for s in SETTINGS]) or did_you_mean(key.replace("_", "-"),
-                                                                        [s.name for s in SETTINGS])
+    names = [s.name for s in BY_NAME.values()] + list(TABLES)
+    return did_you_mean(key, names) or did_you_mean(key.replace("_", "-"), names)
 
 
 def _line_of(text: str, key: str, section: Optional[str]) -> Optional[int]:
@@ -125,8 +146,27 @@ def _line_of(text: str, key: str, section: Optional[str]) -> Optional[int]:
     return None
 
 
+_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_KEY = re.compile(r'^\s*["\']?([A-Za-z0-9_-]+)["\']?\s*=')
+
+
+def _toml_error(err: Exception, text: str, path: Path) -> UserError:
+    """The parser's error; a key written twice is named, with both its lines."""
+    found = _AT_LINE.search(str(err))
+    line = int(found[1]) if found else None
+    lines = text.splitlines()
+    key = _KEY.match(lines[line - 1]) if line and line <= len(lines) else None
+    if key is not None and "overwrite" in str(err):
+        first = next((n for n, t in enumerate(lines[:line - 1], 1) if (m := _KEY.match(t)) and m[1] == key[1]), None)
+        if first is not None:
+            return UserError(f"the key {key[1]!r} is given twice (lines {first} and {line}); keep one of them",
+                             Location(file=str(path), line=line))
+    return UserError(f"invalid TOML: {err}", Location(file=str(path), line=line))
+
+
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with open(real_path(path), encoding="utf-8") as fh:
+            return fh.read()
     except (OSError, UnicodeDecodeError) as err:
         raise UserError(f"cannot read config file: {err}", Location(file=str(path))) from None

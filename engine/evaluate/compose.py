@@ -13,7 +13,8 @@ required: it counts as met.
 """
 from __future__ import annotations
 
-from ..logic import kleene
+from ..explain.perspectives import combined
+from ..model.logic import kleene
 from ..model import (DIMENSIONS, ERROR, INDETERMINATE, MET, NOT_APPLICABLE, NOT_MET, NOT_VALUABLE, UNKNOWN, VALUABLE,
                      CriterionResult)
 
@@ -31,6 +32,13 @@ def exempt_keys(packs) -> frozenset:
     exempt = {k for p in packs for k in getattr(p, "exempt", ())}
     still = {r.criterion for p in packs for r in p.rules if r.deciding and r.severity == "error"}
     return frozenset(exempt - still)
+
+
+def undecided_keys(packs, exempt: frozenset) -> tuple:
+    """Criterion keys (advisory aside) that no counting rule of the packs decides and no
+    profile exempts: unknown for every service, whatever its facts say."""
+    decided = {r.criterion for p in packs for r in p.rules if r.deciding and r.severity == "error"}
+    return tuple(k for k in ORDER if k != "advisory" and k not in decided and k not in exempt)
 
 
 def compose(findings: list, totals: tuple, exempt: frozenset = frozenset()) -> tuple[tuple, str]:
@@ -58,9 +66,17 @@ def compose(findings: list, totals: tuple, exempt: frozenset = frozenset()) -> t
     utility = CriterionResult("utility", status("utility"), ids("utility"))
     warranty = CriterionResult("warranty", kleene("all", [s for _, s in dims]),
                                ids(*(f"warranty.{d}" for d in DIMENSIONS)), dims)
-    value = CriterionResult("value", status("value"), ids("value"), positives=totals[0], negatives=totals[1])
+    value = CriterionResult("value", status("value"), ids("value"), positives=totals[0], negatives=totals[1],
+                            perspectives=_perspectives(by_criterion.get("value", [])))
     criteria = (utility, warranty, value)
     return criteria, verdict_of([c.status for c in criteria])
+
+
+def _perspectives(findings: list) -> tuple:
+    """The value balance per perspective, from the counting value rules that judged one
+    (docs/specification.md#value-as-each-stakeholder-perceives-it); empty when judged once."""
+    judged = [getattr(f, "perspectives", ()) for f in findings if f.counts and f.status != NOT_APPLICABLE]
+    return combined([p for p in judged if p]) if any(judged) else ()
 
 
 def verdict_of(statuses: list) -> str:
@@ -79,4 +95,4 @@ def sort_key(item) -> tuple:
     return (ORDER.index(key) if key in ORDER else len(ORDER),)
 
 
-__all__ = ["compose", "exempt_keys", "verdict_of", "sort_key", "ERROR", "MET"]
+__all__ = ["compose", "exempt_keys", "undecided_keys", "verdict_of", "sort_key", "ERROR", "MET"]

@@ -10,7 +10,7 @@ import datetime as _dt
 from fractions import Fraction
 from typing import Any, Callable, Optional
 
-from ..rules.language import EXACT_SUFFIX, Derived, Term
+from ..rules.language import EXACT_SUFFIX, MARGIN, PERSPECTIVES, Derived, Spread, Term
 from ..values import exact, get, plain
 
 
@@ -25,12 +25,15 @@ def _weight(term: Term, params: dict):
     return exact(value)
 
 
-def _term_sum(fact: dict, term: Term, params: dict):
+def _term_sum(fact: dict, term: Term, params: dict, counts: Optional[Callable] = None):
+    """The term's weighted sum; ``counts(item)`` says which items count (default: all)."""
     items = get(fact, term.list) or ()
     total = 0
     field, default, where = term.field, term.default, term.where
     for item in items:
         if where and not _matches(item, where):
+            continue
+        if counts is not None and not counts(item):
             continue
         if field is None:
             total += 1
@@ -60,12 +63,16 @@ def _difference(fact, args, params, as_of):
     return None if a is None or b is None else exact(a) - exact(b)
 
 
+def _day(fact, args) -> Optional[_dt.date]:
+    value = get(fact, args["date"])
+    return _dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _days(sign: int):
     def compute(fact, args, params, as_of: _dt.date):
-        value = get(fact, args["date"])
-        if value is None:
+        day = _day(fact, args)
+        if day is None or sign > 0 and day > as_of:  # the time since a day not yet reached: none
             return None
-        day = _dt.date.fromisoformat(value) if isinstance(value, str) else value
         return sign * (as_of - day).days
     return compute
 
@@ -78,13 +85,47 @@ def _sum(fact, args, params, as_of):
 def _balance(fact, args, params, as_of):
     """Each side's sum over its recorded lists: a lower bound, marked exact when
     every list of the side is recorded (an empty list is recorded: "none")."""
-    out = {}
+    out = _sides(fact, args, params, None)
+    spread = args.get(PERSPECTIVES)
+    if spread is not None:
+        out[PERSPECTIVES] = [{"name": name, **{k: plain(v) for k, v in _sides(fact, args, params, counts).items()}}
+                             for name, counts in _perspectives(fact, args, spread, params)]
+    return out
+
+
+def _sides(fact, args, params, counts) -> dict:
+    out: dict = {}
     for side in ("positive", "negative"):
         terms = args[side]
-        out[f"{side}s"] = sum(_term_sum(fact, t, params) for t in terms)
+        out[f"{side}s"] = sum(_term_sum(fact, t, params, counts) for t in terms)
         if all(get(fact, t.list) is not None for t in terms):
             out[f"{side}s{EXACT_SUFFIX}"] = 1
+    if counts is not None:  # compared with 0 in durable-rules, exactly (compile/perspectives.py)
+        out[MARGIN] = out["positives"] - out["negatives"]
     return out
+
+
+def named(item, field: str) -> list:
+    """The names an effect's ``field`` lists (none: it affects every perspective)."""
+    names = item.get(field) if isinstance(item, dict) else None
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+
+def _perspectives(fact, args, spread: Spread, params) -> list:
+    """(name, which items count for it) per perspective judged. No counted effect naming
+    anyone: one perspective, named None, counting every effect (judged once)."""
+    terms = args["positive"] + args["negative"]
+    seen: dict = {}
+    for path in dict.fromkeys(t.list for t in terms):  # each list once, its items in order
+        for item in get(fact, path) or ():
+            if any(t.list == path and (not t.where or _matches(item, t.where)) for t in terms):
+                seen.update(dict.fromkeys(named(item, spread.field)))
+    if not seen:
+        return [(None, lambda item: True)]
+    only = list(params[spread.only.value] or ()) if spread.only is not None else []
+    field = spread.field
+    return [(name, lambda item, name=name: not named(item, field) or name in named(item, field))
+            for name in (only or seen)]
 
 
 def _unlinked(fact, args, params, as_of):
@@ -106,11 +147,24 @@ FUNCTIONS: dict[str, Callable] = {
 }
 
 
+def unknown_because(derived: Derived, fact: dict, as_of: _dt.date) -> dict:
+    """derived path -> why it is unknown although its inputs are recorded, in words. The
+    time since a day after the evaluation date is not negative, it is none: a continuity
+    test recorded for a later day is not evidence of a test done (nor of a recent one)."""
+    if derived.function != "days_since":
+        return {}
+    day = _day(fact, derived.args)
+    if day is None or day <= as_of:
+        return {}
+    return {f"derived.{derived.name}": f"{derived.args['date']} is {day.isoformat()}, after the evaluation date "
+                                       f"{as_of.isoformat()}: a day not yet reached is no evidence"}
+
+
 def compute(derived: Derived, fact: dict, params: dict, as_of: _dt.date) -> dict:
     """derived path -> plain number, for each output that is known."""
     result: Optional[Any] = FUNCTIONS[derived.function](fact, derived.args, params, as_of)
     if result is None:
         return {}
     if isinstance(result, dict):
-        return {f"derived.{derived.name}.{k}": plain(v) for k, v in result.items()}
+        return {f"derived.{derived.name}.{k}": v if k == PERSPECTIVES else plain(v) for k, v in result.items()}
     return {f"derived.{derived.name}": plain(result)}

@@ -9,15 +9,18 @@ from ..compile.program import Program
 from ..errors import EngineError
 from ..explain.enrich import Enricher
 from ..explain.tree import Facts
-from ..model import MET, NOT_MET
+from ..compile.perspectives import sides_of, spread_leaf
+from ..explain import perspectives
+from ..logic import kleene
+from ..model import MET, NOT_MET, UNKNOWN
 from ..rules.param_cases import ParamCases
 from ..levels import ladder_of
-from .compose import compose, exempt_keys, sort_key
+from .compose import compose, exempt_keys, sort_key, undecided_keys
 from .coverage import CoverageProbe
-from .derived import compute
+from .derived import compute, unknown_because
 from .findings import RuleLayout, make_finding
 from .host import DurableHost
-from .payload import build_payload, encode
+from .payload import build_payload, encode, perspective_fact
 
 
 class Evaluator:
@@ -56,6 +59,12 @@ class Evaluator:
         self.selected: dict = {}  # param name -> value chosen for the last service
         self._exempt = exempt_keys(program.packs)
         self.ladder = ladder_of(program.packs)[0]  # the maturity levels services are graded on, if any
+        self.undecided = undecided_keys(program.packs, self._exempt)  # unknown whatever the facts
+        self._main = len(program.rulesets) - program.spread_rulesets  # rulesets given the service
+        sides = sides_of(program.packs)
+        self._spread_items = {(c.index, i): sides[n.path].items for c in program.rules
+                              for i, n in enumerate(c.nodes) if i in c.decided and spread_leaf(n, sides)}
+        self._spread_nodes = tuple(self._spread_items)
         self._balance = _balance_paths(program)
         layouts = [RuleLayout(c, self._derived_inputs, self._param_inputs, as_of) for c in program.rules]
         # Findings come out in report order (criterion, then pack order).
@@ -80,13 +89,21 @@ class Evaluator:
             values.update(compute(derived, fact, params, self.as_of))
         return values
 
+    def derived_notes(self, fact: dict, derived: dict) -> dict:
+        """Why a derived fact is unknown although its inputs are recorded (see unknown_because)."""
+        notes: dict = {}
+        for d, _ in self._derived:
+            if not any(out in derived for out in d.outputs):
+                notes.update(unknown_because(d, fact, self.as_of))
+        return notes
+
     def statuses(self, fact: dict, derived: dict) -> list:
         """Per compiled rule, {node index: met | not_met} as durable-rules decided."""
         payload = build_payload(self.program.plan, fact, derived, next(self._ids))
         decided: list = [dict() for _ in self.program.rules]
         names, selectors = self.program.names, self.program.selectors
         self.selected = {}
-        texts = [encode({k: v for k, v in payload.items() if k in keys}) for keys in self.program.keys]
+        texts = [encode({k: v for k, v in payload.items() if k in keys}) for keys in self.program.keys[:self._main]]
         for name in self.host.fire(texts):
             if name in selectors:  # which case of a fact-dependent parameter applied
                 pack, param, case = selectors[name]
@@ -101,13 +118,46 @@ class Evaluator:
                                   f"condition {node} both met and not met")
         return decided
 
+    def perspective_statuses(self, derived: dict, decided: list) -> dict:
+        """(rule index, node index) -> status per perspective, for the comparisons on a balance
+        judged per perspective, where effects name whom they affect: one fact per perspective
+        asserted into the rulesets deciding them (compile/perspectives.py). Each must compose,
+        with Kleene's and, to what the rule's own durable rule decided for all of them."""
+        program = self.program
+        out: dict = {}
+        for path in program.plan.spreads:
+            items = derived.get(path) or ()
+            if len(items) == 1 and items[0]["name"] is None:  # no effect names anyone: judged once
+                continue
+            found = {key: [UNKNOWN] * len(items) for key, p in self._spread_items.items() if p == path}
+            for k, item in enumerate(items):
+                fact = perspective_fact(item, next(self._ids), path)
+                texts = [encode({key: v for key, v in fact.items() if key in keys})
+                         for keys in program.keys[self._main:]]
+                for name in self.host.fire(texts, start=self._main):
+                    rule, node, met = program.spread_names[name]
+                    found[(rule, node)][k] = MET if met else NOT_MET
+            for (rule, node), each in found.items():
+                together = kleene("all", each)
+                if together != decided[rule].get(node, UNKNOWN):
+                    raise EngineError(f"rule {program.rules[rule].rule.id}: durable-rules decided condition "
+                                      f"{node} {decided[rule].get(node, UNKNOWN)} but its perspectives compose "
+                                      f"to {together}")
+                out[(rule, node)] = (path, tuple(each))
+        return out
+
     def decide(self, fact: dict) -> "Decision":
         """One pass through durable-rules: every rule's decided nodes, and the values read."""
         derived = self.derived_values(fact)
         decided = self.statuses(fact, derived)
         params = {**self._params, **self.selected} if self._param_inputs else self._params
-        return Decision(fact, decided, Facts(fact, derived, params, self._derived_inputs, self._param_inputs,
-                                             self._bounds, self._cases))
+        facts = Facts(fact, derived, params, self._derived_inputs, self._param_inputs, self._bounds, self._cases,
+                      self.derived_notes(fact, derived))
+        if self._spread_nodes:
+            for (rule, node), (path, each) in self.perspective_statuses(derived, decided).items():
+                leaf = self.program.rules[rule].nodes[node]
+                facts.perspectives[id(leaf)] = perspectives.views(leaf, derived[path], each, facts)
+        return Decision(fact, decided, facts)
 
     def findings_of(self, decision: "Decision", explain: Optional[bool] = None, only=None) -> tuple[list, tuple]:
         """Findings (memoised, see findings.py) and the value balance totals of a decision;

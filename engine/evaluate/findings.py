@@ -21,12 +21,12 @@ from ..compile.plan import ItemPlan, add_condition
 from ..compile.program import CompiledRule
 from ..schema import FactSchema
 from ..errors import EngineError
-from ..explain.tree import Facts, build, describe_with_values
-from ..explain.words import group_failure, own_message
-from ..logic import applicable, kleene
+from ..explain import perspectives
+from ..explain.tree import Facts, build, describe_with_values, gaps_of
+from ..explain.words import group_failure, not_recorded, own_message
+from ..model.logic import applicable, kleene
 from ..model import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, ConditionResult, Finding
 from ..rules.language import Group
-from ..model import format_value
 from ..rules.templates import SPECIAL, placeholders, render
 
 _REASONS = {"failed": NOT_MET, "held": MET}
@@ -146,14 +146,11 @@ class RuleLayout:
 
     def missing(self, statuses: list, facts: Facts, root: int = 0) -> tuple:
         # Only unknown leaves under unknown parents count: an unknown branch of
-        # an ``any`` that is met anyway is not why the rule is unknown.
+        # an ``any`` that is met anyway is not why the rule is unknown. A quantifier
+        # over a recorded list waits for the item fields its items lack.
         nodes = self.compiled.nodes
-        gaps = [m for i in self._unknown_leaves(statuses, root) if i in self.leaf_paths
-                for m in facts.gaps(nodes[i])]
-        if not gaps:  # unknown inside list items: name the item fields that are absent
-            tree = build(nodes[root], self._decided(statuses), [root], facts)
-            return tree.missing
-        return tuple(dict.fromkeys(gaps))
+        return tuple(dict.fromkeys(m for i in self._unknown_leaves(statuses, root) if i in self.leaf_paths
+                                   for m in gaps_of(nodes[i], facts)))
 
     def _unknown_leaves(self, statuses: list, index: int) -> list:
         """The leaves that make node ``index`` unknown: ``not`` is unknown exactly when what
@@ -170,9 +167,6 @@ class RuleLayout:
         applies = build(self.rule.applies_when, decided, [root], facts)
         return ConditionResult(f"the rule applies: {applies.description}", applies.status, "applies_when",
                                missing=applies.missing, children=(applies,))
-
-    def _decided(self, statuses: list) -> dict:
-        return {i: statuses[i] for i in self.compiled.decided if statuses[i] != UNKNOWN}
 
 
 MEMO_LIMIT = 4096  # distinct findings kept per rule; a catalog of varied services starts afresh past it
@@ -195,10 +189,40 @@ def _finding(layout: RuleLayout, decided: dict, facts: Facts, with_tree: bool, e
     status, root = layout.status(decided), layout.explained_by(decided)
     missing = layout.missing(statuses, facts, root) if status == UNKNOWN else ()
     tree = layout.tree(decided, facts, root) if with_tree else None
-    message = _message(layout, statuses, status, facts, missing, decided, root)
+    seen = _perspectives(layout, facts)
+    message = (_perspective_message(layout, statuses, status, facts, decided, root, seen) if seen else None) \
+        or _message(layout, statuses, status, facts, missing, decided, root)
     return Finding(rule.id, rule.top_criterion, rule.dimension, status, rule.severity, rule.title,
                    message, evidence, missing, tree, rule.pack, effective=layout.effective,
-                   in_force=layout.in_force)
+                   in_force=layout.in_force, perspectives=perspectives.combined(list(seen.values())) if seen else ())
+
+
+def _perspectives(layout: RuleLayout, facts: Facts) -> dict:
+    """Node index -> Perspectives, for the rule's comparisons judged per perspective."""
+    if not facts.perspectives:
+        return {}
+    nodes = layout.compiled.nodes
+    return {i: facts.perspectives[id(nodes[i])] for i in layout.leaves if id(nodes[i]) in facts.perspectives}
+
+
+def _perspective_message(layout: RuleLayout, statuses: list, status: str, facts: Facts, decided: dict,
+                         root: int, seen: dict) -> Optional[str]:
+    """The rule's message when effects name whom they affect and its template names the sums
+    of a balance judged per perspective (one total no longer says it): what each reason found,
+    per perspective for those judged per perspective (explain/perspectives.py)."""
+    template = layout.rule.messages.get(status)
+    sides = {p for i in seen for p in layout.compiled.nodes[i].fact_paths()}
+    if status == NOT_APPLICABLE or (template is not None and not sides & set(placeholders(template))):
+        return None
+    nodes = layout.compiled.nodes
+    parts = []
+    for i in layout.reasons(statuses, status, root):
+        if i in seen:
+            parts.append(perspectives.found(nodes[i], statuses[i], seen[i]))
+        else:
+            parts.append(_reason_text(layout, statuses, status, facts, decided, i) if status != UNKNOWN
+                         else f"{format_value(facts.gaps(nodes[i]))} not recorded")
+    return "; ".join(dict.fromkeys(parts)) or None
 
 
 def _own_reasons(layout: RuleLayout, statuses: list, status: str, root: int = 0) -> list:
@@ -224,11 +248,13 @@ def _message(layout: RuleLayout, statuses: list, status: str, facts: Facts, miss
         texts = (_subtree(layout, i, decided, facts).found or "" if status != MET
                  else own_message(layout.compiled.nodes[i], status, facts, ()) for i in own)
         return "; ".join(dict.fromkeys(texts))
+    if status == UNKNOWN and any(m in facts.notes for m in missing):  # the pack's words are for facts absent
+        template = None
     if template is None:
         if status == MET:
             return rule.title
         if status == UNKNOWN:
-            return f"{rule.title}: cannot be judged, {format_value(list(missing))} not recorded"
+            return f"{rule.title}: cannot be judged, {not_recorded(missing, facts.notes)}"
         if status == NOT_APPLICABLE:  # what applies_when found instead
             return f"not applicable: {_reason_text(layout, statuses, NOT_MET, facts, decided, root)}"
         return f"{rule.title}: not met: {_reason_text(layout, statuses, NOT_MET, facts, decided)}"

@@ -82,14 +82,15 @@ class DurableHost:
         if code == _OK:
             dre.retract_fact(handle, _PRIME)
 
-    def fire(self, payloads: list) -> list[str]:
-        """Assert one payload per ruleset (JSON text); names of the rules that fired.
+    def fire(self, payloads: list, start: int = 0) -> list[str]:
+        """Assert one payload per ruleset (JSON text), from ruleset ``start`` on; names of
+        the rules that fired.
 
         Each ruleset gets only the properties its rules read (PayloadPlan.keys):
         durable-rules copies the whole fact into every firing's message, so a
         smaller fact is cheaper to match and to drain."""
         fired: list[str] = []
-        for handle, payload in zip(self._handles, payloads):
+        for handle, payload in zip(self._handles[start:], payloads):
             try:
                 code, state = dre.assert_fact(handle, payload)
             except dre.error as err:

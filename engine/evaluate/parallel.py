@@ -5,9 +5,12 @@ inside the worker process (a host is never shared across threads or
 processes). Records travel to workers in chunks; each comes back as an
 ``Outcome``: the verdict and criterion statuses for the summary, and either
 the record already rendered by a streaming output format or the whole
-ServiceResult. A worker that dies is replaced; the records of its chunk are
-re-run one by one, and the one that kills a worker again is reported as an
-error against that record. No record is dropped.
+ServiceResult. A worker that dies (at any moment: while a chunk is being
+sent, evaluated or returned) is replaced (engine/evaluate/workers.py: a pipe
+per worker, so one death cannot leave the others' results half-read); the
+records of its chunk are re-run one by one, and a record whose own worker
+dies on it ``ATTEMPTS`` times is reported as an error against that record.
+No record is dropped, none is reported twice.
 
 Workers never outlive the main process: on Linux each asks the kernel to
 kill it when its parent dies (``PR_SET_PDEATHSIG``, so even ``kill -9`` of
@@ -17,16 +20,13 @@ an error) it kills its workers instead of waiting for their chunks.
 """
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import datetime as _dt
 import multiprocessing
 import os
 import signal
 import sys
-from collections import OrderedDict, deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Callable, Iterable, Iterator, Optional
@@ -35,10 +35,12 @@ from ..model import ERROR, RecordError, ServiceResult, Source, not_applicable
 from ..ingest.jsonl_reader import materialize
 from .batch import PENDING, error_result, evaluate_one
 from .evaluator import Evaluator
+from .workers import WorkerPool
 
 CHUNK = 256
 SERIAL_BELOW = 2000  # small catalogs are faster without starting workers
 IN_FLIGHT_PER_JOB = 4
+ATTEMPTS = 2  # times a record may take its worker down with it before it is reported as the cause
 
 
 @dataclass(frozen=True)
@@ -164,71 +166,19 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class ParallelRun:
-    """Feeds numbered records to a pool and yields Outcomes in input order."""
+def _crashed(position: int, raw) -> Outcome:
+    """The outcome of a record whose own worker died on it every time it was tried."""
+    message = ("the evaluator process crashed on this record (a bug in valuate or "
+               "durable-rules; please report it); the batch went on")
+    result = error_result(position, materialize(raw), (RecordError("", message),))
+    return Outcome(position, result.id, result.name, raw.source, ERROR, (), None, result)
 
-    def __init__(self, spec: EvalSpec, render, jobs: int, record=None):
-        self.args = (spec, render, os.getpid(), record)
-        self.jobs = jobs
-        self.pool = self._new_pool()
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        return ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_start_worker, initargs=self.args)
-
-    def run(self, numbered: Iterator) -> Iterator[Outcome]:
-        pending: deque = deque()
-        chunks = iter(lambda: list(islice(numbered, CHUNK)), [])
-        finished = False
-        try:
-            for chunk in chunks:
-                pending.append((chunk, self.pool.submit(_run_chunk, chunk)))
-                while len(pending) >= self.jobs * IN_FLIGHT_PER_JOB:
-                    yield from self._collect(pending)
-            while pending:
-                yield from self._collect(pending)
-            finished = True
-        finally:
-            if not finished:
-                self._kill_workers()  # stopped early: their chunks are of no use any more
-            self.pool.shutdown(cancel_futures=True)
-
-    def _kill_workers(self) -> None:
-        # The executor keeps its processes by pid (CPython 3.10-3.13); killing
-        # them breaks the pool, so shutdown() returns at once instead of
-        # waiting for chunks nobody will read.
-        processes = getattr(self.pool, "_processes", None) or {}
-        for process in list(processes.values()):
-            with contextlib.suppress(Exception):
-                process.kill()
-
-    def _collect(self, pending: deque) -> Iterator[Outcome]:
-        chunk, future = pending.popleft()
-        try:
-            outcomes = future.result()
-        except BrokenProcessPool:
-            # Every chunk still in flight died with the pool: start afresh and
-            # redo them, the first one record by record to find the culprit.
-            rest = [c for c, _ in pending]
-            pending.clear()
-            self.pool = self._new_pool()
-            outcomes = self._isolate(chunk)
-            for c in rest:
-                pending.append((c, self.pool.submit(_run_chunk, c)))
-        yield from outcomes
-
-    def _isolate(self, chunk: list) -> list:
-        out = []
-        for position, raw in chunk:
-            try:
-                out.extend(self.pool.submit(_run_chunk, [(position, raw)]).result())
-            except BrokenProcessPool:
-                self.pool = self._new_pool()
-                message = ("the evaluator process crashed on this record (a bug in valuate or "
-                           "durable-rules; please report it); the batch went on")
-                result = error_result(position, materialize(raw), (RecordError("", message),))
-                out.append(Outcome(position, result.id, result.name, raw.source, ERROR, (), None, result))
-        return out
+def _run_parallel(spec: EvalSpec, render, jobs: int, numbered: Iterator, record=None) -> Iterator[Outcome]:
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    pool = WorkerPool(ctx, jobs, _start_worker, (spec, render, os.getpid(), record), _run_chunk, _crashed,
+                      ATTEMPTS, jobs * IN_FLIGHT_PER_JOB)
+    yield from pool.run(numbered, CHUNK)
 
 
 def outcomes(spec: EvalSpec, records: Iterable, jobs: int, render: Optional[Callable],
@@ -242,4 +192,4 @@ def outcomes(spec: EvalSpec, records: Iterable, jobs: int, render: Optional[Call
         for position, raw in (head or numbered):
             yield outcome_of(evaluate_one(raw, position, evaluator), render, evaluator, record)
         return
-    yield from ParallelRun(spec, render, jobs, record).run(chain(head, numbered))
+    yield from _run_parallel(spec, render, jobs, chain(head, numbered), record)

@@ -5,9 +5,10 @@ import datetime as _dt
 import json
 import re
 import secrets
-from typing import Any
+from typing import Any, Optional
 
 from ..compile.conditions import FOLD_SUFFIX, ITEM_GUARD, LENGTH_SUFFIX
+from ..compile.perspectives import OF
 from ..compile.plan import ItemPlan, PayloadPlan
 from ..values import get
 
@@ -90,4 +91,15 @@ def build_payload(plan: PayloadPlan, fact: dict, derived: dict, fact_id: int) ->
     for path in plan.derived:
         if path in derived:
             out[path] = derived[path]
+    for path in plan.spreads:  # one item per perspective, its name left out: no rule reads it
+        out[path] = [perspective_fact(item) for item in derived.get(path, ())]
     return out
+
+
+def perspective_fact(item: dict, fact_id: Optional[int] = None, of: str = "") -> dict:
+    """A perspective's sums as durable-rules reads them: a list item (guarded, conditions.py)
+    or, with ``fact_id``, a fact of its own, saying which balance ``of`` (compile/perspectives.py)."""
+    out = {k: v for k, v in item.items() if k != "name"}
+    if fact_id is None:
+        return {ITEM_GUARD: 1, **out}
+    return {"id": fact_id, OF: of, **out}

@@ -1,5 +1,5 @@
 """Explanations: condition trees, evidence, and readable why / why-not text."""
 from .tree import Facts, build
-from ..logic import kleene
+from ..model.logic import kleene
 
 __all__ = ["Facts", "build", "kleene"]

@@ -37,6 +37,7 @@ def _weight(term: Term, params: dict) -> Fraction:
 def breakdown(derived: Derived, fact: dict, params: dict) -> tuple:
     """BalanceTerm per counted item, positives first, in list order."""
     out = []
+    spread = derived.spread  # whom each effect affects, when the balance is judged per perspective
     for side in ("positive", "negative"):
         for term in derived.args[side]:
             weight = _weight(term, params)
@@ -46,7 +47,8 @@ def breakdown(derived: Derived, fact: dict, params: dict) -> tuple:
                 raw = item.get(term.field) if term.field else None
                 impact = exact(term.default if raw is None else raw) if term.field else Fraction(1)
                 description = item.get("description")
+                affects = tuple(item.get(spread.field) or ()) if spread is not None else ()
                 out.append(BalanceTerm(side, term.list, index,
                                        description if isinstance(description, str) else None,
-                                       plain(impact), plain(weight), plain(impact * weight)))
+                                       plain(impact), plain(weight), plain(impact * weight), affects))
     return tuple(out)

@@ -29,6 +29,7 @@ from ..values import exact, plain
 from ..rules.language import Leaf, Term
 from ..rules.operators import EQUAL, LOWER, OPERATORS, UPPER
 from .edits import PLACEHOLDER, Context, Edit, boundary, relation, step_for, threshold
+from .perspectiveinv import per_perspective
 
 # A suggestion adds at most this many items: a tiny weight (1e-7) or a huge
 # threshold would otherwise build a list sized by 1/weight, and no review
@@ -159,6 +160,10 @@ def _balance(leaf: Leaf, op: str, derived, ctx: Context) -> Optional[list]:
         return None
     if leaf.operand.kind != "fact" or leaf.operand.value not in (neg_path, pos_path):
         return None
+    if derived.spread is not None:  # judged per perspective once effects name whom they affect
+        items = ctx.values(derived.spread_path) or ()
+        if items and not (len(items) == 1 and items[0]["name"] is None):
+            return per_perspective(op, derived, ctx, _noun, _maximum, _weight, _unrecorded)
     edits = [Edit(t.list, "set", [], text=f"record {t.list}, even as an empty list, to judge the balance")
              for t in _unrecorded(derived.args["negative"], ctx)]
     positives, negatives = exact(ctx.values(pos_path) or 0), exact(ctx.values(neg_path) or 0)

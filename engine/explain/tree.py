@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Optional
 
-from ..logic import kleene
-from ..model import MET, UNKNOWN, ConditionResult, format_value
+from ..model.logic import kleene
+from ..model import MET, UNKNOWN, ConditionResult, counted, format_value
 from ..rules.language import Group, Leaf
 from ..rules.operators import LOWER, OPERATORS, TEST, UPPER
-from .words import leaf_failure, own_message, unchosen
+from . import perspectives
+from .words import leaf_failure, not_recorded, own_message, requirement, unchosen
 
 _PARTS: dict = {}  # path -> how to read it: ("derived",), ("param", name) or its parts
 
@@ -27,17 +28,22 @@ class Facts:
     rules' evidence, messages and explanations of one service.
     """
 
-    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen", "param_inputs", "bounds", "cases")
+    __slots__ = ("fact", "derived", "params", "derived_inputs", "_seen", "param_inputs", "bounds", "cases",
+                 "notes", "perspectives")
 
     def __init__(self, fact: dict, derived: dict, params: dict, derived_inputs: dict,
                  param_inputs: Optional[dict] = None, bounds: Optional[dict] = None,
-                 cases: Optional[dict] = None):
+                 cases: Optional[dict] = None, notes: Optional[dict] = None, perspectives: Optional[dict] = None):
         self.fact, self.derived, self.params = fact, derived, params
         self.derived_inputs = derived_inputs  # derived path -> input fact paths
         self._seen: dict = {}
         self.param_inputs = param_inputs or {}  # fact-dependent param -> fact paths its cases read
         self.bounds = bounds or {}  # lower-bound derived path -> the lists that make it exact
         self.cases = cases or {}  # fact-dependent param -> its ParamCases (params: the value chosen, or None)
+        self.notes = notes or {}  # derived path unknown although its inputs are recorded -> why, in words
+        # id(leaf) -> Perspective per perspective, for comparisons on a balance judged per
+        # perspective when effects name whom they affect (explain/perspectives.py)
+        self.perspectives = perspectives or {}
 
     def said(self, path: str) -> Any:
         """A value as a message names it: a fact-dependent parameter whose case is not
@@ -87,6 +93,8 @@ class Facts:
     def gaps(self, leaf: Leaf) -> list:
         """What an unknown leaf lacks: its absent facts, and for a comparison of
         lower bounds the unrecorded lists of the side that would decide it."""
+        if id(leaf) in self.perspectives:  # the lists each undecided perspective waits for
+            return perspectives.gaps(self.perspectives[id(leaf)])
         paths = self.read_paths(leaf)
         if leaf.operand is not None and any(p in self.bounds for p in paths):
             paths = [p for p in paths if p not in self.bounds] + self._deciding_bound(leaf)
@@ -116,12 +124,16 @@ def _parts(path: str) -> tuple:
     return tuple(path.split("."))
 
 
-def build(node: Any, statuses: dict, index: list, facts: Facts) -> ConditionResult:
-    """The ConditionResult tree for one rule; ``index`` numbers nodes in pre-order."""
+def build(node: Any, statuses: dict, index: list, facts: Facts, negated: bool = False) -> ConditionResult:
+    """The ConditionResult tree for one rule; ``index`` numbers nodes in pre-order.
+    ``negated``: the node is under an odd number of ``not``s, so the rule requires
+    its negation (``required``), and only an unknown status is a failure of its own."""
     me = index[0]
     index[0] += 1
+    required = requirement(node, negated)
     if isinstance(node, Group):
-        children = tuple(build(c, statuses, index, facts) for c in node.children)
+        inner = not negated if node.kind == "not" else negated
+        children = tuple(build(c, statuses, index, facts, inner) for c in node.children)
         status = statuses.get(me) or kleene(node.kind, [c.status for c in children])
         if node.kind == "any" and status == MET:  # the alternatives that did not hold did not matter
             children = tuple(c if c.status == MET else replace(c, applies=False) for c in children)
@@ -129,25 +141,35 @@ def build(node: Any, statuses: dict, index: list, facts: Facts) -> ConditionResu
         missing = missing if status == UNKNOWN else ()
         # a group says what it found only in its own words (pack messages); the
         # children's findings are shown under it
-        found = "" if status == MET else own_message(node, status, facts, missing) or ""
-        return ConditionResult(node.describe(), status, node.kind, missing=missing, children=children, found=found)
-    return _leaf(node, statuses.get(me, UNKNOWN), facts)
+        found = "" if _fine(status, negated) else own_message(node, status, facts, missing) or ""
+        return ConditionResult(node.describe(), status, node.kind, missing=missing, children=children, found=found,
+                               required=required)
+    return _leaf(node, statuses.get(me, UNKNOWN), facts, negated, required)
 
 
-def _leaf(leaf: Leaf, status: str, facts: Facts) -> ConditionResult:
+def _fine(status: str, negated: bool) -> bool:
+    """Whether a node's status needs no words of what was found: met, or, under a ``not``,
+    met or not met (what the rule needs of it is the negation: the line shows it)."""
+    return status == MET or negated and status != UNKNOWN
+
+
+def _leaf(leaf: Leaf, status: str, facts: Facts, negated: bool = False, required: str = "") -> ConditionResult:
     values = tuple((p, _shown(facts.value(p))) for p in leaf.fact_paths())
     expected = _expected(leaf, facts)
-    missing: tuple = ()
-    if status == UNKNOWN:
-        missing = tuple(facts.gaps(leaf))
-        if not missing and leaf.inner is not None:
-            missing = _item_gaps(leaf, facts)
-    found = "" if status == MET else (own_message(leaf, status, facts, missing)
-                                      or leaf_failure(leaf, status, facts, missing))
+    missing = gaps_of(leaf, facts) if status == UNKNOWN else ()
+    seen = facts.perspectives.get(id(leaf))
+    if seen:  # judged per perspective: who it holds for, each perspective's sums beneath
+        found = "" if status == MET else perspectives.found(leaf, status, seen, with_sums=False)
+        return ConditionResult(leaf.describe(), status, leaf.op, values, expected, missing,
+                               perspectives.children(leaf, seen), found, required=required)
+    found = "" if _fine(status, negated) else (own_message(leaf, status, facts, missing)
+                                               or leaf_failure(leaf, status, facts, missing))
     if status == UNKNOWN:
         found = unchosen(leaf, facts, missing, found)
+        if any(p in facts.notes for p in missing):  # the pack's words are for a fact not recorded
+            found = not_recorded(missing, facts.notes)
     kind = leaf.test if OPERATORS[leaf.op].operand == TEST else leaf.op
-    return ConditionResult(leaf.describe(), status, kind, values, expected, missing, found=found)
+    return ConditionResult(leaf.describe(), status, kind, values, expected, missing, found=found, required=required)
 
 
 def _expected(leaf: Leaf, facts: Facts) -> Optional[Any]:
@@ -169,20 +191,35 @@ def _expected_one(op, facts: Facts) -> Any:
     return _shown(list(op.value) if isinstance(op.value, tuple) else op.value)
 
 
-def _item_gaps(leaf: Leaf, facts: Facts) -> tuple:
-    """Item fields the inner condition reads that some items lack, in lists of lists too."""
-    return tuple(dict.fromkeys(_gaps_in(leaf.path, leaf.inner, facts.value(leaf.path) or [])))
+def gaps_of(leaf: Leaf, facts: Facts) -> tuple:
+    """What an unknown leaf waits for: its absent facts, or, for a quantifier over a
+    recorded list, the item fields some items lack (in lists inside items too).
+    Every path named is absent in the service: an explanation never says a
+    recorded fact is missing."""
+    gaps = facts.gaps(leaf)
+    if not gaps and leaf.inner is not None:
+        gaps = _gaps_in(leaf.path, leaf.inner, facts.value(leaf.path) or [])
+    return tuple(dict.fromkeys(gaps))
 
 
 def _gaps_in(prefix: str, inner, items: list):
     for i, item in enumerate(items):
         for node in _walk(inner):
             for p in (p for p in node.fact_paths() if p != "."):
-                value = item.get(p) if isinstance(item, dict) else None
+                value = _item_value(item, p)
                 if value is None:
                     yield f"{prefix}[{i}].{p}"
                 elif node.inner is not None and p == node.path and isinstance(value, list):
                     yield from _gaps_in(f"{prefix}[{i}].{p}", node.inner, value)
+
+
+def _item_value(item: Any, path: str) -> Any:
+    """A field of one list item, by a dotted path relative to the item."""
+    for part in path.split("."):
+        item = item.get(part) if isinstance(item, dict) else None
+        if item is None:
+            return None
+    return item
 
 
 def _walk(node):
@@ -204,7 +241,7 @@ def describe_with_values(c: ConditionResult) -> str:
     shown = []
     for path, value in _values(c):
         if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
-            value = f"{len(value)} items"
+            value = counted(len(value), "item")
         shown.append(f"{path} = {format_value(value)}")
     for expected in c.expected if isinstance(c.expected, list) else [c.expected]:
         if isinstance(expected, dict) and "param" in expected:

@@ -37,7 +37,8 @@ class WhatIf:
     ``engine`` is the evaluator (explain sits below evaluate and is handed it):
     ``trees(fact, rules)`` gives failing findings with condition trees from the
     decision already made, ``decide(fact)`` one pass through durable-rules,
-    ``verdict_of(decision)`` and ``findings_of(decision, explain)`` what it means.
+    ``verdict_of(decision)`` and ``findings_of(decision, explain)`` what it means,
+    ``undecided`` the criteria no rule of the run decides (nothing makes those pass).
     A round's changes depend only on the failing findings (memoised objects:
     equal failures are the same objects) and the stand-ins of earlier rounds,
     so they are derived once per distinct failure and only verified per service.
@@ -59,6 +60,10 @@ class WhatIf:
         self.cache: dict = {}
 
     def suggest(self, result: ServiceResult) -> ToPass:
+        undecided = getattr(self.engine, "undecided", ())
+        if undecided:  # no change to the facts can decide these: say so, whatever else fails
+            return ToPass(False, note="no change can make it valuable: no rule of the run's packs decides "
+                                      f"{_listed(undecided)}, and a criterion no rule decides stays unknown")
         original = result.facts
         failing = [f.rule for f in result.findings if f.deciding and f.failing]
         findings, edits = self.engine.trees(original, failing), []
@@ -112,7 +117,7 @@ class WhatIf:
                 return None, f"{f.rule} ({what})"
             edits += [(e, f.rule) for e in found]
         if not edits:
-            return None, "no deciding rule fails, yet the verdict is not valuable (a criterion no rule decides stays unknown)"
+            return None, "no deciding rule fails, yet the verdict is not valuable"
         return edits, ""
 
     def _change(self, edit: Edit, original: dict, rule: str) -> FactChange:
@@ -121,6 +126,12 @@ class WhatIf:
         source = source_of(self.sources, edit.path) if kind == RECORD else None
         return FactChange(edit.path, edit.action, current, edit.value, describe(edit, current, source), rule,
                           kind, source)
+
+
+def _listed(keys: tuple) -> str:
+    """Criterion keys as the reports name them: "availability, capacity or value"."""
+    names = [k.split(".", 1)[-1] for k in keys]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _validated(original: dict, edits: list) -> tuple:
@@ -224,8 +235,8 @@ def _record(e: Edit) -> str:
     if e.action == "add":
         n, noun = len(e.value), e.noun or "entry"
         return f"record {e.path} with at least {n if n > 1 else 'one'} {noun}{'s' * (n > 1)}"
-    if e.example:
-        return f"record {e.path} (passes when {e.requirement})"
+    if e.example:  # the value only stands in: say what passes, or (is: present) just what to record
+        return f"record {e.path}" + (f" (passes when {e.requirement})" if e.requirement else "")
     if isinstance(e.value, bool):
         if e.value and e.label:
             return f"confirm that {_lower(e.label)} (record {e.path} as true)"

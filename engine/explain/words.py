@@ -9,6 +9,7 @@ operator, the value seen and the threshold.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Optional
 
 from ..model import MET, NOT_MET, UNKNOWN, format_value
@@ -54,10 +55,48 @@ def unchosen(leaf: Leaf, facts, missing: tuple, found: str) -> str:
     return f"{found}; {depends}"
 
 
+def not_recorded(missing, notes: Optional[dict] = None) -> str:
+    """What an unknown condition lacks, in words: the facts it waits for. Never a fact
+    that is recorded, and never an empty list ("(none) not recorded"): with nothing
+    named, it says only that the recorded facts do not decide it. ``notes``: why a derived
+    fact is unknown although its inputs are recorded (said instead of "not recorded")."""
+    notes = notes or {}
+    said = list(dict.fromkeys(notes[m] for m in missing if m in notes))
+    missing = [m for m in missing if m not in notes]
+    if missing:
+        said.append(f"{format_value(missing)} not recorded")
+    return "; ".join(said) or "the facts recorded do not decide it"
+
+
+def requirement(node, negated: bool) -> str:
+    """What the rule requires of a node under an odd number of ``not``s: its negation, in
+    the operator's own words where the table has one (``tier != 1``, ``owner is absent``);
+    "" for a node not negated (its description is the requirement)."""
+    if not negated:
+        return ""
+    if isinstance(node, Group):
+        if node.label:
+            return f"not ({node.label})"
+        if node.kind == "not":
+            return node.children[0].describe()
+        # De Morgan: not (a and b) is (not a) or (not b); not (a or b) is (not a) and (not b)
+        joiner = " or " if node.kind == "all" else " and "
+        return joiner.join(f"({requirement(c, True)})" if isinstance(c, Group) and c.kind != "not"
+                           else requirement(c, True) for c in node.children)
+    op = OPERATORS[node.op]
+    if node.label:
+        return f"not ({node.label})"
+    if op.operand == TEST:
+        return replace(node, test=TESTS[node.test].negation).describe()
+    if op.negation is not None:
+        return replace(node, op=op.negation).describe()
+    return f"not ({node.describe()})"
+
+
 def leaf_failure(leaf: Leaf, status: str, facts, missing: tuple) -> str:
     """What a not-met or unknown leaf found, made from its operator's words and the values."""
     if status == UNKNOWN:
-        return f"{format_value(list(missing) or [leaf.path])} not recorded"
+        return not_recorded(missing, facts.notes)
     op, value = OPERATORS[leaf.op], _show(facts.value(leaf.path))
     if op.operand == TEST:
         return TESTS[leaf.test].words.format(path=leaf.path, value=value)
@@ -70,8 +109,7 @@ def leaf_failure(leaf: Leaf, status: str, facts, missing: tuple) -> str:
 def group_failure(node: Group, status: str, children: tuple) -> str:
     """What a not-met or unknown all / any / not found, from its children's findings."""
     if status == UNKNOWN:
-        missing = list(dict.fromkeys(m for c in children if c.status == UNKNOWN for m in c.missing))
-        return f"{format_value(missing)} not recorded"
+        return not_recorded(dict.fromkeys(m for c in children if c.status == UNKNOWN for m in c.missing))
     if node.kind == "not":
         return f"{children[0].description} (must not hold)"
     failed = [c.found or f"not met: {c.description}" for c in children if c.status == NOT_MET]
@@ -107,4 +145,4 @@ def _count(value: Any) -> str:
     return f"{n} entr{'y' if n == 1 else 'ies'}"
 
 
-__all__ = ["own_message", "leaf_failure", "group_failure", "unchosen", "MET"]
+__all__ = ["own_message", "requirement", "leaf_failure", "group_failure", "unchosen", "not_recorded", "MET"]

@@ -4,8 +4,9 @@ A side is a stack of rule packs (a directory with pack.yaml, a single-file
 pack, or a bundled pack's name) and at most one profile, written
 ``itil4+ours/+profile.yaml`` or given part by part; a profile alone is
 applied to ``--rules`` (default the ITIL 4 pack). A service is listed when
-its verdict, a criterion or warranty dimension, or the status of one of its
-findings (waived or not included) differs; each listed service carries the
+its verdict, a criterion or warranty dimension, the value balance from one
+perspective ("value for sponsor", when effects name whom they affect), or the
+status of one of its findings (waived or not included) differs; each listed service carries the
 findings that changed, with both messages: the "why". Verdict flips are
 told apart from changes that leave the verdict as it was.
 """
@@ -18,7 +19,7 @@ from typing import Optional
 
 from ..data import DEFAULT_PACK
 from ..errors import Location, UserError
-from ..model import ERROR, RunInfo, ServiceResult
+from ..model import ERROR, RunInfo, ServiceResult, counted
 from ..pipeline import read_inputs, run
 from ..policy import LoadedPolicy, load_policy
 from ..request import Inputs, Policy, RunOptions, RunRequest
@@ -50,10 +51,16 @@ class ServiceChange:
     verdict: tuple  # (base, head)
     criteria: tuple = ()  # ((criterion or warranty.dimension, base, head), ...)
     findings: tuple = ()  # ((rule, base Finding or None, head Finding or None), ...)
+    waived: tuple = (False, False)  # (base, head): valuable only because a waiver covers a failure
+
+    @property
+    def readings(self) -> tuple:
+        """(base, head) verdicts as people read them: ``valuable_waived`` apart from valuable."""
+        return tuple(WAIVED_VERDICT if waived else verdict for verdict, waived in zip(self.verdict, self.waived))
 
     @property
     def transition(self) -> str:
-        return f"{self.verdict[0]}->{self.verdict[1]}"
+        return "->".join(self.readings)
 
     @property
     def flip(self) -> bool:
@@ -63,6 +70,7 @@ class ServiceChange:
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "flip": self.flip,
                 "verdict": {"base": self.verdict[0], "head": self.verdict[1]},
+                **({"valuable_waived": {"base": self.waived[0], "head": self.waived[1]}} if any(self.waived) else {}),
                 "criteria": {c: {"base": b, "head": h} for c, b, h in self.criteria},
                 "findings": [{"rule": rule, "base": _finding(b), "head": _finding(h)}
                              for rule, b, h in self.findings]}
@@ -81,17 +89,27 @@ def _status(f) -> Optional[tuple]:
     return None if f is None else (f.status, f.waived)
 
 
+WAIVED_VERDICT = "valuable_waived"  # the summary's word (model Summary) for valuable only under a waiver
+
+
 def _criteria(result: ServiceResult) -> dict:
+    """Each criterion's and dimension's status as people read it: ``waived`` (met only under a
+    waiver) apart from met, so a waiver that starts or ends is a change and never reads 'met';
+    with effects naming whom they affect, also 'value for NAME' per perspective."""
     out = {}
     for c in result.criteria:
-        out[c.name] = c.status
-        for dim, status in c.dimensions:
-            out[f"{c.name}.{dim}"] = status
+        out[c.name] = result.status_of(c.name)
+        for dim, _ in c.dimensions:
+            out[f"{c.name}.{dim}"] = result.status_of(dim)
+        for p in c.perspectives:
+            out[f"{c.name} for {p.name}"] = p.status
     return out
 
 
-def compare(base: list, head: list) -> list[ServiceChange]:
-    """Pairwise, in input order: both sides judged the same records."""
+def compare(base: list, head: list, renamed: Optional[dict] = None) -> list[ServiceChange]:
+    """Pairwise, in input order: both sides judged the same records. ``renamed``: the head's
+    former rule ids -> its ids, so a rule renamed between the sides is one rule."""
+    renamed = renamed or {}
     changes = []
     for b, h in zip(base, head):
         if b.verdict == ERROR and h.verdict == ERROR:
@@ -99,11 +117,13 @@ def compare(base: list, head: list) -> list[ServiceChange]:
         cb, ch = _criteria(b), _criteria(h)
         criteria = tuple((k, cb.get(k), ch.get(k)) for k in dict.fromkeys(list(cb) + list(ch))
                          if cb.get(k) != ch.get(k))
-        fb, fh = {f.rule: f for f in b.findings}, {f.rule: f for f in h.findings}
+        fb, fh = {renamed.get(f.rule, f.rule): f for f in b.findings}, {f.rule: f for f in h.findings}
         findings = tuple((r, fb.get(r), fh.get(r)) for r in dict.fromkeys(list(fb) + list(fh))
                          if _status(fb.get(r)) != _status(fh.get(r)))
-        if b.verdict != h.verdict or criteria or findings:
-            changes.append(ServiceChange(b.position, b.id, b.name, (b.verdict, h.verdict), criteria, findings))
+        waived = (b.valuable_by_waiver, h.valuable_by_waiver)
+        if b.verdict != h.verdict or criteria or findings or waived[0] != waived[1]:
+            changes.append(ServiceChange(b.position, b.id, b.name, (b.verdict, h.verdict), criteria, findings,
+                                         waived))
     return changes
 
 
@@ -172,9 +192,12 @@ class DiffReport:
         return [(k, b.get(k), h.get(k)) for k in dict.fromkeys(list(b) + list(h)) if _key(b.get(k)) != _key(h.get(k))]
 
     def rules(self) -> dict:
-        b = {r.id: r for r in self.base.info.rules}
+        """Rules only in one side, renamed (the head names a base id among its aliases), re-graded."""
         h = {r.id: r for r in self.head.info.rules}
+        now = {r.id: self.head.policy.current_id(r.id) for r in self.base.info.rules}
+        b = {now[r.id]: r for r in self.base.info.rules}
         return {"added": [r for r in h if r not in b], "removed": [r for r in b if r not in h],
+                "renamed": [{"rule": new, "was": old} for old, new in now.items() if new != old and new in h],
                 "changed": [{"rule": r, "severity": {"base": b[r].severity, "head": h[r].severity}}
                             for r in b if r in h and b[r].severity != h[r].severity]}
 
@@ -214,7 +237,8 @@ def run_diff(inputs: Inputs, base, head, policy: Policy, head_as_of=None) -> Dif
     read = replace(inputs, records=tuple(read_inputs(inputs, policy.limits)))  # read once, judged twice
     b = prepare_side(base, policy, inputs.catalogs)
     h = prepare_side(head, replace(policy, as_of=head_as_of) if head_as_of else policy, inputs.catalogs)
-    return DiffReport(b, h, len(read.records), compare(verdicts(read, b.policy), verdicts(read, h.policy)))
+    return DiffReport(b, h, len(read.records), compare(verdicts(read, b.policy), verdicts(read, h.policy),
+                                                             h.policy.renames()))
 
 
 def diff_text(report: DiffReport) -> str:
@@ -234,6 +258,8 @@ def diff_text(report: DiffReport) -> str:
     for key, word in (("added", "only in head"), ("removed", "only in base (or disabled in head)")):
         if rules[key]:
             lines.append(f"rules {word}: {', '.join(rules[key])}")
+    for c in rules["renamed"]:
+        lines.append(f"rule {c['was']} renamed {c['rule']} (its alias: the same rule)")
     for c in rules["changed"]:
         lines.append(f"rule {c['rule']} severity: {c['severity']['base']} → {c['severity']['head']}")
     lines.append("")
@@ -242,7 +268,7 @@ def diff_text(report: DiffReport) -> str:
                            (f"finding changes, verdict unchanged ({len(rest)}):", rest)):
         if group:
             lines += [heading, *(line for c in group for line in _change(c)), ""]
-    lines.append(f"{len(report.changes)} of {report.services} services changed" + _counts(report))
+    lines.append(f"{len(report.changes)} of {counted(report.services, 'service')} changed" + _counts(report))
     return "\n".join(lines) + "\n"
 
 
@@ -256,7 +282,7 @@ def _change(c: ServiceChange) -> list:
     label = c.id if c.id is not None else f"(record {c.position})"
     name = f" — {c.name}" if c.name and c.name != c.id else ""
     same = " (verdict unchanged)" if not c.flip else ""
-    lines = [f"{label}{name}: {c.verdict[0]} → {c.verdict[1]}{same}"]
+    lines = [f"{label}{name}: {reading(c.readings[0])} → {reading(c.readings[1])}{same}"]
     lines += [f"    {crit:<22} {b or '—'} → {h or '—'}" for crit, b, h in c.criteria]
     lines += [f"    {rule:<22} {_fs(b)} → {_fs(h)}  {_why(b, h)}" for rule, b, h in c.findings]
     return lines
@@ -266,12 +292,19 @@ def _counts(report: DiffReport) -> str:
     if not report.changes:
         return ""
     parts = []
-    for flips, word in ((True, "verdicts flipped"), (False, "with the verdict unchanged")):
+    for flips in (True, False):
         counts = report.transitions(flips)
         if counts:
-            shown = ", ".join(f"{n} {t.replace('->', ' → ')}" for t, n in counts.items())
-            parts.append(f"{sum(counts.values())} {word} ({shown})")
+            shown = ", ".join(f"{n} {' → '.join(map(reading, t.split('->')))}" for t, n in counts.items())
+            n = sum(counts.values())
+            said = f"{counted(n, 'verdict')} flipped" if flips else f"{n} with the verdict unchanged"
+            parts.append(f"{said} ({shown})")
     return ": " + "; ".join(parts)
+
+
+def reading(verdict: str) -> str:
+    """A verdict in the text: 'valuable (waived)' for valuable only under a waiver."""
+    return "valuable (waived)" if verdict == WAIVED_VERDICT else verdict
 
 
 def _shown(value) -> str:

@@ -86,6 +86,7 @@ def lint(paths: list, profile: Optional[str] = None, waivers: Optional[str] = No
     if profile and packs:
         try:
             prof = load_profile(profile, packs, schema)
+            result.problems.extend(_former_ids(prof.former, "profile"))
             packs = apply_profile(packs, prof)
             for (pack, name), value in prof.params.items():
                 params[pack][name] = value
@@ -251,7 +252,7 @@ def _waivers(path: str, packs: list, as_of: _dt.date, warning_days: int) -> list
         return list(err.problems)
     except UserError as err:
         return [Problem(err.message, err.location, "error", "yaml" if isinstance(err, YamlSyntaxError) else "waiver")]
-    out = []
+    out = _former_ids(waiver_set.former, "waiver")
     for w in waiver_set.waivers:
         file, _, line = w.source.rpartition(":")
         loc = Location(file=file, line=int(line) if line.isdigit() else None)
@@ -261,6 +262,17 @@ def _waivers(path: str, packs: list, as_of: _dt.date, warning_days: int) -> list
         elif w.expiring:
             out.append(Problem(f"waiver {w.service} / {w.target} expires on {w.expires}, {w.when()}",
                                loc, "warning", "waiver-expiring"))
+    return out
+
+
+def _former_ids(former: tuple, what: str) -> list:
+    """A warning per rule named by a former id: still honoured, but the file should say the id."""
+    out = []
+    for source, written, now in former:
+        file, _, line = source.rpartition(":")
+        out.append(Problem(f"this {what} names rule {now} by its former id {written} (an alias, still "
+                           f"honoured); write {now}", Location(file=file, line=int(line) if line.isdigit() else None),
+                           "warning", "rule-alias"))
     return out
 
 

@@ -15,6 +15,13 @@ A case file sits beside its pack (``<pack>/tests/*.yaml``)::
       - name: graded, and judged again once a scheduled rule decides
         facts: {...}
         expect: {level: silver, verdict: valuable, verdict_from: {2027-03-01: not_valuable}}
+      - name: valuable to its users, not to its sponsor
+        facts: {outcomes: [{effect: positive, impact: 4, for: [user]}], ...}
+        expect: {rules: {VAL-001: not_met}, perspectives: {user: met, sponsor: not_met}}
+
+``perspectives`` asserts the value balance as each stakeholder perceives it:
+the status of each named perspective of the value criterion
+(docs/specification.md#value-as-each-stakeholder-perceives-it).
 
 Every case runs through the real compiler and durable-rules (with the packs
 the pack requires, and a profile when one is given). Coverage says, for each
@@ -40,17 +47,18 @@ from ..documents import Reader
 from ..errors import did_you_mean
 from ..levels import ladder_of
 from .case_levels import dated_verdicts, graded
-from ..model import ERROR, FINDING_STATUSES, NO_LEVEL, VERDICTS
+from ..model import ERROR, FINDING_STATUSES, NO_LEVEL, STATUSES, VERDICTS
 from ..pipeline import run
 from ..policy import LoadedPolicy, load_policy
 from ..request import Inputs, Policy, RunOptions, RunRequest
+from ..rules.aliases import renames
 from ..rules.language import Pack
 from ..rules.reach import Reads
 from .satisfiable import statuses, types_of
 from ..yamlio import load_single, read_text
 
 DEFAULT_AS_OF = _dt.date(2026, 11, 28)
-EXPECT_KEYS = ("rules", "criteria", "verdict", "level", "verdict_from")
+EXPECT_KEYS = ("rules", "criteria", "verdict", "perspectives", "level", "verdict_from")
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,7 @@ class _Rules:
     def __init__(self, packs: list):
         self.packs = packs
         self.parameters = {n: p for pack in packs for n, p in pack.parameters.items()}
+        self.renamed = renames(packs)  # former id -> current id: a case may name a renamed rule
 
     def rule(self, rule_id: str):
         return next((r for p in self.packs for r in p.rules if r.id == rule_id), None)
@@ -131,6 +140,8 @@ def _parse_file(doc: Any, file: str, pack: _Rules, problems: list) -> list[Case]
         problems.append(Problem("a rule test file is a mapping with a 'cases' list", Location(file=file)))
         return []
     default_rule = doc.get("rule")
+    if isinstance(default_rule, str):
+        default_rule = pack.renamed.get(default_rule, default_rule)
     out = []
     for i, raw in enumerate(doc["cases"]):
         line, col = doc["cases"].where(i)
@@ -182,7 +193,13 @@ def _expect(raw: Any, default_rule: Optional[str], pack: _Rules, loc: Location, 
                                 loc))
     expect = {"rules": dict(raw.get("rules") or {}), "criteria": dict(raw.get("criteria") or {}),
               "verdict": raw.get("verdict"), "level": raw.get("level"),
-              "verdict_from": dated_verdicts(raw.get("verdict_from"), loc, problems)}
+              "verdict_from": dated_verdicts(raw.get("verdict_from"), loc, problems),
+              "perspectives": dict(raw.get("perspectives") or {})}
+    for name, status in expect["perspectives"].items():
+        if status not in STATUSES:
+            problems.append(Problem(f"expected status {status!r} of perspective {name!r} is not one of "
+                                    f"{', '.join(STATUSES)}", loc))
+    expect["rules"] = {pack.renamed.get(rid, rid): status for rid, status in expect["rules"].items()}
     ladder = ladder_of(pack.packs)[0]
     names = (NO_LEVEL,) + (ladder.names if ladder is not None else ())
     if expect["level"] is not None and expect["level"] not in names:
@@ -255,6 +272,7 @@ def _run(policy: LoadedPolicy, case: Case, coverage: Coverage) -> CaseResult:
         if got_criteria.get(name) != want:
             failures.append(f"criterion {name}: expected {want}, got {got_criteria.get(name, 'nothing')}")
             explain.extend(f for f in findings if _in_criterion(f, name) and f.status != "met")
+    failures += _perspectives(case, result, explain)
     if case.expect["verdict"] is not None and verdict != case.expect["verdict"]:
         failures.append(f"verdict: expected {case.expect['verdict']}, got {verdict}")
         explain.extend(f for f in findings if f.counts and f.status != "met")
@@ -262,6 +280,27 @@ def _run(policy: LoadedPolicy, case: Case, coverage: Coverage) -> CaseResult:
     shown = list({id(f): f for f in explain}.values())
     text = "\n".join(line for f in shown for line in finding_lines(f))
     return CaseResult(case, tuple(failures), statuses, text)
+
+
+def _perspectives(case: Case, result, explain: list) -> list:
+    """Each perspective the case expects, against the value criterion's (none when no effect
+    names anyone: the balance is then judged once)."""
+    wanted = case.expect["perspectives"]
+    if not wanted:
+        return []
+    value = result.criterion("value")
+    got = {p.name: p for p in (value.perspectives if value is not None else ())}
+    out = []
+    for name, want in wanted.items():
+        p = got.get(name)
+        if p is None:
+            judged = ", ".join(got) or "none: no effect names anyone, so the balance is judged once"
+            out.append(f"perspective {name}: expected {want}, but it is not judged (judged: {judged})")
+        elif p.status != want:
+            out.append(f"perspective {name}: expected {want}, got {p.status} ({p.text})")
+    if out:
+        explain.extend(f for f in result.findings if f.perspectives)
+    return out
 
 
 def _in_criterion(finding, name: str) -> bool:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as _dt
 
 import re
-import shutil
 from pathlib import Path
 
 from ..data import FACTS_DIR
-from ..errors import Location, UserError
+from ..errors import UserError
+from .inside import write_inside
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SCHEMAS = FACTS_DIR / "schemas"
@@ -31,28 +31,23 @@ def layout(pack: str) -> dict:
 
 
 def scaffold(target: str, pack: str = "team", force: bool = False) -> list[str]:
-    """Write the files under ``target``; returns their paths. Refuses to overwrite unless ``force``."""
+    """Write the files under ``target``; returns their paths. Refuses to overwrite unless ``force``,
+    and never writes outside ``target`` (engine/governance/inside.py)."""
     if not PACK_NAME.fullmatch(pack):
         raise UserError(f"--pack {pack!r}: a pack name starts with a letter and uses a-z, 0-9, _ and -")
-    root = Path(target)
-    files = {root / rel: name for rel, name in layout(pack).items()}
-    files.update({root / "schemas" / s.name: s for s in sorted(SCHEMAS.glob("*.json"))})
-    existing = [str(f) for f in files if f.exists()]
-    if existing and not force:
-        raise UserError(f"would overwrite {', '.join(existing)} (--force to overwrite)", Location(file=str(root)))
     prefix = pack.upper().replace("-", "_")[:8]
     today = _dt.date.today()
-    for path, source in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(source, Path):
-            shutil.copyfile(source, path)
-            continue
-        text = (TEMPLATES / source).read_text(encoding="utf-8")
-        for word, value in (("{pack}", pack), ("{prefix}", prefix), ("{today}", today.isoformat()),
-                            ("{next_quarter}", next_quarter(today).isoformat())):
+    words = (("{pack}", pack), ("{prefix}", prefix), ("{today}", today.isoformat()),
+             ("{next_quarter}", next_quarter(today).isoformat()))
+    files = {}
+    for rel, name in layout(pack).items():
+        text = (TEMPLATES / name).read_text(encoding="utf-8")
+        for word, value in words:
             text = text.replace(word, value)
-        path.write_text(text, encoding="utf-8")
-    return [str(f) for f in files]
+        files[rel] = text
+    files.update({f"schemas/{s.name}": s.read_text(encoding="utf-8") for s in sorted(SCHEMAS.glob("*.json"))})
+    write_inside(target, files, force)
+    return [str(Path(target) / rel) for rel in files]
 
 
 def next_quarter(day: _dt.date) -> _dt.date:

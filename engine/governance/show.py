@@ -21,6 +21,7 @@ from ..compile import CompiledRule
 from ..compile.conditions import payload_keys
 from ..errors import UserError, did_you_mean
 from ..policy import LoadedPolicy
+from ..rules.aliases import current_id
 from ..rules.language import Group
 
 
@@ -53,7 +54,8 @@ class CompiledView:
 
 
 def compiled_rule(policy: LoadedPolicy, rule_id: str) -> CompiledRule:
-    """The compiled rule of that id, or a UserError naming the rules there are."""
+    """The compiled rule of that id (or former id), or a UserError naming the rules there are."""
+    rule_id = current_id(policy.packs, rule_id)
     found = policy.program.rule(rule_id)
     if found is not None:
         return found
@@ -70,8 +72,8 @@ def loaded(policy: LoadedPolicy, rule_id: str) -> dict:
     params = policy.program.params.get(rule.pack, {})
     read = dict.fromkeys(name for cond in rule.conditions() for node in _nodes(cond)
                          if not isinstance(node, Group) for name in node.params())
-    return {"id": rule.id, "pack": rule.pack, "title": rule.title, "criterion": rule.criterion,
-            "severity": rule.severity, "location": str(rule.location) if rule.location else None,
+    return {"id": rule.id, "aliases": list(rule.aliases), "pack": rule.pack, "title": rule.title,
+            "criterion": rule.criterion, "severity": rule.severity, "location": str(rule.location) if rule.location else None,
             **({"effective": rule.effective.isoformat()} if rule.effective is not None else {}),
             "rationale": rule.rationale, "remediation": rule.remediation,
             "messages": {status: t.text for status, t in rule.messages.items()},
@@ -118,7 +120,15 @@ def _derived(policy: LoadedPolicy, rule) -> dict:
     outputs = {out: d for p in policy.packs for d in p.derived.values() for out in d.outputs}
     read = dict.fromkeys(path for cond in rule.conditions() for node in _nodes(cond)
                          if not isinstance(node, Group) for path in node.fact_paths() if path in outputs)
-    return {path: {"function": outputs[path].function, "inputs": list(outputs[path].inputs)} for path in read}
+    return {path: _derived_one(outputs[path]) for path in read}
+
+
+def _derived_one(d) -> dict:
+    out = {"function": d.function, "inputs": list(d.inputs)}
+    if d.spread is not None:  # judged per perspective (engine/compile/perspectives.py)
+        only = d.spread.only
+        out["per_perspective"] = {"field": d.spread.field, "only": only.value if only is not None else None}
+    return out
 
 
 def _param(params: dict, name: str, policy: LoadedPolicy):
@@ -135,6 +145,9 @@ def compiled_text(view: CompiledView) -> str:
     if any(k.startswith("derived.") for k in view.reads):
         out.append("(derived.* are computed from the facts before the service is asserted: "
                    "engine/evaluate/derived.py)")
+    if any(k.endswith(".perspectives") for k in view.reads):
+        out.append("(a .perspectives list holds one item per perspective, its sums, whether each is exact "
+                   "and its margin: the comparison must hold for every item: engine/compile/perspectives.py)")
     for r in view.rules:
         out += ["", f"{r.name}: fires when {'met' if r.met else 'not met'}: {r.decides}"]
         out.extend("  " + line for line in compact(r.definition).splitlines())
@@ -161,6 +174,8 @@ def loaded_text(doc: dict) -> str:
            f"  severity:  {doc['severity']}"]
     if doc.get("effective"):
         out.append(f"  effective: {doc['effective']} (decides from that day on)")
+    if doc["aliases"]:
+        out.append(f"  formerly:  {', '.join(doc['aliases'])} (aliases: still honoured)")
     if doc["location"]:
         out.append(f"  defined at {doc['location']}")
     out += ["", "condition:"] + ["  " + line for line in _yaml(doc["condition"]).splitlines()]
@@ -170,9 +185,18 @@ def loaded_text(doc: dict) -> str:
         out += ["", "parameters read:"] + [f"  {k} = {_json(v)}" for k, v in doc["reads_parameters"].items()]
     if doc["reads_derived"]:
         out += ["", "derived facts read (computed before the rules run):"]
-        out += [f"  {k} = {d['function']} of {', '.join(d['inputs'])}" for k, d in doc["reads_derived"].items()]
+        out += [f"  {k} = {d['function']} of {', '.join(d['inputs'])}{_per_perspective(d)}"
+                for k, d in doc["reads_derived"].items()]
     out += ["", f"rationale: {doc['rationale']}", f"remediation: {doc['remediation']}"]
     return "\n".join(out) + "\n"
+
+
+def _per_perspective(d: dict) -> str:
+    spread = d.get("per_perspective")
+    if spread is None:
+        return ""
+    only = f"; the perspectives that count: parameter {spread['only']}" if spread["only"] else ""
+    return f", judged per perspective where effects name whom they affect ({spread['field']}){only}"
 
 
 def _json(value) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import Location, UserError, did_you_mean
-from ..model import FINDING_STATUSES, NOT_APPLICABLE
+from ..model import FINDING_STATUSES, NOT_APPLICABLE, counted
 from ..rules import load_packs
 from .rule_cases import Coverage, load_cases, run_cases, targets
 
@@ -103,7 +103,7 @@ def tests_text(runs: list, show_coverage: bool = True) -> str:
             lines += [f"     {f}" for f in r.failures]
             if r.explanation:
                 lines += [f"     {line}" for line in r.explanation.splitlines()]
-        lines.append(f"{run.pack.name}: {len(run.results)} cases, {len(run.results) - len(run.failed)} passed, "
+        lines.append(f"{run.pack.name}: {counted(len(run.results), 'case')}, {len(run.results) - len(run.failed)} passed, "
                      f"{len(run.failed)} failed")
         if show_coverage:
             statuses = run.statuses()

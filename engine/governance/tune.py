@@ -25,13 +25,13 @@ from ..yamlio import load_single
 from ..pipeline import read_inputs
 from ..policy import load_policy
 from ..request import Inputs, Policy
-from .diff import ServiceChange, compare, verdicts
+from .diff import WAIVED_VERDICT, ServiceChange, compare, reading, verdicts
 
 
 @dataclass(frozen=True)
 class Trial:
     value: Any
-    counts: dict  # verdict -> services
+    counts: dict  # verdict -> services (as check's JSON summary: valuable_waived among the valuable)
     changes: tuple  # ServiceChange versus the current value
     current: bool = False
 
@@ -44,6 +44,8 @@ class Trial:
                 "changed": len(self.changes), "flips": len(self.flips),
                 "changes": [{"id": c.id, "name": c.name, "flip": c.flip,
                              "verdict": {"current": c.verdict[0], "trial": c.verdict[1]},
+                             **({"valuable_waived": {"current": c.waived[0], "trial": c.waived[1]}}
+                                if any(c.waived) else {}),
                              "criteria": {k: {"current": b, "trial": h} for k, b, h in c.criteria},
                              "findings": {rule: {"current": _status(b), "trial": _status(h)}
                                           for rule, b, h in c.findings}}
@@ -73,11 +75,37 @@ def _plain(value):
     return value.to_data() if hasattr(value, "to_data") else value
 
 
-def _counts(results: list) -> dict:
+def _counts(results: list, waivers: bool) -> dict:
+    """Services per verdict; with a waiver file, also those valuable only under a waiver (of the
+    valuable ones, as in check's JSON summary)."""
     summary = Summary()
     for r in results:
         summary.add(r)
-    return {"services": summary.services, **summary.verdicts}
+    return {"services": summary.services, **summary.verdicts,
+            **({WAIVED_VERDICT: summary.valuable_waived} if waivers else {})}
+
+
+def _columns(report: "TuneReport") -> list:
+    """(heading, count of a trial) per column of the text table: valuable (waived) apart from the
+    valuable outright when a waiver file was given."""
+    if not any(WAIVED_VERDICT in t.counts for t in report.trials):
+        return [(v, lambda c, v=v: c[v]) for v in VERDICTS]
+    return [(VERDICTS[0], lambda c: c[VERDICTS[0]] - c[WAIVED_VERDICT]),
+            ("(waived)", lambda c: c[WAIVED_VERDICT])] + [(v, lambda c, v=v: c[v]) for v in VERDICTS[1:]]
+
+
+def split_values(text: str) -> list:
+    """``--values`` split at the commas outside brackets: '0.1,0.2' is two values, and
+    '[customer,user],[user],[]' three lists (for a list parameter such as value_perspectives)."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += {"[": 1, "]": -1}.get(ch, 0)
+        if ch == "," and depth <= 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return parts + [current]
 
 
 def qualified(run, name: str) -> str:
@@ -107,12 +135,13 @@ def run_tune(inputs: Inputs, param: str, values: list, policy: Policy, case: Opt
     baseline = verdicts(read, base)
     shown = None if at is None else (full.cases[at].when.describe() if full.cases[at].when else "default")
     report = TuneReport(key, current, info, case=shown)
-    report.trials.append(Trial(current, _counts(baseline), (), current=True))
+    waivers = policy.waivers is not None
+    report.trials.append(Trial(current, _counts(baseline, waivers), (), current=True))
     for value in values:
         tried = value if at is None else _with_case(full, at, value)
         trial = load_policy(replace(policy, params={**policy.params, key: tried}))
         results = verdicts(read, trial)
-        report.trials.append(Trial(value, _counts(results), tuple(compare(baseline, results))))
+        report.trials.append(Trial(value, _counts(results, waivers), tuple(compare(baseline, results))))
     return report
 
 
@@ -147,9 +176,10 @@ def tune_text(report: TuneReport) -> str:
     lines = [f"valuate tune {report.param}{case} · {', '.join(run.inputs)} · as of {run.as_of}",
              f"current value: {describe_value(report.current)}", ""]
     width = max(len(_label(t)) for t in report.trials)
-    lines.append(f"{'value':<{width}}  " + "  ".join(f"{v:>13}" for v in VERDICTS) + "    flips  changed")
+    columns = _columns(report)
+    lines.append(f"{'value':<{width}}  " + "  ".join(f"{h:>13}" for h, _ in columns) + "    flips  changed")
     for t in report.trials:
-        lines.append(f"{_label(t):<{width}}  " + "  ".join(f"{t.counts[v]:>13}" for v in VERDICTS)
+        lines.append(f"{_label(t):<{width}}  " + "  ".join(f"{n(t.counts):>13}" for _, n in columns)
                      + f"  {len(t.flips):>7}  {len(t.changes):>7}")
     for t in report.trials:
         if not t.changes:
@@ -172,6 +202,6 @@ def _label(t: Trial) -> str:
 
 def _change(c: ServiceChange) -> str:
     label = c.id if c.id is not None else f"(record {c.position})"
-    crits = [f"{k} {b} → {h}" for k, b, h in c.criteria]
+    crits = [f"{k} {b or '—'} → {h or '—'}" for k, b, h in c.criteria]
     crits += [f"{rule} {_status(b) or '—'} → {_status(h) or '—'}" for rule, b, h in c.findings if not crits]
-    return f"{label}: {c.verdict[0]} → {c.verdict[1]}" + (f" ({', '.join(crits)})" if crits else "")
+    return f"{label}: {reading(c.readings[0])} → {reading(c.readings[1])}" + (f" ({', '.join(crits)})" if crits else "")

@@ -65,10 +65,12 @@ def _pairs(v) -> tuple:
     return tuple(tuple(p) for p in v)
 
 
-SHAPES: dict = {"Finding": {"evidence": _pairs, "missing": tuple},
+SHAPES: dict = {"Finding": {"evidence": _pairs, "missing": tuple, "perspectives": tuple},
                 "ConditionResult": {"values": _pairs, "missing": tuple, "children": tuple},
-                "CriterionResult": {"findings": tuple, "dimensions": _pairs, "balance": tuple},
-                "BalanceTerm": {}, "Waiver": {}, "ToPass": {"changes": tuple}, "FactChange": {}}
+                "CriterionResult": {"findings": tuple, "dimensions": _pairs, "balance": tuple,
+                                    "perspectives": tuple},
+                "Perspective": {"unrecorded": tuple},
+                "BalanceTerm": {"affects": tuple}, "Waiver": {}, "ToPass": {"changes": tuple}, "FactChange": {}}
 _SHAPED = frozenset(TYPES[name] for name in SHAPES)
 
 

@@ -1,7 +1,8 @@
 """``history show RUN``: a stored run's reports, written as ``check`` wrote them.
 
 The same output specs (``--format FMT[:FILE]``, ``--output``), the same
-writer options (``--quiet`` with ``--fail-on``, ``--color``, ``--sarif-include``)
+writer options (``--quiet`` with ``--fail-on``, ``--color``, ``--sarif-include``,
+``--include-advisory``; what the CI formats hold follows ``--fail-on`` as in check)
 and the same writers, fed the run's records as the codec gives them back: so
 each report is byte for byte the one ``check`` wrote, or would have written
 with that format. Nothing is evaluated again.
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, TextIO
 
-from ..gate import fails
+from ..gate import fails, levels
 from ..outputs import opened, options_for, output_specs
 from ..report import WriterOptions
 
@@ -24,6 +25,7 @@ class ShowOptions:
     fail_on: str = "not_valuable"
     color: str = "auto"
     sarif_include: tuple = ()
+    include_advisory: bool = False
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,9 @@ def show(history, name: str, options: ShowOptions, stdout: TextIO) -> Shown:
     with history.report(name) as (loaded, results):
         baselined = loaded.summary.baseline is not None
         keep = fails(options.fail_on, baselined) if options.quiet else None
-        base = WriterOptions(keep=keep, include=frozenset(options.sarif_include))
+        base = WriterOptions(keep=keep, include=frozenset(options.sarif_include),
+                             fail_levels=frozenset(levels(options.fail_on)),
+                             include_advisory=options.include_advisory)  # as check's CI formats
         writer_options = [options_for(s, base, options.color, stdout) for s in specs]
         with opened(specs, loaded.info, writer_options, stdout, [store_file] if store_file else []) as tee:
             for result in results:

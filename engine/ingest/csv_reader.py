@@ -18,6 +18,7 @@ Nothing is dropped without a word:
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import os
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from typing import Iterator, Optional
 from ..errors import CatalogError, Location
 from ..stdio import real_path
 from ..limits import DEFAULT, Limits
+from ..model import counted
 from ..yamlio import check_regular
 
 SNIFF_BYTES = 64 * 1024
@@ -83,6 +85,27 @@ class _Lines:
         return line
 
 
+def first_undecodable(path: str, encoding: str) -> Optional[tuple]:
+    """(line, byte) of the first byte of the file that ``encoding`` cannot decode, or None.
+
+    Decoded in blocks with an incremental decoder; the line is counted in the bytes
+    before the bad one (the bytes the decoder holds over from the block before are part
+    of one character, never a newline)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line = 1
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            try:
+                line += decoder.decode(block).count("\n")
+            except UnicodeDecodeError as err:
+                return line + err.object[: err.start].count(b"\n"), err.object[err.start]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as err:  # the file ends inside a character
+        return line, err.object[err.start]
+    return None
+
+
 class CsvExport:
     def __init__(self, path: str, encoding: str = "utf-8", delimiter: Optional[str] = None,
                  header_row: int = 1, limits: Limits = DEFAULT):
@@ -118,7 +141,10 @@ class CsvExport:
         try:
             return fn()
         except UnicodeDecodeError as err:
-            raise CatalogError(f"not valid {self.encoding.replace('-sig', '')} text (byte 0x{err.object[err.start]:02x}); "
+            # the text layer decodes in blocks, so the line the parser was on is not where the
+            # byte is: the file's bytes are decoded again to find the real line
+            line, byte = first_undecodable(real_path(self.path), self.encoding) or (line, err.object[err.start])
+            raise CatalogError(f"not valid {self.encoding.replace('-sig', '')} text (byte 0x{byte:02x}); "
                                "set input.encoding in the mapping (e.g. cp1252 for Excel on Windows)",
                                Location(file=self.path, line=line)) from None
         except csv.Error as err:
@@ -199,8 +225,8 @@ class CsvExport:
                 if len(cells) > len(self.header):
                     extra = [c for c in cells[len(self.header):] if c.strip()]
                     if extra:
-                        yield Row(number, line, None, f"row {number} (line {line}) has {len(cells)} cells "
-                                                      f"but the header has {len(self.header)} columns")
+                        yield Row(number, line, None, f"row {number} (line {line}) has {counted(len(cells), 'cell')} "
+                                                      f"but the header has {counted(len(self.header), 'column')}")
                         continue
                 yield Row(number, line, {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(self.header)})
 

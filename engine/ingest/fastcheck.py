@@ -23,7 +23,7 @@ from typing import Any, Callable, Optional
 from ..documents import kind_of
 from ..errors import did_you_mean
 from ..model import RecordError
-from ..values import HugeInt, printable, surrogate_in
+from ..values import HugeInt, non_finite, printable, surrogate_in
 
 Check = Callable[[Any, list, list], Any]  # (value, path parts, errors) -> cleaned value
 MAX_DEPTH = 32  # nesting allowed in parts of a record the schema does not describe (set_max_depth)
@@ -136,8 +136,9 @@ class Compiler:
     @staticmethod
     def _type(kind: str) -> Check:
         def check(value, path, errors):
-            if isinstance(value, float) and not math.isfinite(value):
-                errors.append(RecordError(path_text(path), f"expected a finite number, got {value}"))
+            if isinstance(value, float) and not math.isfinite(value):  # what the field wants, and NaN in words
+                wanted = "a finite number" if kind in ("number", "integer") else _TYPE_WORDS[kind]
+                errors.append(RecordError(path_text(path), f"expected {wanted}, got {non_finite(value)}"))
             elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= MAX_INT:
                 written = f": {value}" if isinstance(value, HugeInt) else ""
                 errors.append(RecordError(path_text(path), f"number too large (more than 64 bits){written}"))
@@ -239,8 +240,9 @@ def _all(checks: list, gate_on_type: Optional[str]) -> Check:
 
         def check(value, path, errors):
             # A value of the wrong type gets one error (the type), as a person expects.
-            if not _is_type(value, gate_on_type):
-                return first(clean_any(value, path, errors), path, errors)
+            if not _is_type(value, gate_on_type):  # (a NaN: the type says it, not "a finite number")
+                plain = isinstance(value, float) and not math.isfinite(value)
+                return first(value if plain else clean_any(value, path, errors), path, errors)
             if isinstance(value, str) and surrogate_in(value):
                 errors.append(_not_unicode(path, value))
                 return value
@@ -316,7 +318,7 @@ def clean_any(value: Any, path: list, errors: list) -> Any:
     if isinstance(value, list):
         return _elements(value, path, errors, clean_any)
     if isinstance(value, float) and not math.isfinite(value):
-        errors.append(RecordError(path_text(path), f"expected a finite number, got {value}"))
+        errors.append(RecordError(path_text(path), f"expected a finite number, got {non_finite(value)}"))
     elif isinstance(value, str) and surrogate_in(value):
         errors.append(_not_unicode(path, value))
     elif isinstance(value, _dt.datetime):

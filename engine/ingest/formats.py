@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import CatalogError, Location
-from ..stdio import STDIN, is_stdin
+from ..stdio import DASH, STDIN
 
 FORMATS = ("yaml", "json", "jsonl", "csv", "xlsx")
 EXTENSIONS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -23,9 +23,9 @@ def format_for(path: str, explicit: Optional[str] = None) -> str:
         if explicit not in FORMATS:
             raise CatalogError(f"unknown input format {explicit!r}; known: {', '.join(FORMATS)}")
         return explicit
-    if is_stdin(path):
-        raise CatalogError("a catalog on standard input (-) needs --input-format "
-                           f"({', '.join(FORMATS)})", Location(file=STDIN))
+    if str(path) in (DASH, STDIN):  # a --stdin-filename has an extension to tell
+        raise CatalogError(f"a catalog on standard input (-) needs --input-format ({', '.join(FORMATS)}), "
+                           "or a --stdin-filename with a catalog extension", Location(file=STDIN))
     ext = Path(path).suffix.lower()
     if ext not in EXTENSIONS:
         raise CatalogError(f"cannot tell the format of {Path(path).name!r} from its extension; "

@@ -16,11 +16,12 @@ duplicate needs a digest collision, about 1 in 10^7 even at a million ids).
 from __future__ import annotations
 
 import hashlib
+import math
 from array import array
 from typing import Any, Optional
 
 from ..model import Source
-from ..values import printable
+from ..values import HugeInt, printable
 from .jsonl_reader import materialize
 from .records import RawRecord
 
@@ -32,6 +33,8 @@ def label_of(data: Any, key: str) -> Optional[str]:
         value = data.get(key)
         if isinstance(value, float) and value.is_integer():
             value = int(value)
+        if isinstance(value, HugeInt) or isinstance(value, float) and not math.isfinite(value):
+            return None  # no faithful text ("nan", "<a 5,000-digit number>" would be fake ids)
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return printable(str(value))
     return None

@@ -6,7 +6,8 @@ from typing import Callable, Iterator, Optional
 
 from ..errors import CatalogError, Location
 from ..limits import DEFAULT, Limits
-from ..stdio import DASH, STDIN, is_stdin, real_path, spool
+from ..reads import note
+from ..stdio import DASH, STDIN, is_stdin, keep_only, real_path, spool
 from . import json_reader, jsonl_reader, yaml_reader
 from .formats import EXTENSIONS, STREAMED, format_for
 from .mapping import identity
@@ -48,18 +49,26 @@ def read_catalog(path: str, explicit: Optional[str] = None, limits: Limits = DEF
     return READERS[fmt](path, limits)
 
 
-def expand_catalogs(paths) -> tuple:
+def expand_catalogs(paths, stdin_name: Optional[str] = None) -> tuple:
     """The catalog files a run reads: ``-`` is standard input (copied once, named
-    ``<stdin>``), a directory is every file with a known extension under it, in sorted
-    order (hidden files and folders left out), anything else is itself."""
+    ``<stdin>`` or ``stdin_name``: --stdin-filename), a directory is every file with a
+    known extension under it, in sorted order (hidden files and folders left out),
+    anything else is itself."""
+    paths = [str(p) for p in paths]
+    name = stdin_name or STDIN
+    if DASH in paths and stdin_name and stdin_name in paths:
+        raise CatalogError(f"--stdin-filename {stdin_name} is also read as a file in this run; "
+                           "name standard input after another file", Location(file=stdin_name))
+    if DASH not in paths:  # a new spool forgets the old name; without one, only this run's name stands
+        keep_only({STDIN, name})
     out: list = []
-    for path in map(str, paths):
-        if is_stdin(path):
-            if STDIN in out:
-                raise CatalogError("standard input (-) can be read only once", Location(file=STDIN))
-            if path == DASH:  # an already expanded <stdin> has been copied
-                spool()
-            out.append(STDIN)
+    for path in paths:
+        if path == DASH or (path == name and is_stdin(path)):  # the latter: already expanded
+            if name in out:
+                raise CatalogError("standard input (-) can be read only once", Location(file=name))
+            if path == DASH:
+                spool(name=name)
+            out.append(name)
         elif Path(path).is_dir():
             out.extend(_walk(path))
         else:
@@ -68,6 +77,7 @@ def expand_catalogs(paths) -> tuple:
 
 
 def _walk(directory: str) -> list:
+    note(directory, tuple(EXTENSIONS))  # a catalog written inside would be read by the next run
     root = Path(directory)
     found = sorted((p.relative_to(root).parts, p) for p in root.rglob("*")
                    if p.suffix.lower() in EXTENSIONS and p.is_file()

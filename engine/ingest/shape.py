@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import CatalogError, Location
+from ..errors import CatalogError, Location, excerpt
 from ..documents import kind_of
 from ..model import Provenance, RecordError
 
@@ -22,10 +22,10 @@ def records_of(doc: Any, path: str, single_ok: bool = False) -> list:
         if single_ok and "id" in doc:
             return [doc]
         raise CatalogError("expected a list of services or a mapping with a 'services' list; "
-                           f"found a mapping with keys {', '.join(map(str, list(doc)[:5]))}",
+                           f"found a mapping with keys {', '.join(excerpt(k) for k in list(doc)[:5])}",
                            Location(file=path))
     raise CatalogError(f"expected a list of services or a mapping with a 'services' list, got "
-                       f"{kind_of(doc)}", Location(file=path))
+                       f"{kind_of(doc, quote=False)}", Location(file=path))
 
 
 # `valuate facts` writes {mapping, services: [{source, id, fact, provenance, errors}], summary}:

@@ -7,6 +7,9 @@ what was expected. ``null`` counts as absent (an unknown fact, never false), YAM
 dates become ISO strings, and non-finite numbers are refused before they can
 reach durable-rules.
 
+Whom an effect names in ``for`` is checked against the record's own
+consumer roles and stakeholders (``perspectives``): the schema cannot.
+
 Keys the schema does not know (``warrranty:``) are never read by a rule;
 ``validate_record`` reports them as warnings (did-you-mean included), or as
 errors with ``strict`` (``check --strict``).
@@ -20,6 +23,7 @@ from ..model import RecordError
 from ..schema import FactSchema
 from ..documents import kind_of
 from .fastcheck import UnknownKey, compile_at, compile_schema
+from .perspectives import perspective_errors
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +45,7 @@ def validate_record(data: Any, strict: bool = False) -> tuple[Optional[dict], li
     fact = _checker()(data, [], found)
     unknown = [e for e in found if isinstance(e, UnknownKey)]
     errors = [e for e in found if not isinstance(e, UnknownKey)] + (unknown if strict else [])
+    errors += perspective_errors(fact) if isinstance(fact, dict) else []
     fact, errors = _checked_id(fact, errors)
     return fact, errors, [] if strict else unknown
 
@@ -78,6 +83,7 @@ def validate_changed(fact: dict, changed: dict) -> tuple[Optional[dict], list]:
             node.pop(last, None)
         else:
             node[last] = cleaned
+    errors = errors or perspective_errors(fact)
     return (None, _dedupe(errors)) if errors else (fact, [])
 
 

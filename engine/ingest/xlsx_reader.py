@@ -26,9 +26,11 @@ from typing import Any, Iterator
 
 from ..errors import CatalogError, Location, did_you_mean
 from ..limits import DEFAULT, Limits
+from ..model import counted
 from ..stdio import real_path
 from ..yamlio import check_regular
 from .csv_reader import Row
+from .xlsx_locate import locate
 
 MAX_ROWS = 1_048_576  # Excel's own last row: a sheet claiming more is not a workbook Excel wrote
 MAX_CELLS = 50_000_000  # cells read from one sheet, padding included (about 1M rows x 50 columns)
@@ -60,6 +62,11 @@ class XlsxExport:
         if type(err).__module__.startswith("defusedxml"):
             return CatalogError("not a readable XLSX workbook: its XML declares a DTD or entities, which no "
                                 f"workbook needs and valuate refuses ({type(err).__name__})", Location(file=self.path))
+        if type(err).__name__ in ("ExpatError", "ParseError"):  # malformed XML: say in which row
+            found = locate(real_path(self.path), self.limits.max_xlsx_bytes)
+            if found is not None:
+                return CatalogError(f"not a readable XLSX workbook: {found.words()}",
+                                    Location(file=self.path, line=found.row))
         detail = " ".join(str(err).split())[:200]  # openpyxl's messages run over several lines
         return CatalogError(f"not a readable XLSX workbook ({type(err).__name__}: {detail})",
                             Location(file=self.path))
@@ -138,7 +145,7 @@ class XlsxExport:
             ws = wb[names[0]]
         elif isinstance(want, int):
             if not 1 <= want <= len(names):
-                raise CatalogError(f"the workbook has {len(names)} sheets, not {want}", Location(file=self.path))
+                raise CatalogError(f"the workbook has {counted(len(names), 'sheet')}, not {want}", Location(file=self.path))
             ws = wb[names[want - 1]]
         elif want in names:
             ws = wb[want]

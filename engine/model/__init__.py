@@ -13,20 +13,21 @@ and ``Summary``, so the formats cannot drift apart.
 - ``levels``: a service's maturity level, and its verdict once scheduled rules decide.
 """
 from .values import (CRITERIA, DIMENSIONS, ERROR, FAILING, FINDING_STATUSES, INDETERMINATE, MET,
-    NOT_APPLICABLE, NOT_MET, NOT_VALUABLE, STATUSES, UNKNOWN, VALUABLE, VERDICTS, WAIVED, format_value)
-from .findings import BalanceTerm, ConditionResult, CriterionResult, Finding, Waiver
+    NOT_APPLICABLE, NOT_MET, NOT_VALUABLE, STATUSES, UNKNOWN, VALUABLE, VERDICTS, WAIVED, counted, format_value)
+from .findings import (WAIVER_GATES, BalanceTerm, ConditionResult, CriterionResult, Finding, Perspective, Waiver,
+    gate_words, gated_waivers)
 from .service import (CHANGE, RECORD, FactChange, Provenance, RecordError, ServiceResult, Source, ToPass,
     provenance_for)
 from .run import NO_LEVEL, Scheduled, BaselineSummary, Coverage, CoverageRow, Report, RuleInfo, RunInfo, Summary, not_applicable
 from .levels import LevelResult, Shortfall, Upcoming
-from .compare import COUNT_KEYS, RECORD_RULE, Comparison, FindingMark, ServiceDelta, ServiceMark, differs
+from .compare import COUNT_KEYS, RECORD_RULE, Comparison, FindingMark, ServiceDelta, ServiceMark, differs, fingerprint
 from .trend import Trend, TrendPoint
 
 __all__ = ["CRITERIA", "DIMENSIONS", "ERROR", "FAILING", "FINDING_STATUSES", "INDETERMINATE", "MET",
            "NOT_APPLICABLE", "NOT_MET", "NOT_VALUABLE", "STATUSES", "UNKNOWN", "VALUABLE", "VERDICTS", "WAIVED",
-           "format_value", "BalanceTerm", "ConditionResult", "CriterionResult", "Finding", "Waiver", "CHANGE",
+           "counted", "format_value", "WAIVER_GATES", "gate_words", "gated_waivers", "BalanceTerm", "ConditionResult", "CriterionResult", "Finding", "Perspective", "Waiver", "CHANGE",
            "RECORD", "FactChange", "Provenance", "RecordError", "ServiceResult", "Source", "ToPass",
            "provenance_for", "BaselineSummary", "Coverage", "CoverageRow", "Report", "RuleInfo", "RunInfo",
            "Summary", "not_applicable", "COUNT_KEYS", "RECORD_RULE", "Comparison", "FindingMark", "ServiceDelta",
-           "ServiceMark", "differs", "Trend", "TrendPoint", "LevelResult", "Shortfall", "Upcoming", "NO_LEVEL",
-           "Scheduled"]
+           "ServiceMark", "differs", "fingerprint", "Trend", "TrendPoint", "LevelResult", "Shortfall", "Upcoming",
+           "NO_LEVEL", "Scheduled"]

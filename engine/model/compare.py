@@ -12,12 +12,24 @@ fails at all.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .values import ERROR, NOT_MET, UNKNOWN
+from .values import ERROR, NOT_MET, UNKNOWN, VALUABLE
 
 RECORD_RULE = "valuate.record"  # the "finding" of an invalid record: its errors
+NOT_RECORDED = ("derived.", "param.")  # evidence that is not a recorded fact
+
+
+def fingerprint(status: str, evidence) -> str:
+    """16 hex digits of sha256 over the status and the recorded facts of the evidence, order-independent
+    (derived facts and parameters left out: an age grows every day while the catalog stays the same)."""
+    pairs = evidence.items() if isinstance(evidence, dict) else evidence
+    items = sorted((str(k), v) for k, v in pairs if not str(k).startswith(NOT_RECORDED))
+    text = json.dumps([status, items], sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,14 @@ class ServiceDelta:
                     or self.changed or self.verdict[0] != self.verdict[1])
 
     @property
+    def valuable_waived(self) -> tuple:
+        """(then, now): valuable only because a waiver covered a deciding failure."""
+        then = any(a.counts for a, _ in self.still_waived + self.waiver_ended) or \
+            any(m.waived and m.counts for m in self.fixed)
+        now = any(b.counts for _, b in self.still_waived + self.newly_waived)
+        return (self.verdict[0] == VALUABLE and then, self.verdict[1] == VALUABLE and now)
+
+    @property
     def failing_still(self) -> tuple:
         """(then, now) pairs of deciding findings that failed then and still fail (not waived)."""
         return tuple((a, b) for a, b in self.still if b.counts)
@@ -200,6 +220,7 @@ class Comparison:
     counts: dict = field(default_factory=dict)  # COUNT_KEYS: findings
     # ServiceDelta of the services where nothing moved but deciding findings still fail (or stay waived)
     persisting: tuple = ()
+    valuable_waived: tuple = (0, 0)  # (then, now): of the valuable, those valuable only under a waiver
     # ((id, name, level then, level now, "up" | "down"), ...): services that moved up or down a level
     levels: tuple = ()
 
@@ -219,6 +240,8 @@ class Comparison:
     def to_dict(self) -> dict:
         out = {"previous": self.previous, "then": self.then, "now": self.now, **self.counts,
                "verdicts": {v: {"then": a, "now": b} for v, a, b in self.verdicts},
+               **({"valuable_waived": dict(zip(("then", "now"), self.valuable_waived))}
+                  if any(self.valuable_waived) else {}),
                "added": [d.id for d in self.added],
                "removed": [{"id": s.id, "name": s.name, "verdict": s.verdict} for s in self.removed],
                "services": [d.to_dict() for d in self.changes]}

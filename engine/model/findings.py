@@ -1,7 +1,7 @@
 """What one rule found on one service: the finding, its condition tree, its waiver, the criterion."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .values import FAILING
@@ -20,11 +20,16 @@ class ConditionResult:
     children: tuple = ()
     found: str = ""  # not met or unknown: what was found instead, in words ("no continuity plan")
     applies: bool = True  # False: an alternative of a met "any" that did not matter
+    # under a `not`: what the rule requires of this node (its negation, "tier != 1"); "" when
+    # that is the description itself
+    required: str = ""
 
     def to_dict(self) -> dict:
         out: dict = {"condition": self.description, "status": self.status, "kind": self.kind}
         if self.found:
             out["found"] = self.found
+        if self.required:
+            out["required"] = self.required
         if not self.applies:
             out["applies"] = False
         if self.values:
@@ -35,6 +40,28 @@ class ConditionResult:
             out["missing"] = list(self.missing)
         if self.children:
             out["children"] = [c.to_dict() for c in self.children]
+        return out
+
+
+@dataclass(frozen=True)
+class Perspective:
+    """The value balance as one stakeholder perceives it
+    (docs/specification.md#value-as-each-stakeholder-perceives-it): the effects naming
+    it plus those naming no one, with the bounds of the balance judged once."""
+
+    name: str  # a consumer role (customer, user, sponsor) or a stakeholder's name
+    status: str  # as durable-rules decided it for this perspective
+    positives: Any
+    negatives: Any
+    unrecorded: tuple = ()  # the lists not recorded, when they leave it unknown
+    who: str = field(default="", compare=False)  # in words: 'the user', or a stakeholder's name
+    text: str = field(default="", compare=False)  # its sums in words: 'brings the user 4 against 1'
+
+    def to_dict(self) -> dict:
+        out = {"name": self.name, "status": self.status, "positives": self.positives,
+               "negatives": self.negatives}
+        if self.unrecorded:
+            out["unrecorded"] = list(self.unrecorded)
         return out
 
 
@@ -64,6 +91,9 @@ class Finding:
     # False) the finding is reported ("enforced from ...") but decides nothing.
     effective: Optional[str] = None
     in_force: bool = True
+    # Perspective per stakeholder the rule judged a balance for, when effects name whom
+    # they affect (empty: judged once, over every effect).
+    perspectives: tuple = ()
 
     @property
     def deciding(self) -> bool:
@@ -79,6 +109,15 @@ class Finding:
     def counts(self) -> bool:
         """Whether the finding takes part in its criterion: deciding and of severity error."""
         return self.deciding and self.severity == "error"
+
+    @property
+    def level(self) -> str:
+        """The verdict this finding pushes its service towards when it fails: not_valuable
+        (not met), indeterminate (unknown), or advisory for a finding that decides nothing
+        (an advisory rule, or a severity below error): such a finding never fails a job."""
+        if not self.counts:
+            return "advisory"
+        return "not_valuable" if self.status == "not_met" else "indeterminate"
 
     @property
     def failing(self) -> bool:
@@ -107,6 +146,8 @@ class Finding:
         if self.effective is not None:
             out["effective"] = self.effective
             out["in_force"] = self.in_force
+        if self.perspectives:
+            out["perspectives"] = [p.to_dict() for p in self.perspectives]
         if conditions and self.condition is not None:
             out["conditions"] = self.condition.to_dict()
         return out
@@ -131,6 +172,11 @@ class Waiver:
     def active(self) -> bool:
         return self.state == "active"
 
+    def place(self) -> tuple:
+        """(file, line) of the waiver in its file; line None when not known."""
+        file, sep, line = self.source.rpartition(":")
+        return (file, int(line)) if sep and line.isdigit() else (self.source, None)
+
     def when(self) -> str:
         """The expiry relative to the evaluation date: 'in 17 days', 'today', '1 day ago'."""
         n = abs(self.days_left)
@@ -150,6 +196,26 @@ class Waiver:
                 "source": self.source}
 
 
+WAIVER_GATES = ("expired", "unused")  # what --fail-on-waiver can fail a run on
+
+
+def gated_waivers(waivers, unused, kinds) -> tuple:
+    """(kind, Waiver) of each waiver that fails a run under ``--fail-on-waiver kinds``:
+    expired ones (of ``waivers``, the waiver file's) and ``unused`` ones (waived nothing)."""
+    out = []
+    if "expired" in kinds:
+        out += [("expired", w) for w in waivers or () if not w.active]
+    if "unused" in kinds:
+        out += [("unused", w) for w in unused]
+    return tuple(out)
+
+
+def gate_words(kind: str, waiver: "Waiver") -> str:
+    """What a failing waiver did wrong, in words, without its place."""
+    what = f"expired on {waiver.expires}" if kind == "expired" else "waived nothing"
+    return f"waiver {waiver.service} / {waiver.target} {what}"
+
+
 @dataclass(frozen=True)
 class CriterionResult:
     name: str  # utility | warranty | value
@@ -161,6 +227,9 @@ class CriterionResult:
     # BalanceTerm per counted effect, for value; serialised as the service's "balance"
     # key so the criterion keeps exactly the shape docs/specification.md#the-json-report shows.
     balance: tuple = ()
+    # Perspective per stakeholder, for value when effects name whom they affect (empty:
+    # the balance is judged once; positives and negatives count every effect once).
+    perspectives: tuple = ()
 
     def to_dict(self) -> dict:
         out: dict = {"status": self.status, "findings": list(self.findings)}
@@ -169,7 +238,14 @@ class CriterionResult:
         if self.name == "value":
             out["positives"] = self.positives
             out["negatives"] = self.negatives
+            if self.perspectives:
+                out["perspectives"] = [p.to_dict() for p in self.perspectives]
         return out
+
+    def valuable_to(self) -> tuple:
+        """(names met, names not met, names unknown) of the perspectives, in order."""
+        return tuple(tuple(p.name for p in self.perspectives if p.status == s)
+                     for s in ("met", "not_met", "unknown"))
 
 
 @dataclass(frozen=True)
@@ -183,8 +259,12 @@ class BalanceTerm:
     impact: Any  # as counted (the default when the item gives none)
     weight: Any
     points: Any
+    affects: tuple = ()  # whom the effect names (its ``for``); empty: every perspective
 
     def to_dict(self) -> dict:
-        return {"side": self.side, "list": self.list, "index": self.index,
-                "description": self.description, "impact": self.impact,
-                "weight": self.weight, "points": self.points}
+        out = {"side": self.side, "list": self.list, "index": self.index,
+               "description": self.description, "impact": self.impact,
+               "weight": self.weight, "points": self.points}
+        if self.affects:
+            out["for"] = list(self.affects)
+        return out

@@ -22,9 +22,15 @@ class RuleInfo:
     rationale: str
     remediation: str
     condition: str
+    aliases: tuple = ()  # former ids (the rule's aliases:)
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        if self.aliases:
+            out["aliases"] = list(self.aliases)
+        else:
+            del out["aliases"]  # most rules were never renamed: reports stay as they were
+        return out
 
 
 @dataclass(frozen=True)
@@ -232,6 +238,12 @@ class Summary:
         if self.blank_rows:
             out["blank_rows_skipped"] = self.blank_rows
         return out
+
+    def fails_at(self, levels) -> bool:
+        """Whether the finished run has anything at ``levels`` (new ones, under a baseline)."""
+        if self.baseline is not None:
+            return self.baseline.new_at(levels) > 0
+        return any(self.verdicts[v] for v in levels)
 
     def blank_note(self) -> str:
         """'; 2 blank rows skipped' for summary lines, or nothing."""

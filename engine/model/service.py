@@ -203,6 +203,24 @@ class ServiceResult:
             dict(warranty.dimensions).get(name) if warranty is not None else None
         return WAIVED if status == MET and name in self.waived_keys() else status
 
+    def new_levels(self) -> set:
+        """Against a baseline: the levels (model Finding.level, or error for an invalid record)
+        of the findings the baseline does not hold, waived ones aside; what --fail-on counts."""
+        if self.verdict == ERROR:
+            return {ERROR} if self.baseline == "new" else set()
+        return {f.level for f in self.findings if f.failing and not f.waived and f.baseline == "new"}
+
+    @property
+    def baselined(self) -> bool:
+        """Judged against a baseline (some state is marked on it)."""
+        return self.baseline is not None or any(f.baseline is not None for f in self.findings)
+
+    def fails_at(self, levels, baselined: Optional[bool] = None) -> bool:
+        """Whether this result fails a job whose --fail-on counts ``levels`` (verdicts): its
+        verdict is one of them, or against a baseline one of its new findings' levels is."""
+        against = self.baselined if baselined is None else baselined
+        return bool(self.new_levels() & set(levels)) if against else self.verdict in levels
+
     @property
     def valuable_by_waiver(self) -> bool:
         """Valuable only because a waiver covers a deciding failure."""

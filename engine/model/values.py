@@ -21,6 +21,12 @@ CRITERIA = ("utility", "warranty", "value")
 DIMENSIONS = ("availability", "capacity", "security", "continuity")
 
 
+def counted(n: int, word: str, many: str = "") -> str:
+    """A count in words: '1 verdict', '2 verdicts', '1 entry', '3 entries' (``many``: the
+    plural when it is not the word and an s)."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"
+
+
 def format_value(value: Any) -> str:
     """How a value reads in a message: 99.95, 0.1, 3 items joined, 'not recorded'."""
     if value is None:
@@ -32,7 +38,7 @@ def format_value(value: Any) -> str:
             return str(int(value))
         return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.2f}"
     if isinstance(value, (list, tuple)):
-        if not value:
-            return "(none)"
+        if not value:  # recorded as none: never "(none)", which reads as a slot left empty
+            return "no entries"
         return ", ".join(format_value(v) for v in value)
     return str(value)

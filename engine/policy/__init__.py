@@ -17,6 +17,7 @@ from ..data import DEFAULT_PACK
 from ..model import RuleInfo, RunInfo
 from ..request import Policy
 from ..rules import load_packs
+from ..rules.aliases import renames
 from ..version import TOOL, VERSION
 from .days import check_day_windows
 from .digests import file_digest, input_digests
@@ -51,6 +52,14 @@ class LoadedPolicy:
     def params(self) -> tuple:
         """((pack, name, value), ...) as resolved."""
         return tuple((p, k, v) for p, values in self.program.params.items() for k, v in values.items())
+
+    def renames(self) -> dict:
+        """Former rule id -> the rule's id now (``aliases:`` in its metadata)."""
+        return renames(self.packs)
+
+    def current_id(self, rule_id: str) -> str:
+        """The id a rule has now, given it or one of its former ids."""
+        return self.renames().get(rule_id, rule_id)
 
     def on(self, day: _dt.date) -> "LoadedPolicy":
         """This policy judged as of ``day``, reading no file: the same compiled rules, the
@@ -102,7 +111,7 @@ def load_policy(spec: Policy, packs: Optional[list] = None) -> LoadedPolicy:
     check_day_windows(packs, resolved, day)
     program = compile_packs(packs, resolved)
     infos = tuple(RuleInfo(r.id, r.pack, r.title, r.criterion, r.severity, r.rationale, r.remediation,
-                           r.describe()) for p in packs for r in p.rules)
+                           r.describe(), r.aliases) for p in packs for r in p.rules)
     ladder = checked_ladder(packs)
     targets = load_targets(spec.targets, ladder) if spec.targets else ()
     return LoadedPolicy(spec, program, day, digest, infos, waivers, profile,

@@ -36,6 +36,7 @@ from ..rules.param_cases import DEFAULT, is_cases, parse_cases, settle
 from ..rules.conditions import Scope
 from ..rules.operands import effective_date
 from ..levels import Ladder, parse_levels
+from ..rules.aliases import known_ids, renames
 from ..rules.language import SEVERITIES, Pack
 from ..documents import Reader, join, kind_of
 from ..yamlio import load_single, read_text
@@ -52,6 +53,7 @@ class Profile:
     rules: dict  # rule id -> {"enabled": bool, "severity": str, "effective": date}, merged over the layers
     digest: str = ""
     levels: Optional[Ladder] = None  # the profile's maturity levels: they replace the packs'
+    former: tuple = ()  # (file:line, former id written, the rule's id now): for lint to suggest the id
 
     def overrides(self) -> dict:
         """Parameter overrides in the form ``api.resolve_params`` takes."""
@@ -70,6 +72,7 @@ class _Layers:
     problems: list = field(default_factory=list)
     name: Optional[str] = None
     levels: Optional[Ladder] = None
+    former: list = field(default_factory=list)  # rules named by a former id: (file:line, written, id)
 
     def add(self, later: "_Layers") -> None:
         """Apply ``later`` on top: it wins per parameter and per rule setting."""
@@ -79,6 +82,7 @@ class _Layers:
             self.laid[key] = value
         for rid, settings in later.rules.items():
             self.rules[rid] = {**self.rules.get(rid, {}), **settings}
+        self.former.extend(f for f in later.former if f not in self.former)
         self.name = later.name or self.name
         self.levels = later.levels or self.levels  # a ladder is replaced whole, never merged
 
@@ -103,7 +107,7 @@ def load_profile(path: str, packs: list, schema: Optional[FactSchema] = None) ->
     for file in layers.files:
         h.update(Path(file).read_bytes() + b"\0")
     return Profile(layers.name or Path(path).stem, tuple(layers.files), dict(layers.params),
-                   dict(layers.rules), "sha256:" + h.hexdigest(), layers.levels)
+                   dict(layers.rules), "sha256:" + h.hexdigest(), layers.levels, tuple(layers.former))
 
 
 def _resolve(path: Path, packs: list, schema: FactSchema, done: dict, chain: list, problems: list) -> _Layers:
@@ -137,14 +141,14 @@ def _own(path: Path, packs: list, schema: FactSchema, problems: list) -> dict:
         return {"layer": layer}
     if doc is None:
         doc = {}
-    if not r.mapping(doc, r.at(doc), "a profile"):
+    if not r.document(doc, r.at(doc), "a profile"):
         problems.extend(r.problems)
         return {"layer": layer}
     r.keys(doc, "", (), PROFILE_KEYS, "a profile")
     bases = _extends(r, doc)
     layer.files.append(file)
     if "profile" in doc:
-        layer.name = r.string(doc, "profile", "profile", "the profile name")
+        layer.name = r.string(doc, "profile", "", "the profile name")
     if doc.get("parameters") is not None:
         _parameters(r, doc["parameters"], packs, schema, layer)
     if doc.get("rules") is not None:
@@ -207,15 +211,18 @@ def _parameters(r: Reader, node: Any, packs: list, schema: FactSchema, layers: _
 def _rules(r: Reader, node: Any, packs: list, layers: _Layers) -> None:
     if not r.mapping(node, r.at(node, None, "rules"), "'rules'"):
         return
-    ids = [rid for p in packs for rid in [x.id for x in p.rules] + list(p.disabled)]
-    for rid, body in node.items():
-        path = join("rules", str(rid))
-        loc = r.at(node, rid, path)
+    ids, renamed = known_ids(packs), renames(packs)
+    for written, body in node.items():
+        rid = renamed.get(written, written)  # a former id (aliases:) sets the rule it became
+        path = join("rules", str(written))
+        loc = r.at(node, written, path)
         if rid not in ids:
-            r.error(f"unknown rule {rid!r}{did_you_mean(str(rid), ids)}", loc, code="rule")
+            r.error(f"unknown rule {written!r}{did_you_mean(str(written), ids)}", loc, code="rule")
             continue
         if not r.mapping(body, loc, f"the settings of rule {rid}"):
             continue
+        if written != rid:
+            layers.former.append((f"{loc.file}:{loc.line}", written, rid))
         r.keys(body, path, (), RULE_SETTINGS, f"the settings of rule {rid}")
         settings = dict(layers.rules.get(rid, {}))
         if "enabled" in body:
@@ -225,7 +232,7 @@ def _rules(r: Reader, node: Any, packs: list, layers: _Layers) -> None:
                 r.error(f"'enabled' must be true or false, got {kind_of(body['enabled'])}",
                         r.at(body, "enabled", join(path, "enabled")), code="type")
         if "severity" in body:
-            severity = r.string(body, "severity", join(path, "severity"), "the severity", SEVERITIES)
+            severity = r.string(body, "severity", path, "the severity", SEVERITIES)
             if severity is not None:
                 settings["severity"] = severity
         if "effective" in body:  # the profile schedules the rule: it decides from that day on

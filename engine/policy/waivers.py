@@ -24,9 +24,11 @@ import hashlib
 from typing import Optional
 
 from ..errors import Location, RulePackError, UserError
-from ..model import ServiceResult, Waiver
+from ..model import WAIVER_GATES as MODEL_WAIVER_GATES
+from ..model import ServiceResult, Waiver, gate_words, gated_waivers
 from ..errors import did_you_mean
 from ..rules.operands import as_date
+from ..rules.aliases import known_ids, renames
 from ..rules.language import CRITERIA
 from ..documents import Reader, join, kind_of
 from ..levels import ladder_of
@@ -42,9 +44,10 @@ class WaiverSet:
     (``used_in`` per result), so one set can serve many runs.
     """
 
-    def __init__(self, waivers: tuple, digest: str):
+    def __init__(self, waivers: tuple, digest: str, former: tuple = ()):
         self.waivers = waivers
         self.digest = digest
+        self.former = former  # (waiver source, former rule id written, the rule's id now), for lint
         self._index = {w: i for i, w in enumerate(waivers)}
         self._by_service: dict = {}
         for i, w in enumerate(waivers):
@@ -102,7 +105,7 @@ def waiver_warnings(waivers: Optional[tuple], unused: list) -> list[str]:
     return out
 
 
-WAIVER_GATES = ("expired", "unused")
+WAIVER_GATES = MODEL_WAIVER_GATES  # what --fail-on-waiver takes (the model words)
 
 
 def waiver_kinds(spec) -> tuple:
@@ -119,13 +122,7 @@ def waiver_kinds(spec) -> tuple:
 
 def waiver_failures(waivers: Optional[tuple], unused: list, kinds: tuple) -> list[str]:
     """The waivers that fail a CI gate on ``kinds`` (expired, unused), in words."""
-    out = []
-    if "expired" in kinds:
-        out += [f"waiver {w.service} / {w.target} expired on {w.expires} ({w.source})"
-                for w in waivers or () if not w.active]
-    if "unused" in kinds:
-        out += [f"waiver {w.service} / {w.target} waived nothing ({w.source})" for w in unused]
-    return out
+    return [f"{gate_words(kind, w)} ({w.source})" for kind, w in gated_waivers(waivers, unused, kinds)]
 
 
 def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30) -> WaiverSet:
@@ -136,10 +133,11 @@ def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30
     items = doc.get("waivers") if isinstance(doc, dict) else doc
     if isinstance(doc, dict):
         r.keys(doc, "", ("waivers",), (), "a waiver file")
-    if not isinstance(items, list):
-        raise UserError("a waiver file is a list of waivers, or a mapping with a 'waivers' list",
-                        Location(file=file))
-    rule_ids = [rid for p in packs for rid in [x.id for x in p.rules] + list(p.disabled)]
+    if not isinstance(items, list) or items and not any(isinstance(item, dict) for item in items):
+        # not one waiver in it: another kind of file, whose content is not shown
+        raise UserError("a waiver file is a list of waivers, or a mapping with a 'waivers' list; "
+                        "is this the right file?", Location(file=file))
+    rule_ids, renamed, former = known_ids(packs), renames(packs), []
     ladder = ladder_of(packs)[0]
     level_names = ladder.names if ladder is not None else ()
     waivers, seen = [], {}
@@ -147,6 +145,9 @@ def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30
         w = _waiver(r, items, i, node, rule_ids, as_of, warning_days, level_names)
         if w is None:
             continue
+        if "rule" in node and w.target in renamed:  # a former id (aliases:): the rule it became
+            former.append((w.source, w.target, renamed[w.target]))
+            w = dataclasses.replace(w, target=renamed[w.target])
         key = (w.service, w.target)
         if key in seen:
             r.error(f"a second waiver for {w.service} / {w.target} (the first is at {seen[key]}); "
@@ -158,7 +159,7 @@ def load_waivers(path: str, packs: list, as_of: _dt.date, warning_days: int = 30
     if errors:
         raise RulePackError(errors)
     digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return WaiverSet(tuple(waivers), digest)
+    return WaiverSet(tuple(waivers), digest, tuple(former))
 
 
 def _waiver(r: Reader, items, i, node, rule_ids, as_of, warning_days, level_names=()) -> Optional[Waiver]:
@@ -175,8 +176,8 @@ def _waiver(r: Reader, items, i, node, rule_ids, as_of, warning_days, level_name
         if "service" in node:
             r.error(f"'service' must be a service id, got {kind_of(service)}", r.at(node, "service", join(path, "service")))
         ok = False
-    reason = r.string(node, "reason", join(path, "reason"), "the reason") if "reason" in node else None
-    approved = r.string(node, "approved_by", join(path, "approved_by"), "approved_by") \
+    reason = r.string(node, "reason", path, "the reason") if "reason" in node else None
+    approved = r.string(node, "approved_by", path, "approved_by") \
         if "approved_by" in node else None
     target = _target(r, node, path, rule_ids)
     expires = as_date(node.get("expires")) if "expires" in node else None

@@ -7,6 +7,9 @@ can stream (jsonl, text) write as records arrive; formats that need the whole
 report (html, markdown, junit, sarif, json) subclass ``CollectingWriter`` and
 implement ``render(report, out)``. The registry's keys feed the CLI's
 ``--format`` choices, so a format that is not registered cannot be asked for.
+``markdown-summary`` is the one format that does not list every record: it
+names the services needing a decision and counts the rest (a pull-request
+comment has a size limit).
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from typing import TextIO
 
 from ..model import Report, RunInfo, ServiceResult, Summary
 from .base import PLAIN, CollectingWriter, Tee, Writer, WriterOptions
+from .csv_report import CsvWriter
 from .github import GithubWriter
 from .gitlab_codequality import CodeQualityWriter
 from .html import HtmlWriter
@@ -21,6 +25,7 @@ from .json_report import JsonWriter
 from .jsonl import JsonlWriter
 from .junit import JunitWriter
 from .markdown import MarkdownWriter
+from .markdown_summary import MarkdownSummaryWriter
 from .sarif import SarifWriter
 from .text import TextWriter
 
@@ -29,11 +34,13 @@ FORMATS: dict[str, type] = {
     "json": JsonWriter,
     "jsonl": JsonlWriter,
     "markdown": MarkdownWriter,
+    "markdown-summary": MarkdownSummaryWriter,
     "html": HtmlWriter,
     "junit": JunitWriter,
     "sarif": SarifWriter,
     "github": GithubWriter,
     "gitlab-codequality": CodeQualityWriter,
+    "csv": CsvWriter,
 }
 
 

@@ -13,12 +13,22 @@ class WriterOptions:
 
     ``color``: ANSI colour (text); ``keep``: only results it accepts are shown,
     the summary still counts all (text with ``--quiet``); ``include``: statuses
-    SARIF carries besides failures (``unknown``, ``met``).
+    SARIF carries besides failures (``unknown``, ``met``). For the CI formats
+    (report/ci.py): ``fail_levels``, the verdicts ``--fail-on`` fails the job on
+    (``never``: none); ``include_advisory``, also the findings that cannot fail a
+    job; ``waiver_gate``, the ``--fail-on-waiver`` kinds (expired, unused).
+    ``width``: the columns text wraps to (None: no wrapping); ``verbose``: text
+    lists the valuable services even past 50 services (``--verbose``).
     """
 
     color: bool = False
     keep: Optional[Callable[[ServiceResult], bool]] = None
     include: frozenset = frozenset()
+    fail_levels: frozenset = frozenset({"not_valuable", "error"})  # the default --fail-on
+    include_advisory: bool = False
+    waiver_gate: tuple = ()
+    width: Optional[int] = None
+    verbose: bool = False
 
 
 PLAIN = WriterOptions()

@@ -5,7 +5,7 @@ decision and why (one plain-English reason per failed criterion, with the
 owner, provider and waiver state), verdicts by provider, tier or any fact
 path (``--group-by``), every service against the criteria (a heatmap), the
 value x warranty grid (keep / fix / invest / retire), spend by verdict in
-money, and the waivers. Everything comes from ``ServiceResult`` records:
+money (engine/report/money.py), and the waivers. Everything comes from ``ServiceResult`` records:
 catalog facts such as owner, tier and budget are read from ``facts``, the
 validated canonical fact, at their canonical paths.
 """
@@ -15,22 +15,14 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..model import DIMENSIONS, ERROR, MET, NOT_MET, UNKNOWN, WAIVED, RunInfo, ServiceResult, format_value
+from ..model.logic import kleene
 from . import view
+from .money import fact_at  # money itself (budgets, stakes, spend): engine/report/money.py
 
 GROUP_BY = ("provider", "tier")  # always shown; --group-by adds more
 NOT_RECORDED = "(not recorded)"
 INVALID = "(invalid record)"
 HEAT_COLUMNS = ("utility", *DIMENSIONS, "value")  # each column's label is view.LABELS or the dimension
-
-
-def fact_at(result: ServiceResult, path: str) -> Any:
-    """The value at a dotted canonical path of the service's fact, or None."""
-    node = result.facts
-    for part in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
 
 
 def owner(result: ServiceResult) -> str:
@@ -49,40 +41,11 @@ def who(result: ServiceResult) -> str:
     return " · ".join(parts)
 
 
-def money(amount: Any, currency: Optional[str]) -> str:
-    whole = isinstance(amount, int) or float(amount).is_integer()
-    text = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
-    return f"{currency} {text}" if currency else text
-
-
-def variance(planned: Any, actual: Any, currency: Optional[str]) -> str:
-    """'21,000 over (+14%)', '4,000 under (-4%)' or 'on budget'."""
-    diff = actual - planned
-    if diff == 0:
-        return "on budget"
-    share = f" ({diff / planned:+.0%})" if planned else ""
-    return f"{money(abs(diff), currency)} {'over' if diff > 0 else 'under'}{share}"
-
-
 def amount(result: ServiceResult, term) -> Any:
     """The money a value-balance effect records (costs carry ``amount``), or None."""
     items = fact_at(result, term.list)
     item = items[term.index] if isinstance(items, list) and term.index < len(items) else None
     return item.get("amount") if isinstance(item, dict) else None
-
-
-def budget_line(result: ServiceResult) -> str:
-    """The service's budget in money, or '' when none is recorded."""
-    planned, actual = fact_at(result, "budget.planned"), fact_at(result, "budget.actual")
-    currency = fact_at(result, "budget.currency")
-    parts = []
-    if planned is not None:
-        parts.append(f"planned {money(planned, currency)}")
-    if actual is not None:
-        parts.append(f"actual {money(actual, currency)}")
-    if planned is not None and actual is not None:
-        parts.append(variance(planned, actual, currency))
-    return ("budget " + ", ".join(parts) + ("" if currency else " (currency not recorded)")) if parts else ""
 
 
 def waiver_state(result: ServiceResult) -> str:
@@ -108,14 +71,6 @@ def waiting(services) -> list:
     return list(out.items())
 
 
-def statuses(result: ServiceResult) -> dict:
-    """Status per criterion and warranty dimension of a judged service (a waived one: met)."""
-    out = {c.name: c.status for c in result.criteria}
-    warranty = result.criterion("warranty")
-    out.update(dict(warranty.dimensions) if warranty is not None else {})
-    return out
-
-
 def heat(result: ServiceResult) -> list:
     """(column, status, waived) per heatmap column, a waived one ``waived`` (met only under a
     waiver); empty for an invalid record."""
@@ -137,12 +92,6 @@ def criteria_counts(services) -> list:
     return rows
 
 
-def _both(statuses) -> str:
-    """Three-valued 'and' (docs/specification.md#three-valued-criteria)."""
-    statuses = list(statuses)
-    return NOT_MET if NOT_MET in statuses else UNKNOWN if UNKNOWN in statuses else MET
-
-
 # (key, name, value axis, warranty axis, what it means for the board)
 QUADRANTS = (("fix", "Fix", MET, NOT_MET, "worth having, not fit for use: fix the warranty"),
              ("keep", "Keep", MET, MET, "brings value and is fit for use"),
@@ -150,20 +99,39 @@ QUADRANTS = (("fix", "Fix", MET, NOT_MET, "worth having, not fit for use: fix th
              ("invest", "Invest", NOT_MET, MET, "fit for use, its value falls short: invest in it or rethink it"))
 
 
+def axes(result: ServiceResult) -> tuple:
+    """(value axis, warranty axis) as people read them: met, not_met, unknown or waived (met only
+    under a waiver, its own state). The value axis is utility and the value balance together."""
+    status = {name: view.status_of(result, name) for name in ("utility", "value", "warranty")}
+    both = [MET if status[name] == WAIVED else status[name] for name in ("utility", "value")]
+    value = kleene("all", both)
+    if value == MET and WAIVED in (status["utility"], status["value"]):
+        value = WAIVED
+    return value, status["warranty"]
+
+
 def quadrant_of(result: ServiceResult) -> Optional[str]:
-    """keep / fix / invest / retire, or None when an axis is unknown or the record invalid.
-    The value axis is utility and the value balance; the warranty axis is warranty."""
+    """keep / fix / invest / retire, ``waived`` when an axis is met only under a waiver (a waived
+    finding still fails, so it is neither keep nor fix), or None when an axis is unknown or the
+    record invalid."""
     if result.verdict == ERROR:
         return None
-    status = statuses(result)
-    value = _both(status.get(name, UNKNOWN) for name in ("utility", "value"))
-    warranty = status.get("warranty", UNKNOWN)
+    value, warranty = axes(result)
+    if WAIVED in (value, warranty) and UNKNOWN not in (value, warranty):
+        return WAIVED
+    return next((key for key, _, v, w, _ in QUADRANTS if (v, w) == (value, warranty)), None)
+
+
+def without_waiver(result: ServiceResult) -> Optional[str]:
+    """The quadrant a waived service is in once its waivers end (a waived axis fails again)."""
+    value, warranty = (NOT_MET if axis == WAIVED else axis for axis in axes(result))
     return next((key for key, _, v, w, _ in QUADRANTS if (v, w) == (value, warranty)), None)
 
 
 def grid(services) -> tuple:
-    """({quadrant: [services]}, [services not placed: an axis unknown], invalid records)."""
-    placed: dict = {q[0]: [] for q in QUADRANTS}
+    """({quadrant: [services]}, [services not placed: an axis unknown], invalid records). The
+    quadrants' dict also holds ``waived``: the services placed only by a waiver, apart."""
+    placed: dict = {key: [] for key in (*(q[0] for q in QUADRANTS), WAIVED)}
     unplaced, invalid = [], 0
     for r in services:
         key = quadrant_of(r)
@@ -176,54 +144,66 @@ def grid(services) -> tuple:
     return placed, unplaced, invalid
 
 
+NONE = "(none)"  # the label of the group of services whose list is recorded empty
+_EMPTY = object()  # their group's value (no catalog value can be it)
+
+
 def group_label(path: str, value: Any) -> str:
     if value is None:
         return NOT_RECORDED
     return f"tier {value}" if path == "tier" else format_value(value)
 
 
+def group_values(result: ServiceResult, path: str) -> list:
+    """The values a service is grouped under by ``path``: each element of a list once (a service
+    owned by three teams is in three groups), each element of an export's list that a mapping
+    joined into one text (its provenance holds the list: GitLab's teams), else the one value."""
+    value = fact_at(result, path)
+    if isinstance(value, list):
+        return list(dict.fromkeys(v for v in value if not isinstance(v, (dict, list)))) or [_EMPTY]
+    return _joined(result, path, value) or [value]
+
+
+def _joined(result: ServiceResult, path: str, value: Any) -> list:
+    """The elements of the export list ``value`` was joined from (``a, b`` from [a, b]), or []."""
+    prov = (result.provenance or {}).get(path)
+    raw = getattr(prov, "raw", None)
+    if not isinstance(value, str) or not isinstance(raw, list) or len(raw) < 2 \
+            or any(isinstance(x, (dict, list)) for x in raw):
+        return []
+    parts = [str(x) for x in raw]
+    gap = value.find(parts[1], len(parts[0]))
+    sep = value[len(parts[0]):gap] if value.startswith(parts[0]) and gap > 0 else None
+    return list(dict.fromkeys(parts)) if sep is not None and sep.join(parts) == value else []
+
+
+def _group_key(value: Any) -> tuple:
+    """Groups sort by value: numbers, text, then '(none)' and '(not recorded)' last."""
+    empty = value is _EMPTY
+    return (empty, value is None, "" if empty else type(value).__name__, "" if empty or value is None else value)
+
+
 def groups(services, path: str) -> list:
     """(group label, {verdict key: n}, total) per value of a fact path, sorted by value
-    (valuable under a waiver counted apart: view.VERDICT_KEYS)."""
+    (valuable under a waiver counted apart: view.VERDICT_KEYS). A list-valued fact gives one
+    group per element, so a service with several is counted in each of its groups."""
     found: dict = {}
     for r in services:
-        value = fact_at(r, path) if r.verdict != ERROR else None
-        key = (r.verdict == ERROR, value is None, type(value).__name__, value if value is not None else "")
-        label = INVALID if r.verdict == ERROR else group_label(path, value)
-        found.setdefault(key, (label, {v: 0 for v in view.VERDICT_KEYS}))[1][view.verdict_key(r)] += 1
+        values = [None] if r.verdict == ERROR else group_values(r, path)
+        for value in values:
+            key = (r.verdict == ERROR, *_group_key(value))
+            label = INVALID if r.verdict == ERROR else NONE if value is _EMPTY else group_label(path, value)
+            found.setdefault(key, (label, {v: 0 for v in view.VERDICT_KEYS}))[1][view.verdict_key(r)] += 1
     return [(label, counts, sum(counts.values())) for _, (label, counts) in sorted(found.items())]
+
+
+def several(services, path: str) -> int:
+    """How many services are in more than one group of ``path`` (a list with several values)."""
+    return sum(1 for r in services if r.verdict != ERROR and len(group_values(r, path)) > 1)
 
 
 def group_paths(run: RunInfo) -> tuple:
     return tuple(dict.fromkeys(GROUP_BY + tuple(run.group_by)))
-
-
-@dataclass(frozen=True)
-class Spend:
-    """Recorded budgets of the services of one verdict, in one currency."""
-
-    verdict: str  # a verdict key: 'waived' for the services valuable only under a waiver
-    currency: Optional[str]
-    services: int
-    planned: Any
-    actual: Any
-
-
-def spend(services) -> tuple:
-    """([Spend] per verdict and currency, services without a budget): planned and actual
-    are summed over services recording both, so the variance compares like with like."""
-    sums: dict = {}
-    without = 0
-    for r in services:
-        planned, actual = fact_at(r, "budget.planned"), fact_at(r, "budget.actual")
-        if planned is None or actual is None:
-            without += 1
-            continue
-        key = (view.VERDICT_KEYS.index(view.verdict_key(r)), fact_at(r, "budget.currency") or "")
-        n, p, a = sums.get(key, (0, 0, 0))
-        sums[key] = (n + 1, p + planned, a + actual)
-    rows = [Spend(view.VERDICT_KEYS[v], cur or None, n, p, a) for (v, cur), (n, p, a) in sorted(sums.items())]
-    return rows, without
 
 
 def waiver_state_of(run: RunInfo, waiver, unused: list) -> str:

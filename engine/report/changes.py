@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from ..model import ERROR, NOT_MET, UNKNOWN, Comparison, ServiceDelta
+from ..model import ERROR, NOT_MET, UNKNOWN, VALUABLE, Comparison, ServiceDelta
 
 SHOWN = 20  # services listed per group in line-based formats; the JSON report has them all
 WORDS = {"valuable": "valuable", "not_valuable": "not valuable", "indeterminate": "indeterminate",
          "error": "error", None: "not in the last review"}
 GONE = "not in this review"  # the verdict now of a service the earlier report had
+WAIVED_WORDS = "valuable (waived)"  # valuable only under a waiver: its own count, never "valuable"
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,14 @@ class Change:
     then: Optional[str]
     now: Optional[str]
     rules: tuple = ()  # (rule, text, since): the finding's message (then -> now for other values)
+    waived: tuple = (False, False)  # (then, now): valuable only under a waiver
 
     @property
     def verdict(self) -> str:
-        """'valuable → not valuable', or the one verdict when it did not change."""
-        if self.then == self.now:
-            return WORDS[self.now]
-        return f"{WORDS[self.then]} → {WORDS[self.now] if self.now is not None else GONE}"
+        """'valuable (waived) → not valuable', or the one verdict when it did not change."""
+        then = WAIVED_WORDS if self.waived[0] else WORDS[self.then]
+        now = WAIVED_WORDS if self.waived[1] else WORDS[self.now] if self.now is not None else GONE
+        return now if then == now else f"{then} → {now}"
 
     @property
     def title(self) -> str:
@@ -87,7 +89,7 @@ def groups(c: Comparison) -> list[tuple[str, str, list]]:
 def _change(d: ServiceDelta, rules: list, keep: bool = False) -> Optional[Change]:
     if not rules and not keep:
         return None
-    return Change(d.id, d.name, d.verdict[0], d.verdict[1], tuple(rules))
+    return Change(d.id, d.name, d.verdict[0], d.verdict[1], tuple(rules), d.valuable_waived)
 
 
 def headline(c: Comparison) -> str:
@@ -97,8 +99,21 @@ def headline(c: Comparison) -> str:
     return f"since the last review ({c.previous}{then}): {counts}"
 
 
+def verdict_rows(c: Comparison) -> list:
+    """(words, then, now) per verdict; valuable only under a waiver apart from valuable outright
+    when either review had any (waived is its own count, never counted as met)."""
+    then_w, now_w = c.valuable_waived
+    rows = []
+    for v, a, b in c.verdicts:
+        if v == VALUABLE and (then_w or now_w):
+            rows += [(WORDS[v], a - then_w, b - now_w), (WAIVED_WORDS, then_w, now_w)]
+        else:
+            rows.append((WORDS[v], a, b))
+    return rows
+
+
 def verdict_line(c: Comparison) -> str:
-    return "verdicts then → now: " + ", ".join(f"{WORDS[v]} {a} → {b}" for v, a, b in c.verdicts)
+    return "verdicts then → now: " + ", ".join(f"{word} {a} → {b}" for word, a, b in verdict_rows(c))
 
 
 def rules_text(change: Change, since_only: bool = False) -> str:

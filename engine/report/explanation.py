@@ -39,6 +39,8 @@ def explain_text(run: RunInfo, result: ServiceResult) -> str:
         extra = ""
         if crit.name == "value":
             extra = f"  (positives {format_value(crit.positives)} vs negatives {format_value(crit.negatives)})"
+            if crit.perspectives:  # effects name whom they affect: one total no longer says it
+                extra = f"  ({valuable_to_text(crit.perspectives)})"
         status = result.status_of(crit.name)  # waived: met only under a waiver
         lines.append(f"├─ {SYMBOL[status]} {crit.name}: {status}{extra}")
         if crit.name == "warranty":
@@ -90,8 +92,6 @@ def balance_lines(crit) -> list[str]:
 def to_pass_lines(to_pass) -> list[str]:
     if not to_pass.verified:
         return ["What would make it pass: no verified change found", f"  ({to_pass.note})"]
-    from .view import to_pass_groups  # view builds on this module's line helpers
-
     out = ["What would make it pass (verified by re-evaluating the changed facts):"]
     n = 0
     for heading, items in to_pass_groups(to_pass):
@@ -101,6 +101,21 @@ def to_pass_lines(to_pass) -> list[str]:
             out.append(f"    {n}. {text}  [{rules}]")
     if to_pass.advice:
         out.append(f"  {to_pass.advice[:1].upper()}{to_pass.advice[1:]}.")
+    return out
+
+
+TO_PASS_KINDS = (("record", "Record missing data"), ("change", "Change the service"))
+
+
+def to_pass_groups(to_pass) -> list:
+    """(heading, [(text, rules)]) per kind of change, each text once (facts recorded together share one)."""
+    out = []
+    for kind, heading in TO_PASS_KINDS:
+        texts: dict = {}
+        for c in to_pass.of_kind(kind):
+            texts.setdefault(c.text, []).append(c.rule)
+        if texts:
+            out.append((heading, [(text, ", ".join(dict.fromkeys(rules))) for text, rules in texts.items()]))
     return out
 
 
@@ -136,6 +151,24 @@ def _condition(c: ConditionResult, indent: str, provenance: Optional[dict] = Non
     return lines
 
 
+def _joined(names: list, word: str) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+def valuable_to_text(perspectives) -> str:
+    """'valuable to the user; not to the sponsor; not judged yet for the customer' ('' for none)."""
+    if not perspectives:
+        return ""
+    met, not_met, unknown = ([p.who or p.name for p in perspectives if p.status == s]
+                             for s in (MET, NOT_MET, UNKNOWN))
+    parts = [f"valuable to {_joined(met, 'and')}"] if met else []
+    if not_met:
+        parts.append(f"{'not to' if met else 'not valuable to'} {_joined(not_met, 'or')}")
+    if unknown:
+        parts.append(f"not judged yet for {_joined(unknown, 'and')}")
+    return "; ".join(parts)
+
+
 def condition_line(c: ConditionResult) -> tuple[str, str, str]:
     """(status shown, text, detail) of one condition, as every format shows it.
 
@@ -145,10 +178,13 @@ def condition_line(c: ConditionResult) -> tuple[str, str, str]:
     """
     if not c.applies:
         return "not_applicable", c.description, "does not apply: another alternative holds"
+    if c.found:
+        return c.status, c.found, f"required: {c.required or c.description}"
+    if c.required:  # under a not: what it saw, and what the rule requires of it (the negation)
+        seen = ", ".join(f"{p} = {_show(v)}" for p, v in c.values if not c.children)
+        return c.status, c.description, "; ".join(x for x in (seen, f"required: {c.required}") if x)
     if c.status == MET:
         return c.status, c.description, _detail(c)
-    if c.found:
-        return c.status, c.found, f"required: {c.description}"
     if c.children:
         return c.status, c.description, "not met" if c.status == NOT_MET else "unknown"
     return c.status, c.description, "not met" if c.status == NOT_MET else "unknown"
@@ -166,18 +202,33 @@ def _detail(c: ConditionResult) -> str:
     if c.children:
         return ""
     seen = ", ".join(f"{p} = {_show(v)}" for p, v in c.values)
+    e = c.expected
     expected = ""
-    if isinstance(c.expected, dict) and "cases" in c.expected:  # which case applies is not known
-        expected = f" (threshold {c.expected['param']}: {c.expected['cases']}, whichever applies)"
-    elif isinstance(c.expected, dict) and "param" in c.expected:
-        expected = f" (threshold {c.expected['param']} = {_show(c.expected['value'])})"
-    elif c.expected is not None and not isinstance(c.expected, dict):
-        expected = f" (expected {_show(c.expected)})"
+    if c.kind == "between" and isinstance(e, list) and len(e) == 2:  # a range: [low, high], each a bound
+        expected = f" (between {_bound(e[0])} and {_bound(e[1])}, inclusive)"
+    elif isinstance(e, dict) and "param" in e:
+        expected = f" (threshold {_bound(e)})"
+    elif e is not None and not isinstance(e, dict):
+        expected = f" (expected {_show(e)})"
     return f"{seen}{expected}"
+
+
+def _bound(e: Any) -> str:
+    """One threshold as the tree gives it: a literal, a parameter (its value, or its cases
+    when which applies is not known) or another fact."""
+    if isinstance(e, dict) and "cases" in e:  # which case applies is not known
+        return f"{e['param']}: {e['cases']}, whichever applies"
+    if isinstance(e, dict) and "param" in e:
+        return f"{e['param']} = {_show(e['value'])}"
+    if isinstance(e, dict) and "fact" in e:
+        return f"{e['fact']} = {_show(e['value'])}"
+    return _show(e)
 
 
 def _show(value: Any) -> str:
     if isinstance(value, list):
+        if not value:
+            return format_value(value)
         if len(value) > 3 or any(isinstance(v, (dict, list)) for v in value):
             return f"[{len(value)} item{'s' if len(value) != 1 else ''}]"
         return "[" + format_value(value) + "]"

@@ -1,7 +1,7 @@
 """The HTML board summary's "Since the last review" section (``check --compare``).
 
-After the needs-a-decision list, since what changed is the board's second
-question: verdict counts then and now, then one table per group (newly
+Its body (html_summary gives it its heading and anchor, html_glance its
+few lines on the first screen): verdict counts then and now, then one table per group (newly
 failing, failing again, fixed, failing for other values, newly waived,
 added, removed, and the "still" groups with the date each rule first
 failed), each row linking to the service's card and following the page's
@@ -16,18 +16,15 @@ from ..model import Report
 from . import changes
 from .html_service import counted, e, rid
 
-SINCE = "since-last-review"
-
 
 def since_last_review(report: Report) -> str:
     c = report.summary.comparison
     if c is None:
         return ""
     by_id = {r.id: f"service-{r.position}" for r in report.services if r.id is not None}
-    verdicts = "".join(f"<tr><td>{e(changes.WORDS[v])}</td><td class=\"num\">{a}</td><td class=\"num\">{b}</td>"
-                       f'<td class="num">{b - a:+d}</td></tr>' for v, a, b in c.verdicts)
-    parts = [f'<h3 id="{SINCE}">Since the last review</h3>',
-             f'<p class="note">Compared with {e(c.previous)}' + (f" (as of {e(c.then)})" if c.then else "")
+    verdicts = "".join(f"<tr><td>{e(word)}</td><td class=\"num\">{a}</td><td class=\"num\">{b}</td>"
+                       f'<td class="num">{b - a:+d}</td></tr>' for word, a, b in changes.verdict_rows(c))
+    parts = [f'<p class="note">Compared with {e(c.previous)}' + (f" (as of {e(c.then)})" if c.then else "")
              + "; the findings that decide verdicts (the JSON report has every finding).</p>",
              '<div class="scroll"><table class="then-now"><thead><tr><th>verdict</th><th class="num">then</th>'
              f'<th class="num">now</th><th class="num">change</th></tr></thead><tbody>{verdicts}</tbody></table></div>']

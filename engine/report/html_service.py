@@ -14,7 +14,12 @@ from __future__ import annotations
 from html import escape
 
 from ..model import WAIVED, ServiceResult
-from . import board, changes, view
+from . import board, changes, money, view
+
+# Past this many services the page keeps to what a board reads, so that it opens quickly: a card
+# for each service that is not plainly valuable (a valuable one is its row in the services table),
+# rule trees only for those not valuable or waived, and a heatmap of the rows not all met.
+DETAIL_LIMIT = 1000
 
 
 def e(text) -> str:
@@ -50,19 +55,31 @@ def service_id(result: ServiceResult) -> str:
     return f"service-{result.position}"
 
 
-def section(r: ServiceResult, trend: str = "") -> str:
-    """The card; ``trend``: its row of last verdicts (html_trend.card_row), under the title."""
+def section(r: ServiceResult, detail: bool = True, advisory: bool = True, trend: str = "") -> str:
+    """The service's card; without ``detail`` it leaves out the rule tree, without ``advisory`` the
+    advisory findings (past DETAIL_LIMIT services; ``valuate explain`` shows them); ``trend``: its row
+    of last verdicts (html_trend.card_row), under the title."""
     attrs = f'class="svc" id="{service_id(r)}" data-verdict="{e(r.verdict)}"'
     title = f"<h3>{verdict_badge(view.verdict_key(r))} <span>{e(view.title(r))}</span></h3>"
     if view.errors(r):
         items = "".join(f"<li>{e(x)}</li>" for x in view.errors(r))
         return (f'<section {attrs}><header>{title}{_line([source_span(r)])}{trend}</header>'
                 f'<ul class="errors">{items}</ul></section>')
-    head = f"<header>{title}{_line([e(board.who(r)), e(board.budget_line(r)), source_span(r)])}{trend}"
+    head = f"<header>{title}{_line([e(board.who(r)), e(money.budget_line(r)), source_span(r)])}{trend}"
+    if view.perspectives(r):  # effects name whom they affect: who the value balance holds for
+        head += (f'<div class="facts perspectives"><b>{e(view.valuable_to(r))}</b>: '
+                 f"{e(view.perspective_line(r))}</div>")
     note = changes.service_note(r.change)
     head += (f'<div class="facts since">since the last review: {e(note)}</div>' if note else "") + "</header>"
-    parts = [head, _criteria_strip(r), _waivers(r), _reasons(r), _to_pass(r), _tree(r), _advisory(r)]
+    parts = [head, _criteria_strip(r), _waivers(r), _reasons(r), _to_pass(r)]
+    parts += [_tree(r), _advisory(r) if advisory else ""] if detail else [_left_out(r)]
     return f"<section {attrs}>" + "".join(parts) + "</section>"
+
+
+def _left_out(r: ServiceResult) -> str:
+    file = r.source.file if r.source is not None else "CATALOG"
+    return (f'<p class="note">Rules and conditions: <code>valuate explain {e(file)} {e(r.id or "")}</code> '
+            f"(this page leaves them out past {DETAIL_LIMIT:,} services).</p>")
 
 
 def _line(parts: list) -> str:
@@ -193,16 +210,18 @@ def _balance(r: ServiceResult) -> str:
     if value is None:
         return ""
     amounts = [board.amount(r, t) for t in value.balance]
-    money = any(a is not None for a in amounts)
+    priced = any(a is not None for a in amounts)
+    named = any(t.affects for t in value.balance)  # a 'for' column only when some effect names whom
     rows = "".join(
         f'<tr><td>{e(t.side)}</td><td title="{e(t.list)}[{t.index}]">{e(t.description or view.effect_kind(t))}</td>'
         f"<td>{e(view.effect_kind(t))}</td>"
-        + (f'<td class="num">{e(board.money(a, board.fact_at(r, "budget.currency")) if a is not None else "")}</td>'
-           if money else "")
+        + (f"<td>{e(view.affects(t) or 'everyone')}</td>" if named else "")
+        + (f'<td class="num">{e(money.money(a, board.fact_at(r, "budget.currency")) if a is not None else "")}</td>'
+           if priced else "")
         + f'<td class="num">{e(view.show(t.impact))}</td><td class="num">{e(view.show(t.weight))}</td>'
         f'<td class="num">{e(view.show(t.points))}</td></tr>' for t, a in zip(value.balance, amounts))
     table = ('<div class="scroll"><table class="balance"><thead><tr><th>side</th><th>effect</th><th>kind</th>'
-             + ('<th class="num">amount</th>' if money else "")
+             + ("<th>for</th>" if named else "") + ('<th class="num">amount</th>' if priced else "")
              + '<th class="num">impact</th><th class="num">weight</th><th class="num">points</th></tr></thead>'
              f"<tbody>{rows}</tbody></table></div>" if rows else "")
     return (f"value balance: positives {e(view.arithmetic(r, 'positive'))}; "

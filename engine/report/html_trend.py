@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..model import VERDICTS, Report, ServiceResult
 from . import view
 from .html_service import e
-from .html_summary import SEGMENT, swatch
+from .html_charts import SEGMENT, swatch
 from .trend_view import last_verdicts, moved, reviews
 
 BAR, GAP, LEFT, TOP, PLOT = 30, 16, 8, 18, 110  # chart geometry, in SVG units

@@ -9,13 +9,18 @@ repeated id gets `` #2``, `` #3`` (the duplicate-id error is its own test,
 not merged away). The schema gives a testcase no file or line, so the
 record's place and display name are in its ``<system-out>``.
 
-A valuable service passes; a not valuable one is a ``<failure>`` whose
-text lists the deciding findings not met (and unknown) and what would make
-it pass; an indeterminate one is ``<skipped>`` with the unknown findings
-(nothing failed, nothing could be judged: CI stays green unless
-``--fail-on indeterminate`` says otherwise); an invalid record is an
-``<error>`` with the field and what was expected. No timestamps or
-durations, so the same input gives the same file.
+A valuable service passes. A service that fails the job (its verdict at the
+``--fail-on`` level or, against a baseline, a new finding at it) is a
+``<failure>`` whose text lists the findings that can fail the job (deciding;
+advisory ones with ``--include-advisory``), each new one marked, and what
+would make it pass; an invalid record that fails the job is an ``<error>``
+with the field and what was expected. Any other service that is not
+valuable (indeterminate under the default ``--fail-on``, every failure in the
+baseline, anything under ``--fail-on never``) is ``<skipped>`` with the
+reason it does not fail the job, so a green job shows no failures and the one
+new finding stands out. A waiver that fails the job (``--fail-on-waiver``) is
+a failed test case of its own, in a suite for the waiver file. No timestamps
+or durations, so the same input gives the same file.
 """
 from __future__ import annotations
 
@@ -23,10 +28,10 @@ import re
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
-from ..model import ERROR, INDETERMINATE, NOT_VALUABLE, Report, ServiceResult
-from . import changes, view
+from ..model import ERROR, INDETERMINATE, NOT_VALUABLE, VALUABLE, Report, ServiceResult
+from . import changes, ci, view
 from .levels import distribution, level_lines, scheduled_lines, upcoming_lines
-from .base import CollectingWriter
+from .base import CollectingWriter, WriterOptions
 
 
 # Characters XML 1.0 cannot carry at all (ElementTree would write them and break the file).
@@ -37,9 +42,10 @@ def _x(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def _reasons(result: ServiceResult) -> str:
-    lines = [f"{f.status:<8} {f.rule} {view.where(f)}: {f.message}"
-             + (f" (waived: {view.waiver(f)})" if view.waiver(f) else "") for f in view.failing(result)]
+def _reasons(result: ServiceResult, options: WriterOptions) -> str:
+    lines = [f"{f.status:<8} {f.rule} {view.where(f)}: {f.message}{ci.new_mark(f)}"
+             + (f" (waived: {view.waiver(f)})" if view.waiver(f) else "")
+             for f in ci.held_findings(result, options, unknown=True)]
     tp = result.to_pass
     if tp is not None:
         lines.append("")
@@ -55,17 +61,6 @@ def _reasons(result: ServiceResult) -> str:
     return "\n".join(lines)
 
 
-def _names(results) -> list:
-    """One distinct, rename-proof test name per record: the id, then ' #2' for a repeat."""
-    seen: dict = {}
-    out = []
-    for result in results:
-        name = view.label(result)
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name} #{seen[name]}")
-    return out
-
-
 def _where(result: ServiceResult) -> str:
     """What the schema has no attribute for: the display name and the record's place."""
     lines = [view.title(result)]
@@ -78,28 +73,49 @@ def _where(result: ServiceResult) -> str:
     return "\n".join(lines)
 
 
-def _case(suite: ET.Element, result: ServiceResult, name: str) -> None:
+def _case(suite: ET.Element, result: ServiceResult, name: str, options: WriterOptions) -> str:
+    """One record's test case; returns what it is: passed, failure, error or skipped."""
     attrs = {"name": _x(name), "classname": _x(result.source.file) if result.source else "catalog"}
     case = ET.SubElement(suite, "testcase", attrs)
-    failing = view.failing(result)
-    if result.verdict == ERROR:
-        msg = _x("; ".join(view.errors(result)))
-        ET.SubElement(case, "error", {"type": "invalid_record", "message": msg}).text = msg
-    elif result.verdict == NOT_VALUABLE:
-        not_met = [f"{f.rule} {f.message}" for f in failing if f.status == "not_met"]
-        ET.SubElement(case, "failure", {"type": NOT_VALUABLE, "message": _x("; ".join(not_met))}).text = \
-            _x(_reasons(result))
-    elif result.verdict == INDETERMINATE:
-        unknown = [f"{f.rule} {f.message}" for f in failing]
-        ET.SubElement(case, "skipped", {"message": _x("indeterminate: " + "; ".join(unknown))}).text = \
-            _x(_reasons(result))
+    kind = "passed"
+    if result.verdict != VALUABLE and ci.fails_job(result, options):
+        kind = "error" if result.verdict == ERROR else "failure"
+        if kind == "error":
+            msg = _x("; ".join(view.errors(result)) + (" [new since the baseline]" if result.baseline == "new" else ""))
+            ET.SubElement(case, "error", {"type": "invalid_record", "message": msg}).text = msg
+        else:
+            status = "not_met" if result.verdict != "indeterminate" else "unknown"
+            held = [f for f in ci.held_findings(result, options, unknown=True) if not f.waived and f.status == status]
+            first = [f for f in held if ci.is_new(f)] or held  # under a baseline, what is new comes first
+            message = "; ".join(f"{f.rule} {f.message}{ci.new_mark(f)}" for f in first)
+            ET.SubElement(case, "failure", {"type": result.verdict, "message": _x(message)}).text = \
+                _x(_reasons(result, options))
+    elif result.verdict != VALUABLE:
+        kind = "skipped"
+        if result.verdict == ERROR:
+            what = "invalid record: " + "; ".join(view.errors(result))
+        else:
+            what = f"{result.verdict}: " + "; ".join(f"{f.rule} {f.message}{ci.new_mark(f)}"
+                                                    for f in ci.held_findings(result, options, unknown=True))
+        ET.SubElement(case, "skipped", {"message": _x(f"{what} (does not fail the job: "
+                                                      f"{ci.not_failing_why(result, options)})")}).text = \
+            _x(_reasons(result, options)) if result.verdict != ERROR else None
     ET.SubElement(case, "system-out").text = _x(_where(result))
+    return kind
 
 
-def _counts(results) -> dict:
-    verdicts = [r.verdict for r in results]
-    return {"tests": str(len(verdicts)), "failures": str(verdicts.count(NOT_VALUABLE)),
-            "errors": str(verdicts.count(ERROR))}
+def _gate_suite(root: ET.Element, report: Report, gate: list) -> None:
+    """The waivers that fail the job: one failed test case each, in a suite for the waiver file."""
+    file = gate[0].file
+    suite = ET.SubElement(root, "testsuite", {"name": _x(f"{report.run.tool}: {file}"), "tests": str(len(gate)),
+                                              "failures": str(len(gate)), "errors": "0", "skipped": "0",
+                                              "file": _x(file)})
+    for g in gate:
+        case = ET.SubElement(suite, "testcase", {"name": _x(f"waiver {g.service} / {g.target}"),
+                                                 "classname": _x(g.file)})
+        ET.SubElement(case, "failure", {"type": f"waiver_{g.kind}", "message": _x(g.text)}).text = \
+            _x(f"{g.text}: --fail-on-waiver {g.kind} fails the job")
+        ET.SubElement(case, "system-out").text = _x(f"at {g.file}" + (f":{g.line}" if g.line else ""))
 
 
 def _properties(suite: ET.Element, report: Report) -> None:
@@ -124,19 +140,27 @@ def _properties(suite: ET.Element, report: Report) -> None:
 class JunitWriter(CollectingWriter):
     def render(self, report: Report, out: TextIO) -> None:
         run = report.run
-        root = ET.Element("testsuites", {"name": _x(run.tool), **_counts(report.services)})
+        root = ET.Element("testsuites", {"name": _x(run.tool)})
         by_file: dict = {}
-        for result, name in zip(report.services, _names(report.services)):
+        for result, name in zip(report.services, ci.labels(report.services)):
             by_file.setdefault(result.source.file if result.source else "catalog", []).append((result, name))
         if not by_file:  # no records: one empty suite still carries the run's properties
             by_file[", ".join(run.inputs) or "catalog"] = []
+        totals = {"tests": 0, "failure": 0, "error": 0}
         for file, cases in by_file.items():
-            results = [r for r, _ in cases]
-            counts = {**_counts(results), "skipped": str(sum(r.verdict == INDETERMINATE for r in results))}
-            suite = ET.SubElement(root, "testsuite", {"name": _x(f"{run.tool}: {file}"), **counts, "file": _x(file)})
+            suite = ET.SubElement(root, "testsuite", {"name": _x(f"{run.tool}: {file}")})
             _properties(suite, report)
-            for result, name in cases:
-                _case(suite, result, name)
+            kinds = [_case(suite, result, name, self.options) for result, name in cases]
+            counts = {"tests": len(kinds), "failures": kinds.count("failure"), "errors": kinds.count("error"),
+                      "skipped": kinds.count("skipped")}
+            suite.attrib.update({k: str(v) for k, v in counts.items()}, file=_x(file))
+            totals = {"tests": totals["tests"] + len(kinds), "failure": totals["failure"] + counts["failures"],
+                      "error": totals["error"] + counts["errors"]}
+        gate = ci.gate_failures(run, report.summary, self.options)
+        if gate:
+            _gate_suite(root, report, gate)
+        root.attrib.update(tests=str(totals["tests"] + len(gate)), failures=str(totals["failure"] + len(gate)),
+                           errors=str(totals["error"]))
         ET.indent(root)
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         out.write(ET.tostring(root, encoding="unicode"))

@@ -11,37 +11,14 @@ escaped, so a service name cannot inject markup, links or HTML.
 """
 from __future__ import annotations
 
-import re
 from typing import TextIO
 
 from ..model import CRITERIA, Report, ServiceResult
-from . import board, changes, markdown_trend, view
+from . import board, changes, markdown_trend, money, view
 from .markdown_levels import levels_board
 from .base import CollectingWriter
-
-# Catalog text never starts a line here (it follows "- ", "| ", "### "), so only
-# the inline syntax needs escaping; "@" becomes an entity so no one is mentioned.
-_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
-# GitHub and GitLab turn bare URLs, www. names and e-mail addresses into links
-# (the GFM autolink extension) even in escaped text, and some renderers join
-# an entity back into the text before looking. An invisible WORD JOINER
-# (U+2060) after the scheme, after "www" and after "@" breaks every such
-# pattern in every renderer while the text reads the same.
-_JOINER = "\u2060"
-_AUTOLINK = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*(?=://)|\bwww(?=\.)|\b(?:mailto|xmpp)(?=:))")
-
-
-def md(text) -> str:
-    """Catalog text as literal Markdown: entities for HTML, backslashes for Markdown
-    syntax, no autolinks and no mentions."""
-    s = _SPECIAL.sub(r"\\\1", str(text))
-    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;" + _JOINER)
-    s = _AUTOLINK.sub(lambda m: m.group() + _JOINER, s)
-    return " ".join(s.split())  # newlines would end a table row or a list item
-
-
-def anchor(result: ServiceResult) -> str:
-    return f"service-{result.position}"
+from .markdown_board import board_summary
+from .markdown_text import anchor, md
 
 
 def _table(report: Report) -> list[str]:
@@ -76,7 +53,7 @@ def _service(r: ServiceResult, trend: list = ()) -> list[str]:
              + (f" · {md(view.source_paths(r)[0])}" if r.source else ""), "", *trend]
     if view.errors(r):
         return lines + [f"- ✗ {md(e)}" for e in view.errors(r)] + [""]
-    facts = " · ".join(md(x) for x in (board.who(r), board.budget_line(r)) if x)
+    facts = " · ".join(md(x) for x in (board.who(r), money.budget_line(r)) if x)
     lines += [facts, ""] + _waivers(r)
     note = changes.service_note(r.change)
     if note:
@@ -96,6 +73,8 @@ def _service(r: ServiceResult, trend: list = ()) -> list[str]:
         if c.name == "value":
             lines.append(f"  - positives = {view.arithmetic(r, 'positive')}; "
                          f"negatives = {view.arithmetic(r, 'negative')}")
+            if view.perspectives(r):  # effects name whom they affect
+                lines.append(f"  - {md(view.valuable_to(r))}: {md(view.perspective_line(r))}")
         for rid in c.findings:
             lines += _finding(findings[rid], "  ")
     lines += [""] + _balance(r) + _to_pass(r)
@@ -112,10 +91,13 @@ def _balance(r: ServiceResult) -> list[str]:
     value = r.criterion("value")
     if value is None or not value.balance:
         return []
-    lines = ["| value balance | effect | kind | impact | weight | points |", "| --- | --- | --- | ---: | ---: | ---: |"]
+    named = any(t.affects for t in value.balance)  # a 'for' column only when some effect names whom
+    lines = ["| value balance | effect | kind | " + ("for | " if named else "") + "impact | weight | points |",
+             "| --- | --- | --- | " + ("--- | " if named else "") + "---: | ---: | ---: |"]
     for t in value.balance:
         lines.append(f"| {t.side} | {md(t.description or view.effect_kind(t))} | {view.effect_kind(t)} | "
-                     f"{view.show(t.impact)} | {view.show(t.weight)} | {view.show(t.points)} |")
+                     + (f"{md(view.affects(t) or 'everyone')} | " if named else "")
+                     + f"{view.show(t.impact)} | {view.show(t.weight)} | {view.show(t.points)} |")
     return lines + [""]
 
 
@@ -184,8 +166,6 @@ class MarkdownWriter(CollectingWriter):
     needs_conditions = True  # the explanation tree shows every rule's conditions
 
     def render(self, report: Report, out: TextIO) -> None:
-        from .markdown_board import board_summary  # it builds on this module's escaping
-
         lines = _header(report.run) + board_summary(report, markdown_trend.section(report)) \
             + levels_board(report, md, anchor) + _coverage(report) + _table(report)
         for r in report.services:

@@ -9,8 +9,8 @@ grid, criteria across the catalog, verdicts by provider, tier and
 from __future__ import annotations
 
 from ..model import MET, NOT_MET, UNKNOWN, WAIVED, Report
-from . import board, changes, view
-from .markdown import anchor, md
+from . import board, changes, money, view
+from .markdown_text import anchor, md
 
 WORDS = {MET: "met", WAIVED: "waived", NOT_MET: "not met", UNKNOWN: "unknown"}
 
@@ -30,15 +30,27 @@ def _counts(report: Report) -> list:
     return lines + [""]
 
 
+def _stake(report: Report) -> list:
+    """The money of the services needing a decision, per currency; under waiver apart."""
+    decide = board.needs_decision(report.services)
+    line = f"**At stake** in the services needing a decision: {md(money.totals_line(money.totals(decide)))}"
+    if view.waivers_given(report.run):
+        waived = [r for r in report.services if r.valuable_by_waiver]
+        line += f"; apart, under a waiver: {md(money.totals_line(money.totals(waived)))}"
+    return [line + " — per currency, never added across currencies.", ""]
+
+
 def _decisions(report: Report) -> list:
-    services = board.needs_decision(report.services)
+    """The services needing a decision, the most money first, one line per failed criterion."""
+    services = money.by_money(board.needs_decision(report.services))
     lines = [f"### Needs a decision ({len(services)} not valuable)", ""]
     if not services:
         return lines + ["None: no service is judged not valuable.", ""]
     for i, r in enumerate(services, 1):
         since = r.change.first_failed() if r.change is not None else None
-        lines.append(f"{i}. {_link(r)} — {md(board.who(r))} · waiver: {md(board.waiver_state(r))}"
-                     + (f" · failing since {md(since)}" if since else ""))
+        s = money.stake(r)
+        lines.append(f"{i}. {_link(r)} — {md(s.line()) + ' — ' if s is not None else ''}{md(board.who(r))} · "
+                     f"waiver: {md(board.waiver_state(r))}" + (f" · failing since {md(since)}" if since else ""))
         lines += [f"   - **{md(label)}**: {md(text)} ({md(rules)})" for label, text, rules in view.reasons(r)]
         unknown = [label for label, _, _ in view.reasons(r, UNKNOWN)]
         if unknown:
@@ -55,7 +67,7 @@ def _since(report: Report) -> list:
     lines = ["### Since the last review", "", f"Compared with {md(c.previous)}{then}; the findings that decide "
              "verdicts (the JSON report has every finding).", "", "| verdict | then | now | change |",
              "| --- | ---: | ---: | ---: |"]
-    lines += [f"| {changes.WORDS[v]} | {a} | {b} | {b - a:+d} |" for v, a, b in c.verdicts]
+    lines += [f"| {word} | {a} | {b} | {b - a:+d} |" for word, a, b in changes.verdict_rows(c)]
     by_id = {r.id: r for r in report.services if r.id is not None}
     for key, heading, items in changes.groups(c):
         lines += ["", f"**{heading}** ({len(items)})", ""]
@@ -100,7 +112,7 @@ def _grid(report: Report) -> list:
 
     def cell(key: str) -> str:
         _, name, *_ = next(q for q in board.QUADRANTS if q[0] == key)
-        names = ", ".join(_link(r, view.label(r)) for r in placed[key])
+        names = ", ".join(_placed(r) for r in placed[key])
         return f"**{name} {len(placed[key])}**" + (f": {names}" if names else "")
 
     lines = ["### Value × warranty", "", "Value: utility and the value balance both met. Warranty: all four "
@@ -110,10 +122,21 @@ def _grid(report: Report) -> list:
              f"| **value ✗** | {cell('retire')} | {cell('invest')} |", ""]
     if unplaced:
         lines += ["Not placed, value or warranty not judged yet: "
-                  + ", ".join(_link(r, view.label(r)) for r in unplaced) + ".", ""]
+                  + ", ".join(_placed(r) for r in unplaced) + ".", ""]
+    if placed[WAIVED]:
+        names = {key: name for key, name, *_ in board.QUADRANTS}
+        lines += [f"Placed only by a waiver, apart: **waived {len(placed[WAIVED])}**: " + ", ".join(
+            f"{_link(r, view.label(r))} ({names.get(board.without_waiver(r), 'not placed')} without it)"
+            for r in placed[WAIVED]) + ".", ""]
     if invalid:
         lines += [f"Not placed: {invalid} invalid record{'s' * (invalid != 1)}.", ""]
     return lines
+
+
+def _placed(r) -> str:
+    """A service in the grid, with who its value balance holds for when effects name whom."""
+    to = view.valuable_to(r)
+    return _link(r, view.label(r)) + (f" ({md(to)})" if to else "")
 
 
 def _criteria(report: Report) -> list:
@@ -144,18 +167,20 @@ def _groups(report: Report) -> list:
 
 
 def _spend(report: Report) -> list:
-    rows, without = board.spend(report.services)
+    rows, without = money.spend(report.services)
     lines = ["### Spend by verdict", ""]
     if rows:
-        lines += ["| verdict | currency | services | planned | actual | variance |",
-                  "| --- | --- | ---: | ---: | ---: | ---: |"]
-        lines += [f"| {view.verdict_text(s.verdict)} | {md(s.currency or 'not recorded')} | {s.services} | "
-                  f"{md(board.money(s.planned, s.currency))} | {md(board.money(s.actual, s.currency))} | "
-                  f"{md(board.variance(s.planned, s.actual, s.currency))} |" for s in rows]
+        lines += ["| verdict | currency | services | planned | actual | variance | no budget, costs recorded | "
+                  "their imposed costs |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [f"| {view.verdict_text(s.verdict)} | {md(s.currency or 'not recorded')} | {s.services or ''} | "
+                  + (f"{md(money.money(s.planned, s.currency))} | {md(money.money(s.actual, s.currency))} | "
+                     f"{md(money.variance(s.planned, s.actual, s.currency))} | " if s.services else " | | | ")
+                  + (f"{s.costed} | {md(money.money(s.imposed, s.currency))} |" if s.costed else " | |")
+                  for s in rows]
         lines.append("")
     if without:
-        lines += [f"{without} service{'s' * (without != 1)} record no budget (both budget.planned and "
-                  "budget.actual are needed).", ""]
+        lines += [f"{without} service{'s' * (without != 1)} record no budget and no cost amount (a variance needs "
+                  "both budget.planned and budget.actual).", ""]
     return lines
 
 
@@ -163,6 +188,6 @@ def board_summary(report: Report, trend: list = ()) -> list:
     """The summary in reading order; what changed since the last review (with --compare)
     comes after the needs-a-decision list, then the trend (``trend``, markdown_trend.py), as in
     html_summary.board_summary."""
-    return (["## Board summary", ""] + _counts(report) + _decisions(report) + _since(report) + list(trend)
-            + _waiting(report) + _waivers(report)
+    return (["## Board summary", ""] + _counts(report) + _stake(report) + _decisions(report) + _since(report)
+            + list(trend) + _waiting(report) + _waivers(report)
             + _grid(report) + _criteria(report) + _groups(report) + _spend(report))

@@ -1,12 +1,15 @@
 """``--format sarif``: SARIF 2.1.0 for code-scanning dashboards.
 
 - ``tool.driver.rules``: one reporting descriptor per rule of the packs (title,
-  rationale, remediation as help text, condition, criterion, default level),
-  plus ``valuate.verdict`` for the verdict of each service.
+  rationale, remediation as help text, condition, criterion, default level;
+  a renamed rule's former ids as ``deprecatedIds``), plus ``valuate.verdict`` for the verdict of each service.
 - ``results``: per input record a ``valuate.verdict`` result (``pass`` /
-  ``fail`` / ``open``), then one result per finding that is not met
-  (``kind: fail``, level from the rule's severity) or unknown (``kind:
-  open``, level ``none``, as SARIF requires for anything but a failure).
+  ``fail`` / ``open``), then one result per finding that can fail the job
+  (report/ci.py: deciding; advisory ones only with ``--include-advisory``)
+  and is not met (``kind: fail``, level from the rule's severity) or unknown
+  (``kind: open``, level ``none``, as SARIF requires for anything but a
+  failure; written under ``--fail-on indeterminate``, where it fails the job,
+  or with ``--sarif-include unknown``).
   GitHub code scanning ignores ``kind`` and shows every result as an alert,
   so by default only ``fail`` results are written; ``WriterOptions.include``
   adds ``unknown`` (open results) and ``met`` (pass verdicts, so that every
@@ -20,6 +23,18 @@
   for tabular sources); a record without a line is located by the file and a
   logical location naming the service. What would make a service pass is in
   the verdict result's ``properties.to_pass``.
+- ``partialFingerprints["valuate/v1"]`` is the result's identity (service id,
+  a count for a repeated id, rule), so code scanning tracks an alert across
+  runs when the record's lines move; ``properties.fingerprint`` is the
+  baseline's fingerprint of the status and the recorded facts read (it
+  changes with the values).
+- A waiver that fails the job (``--fail-on-waiver``) is a ``fail`` result of
+  its own rule, ``valuate.waiver``, located at the waiver's line of the
+  waiver file. The invocation says how the run ended: ``exitCode`` (1 when
+  the job fails: services at ``--fail-on``, or such a waiver) and
+  ``exitCodeDescription`` in words. ``executionSuccessful`` stays true: it
+  says whether the analysis ran to completion (SARIF 2.1.0, appendix I: false
+  means the results may be incomplete), which a failing gate does not change.
 """
 from __future__ import annotations
 
@@ -28,8 +43,8 @@ from pathlib import PurePosixPath
 from typing import TextIO
 from urllib.parse import quote
 
-from ..model import NOT_MET, Report, RuleInfo, ServiceResult
-from . import view
+from ..model import NOT_MET, Report, RuleInfo, ServiceResult, counted, fingerprint
+from . import ci, view
 from .base import CollectingWriter
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -44,7 +59,8 @@ VERDICT_KIND = {"valuable": ("pass", "none"), "not_valuable": ("fail", "error"),
 
 def _descriptor(rule: RuleInfo) -> dict:
     help_text = f"{rule.remediation.strip()}\n\nCondition: {rule.condition}"
-    return {"id": rule.id,
+    renamed = {"deprecatedIds": list(rule.aliases)} if rule.aliases else {}  # SARIF 2.1.0 3.49.4
+    return {"id": rule.id, **renamed,
             "shortDescription": {"text": rule.title},
             "fullDescription": {"text": rule.rationale.strip()},
             "help": {"text": help_text,
@@ -67,6 +83,19 @@ VERDICT_DESCRIPTOR = {
 }
 
 
+WAIVER_DESCRIPTOR = {
+    "id": ci.WAIVER_RULE,
+    "shortDescription": {"text": "A waiver fails the job (--fail-on-waiver)"},
+    "fullDescription": {"text": "An approved exception has expired (or waived nothing) and the job was asked to "
+                                "fail on that: the exception no longer holds, so the finding it covered counts "
+                                "again, or the waiver file carries an entry that serves nothing."},
+    "help": {"text": "Fix the finding the waiver covered, or have the exception approved again with a new "
+                     "expiry date; remove a waiver that waives nothing."},
+    "defaultConfiguration": {"level": "error"},
+}
+FINGERPRINT_KEY = "valuate/v1"
+
+
 def _uri(file: str) -> str:
     path = PurePosixPath(file.replace("\\", "/"))
     return path.as_uri() if path.is_absolute() else quote(str(path), safe="/")
@@ -80,6 +109,18 @@ def _locations(result: ServiceResult) -> list:
     if result.source.line is not None:
         physical["region"] = {"startLine": result.source.line}
     return [{"physicalLocation": physical, "logicalLocations": logical}]
+
+
+def _gate(g, index: int) -> dict:
+    physical: dict = {"artifactLocation": {"uri": _uri(g.file)}}
+    if g.line is not None:
+        physical["region"] = {"startLine": g.line}
+    return {"ruleId": ci.WAIVER_RULE, "ruleIndex": index, "kind": "fail", "level": "error",
+            "message": {"text": f"{g.text}: --fail-on-waiver {g.kind} fails the job"},
+            "locations": [{"physicalLocation": physical,
+                           "logicalLocations": [{"name": f"{g.service} / {g.target}", "kind": "object"}]}],
+            "partialFingerprints": {FINGERPRINT_KEY: g.identity},
+            "properties": {"gate": g.kind, "service": g.service, "waived": g.target}}
 
 
 def _verdict(result: ServiceResult, index: int) -> dict:
@@ -103,14 +144,15 @@ def _verdict(result: ServiceResult, index: int) -> dict:
             "message": {"text": text}, "locations": _locations(result), "properties": props}
 
 
-def _finding(result: ServiceResult, f, index: int) -> dict:
+def _finding(result: ServiceResult, f, index: int, name: str) -> dict:
     failed = f.status == NOT_MET
     out = {"ruleId": f.rule, "ruleIndex": index, "kind": "fail" if failed else "open",
            "level": LEVELS.get(f.severity, "warning") if failed else "none",
-           "message": {"text": f"{view.label(result)}: {f.message}"},
+           "message": {"text": f"{view.label(result)}: {f.message}{ci.new_mark(f)}"},
            "locations": _locations(result),
+           "partialFingerprints": {FINGERPRINT_KEY: ci.identity(name, f.rule)},
            "properties": {"service": result.id, "status": f.status, "criterion": view.where(f),
-                          "evidence": dict(f.evidence)}}
+                          "evidence": dict(f.evidence), "fingerprint": fingerprint(f.status, f.evidence)}}
     if f.effective is not None:  # before its day, reported as a note: it decides nothing yet
         out["properties"].update(effective=f.effective, in_force=f.in_force)
         if not f.in_force:
@@ -120,10 +162,12 @@ def _finding(result: ServiceResult, f, index: int) -> dict:
     return out
 
 
-def _results(result: ServiceResult, index: dict, verdict_index: int, baselined: bool) -> list:
-    """The verdict result and one per open finding of one record, before filtering."""
+def _results(result: ServiceResult, index: dict, verdict_index: int, baselined: bool, options, name: str) -> list:
+    """The verdict result and one per held finding of one record, before filtering by kind."""
     verdict = _verdict(result, verdict_index)
-    found = [(f, _finding(result, f, index.get((f.pack, f.rule), -1))) for f in result.findings if f.failing]
+    verdict["partialFingerprints"] = {FINGERPRINT_KEY: ci.identity(name, VERDICT_RULE)}
+    found = [(f, _finding(result, f, index.get((f.pack, f.rule), -1), name))
+             for f in ci.held_findings(result, options, unknown=True)]
     if baselined:  # a waived finding has its state too (it still fails), but never makes the verdict new
         new = result.baseline == "new" or any(f.baseline == "new" and not f.waived for f, _ in found)
         verdict["baselineState"] = "new" if new else "unchanged"
@@ -145,6 +189,22 @@ def _comparison(report: Report) -> dict:
     return {"comparison": {k: v for k, v in c.to_dict().items() if k not in c.DETAIL_KEYS}}
 
 
+def _exit(report: Report, gate: list, options) -> dict:
+    """The exit code of the run and why, as the job sees it (the CLI's: 1 at --fail-on or a waiver gate)."""
+    at_level = report.summary.fails_at(options.fail_levels)
+    if not at_level and not gate:
+        return {"exitCode": 0, "exitCodeDescription": "passed: nothing fails the job"}
+    why = []
+    if at_level:
+        b = report.summary.baseline
+        at = "/".join(sorted(options.fail_levels))
+        n = sum(report.summary.verdicts[v] for v in options.fail_levels)
+        why.append(f"{counted(b.new_at(options.fail_levels), 'new finding')} at --fail-on ({at})" if b is not None
+                   else f"{counted(n, 'service')} at --fail-on ({at})")
+    why += [f"{g.text} (--fail-on-waiver {g.kind})" for g in gate]
+    return {"exitCode": 1, "exitCodeDescription": "failed: " + "; ".join(why)}
+
+
 def _capped(results: list, limit: int) -> tuple[list, int]:
     """At most ``limit`` results, the most severe first chosen, kept in their order."""
     if len(results) <= limit:
@@ -156,16 +216,22 @@ def _capped(results: list, limit: int) -> tuple[list, int]:
 class SarifWriter(CollectingWriter):
     def render(self, report: Report, out: TextIO) -> None:
         run = report.run
-        descriptors = [_descriptor(r) for r in run.rules] + [VERDICT_DESCRIPTOR]
+        gate = ci.gate_failures(run, report.summary, self.options)
+        descriptors = [_descriptor(r) for r in run.rules] + [VERDICT_DESCRIPTOR] + ([WAIVER_DESCRIPTOR] if gate else [])
         index = {(r.pack, r.id): i for i, r in enumerate(run.rules)}
         baselined = report.summary.baseline is not None
         wanted = {"fail"} | {kind for kind, word in KIND_INCLUDED.items() if word in self.options.include}
-        results = [r for result in report.services
-                   for r in _results(result, index, len(descriptors) - 1, baselined) if r["kind"] in wanted]
+        wanted |= {"open"} if ci.unknown_held(self.options) else set()  # unknowns fail this job
+        names = ci.labels(report.services)
+        results = [r for result, name in zip(report.services, names)
+                   for r in _results(result, index, len(run.rules), baselined, self.options, name)
+                   if r["kind"] in wanted]
+        results += [_gate(g, len(run.rules) + 1) for g in gate]
         results, dropped = _capped(results, MAX_RESULTS)
-        invocation: dict = {"executionSuccessful": True,
+        invocation: dict = {"executionSuccessful": True, **_exit(report, gate, self.options),
                             "properties": {"as_of": run.as_of, "digest": run.digest, "packs": list(run.packs),
-                                           "inputs": list(run.inputs), "included": sorted(wanted)}}
+                                           "inputs": list(run.inputs), "included": sorted(wanted),
+                                           "advisory": self.options.include_advisory}}
         if dropped:
             note = (f"{dropped:,} results left out: GitHub code scanning takes at most {MAX_RESULTS:,} per run "
                     "(the most severe were kept); split the catalog or leave out --sarif-include")

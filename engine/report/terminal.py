@@ -12,6 +12,7 @@ included, is left alone.
 from __future__ import annotations
 
 import re
+import textwrap
 
 # C0 controls (tab and newline included), DEL, C1 controls (0x9b is an 8-bit
 # CSI), line and paragraph separators, bidirectional marks, embeddings,
@@ -38,3 +39,16 @@ def safe(text: str) -> str:
 def safe_lines(lines) -> list:
     """Each line made safe: an embedded newline is shown, never obeyed."""
     return [safe(line) for line in lines]
+
+
+def wrap(line: str, width, hang: int = -1) -> list:
+    """``line`` broken at spaces to ``width`` columns (None: as it is), every line after the first
+    indented ``hang`` columns (its own indent and four more by default, and where ``hang`` would
+    leave fewer than 50 columns), so a reason that goes on reads as one item. Words are never
+    split: a path longer than the width stands on its own."""
+    if width is None or len(line) <= width:
+        return [line]
+    lead = len(line) - len(line.lstrip(" "))
+    hang = lead + 4 if hang < 0 or width - hang < 50 else hang
+    return textwrap.wrap(line, width, subsequent_indent=" " * hang, break_long_words=False,
+                         break_on_hyphens=False) or [line]

@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .explanation import NOT_APPLICABLE, SYMBOL, condition_line
+from .explanation import NOT_APPLICABLE, SYMBOL, TO_PASS_KINDS, condition_line, to_pass_groups, valuable_to_text
 from ..model import ERROR, MET, NOT_MET, STATUSES, UNKNOWN, VERDICTS, WAIVED, ConditionResult, Finding, ServiceResult
 from ..model import format_value
 
@@ -185,25 +185,13 @@ def coverage_heading(summary) -> str:
     cov = summary.coverage
     if cov is None:
         return ""
+    if cov.services == 0:  # every record is an error: there is nothing to count, not "all 0"
+        return "data coverage: not measured, no service was judged (every record is an error)"
     if not cov.gaps:
-        return f"data coverage: every fact the deciding rules read is recorded by all {cov.services} judged services"
-    return (f"data coverage: facts the deciding rules read that some of the {cov.services} judged services "
-            "lack (blocks: indeterminate verdicts waiting for it)")
-
-
-TO_PASS_KINDS = (("record", "Record missing data"), ("change", "Change the service"))
-
-
-def to_pass_groups(to_pass) -> list:
-    """(heading, [(text, rules)]) per kind of change, each text once (facts recorded together share one)."""
-    out = []
-    for kind, heading in TO_PASS_KINDS:
-        texts: dict = {}
-        for c in to_pass.of_kind(kind):
-            texts.setdefault(c.text, []).append(c.rule)
-        if texts:
-            out.append((heading, [(text, ", ".join(dict.fromkeys(rules))) for text, rules in texts.items()]))
-    return out
+        judged = "the 1 judged service" if cov.services == 1 else f"all {cov.services} judged services"
+        return f"data coverage: every fact the deciding rules read is recorded by {judged}"
+    lack = "the 1 judged service lacks" if cov.services == 1 else f"some of the {cov.services} judged services lack"
+    return f"data coverage: facts the deciding rules read that {lack} (blocks: indeterminate verdicts waiting for it)"
 
 
 def rows(c: Optional[ConditionResult], depth: int = 0) -> list:
@@ -247,6 +235,28 @@ def arithmetic(result: ServiceResult, side: str) -> str:
     terms, total = balance_sum(result, side)
     parts = " + ".join(f"{show(t.impact)}×{show(t.weight)}" for t in terms) or "0"
     return f"{parts} = {show(total)}"
+
+
+def perspectives(result: ServiceResult) -> tuple:
+    """The value balance per perspective (model Perspective), when effects name whom they affect."""
+    value = result.criterion("value")
+    return value.perspectives if value is not None else ()
+
+
+def valuable_to(result: ServiceResult) -> str:
+    """Who the value balance holds for: 'valuable to the user; not to the sponsor' ('' when the
+    balance is judged once)."""
+    return valuable_to_text(perspectives(result))
+
+
+def perspective_line(result: ServiceResult) -> str:
+    """Each perspective's sums and status: 'brings the user 4 against 1 (met); costs ...'."""
+    return "; ".join(f"{p.text} ({p.status.replace('_', ' ')})" for p in perspectives(result))
+
+
+def affects(term) -> str:
+    """Whom a value-balance effect names, in words ('' when it names no one)."""
+    return ", ".join(term.affects)
 
 
 def errors(result: ServiceResult) -> list[str]:

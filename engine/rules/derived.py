@@ -15,14 +15,20 @@ them are still made by durable-rules.
         balance:
           positive: [{list: outcomes, where: {effect: positive}, field: impact, default: 1}]
           negative: [{list: costs.imposed, field: impact, default: 1}]
+          perspectives: {field: for, only: {param: value_perspectives}}   # optional
+
+A balance with ``perspectives`` is also summed per perspective (whom each
+effect names in ``field``; language.Spread); a comparison of its sides then
+holds when it holds from every perspective (compile/perspectives.py).
 """
 from __future__ import annotations
 
 from typing import Any, Optional
 
+from ..errors import did_you_mean
 from ..schema import FactSchema, FieldType
 from .operands import literal
-from .language import MAX_NUMBER, Derived, Operand, Term
+from .language import MAX_NUMBER, PERSPECTIVES, Derived, Operand, Spread, Term
 from ..documents import Reader, join, kind_of
 
 #: function -> (argument keys required, optional, what it yields)
@@ -34,7 +40,8 @@ FUNCTIONS = {
     "days_until": ((), (), "days from the evaluation date to a date"),
     "count": (("list",), ("where",), "number of items (matching where)"),
     "sum": (("list",), ("where", "field", "default", "weight"), "sum of an item field"),
-    "balance": (("positive", "negative"), (), "positives and negatives of weighted sums"),
+    "balance": (("positive", "negative"), ("perspectives",),
+                "positives and negatives of weighted sums (per perspective with 'perspectives')"),
     "unlinked": (("list", "link", "to"), ("where",),
                  "items none of whose link values is listed in 'to'"),
 }
@@ -113,6 +120,11 @@ def _parse_function(r, name, func, arg, container, path, schema, params) -> Opti
                 return None
             sides[side] = terms
         inputs = sorted({t.list for ts in sides.values() for t in ts})
+        if PERSPECTIVES in arg:
+            spread = _spread(r, arg[PERSPECTIVES], arg, join(path, PERSPECTIVES), sides, schema, params)
+            if spread is None:
+                return None
+            sides[PERSPECTIVES] = spread
         return {"args": sides, "inputs": inputs,
                 "outputs": [f"derived.{name}.positives", f"derived.{name}.negatives"]}
     if func == "unlinked":
@@ -134,6 +146,34 @@ def _parse_function(r, name, func, arg, container, path, schema, params) -> Opti
     if term is None:
         return None
     return {"args": {"term": term}, "inputs": [term.list], "outputs": [f"derived.{name}"]}
+
+
+def _spread(r, node, container, path, sides, schema, params) -> Optional[Spread]:
+    """``perspectives: {field: NAME, only: {param: NAME}}`` of a balance (language.Spread)."""
+    if not r.mapping(node, r.at(container, PERSPECTIVES, path), "'perspectives'"):
+        return None
+    if not r.keys(node, path, ("field",), ("only",), "'perspectives'"):
+        return None
+    field, loc = node["field"], r.at(node, "field", join(path, "field"))
+    for term in (t for ts in sides.values() for t in ts):
+        ftype = schema.lookup(field, schema.lookup(term.list).item) if isinstance(field, str) else None
+        if ftype is None or ftype.kind != "array" or ftype.item is None or ftype.item.kind != "string":
+            r.error(f"'field' must name a list-of-strings field of the items of every summed list "
+                    f"({term.list} has none called {field!r})", loc, code="fact-path")
+            return None
+    only = node.get("only")
+    if only is None:
+        return Spread(field)
+    oloc = r.at(node, "only", join(path, "only"))
+    name = only.get("param") if isinstance(only, dict) and set(only) == {"param"} else None
+    param = params.get(name) if isinstance(name, str) else None
+    if param is None or param.kind != "list":
+        lists = sorted(n for n, p in params.items() if p.kind == "list")
+        got = repr(name) if isinstance(name, str) else kind_of(only)
+        r.error(f"'only' is {{param: NAME}} naming a list parameter of this pack, got {got}"
+                f"{did_you_mean(str(name), lists)}", oloc, code="param")
+        return None
+    return Spread(field, Operand("param", name))
 
 
 def _terms(r, node, container, key, path, schema, params) -> Optional[tuple]:

@@ -206,6 +206,24 @@ class Term:
 
 #: Beside a lower-bound output in the payload: present (= 1) when the bound is exact.
 EXACT_SUFFIX = "__exact"
+#: The output of a balance judged per perspective: one item per perspective.
+PERSPECTIVES = "perspectives"
+#: An item's positives minus its negatives (durable-rules compares no two fields of one item).
+MARGIN = "margin"
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A ``balance`` judged per perspective (docs/specification.md#value-as-each-stakeholder-perceives-it).
+
+    ``field`` is the item field of the summed lists naming whom an effect
+    affects (a list of names; absent: everyone). Once some counted effect
+    names someone, each perspective is summed on its own: the effects naming
+    it plus those naming no one. ``only`` (a list parameter) fixes the
+    perspectives that count; empty, every perspective named counts."""
+
+    field: str
+    only: Optional[Operand] = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +251,16 @@ class Derived:
         return {f"derived.{self.name}.{side}s": tuple(dict.fromkeys(t.list for t in self.args[side]))
                 for side in ("positive", "negative")}
 
+    @property
+    def spread(self) -> Optional[Spread]:
+        """How a balance is judged per perspective, when it is (None: once, over every effect)."""
+        return self.args.get(PERSPECTIVES) if self.function == "balance" else None
+
+    @property
+    def spread_path(self) -> str:
+        """The payload list holding one item per perspective (see Spread)."""
+        return f"derived.{self.name}.{PERSPECTIVES}"
+
 
 @dataclass(frozen=True)
 class Template:
@@ -256,6 +284,7 @@ class Rule:
     location: Optional[Location] = field(default=None, compare=False)
     # Where the rule applies; elsewhere its status is not_applicable (logic.applicable).
     applies_when: Optional[Condition] = None
+    aliases: tuple = ()  # former ids (engine/rules/aliases.py)
     # The day the rule comes into force: before it the rule is evaluated and reported
     # ("enforced from ...") but decides nothing (evaluate/findings.py, Finding.in_force).
     effective: Optional[Any] = None  # datetime.date
@@ -302,6 +331,7 @@ class Pack:
     exempt: tuple = ()  # criteria a profile left without counting rules (they count as met)
     requires: tuple = ()  # names of the packs whose parameters this one reads (PACK.NAME)
     levels: tuple = ()  # levels.Level, lowest first: the maturity ladder the pack declares
+    aliases: tuple = ()  # (former id, current id) of its rules, switched-off ones too
 
     def rule(self, rule_id: str) -> Optional[Rule]:
         return next((r for r in self.rules if r.id == rule_id), None)

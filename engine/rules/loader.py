@@ -15,6 +15,7 @@ from typing import Any, Optional
 from ..errors import Location, Problem, RulePackError, UserError
 from ..limits import DEFAULT, Limits
 from ..schema import FactSchema
+from ..reads import note
 from ..yamlio import load_single, read_text
 from .param_cases import ParamCases
 from .conditions import Scope, parse_condition
@@ -25,11 +26,13 @@ from ..documents import Reader, join, kind_of
 from ..levels import parse_levels
 from .requires import ordered, requirements, resolve
 from .templates import parse_template, unknown_placeholders
+from .aliases import clashes, parse_aliases
 
 PACK_KEYS = ("pack", "version", "title", "description", "requires", "parameters", "derived", "rules", "levels")
 RULE_FILE_KEYS = ("rules",)
 METADATA_KEYS = ("id", "title", "criterion", "severity", "rationale", "remediation")
-PARAM_KINDS = ("number", "integer", "string", "boolean")
+OPTIONAL_METADATA = ("aliases",)
+PARAM_KINDS = ("number", "integer", "string", "boolean", "list")  # list: of non-empty strings
 RULE_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]{0,63}")
 
 
@@ -41,7 +44,8 @@ def load_packs(paths: list, schema: Optional[FactSchema] = None, limits: Limits 
         problems.extend(found)
         if pack is not None:
             packs.append(pack)
-    problems.extend(_duplicate_ids([r for p in packs for r in p.rules]))
+    every = [r for p in packs for r in p.rules]
+    problems.extend(_duplicate_ids(every) + [c for c in clashes(every) if c not in problems])
     total = sum(len(p.rules) for p in packs)
     if total > limits.max_rules:
         problems.append(Problem(f"{total:,} rules in all, over the limit of {limits.max_rules:,} "
@@ -65,6 +69,7 @@ def read_pack(path, schema: Optional[FactSchema] = None, limits: Limits = DEFAUL
     schema = schema or FactSchema.default()
     path = resolve(path)
     if path.is_dir():
+        note(path, (".yaml", ".yml"))  # a YAML file written inside a pack would be read as part of it
         main = path / "pack.yaml"
         if not main.is_file():
             return None, [Problem("a rule-pack directory needs a pack.yaml", Location(file=str(path)))]
@@ -103,7 +108,7 @@ class _PackBuilder:
         pack = None
         if doc is None and not r.problems:
             r.error("the pack file is empty", Location(file=str(main)))
-        elif doc is not None and r.mapping(doc, r.at(doc), "a rule pack"):
+        elif doc is not None and r.document(doc, r.at(doc), "a rule pack"):
             pack = self._pack(r, doc, source, main, extra, tests)
         self.problems.extend(r.problems)
         if any(p.severity == "error" for p in self.problems) and not partial:
@@ -112,7 +117,7 @@ class _PackBuilder:
 
     def _pack(self, r, doc, source, main, extra, tests) -> Optional[Pack]:
         r.keys(doc, "", ("pack",), PACK_KEYS[1:], "a rule pack")
-        name = r.string(doc, "pack", "pack", "the pack name")
+        name = r.string(doc, "pack", "", "the pack name")
         requires = self._requires(r, doc)
         params = self._parameters(r, doc.get("parameters"))
         derived = parse_derived(r, doc.get("derived"), self.schema, params, "derived")
@@ -123,13 +128,13 @@ class _PackBuilder:
         for file in extra:
             fr = Reader(str(file))
             sub = self._doc(file, fr)
-            if sub is not None and fr.mapping(sub, fr.at(sub), "a rule file"):
+            if sub is not None and fr.document(sub, fr.at(sub), "a rule file"):
                 fr.keys(sub, "", RULE_FILE_KEYS, (), "a rule file")
                 rules.extend(self._rules(fr, sub, scope, name or ""))
             self.problems.extend(fr.problems)
         if not rules and not any(p.severity == "error" for p in r.problems + self.problems):
             r.warn("the pack has no rules", r.at(doc))
-        self.problems.extend(_duplicate_ids(rules))
+        self.problems.extend(_duplicate_ids(rules) + clashes(rules))
         levels = parse_levels(r, doc["levels"]) if "levels" in doc else ()
         if name is None:
             return None
@@ -138,7 +143,7 @@ class _PackBuilder:
                     derived=derived, rules=tuple(rules), source=str(source),
                     files=tuple(str(f) for f in [main, *extra]),
                     tests_dir=str(tests) if tests is not None and tests.is_dir() else None, requires=requires,
-                    levels=levels)
+                    levels=levels, aliases=tuple((a, r.id) for r in rules for a in r.aliases))
 
     def _requires(self, r: Reader, doc: dict) -> tuple:
         node = doc.get("requires")
@@ -169,7 +174,7 @@ class _PackBuilder:
                 continue
             r.keys(body, path, ("type", "default"), ("description", "minimum", "maximum"),
                    f"parameter {name!r}")
-            kind = r.string(body, "type", join(path, "type"), "the parameter type", PARAM_KINDS) \
+            kind = r.string(body, "type", path, "the parameter type", PARAM_KINDS) \
                 if "type" in body else None
             if kind is None or "default" not in body:
                 continue
@@ -213,25 +218,26 @@ class _PackBuilder:
             if "metadata" in body:
                 r.error(f"metadata must be a mapping, got {kind_of(meta)}", r.at(body, "metadata", mpath))
             return None
-        r.keys(meta, mpath, METADATA_KEYS, (), "rule metadata")
-        fields = {k: r.string(meta, k, join(mpath, k), f"metadata {k}") if k in meta else None
+        r.keys(meta, mpath, METADATA_KEYS, OPTIONAL_METADATA, "rule metadata")
+        fields = {k: r.string(meta, k, mpath, f"metadata {k}") if k in meta else None
                   for k in ("id", "title", "rationale", "remediation")}
-        criterion = r.string(meta, "criterion", join(mpath, "criterion"), "the criterion", CRITERIA) \
+        criterion = r.string(meta, "criterion", mpath, "the criterion", CRITERIA) \
             if "criterion" in meta else None
-        severity = r.string(meta, "severity", join(mpath, "severity"), "the severity", SEVERITIES) \
+        severity = r.string(meta, "severity", mpath, "the severity", SEVERITIES) \
             if "severity" in meta else None
         rid = fields["id"]
         if rid is not None and not RULE_ID.fullmatch(rid):
             r.error(f"rule id {rid!r} must start with a letter and use only letters, digits, _ . -",
                     r.at(meta, "id", join(mpath, "id")))
             rid = None
+        aliases = parse_aliases(r, meta, join(mpath, "aliases"), rid, RULE_ID)
         cond = parse_condition(r, body.get("condition"), body, "condition", join(path, "condition"), scope) \
             if "condition" in body else None
         applies = parse_condition(r, body["applies_when"], body, "applies_when", join(path, "applies_when"),
                                   scope) if "applies_when" in body else None
         messages = self._messages(r, body, path, scope, cond, "applies_when" in body)
         effective = effective_date(r, body, join(path, "effective")) if "effective" in body else None
-        if None in (rid, criterion, severity, cond, messages) or None in fields.values() \
+        if None in (rid, criterion, severity, cond, messages, aliases) or None in fields.values() \
                 or ("applies_when" in body and applies is None) or effective is False:
             return None
         if criterion != "advisory" and severity != "error":
@@ -239,7 +245,7 @@ class _PackBuilder:
                    "usually 'error' (advisory rules never change the verdict)", r.at(meta, "severity"))
         return Rule(rid, fields["title"], criterion, severity, fields["rationale"], fields["remediation"],
                     cond, messages, pack, Location(file=r.file, line=loc.line, column=loc.column), applies,
-                    effective)
+                    aliases, effective)
 
     def _known(self, derived: dict, params: dict) -> set:
         return set(self.schema.all_paths()) | set(derived) | {f"param.{p}" for p in params}
@@ -314,6 +320,20 @@ def check_param_value(param: Parameter, value: Any) -> Optional[str]:
         return f"expected true or false, got {kind_of(value)}"
     elif kind == "string" and not isinstance(value, str):
         return f"expected a string, got {kind_of(value)}"
+    elif kind == "list":
+        return _list_problem(value)
+    return None
+
+
+def _list_problem(value: Any) -> Optional[str]:
+    """A list parameter holds distinct non-empty strings (names, such as perspectives)."""
+    if not isinstance(value, (list, tuple)):
+        return f"expected a list of names, such as [customer, user], got {kind_of(value)}"
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            return f"entry {i + 1} of the list: expected a non-empty string, got {kind_of(item)}"
+        if item in value[:i]:
+            return f"{item!r} is listed twice"
     return None
 
 

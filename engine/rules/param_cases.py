@@ -204,6 +204,8 @@ def describe_value(value: Any) -> str:
         return value.describe()
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(str, value)) + "]"
     return str(value)
 
 

@@ -23,7 +23,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from ..logic import kleene
+from ..model.logic import kleene
 from ..model import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN
 from .derived import ABSENT_WITHOUT_AN_INPUT, KNOWN_WITH_ITS_INPUTS
 from .language import Group, Leaf, leaves

@@ -20,16 +20,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..errors import UserError
-from ..history import NotFound, open_history, parse_store
+from ..history import NotFound, open_history
 from .state import Refused
 
 _OPEN: dict = {}  # store URL -> its History, opened on the first request that needs it
-
-
-def check(store) -> None:
-    """At start-up: the store URL must at least read as one (exit 2 otherwise)."""
-    if store:
-        parse_store(store)
 
 
 def _history(store: str):

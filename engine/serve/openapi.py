@@ -1,15 +1,25 @@
 """The OpenAPI 3.1 document served at /openapi.json, written out: the endpoints are few.
 
 Service objects are those of facts/report.schema.json (``$defs/service``), the
-schema ``valuate check --format json`` output follows; it is referenced, not copied.
+schema ``valuate check --format json`` output follows. The document is
+self-contained: that schema's definitions are its ``components/schemas``
+(read from the one file, their ``#/$defs/X`` references pointed at
+``#/components/schemas/X``), so a client or a validator resolves every
+``$ref`` without fetching anything (the schema's ``$id`` is a name, not a
+place to download from).
 """
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+
+from ..data import FACTS_DIR
 from ..version import VERSION
 from .history import OPENAPI_PATHS as HISTORY_PATHS
 
-REPORT_SCHEMA = "https://valuate.example/schema/report/1"
-SERVICE = {"$ref": f"{REPORT_SCHEMA}#/$defs/service"}
+REPORT_SCHEMA = FACTS_DIR / "report.schema.json"
+COMPONENTS = "#/components/schemas/"
+SERVICE = {"$ref": f"{COMPONENTS}service"}
 ERROR = {"type": "object", "required": ["error"],
          "properties": {"error": {"type": "string"}, "problems": {"type": "array", "items": {"type": "object"}}}}
 FLAG = {"type": "string", "enum": ["true", "false"]}
@@ -46,13 +56,21 @@ DOCUMENT = {"type": "object", "required": ["rules", "as_of", "summary", "service
                            "summary": {"type": "object"}, "services": {"type": "array", "items": SERVICE}}}
 
 
+@lru_cache(maxsize=1)
+def report_schemas() -> dict:
+    """The report schema's definitions, as OpenAPI components (their references rewritten)."""
+    defs = json.loads(REPORT_SCHEMA.read_text(encoding="utf-8"))["$defs"]
+    return json.loads(json.dumps(defs).replace('"#/$defs/', f'"{COMPONENTS}'))
+
+
 def document() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "valuate", "version": VERSION,
                  "description": "Judge IT services the way ITIL 4 does. Every response carries X-Request-Id "
                                 "and X-Valuate-Rules-Digest."},
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+                       "schemas": report_schemas()},
         "security": [{"bearer": []}],
         "paths": {
             "/v1/evaluate": {"post": {

@@ -124,14 +124,21 @@ def describe(config: ServeConfig, policy: LoadedPolicy, generation: int, digest:
     info = policy.run_info(())
     packs = [{"name": p.name, "version": p.version, "source": p.source, "rules": len(p.rules)}
              for p in policy.packs]
+    # Without --as-of a request is judged on its own day (or its ?as_of=), not on the day this
+    # snapshot was loaded: the policy says so, and on which day its waiver states were counted.
+    fixed = config.policy.as_of is not None
     out = {"generation": generation, "loaded_at": loaded_at, "digest": digest, "packs": packs,
-           "rules": {"digest": policy.digest}, "as_of": info.as_of, "inputs": dict(info.digests)}
+           "rules": {"digest": policy.digest}, "as_of": info.as_of if fixed else None,
+           "inputs": dict(info.digests)}
+    if not fixed:
+        out["as_of_default"] = "the day of each request (a request may give ?as_of=YYYY-MM-DD)"
     if policy.profile is not None:
         out["profile"] = {"name": policy.profile.name, "files": list(policy.profile.files)}
     if policy.waivers is not None:
         out["waivers"] = {"file": config.policy.waivers, "total": len(policy.waivers.waivers),
                           "expired": [w.notice() for w in policy.waivers.waivers if not w.active],
-                          "expiring": [w.notice() for w in policy.waivers.waivers if w.expiring]}
+                          "expiring": [w.notice() for w in policy.waivers.waivers if w.expiring],
+                          "counted_on": info.as_of}
     if config.mapping is not None:
         out["mapping"] = mapping_name(config)
     if policy.ladder is not None:
@@ -161,7 +168,7 @@ def _inputs(config: ServeConfig, policy: LoadedPolicy, mapping, join_files: list
     out += [spec.waivers] if spec.waivers else []
     out += [spec.targets] if spec.targets else []
     if mapping is not None:
-        out += [mapping.file] + [j.mapping.file for j in mapping.joins] + join_files
+        out += [_read_from(mapping)] + [_read_from(j.mapping) for j in mapping.joins] + join_files
     out += [str(RULES_DIR), str(FACTS_DIR)]  # valuate's own data: packs, schemas, every preset
     return [str(p) for p in out + list(config.inputs) if p]
 
@@ -176,9 +183,14 @@ def _digest(config: ServeConfig, policy: LoadedPolicy, mapping, join_files: list
     if config.policy.targets:
         h.update(b"targets=" + _file_hash(str(config.policy.targets)) + b"\n")
     if mapping is not None:
-        for file in [mapping.file] + [j.mapping.file for j in mapping.joins] + join_files:
+        for file in [_read_from(mapping)] + [_read_from(j.mapping) for j in mapping.joins] + join_files:
             h.update(b"mapping=" + _file_hash(file) + b"\n")
     return "sha256:" + h.hexdigest()
+
+
+def _read_from(mapping) -> str:
+    """The file a mapping was read from (its ``file`` names a preset the same on every machine)."""
+    return mapping.source or mapping.file
 
 
 def _file_hash(path: str) -> bytes:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import fnmatch
 from typing import Iterator
 
-from ...errors import Location, UserError
-from ...errors import did_you_mean
-from .definition import FieldSpec, Mapping
+from ...errors import Location, Problem, did_you_mean
+from .definition import FieldSpec, Mapping, MappingError
 from .sourcepath import WILDCARD, SourcePath, render
 
 
@@ -73,9 +72,10 @@ def check_present(mapping: Mapping, known: set, export: str) -> None:
             what = f"field {render(shape)!r}{used_for} is not"
         else:
             what = "none of the fields " + ", ".join(repr(render(g[1])) for g in group) + f"{used_for} is"
-        raise UserError(f"{what} in the export {export}"
-                        f"{did_you_mean(render(shape), names)}",
-                        Location(file=mapping.file, line=line, column=column))
+        # said as the mapping file's own problems are: file:line:col, the field's path, [mapping]
+        where = Location(file=mapping.file, line=line, column=column, path=spec.at if spec is not None else None)
+        raise MappingError([Problem(f"{what} in the export {export}{did_you_mean(render(shape), names)}",
+                                    where, code="mapping")])
 
 
 def unmapped(mapping: Mapping, known: set) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ...errors import Problem, UserError
+from ...errors import Problem, ProblemsError
 from .sourcepath import SourcePath
 
 
@@ -39,6 +39,7 @@ class FieldSpec:
     file: str = ""
     line: Optional[int] = None
     column: Optional[int] = None
+    at: str = field(default="", compare=False)  # where in the mapping file: fields.outcomes.fields.impact
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class JoinSpec:
 
 @dataclass(frozen=True)
 class Mapping:
-    file: str
+    file: str  # as messages and provenance name it (a preset: facts/mappings/NAME.yaml)
     name: str
     description: str = ""
     input: InputOptions = InputOptions()
@@ -77,14 +78,8 @@ class Mapping:
     unknown: frozenset = frozenset()
     nothing: frozenset = frozenset()  # the words list fields read as an empty list, unless a field says
     joins: tuple = ()  # JoinSpec
+    source: str = ""  # the file as read ("" for an inline join mapping): what a server hashes and watches
 
 
-class MappingError(UserError):
-    """A mapping file with problems; each names file:line:col."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        super().__init__(self.problems[0].message, self.problems[0].location)
-
-    def __str__(self) -> str:
-        return "\n".join(str(p) for p in self.problems)
+class MappingError(ProblemsError):
+    """A mapping file with problems; each names file:line:col (printed as the pack's are)."""

@@ -33,11 +33,33 @@ def entry(raw: RawRecord) -> dict:
         fact, errors = combine(raw, fact, errors)
     data = raw.data if isinstance(raw.data, dict) else {"value": raw.data}
     out["id"] = data.get("id")
-    out["fact"] = data
+    out["fact"] = without_partial_items(data, raw.errors)
     if raw.provenance:
         out["provenance"] = {k: v.to_dict() for k, v in raw.provenance.items()}
     if errors:
         out["errors"] = [e.to_dict() for e in errors]
+    return out
+
+
+def without_partial_items(data: dict, errors) -> dict:
+    """The fact without the lists holding an item a parser could not read whole. Such an item
+    holds only the values that did parse (an outcome of just its constant effect), one the
+    export never gave; leaving the item out would shift the indexes the errors name. So the
+    list goes, as a value that does not parse goes: the errors and the provenance say it all."""
+    lists = {e.path.split("[", 1)[0] for e in errors if "[" in e.path}
+    if not lists:
+        return data
+    out = dict(data)
+    for path in lists:
+        *parents, last = path.split(".")
+        node = out
+        for part in parents:  # copy the way down: the record's own data is not changed
+            child = node.get(part) if isinstance(node, dict) else None
+            if not isinstance(child, dict):
+                break
+            node[part] = node = dict(child)
+        else:
+            node.pop(last, None)
     return out
 
 

@@ -10,6 +10,7 @@ against the parser, constants against the target's type.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from typing import Any, Optional
 
@@ -24,6 +25,7 @@ from .sourcepath import PathSyntaxError, SourcePath, parse_path
 FIELD_KEYS = ("from", "value", "default", "parser", "map", "split", "join_with", "pick", "unknown",
               "nothing", "optional", "items", "each", "fields")
 PICKS = ("first", "last", "min", "max")
+OPTION_MAX = 10 ** 15  # a parser option past this is a mistake (the rule language's limit too)
 _KIND_PARSER = {"string": "string", "number": "number", "boolean": "boolean", "date": "date"}
 
 
@@ -129,7 +131,7 @@ class FieldReader:
             split=self._split(spec, path), join_with=self._join_with(spec, path, scalar, kind),
             pick=self._pick(spec, path, kind), unknown=self._unknown(spec, path),
             nothing=self._nothing(spec, path, kind == "list", target),
-            optional=self._flag(spec, "optional", path), file=self.r.file, line=loc.line, column=loc.column)
+            optional=self._flag(spec, "optional", path), file=self.r.file, line=loc.line, column=loc.column, at=loc.path or "")
 
     def _objects(self, target, spec, item: FieldType, path, loc, prefix) -> Optional[FieldSpec]:
         if "items" not in spec and "each" not in spec:
@@ -150,7 +152,7 @@ class FieldReader:
                 self.r.error(f"nothing (words meaning an empty list) applies to each:, not to the fixed items "
                              f"of {target!r}", self.r.at(spec, "nothing", join(path, "nothing")))
             return FieldSpec(target, "items", items=groups, optional=self._flag(spec, "optional", path),
-                             file=self.r.file, line=loc.line, column=loc.column)
+                             file=self.r.file, line=loc.line, column=loc.column, at=loc.path or "")
         if "each" in spec:
             each = self._path(spec["each"], self.r.at(spec, "each", join(path, "each")))
             subs = self.fields(spec.get("fields"), join(path, "fields"), item, sub_prefix)
@@ -159,7 +161,7 @@ class FieldReader:
             return FieldSpec(target, "each", each=each, fields=subs, split=self._split(spec, path),
                              unknown=self._unknown(spec, path), nothing=self._nothing(spec, path, True, target),
                              optional=self._flag(spec, "optional", path), file=self.r.file, line=loc.line,
-                             column=loc.column)
+                             column=loc.column, at=loc.path or "")
         return None
 
     def _sources(self, spec: dict, path: str) -> tuple:
@@ -308,7 +310,10 @@ def check_option(opt, value: Any) -> Optional[str]:
         return None if isinstance(value, bool) else f"expected true or false, got {kind_of(value)}"
     if opt.kind in ("number", "int"):
         ok = isinstance(value, int if opt.kind == "int" else (int, float)) and not isinstance(value, bool)
-        return None if ok and value > 0 else f"expected a positive number, got {kind_of(value)}"
+        if not ok or not value > 0 or isinstance(value, float) and not math.isfinite(value):  # NaN, .inf
+            return f"expected a finite positive {'whole ' if opt.kind == 'int' else ''}number, got {kind_of(value)}"
+        highest = opt.maximum if opt.maximum is not None else OPTION_MAX
+        return None if value <= highest else f"expected a number of at most {highest:g}, got {kind_of(value)}"
     if opt.kind == "text":
         return None if isinstance(value, str) and value.strip() else f"expected text, got {kind_of(value)}"
     if opt.kind == "words":

@@ -9,6 +9,7 @@ all" in a list field: an empty list), ``join`` (other exports merged by key). Ev
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 
@@ -26,6 +27,7 @@ from .sourcepath import PathSyntaxError, parse_path
 
 PRESETS_DIR = FACTS_DIR / "mappings"
 TOP_KEYS = ("description", "input", "records", "where", "fields", "ignore", "unknown", "nothing", "join")
+MAX_ROWS = 1_048_576  # a worksheet's last row (XLSX); a CSV header further down is a mistake too
 INPUT_KEYS = ("format", "encoding", "delimiter", "sheet", "header_row")
 JOIN_KEYS = ("name", "file", "mapping", "format", "on", "key", "duplicates", "merge")
 
@@ -54,14 +56,21 @@ def load(name_or_path: str, base: Optional[Path] = None, _seen: tuple = ()) -> M
     if path.resolve() in _seen:
         raise UserError("a mapping joins itself (directly or through another join)", Location(file=str(path)))
     shown = _display(path)
-    doc = load_single(read_text(shown), shown)
-    return from_document(doc, shown, path.stem, _seen + (path.resolve(),))
+    doc = load_single(read_text(str(path)), shown)
+    mapping = from_document(doc, shown, path.stem, _seen + (path.resolve(),), base=path.parent)
+    return replace(mapping, source=str(path))
 
 
 def _display(path: Path) -> str:
-    """The path as a user would write it: relative to the working directory when inside it."""
+    """The path as a user would write it: relative to the working directory when inside it.
+    A preset is named relative to the package (facts/mappings/gitlab.yaml), wherever it is
+    installed and whatever the working directory: provenance and coverage sources must not
+    depend on the machine."""
+    resolved = path.resolve()
+    if resolved.parent == PRESETS_DIR.resolve():
+        return str(Path(FACTS_DIR.name) / PRESETS_DIR.name / resolved.name)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(resolved.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
@@ -73,9 +82,11 @@ class MappingReader(Reader):
         super().error(message, location, code)
 
 
-def from_document(doc: Any, file: str, name: str, seen: tuple = ()) -> Mapping:
+def from_document(doc: Any, file: str, name: str, seen: tuple = (), base: Optional[Path] = None) -> Mapping:
+    """``file`` names the mapping in messages and provenance; ``base``: where its joins'
+    relative paths start (the file's folder, which ``file`` may not locate: a preset)."""
     r = MappingReader(file)
-    if not r.mapping(doc, Location(file=file), "a mapping file"):
+    if not r.document(doc, Location(file=file), "a mapping file"):
         raise MappingError(r.problems)
     r.keys(doc, "", ("fields",), TOP_KEYS, "the mapping file")
     unknown = words_option(r, doc, "unknown", "") if "unknown" in doc else unknown_set()
@@ -83,10 +94,11 @@ def from_document(doc: Any, file: str, name: str, seen: tuple = ()) -> Mapping:
     fields = FieldReader(r, FactSchema.default(), unknown, nothing).fields(doc.get("fields", {}), "fields")
     if "fields" in doc and not any(f.target == "id" for f in fields) and not r.problems:
         r.error("fields must say where the service id comes from (id: SOURCE)", r.at(doc, "fields", "fields"))
+    base = base or Path(file).parent
     mapping = Mapping(
         file=file, name=name, description=str(doc.get("description") or "").strip(),
         input=_input(r, doc), records=_records(r, doc), where=_where(r, doc), fields=fields,
-        ignore=_ignore(r, doc), unknown=unknown, nothing=nothing, joins=_joins(r, doc, file, seen))
+        ignore=_ignore(r, doc), unknown=unknown, nothing=nothing, joins=_joins(r, doc, base, seen))
     errors = [p for p in r.problems if p.severity == "error"]
     if errors:
         raise MappingError(errors)
@@ -113,8 +125,8 @@ def _input(r: Reader, doc: dict) -> InputOptions:
     except (LookupError, TypeError):
         r.error(f"unknown text encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)", r.at(node, "encoding", "input.encoding"))
     header_row = node.get("header_row", 1)
-    if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
-        r.error(f"header_row must be a row number from 1, got {kind_of(header_row)}",
+    if not isinstance(header_row, int) or isinstance(header_row, bool) or not 1 <= header_row <= MAX_ROWS:
+        r.error(f"header_row must be a row number from 1 to {MAX_ROWS:,}, got {kind_of(header_row)}",
                 r.at(node, "header_row", "input.header_row"))
         header_row = 1
     sheet = node.get("sheet")
@@ -164,7 +176,7 @@ def _ignore(r: Reader, doc: dict) -> tuple:
     return tuple(x.strip() for x in node)
 
 
-def _joins(r: Reader, doc: dict, file: str, seen: tuple) -> tuple:
+def _joins(r: Reader, doc: dict, base: Path, seen: tuple) -> tuple:
     node = doc.get("join")
     if node is None:
         return ()
@@ -175,7 +187,7 @@ def _joins(r: Reader, doc: dict, file: str, seen: tuple) -> tuple:
         path = f"join[{i}]"
         if not r.mapping(item, r.at(node, i, path), "a join") or not r.keys(item, path, ("mapping",), JOIN_KEYS, "a join"):
             continue
-        spec = _join(r, item, path, Path(file).parent, seen)
+        spec = _join(r, item, path, base, seen)
         if spec is not None:
             out.append(spec)
     return tuple(out)

@@ -40,7 +40,7 @@ PARSERS: dict[str, Parser] = {p.name: p for p in (
            "1970-01-01 04:00:00", {
                "unit": _UNIT,
                "default_unit": Option("choice", None, tuple(UNIT_NAMES), "unit of a bare number"),
-               "business_day_hours": Option("number", 8, help="hours in a business day"),
+               "business_day_hours": Option("number", 8, help="hours in a business day", maximum=24),
                "plausible": PLAUSIBLE},
            (("4h", 4), ("PT4H", 4), ("240 min", 4), ("1970-01-01 04:00:00", 4), ("1 business day", 8))),
     Parser("boolean", parse_boolean, "yes/no, true/false, 1/0, x; unknown words stay unknown",

@@ -10,9 +10,12 @@ the file, record, field and raw value.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Optional
+
+from ....values import HugeInt, non_finite
 
 #: Words that mean "not recorded" in real exports (compared trimmed, case-insensitively).
 DEFAULT_UNKNOWN = ("", "?", "??", "-", "--", "n/a", "na", "#n/a", "unknown", "tbd", "tba", "null")
@@ -30,6 +33,7 @@ class Option:
     default: Any = None
     choices: tuple = ()
     help: str = ""
+    maximum: Optional[float] = None  # number and int options: the largest value that makes sense
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,11 @@ def text_of(raw: Any, what: str) -> str:
         return raw.strip()
     if isinstance(raw, bool):
         raise ParseError(f"expected {what}, got a boolean ({str(raw).lower()})")
+    if isinstance(raw, HugeInt):  # its digits were never kept: no text can be faithful to it
+        raise ParseError(f"expected {what}, got a {raw.digits:,}-digit number, too long to read as {what} "
+                         "(write it as a string in the export)")
+    if isinstance(raw, (float, Decimal)) and not math.isfinite(raw):  # JSON's NaN / Infinity are no text
+        raise ParseError(f"expected {what}, got {non_finite(raw)}")
     if isinstance(raw, (int, float, Decimal)):
         return str(raw)
     if isinstance(raw, (list, tuple)):

@@ -70,8 +70,8 @@ def test_sarif_stays_within_githubs_limit(cli, tmp_path, monkeypatch):
     results = doc["runs"][0]["results"]
     assert len(results) == 5 and {r["level"] for r in results} == {"error"}
     note = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]
-    assert note["level"] == "warning" and "11 results left out" in note["message"]["text"]
-    assert "valuate: warning: SARIF: 11 results left out" in done.output
+    assert note["level"] == "warning" and "13 results left out" in note["message"]["text"]
+    assert "valuate: warning: SARIF: 13 results left out" in done.output
 
 
 def test_sarif_results_carry_their_baseline_state(cli, tmp_path):

@@ -51,7 +51,7 @@ def test_paths_with_spaces_a_working_directory_and_the_configured_formats(repo):
     errors = [line for line in stdout.splitlines() if line.startswith("::error")]
     assert errors and all("file=service data/the catalog.yaml," in line for line in errors)
     junit = ET.parse(project / "reports" / "valuate.junit.xml").getroot()  # the configured format, kept
-    assert (junit.get("failures"), junit.get("errors")) == ("6", "1")
+    assert (junit.get("failures"), junit.get("errors")) == ("7", "1")
     assert "the configured format 'text' goes to standard output" in stderr
     sarif = json.loads((project / "valuate.sarif").read_text())
     assert sarif["runs"][0]["invocations"][0]["properties"]["included"] == ["fail", "open"]
@@ -63,7 +63,7 @@ def test_one_line_of_catalogs_is_read_as_a_shell_would(repo):
     code, stdout, _, outputs = step(project, workspace, CATALOGS='"service data/the catalog.yaml" second.yaml',
                                     ARGS="--fail-on never --no-config --as-of " + AS_OF)
     assert code == 0 and outputs["exit-code"] == "0"
-    assert stdout.splitlines()[-1].startswith("::notice title=valuate::26 services")
+    assert stdout.splitlines()[-1].startswith("::notice title=valuate::30 services")
     assert not (project / "reports").exists()  # --no-config: the configured formats are not in force
 
 

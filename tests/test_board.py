@@ -40,12 +40,12 @@ def test_needs_a_decision_gives_one_reason_per_failed_criterion(sample):
     assert [label for label, _, _ in view.reasons(fax)] == ["utility", "security", "continuity", "value balance"]
     assert ("continuity", "no continuity plan", "WAR-004") in view.reasons(fax)
     md = rendered("markdown", sample)
-    section = md.split("### Needs a decision (6 not valuable)", 1)[1].split("###", 1)[0]
+    section = md.split("### Needs a decision (7 not valuable)", 1)[1].split("###", 1)[0]
     # issue 23: the most money first, each with its money
     assert "2. [crm — Customer relationship management](#service-2) — EUR 171,000 actual against EUR 150,000 " \
            "planned (EUR 21,000 over, +14%); imposed costs EUR 96,000 — owner not recorded · provider Sales " \
            "Operations IT · tier 1 · waiver: no waiver" in section
-    assert "6. [legacy-fax — Legacy fax gateway](#service-7) — imposed costs 18,000 (currency not recorded)" in section
+    assert "7. [legacy-fax — Legacy fax gateway](#service-7) — imposed costs 18,000 (currency not recorded)" in section
     assert "   - **availability**: measured availability 99.82% is below the agreed target of 99.9% (WAR-001)" in section
     assert "   - also not judged (facts missing): value balance" in section  # print: value unknown
     # payslip-app: the value balance fails for its sponsor alone, and says so
@@ -57,8 +57,8 @@ def test_value_by_warranty_grid(sample):
     placed, unplaced, invalid = board.grid(sample.services)
     assert {k: ids(v) for k, v in placed.items()} == {
         "keep": ["payroll", "email", "service-desk"], "fix": ["crm", "data-warehouse", "vpn", "backup"],
-        "retire": ["legacy-fax"], "invest": [], "waived": []}
-    assert ids(unplaced) == ["hr-portal", "intranet-wiki", "print", "expense-app"] and invalid == 1
+        "retire": ["legacy-fax"], "invest": ["payslip-app"], "waived": []}
+    assert ids(unplaced) == ["hr-portal", "intranet-wiki", "print", "expense-app", "canteen-booking"] and invalid == 1
     assert "| **value ✓** | **Fix 4**: [crm](#service-2)" in rendered("markdown", sample)
 
 
@@ -91,12 +91,12 @@ def test_spend_by_verdict_in_money(sample):
     rows, without = money.spend(sample.services)
     assert [(s.verdict, s.currency, s.services, s.planned, s.actual, s.costed, s.imposed) for s in rows] == [
         ("valuable", None, 1, 450000, 447500, 0, 0), ("valuable", "EUR", 2, 160000, 154200, 0, 0),
-        ("not_valuable", None, 2, 280000, 273000, 3, 112000), ("not_valuable", "EUR", 1, 150000, 171000, 0, 0)]
-    assert without == 4  # issue 23: services with only imposed cost amounts are money too (legacy-fax)
+        ("not_valuable", None, 2, 280000, 273000, 3, 112000), ("not_valuable", "EUR", 2, 186000, 207000, 0, 0)]  # payslip-app joins crm (issue 28)
+    assert without == 5  # issue 23: services with only imposed cost amounts are money too (legacy-fax)
     page = rendered("html", sample)
     assert "EUR 171,000 actual against EUR 150,000 planned (EUR 21,000 over, +14%)" in page
     assert "imposed costs 18,000 (currency not recorded)" in page
-    assert "| not valuable | EUR | 1 | EUR 150,000 | EUR 171,000 | EUR 21,000 over (+14%) |" in rendered("markdown", sample)
+    assert "| not valuable | EUR | 2 | EUR 186,000 | EUR 207,000 | EUR 21,000 over (+11%) |" in rendered("markdown", sample)
 
 
 def test_heatmap_has_every_service_and_criterion(sample):
@@ -209,11 +209,11 @@ def test_verdicts_then_and_now_count_the_waived_apart(cli, tmp_path):
     cli(*args, "-f", f"json:{now}")
     c = json.loads(now.read_text())["comparison"]
     assert c["verdicts"]["valuable"] == {"then": 3, "now": 5} and c["valuable_waived"] == {"then": 0, "now": 2}
-    line = "valuable 3 → 3, valuable (waived) 0 → 2, not valuable 6 → 4"
+    line = "valuable 3 → 3, valuable (waived) 0 → 2, not valuable 7 → 5"
     assert line in cli(*args).output and line in cli(*args, "-f", "markdown-summary").output
     assert "| valuable (waived) | 0 | 2 | +2 |" in cli(*args, "-f", "markdown").output
     html = cli(*args, "-f", "html").output
     assert "valuable 3 → 3 · valuable (waived) 0 → 2" in html
     assert '<tr><td>valuable (waived)</td><td class="num">0</td><td class="num">2</td>' in html
     back = cli("check", SAMPLE, "--as-of", AS_OF, "--compare", str(now), "--fail-on", "never").output
-    assert "valuable 3 → 3, valuable (waived) 2 → 0, not valuable 4 → 6" in back  # the waivers are gone
+    assert "valuable 3 → 3, valuable (waived) 2 → 0, not valuable 5 → 7" in back  # the waivers are gone

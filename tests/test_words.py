@@ -27,7 +27,7 @@ def test_one_verdict_flipped(cli, tmp_path):
     profile.write_text("profile: p\nparameters:\n  itil4.min_headroom: 0.001\n")
     done = cli("diff", str(catalog), "--head", str(profile), "--as-of", AS_OF)
     last = done.output.strip().splitlines()[-1]
-    assert last == "1 of 13 services changed: 1 verdict flipped (1 not_valuable → valuable)"
+    assert last == "1 of 15 services changed: 1 verdict flipped (1 not_valuable → valuable)"
 
 
 def test_one_baseline_entry_no_longer_occurs(cli, tmp_path):

@@ -49,6 +49,26 @@ def _keep(name: str, text: str) -> str:
     return f"is saved in {path} for the bug report"
 
 
+# durable-rules now and then refuses a ruleset it accepts in every other run with
+# error 102 (its JSON parser's "parse string"), the same text failing once in about
+# 1,500 processes here and loading at the next try: a fault inside the engine, not
+# in the ruleset. A refused creation registers nothing, so it is tried again, under
+# a fresh name each time; only a ruleset refused every time is an error.
+CREATE_TRIES = 3
+_FLAKY = "error code: 102"
+
+
+def _create(name: str, text: str) -> int:
+    for attempt in range(CREATE_TRIES):
+        try:
+            return dre.create_ruleset(name if attempt == 0 else f"{name}r{attempt}", text)
+        except dre.error as err:
+            if _FLAKY not in str(err) or attempt == CREATE_TRIES - 1:
+                raise EngineError(f"durable-rules refused a compiled ruleset: {err}; the ruleset "
+                                  f"{_keep(name, text)}") from None
+    raise AssertionError("unreachable")
+
+
 class DurableHost:
     """Owns the durable-rules rulesets of one compiled Program in this process."""
 
@@ -64,11 +84,7 @@ class DurableHost:
         text = encode(definition)
         handle = _REGISTERED.get(text)
         if handle is None:
-            try:
-                handle = dre.create_ruleset(name, text)
-            except dre.error as err:
-                raise EngineError(f"durable-rules refused a compiled ruleset: {err}; the ruleset "
-                                  f"{_keep(name, text)}") from None
+            handle = _create(name, text)
             cls._prime(handle)
             _REGISTERED[text] = handle
         return handle

@@ -647,8 +647,8 @@ def history_prune(ctx, **opts) -> None:
         keep, before = resolved["keep"], resolved["before"]
         removed, findings = history.prune(keep, before.isoformat() if before else None)
         names = ", ".join(str(r.id) for r in removed)
-        click.echo(f"removed {len(removed)} run{'s' * (len(removed) != 1)}" + (f" ({names})" if names else "")
-                   + f" and {findings} finding{'s' * (findings != 1)} no run refers to any more from {history.shown}")
+        click.echo(f"removed {counted(len(removed), 'run')}" + (f" ({names})" if names else "")
+                   + f" and {counted(findings, 'finding')} no run refers to any more from {history.shown}")
         return EXIT_OK
 
     sys.exit(_run(go, debug=_debug(opts)))

@@ -11,7 +11,7 @@ from ..explain.enrich import Enricher
 from ..explain.tree import Facts
 from ..compile.perspectives import sides_of, spread_leaf
 from ..explain import perspectives
-from ..logic import kleene
+from ..model.logic import kleene
 from ..model import MET, NOT_MET, UNKNOWN
 from ..rules.param_cases import ParamCases
 from ..levels import ladder_of

@@ -38,8 +38,7 @@ _REGISTERED: dict = {}
 
 
 def _keep(name: str, text: str) -> str:
-    """Save a ruleset durable-rules refused (seen once, not reproduced: error 102 on a ruleset
-    that loads in every other run), so the report of it carries what was refused; says where."""
+    """Save a ruleset durable-rules refused, so the report of it carries what was refused; says where."""
     try:
         fd, path = tempfile.mkstemp(prefix=f"valuate-{name}-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -59,14 +58,15 @@ _FLAKY = "error code: 102"
 
 
 def _create(name: str, text: str) -> int:
-    for attempt in range(CREATE_TRIES):
+    attempt = 0
+    while True:
         try:
             return dre.create_ruleset(name if attempt == 0 else f"{name}r{attempt}", text)
         except dre.error as err:
-            if _FLAKY not in str(err) or attempt == CREATE_TRIES - 1:
+            attempt += 1
+            if _FLAKY not in str(err) or attempt == CREATE_TRIES:
                 raise EngineError(f"durable-rules refused a compiled ruleset: {err}; the ruleset "
                                   f"{_keep(name, text)}") from None
-    raise AssertionError("unreachable")
 
 
 class DurableHost:

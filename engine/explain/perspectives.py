@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Optional
 
 from ..ingest.perspectives import roles
-from ..logic import kleene
+from ..model.logic import kleene
 from ..model import MET, NOT_MET, UNKNOWN, ConditionResult, Perspective, format_value
 from ..rules.language import Leaf
 
